@@ -1,0 +1,69 @@
+# SatuAtap: `make run` to try it, `make test` to check it. Needs only Python >= 3.11, git and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SATUATAP := $(BIN)/satuatap
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install demo test test-sqlite test-postgres lint format messages lock chromium clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	DEBUG=true $(SATUATAP) migrate --no-input
+	DEBUG=true $(SATUATAP) load_regions
+	DEBUG=true $(SATUATAP) seed_demo
+
+run: demo
+	@echo "SatuAtap is starting on http://$(HOST):$(PORT)/"
+	DEBUG=true $(SATUATAP) runserver $(HOST):$(PORT)
+
+# The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one.
+test: install chromium
+	$(MAKE) test-sqlite
+	@case "$$DATABASE_URL" in postgres*) $(MAKE) test-postgres ;; *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL run." ;; esac
+
+test-sqlite: install
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest
+
+test-postgres: install
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest
+
+# Browser tests drive Debian's chromium; install it when missing (never `playwright install`).
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
+
+format: install
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+# Extract English msgids and compile the Indonesian catalogue (gettext's xgettext needed for makemessages).
+messages: install
+	cd src/satuatap && ../../$(SATUATAP) makemessages -l id -l en --no-obsolete
+	$(BIN)/python scripts/compile_messages.py
+
+# Re-pin every dependency after changing pyproject.toml.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e ".[test]"
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^satuatap' > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,81 @@
+"""The REST API under /api/v1/: one NinjaAPI, one router per app, one error format."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from satuatap.core.api import auth_router, offices_router
+from satuatap.core.api_auth import bearer_token, session_auth
+from satuatap.core.exceptions import DomainError
+from satuatap.people.api import router as people_router
+from satuatap.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="SatuAtap API",
+    version="1",
+    description=(
+        "API of SatuAtap, the information system of LTSA-PPMI offices and their Migrant "
+        "Worker Resource Centres. Authenticate with `POST /api/v1/auth/token` and send "
+        "`Authorization: Bearer <token>`. Errors are JSON `{code, message}`."
+    ),
+    auth=[bearer_token, session_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request, status: int, code: str, message: str, details=None):
+    body = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return _error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return _error(request, 401, "not_authenticated", _("Sign in or send a valid bearer token."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return _error(request, 403, "forbidden", _("You may not do this."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", _("No such record."))
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    return _error(request, 422, "invalid_input", _("Some fields are not valid."), exc.errors)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    codes = {
+        400: "bad_request",
+        401: "not_authenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "too_many_requests",
+    }
+    return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/offices", offices_router)
+api.add_router("/regions", regions_router)
+api.add_router("/people", people_router)

@@ -1,0 +1,78 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.core.models import ApiToken, Desk, DeskType, Organisation, RoleAssignment, User
+
+admin.site.site_header = _("SatuAtap administration")
+admin.site.site_title = _("SatuAtap")
+
+
+class RoleAssignmentInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 1
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "full_name", "organisation", "is_active")
+    list_filter = ("organisation__kind", "organisation", "role_assignments__role", "is_active")
+    search_fields = ("username", "full_name", "email")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("full_name", "email", "language")}),
+        (_("Organisation"), {"fields": ("organisation", "desk")}),
+        (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "full_name", "organisation", "password1", "password2")}),
+    )
+    inlines = [RoleAssignmentInline]
+
+
+class DeskInline(admin.TabularInline):
+    model = Desk
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "partner_type", "region", "is_active")
+    list_filter = ("kind", "partner_type", "is_active")
+    search_fields = ("name", "slug")
+    autocomplete_fields = ("region",)
+    filter_horizontal = ("partner_offices",)
+    inlines = [DeskInline]
+
+
+@admin.register(DeskType)
+class DeskTypeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_id", "name_en", "default_prefix", "order")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("prefix", "user", "created_at", "expires_at", "revoked_at")
+    readonly_fields = ("key_hash", "prefix", "user", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+class ReadOnlyLogEntryAdmin(LogEntryAdmin):
+    """The audit trail is read-only for everyone, superusers included."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(LogEntry)
+admin.site.register(LogEntry, ReadOnlyLogEntryAdmin)

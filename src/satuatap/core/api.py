@@ -1,0 +1,97 @@
+"""API routes of core: tokens, the caller's profile, offices."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from satuatap.core import selectors, services
+from satuatap.core.exceptions import DomainError
+from satuatap.core.models import Organisation
+from satuatap.core.schemas import (
+    ErrorOut,
+    MeOut,
+    OfficeOut,
+    OrganisationOut,
+    TokenIn,
+    TokenOut,
+    TokenRevokeIn,
+)
+
+auth_router = Router(tags=["auth"])
+offices_router = Router(tags=["offices"])
+
+
+@auth_router.post(
+    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut}
+)
+def obtain_token(request, payload: TokenIn):
+    """Exchange a username and password for a bearer token (shown once; stored hashed)."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise DomainError("locked_out", _("Too many failed attempts. Try again later."), status=429)
+    if user is None:
+        raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
+    raw, token = services.issue_api_token(user=user, name=payload.name)
+    return TokenOut(token=raw, expires_at=token.expires_at)
+
+
+@auth_router.post("/token/revoke", response={204: None, 404: ErrorOut})
+def revoke_token(request, payload: TokenRevokeIn):
+    """Revoke one of your own tokens."""
+    services.revoke_api_token(raw=payload.token, by=request.user)
+    return 204, None
+
+
+@auth_router.get("/me", response=MeOut)
+def me(request):
+    user = request.user
+    return MeOut(
+        id=user.pk,
+        username=user.username,
+        full_name=user.full_name,
+        organisation_id=user.organisation_id,
+        organisation=user.organisation.name if user.organisation else None,
+        roles=sorted(user.roles),
+        language=user.language,
+    )
+
+
+def _office_out(office: Organisation) -> OfficeOut:
+    return OfficeOut(
+        id=office.pk,
+        slug=office.slug,
+        name=office.name,
+        region_code=office.region_id,
+        time_zone=office.time_zone,
+        desks=[
+            {
+                "id": d.pk,
+                "desk_type": d.desk_type.code,
+                "name": d.desk_type.name,
+                "prefix": d.prefix,
+                "is_active": d.is_active,
+            }
+            for d in office.desks.all()
+        ],
+    )
+
+
+@offices_router.get("", response=list[OfficeOut])
+def list_offices(request):
+    """Offices the caller may see: their own, or all for national roles."""
+    return [_office_out(o) for o in selectors.visible_offices(request.user)]
+
+
+@offices_router.get("/{office_id}", response={200: OfficeOut, 404: ErrorOut})
+def get_office(request, office_id: int):
+    office = get_object_or_404(selectors.visible_offices(request.user), pk=office_id)
+    return _office_out(office)
+
+
+@offices_router.get("/{office_id}/partners", response={200: list[OrganisationOut], 404: ErrorOut})
+def list_office_partners(request, office_id: int):
+    office = get_object_or_404(selectors.visible_offices(request.user), pk=office_id)
+    return list(office.partners.filter(is_active=True))

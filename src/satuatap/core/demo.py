@@ -1,0 +1,201 @@
+"""Demo organisations and one user per role per pilot office (`satuatap seed_demo`)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+
+from satuatap.core.models import (
+    Desk,
+    DeskType,
+    Organisation,
+    OrganisationKind,
+    PartnerType,
+    RoleAssignment,
+    User,
+)
+from satuatap.core.roles import Role
+from satuatap.regions.models import Region
+
+PILOT_OFFICES = [
+    # slug, name, regency code
+    ("cirebon", "LTSA-PPMI Kabupaten Cirebon", "32.09"),
+    ("tulungagung", "LTSA-PPMI Kabupaten Tulungagung", "35.04"),
+    ("blitar", "LTSA-PPMI Kabupaten Blitar", "35.05"),
+    ("lampung-timur", "LTSA-PPMI Kabupaten Lampung Timur", "18.07"),
+]
+
+PARTNERS = [
+    # slug, name, type, offices (slugs)
+    (
+        "wcc-mawar-balqis",
+        "Women's Crisis Center Mawar Balqis",
+        PartnerType.WOMENS_CRISIS_CENTRE,
+        ["cirebon"],
+    ),
+    (
+        "sbmi",
+        "Serikat Buruh Migran Indonesia (SBMI)",
+        PartnerType.UNION,
+        ["cirebon", "tulungagung", "blitar", "lampung-timur"],
+    ),
+    (
+        "ksbsi",
+        "Konfederasi Serikat Buruh Sejahtera Indonesia (KSBSI)",
+        PartnerType.UNION,
+        ["tulungagung", "blitar"],
+    ),
+    (
+        "kpi",
+        "Koalisi Perempuan Indonesia (KPI)",
+        PartnerType.WOMENS_ORGANISATION,
+        ["blitar", "lampung-timur"],
+    ),
+    (
+        "solidaritas-perempuan",
+        "Solidaritas Perempuan",
+        PartnerType.WOMENS_ORGANISATION,
+        ["lampung-timur"],
+    ),
+    (
+        "lbh-apik",
+        "LBH APIK (bantuan hukum)",
+        PartnerType.LEGAL_AID,
+        ["cirebon", "tulungagung", "blitar", "lampung-timur"],
+    ),
+    ("rumah-aman", "Rumah Aman P2TP2A", PartnerType.SHELTER, ["cirebon", "tulungagung"]),
+    ("rsud-waled", "RSUD Waled", PartnerType.HOSPITAL, ["cirebon"]),
+    ("polres-cirebon", "Polresta Cirebon (Unit PPA)", PartnerType.POLICE, ["cirebon"]),
+    (
+        "kjri-hong-kong",
+        "KJRI Hong Kong",
+        PartnerType.CONSULATE,
+        ["cirebon", "tulungagung", "blitar", "lampung-timur"],
+    ),
+]
+
+DEMO_DESKS = [
+    "ketenagakerjaan",
+    "pengaduan-informasi",
+    "kependudukan",
+    "kesehatan",
+    "keimigrasian",
+    "kepolisian",
+    "perbankan",
+    "jaminan-sosial",
+    "bp3mi",
+]
+
+OFFICE_STAFF = [
+    # role, full name pattern
+    (Role.FRONTDESK, "Rina Marlina"),
+    (Role.DESK_OFFICER, "Agus Setiawan"),
+    (Role.PLACEMENT_OFFICER, "Dedi Kurniawan"),
+    (Role.COUNSELLOR, "Siti Nurjanah"),
+    (Role.CASE_SUPERVISOR, "Hj. Euis Komariah"),
+    (Role.OUTREACH_WORKER, "Wahyuni"),
+    (Role.OFFICE_HEAD, "Drs. Bambang Sutrisno"),
+]
+
+
+def _user(
+    username: str,
+    *,
+    full_name: str,
+    organisation: Organisation,
+    roles,
+    desk=None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> tuple[User, bool]:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "full_name": full_name,
+            "organisation": organisation,
+            "desk": desk,
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+        },
+    )
+    if created:
+        user.set_password(settings.SATUATAP_DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    for role in roles:
+        RoleAssignment.objects.get_or_create(user=user, role=role)
+    return user, created
+
+
+@transaction.atomic
+def seed(stdout=None) -> list[str]:
+    """Create the demo organisations and users; return the demo usernames."""
+    ministry, _ = Organisation.objects.get_or_create(
+        slug="national",
+        defaults={
+            "kind": OrganisationKind.MINISTRY,
+            "name": "Kementerian Pelindungan Pekerja Migran Indonesia",
+        },
+    )
+    offices: dict[str, Organisation] = {}
+    for slug, name, regency in PILOT_OFFICES:
+        offices[slug], _ = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "kind": OrganisationKind.OFFICE,
+                "name": name,
+                "region": Region.objects.get(code=regency),
+            },
+        )
+    desk_types = {t.code: t for t in DeskType.objects.all()}
+    for office in offices.values():
+        for code in DEMO_DESKS:
+            Desk.objects.get_or_create(
+                office=office,
+                desk_type=desk_types[code],
+                defaults={"prefix": desk_types[code].default_prefix},
+            )
+    partners: dict[str, Organisation] = {}
+    for slug, name, partner_type, office_slugs in PARTNERS:
+        partner, created = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={"kind": OrganisationKind.PARTNER, "name": name, "partner_type": partner_type},
+        )
+        if created:
+            partner.partner_offices.set([offices[s] for s in office_slugs])
+        partners[slug] = partner
+
+    usernames = []
+    for slug, office in offices.items():
+        desk = office.desks.get(desk_type__code="ketenagakerjaan")
+        for role, full_name in OFFICE_STAFF:
+            username = f"{slug}.{role}"
+            _user(
+                username,
+                full_name=full_name,
+                organisation=office,
+                roles=[role],
+                desk=desk if role == Role.DESK_OFFICER else None,
+            )
+            usernames.append(username)
+    _user(
+        "wcc-mawar-balqis.caseworker",
+        full_name="Nurul Hidayah",
+        organisation=partners["wcc-mawar-balqis"],
+        roles=[Role.PARTNER_CASEWORKER],
+    )
+    _user(
+        "national.analyst",
+        full_name="Dian Pratiwi",
+        organisation=ministry,
+        roles=[Role.NATIONAL_ANALYST],
+    )
+    _user(
+        "admin",
+        full_name="Administrator SatuAtap",
+        organisation=ministry,
+        roles=[Role.ADMINISTRATOR],
+        is_staff=True,
+        is_superuser=True,
+    )
+    usernames += ["wcc-mawar-balqis.caseworker", "national.analyst", "admin"]
+    return usernames

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.core.audit import ReadPurpose
+from satuatap.core.models import DeskType, Language
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ReadPurposeForm(forms.Form):
+    purpose = forms.ChoiceField(
+        label=_("Why do you need to read this record?"),
+        choices=ReadPurpose.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class DeskConfigurationForm(forms.Form):
+    """One checkbox and one prefix box per desk type."""
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {d.desk_type_id: d for d in office.desks.all() if d.is_active}
+        self.desk_types = list(DeskType.objects.all())
+        for desk_type in self.desk_types:
+            desk = current.get(desk_type.pk)
+            self.fields[f"has_{desk_type.code}"] = forms.BooleanField(
+                label=desk_type.name, required=False, initial=desk is not None
+            )
+            self.fields[f"prefix_{desk_type.code}"] = forms.CharField(
+                label=_("Ticket prefix"),
+                max_length=2,
+                required=False,
+                initial=desk.prefix if desk else desk_type.default_prefix,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for desk_type in self.desk_types:
+            if cleaned.get(f"has_{desk_type.code}") and not cleaned.get(f"prefix_{desk_type.code}"):
+                self.add_error(f"prefix_{desk_type.code}", _("Give this desk a ticket prefix."))
+        return cleaned
+
+    def rows(self):
+        for desk_type in self.desk_types:
+            yield desk_type, self[f"has_{desk_type.code}"], self[f"prefix_{desk_type.code}"]
+
+    def prefixes(self) -> dict[str, str | None]:
+        return {
+            t.code: (
+                self.cleaned_data[f"prefix_{t.code}"]
+                if self.cleaned_data[f"has_{t.code}"]
+                else None
+            )
+            for t in self.desk_types
+        }
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("User"), required=False)
+    model = forms.ChoiceField(label=_("Record type"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    object_pk = forms.CharField(label=_("Record id"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, model_choices, action_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", _("All"))] + model_choices
+        self.fields["action"].choices = [("", _("All"))] + action_choices

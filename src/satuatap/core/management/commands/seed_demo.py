@@ -1,0 +1,41 @@
+"""Load the demo dataset: organisations, users and each app's demo records. Idempotent."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from satuatap.core import demo as core_demo
+from satuatap.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "Load the demo offices, partners, one user per role per office, and demo records."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+
+    def handle(self, *args, quiet_logins=False, **options):
+        if not Region.objects.filter(code="32.09").exists():
+            call_command("load_regions", stdout=self.stdout)
+        usernames = core_demo.seed(self.stdout)
+        for config in apps.get_app_configs():
+            if not config.name.startswith("satuatap.") or config.name == "satuatap.core":
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{config.name}.demo":
+                    raise
+                continue
+            module.seed(self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+        if not quiet_logins:
+            self.stdout.write("")
+            self.stdout.write(f"Demo logins (password: {settings.SATUATAP_DEMO_PASSWORD}):")
+            for username in usernames:
+                self.stdout.write(f"  {username}")

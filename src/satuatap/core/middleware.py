@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class UserLanguageMiddleware:
+    """Activate the language: the signed-in user's choice, else the cookie, else Indonesian.
+
+    In the UI the browser's Accept-Language is deliberately ignored: Indonesian is the default
+    for everyone until they choose otherwise. API clients may send Accept-Language. Sits after
+    AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" in request.META:
+            # API clients say which language they want their error messages in.
+            language = translation.get_language_from_request(request)
+        elif user.is_authenticated and user.language:
+            language = user.language
+        else:
+            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+            language = cookie if cookie in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

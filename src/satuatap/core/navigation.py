@@ -1,0 +1,81 @@
+"""What each role can do, as tiles on its home page and entries in the menu.
+
+Apps add their entries here by URL name; an entry shows only when the user has its permission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Action:
+    label: Promise
+    description: Promise
+    url_name: str
+    permission: str
+    needs_office: bool = False
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action(
+        _("Person registry"),
+        _("Find, register and update the people the office serves."),
+        "people:list",
+        "people.list_person",
+    ),
+    Action(
+        _("Office desks"),
+        _("Choose which desks (loket) the office has and their ticket letters."),
+        "core:office-desks",
+        "core.configure_office",
+        needs_office=True,
+    ),
+    Action(
+        _("Audit trail"),
+        _("Who changed or read which record, when and why."),
+        "core:audit-trail",
+        "core.view_audit_trail",
+    ),
+    Action(
+        _("Users and configuration"),
+        _("Accounts, roles, organisations and desk types."),
+        "admin:index",
+        "core.manage_users",
+    ),
+    Action(
+        _("API tokens"),
+        _("Tokens for the REST API, and revoking them."),
+        "core:api-tokens",
+        "core.use_api",
+    ),
+    Action(
+        _("API documentation"),
+        _("The REST API under /api/v1/ and its OpenAPI document."),
+        "api:openapi-view",
+        "core.use_api",
+    ),
+)
+
+
+def actions_for(user) -> list[dict]:
+    visible = []
+    for action in ACTIONS:
+        target = user.office if action.needs_office else None
+        if target is None and action.needs_office:
+            continue
+        allowed = (
+            user.has_perm(action.permission, target) if target else user.has_perm(action.permission)
+        )
+        if not allowed:
+            continue
+        try:
+            url = reverse(action.url_name)
+        except NoReverseMatch:
+            continue
+        visible.append({"label": action.label, "description": action.description, "url": url})
+    return visible

@@ -1,0 +1,44 @@
+"""Who may do what on core objects. Every view and API call asks these rules."""
+
+from __future__ import annotations
+
+import rules
+
+from satuatap.core.roles import OFFICE_ROLES, Role
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.ADMINISTRATOR)
+
+
+@rules.predicate
+def is_national_analyst(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.NATIONAL_ANALYST)
+
+
+@rules.predicate
+def is_office_head(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.OFFICE_HEAD)
+
+
+@rules.predicate
+def is_office_staff(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.office is not None
+        and bool(user.roles.intersection(OFFICE_ROLES))
+    )
+
+
+@rules.predicate
+def is_own_office(user, office) -> bool:
+    return office is not None and user.is_authenticated and user.office_id_or_none == office.pk
+
+
+rules.add_perm("core.view_office", is_administrator | is_national_analyst | is_own_office)
+rules.add_perm("core.configure_office", is_administrator | (is_office_head & is_own_office))
+rules.add_perm("core.view_audit_trail", is_administrator)
+rules.add_perm("core.manage_users", is_administrator)
+rules.add_perm("core.view_national_reports", is_administrator | is_national_analyst)
+rules.add_perm("core.use_api", rules.is_authenticated)

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from rules.contrib.views import permission_required
+
+from satuatap.core import selectors, services
+from satuatap.core.exceptions import DomainError
+from satuatap.core.forms import AuditFilterForm, DeskConfigurationForm, LanguageForm
+from satuatap.core.models import ApiToken
+from satuatap.core.navigation import actions_for
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"actions": actions_for(request.user)})
+
+
+@require_GET
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def about(request):
+    return render(request, "core/about.html")
+
+
+@require_POST
+def set_language(request):
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    if not form.is_valid():
+        messages.error(request, _("Unknown language."))
+        return redirect(next_url)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.set_user_language(user=request.user, language=language)
+    response = redirect(next_url)
+    from django.conf import settings
+
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+@login_required
+def office_desks(request):
+    office = request.user.office
+    if office is None or not request.user.has_perm("core.configure_office", office):
+        raise PermissionDenied
+    form = DeskConfigurationForm(request.POST or None, office=office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.configure_desks(office=office, prefixes=form.prefixes(), by=request.user)
+        except DomainError as error:
+            for code, message in (error.details or {}).items():
+                form.add_error(f"prefix_{code}", message)
+            if not error.details:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The office's desks are saved."))
+            return redirect("core:office-desks")
+    return render(request, "core/office_desks.html", {"office": office, "form": form})
+
+
+@permission_required("core.view_audit_trail", raise_exception=True)
+def audit_trail(request):
+    registered = [ContentType.objects.get_for_model(m) for m in auditlog.get_models()]
+    form = AuditFilterForm(
+        request.GET or None,
+        model_choices=sorted((str(ct.pk), ct.name) for ct in registered),
+        action_choices=[(str(v), label) for v, label in LogEntry.Action.choices],
+    )
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "actor": data["actor"],
+            "content_type_id": int(data["model"]) if data["model"] else None,
+            "action": int(data["action"]) if data["action"] else None,
+            "object_pk": data["object_pk"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    page = Paginator(selectors.audit_entries(**filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "core/_audit_rows.html" if request.htmx else "core/audit_trail.html"
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def api_tokens(request):
+    if request.method == "POST":
+        try:
+            services.revoke_api_token(token_id=int(request.POST.get("token", 0)), by=request.user)
+        except (DomainError, ValueError):
+            messages.error(request, _("No such active token."))
+        else:
+            messages.success(request, _("The token is revoked."))
+        return redirect("core:api-tokens")
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "core/api_tokens.html", {"tokens": tokens})

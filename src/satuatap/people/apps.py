@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "satuatap.people"
+    verbose_name = _("Person registry")
+
+    def ready(self) -> None:
+        from satuatap.people import audit
+
+        audit.register_models()

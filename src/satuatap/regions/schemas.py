@@ -1,0 +1,23 @@
+from ninja import Schema
+
+from satuatap.regions.models import Region
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    parent: str | None
+
+    @staticmethod
+    def resolve_parent(obj: Region) -> str | None:
+        return obj.parent_id
+
+
+class RegionDetailOut(RegionOut):
+    path: list[RegionOut]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str

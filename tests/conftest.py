@@ -1,0 +1,75 @@
+"""Shared test set-up: a test database with the pilot regions, and personas per role."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from satuatap.core.roles import Role
+from tests.factories import MinistryFactory, OfficeFactory, PartnerFactory, UserFactory
+
+# Region rows the tests need: the four pilot regencies with every district and village.
+TEST_REGION_PREFIXES = ["32.09", "35.04", "35.05", "18.07"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from satuatap.regions.services import load_regions
+
+    with django_db_blocker.unblock():
+        load_regions(prefixes=TEST_REGION_PREFIXES)
+
+
+@pytest.fixture
+def office(db):
+    return OfficeFactory(slug="cirebon")
+
+
+@pytest.fixture
+def other_office(db):
+    return OfficeFactory(slug="tulungagung")
+
+
+@pytest.fixture
+def partner(db, office):
+    partner = PartnerFactory()
+    partner.partner_offices.add(office)
+    return partner
+
+
+@pytest.fixture
+def ministry(db):
+    return MinistryFactory()
+
+
+@pytest.fixture
+def make_user(db, office):
+    def make(role: str, *, organisation=None, username: str | None = None, **extra):
+        return UserFactory(
+            username=username or f"{(organisation or office).slug}.{role}",
+            organisation=organisation or office,
+            roles=[role],
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def counsellor(make_user):
+    return make_user(Role.COUNSELLOR)
+
+
+@pytest.fixture
+def administrator(make_user, ministry):
+    return make_user(Role.ADMINISTRATOR, organisation=ministry, username="admin")
+
+
+@pytest.fixture
+def analyst(make_user, ministry):
+    return make_user(Role.NATIONAL_ANALYST, organisation=ministry, username="national.analyst")
+
+
+@pytest.fixture
+def demo_data(db):
+    call_command("seed_demo", "--quiet-logins", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -1,0 +1,64 @@
+"""Each role lands on a home page listing what it can do."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from satuatap.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_TILES = {
+    Role.FRONTDESK: {"people:list"},
+    Role.DESK_OFFICER: {"people:list"},
+    Role.PLACEMENT_OFFICER: {"people:list"},
+    Role.COUNSELLOR: {"people:list"},
+    Role.CASE_SUPERVISOR: {"people:list"},
+    Role.OUTREACH_WORKER: {"people:list"},
+    Role.OFFICE_HEAD: {"people:list", "core:office-desks"},
+    Role.PARTNER_CASEWORKER: set(),
+    Role.NATIONAL_ANALYST: set(),
+    Role.ADMINISTRATOR: {"core:audit-trail", "admin:index"},
+}
+ALWAYS = {"core:api-tokens", "api:openapi-view"}
+GUARDED = {"people:list", "core:office-desks", "core:audit-trail", "admin:index"}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_lands_on_home_listing_what_it_can_do(client, make_user, partner, ministry, role):
+    organisation = {
+        Role.PARTNER_CASEWORKER: partner,
+        Role.NATIONAL_ANALYST: ministry,
+        Role.ADMINISTRATOR: ministry,
+    }.get(role)
+    user = make_user(role, organisation=organisation)
+    client.force_login(user)
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    tile_urls = {a["url"] for a in response.context["actions"]}
+    expected = {reverse(name) for name in EXPECTED_TILES[role] | ALWAYS}
+    assert tile_urls == expected
+    for name in GUARDED - EXPECTED_TILES[role]:
+        assert reverse(name) not in tile_urls
+    with translation.override("id"):
+        assert str(role.label) in response.content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_login_page_lands_signed_in_user_on_home(client, counsellor):
+    from tests.factories import PASSWORD
+
+    response = client.post(
+        reverse("login"), {"username": counsellor.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("home")

@@ -1,0 +1,77 @@
+"""Indonesian by default, English on request, remembered per user."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from satuatap.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_indonesian_is_the_default_even_for_an_english_browser(client):
+    response = client.get(reverse("login"), headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response.headers["Content-Language"] == "id"
+    assert '<html lang="id">' in response.content.decode()
+
+
+def test_anonymous_visitor_switches_language_with_a_cookie(client):
+    response = client.post(reverse("set-language"), {"language": "en", "next": "/login/"})
+    assert response.status_code == 302
+    page = client.get(reverse("login"))
+    assert page.headers["Content-Language"] == "en"
+    assert "Sign in" in page.content.decode()
+
+
+def test_signed_in_users_choice_is_saved_on_their_account(client, make_user):
+    user = make_user(Role.FRONTDESK)
+    client.force_login(user)
+
+    client.post(reverse("set-language"), {"language": "en", "next": "/"})
+
+    user.refresh_from_db()
+    assert user.language == "en"
+    client.cookies.clear()
+    client.force_login(user)
+    assert client.get(reverse("home")).headers["Content-Language"] == "en"
+
+
+def test_unknown_language_changes_nothing(client, make_user):
+    user = make_user(Role.FRONTDESK)
+    client.force_login(user)
+    client.post(reverse("set-language"), {"language": "xx", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "id"
+
+
+def test_next_url_cannot_redirect_off_site(client):
+    response = client.post(
+        reverse("set-language"), {"language": "en", "next": "https://evil.example/"}
+    )
+    assert response.url == "/"
+
+
+def test_money_and_numbers_follow_the_language():
+    from django.utils import translation
+
+    from satuatap.core.templatetags.satuatap import idr, number
+
+    with translation.override("id"):
+        assert idr(1250000) == "Rp 1.250.000"
+        assert number(1234.5) == "1.234,5"
+    with translation.override("en"):
+        assert idr(1250000) == "IDR 1,250,000"
+        assert number(1234.5) == "1,234.5"
+
+
+def test_dates_follow_the_language():
+    import datetime
+
+    from django.utils import formats, translation
+
+    day = datetime.date(2026, 8, 17)
+    with translation.override("id"):
+        assert formats.date_format(day, "DATE_FORMAT") == "17 Agu 2026"
+    with translation.override("en"):
+        assert formats.date_format(day, "DATE_FORMAT") == "Aug. 17, 2026"

@@ -1,0 +1,51 @@
+"""The demo dataset: pilot offices, partners, one user per role per office; idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from satuatap.core.models import Organisation, RoleAssignment, User
+from satuatap.core.roles import OFFICE_ROLES
+from satuatap.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot():
+    return (
+        sorted(User.objects.values_list("username", "password")),
+        sorted(Organisation.objects.values_list("slug", "kind")),
+        RoleAssignment.objects.count(),
+        sorted(Person.objects.values_list("nik", "full_name")),
+    )
+
+
+def test_seed_demo_creates_the_named_users_and_is_idempotent(demo_data, settings):
+    first = _snapshot()
+    call_command("seed_demo", "--quiet-logins", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _snapshot() == first
+
+    usernames = {u for u, _ in first[0]}
+    for office in ["cirebon", "tulungagung", "blitar", "lampung-timur"]:
+        for role in OFFICE_ROLES:
+            assert f"{office}.{role}" in usernames
+    assert {"wcc-mawar-balqis.caseworker", "national.analyst", "admin"} <= usernames
+
+    user = User.objects.get(username="cirebon.counsellor")
+    assert user.check_password(settings.SATUATAP_DEMO_PASSWORD)
+    assert user.has_role("counsellor")
+    assert user.office.region_id == "32.09"
+    assert User.objects.get(username="tulungagung.deskofficer").desk.desk_type.code == (
+        "ketenagakerjaan"
+    )
+
+
+def test_demo_offices_have_desks_partners_and_people(demo_data):
+    cirebon = Organisation.objects.get(slug="cirebon")
+    assert cirebon.desks.count() >= 8
+    assert cirebon.partners.filter(slug="wcc-mawar-balqis").exists()
+    people = Person.objects.filter(office=cirebon)
+    assert people.count() > 0
+    assert all(p.nik.startswith("3209") for p in people)
+    assert any(p.is_sensitive for p in people)

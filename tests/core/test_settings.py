@@ -1,0 +1,115 @@
+"""Production settings are safe; the embedded SQLite mode is tuned for concurrent use."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _satuatap(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "satuatap", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _production_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOWED_HOSTS="satuatap.example.id",
+        SATUATAP_DATA_DIR=str(tmp_path),
+        PYTHONPATH=str(ROOT / "src"),
+    )
+    return env
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    result = _satuatap(
+        "check", "--deploy", "--fail-level", "WARNING", env=_production_env(tmp_path), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_defaults_are_secure_and_hash_with_argon2(tmp_path):
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS > 0, s.PASSWORD_HASHERS[0].endswith('Argon2PasswordHasher'))"
+    )
+    env = _production_env(tmp_path)
+    env["DJANGO_SETTINGS_MODULE"] = "satuatap.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django;django.setup();{code}"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["False", "True", "True", "True", "True", "True"], result.stderr
+
+
+def test_missing_secret_key_is_generated_once_and_kept_private(tmp_path):
+    env = _production_env(tmp_path)
+    env.pop("SECRET_KEY")
+    env["DJANGO_SETTINGS_MODULE"] = "satuatap.settings"
+    code = (
+        "import django;django.setup();from django.conf import settings;print(settings.SECRET_KEY)"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert first.stdout == second.stdout and len(first.stdout.strip()) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas apply to the embedded mode only; this run is PostgreSQL")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] >= 5000
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+    options = connection.settings_dict["OPTIONS"]
+    assert "journal_mode=WAL" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+
+
+def test_sqlite_database_file_is_created_in_wal_mode(tmp_path):
+    env = _production_env(tmp_path)
+    env.pop("DATABASE_URL", None)
+    result = _satuatap("migrate", "-v0", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    import sqlite3
+
+    mode = sqlite3.connect(tmp_path / "satuatap.sqlite3").execute("PRAGMA journal_mode").fetchone()
+    assert mode[0] == "wal"
