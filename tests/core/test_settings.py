@@ -26,7 +26,8 @@ def _satuatap(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Complete
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    unwanted = {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.update(
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="satuatap.example.id",
