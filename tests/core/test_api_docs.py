@@ -42,9 +42,7 @@ def test_unknown_api_route_is_json_404(client, make_user):
 
 
 def test_invalid_input_is_a_json_422_with_details(client):
-    response = client.post(
-        "/api/v1/auth/token", {"username": "x"}, content_type="application/json"
-    )
+    response = client.post("/api/v1/auth/token", {"username": "x"}, content_type="application/json")
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_input"
