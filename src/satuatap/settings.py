@@ -51,10 +51,13 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "django_bootstrap5",
+    "django_countries",
+    "phonenumber_field",
     "js_lib_bootstrap5",
     "ninja",
     "axes",
     "auditlog",
+    "huey.contrib.djhuey",
     "satuatap.regions",
     "satuatap.core",
     "satuatap.people",
@@ -218,3 +221,25 @@ LOGGING = {
 }
 
 SATUATAP_DEMO_PASSWORD = env.str("SATUATAP_DEMO_PASSWORD", default="satuatap-demo-2026")
+
+PHONENUMBER_DEFAULT_REGION = "ID"
+COUNTRIES_FIRST = ["HK", "TW", "MY", "SG", "JP", "KR", "SA"]
+COUNTRIES_FIRST_REPEAT = True
+
+# Uploaded document scans: what is accepted, decided by content, not by file name.
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Background work (imports now; exports and roll-ups later): huey, one small task module in core.
+# SQLite queue in the data directory by default; Redis when REDIS_URL is set (production).
+_redis_url = env.str("REDIS_URL", default="")
+HUEY = {
+    "name": "satuatap",
+    "immediate": env.bool("HUEY_IMMEDIATE", default=False),
+    **(
+        {"huey_class": "huey.RedisHuey", "url": _redis_url}
+        if _redis_url
+        else {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
+    ),
+    "consumer": {"workers": 2, "worker_type": "thread"},
+}

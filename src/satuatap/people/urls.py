@@ -1,10 +1,10 @@
 from django.urls import path
 
-from satuatap.people import views
+from satuatap.people.views import persons
 
 app_name = "people"
 urlpatterns = [
-    path("", views.person_list, name="list"),
-    path("new/", views.person_create, name="create"),
-    path("<int:person_id>/", views.person_detail, name="detail"),
+    path("", persons.person_list, name="list"),
+    path("new/", persons.person_create, name="create"),
+    path("<int:person_id>/", persons.person_detail, name="detail"),
 ]
