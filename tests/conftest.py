@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.management import call_command
 
@@ -12,12 +14,38 @@ from tests.factories import MinistryFactory, OfficeFactory, PartnerFactory, User
 TEST_REGION_PREFIXES = ["32.09", "35.04", "35.05", "18.07"]
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def ensure_reference_data() -> None:
+    """Regions and the desk and document types data migrations load. A transactional test
+    flushes every table when it ends, so the next one puts them back."""
+    from django.apps import apps
+
+    from satuatap.regions.models import Region
     from satuatap.regions.services import load_regions
 
-    with django_db_blocker.unblock():
+    if not Region.objects.filter(code=TEST_REGION_PREFIXES[0]).exists():
         load_regions(prefixes=TEST_REGION_PREFIXES)
+    for module in (
+        "satuatap.core.migrations.0002_default_desk_types",
+        "satuatap.people.migrations.0003_default_document_types",
+    ):
+        importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        {"live_server", "transactional_db"} & set(request.fixturenames)
+    )
+    if transactional:
+        request.getfixturevalue("_django_db_helper")
+        ensure_reference_data()
 
 
 @pytest.fixture

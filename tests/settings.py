@@ -1,5 +1,7 @@
 """Test settings: production settings, minus what a test client over plain HTTP cannot use."""
 
+import os
+
 from satuatap.settings import *  # noqa: F403
 
 SECURE_SSL_REDIRECT = False
@@ -15,3 +17,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Argon2 is what production uses (tested in tests/core/test_settings.py); it is slow by design.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in-process and at once (huey's own immediate mode, with in-memory storage).
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+MEDIA_ROOT = DATA_DIR / "test-private"  # noqa: F405
+# A file, not shared-cache memory, so concurrent tests meet WAL and busy_timeout as in production.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(DATA_DIR / f"test-satuatap-{os.getpid()}.sqlite3")  # noqa: F405
+    }

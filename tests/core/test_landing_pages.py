@@ -20,10 +20,16 @@ EXPECTED_TILES = {
     Role.OFFICE_HEAD: {"people:list", "core:office-desks"},
     Role.PARTNER_CASEWORKER: set(),
     Role.NATIONAL_ANALYST: set(),
-    Role.ADMINISTRATOR: {"core:audit-trail", "admin:index"},
+    Role.ADMINISTRATOR: {"core:audit-trail", "admin:index", "people:merge-list"},
 }
 ALWAYS = {"core:api-tokens", "api:openapi-view"}
-GUARDED = {"people:list", "core:office-desks", "core:audit-trail", "admin:index"}
+GUARDED = {
+    "people:list",
+    "core:office-desks",
+    "core:audit-trail",
+    "admin:index",
+    "people:merge-list",
+}
 
 
 @pytest.mark.parametrize("role", list(Role))

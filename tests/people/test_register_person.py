@@ -43,10 +43,10 @@ def test_form_errors_are_shown_per_field_and_nothing_is_saved(client, make_user)
     errors = response.context["form"].errors
     assert response.status_code == 200
     assert set(errors) == {"full_name", "nik", "village"}
-    assert "A NIK has exactly 16 digits." in errors["nik"]
+    assert errors["nik"][0].startswith("A NIK has exactly 16 digits; this one has 5.")
     assert "Choose a village." in errors["village"]
     page = response.content.decode()
-    assert '<div class="invalid-feedback d-block">A NIK has exactly 16 digits.</div>' in page
+    assert '<div class="invalid-feedback d-block">A NIK has exactly 16 digits;' in page
     assert "Choose a village." in page
     assert not Person.objects.exists()
 

@@ -29,6 +29,12 @@ ACTIONS: tuple[Action, ...] = (
         "people.list_person",
     ),
     Action(
+        _("Merged records"),
+        _("Review merges of duplicate records and reverse a wrong one."),
+        "people:merge-list",
+        "people.reverse_merge",
+    ),
+    Action(
         _("Office desks"),
         _("Choose which desks (loket) the office has and their ticket letters."),
         "core:office-desks",

@@ -1,4 +1,4 @@
-"""API routes of the person registry."""
+"""API routes of the person registry: search, read, register, correct, timeline."""
 
 from __future__ import annotations
 
@@ -8,14 +8,23 @@ from ninja import Query, Router, Schema
 from satuatap.core.audit import ReadPurpose, log_sensitive_read
 from satuatap.core.exceptions import DomainError
 from satuatap.core.schemas import ErrorOut
-from satuatap.people import selectors
+from satuatap.people import selectors, services
 from satuatap.people.models import Person
-from satuatap.people.schemas import PersonOut
+from satuatap.people.schemas import (
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    PersonSummaryOut,
+    TimelineEventOut,
+)
+from satuatap.people.search import search_people
+from satuatap.people.validation import clean_person_input
 
 router = Router(tags=["people"])
 
 
 def _person_out(person: Person) -> PersonOut:
+    status = person.current_status
     return PersonOut(
         id=person.pk,
         office_id=person.office_id,
@@ -25,11 +34,32 @@ def _person_out(person: Person) -> PersonOut:
         birth_date=person.birth_date,
         birth_place=person.birth_place,
         village_code=person.village_id,
+        address=person.address,
+        marital_status=person.marital_status,
+        education=person.education,
+        languages=person.languages,
+        disability=person.disability,
+        phones=[{"number": p.number, "kind": p.kind} for p in person.phones.all()],
+        current_status=status.status if status else None,
         is_sensitive=person.is_sensitive,
+        is_missing_nik=person.is_missing_nik,
+    )
+
+
+def _summary(person: Person, score=None, matched_by=None) -> PersonSummaryOut:
+    return PersonSummaryOut(
+        id=person.pk,
+        full_name=person.full_name,
+        nik_masked=person.masked_nik,
+        sex=person.sex,
+        village_code=person.village_id,
+        score=score,
+        matched_by=matched_by,
     )
 
 
 class PeopleFilter(Schema):
+    q: str | None = None
     nik: str | None = None
 
 
@@ -37,27 +67,110 @@ class PurposeQuery(Schema):
     purpose: ReadPurpose | None = None
 
 
-@router.get("", response=list[PersonOut])
-def list_people(request, filters: Query[PeopleFilter]):
-    people = selectors.visible_people(request.user)
-    if filters.nik:
-        people = people.filter(nik=filters.nik)
-    return [_person_out(p) for p in people[:100]]
-
-
-@router.get("/{person_id}", response={200: PersonOut, 404: ErrorOut, 428: ErrorOut})
-def get_person(request, person_id: int, query: Query[PurposeQuery]):
-    """One person. A sensitive record needs `?purpose=`; the read is logged with it."""
+def _readable_person(request, person_id: int, purpose: str | None) -> Person:
     person = selectors.get_visible_person(request.user, person_id)
-    if person is None:
+    if person is None or person.merged_into_id:
         raise DomainError("not_found", _("No such record."), status=404)
     if person.is_sensitive:
-        if query.purpose is None:
+        if purpose is None:
             raise DomainError(
                 "purpose_required",
                 _("This record holds sensitive data: say why you read it (purpose)."),
                 status=428,
                 details={"purposes": ReadPurpose.values},
             )
-        log_sensitive_read(user=request.user, instance=person, purpose=query.purpose)
+        log_sensitive_read(user=request.user, instance=person, purpose=purpose)
+    return person
+
+
+@router.get("", response={200: list[PersonSummaryOut], 403: ErrorOut})
+def list_people(request, filters: Query[PeopleFilter]):
+    """Search from one box (`q`: NIK, phone or name, ranked) or look up an exact `nik`."""
+    if not request.user.has_perm("people.list_person"):
+        return []
+    if filters.nik is not None:
+        people = selectors.active_people(request.user).filter(nik=filters.nik.strip())
+        return [_summary(p, 100.0, "nik") for p in people]
+    if filters.q:
+        return [
+            _summary(hit.person, round(hit.score, 1), hit.matched_by)
+            for hit in search_people(request.user, filters.q, limit=20)
+        ]
+    people = selectors.active_people(request.user).order_by("-created_at", "-pk")[:50]
+    return [_summary(p) for p in people]
+
+
+@router.post("", response={201: PersonOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def create_person(request, payload: PersonIn):
+    """Register a person at the caller's office."""
+    cleaned = clean_person_input(
+        nik=payload.nik or "",
+        sex=payload.sex,
+        birth_date=payload.birth_date,
+        phones=payload.phones,
+        village_code=payload.village_code or "",
+        confirm_nik_warnings=payload.confirm_nik_warnings,
+    )
+    data = payload.dict(exclude={"nik", "village_code", "phones", "confirm_nik_warnings"})
+    person = services.register_person(by=request.user, **data, **cleaned)
+    return 201, _person_out(person)
+
+
+@router.get("/{person_id}", response={200: PersonOut, 404: ErrorOut, 428: ErrorOut})
+def get_person(request, person_id: int, query: Query[PurposeQuery]):
+    """One person. A sensitive record needs `?purpose=`; the read is logged with it."""
+    return _person_out(_readable_person(request, person_id, query.purpose))
+
+
+@router.patch(
+    "/{person_id}",
+    response={
+        200: PersonOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        428: ErrorOut,
+    },
+)
+def patch_person(request, person_id: int, payload: PersonPatch, query: Query[PurposeQuery]):
+    """Correct fields of a record; the change is kept in the correction history."""
+    person = _readable_person(request, person_id, query.purpose)
+    given = payload.dict(exclude_unset=True)
+    confirm = given.pop("confirm_nik_warnings", False)
+    cleaned = clean_person_input(
+        nik=given.pop("nik", person.nik or "") or "",
+        sex=given.get("sex", person.sex),
+        birth_date=given.get("birth_date", person.birth_date),
+        phones=given.pop("phones", None),
+        village_code=given.pop("village_code", None),
+        confirm_nik_warnings=confirm,
+    )
+    confirmed = cleaned.pop("confirmed_nik_warnings")
+    if cleaned.get("phones") is None:
+        cleaned.pop("phones", None)
+    if "village" in cleaned and cleaned["village"] is None:
+        cleaned.pop("village")
+    services.update_person(
+        person=person, by=request.user, confirmed_nik_warnings=confirmed, **given, **cleaned
+    )
     return _person_out(person)
+
+
+@router.get(
+    "/{person_id}/timeline",
+    response={200: list[TimelineEventOut], 404: ErrorOut, 428: ErrorOut},
+)
+def person_timeline(request, person_id: int, query: Query[PurposeQuery]):
+    """The person's migration timeline, oldest first."""
+    person = _readable_person(request, person_id, query.purpose)
+    return [
+        TimelineEventOut(
+            status=e.status,
+            effective_date=e.effective_date,
+            country=str(e.country or ""),
+            employer=e.employer,
+            sector=e.sector,
+        )
+        for e in person.status_events.all()
+    ]

@@ -228,11 +228,8 @@ class StatusEvent(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_events")
     status = models.CharField(_("status"), max_length=16, choices=MigrationStatus.choices)
     effective_date = models.DateField(_("since"))
-    country = models.CharField(
-        _("country (ISO code)"),
-        max_length=2,
-        blank=True,
-        help_text=_("Destination country while abroad."),
+    country = CountryField(
+        _("country"), blank=True, help_text=_("Destination country while abroad.")
     )
     employer = models.CharField(_("employer"), max_length=200, blank=True)
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, blank=True)
@@ -514,8 +511,9 @@ class ImportJob(models.Model):
     sha256 = models.CharField(max_length=64)
     columns = models.JSONField(default=list, help_text="Column headings found in the file.")
     mapping = models.JSONField(default=dict, help_text="Field name → column heading.")
-    status = models.CharField(max_length=16, choices=ImportStatus.choices,
-                              default=ImportStatus.UPLOADED)
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)

@@ -2,16 +2,92 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
 
-from satuatap.people.models import Person
+from django.db.models import Q, QuerySet
+
+from satuatap.people.models import FamilyLink, Person, Phone
+from satuatap.regions.models import Region
+
+DUPLICATE_NAME_SCORE = 80
 
 
 def visible_people(user) -> QuerySet[Person]:
+    """Every record of the user's office, merged and anonymised ones included."""
     if not user.has_perm("people.list_person"):
         return Person.objects.none()
     return Person.objects.filter(office_id=user.office_id_or_none).select_related("village")
 
 
+def active_people(user) -> QuerySet[Person]:
+    """The records a list shows: not merged into another, not anonymised."""
+    return visible_people(user).filter(merged_into__isnull=True, anonymised_at__isnull=True)
+
+
 def get_visible_person(user, person_id: int) -> Person | None:
     return visible_people(user).filter(pk=person_id).first()
+
+
+def likely_duplicates(
+    user,
+    *,
+    full_name: str,
+    birth_date: datetime.date | None,
+    village: Region | None,
+    phones: list[str] | tuple[str, ...] = (),
+    exclude_pk: int | None = None,
+) -> list[Person]:
+    """Active records of the office that may be the same person: a similar name and the same
+    birth date or village, or the same phone number."""
+    from satuatap.people.names import name_key, name_similarity
+
+    candidates = active_people(user)
+    if exclude_pk:
+        candidates = candidates.exclude(pk=exclude_pk)
+    same_context = Q(pk__in=[])
+    if birth_date:
+        same_context |= Q(birth_date=birth_date)
+    if village:
+        same_context |= Q(village=village)
+    key = name_key(full_name)
+    found = {
+        person.pk: person
+        for person in candidates.filter(same_context)
+        if key and name_similarity(full_name, person.name_key) >= DUPLICATE_NAME_SCORE
+    }
+    if phones:
+        owners = Phone.objects.filter(number__in=phones).values("person_id")
+        for person in candidates.filter(pk__in=owners):
+            found.setdefault(person.pk, person)
+    return sorted(found.values(), key=lambda p: p.pk)
+
+
+def family_of(person: Person) -> list[dict]:
+    """Both directions of family links, labelled from `person`'s point of view."""
+    from satuatap.people.models import INVERSE_RELATION, Relation
+
+    rows = [
+        {"link": link, "relative": link.relative, "relation": link.get_relation_display()}
+        for link in FamilyLink.objects.filter(person=person).select_related("relative")
+    ]
+    rows += [
+        {
+            "link": link,
+            "relative": link.person,
+            "relation": Relation(INVERSE_RELATION[Relation(link.relation)]).label,
+        }
+        for link in FamilyLink.objects.filter(relative=person).select_related("person")
+    ]
+    return rows
+
+
+def correction_history(person: Person) -> list:
+    """Changes to the record, newest first (auditlog entries; reads are left out)."""
+    from auditlog.models import LogEntry
+
+    return list(
+        LogEntry.objects.get_for_object(person)
+        .exclude(action=LogEntry.Action.ACCESS)
+        .select_related("actor")
+        .order_by("-timestamp")[:50]
+    )

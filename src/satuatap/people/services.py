@@ -3,13 +3,64 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
-from satuatap.people.models import Person
+from satuatap.people.models import (
+    ConsentMethod,
+    Disability,
+    FamilyLink,
+    MigrationStatus,
+    Person,
+    Phone,
+    ProcessingConsent,
+    StatusEvent,
+)
+from satuatap.people.names import name_key
 from satuatap.regions.models import Region
+
+PERSON_FIELDS = (
+    "full_name",
+    "sex",
+    "nik",
+    "birth_date",
+    "birth_place",
+    "village",
+    "address",
+    "marital_status",
+    "education",
+    "languages",
+    "disability",
+    "nik_missing_reason",
+    "has_specific_data",
+)
+
+
+def _require_registry_access(by) -> None:
+    if not by.has_perm("people.list_person") or by.office is None:
+        raise DomainError("forbidden", _("You may not register people."), status=403)
+
+
+def _duplicate_nik_error() -> DomainError:
+    return DomainError(
+        "duplicate_nik", _("A person with this NIK is already registered."), status=409
+    )
+
+
+def _set_phones(person: Person, phones: Iterable[str | tuple[str, str]]) -> None:
+    wanted: dict[str, str] = {}
+    for phone in phones:
+        number, kind = (phone, Phone.Kind.MOBILE) if isinstance(phone, str) else phone
+        wanted.setdefault(number, kind)
+    person.phones.exclude(number__in=wanted).delete()
+    existing = set(person.phones.values_list("number", flat=True))
+    for number, kind in wanted.items():
+        if number not in existing:
+            Phone.objects.create(person=person, number=number, kind=kind)
 
 
 def register_person(
@@ -22,26 +73,161 @@ def register_person(
     birth_place: str = "",
     village: Region | None = None,
     address: str = "",
+    marital_status: str = "",
+    education: str = "",
+    languages: str = "",
+    disability: str = Disability.NONE,
+    nik_missing_reason: str = "",
+    has_specific_data: bool = False,
+    phones: Iterable[str | tuple[str, str]] = (),
+    confirmed_nik_warnings: Iterable[str] = (),
 ) -> Person:
-    """Register a person at the office of `by`."""
-    if not by.has_perm("people.list_person") or by.office is None:
-        raise DomainError("forbidden", _("You may not register people."), status=403)
+    """Register a person at the office of `by`. Phones must already be E.164 (see phones.py)."""
+    _require_registry_access(by)
+    full_name = " ".join(full_name.split())
     try:
         with transaction.atomic():
-            return Person.objects.create(
+            person = Person.objects.create(
                 office=by.office,
                 nik=nik or None,
-                full_name=" ".join(full_name.split()),
+                full_name=full_name,
+                name_key=name_key(full_name),
                 sex=sex,
                 birth_date=birth_date,
                 birth_place=birth_place,
                 village=village,
                 address=address,
+                marital_status=marital_status,
+                education=education,
+                languages=languages,
+                disability=disability or Disability.NONE,
+                nik_missing_reason="" if nik else nik_missing_reason,
+                has_specific_data=has_specific_data,
+                confirmed_nik_warnings=sorted(set(confirmed_nik_warnings)),
                 created_by=by,
             )
+            _set_phones(person, phones)
+            return person
     except IntegrityError as error:
         if nik and Person.objects.filter(nik=nik).exists():
-            raise DomainError(
-                "duplicate_nik", _("A person with this NIK is already registered."), status=409
-            ) from error
+            raise _duplicate_nik_error() from error
         raise
+
+
+def update_person(*, person: Person, by, confirmed_nik_warnings: Iterable[str] = (), **changes):
+    """Correct a person's record; auditlog keeps the correction history (old → new)."""
+    if not by.has_perm("people.change_person", person):
+        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    if not person.is_active_record:
+        raise DomainError("inactive_record", _("This record was merged or anonymised."))
+    phones = changes.pop("phones", None)
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"not person fields: {sorted(unknown)}")
+    for field, value in changes.items():
+        setattr(person, field, value)
+    person.full_name = " ".join(person.full_name.split())
+    person.name_key = name_key(person.full_name)
+    person.nik = person.nik or None
+    if person.nik:
+        person.nik_missing_reason = ""
+    person.confirmed_nik_warnings = sorted(set(confirmed_nik_warnings))
+    try:
+        with transaction.atomic():
+            person.save()
+            if phones is not None:
+                _set_phones(person, phones)
+    except IntegrityError as error:
+        if person.nik and Person.objects.filter(nik=person.nik).exclude(pk=person.pk).exists():
+            raise _duplicate_nik_error() from error
+        raise
+    return person
+
+
+def record_status(
+    *,
+    person: Person,
+    by,
+    status: str,
+    effective_date: datetime.date,
+    country: str = "",
+    employer: str = "",
+    sector: str = "",
+    notes: str = "",
+) -> StatusEvent:
+    """Add a dated step to the person's migration timeline (never overwrites earlier steps)."""
+    if not by.has_perm("people.change_person", person):
+        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    if status == MigrationStatus.ABROAD and not country:
+        raise DomainError("country_required", _("Say in which country the person works."))
+    if effective_date > by.office.today():
+        raise DomainError("future_date", _("The date cannot be in the future."))
+    return StatusEvent.objects.create(
+        person=person,
+        status=status,
+        effective_date=effective_date,
+        country=country if status == MigrationStatus.ABROAD else "",
+        employer=employer if status == MigrationStatus.ABROAD else "",
+        sector=sector if status == MigrationStatus.ABROAD else "",
+        notes=notes,
+        recorded_by=by,
+    )
+
+
+def link_family(*, person: Person, relative: Person, relation: str, by) -> FamilyLink:
+    """Record that `relative` is the `relation` of `person` (e.g. her child)."""
+    if not (
+        by.has_perm("people.change_person", person) and by.has_perm("people.view_person", relative)
+    ):
+        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    if person.pk == relative.pk:
+        raise DomainError("self_link", _("A person cannot be their own relative."))
+    if FamilyLink.objects.filter(
+        Q(person=person, relative=relative) | Q(person=relative, relative=person)
+    ).exists():
+        raise DomainError("already_linked", _("These two people are already linked."))
+    return FamilyLink.objects.create(
+        person=person, relative=relative, relation=relation, created_by=by
+    )
+
+
+def unlink_family(*, link: FamilyLink, by) -> None:
+    if not by.has_perm("people.change_person", link.person):
+        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    link.delete()
+
+
+def record_consent(
+    *,
+    person: Person,
+    by,
+    purpose: str,
+    given_on: datetime.date,
+    method: str,
+    witness: str = "",
+) -> ProcessingConsent:
+    if not by.has_perm("people.change_person", person):
+        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    if method == ConsentMethod.VERBAL_WITNESSED and not witness.strip():
+        raise DomainError("witness_required", _("Verbal consent needs a witness."))
+    if given_on > by.office.today():
+        raise DomainError("future_date", _("The date cannot be in the future."))
+    return ProcessingConsent.objects.create(
+        person=person,
+        purpose=purpose,
+        given_on=given_on,
+        method=method,
+        witness=witness.strip(),
+        taken_by=by,
+    )
+
+
+def withdraw_consent(*, consent: ProcessingConsent, by) -> ProcessingConsent:
+    if not by.has_perm("people.change_person", consent.person):
+        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    if consent.withdrawn_on is not None:
+        raise DomainError("already_withdrawn", _("This consent was already withdrawn."))
+    consent.withdrawn_on = by.office.today()
+    consent.withdrawn_by = by
+    consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
+    return consent

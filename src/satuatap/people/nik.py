@@ -1,0 +1,274 @@
+"""Checking a NIK (Nomor Induk Kependudukan) and saying plainly what is wrong with it.
+
+A NIK is province (2) + regency (2) + district of first registration (2) + birth date DDMMYY,
+with 40 added to the day for women, + a serial from 0001. There is no check digit. The region
+part keeps the district of first registration, so an unknown district is only a warning; the
+decoded sex and birth date are cross-checks that warn, never the truth.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from satuatap.people.models import Sex
+from satuatap.regions.models import Region
+
+NIK_LENGTH = 16
+WOMAN_DAY_OFFSET = 40
+_SEPARATORS = re.compile(r"[\s.\-\u2013\u2014]+")
+
+
+@dataclass(frozen=True)
+class NikIssue:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class NikCheck:
+    """The outcome of `check_nik`.
+
+    The region codes are what the NIK says (set whenever it has 16 digits), whether or not
+    the region exists; `birth_date` and `sex` are set only when they decode to real values.
+    """
+
+    nik: str
+    errors: tuple[NikIssue, ...] = ()
+    warnings: tuple[NikIssue, ...] = ()
+    province_code: str | None = None
+    regency_code: str | None = None
+    district_code: str | None = None
+    birth_date: datetime.date | None = None
+    sex: str | None = None
+    serial: str | None = None
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def error_codes(self) -> tuple[str, ...]:
+        return tuple(issue.code for issue in self.errors)
+
+    @property
+    def warning_codes(self) -> tuple[str, ...]:
+        return tuple(issue.code for issue in self.warnings)
+
+
+def strip_separators(raw: str) -> str:
+    """The input without spaces, dots and dashes (`32.09.01 4512900001` -> 16 digits)."""
+    return _SEPARATORS.sub("", raw or "")
+
+
+def looks_like_nik(raw: str) -> bool:
+    digits = strip_separators(raw)
+    return len(digits) == NIK_LENGTH and digits.isascii() and digits.isdigit()
+
+
+def _century_year(two_digits: int, month: int, day: int, today: datetime.date) -> int:
+    """20YY unless that date would be after `today`, then 19YY."""
+    year = 2000 + two_digits
+    try:
+        if datetime.date(year, month, day) <= today:
+            return year
+    except ValueError:
+        if year <= today.year:
+            return year  # the date does not exist in either century (except 29 Feb 2000)
+    return 1900 + two_digits
+
+
+def _sex_and_day(encoded_day: int) -> tuple[str, int] | None:
+    if 1 <= encoded_day <= 31:
+        return Sex.MALE, encoded_day
+    if 1 + WOMAN_DAY_OFFSET <= encoded_day <= 31 + WOMAN_DAY_OFFSET:
+        return Sex.FEMALE, encoded_day - WOMAN_DAY_OFFSET
+    return None
+
+
+def decode_nik(
+    digits: str, *, today: datetime.date | None = None
+) -> tuple[str, datetime.date, str, str] | None:
+    """`(district digits, birth date, sex, serial)` of a 16-digit NIK, or None if it cannot be
+    decoded (wrong length, impossible day, month or date). Region existence is not checked."""
+    if not (len(digits) == NIK_LENGTH and digits.isascii() and digits.isdigit()):
+        return None
+    sex_day = _sex_and_day(int(digits[6:8]))
+    month, two_digit_year = int(digits[8:10]), int(digits[10:12])
+    if sex_day is None or not 1 <= month <= 12:
+        return None
+    sex, day = sex_day
+    year = _century_year(two_digit_year, month, day, today or datetime.date.today())
+    try:
+        birth_date = datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return digits[:6], birth_date, sex, digits[12:]
+
+
+def make_nik(district_code: str, birth_date: datetime.date, sex: str, serial: int) -> str:
+    """Build a NIK from a district code (`32.09.01` or `320901`), a birth date, sex and serial."""
+    district = district_code.replace(".", "")
+    if len(district) != 6 or not district.isdigit():
+        raise ValueError(f"A district code has six digits, not {district_code!r}.")
+    if not 1 <= serial <= 9999:
+        raise ValueError(f"A NIK serial is 1..9999, not {serial}.")
+    day = birth_date.day + (WOMAN_DAY_OFFSET if sex == Sex.FEMALE else 0)
+    return f"{district}{day:02d}{birth_date:%m}{birth_date.year % 100:02d}{serial:04d}"
+
+
+def _length_issue(nik: str) -> NikIssue:
+    digit_count = sum(c.isdigit() for c in nik)
+    if digit_count != len(nik):
+        message = _(
+            "A NIK has exactly 16 digits and nothing else; this one also contains letters or "
+            "other signs. Copy it again from the KTP or family card (Kartu Keluarga)."
+        )
+    else:
+        message = _(
+            "A NIK has exactly 16 digits; this one has %(count)d. Check for a missing or "
+            "extra digit against the KTP or family card (Kartu Keluarga)."
+        ) % {"count": digit_count}
+    return NikIssue("not_16_digits", message)
+
+
+def _region_issues(
+    province: str, regency: str, district: str
+) -> tuple[list[NikIssue], list[NikIssue]]:
+    known = set(
+        Region.objects.filter(code__in=[province, regency, district]).values_list("code", flat=True)
+    )
+    if province not in known:
+        message = _(
+            "The NIK starts with %(code)s, which is not an Indonesian province code. "
+            "Check the first two digits."
+        ) % {"code": province}
+        return [NikIssue("unknown_province", message)], []
+    if regency not in known:
+        message = _(
+            "Digits 3–4 of the NIK give regency or city %(code)s, which does not exist in "
+            "province %(province)s. Check the first four digits."
+        ) % {"code": regency, "province": province}
+        return [NikIssue("unknown_regency", message)], []
+    if district not in known:
+        message = _(
+            "Digits 5–6 of the NIK give district %(code)s, which is not in today's list of "
+            "districts. This can be right for an old NIK, which keeps the district where it was "
+            "first issued even after that district was split or renumbered; otherwise check "
+            "digits 5–6."
+        ) % {"code": district}
+        return [], [NikIssue("unknown_district", message)]
+    return [], []
+
+
+def _date_issues(
+    digits: str, today: datetime.date
+) -> tuple[list[NikIssue], datetime.date | None, str | None]:
+    encoded_day, month, two_digit_year = digits[6:8], digits[8:10], digits[10:12]
+    errors: list[NikIssue] = []
+    sex_day = _sex_and_day(int(encoded_day))
+    if sex_day is None:
+        message = _(
+            "Digits 7–8 of the NIK (%(day)s) must be the day of birth: 01–31 for a man, or "
+            "41–71 for a woman (day of birth + 40)."
+        ) % {"day": encoded_day}
+        errors.append(NikIssue("invalid_day", message))
+    if not 1 <= int(month) <= 12:
+        message = _("Digits 9–10 of the NIK (%(month)s) must be the month of birth, 01–12.") % {
+            "month": month
+        }
+        errors.append(NikIssue("invalid_month", message))
+    if errors or sex_day is None:
+        return errors, None, sex_day[0] if sex_day else None
+    sex, day = sex_day
+    year = _century_year(int(two_digit_year), int(month), day, today)
+    try:
+        return [], datetime.date(year, int(month), day), sex
+    except ValueError:
+        message = _(
+            "The NIK encodes a date of birth that does not exist: day %(day)02d of month "
+            "%(month)s in %(year)d. Check digits 7–12 (day, month, year)."
+        ) % {"day": day, "month": month, "year": year}
+        return [NikIssue("invalid_date", message)], None, sex
+
+
+def _sex_warning(decoded: str, recorded: str | None) -> NikIssue | None:
+    if recorded not in (Sex.FEMALE, Sex.MALE) or recorded == decoded:
+        return None
+    if decoded == Sex.FEMALE:
+        message = _(
+            "The NIK encodes a woman (day of birth + 40) but the person is recorded as a man. "
+            "Check the recorded sex and digits 7–8 of the NIK."
+        )
+    else:
+        message = _(
+            "The NIK encodes a man (day of birth without + 40) but the person is recorded as a "
+            "woman. Check the recorded sex and digits 7–8 of the NIK."
+        )
+    return NikIssue("sex_mismatch", message)
+
+
+def _birth_date_warning(decoded: datetime.date, recorded: datetime.date | None) -> NikIssue | None:
+    if recorded is None or (recorded.day, recorded.month, recorded.year % 100) == (
+        decoded.day,
+        decoded.month,
+        decoded.year % 100,
+    ):
+        return None
+    message = _(
+        "The NIK encodes the date of birth %(nik_date)s but the recorded date of birth is "
+        "%(recorded_date)s. Check both against the KTP."
+    ) % {
+        "nik_date": date_format(decoded, "SHORT_DATE_FORMAT"),
+        "recorded_date": date_format(recorded, "SHORT_DATE_FORMAT"),
+    }
+    return NikIssue("birth_date_mismatch", message)
+
+
+def check_nik(
+    raw: str,
+    *,
+    sex: str | None = None,
+    birth_date: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> NikCheck:
+    """Check a NIK as typed; `sex` and `birth_date` are the person's recorded values, compared
+    with what the NIK encodes (warnings only). One database query, for the region codes."""
+    nik = strip_separators(raw)
+    if not (len(nik) == NIK_LENGTH and nik.isascii() and nik.isdigit()):
+        return NikCheck(nik=nik, errors=(_length_issue(nik),))
+    province, regency, district = (
+        nik[:2],
+        f"{nik[:2]}.{nik[2:4]}",
+        f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}",
+    )
+    errors, warnings = _region_issues(province, regency, district)
+    date_errors, decoded_date, decoded_sex = _date_issues(nik, today or datetime.date.today())
+    errors += date_errors
+    serial = nik[12:]
+    if serial == "0000":
+        message = _(
+            "The last four digits of the NIK (the serial number) cannot be 0000; serials start "
+            "at 0001. Check the last four digits."
+        )
+        errors.append(NikIssue("zero_serial", message))
+    cross_checks = [
+        _sex_warning(decoded_sex, sex) if decoded_sex else None,
+        _birth_date_warning(decoded_date, birth_date) if decoded_date else None,
+    ]
+    warnings += [issue for issue in cross_checks if issue]
+    return NikCheck(
+        nik=nik,
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        province_code=province,
+        regency_code=regency,
+        district_code=district,
+        birth_date=decoded_date,
+        sex=decoded_sex,
+        serial=serial,
+    )

@@ -1,0 +1,12 @@
+"""Background work of the registry, run by huey (see `satuatap.core.tasks`).
+
+Tasks take record ids only, never personal data: huey pickles their arguments into the queue.
+"""
+
+from satuatap.core.tasks import db_task
+from satuatap.people import imports
+
+
+@db_task()
+def run_import_task(job_id: int) -> None:
+    imports.run_import(job_id)

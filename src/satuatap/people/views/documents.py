@@ -1,0 +1,128 @@
+"""Pages for a person's documents: upload, the permission-checked download, verify, reject.
+
+A document of a person the user may not see is a 404, whether or not it exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from satuatap.core.audit import log_sensitive_read
+from satuatap.core.exceptions import DomainError
+from satuatap.core.forms import ReadPurposeForm
+from satuatap.people import documents, selectors
+from satuatap.people.forms_documents import DocumentRejectForm, DocumentUploadForm
+from satuatap.people.models import PersonDocument
+
+
+def _get_document_or_404(request, person_id: int, document_id: int) -> PersonDocument:
+    document = documents.get_visible_document(
+        request.user, person_id=person_id, document_id=document_id
+    )
+    if document is None:
+        raise Http404
+    return document
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request, person_id: int):
+    person = selectors.get_visible_person(request.user, person_id)
+    if person is None:
+        raise Http404
+    if not request.user.has_perm("people.upload_document", person):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = DocumentUploadForm(request.POST, request.FILES)
+    else:
+        form = DocumentUploadForm()
+    if form.is_bound and form.is_valid():
+        try:
+            documents.upload_document(person=person, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(form.ERROR_FIELDS.get(error.code), error.message)
+        else:
+            messages.success(request, _("The document was uploaded and waits for verification."))
+            return redirect("people:detail", person.pk)
+    return render(request, "people/document_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_file(request, person_id: int, document_id: int):
+    document = _get_document_or_404(request, person_id, document_id)
+    purpose = None
+    if documents.document_requires_read_purpose(document):
+        form = ReadPurposeForm(request.POST or None)
+        if request.method != "POST" or not form.is_valid():
+            return render(request, "core/read_purpose.html", {"form": form, "action": request.path})
+        purpose = form.cleaned_data["purpose"]
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    if purpose is not None:
+        log_sensitive_read(user=request.user, instance=document, purpose=purpose)
+    content_type = (
+        document.content_type
+        if document.content_type in documents.ALLOWED_CONTENT_TYPES
+        else "application/octet-stream"
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=documents.download_filename(document),
+        content_type=content_type,
+    )
+    # Never rendered by the browser as a page of ours, never kept in a shared cache.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _decide(request, document: PersonDocument, decide, success: str):
+    try:
+        decide()
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404 from error
+        if error.status == 403:
+            raise PermissionDenied(error.message) from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect("people:detail", document.person_id)
+
+
+@login_required
+@require_POST
+def document_verify(request, person_id: int, document_id: int):
+    document = _get_document_or_404(request, person_id, document_id)
+    return _decide(
+        request,
+        document,
+        lambda: documents.verify_document(document=document, by=request.user),
+        _("The document is marked as verified."),
+    )
+
+
+@login_required
+@require_POST
+def document_reject(request, person_id: int, document_id: int):
+    document = _get_document_or_404(request, person_id, document_id)
+    form = DocumentRejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _decide(
+        request,
+        document,
+        lambda: documents.reject_document(document=document, reason=reason, by=request.user),
+        _("The document is marked as rejected."),
+    )
