@@ -22,9 +22,12 @@ demo: install
 	DEBUG=true $(SATUATAP) load_regions
 	DEBUG=true $(SATUATAP) seed_demo
 
+# The task consumer (imports, later exports) runs beside the web server and stops with it.
 run: demo
 	@echo "SatuAtap is starting on http://$(HOST):$(PORT)/"
-	DEBUG=true $(SATUATAP) runserver $(HOST):$(PORT)
+	@DEBUG=true $(SATUATAP) run_huey --quiet & HUEY_PID=$$!; \
+	  trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=true $(SATUATAP) runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one.
 test: install chromium

@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_bootstrap5",
     "django_countries",
-    "phonenumber_field",
     "js_lib_bootstrap5",
     "ninja",
     "axes",
@@ -222,7 +221,7 @@ LOGGING = {
 
 SATUATAP_DEMO_PASSWORD = env.str("SATUATAP_DEMO_PASSWORD", default="satuatap-demo-2026")
 
-PHONENUMBER_DEFAULT_REGION = "ID"
+
 COUNTRIES_FIRST = ["HK", "TW", "MY", "SG", "JP", "KR", "SA"]
 COUNTRIES_FIRST_REPEAT = True
 

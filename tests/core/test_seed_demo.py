@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from satuatap.core.models import Organisation, RoleAssignment, User
 from satuatap.core.roles import OFFICE_ROLES
-from satuatap.people.models import Person
+from satuatap.people.models import FamilyLink, Person, StatusEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,9 @@ def _snapshot():
         sorted(User.objects.values_list("username", "password")),
         sorted(Organisation.objects.values_list("slug", "kind")),
         RoleAssignment.objects.count(),
-        sorted(Person.objects.values_list("nik", "full_name")),
+        list(Person.objects.order_by("pk").values_list("pk", "nik", "full_name")),
+        StatusEvent.objects.count(),
+        FamilyLink.objects.count(),
     )
 
 
@@ -47,5 +49,15 @@ def test_demo_offices_have_desks_partners_and_people(demo_data):
     assert cirebon.partners.filter(slug="wcc-mawar-balqis").exists()
     people = Person.objects.filter(office=cirebon)
     assert people.count() > 0
-    assert all(p.nik.startswith("3209") for p in people)
+    assert people.count() >= 300
+    assert all(p.nik.startswith("3209") for p in people if p.nik)
     assert any(p.is_sensitive for p in people)
+    women = people.filter(sex="F").count() / people.count()
+    assert 0.55 < women < 0.75
+    countries = set(
+        StatusEvent.objects.filter(person__office=cirebon, status="abroad").values_list(
+            "country", flat=True
+        )
+    )
+    assert {"HK", "TW", "MY", "SG", "JP", "KR", "SA"} <= countries
+    assert FamilyLink.objects.filter(person__office=cirebon, relation="child").exists()
