@@ -196,7 +196,7 @@ def generate(offices, total: int, seed: int, stdout=print) -> None:
             made += batch
             done += batch
             elapsed = time.perf_counter() - started
-            if done % 50_000 < BATCH or done == total:
+            if done // 50_000 != (done - batch) // 50_000 or done == total:
                 stdout(
                     f"  {done:>9,} / {total:,} people  {elapsed:6.1f} s  "
                     f"({done / elapsed:,.0f}/s)  office {office.slug} {made:,}/{size:,}"

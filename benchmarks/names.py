@@ -64,7 +64,7 @@ Kurnia Pamungkas Wicaksono Utomo Suprapto Ahmadi Arifin Bachtiar Chandra Dermawa
 # `Muhammad` as people write it on forms and as it stands on old KTPs.
 MUHAMMAD_SPELLINGS = ["Muhammad"] * 8 + ["Mohammad", "Muhamad", "Mochammad", "Moh.", "M."]
 OLD_SPELLING = [(r"u", "oe"), (r"j", "dj"), (r"c", "tj"), (r"y", "j"), (r"sy", "sj")]
-JOINED_PREFIXES = ("Nur", "Sri", "Siti")
+JOINED_PREFIXES = ("Nur", "Sri")  # written joined as often as apart (Nurhayati, Sriwahyuni)
 
 
 def _cum_weights(items: list[str], exponent: float = 0.8) -> list[float]:
