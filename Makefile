@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install demo test test-sqlite test-postgres lint format messages lock chromium clean
+.PHONY: run install demo test test-sqlite test-postgres lint format messages lock chromium clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,19 @@ lock:
 	.lock-venv/bin/pip install --quiet -e ".[test]"
 	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^satuatap' > requirements.lock
 	rm -rf .lock-venv
+
+# Registry benchmark (benchmarks/README.md): generate BENCH_PEOPLE people in 50 offices when
+# needed, then measure NIK lookup and name search over HTTP on SQLite, and on PostgreSQL too
+# (database satuatap_bench on DATABASE_URL's server) when DATABASE_URL is PostgreSQL.
+BENCH_PEOPLE ?= 1000000
+BENCH_DATA_DIR ?= var/bench-$(BENCH_PEOPLE)
+bench: install
+	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/generate_registry.py --people $(BENCH_PEOPLE) --reset
+	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/bench_registry.py
+	@case "$$DATABASE_URL" in postgres*) \
+	  SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/generate_registry.py --engine postgres --people $(BENCH_PEOPLE) --reset && \
+	  SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/bench_registry.py --engine postgres ;; \
+	  *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL benchmark." ;; esac
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

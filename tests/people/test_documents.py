@@ -8,6 +8,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +24,14 @@ from satuatap.people.models import DocumentType, PersonDocument, VerificationSta
 from tests.factories import DeskFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """The assertions below read the English messages."""
+    with translation.override("en"):
+        yield
+
 
 UPLOADER_FILE_NAME = "Siti Nurhaliza KTP 3209015403950001"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,14 @@ from satuatap.people.nik import check_nik, decode_nik, make_nik, strip_separator
 from satuatap.regions.models import Region, RegionLevel
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """The assertions below read the English messages."""
+    with translation.override("en"):
+        yield
+
 
 TODAY = datetime.date(2025, 6, 1)
 # Waled (32.09.01, Cirebon), a woman born 14 March 1995, serial 0001.

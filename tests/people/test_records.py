@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 from django.urls import reverse
 
 from satuatap.core.exceptions import DomainError
@@ -97,12 +98,13 @@ def test_family_link_reads_both_ways_and_child_is_sensitive(officer, worker):
     )
     services.link_family(person=worker, relative=child, relation=Relation.CHILD, by=officer)
 
-    assert [(r["relation"], r["relative"]) for r in selectors.family_of(worker)] == [
-        ("Child", child)
-    ]
-    assert [(r["relation"], r["relative"]) for r in selectors.family_of(child)] == [
-        ("Parent", worker)
-    ]
+    with translation.override("en"):
+        assert [(r["relation"], r["relative"]) for r in selectors.family_of(worker)] == [
+            ("Child", child)
+        ]
+        assert [(r["relation"], r["relative"]) for r in selectors.family_of(child)] == [
+            ("Parent", worker)
+        ]
     assert child.is_sensitive
 
 

@@ -186,7 +186,7 @@ class Phone(models.Model):
     class Kind(models.TextChoices):
         MOBILE = "mobile", _("Mobile")
         WHATSAPP = "whatsapp", _("WhatsApp")
-        HOME = "home", _("Home")
+        HOME = "home", _("Home phone")
         ABROAD = "abroad", _("Number abroad")
         FAMILY = "family", _("Family contact")
 
