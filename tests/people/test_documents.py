@@ -8,13 +8,13 @@ import zlib
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import DeskType

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role

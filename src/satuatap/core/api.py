@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from satuatap.core import selectors, services
 from satuatap.core.exceptions import DomainError
@@ -42,7 +42,7 @@ def obtain_token(request, payload: TokenIn):
 def revoke_token(request, payload: TokenRevokeIn):
     """Revoke one of your own tokens."""
     services.revoke_api_token(raw=payload.token, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @auth_router.get("/me", response=MeOut)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from satuatap.core.audit import ReadPurpose, log_sensitive_read
 from satuatap.core.exceptions import DomainError
@@ -113,7 +113,7 @@ def create_person(request, payload: PersonIn):
     )
     data = payload.dict(exclude={"nik", "village_code", "phones", "confirm_nik_warnings"})
     person = services.register_person(by=request.user, **data, **cleaned)
-    return 201, _person_out(person)
+    return Status(201, _person_out(person))
 
 
 @router.get("/{person_id}", response={200: PersonOut, 404: ErrorOut, 428: ErrorOut})
