@@ -166,11 +166,14 @@ def start_server(db_env: dict[str, str], workers: int, threads: int, log_path: P
 def sample_people(office_ids: list[int], count: int, rng: random.Random) -> list[dict]:
     from satuatap.people.models import Person
 
-    ids = list(
-        Person.objects.filter(office_id__in=office_ids).order_by().values_list("pk", flat=True)
-    )
+    return sample_from(Person.objects.filter(office_id__in=office_ids), count, rng)
+
+
+def sample_from(queryset, count: int, rng: random.Random) -> list[dict]:
+    """`count` random rows, the same on every engine for the same generated data."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     chosen = rng.sample(ids, count)
-    rows = Person.objects.filter(pk__in=chosen).values(
+    rows = queryset.model.objects.filter(pk__in=chosen).values(
         "pk", "nik", "full_name", "name_key", "sex", "office_id"
     )
     by_pk = {row["pk"]: row for row in rows}
@@ -296,7 +299,11 @@ def verdict(ok: bool) -> str:
 
 def render(result: dict) -> str:
     nik, nik_floor_raw, nik_orm = result["nik_http"], result["nik_floor_sql"], result["nik_orm"]
-    name, cand_raw, cand_orm = result["name_http"], result["candidate_floor_sql"], result["candidate_orm"]
+    name, cand_raw, cand_orm = (
+        result["name_http"],
+        result["candidate_floor_sql"],
+        result["candidate_orm"],
+    )
     br = result["breakdown"]
     ratio = nik["p95"] / nik_floor_raw["p95"]
     top5 = result["name_top5_share"]
@@ -318,6 +325,7 @@ def render(result: dict) -> str:
         ("NIK lookup, HTTP API (`?nik=`)", nik),
         ("NIK lookup, floor: SQL on the DB cursor", nik_floor_raw),
         ("NIK lookup, same query through the ORM", nik_orm),
+        ("HTTP stack alone: same URL without a token (401, no query)", result["stack_http"]),
         ("name search, HTTP API (`?q=`)", name),
         ("name search, floor: candidate query SQL (`pk, name_key` of the office)", cand_raw),
         ("name search, candidate query through the ORM (`values_list`)", cand_orm),
@@ -413,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
 
     db_env = choose_database(args.engine, args.pg_database)
     setup_django()
+    from django.db.models import Q
+
     from satuatap.people.models import Person, Phone
 
     offices = bench_offices()
@@ -427,8 +437,20 @@ def main(argv: list[str] | None = None) -> int:
 
     lookups = sample_people(office_ids, args.lookups, rng)
     targets = sample_people(office_ids, args.names, rng)
-    for index, target in enumerate(targets):
-        kind = TYPO_KINDS[index % len(TYPO_KINDS)]
+    # Every ninth name is respelled as another Muhammad: draw those from people named so.
+    named_muhammad = Person.objects.filter(office_id__in=office_ids).filter(
+        Q(full_name__contains="Muhammad")
+        | Q(full_name__contains="Mohammad")
+        | Q(full_name__contains="Muhamad")
+        | Q(full_name__contains="Moh")
+    )
+    kinds = [TYPO_KINDS[index % len(TYPO_KINDS)] for index in range(len(targets))]
+    muhammads = iter(sample_from(named_muhammad, kinds.count("muhammad_spelling"), rng))
+    targets = [
+        next(muhammads) if kind == "muhammad_spelling" else t
+        for t, kind in zip(targets, kinds, strict=True)
+    ]
+    for target, kind in zip(targets, kinds, strict=True):
         target["query"], target["kind"] = misspell(target["full_name"], target["sex"], kind, rng)
         target["same_name"] = (
             Person.objects.filter(office_id=target["office_id"], name_key=target["name_key"])
@@ -454,11 +476,23 @@ def main(argv: list[str] | None = None) -> int:
 
         # Warm up both workers (imports, connections, rapidfuzz) without measuring.
         for row in lookups[:100]:
-            client.request("GET", f"/api/v1/people?nik={row['nik']}", token=tokens[row["office_id"]])
+            client.request(
+                "GET", f"/api/v1/people?nik={row['nik']}", token=tokens[row["office_id"]]
+            )
         for target in targets[:20]:
             client.request(
-                "GET", f"/api/v1/people?q={quote(target['query'])}", token=tokens[target["office_id"]]
+                "GET",
+                f"/api/v1/people?q={quote(target['query'])}",
+                token=tokens[target["office_id"]],
             )
+
+        # The HTTP stack without the app's work: the same URL without a token (401 after the
+        # middleware and the API's authentication, no database query).
+        stack_ms = []
+        for row in lookups:
+            status, _body, ms = client.request("GET", f"/api/v1/people?nik={row['nik']}")
+            assert status == 401, status
+            stack_ms.append(ms)
 
         nik_ms = []
         for row in lookups:
@@ -468,11 +502,15 @@ def main(argv: list[str] | None = None) -> int:
             if status != 200 or [hit["id"] for hit in body] != [row["pk"]]:
                 sys.exit(f"NIK lookup of person #{row['pk']} answered {status}: {body}")
             nik_ms.append(ms)
-        print(f"NIK over HTTP: p50 {pct(nik_ms, 50):.2f} ms, p95 {pct(nik_ms, 95):.2f} ms", flush=True)
+        print(
+            f"NIK over HTTP: p50 {pct(nik_ms, 50):.2f} ms, p95 {pct(nik_ms, 95):.2f} ms", flush=True
+        )
 
         for target in targets:
             status, body, ms = client.request(
-                "GET", f"/api/v1/people?q={quote(target['query'])}", token=tokens[target["office_id"]]
+                "GET",
+                f"/api/v1/people?q={quote(target['query'])}",
+                token=tokens[target["office_id"]],
             )
             if status != 200:
                 sys.exit(f"name search {target['query']!r} answered {status}: {body}")
@@ -482,7 +520,10 @@ def main(argv: list[str] | None = None) -> int:
             target["returned"] = len(ids)
             target["top"] = [(hit["full_name"], hit["score"]) for hit in body[:5]]
         name_ms = [t["latency_ms"] for t in targets]
-        print(f"names over HTTP: p50 {pct(name_ms, 50):.1f} ms, p95 {pct(name_ms, 95):.1f} ms", flush=True)
+        print(
+            f"names over HTTP: p50 {pct(name_ms, 50):.1f} ms, p95 {pct(name_ms, 95):.1f} ms",
+            flush=True,
+        )
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -520,7 +561,9 @@ def main(argv: list[str] | None = None) -> int:
     ):
         values = [t["latency_ms"] for t in targets if low <= populations[t["office_id"]] < high]
         if values:
-            buckets.append({"label": label, "n": len(values), "p50": pct(values, 50), "p95": pct(values, 95)})
+            buckets.append(
+                {"label": label, "n": len(values), "p50": pct(values, 50), "p95": pct(values, 95)}
+            )
 
     result = {
         "engine": engine_label(),
@@ -535,6 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         "load": f"{load_before[0]:.2f} before, {load_after[0]:.2f} after the HTTP measurements",
         "names": len(targets),
         "nik_http": summary(nik_ms),
+        "stack_http": summary(stack_ms),
         "nik_floor_sql": summary(nik_raw),
         "nik_orm": summary(nik_orm),
         "name_http": summary(name_ms),
@@ -547,8 +591,18 @@ def main(argv: list[str] | None = None) -> int:
         "queries": [
             {
                 key: t[key]
-                for key in ("pk", "office_id", "full_name", "query", "kind", "rank", "returned",
-                            "latency_ms", "same_name", "top")
+                for key in (
+                    "pk",
+                    "office_id",
+                    "full_name",
+                    "query",
+                    "kind",
+                    "rank",
+                    "returned",
+                    "latency_ms",
+                    "same_name",
+                    "top",
+                )
             }
             | {"office_people": populations[t["office_id"]]}
             for t in targets

@@ -89,9 +89,13 @@ def ensure_offices(count: int):
                 if province in WIT_PROVINCES
                 else "Asia/Jakarta"
             )
-            office = Organisation.objects.filter(kind=OrganisationKind.OFFICE, region=region).first()
+            office = Organisation.objects.filter(
+                kind=OrganisationKind.OFFICE, region=region
+            ).first()
             if office is not None and office.slug != slug:
-                sys.exit(f"{region} already has a non-benchmark office ({office.slug}); use an empty database.")
+                sys.exit(
+                    f"{region} already has a non-benchmark office ({office.slug}); use an empty database."
+                )
             if office is None:
                 office = Organisation.objects.create(
                     kind=OrganisationKind.OFFICE,
@@ -179,7 +183,9 @@ def generate(offices, total: int, seed: int, stdout=print) -> None:
                 Person.objects.bulk_create(people, batch_size=BATCH)
                 if people[0].pk is None:  # backends without RETURNING: look the ids up
                     ids = dict(
-                        Person.objects.filter(nik__in=[p.nik for p in people]).values_list("nik", "pk")
+                        Person.objects.filter(nik__in=[p.nik for p in people]).values_list(
+                            "nik", "pk"
+                        )
                     )
                     for person in people:
                         person.pk = ids[person.nik]
@@ -236,7 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     offices = ensure_offices(args.offices)
     existing = Person.objects.filter(office__in=[o for o, _u in offices]).count()
     if existing == args.people and not args.force:
-        print(f"The registry already holds {existing:,} people in {len(offices)} offices: nothing to do.")
+        print(
+            f"The registry already holds {existing:,} people in {len(offices)} offices: nothing to do."
+        )
         return 0
     if existing:
         if not (args.reset or args.force):

@@ -190,7 +190,11 @@ def _split_join(words: list[str], rng: random.Random) -> list[str] | None:
     for i, w in enumerate(words):
         for prefix in JOINED_PREFIXES:
             if w.startswith(prefix) and len(w) > len(prefix) + 2:
-                return words[:i] + [prefix, w[len(prefix)].upper() + w[len(prefix) + 1 :]] + words[i + 1 :]
+                return (
+                    words[:i]
+                    + [prefix, w[len(prefix)].upper() + w[len(prefix) + 1 :]]
+                    + words[i + 1 :]
+                )
     plain = [i for i, w in enumerate(words) if w.isalpha()]
     pairs = [i for i in plain if i + 1 in plain]
     if not pairs:
@@ -224,7 +228,9 @@ def misspell(full_name: str, sex: str, kind: str, rng: random.Random) -> tuple[s
         elif current == "initial":
             result = _initial(words, rng)
         else:
-            result = ["Hj." if sex == "F" else "H."] + words if not _TITLE_RE.match(full_name) else None
+            result = (
+                ["Hj." if sex == "F" else "H."] + words if not _TITLE_RE.match(full_name) else None
+            )
         if result and " ".join(result) != full_name:
             return " ".join(result), current
     return full_name, "unchanged"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.uploads import read_upload
 from satuatap.people.models import DocumentType, Person, PersonDocument, VerificationStatus
 from satuatap.people.selectors import visible_people
 
@@ -70,21 +71,6 @@ def detect_content_type(data: bytes) -> tuple[str, str]:
     raise _unsupported_file_type()
 
 
-def _read_limited(file, limit: int) -> bytes:
-    """Read at most `limit` + 1 bytes, so a file over the limit is never read whole."""
-    if hasattr(file, "seek"):
-        file.seek(0)
-    if hasattr(file, "chunks"):
-        parts, total = [], 0
-        for chunk in file.chunks():
-            parts.append(chunk)
-            total += len(chunk)
-            if total > limit:
-                break
-        return b"".join(parts)
-    return file.read(limit + 1)
-
-
 def _too_large() -> DomainError:
     megabytes = settings.DOCUMENT_MAX_BYTES / (1024 * 1024)
     return DomainError(
@@ -124,7 +110,7 @@ def upload_document(
     limit = settings.DOCUMENT_MAX_BYTES
     if getattr(file, "size", None) is not None and file.size > limit:
         raise _too_large()
-    data = _read_limited(file, limit)
+    data = read_upload(file, limit)
     if len(data) > limit:
         raise _too_large()
     if not data:

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.uploads import read_upload
 from satuatap.people.models import (
     Education,
     ImportJob,
@@ -274,18 +275,6 @@ def get_visible_import_job(user, job_id: int) -> ImportJob | None:
     return visible_import_jobs(user).filter(pk=job_id).first()
 
 
-def _read_upload(uploaded_file, limit: int) -> bytes:
-    if hasattr(uploaded_file, "seek"):
-        uploaded_file.seek(0)
-    parts, total = [], 0
-    for chunk in uploaded_file.chunks():
-        parts.append(chunk)
-        total += len(chunk)
-        if total > limit:
-            break
-    return b"".join(parts)
-
-
 def create_import_job(*, uploaded_file, by) -> ImportJob:
     """Store an uploaded register, read its headings, propose a mapping and count its rows."""
     _require_registry_access(by)
@@ -294,7 +283,7 @@ def create_import_job(*, uploaded_file, by) -> ImportJob:
     extension = PurePath(original_name).suffix.lower()
     if extension not in ALLOWED_EXTENSIONS:
         raise _not_a_spreadsheet()
-    data = _read_upload(uploaded_file, limit)
+    data = read_upload(uploaded_file, limit)
     if len(data) > limit:
         raise DomainError(
             "file_too_large",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.exceptions import DomainError
 from satuatap.people.models import Person, PersonMerge
 from satuatap.people.names import name_key
+from satuatap.people.services import require_change_permission
 
 FILLABLE_FIELDS = (
     "nik",
@@ -57,8 +58,7 @@ def merge_people(*, survivor: Person, merged: Person, by, reason: str) -> Person
     if survivor.pk == merged.pk:
         raise DomainError("same_record", _("Choose two different records."))
     for person in (survivor, merged):
-        if not by.has_perm("people.change_person", person):
-            raise DomainError("forbidden", _("You may not change this record."), status=403)
+        require_change_permission(by, person)
     if not reason.strip():
         raise DomainError("reason_required", _("Say why these records are the same person."))
     if survivor.nik and merged.nik and survivor.nik != merged.nik:

@@ -45,6 +45,11 @@ def _require_registry_access(by) -> None:
         raise DomainError("forbidden", _("You may not register people."), status=403)
 
 
+def require_change_permission(by, person: Person) -> None:
+    if not by.has_perm("people.change_person", person):
+        raise DomainError("forbidden", _("You may not change this record."), status=403)
+
+
 def _duplicate_nik_error() -> DomainError:
     return DomainError(
         "duplicate_nik", _("A person with this NIK is already registered."), status=409
@@ -116,8 +121,7 @@ def register_person(
 
 def update_person(*, person: Person, by, confirmed_nik_warnings: Iterable[str] = (), **changes):
     """Correct a person's record; auditlog keeps the correction history (old → new)."""
-    if not by.has_perm("people.change_person", person):
-        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    require_change_permission(by, person)
     if not person.is_active_record:
         raise DomainError("inactive_record", _("This record was merged or anonymised."))
     phones = changes.pop("phones", None)
@@ -156,8 +160,7 @@ def record_status(
     notes: str = "",
 ) -> StatusEvent:
     """Add a dated step to the person's migration timeline (never overwrites earlier steps)."""
-    if not by.has_perm("people.change_person", person):
-        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    require_change_permission(by, person)
     if status == MigrationStatus.ABROAD and not country:
         raise DomainError("country_required", _("Say in which country the person works."))
     if effective_date > by.office.today():
@@ -192,8 +195,7 @@ def link_family(*, person: Person, relative: Person, relation: str, by) -> Famil
 
 
 def unlink_family(*, link: FamilyLink, by) -> None:
-    if not by.has_perm("people.change_person", link.person):
-        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    require_change_permission(by, link.person)
     link.delete()
 
 
@@ -206,8 +208,7 @@ def record_consent(
     method: str,
     witness: str = "",
 ) -> ProcessingConsent:
-    if not by.has_perm("people.change_person", person):
-        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    require_change_permission(by, person)
     if method == ConsentMethod.VERBAL_WITNESSED and not witness.strip():
         raise DomainError("witness_required", _("Verbal consent needs a witness."))
     if given_on > by.office.today():
@@ -223,8 +224,7 @@ def record_consent(
 
 
 def withdraw_consent(*, consent: ProcessingConsent, by) -> ProcessingConsent:
-    if not by.has_perm("people.change_person", consent.person):
-        raise DomainError("forbidden", _("You may not change this record."), status=403)
+    require_change_permission(by, consent.person)
     if consent.withdrawn_on is not None:
         raise DomainError("already_withdrawn", _("This consent was already withdrawn."))
     consent.withdrawn_on = by.office.today()
