@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "satuatap.regions",
     "satuatap.core",
     "satuatap.people",
+    "satuatap.frontdesk",
 ]
 
 MIDDLEWARE = [

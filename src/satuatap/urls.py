@@ -17,6 +17,8 @@ urlpatterns = [
     path("language/", core_views.set_language, name="set-language"),
     path("", include("satuatap.core.urls")),
     path("people/", include("satuatap.people.urls")),
+    path("frontdesk/", include("satuatap.frontdesk.urls")),
+    path("", include("satuatap.frontdesk.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

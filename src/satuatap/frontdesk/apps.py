@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FrontdeskConfig(AppConfig):
+    name = "satuatap.frontdesk"
+    verbose_name = _("Front desk and queues")
+
+    def ready(self) -> None:
+        from satuatap.frontdesk import audit
+
+        audit.register_models()

@@ -1,0 +1,273 @@
+"""Visits, queue tickets per desk, what each desk did, and the IKM satisfaction survey."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.core.models import Desk, Organisation
+from satuatap.people.models import Person, Sex
+
+
+class Service(models.Model):
+    """A service a desk of an office offers, with its target service time."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services")
+    desk = models.ForeignKey(
+        Desk, verbose_name=_("desk"), on_delete=models.PROTECT, related_name="services"
+    )
+    name_id = models.CharField(_("name (Indonesian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    target_minutes = models.PositiveSmallIntegerField(_("target service time (minutes)"))
+    allows_anonymous = models.BooleanField(
+        _("anonymous visitors allowed"),
+        default=False,
+        help_text=_("Information requests: the visitor need not give a name."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["desk__desk_type__order", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "name_id"], name="unique_service_per_desk"),
+            models.CheckConstraint(name="target_positive", condition=Q(target_minutes__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        english = (get_language() or "id").startswith("en")
+        return self.name_en if english and self.name_en else self.name_id
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "0-17", _("Under 18")
+    FROM_18 = "18-24", _("18–24")
+    FROM_25 = "25-34", _("25–34")
+    FROM_35 = "35-44", _("35–44")
+    FROM_45 = "45-59", _("45–59")
+    FROM_60 = "60+", _("60 and over")
+    UNKNOWN = "", _("Not recorded")
+
+
+class Priority(models.TextChoices):
+    NONE = "", _("None")
+    PREGNANT = "pregnant", _("Pregnant woman")
+    ELDERLY = "elderly", _("Elderly person")
+    DISABILITY = "disability", _("Person with a disability")
+    MRC_URGENT = "mrc_urgent", _("MRC urgent case")
+
+
+def new_survey_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Visit(models.Model):
+    """One visitor's visit to the office; a ticket for each desk they need."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="visits")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.NOT_RECORDED)
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices, blank=True)
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices, blank=True)
+    survey_token = models.CharField(max_length=32, unique=True, default=new_survey_token)
+    checked_in_at = models.DateTimeField(_("checked in at"), auto_now_add=True)
+    day = models.DateField(_("day (office time)"))
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-checked_in_at"]
+        indexes = [models.Index(fields=["office", "day"])]
+
+    def __str__(self) -> str:
+        return f"visit #{self.pk}"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.person_id is None
+
+
+class TicketStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    CALLED = "called", _("Called")
+    SERVING = "serving", _("Being served")
+    SERVED = "served", _("Served")
+    NO_SHOW = "no_show", _("Did not come")
+    TRANSFERRED = "transferred", _("Sent to another desk")
+
+
+OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+class DeskDayCounter(models.Model):
+    """The last queue number issued at a desk on an office day; incremented atomically."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "day"], name="one_counter_per_desk_day")
+        ]
+
+
+class Ticket(models.Model):
+    """A queue ticket at one desk: `A-001`, numbered per desk per office day."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="tickets")
+    office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="tickets")
+    day = models.DateField()
+    number = models.PositiveIntegerField()
+    prefix = models.CharField(max_length=2)
+    services = models.ManyToManyField(Service, related_name="tickets", blank=True)
+    is_priority = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=TicketStatus.choices, default=TicketStatus.WAITING
+    )
+    issued_at = models.DateTimeField()
+    called_at = models.DateTimeField(null=True, blank=True)
+    served_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    transferred_from = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="transferred_to"
+    )
+    call_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["day", "desk", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "day", "number"], name="unique_ticket_number"),
+        ]
+        indexes = [
+            models.Index(fields=["desk", "day", "status"]),
+            models.Index(fields=["office", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"{self.prefix}-{self.number:03d}"
+
+
+class ServiceRecord(models.Model):
+    """What a desk did for a visitor, kept against the person's record."""
+
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", _("Completed")
+        INCOMPLETE_DOCUMENTS = "incomplete", _("Documents incomplete: come back")
+        REFERRED = "referred", _("Referred elsewhere")
+        INFORMATION_GIVEN = "information", _("Information given")
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="record")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="service_records"
+    )
+    services = models.ManyToManyField(Service, related_name="+", blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    notes = models.TextField(_("what was done"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+
+    def __str__(self) -> str:
+        return f"service record #{self.pk}"
+
+
+class DisplayLink(models.Model):
+    """A secret link for a device that works without signing in: the calling screen on a TV,
+    or the exit kiosk tablet where visitors answer the satisfaction survey."""
+
+    class Kind(models.TextChoices):
+        CALLING_SCREEN = "screen", _("Calling screen")
+        EXIT_KIOSK = "kiosk", _("Exit kiosk (satisfaction survey)")
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("device"), max_length=8, choices=Kind.choices)
+    token = models.CharField(max_length=64, unique=True)
+    name = models.CharField(_("where it is shown"), max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("device link")
+        verbose_name_plural = _("device links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+IKM_ELEMENTS = 9
+ANSWER_RANGE = Q()
+for _n in range(1, IKM_ELEMENTS + 1):
+    ANSWER_RANGE &= Q(**{f"u{_n}__isnull": True}) | Q(**{f"u{_n}__gte": 1, f"u{_n}__lte": 4})
+
+
+class Survey(models.Model):
+    """The IKM survey (PermenPANRB 14/2017) of one visit: nine elements, answered 1–4."""
+
+    class Channel(models.TextChoices):
+        KIOSK = "kiosk", _("Exit kiosk")
+        QR = "qr", _("QR code on the ticket")
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="survey")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    u1 = models.PositiveSmallIntegerField(null=True, blank=True)
+    u2 = models.PositiveSmallIntegerField(null=True, blank=True)
+    u3 = models.PositiveSmallIntegerField(null=True, blank=True)
+    u4 = models.PositiveSmallIntegerField(null=True, blank=True)
+    u5 = models.PositiveSmallIntegerField(null=True, blank=True)
+    u6 = models.PositiveSmallIntegerField(null=True, blank=True)
+    u7 = models.PositiveSmallIntegerField(null=True, blank=True)
+    u8 = models.PositiveSmallIntegerField(null=True, blank=True)
+    u9 = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        constraints = [models.CheckConstraint(name="answers_1_to_4", condition=ANSWER_RANGE)]
+
+    def __str__(self) -> str:
+        return f"survey #{self.pk}"
+
+    def answers(self) -> list[int | None]:
+        return [getattr(self, f"u{n}") for n in range(1, IKM_ELEMENTS + 1)]

@@ -1,0 +1,90 @@
+"""Reads of the front desk, limited to what the user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from satuatap.core.models import Desk, Organisation
+from satuatap.frontdesk.models import Service, Ticket, TicketStatus, Visit
+
+
+def office_desks(user) -> QuerySet[Desk]:
+    """Active desks of the user's office (none for users outside an office)."""
+    if not user.has_perm("frontdesk.view_queues"):
+        return Desk.objects.none()
+    return Desk.objects.filter(office_id=user.office_id_or_none, is_active=True).select_related(
+        "desk_type", "office"
+    )
+
+
+def get_desk(user, desk_id: int) -> Desk | None:
+    return office_desks(user).filter(pk=desk_id).first()
+
+
+def active_services(office: Organisation) -> QuerySet[Service]:
+    return Service.objects.filter(
+        office=office, is_active=True, desk__is_active=True
+    ).select_related("desk__desk_type")
+
+
+def waiting_line(desk: Desk) -> QuerySet[Ticket]:
+    """Today's waiting tickets of a desk, in the order they will be called."""
+    return (
+        Ticket.objects.filter(desk=desk, day=desk.office.today(), status=TicketStatus.WAITING)
+        .select_related("visit__person")
+        .prefetch_related("services")
+        .order_by("-is_priority", "issued_at", "number")
+    )
+
+
+def in_service(desk: Desk) -> QuerySet[Ticket]:
+    """Today's tickets of a desk that are called or being served."""
+    return (
+        Ticket.objects.filter(
+            desk=desk,
+            day=desk.office.today(),
+            status__in=[TicketStatus.CALLED, TicketStatus.SERVING],
+        )
+        .select_related("visit__person", "called_by")
+        .prefetch_related("services")
+        .order_by("called_at")
+    )
+
+
+def now_calling(office: Organisation) -> list[Ticket]:
+    """For the calling screen: per active desk, the ticket called most recently today."""
+    latest: dict[int, Ticket] = {}
+    tickets = (
+        Ticket.objects.filter(
+            office=office,
+            day=office.today(),
+            called_at__isnull=False,
+            desk__is_active=True,
+        )
+        .select_related("desk__desk_type")
+        .order_by("desk_id", "-called_at")
+    )
+    for ticket in tickets:
+        latest.setdefault(ticket.desk_id, ticket)
+    return sorted(latest.values(), key=lambda t: t.called_at, reverse=True)
+
+
+def get_visible_ticket(user, ticket_id: int) -> Ticket | None:
+    if not user.has_perm("frontdesk.view_queues"):
+        return None
+    return (
+        Ticket.objects.filter(pk=ticket_id, office_id=user.office_id_or_none)
+        .select_related("desk__desk_type", "desk__office", "visit__person")
+        .first()
+    )
+
+
+def get_visible_visit(user, visit_id: int) -> Visit | None:
+    if not user.has_perm("frontdesk.view_queues"):
+        return None
+    return (
+        Visit.objects.filter(pk=visit_id, office_id=user.office_id_or_none)
+        .select_related("person", "office")
+        .prefetch_related("tickets__desk__desk_type", "tickets__services")
+        .first()
+    )

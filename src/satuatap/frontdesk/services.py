@@ -1,0 +1,221 @@
+"""Check-in, the desks' queues and what each desk did. Every write is one transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.core.exceptions import DomainError
+from satuatap.core.models import Desk
+from satuatap.frontdesk.models import (
+    OPEN_STATUSES,
+    Priority,
+    Service,
+    ServiceRecord,
+    Ticket,
+    TicketStatus,
+    Visit,
+)
+from satuatap.frontdesk.numbering import next_number
+from satuatap.people.models import Person, Sex
+
+
+def _forbidden() -> DomainError:
+    return DomainError("forbidden", _("You may not do this."), status=403)
+
+
+def check_in(
+    *,
+    by,
+    services: Iterable[Service],
+    person: Person | None = None,
+    sex: str = Sex.NOT_RECORDED,
+    age_band: str = "",
+    priority: str = Priority.NONE,
+) -> Visit:
+    """Check a visitor in for one or more services; issue one ticket per desk."""
+    office = by.office
+    if office is None or not by.has_perm("frontdesk.check_in"):
+        raise _forbidden()
+    services = list(services)
+    if not services:
+        raise DomainError("no_service", _("Choose at least one service."))
+    if any(s.office_id != office.pk or not s.is_active or not s.desk.is_active for s in services):
+        raise DomainError("unknown_service", _("A chosen service is not offered here."))
+    if person is not None and person.office_id != office.pk:
+        raise DomainError("not_found", _("No such record."), status=404)
+    if person is None and not all(s.allows_anonymous for s in services):
+        raise DomainError(
+            "person_required",
+            _("Find or register the visitor: only information requests can be anonymous."),
+        )
+    if priority not in Priority.values:
+        raise DomainError("unknown_priority", _("Unknown priority."))
+    by_desk: dict[Desk, list[Service]] = defaultdict(list)
+    for service in services:
+        by_desk[service.desk].append(service)
+    day = office.today()
+    now = timezone.now()
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            office=office,
+            person=person,
+            sex=person.sex if person else sex,
+            age_band="" if person else age_band,
+            priority=priority,
+            day=day,
+            checked_in_by=by,
+        )
+        for desk in sorted(by_desk, key=lambda d: (d.desk_type.order, d.pk)):
+            ticket = Ticket.objects.create(
+                visit=visit,
+                office=office,
+                desk=desk,
+                day=day,
+                number=next_number(desk, day),
+                prefix=desk.prefix,
+                is_priority=bool(priority),
+                issued_at=now,
+            )
+            ticket.services.set(by_desk[desk])
+    return visit
+
+
+def _require_desk(by, desk: Desk) -> None:
+    if not by.has_perm("frontdesk.work_desk", desk):
+        raise _forbidden()
+
+
+def _take(ticket_id: int, by, now) -> bool:
+    """Claim a waiting ticket; False when another officer was quicker."""
+    claimed = Ticket.objects.filter(pk=ticket_id, status=TicketStatus.WAITING).update(
+        status=TicketStatus.CALLED, called_at=now, called_by=by, call_count=1
+    )
+    return claimed == 1
+
+
+def call_next(*, desk: Desk, by) -> Ticket | None:
+    """Call the next waiting ticket of the desk (priority first, then in order of issue).
+
+    Two officers calling at once never get the same ticket: the claim is a conditional update
+    that only one of them can win; the loser takes the next one."""
+    _require_desk(by, desk)
+    day = desk.office.today()
+    for _attempt in range(20):
+        with transaction.atomic():
+            candidate = (
+                Ticket.objects.filter(desk=desk, day=day, status=TicketStatus.WAITING)
+                .order_by("-is_priority", "issued_at", "number")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if candidate is None:
+                return None
+            if _take(candidate, by, timezone.now()):
+                return Ticket.objects.select_related("desk", "visit").get(pk=candidate)
+    raise DomainError("busy", _("The queue is very busy: try again."), status=409)
+
+
+def call_ticket(*, ticket: Ticket, by) -> Ticket:
+    """Call a specific waiting ticket, or call again one already called."""
+    _require_desk(by, ticket.desk)
+    now = timezone.now()
+    with transaction.atomic():
+        if ticket.status == TicketStatus.CALLED:
+            Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.CALLED).update(
+                called_at=now, call_count=ticket.call_count + 1
+            )
+        elif not _take(ticket.pk, by, now):
+            raise DomainError("not_waiting", _("This ticket is no longer waiting."), status=409)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def start_serving(*, ticket: Ticket, by) -> Ticket:
+    _require_desk(by, ticket.desk)
+    updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.CALLED).update(
+        status=TicketStatus.SERVING, served_at=timezone.now()
+    )
+    if not updated:
+        raise DomainError("not_called", _("Call the ticket first."), status=409)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def finish_ticket(
+    *,
+    ticket: Ticket,
+    by,
+    outcome: str = ServiceRecord.Outcome.COMPLETED,
+    notes: str = "",
+    services: Iterable[Service] | None = None,
+) -> Ticket:
+    """The visitor was served: record what was done against the person's record."""
+    _require_desk(by, ticket.desk)
+    if outcome not in ServiceRecord.Outcome.values:
+        raise DomainError("unknown_outcome", _("Unknown outcome."))
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Ticket.objects.filter(
+            pk=ticket.pk, status__in=[TicketStatus.CALLED, TicketStatus.SERVING]
+        ).update(status=TicketStatus.SERVED, finished_at=now)
+        if not updated:
+            raise DomainError("not_in_service", _("This ticket is not being served."), status=409)
+        ticket.refresh_from_db()
+        if ticket.served_at is None:
+            Ticket.objects.filter(pk=ticket.pk).update(served_at=ticket.called_at)
+            ticket.served_at = ticket.called_at
+        record = ServiceRecord.objects.create(
+            ticket=ticket,
+            person=ticket.visit.person,
+            outcome=outcome,
+            notes=notes,
+            recorded_by=by,
+        )
+        record.services.set(services if services is not None else ticket.services.all())
+    return ticket
+
+
+def mark_no_show(*, ticket: Ticket, by) -> Ticket:
+    _require_desk(by, ticket.desk)
+    updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.CALLED).update(
+        status=TicketStatus.NO_SHOW, finished_at=timezone.now()
+    )
+    if not updated:
+        raise DomainError("not_called", _("Only a called ticket can be a no-show."), status=409)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def transfer_ticket(
+    *, ticket: Ticket, to_desk: Desk, by, services: Iterable[Service] = ()
+) -> Ticket:
+    """Send the visitor to another desk: a new ticket there, ahead of that desk's line, since
+    the visitor has already waited once."""
+    _require_desk(by, ticket.desk)
+    if to_desk.office_id != ticket.office_id or not to_desk.is_active or to_desk == ticket.desk:
+        raise DomainError("unknown_desk", _("Choose another desk of this office."))
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Ticket.objects.filter(pk=ticket.pk, status__in=OPEN_STATUSES).update(
+            status=TicketStatus.TRANSFERRED, finished_at=now
+        )
+        if not updated:
+            raise DomainError("closed", _("This ticket is already closed."), status=409)
+        new = Ticket.objects.create(
+            visit=ticket.visit,
+            office=ticket.office,
+            desk=to_desk,
+            day=ticket.day,
+            number=next_number(to_desk, ticket.day),
+            prefix=to_desk.prefix,
+            is_priority=True,
+            issued_at=now,
+            transferred_from=ticket,
+        )
+        new.services.set([s for s in services if s.desk_id == to_desk.pk])
+    return new

@@ -1,0 +1,6 @@
+"""Staff pages of the front desk, mounted at /frontdesk/."""
+
+from satuatap.frontdesk.views import checkin, console, survey
+
+app_name = "frontdesk"
+urlpatterns = [*checkin.urlpatterns, *console.urlpatterns, *survey.urlpatterns]

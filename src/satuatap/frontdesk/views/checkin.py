@@ -1,0 +1,3 @@
+"""checkin pages of the front desk."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""console pages of the front desk."""
+
+urlpatterns: list = []

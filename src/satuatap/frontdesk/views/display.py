@@ -1,0 +1,5 @@
+"""display pages of the front desk."""
+
+urlpatterns: list = []
+
+public_urlpatterns: list = []

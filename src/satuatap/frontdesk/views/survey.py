@@ -1,0 +1,5 @@
+"""survey pages of the front desk."""
+
+urlpatterns: list = []
+
+public_urlpatterns: list = []
