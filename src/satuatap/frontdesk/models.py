@@ -127,6 +127,9 @@ class DeskDayCounter(models.Model):
             models.UniqueConstraint(fields=["desk", "day"], name="one_counter_per_desk_day")
         ]
 
+    def __str__(self) -> str:
+        return f"desk {self.desk_id} on {self.day}: {self.last_number}"
+
 
 class Ticket(models.Model):
     """A queue ticket at one desk: `A-001`, numbered per desk per office day."""
