@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from satuatap.core.api import auth_router, offices_router
 from satuatap.core.api_auth import bearer_token, session_auth
 from satuatap.core.exceptions import DomainError
+from satuatap.frontdesk.api import desks_router, tickets_router, visits_router
 from satuatap.people.api import router as people_router
 from satuatap.regions.api import router as regions_router
 
@@ -79,3 +80,6 @@ api.add_router("/auth", auth_router)
 api.add_router("/offices", offices_router)
 api.add_router("/regions", regions_router)
 api.add_router("/people", people_router)
+api.add_router("/visits", visits_router)
+api.add_router("/desks", desks_router)
+api.add_router("/tickets", tickets_router)

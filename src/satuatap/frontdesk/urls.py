@@ -1,6 +1,11 @@
 """Staff pages of the front desk, mounted at /frontdesk/."""
 
-from satuatap.frontdesk.views import checkin, console, survey
+from satuatap.frontdesk.views import checkin, console, survey, today
 
 app_name = "frontdesk"
-urlpatterns = [*checkin.urlpatterns, *console.urlpatterns, *survey.urlpatterns]
+urlpatterns = [
+    *checkin.urlpatterns,
+    *console.urlpatterns,
+    *survey.urlpatterns,
+    *today.urlpatterns,
+]

@@ -1,0 +1,168 @@
+"""Calling tickets: priority first, exclusivity, transfers, finishing and no-shows."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from satuatap.core.exceptions import DomainError
+from satuatap.core.roles import Role
+from satuatap.frontdesk.models import ServiceRecord, Ticket, TicketStatus
+from satuatap.frontdesk.services import (
+    call_next,
+    call_ticket,
+    check_in,
+    finish_ticket,
+    mark_no_show,
+    start_serving,
+    transfer_ticket,
+)
+from tests.factories import PersonFactory
+
+
+def _ticket(visit):
+    return visit.tickets.get()
+
+
+@pytest.mark.django_db
+def test_priority_visitor_is_called_before_earlier_visitors(frontdesk, desk_officer, services):
+    first = check_in(by=frontdesk, services=[services["registration"]], person=PersonFactory())
+    check_in(by=frontdesk, services=[services["registration"]], person=PersonFactory())
+    pregnant = check_in(
+        by=frontdesk,
+        services=[services["registration"]],
+        person=PersonFactory(),
+        priority="pregnant",
+    )
+    desk = _ticket(first).desk
+
+    order = [call_next(desk=desk, by=desk_officer).code for _ in range(3)]
+
+    assert order == [_ticket(pregnant).code, "A-001", "A-002"]
+    assert call_next(desk=desk, by=desk_officer) is None
+
+
+@pytest.mark.django_db
+def test_serving_and_finishing_records_what_was_done_against_the_person(
+    frontdesk, desk_officer, services
+):
+    person = PersonFactory()
+    visit = check_in(by=frontdesk, services=[services["registration"]], person=person)
+    ticket = call_next(desk=_ticket(visit).desk, by=desk_officer)
+    start_serving(ticket=ticket, by=desk_officer)
+
+    finish_ticket(ticket=ticket, by=desk_officer, outcome="incomplete", notes="KK missing")
+
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.SERVED
+    assert ticket.issued_at <= ticket.called_at <= ticket.served_at <= ticket.finished_at
+    record = ServiceRecord.objects.get(ticket=ticket)
+    assert (record.person, record.outcome, record.notes) == (person, "incomplete", "KK missing")
+    assert list(record.services.all()) == [services["registration"]]
+    assert list(person.service_records.all()) == [record]
+
+
+@pytest.mark.django_db
+def test_no_show_closes_the_ticket(frontdesk, desk_officer, services):
+    visit = check_in(by=frontdesk, services=[services["registration"]], person=PersonFactory())
+    ticket = call_next(desk=_ticket(visit).desk, by=desk_officer)
+    mark_no_show(ticket=ticket, by=desk_officer)
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.NO_SHOW and ticket.finished_at is not None
+    with pytest.raises(DomainError):
+        finish_ticket(ticket=ticket, by=desk_officer)
+
+
+@pytest.mark.django_db
+def test_transfer_issues_a_priority_ticket_at_the_other_desk(
+    frontdesk, desk_officer, services, desks
+):
+    check_in(by=frontdesk, services=[services["passport"]], person=PersonFactory())
+    visit = check_in(by=frontdesk, services=[services["registration"]], person=PersonFactory())
+    ticket = call_next(desk=_ticket(visit).desk, by=desk_officer)
+
+    new = transfer_ticket(
+        ticket=ticket,
+        to_desk=desks["keimigrasian"],
+        by=desk_officer,
+        services=[services["passport"]],
+    )
+
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.TRANSFERRED
+    assert (new.code, new.is_priority, new.transferred_from) == ("E-002", True, ticket)
+    assert new.visit == visit
+    assert list(new.services.all()) == [services["passport"]]
+
+
+@pytest.mark.django_db
+def test_call_again_and_call_a_specific_ticket(frontdesk, desk_officer, services):
+    a = _ticket(check_in(by=frontdesk, services=[services["registration"]], person=PersonFactory()))
+    b = _ticket(check_in(by=frontdesk, services=[services["registration"]], person=PersonFactory()))
+
+    called = call_ticket(ticket=b, by=desk_officer)
+    again = call_ticket(ticket=called, by=desk_officer)
+
+    assert (called.status, again.call_count) == (TicketStatus.CALLED, 2)
+    assert call_next(desk=a.desk, by=desk_officer) == a
+
+
+@pytest.mark.django_db
+def test_officers_work_only_their_own_desk(frontdesk, make_user, services, desks):
+    visit = check_in(by=frontdesk, services=[services["registration"]], person=PersonFactory())
+    immigration = make_user(Role.DESK_OFFICER, desk=desks["keimigrasian"], username="imi")
+    counsellor = make_user(Role.COUNSELLOR, username="mrc")
+    for outsider in (immigration, counsellor, frontdesk):
+        with pytest.raises(DomainError) as error:
+            call_next(desk=_ticket(visit).desk, by=outsider)
+        assert error.value.status == 403
+    assert call_next(desk=desks["pengaduan-informasi"], by=counsellor) is None
+
+
+OFFICERS = 3
+TICKETS = 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_never_call_the_same_ticket(frontdesk, make_user, services, desks):
+    officers = [
+        make_user(Role.DESK_OFFICER, desk=desks["ketenagakerjaan"], username=f"officer{n}")
+        for n in range(OFFICERS)
+    ]
+    for _ in range(TICKETS):
+        check_in(by=frontdesk, services=[services["registration"]], person=PersonFactory())
+    desk = desks["ketenagakerjaan"]
+    barrier = threading.Barrier(OFFICERS)
+    called: list[int] = []
+    lock = threading.Lock()
+
+    def work(officer) -> None:
+        try:
+            barrier.wait()
+            while (ticket := call_next(desk=desk, by=officer)) is not None:
+                with lock:
+                    called.append(ticket.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(o,)) for o in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert len(called) == TICKETS and len(set(called)) == TICKETS
+    assert not Ticket.objects.filter(status=TicketStatus.WAITING).exists()
+
+
+@pytest.mark.django_db
+def test_tickets_of_yesterday_are_not_called_today(frontdesk, desk_officer, services, monkeypatch):
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: yesterday)
+    visit = check_in(by=frontdesk, services=[services["registration"]], person=PersonFactory())
+    monkeypatch.undo()
+    assert call_next(desk=_ticket(visit).desk, by=desk_officer) is None
