@@ -127,10 +127,9 @@ def setup_django() -> None:
 def engine_label() -> str:
     from django.db import connection
 
-    return (
-        {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(connection.vendor, connection.vendor)
-        + f" {'.'.join(map(str, connection.Database.sqlite_version_info)) if connection.vendor == 'sqlite' else _pg_version()}"
-    )
+    if connection.vendor == "sqlite":
+        return "SQLite " + ".".join(map(str, connection.Database.sqlite_version_info))
+    return f"PostgreSQL {_pg_version()}"
 
 
 def _pg_version() -> str:

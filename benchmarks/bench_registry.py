@@ -1,7 +1,8 @@
 """Latency of the registry's two lookups through the real HTTP API, next to the database floor.
 
     SATUATAP_DATA_DIR=/tmp/bench-sqlite python benchmarks/bench_registry.py
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/x python benchmarks/bench_registry.py --engine postgres
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/x \
+        python benchmarks/bench_registry.py --engine postgres
 
 Starts `gunicorn satuatap.wsgi` (production settings, DEBUG off) on a free loopback port, takes a
 bearer token for each bench office's front-desk user, then measures, sequentially over one
@@ -333,7 +334,8 @@ def render(result: dict) -> str:
         ("name search in-process: `rank_names`", summary(br["rank_names"])),
     ):
         lines.append(
-            f"| {label} | {s['n']} | {fmt(s['p50'])} | {fmt(s['p95'])} | {fmt(s['p99'])} | {fmt(s['max'])} |"
+            f"| {label} | {s['n']} | {fmt(s['p50'])} | {fmt(s['p95'])} | {fmt(s['p99'])} "
+            f"| {fmt(s['max'])} |"
         )
     lines += [
         "",
@@ -363,12 +365,14 @@ def render(result: dict) -> str:
         "",
         "Top-5 by kind of misspelling (misses: the record ranked below 5th or not returned):",
         "",
-        "| misspelling | queries | in top 5 | top 1 | misses with ≥ 5 other records of the same name |",
+        "| misspelling | queries | in top 5 | top 1 "
+        "| misses with ≥ 5 other records of the same name |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     for kind in result["by_kind"]:
         lines.append(
-            f"| {kind['kind']} | {kind['n']} | {kind['top5']} | {kind['top1']} | {kind['ambiguous_misses']} |"
+            f"| {kind['kind']} | {kind['n']} | {kind['top5']} | {kind['top1']} "
+            f"| {kind['ambiguous_misses']} |"
         )
     lines.append("")
     return "\n".join(lines)

@@ -94,7 +94,8 @@ def ensure_offices(count: int):
             ).first()
             if office is not None and office.slug != slug:
                 sys.exit(
-                    f"{region} already has a non-benchmark office ({office.slug}); use an empty database."
+                    f"{region} already has a non-benchmark office ({office.slug}); "
+                    "use an empty database."
                 )
             if office is None:
                 office = Organisation.objects.create(
@@ -243,8 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     existing = Person.objects.filter(office__in=[o for o, _u in offices]).count()
     if existing == args.people and not args.force:
         print(
-            f"The registry already holds {existing:,} people in {len(offices)} offices: nothing to do."
+            f"The bench offices already hold {existing:,} people ({len(offices)} offices): "
+            "nothing to generate."
         )
+        analyse()  # a migration may have added an index since: give the planner its statistics
         return 0
     if existing:
         if not (args.reset or args.force):

@@ -25,6 +25,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='person',
-            index=models.Index(condition=models.Q(('anonymised_at__isnull', True), ('merged_into__isnull', True)), fields=['office', 'name_key'], name='person_active_name_key'),
+            index=models.Index(condition=models.Q(('anonymised_at__isnull', True), ('merged_into__isnull', True)), fields=['office', 'name_key', 'anonymised_at', 'merged_into'], name='person_active_name_key'),
         ),
     ]
