@@ -12,6 +12,8 @@ from satuatap.core.api import auth_router, offices_router
 from satuatap.core.api_auth import bearer_token, session_auth
 from satuatap.core.exceptions import DomainError
 from satuatap.frontdesk.api import desks_router, tickets_router, visits_router
+from satuatap.frontdesk.api_surveys import ikm_router
+from satuatap.frontdesk.api_surveys import router as surveys_router
 from satuatap.people.api import router as people_router
 from satuatap.regions.api import router as regions_router
 
@@ -83,3 +85,5 @@ api.add_router("/people", people_router)
 api.add_router("/visits", visits_router)
 api.add_router("/desks", desks_router)
 api.add_router("/tickets", tickets_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/offices", ikm_router)

@@ -10,26 +10,27 @@ from satuatap.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
+STATS = {"frontdesk:today", "frontdesk:ikm"}
 EXPECTED_TILES = {
-    Role.FRONTDESK: {"people:list"},
-    Role.DESK_OFFICER: {"people:list"},
-    Role.PLACEMENT_OFFICER: {"people:list"},
-    Role.COUNSELLOR: {"people:list"},
-    Role.CASE_SUPERVISOR: {"people:list"},
-    Role.OUTREACH_WORKER: {"people:list"},
-    Role.OFFICE_HEAD: {"people:list", "core:office-desks"},
+    Role.FRONTDESK: {"people:list", "frontdesk:check-in"} | STATS,
+    Role.DESK_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"} | STATS,
+    Role.PLACEMENT_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"} | STATS,
+    Role.COUNSELLOR: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"} | STATS,
+    Role.CASE_SUPERVISOR: {"people:list", "frontdesk:desk-list"} | STATS,
+    Role.OUTREACH_WORKER: {"people:list"} | STATS,
+    Role.OFFICE_HEAD: {
+        "people:list",
+        "core:office-desks",
+        "frontdesk:services",
+        "frontdesk:devices",
+    }
+    | STATS,
     Role.PARTNER_CASEWORKER: set(),
     Role.NATIONAL_ANALYST: set(),
     Role.ADMINISTRATOR: {"core:audit-trail", "admin:index", "people:merge-list"},
 }
 ALWAYS = {"core:api-tokens", "api:openapi-view"}
-GUARDED = {
-    "people:list",
-    "core:office-desks",
-    "core:audit-trail",
-    "admin:index",
-    "people:merge-list",
-}
+GUARDED = set().union(*EXPECTED_TILES.values())
 
 
 @pytest.mark.parametrize("role", list(Role))

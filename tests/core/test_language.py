@@ -75,3 +75,16 @@ def test_dates_follow_the_language():
         assert formats.date_format(day, "DATE_FORMAT") == "17 Agu 2026"
     with translation.override("en"):
         assert formats.date_format(day, "DATE_FORMAT") == "Aug. 17, 2026"
+
+
+def test_date_pickers_get_iso_dates_in_indonesian_too():
+    """Browsers' date fields drop any other format, which would blank a saved date."""
+    import datetime
+
+    from django.utils import translation
+
+    from satuatap.core.forms import DateInput
+
+    with translation.override("id"):
+        html = DateInput().render("issued_on", datetime.date(2026, 8, 17))
+    assert 'value="2026-08-17"' in html and 'type="date"' in html

@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from satuatap.core.models import Organisation, RoleAssignment, User
 from satuatap.core.roles import OFFICE_ROLES
+from satuatap.frontdesk.models import Service, Survey, Ticket, Visit
 from satuatap.people.models import FamilyLink, Person, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,9 @@ def _snapshot():
         list(Person.objects.order_by("pk").values_list("pk", "nik", "full_name")),
         StatusEvent.objects.count(),
         FamilyLink.objects.count(),
+        Visit.objects.count(),
+        Ticket.objects.count(),
+        Survey.objects.count(),
     )
 
 
@@ -61,3 +65,13 @@ def test_demo_offices_have_desks_partners_and_people(demo_data):
     )
     assert {"HK", "TW", "MY", "SG", "JP", "KR", "SA"} <= countries
     assert FamilyLink.objects.filter(person__office=cirebon, relation="child").exists()
+
+
+def test_demo_offices_have_a_service_catalogue_and_weeks_of_visits(demo_data):
+    cirebon = Organisation.objects.get(slug="cirebon")
+    assert Service.objects.filter(office=cirebon, allows_anonymous=True).exists()
+    days = set(Visit.objects.filter(office=cirebon).values_list("day", flat=True))
+    assert len(days) >= 10
+    assert Survey.objects.filter(visit__office=cirebon).count() > 50
+    served = Ticket.objects.filter(office=cirebon, status="served")
+    assert all(t.issued_at <= t.called_at <= t.finished_at for t in served)

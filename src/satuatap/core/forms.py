@@ -7,6 +7,16 @@ from satuatap.core.audit import ReadPurpose
 from satuatap.core.models import DeskType, Language
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. It reads and writes only ISO dates (2026-08-17), whatever
+    the language, so the value must never be formatted the Indonesian way (17-08-2026)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -66,12 +76,8 @@ class AuditFilterForm(forms.Form):
     model = forms.ChoiceField(label=_("Record type"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
     object_pk = forms.CharField(label=_("Record id"), required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
     def __init__(self, *args, model_choices, action_choices, **kwargs):
         super().__init__(*args, **kwargs)

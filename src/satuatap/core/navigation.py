@@ -23,6 +23,32 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     Action(
+        _("Check-in"),
+        _("Find or register the visitor, choose services and print queue tickets."),
+        "frontdesk:check-in",
+        "frontdesk.check_in",
+    ),
+    Action(
+        _("Desk console"),
+        _("Call the next visitor, serve, transfer and record what was done."),
+        "frontdesk:desk-list",
+        "frontdesk.use_console",
+    ),
+    Action(
+        _("Queues today"),
+        _("People waiting, waiting and service times per desk against the target."),
+        "frontdesk:today",
+        "frontdesk.view_office_stats",
+        needs_office=True,
+    ),
+    Action(
+        _("Satisfaction index (IKM)"),
+        _("The IKM per element and overall, per period and per desk."),
+        "frontdesk:ikm",
+        "frontdesk.view_office_stats",
+        needs_office=True,
+    ),
+    Action(
         _("Person registry"),
         _("Find, register and update the people the office serves."),
         "people:list",
@@ -33,6 +59,20 @@ ACTIONS: tuple[Action, ...] = (
         _("Review merges of duplicate records and reverse a wrong one."),
         "people:merge-list",
         "people.reverse_merge",
+    ),
+    Action(
+        _("Service catalogue"),
+        _("Which services each desk offers, with target service times."),
+        "frontdesk:services",
+        "frontdesk.configure_services",
+        needs_office=True,
+    ),
+    Action(
+        _("Calling screen and kiosk links"),
+        _("Links for the waiting-room TV and the exit kiosk, and revoking them."),
+        "frontdesk:devices",
+        "frontdesk.manage_devices",
+        needs_office=True,
     ),
     Action(
         _("Office desks"),

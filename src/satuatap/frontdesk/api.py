@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -68,7 +69,9 @@ def create_visit(request, payload: VisitIn):
         VisitOut(
             id=visit.pk,
             person_id=visit.person_id,
-            survey_url=request.build_absolute_uri(f"/survey/{visit.survey_token}/"),
+            survey_url=request.build_absolute_uri(
+                reverse("public:survey", kwargs={"token": visit.survey_token})
+            ),
             tickets=[ticket_out(t) for t in tickets],
         ),
     )

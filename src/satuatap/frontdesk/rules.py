@@ -61,3 +61,15 @@ rules.add_perm("frontdesk.view_queues", is_office_staff)
 rules.add_perm("frontdesk.view_office_stats", is_staff_of)
 rules.add_perm("frontdesk.configure_services", is_head_of)
 rules.add_perm("frontdesk.manage_devices", is_head_of)
+
+
+@rules.predicate
+def works_at_some_desk(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.office is not None
+        and (user.has_role(Role.DESK_OFFICER) or any(user.has_role(r) for r in DESK_TYPES_BY_ROLE))
+    )
+
+
+rules.add_perm("frontdesk.use_console", works_at_some_desk)

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.forms import DateInput
 from satuatap.people.models import (
     ConsentMethod,
     ConsentPurpose,
@@ -18,8 +19,6 @@ from satuatap.people.models import (
 )
 from satuatap.regions.forms import RegionPickerField
 from satuatap.regions.models import RegionLevel
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PhonesField(forms.CharField):
@@ -56,7 +55,7 @@ class PersonForm(forms.Form):
         help_text=_("For example: a child without a KK entry, a family member abroad."),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE_WIDGET)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     birth_place = forms.CharField(label=_("Place of birth"), required=False, max_length=120)
     marital_status = forms.ChoiceField(
         label=_("Marital status"), required=False, choices=[("", "—"), *MaritalStatus.choices]
@@ -145,7 +144,7 @@ class SearchForm(forms.Form):
 
 class StatusEventForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=MigrationStatus.choices)
-    effective_date = forms.DateField(label=_("Since"), widget=DATE_WIDGET)
+    effective_date = forms.DateField(label=_("Since"), widget=DateInput())
     country = forms.CharField(label=_("Country"), required=False)
     employer = forms.CharField(label=_("Employer"), required=False, max_length=200)
     sector = forms.ChoiceField(
@@ -173,7 +172,7 @@ class FamilyLinkForm(forms.Form):
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
-    given_on = forms.DateField(label=_("Given on"), widget=DATE_WIDGET)
+    given_on = forms.DateField(label=_("Given on"), widget=DateInput())
     method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices)
     witness = forms.CharField(
         label=_("Witness (for verbal consent)"), required=False, max_length=200

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.forms import DateInput
 from satuatap.people.models import DocumentType
 
 # A hint for the browser's file picker only; the server decides by the file's content.
@@ -22,12 +23,8 @@ class DocumentUploadForm(forms.Form):
         label=_("Document type"), queryset=DocumentType.objects.all()
     )
     number = forms.CharField(label=_("Document number"), required=False, max_length=64)
-    issued_on = forms.DateField(
-        label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    expires_on = forms.DateField(
-        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput())
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
     file = forms.FileField(
         label=_("Scan"),
         widget=forms.FileInput(attrs={"accept": ACCEPTED_FILES}),
