@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
+from django.utils import translation
 
 from satuatap.core.models import DeskType
 from satuatap.frontdesk.ikm import (
@@ -73,7 +74,10 @@ def test_index_of_a_hand_worked_example():
     assert result.ikm == Fraction(173, 54)
     assert result.index == Decimal("80.09")
     assert result.grade_letter == "B"
-    assert str(result.grade_label) == "Good"
+    with translation.override("en"):
+        assert str(result.grade_label) == "Good"
+    with translation.override("id"):
+        assert str(result.grade_label) == "Baik"
 
 
 def test_element_converted_value_is_mean_times_25_rounded_half_up():
