@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install demo test test-sqlite test-postgres lint format messages lock chromium clean bench
+.PHONY: run install demo test screenshots test-sqlite test-postgres lint format messages lock chromium clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Refresh the screenshots in docs/screenshots/ from the browser journeys.
+screenshots: install chromium
+	SATUATAP_SCREENSHOTS=1 DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest tests/browser
 
 lint: install
 	$(BIN)/ruff check src tests
