@@ -77,6 +77,7 @@ lock:
 # (database satuatap_bench on DATABASE_URL's server) when DATABASE_URL is PostgreSQL.
 BENCH_PEOPLE ?= 1000000
 BENCH_DATA_DIR ?= var/bench-$(BENCH_PEOPLE)
+BENCH_CHECKIN_DIR ?= var/bench-checkin
 bench: install
 	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/generate_registry.py --people $(BENCH_PEOPLE) --reset
 	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/bench_registry.py
@@ -84,6 +85,12 @@ bench: install
 	  SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/generate_registry.py --engine postgres --people $(BENCH_PEOPLE) --reset && \
 	  SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/bench_registry.py --engine postgres ;; \
 	  *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL benchmark." ;; esac
+	@# Check-in throughput (benchmarks/bench_checkin.py): a fresh demo database in
+	@# BENCH_CHECKIN_DIR and the PostgreSQL database satuatap_bench_checkin, both rebuilt.
+	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_CHECKIN_DIR) $(BIN)/python benchmarks/bench_checkin.py
+	@case "$$DATABASE_URL" in postgres*) \
+	  $(BIN)/python benchmarks/bench_checkin.py --engine postgres ;; \
+	  *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL check-in benchmark." ;; esac
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -182,6 +182,7 @@ def start_server(db_env: dict[str, str], config: str, log_path: Path):
         "30",
         "--backlog",
         "256",
+        "--no-control-socket",  # gunicorn 27: another benchmark's server may hold the default
     ]
     log = log_path.open("w")
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -432,7 +433,9 @@ def render(result: dict) -> str:
         + ", ".join(f"desk {g['desk_id']}: {g['tickets']}" for g in proof["groups"])
         + ").",
         "",
-        "| target | measured (best: `" + best["config"] + "`) | result |",
+        "| target | measured (best: `"
+        + best["config"]
+        + "`, the lowest p95 within 5 % of the highest rate) | result |",
         "| --- | --- | --- |",
     ]
     rate_ok = best["checkin"]["per_s"] >= target_rate
@@ -456,6 +459,13 @@ def render(result: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def choose_best(runs: list[dict]) -> dict:
+    """The lowest p95 among the configurations within 5 % of the highest check-in rate."""
+    top = max(run["checkin"]["per_s"] for run in runs)
+    close = [run for run in runs if run["checkin"]["per_s"] >= 0.95 * top]
+    return min(close, key=lambda run: run["checkin"]["p95"])
 
 
 def write_doc(engine: str, section: str) -> None:
@@ -558,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
         + "; ".join(proof["problems"]),
         flush=True,
     )
-    best = max(runs, key=lambda run: run["checkin"]["per_s"])
+    best = choose_best(runs)
     result = {
         "engine": label,
         "engine_key": args.engine,

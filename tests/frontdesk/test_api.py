@@ -102,3 +102,23 @@ def test_roles_outside_offices_cannot_check_in(
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_check_in_stays_within_its_query_budget(
+    client, frontdesk, services, office, django_assert_max_num_queries
+):
+    person = PersonFactory(office=office)
+    client.force_login(frontdesk)
+    payload = {
+        "person_id": person.pk,
+        "service_ids": [services["registration"].pk, services["passport"].pk],
+    }
+    # session, user, roles, person, services; visit + its audit entry (+ content type, cached
+    # after the first), per desk: counter upsert and ticket; one insert for all ticket services.
+    with django_assert_max_num_queries(15):
+        response = client.post("/api/v1/visits", payload, content_type="application/json")
+    assert response.status_code == 201
+    assert [t["services"] for t in response.json()["tickets"]] == [
+        ["Pendaftaran CPMI"],
+        ["Permohonan paspor"],
+    ]

@@ -5,6 +5,6 @@ def register_models() -> None:
     from satuatap.frontdesk.models import DisplayLink, Service, ServiceRecord, Visit
 
     auditlog.register(Service)
-    auditlog.register(Visit, exclude_fields=["survey_token"])
+    auditlog.register(Visit, exclude_fields=["survey_token", "survey"])
     auditlog.register(ServiceRecord)
     auditlog.register(DisplayLink, exclude_fields=["token"])

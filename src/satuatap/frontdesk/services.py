@@ -37,7 +37,9 @@ def check_in(
     age_band: str = "",
     priority: str = Priority.NONE,
 ) -> Visit:
-    """Check a visitor in for one or more services; issue one ticket per desk."""
+    """Check a visitor in for one or more services; issue one ticket per desk.
+
+    The visit comes back with `issued_tickets`: (ticket, its services) pairs, in desk order."""
     office = by.office
     if office is None or not by.has_perm("frontdesk.check_in"):
         raise _forbidden()
@@ -70,6 +72,8 @@ def check_in(
             day=day,
             checked_in_by=by,
         )
+        visit.issued_tickets = []
+        links = []
         for desk in sorted(by_desk, key=lambda d: (d.desk_type.order, d.pk)):
             ticket = Ticket.objects.create(
                 visit=visit,
@@ -81,7 +85,9 @@ def check_in(
                 is_priority=bool(priority),
                 issued_at=now,
             )
-            ticket.services.set(by_desk[desk])
+            visit.issued_tickets.append((ticket, by_desk[desk]))
+            links += [Ticket.services.through(ticket=ticket, service=s) for s in by_desk[desk]]
+        Ticket.services.through.objects.bulk_create(links)
     return visit
 
 
