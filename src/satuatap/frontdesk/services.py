@@ -108,7 +108,9 @@ def call_next(*, desk: Desk, by) -> Ticket | None:
     """Call the next waiting ticket of the desk (priority first, then in order of issue).
 
     Two officers calling at once never get the same ticket: the claim is a conditional update
-    that only one of them can win; the loser takes the next one."""
+    that only one of them can win. On PostgreSQL each officer also skips the rows another one
+    has locked (`FOR UPDATE SKIP LOCKED`), so they do not race for the same row at all; SQLite
+    runs the whole claim under its write lock (IMMEDIATE transactions)."""
     _require_desk(by, desk)
     day = desk.office.today()
     for _attempt in range(20):
@@ -116,6 +118,7 @@ def call_next(*, desk: Desk, by) -> Ticket | None:
             candidate = (
                 Ticket.objects.filter(desk=desk, day=day, status=TicketStatus.WAITING)
                 .order_by("-is_priority", "issued_at", "number")
+                .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)
                 .first()
             )
