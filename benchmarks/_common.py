@@ -152,3 +152,24 @@ def bench_offices():
 
 def frontdesk_username(office_slug: str) -> str:
     return f"{office_slug}.frontdesk"
+
+
+def wait_for_server(process, port: int, log_path: Path, timeout: float = 60) -> None:
+    """Return once the server answers on 127.0.0.1:`port`; exit if it dies or never answers."""
+    import http.client
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"gunicorn exited; see {log_path}:\n{log_path.read_text()[-3000:]}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/openapi.json", headers={"Host": "127.0.0.1"})
+            conn.getresponse().read()
+            conn.close()
+            return
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    sys.exit(f"gunicorn did not answer within {timeout:.0f} s; see {log_path}")

@@ -41,7 +41,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import ROOT, choose_database, engine_label, setup_django  # noqa: E402
+from _common import (  # noqa: E402
+    ROOT,
+    choose_database,
+    engine_label,
+    setup_django,
+    wait_for_server,
+)
 from bench_registry import fmt, free_port, machine, pct, verdict  # noqa: E402
 
 TARGETS = {"sqlite_checkins_per_s": 150.0, "p95_ms": 100.0}
@@ -186,20 +192,8 @@ def start_server(db_env: dict[str, str], config: str, log_path: Path):
     ]
     log = log_path.open("w")
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn exited; see {log_path}:\n{log_path.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/v1/openapi.json", headers={"Host": "127.0.0.1"})
-            conn.getresponse().read()
-            conn.close()
-            return process, port, " ".join(command[1:]).replace(f"127.0.0.1:{port}", "127.0.0.1")
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    sys.exit("gunicorn did not answer within 60 s")
+    wait_for_server(process, port, log_path)
+    return process, port, " ".join(command[1:]).replace(f"127.0.0.1:{port}", "127.0.0.1")
 
 
 def get_token(port: int, password: str) -> str:

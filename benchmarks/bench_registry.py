@@ -50,6 +50,7 @@ from _common import (  # noqa: E402
     engine_label,
     frontdesk_username,
     setup_django,
+    wait_for_server,
 )
 from names import TYPO_KINDS, misspell  # noqa: E402
 
@@ -145,20 +146,8 @@ def start_server(db_env: dict[str, str], workers: int, threads: int, log_path: P
     ]
     log = log_path.open("w")
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn exited; see {log_path}:\n{log_path.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/v1/openapi.json", headers={"Host": "127.0.0.1"})
-            conn.getresponse().read()
-            conn.close()
-            return process, port, " ".join(command[1:])
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    sys.exit("gunicorn did not answer within 60 s")
+    wait_for_server(process, port, log_path)
+    return process, port, " ".join(command[1:])
 
 
 # --- the dataset ---------------------------------------------------------------------------------

@@ -92,9 +92,14 @@ def test_missing_secret_key_is_generated_once_and_kept_private(tmp_path):
 
 
 @pytest.mark.django_db
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite pragmas apply to the embedded mode only; this run is PostgreSQL")
+def test_the_database_connection_is_tuned_for_its_engine():
+    """SQLite: WAL, busy timeout, foreign keys, IMMEDIATE transactions. Every engine:
+    persistent connections with health checks."""
+    assert connection.settings_dict["CONN_MAX_AGE"] > 0
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True
+    if connection.vendor == "postgresql":
+        assert connection.pg_version >= 140000
+        return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
