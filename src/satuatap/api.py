@@ -15,6 +15,7 @@ from satuatap.frontdesk.api import desks_router, tickets_router, visits_router
 from satuatap.frontdesk.api_surveys import ikm_router
 from satuatap.frontdesk.api_surveys import router as surveys_router
 from satuatap.people.api import router as people_router
+from satuatap.placement.api import agencies_router, job_orders_router
 from satuatap.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -87,3 +88,5 @@ api.add_router("/desks", desks_router)
 api.add_router("/tickets", tickets_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/offices", ikm_router)
+api.add_router("/agencies", agencies_router)
+api.add_router("/job-orders", job_orders_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "satuatap.core",
     "satuatap.people",
     "satuatap.frontdesk",
+    "satuatap.placement",
 ]
 
 MIDDLEWARE = [

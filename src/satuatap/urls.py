@@ -19,6 +19,8 @@ urlpatterns = [
     path("people/", include("satuatap.people.urls")),
     path("frontdesk/", include("satuatap.frontdesk.urls")),
     path("", include("satuatap.frontdesk.public_urls")),
+    path("placement/", include("satuatap.placement.urls")),
+    path("jobs/", include("satuatap.placement.public_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

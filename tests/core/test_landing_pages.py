@@ -10,7 +10,7 @@ from satuatap.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-STATS = {"frontdesk:today", "frontdesk:ikm"}
+STATS = {"frontdesk:today", "frontdesk:ikm", "placement:job-order-list", "placement:agency-list"}
 EXPECTED_TILES = {
     Role.FRONTDESK: {"people:list", "frontdesk:check-in"} | STATS,
     Role.DESK_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"} | STATS,
@@ -27,7 +27,12 @@ EXPECTED_TILES = {
     | STATS,
     Role.PARTNER_CASEWORKER: set(),
     Role.NATIONAL_ANALYST: set(),
-    Role.ADMINISTRATOR: {"core:audit-trail", "admin:index", "people:merge-list"},
+    Role.ADMINISTRATOR: {
+        "core:audit-trail",
+        "admin:index",
+        "people:merge-list",
+        "placement:agency-list",
+    },
 }
 ALWAYS = {"core:api-tokens", "api:openapi-view"}
 GUARDED = set().union(*EXPECTED_TILES.values())

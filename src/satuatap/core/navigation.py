@@ -61,6 +61,18 @@ ACTIONS: tuple[Action, ...] = (
         "people.reverse_merge",
     ),
     Action(
+        _("Job orders"),
+        _("The office's job orders (SIP2MI) and its public job board."),
+        "placement:job-order-list",
+        "placement.view_job_orders",
+    ),
+    Action(
+        _("Placement agencies (P3MI)"),
+        _("Licensed agencies and whether their SIP3MI licence is valid today."),
+        "placement:agency-list",
+        "placement.view_agencies",
+    ),
+    Action(
         _("Service catalogue"),
         _("Which services each desk offers, with target service times."),
         "frontdesk:services",

@@ -1,0 +1,102 @@
+"""API of placement services: the national list of agencies and the office's job orders."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+from ninja import Router
+
+from satuatap.core.exceptions import DomainError
+from satuatap.core.schemas import ErrorOut
+from satuatap.placement import selectors
+from satuatap.placement.models import Agency, JobOrder
+from satuatap.placement.schemas import AgencyOut, JobOrderOut
+
+agencies_router = Router(tags=["placement"])
+job_orders_router = Router(tags=["placement"])
+
+
+def _require(user, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise DomainError("forbidden", _("You may not do this."), status=403)
+
+
+def agency_out(agency: Agency, today: datetime.date) -> AgencyOut:
+    return AgencyOut(
+        id=agency.pk,
+        name=agency.name,
+        licence_number=agency.licence_number,
+        licence_valid_from=agency.licence_valid_from,
+        licence_valid_until=agency.licence_valid_until,
+        status=agency.status,
+        licence_state=agency.licence_state(today),
+        has_valid_licence=agency.has_valid_licence(today),
+        branches=agency.branch_list(),
+        address=agency.address,
+        phone=agency.phone,
+        email=agency.email,
+        contact_person=agency.contact_person,
+    )
+
+
+def job_order_out(job_order: JobOrder, today: datetime.date) -> JobOrderOut:
+    agency = job_order.agency
+    return JobOrderOut(
+        id=job_order.pk,
+        office_id=job_order.office_id,
+        agency_id=job_order.agency_id,
+        agency_name=agency.name if agency else None,
+        agency_licence_state=agency.licence_state(today) if agency else None,
+        scheme=job_order.scheme,
+        permit_number=job_order.permit_number,
+        permit_valid_from=job_order.permit_valid_from,
+        permit_valid_until=job_order.permit_valid_until,
+        country=job_order.country.code,
+        country_name=str(job_order.country.name),
+        employer=job_order.employer,
+        sector=job_order.sector,
+        occupation=job_order.occupation,
+        quota_women=job_order.quota_women,
+        quota_men=job_order.quota_men,
+        salary_amount=job_order.salary_amount,
+        salary_currency=job_order.salary_currency,
+        worker_fee_idr=job_order.worker_fee_idr,
+        contract_months=job_order.contract_months,
+        closing_date=job_order.closing_date,
+        is_published=job_order.is_published,
+    )
+
+
+@agencies_router.get("", response={200: list[AgencyOut], 403: ErrorOut})
+def list_agencies(request, q: str = ""):
+    """Every licensed agency (P3MI), with its licence state on the caller's today."""
+    _require(request.user, "placement.view_agencies")
+    today = selectors.today_for(request.user)
+    return [agency_out(a, today) for a in selectors.agencies(search=q.strip()[:100])]
+
+
+@agencies_router.get("/{agency_id}", response={200: AgencyOut, 403: ErrorOut, 404: ErrorOut})
+def get_agency(request, agency_id: int):
+    _require(request.user, "placement.view_agencies")
+    agency = selectors.get_agency(agency_id)
+    if agency is None:
+        raise DomainError("not_found", _("No such record."), status=404)
+    return agency_out(agency, selectors.today_for(request.user))
+
+
+@job_orders_router.get("", response={200: list[JobOrderOut], 403: ErrorOut})
+def list_job_orders(request):
+    """The job orders of the caller's office."""
+    _require(request.user, "placement.view_job_orders")
+    today = selectors.today_for(request.user)
+    return [job_order_out(j, today) for j in selectors.office_job_orders(request.user)]
+
+
+@job_orders_router.get("/{job_order_id}", response={200: JobOrderOut, 403: ErrorOut, 404: ErrorOut})
+def get_job_order(request, job_order_id: int):
+    _require(request.user, "placement.view_job_orders")
+    job_order = selectors.get_visible_job_order(request.user, job_order_id)
+    if job_order is None:
+        raise DomainError("not_found", _("No such record."), status=404)
+    return job_order_out(job_order, selectors.today_for(request.user))

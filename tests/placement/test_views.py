@@ -1,0 +1,166 @@
+"""Staff pages: who reaches them, the licence badge, and field errors."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from satuatap.core.roles import OFFICE_ROLES, Role
+from satuatap.placement.models import AgencyStatus, JobOrder
+
+pytestmark = pytest.mark.django_db
+STAFF_PAGES = [
+    "placement:agency-list",
+    "placement:agency-create",
+    "placement:job-order-list",
+    "placement:job-order-create",
+]
+
+
+def _form_data(today, agency=None, **extra):
+    data = {
+        "agency": agency.pk if agency else "",
+        "scheme": "p3mi" if agency else "g2g",
+        "permit_number": "SIP2MI/NEW",
+        "permit_valid_from": (today - datetime.timedelta(days=5)).isoformat(),
+        "permit_valid_until": (today + datetime.timedelta(days=100)).isoformat(),
+        "country": "TW",
+        "employer": "Care home",
+        "sector": "caregiving",
+        "occupation": "Caregiver",
+        "quota_women": "5",
+        "quota_men": "1",
+        "salary_amount": "28590",
+        "salary_currency": "twd",
+        "worker_fee_idr": "0",
+        "contract_months": "36",
+        "closing_date": (today + datetime.timedelta(days=20)).isoformat(),
+        "is_published": "on",
+    }
+    return data | extra
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_anonymous_visitor_is_sent_to_sign_in_from_staff_pages(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and reverse("login") in response.url
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+@pytest.mark.parametrize("role", [Role.PARTNER_CASEWORKER, Role.NATIONAL_ANALYST])
+def test_partner_and_analyst_cannot_reach_staff_pages(
+    client, make_user, partner, ministry, name, role
+):
+    organisation = partner if role == Role.PARTNER_CASEWORKER else ministry
+    client.force_login(make_user(role, organisation=organisation))
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("role", sorted(OFFICE_ROLES))
+def test_every_office_role_sees_agencies_and_job_orders(client, make_user, role):
+    client.force_login(make_user(role))
+    assert client.get(reverse("placement:agency-list")).status_code == 200
+    assert client.get(reverse("placement:job-order-list")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.PLACEMENT_OFFICER, 200),
+        (Role.OFFICE_HEAD, 200),
+        (Role.COUNSELLOR, 403),
+        (Role.FRONTDESK, 403),
+    ],
+)
+def test_only_placement_officers_and_heads_manage_job_orders(client, make_user, role, status):
+    client.force_login(make_user(role))
+    assert client.get(reverse("placement:job-order-create")).status_code == status
+    assert client.get(reverse("placement:agency-create")).status_code == status
+
+
+def test_administrator_manages_agencies(client, administrator):
+    client.force_login(administrator)
+    assert client.get(reverse("placement:agency-create")).status_code == 200
+
+
+def test_job_order_of_another_office_is_not_found(
+    client, make_user, other_office, agency, make_job_order
+):
+    theirs = make_job_order("THEIRS", office=other_office, agency=agency)
+    client.force_login(make_user(Role.PLACEMENT_OFFICER))
+    assert client.get(reverse("placement:job-order-edit", args=[theirs.pk])).status_code == 404
+
+
+def test_agency_list_shows_each_licence_state_as_a_badge_with_text(
+    client, officer, agency, make_agency, today
+):
+    make_agency("SIP3MI/OLD", licence_valid_until=today - datetime.timedelta(days=1))
+    make_agency("SIP3MI/REV", status=AgencyStatus.REVOKED)
+    client.force_login(officer)
+    page = client.get(reverse("placement:agency-list")).content.decode()
+    for state in ("valid", "expired", "revoked"):
+        assert f'data-licence-state="{state}"' in page
+
+
+def test_officer_adds_a_job_order_through_the_form(client, officer, office, agency, today):
+    client.force_login(officer)
+    response = client.post(reverse("placement:job-order-create"), _form_data(today, agency))
+    assert response.status_code == 302
+    job_order = JobOrder.objects.get(permit_number="SIP2MI/NEW")
+    assert job_order.office == office and job_order.salary_currency == "TWD"
+
+
+def test_form_shows_the_licence_refusal_next_to_the_agency(client, officer, make_agency, today):
+    suspended = make_agency("SIP3MI/SUSP", status=AgencyStatus.SUSPENDED)
+    client.force_login(officer)
+    response = client.post(reverse("placement:job-order-create"), _form_data(today, suspended))
+    assert response.status_code == 200
+    assert response.context["form"].errors["agency"]
+    assert not JobOrder.objects.exists()
+
+
+def test_form_puts_errors_by_their_fields(client, officer, today):
+    client.force_login(officer)
+    data = _form_data(
+        today,
+        None,
+        scheme="p3mi",
+        salary_currency="R$",
+        permit_valid_until=(today - datetime.timedelta(days=30)).isoformat(),
+    )
+    errors = client.post(reverse("placement:job-order-create"), data).context["form"].errors
+    assert {"agency", "salary_currency", "permit_valid_until"} <= set(errors)
+
+
+def test_officer_edits_an_agency_and_a_bad_date_range_is_a_field_error(
+    client, officer, agency, today
+):
+    client.force_login(officer)
+    url = reverse("placement:agency-edit", args=[agency.pk])
+    data = {
+        "name": "PT Baru",
+        "licence_number": agency.licence_number,
+        "licence_valid_from": today.isoformat(),
+        "licence_valid_until": (today - datetime.timedelta(days=1)).isoformat(),
+        "status": "active",
+    }
+    response = client.post(url, data)
+    assert "licence_valid_until" in response.context["form"].errors
+    data["licence_valid_until"] = (today + datetime.timedelta(days=10)).isoformat()
+    assert client.post(url, data).status_code == 302
+    agency.refresh_from_db()
+    assert agency.name == "PT Baru"
+
+
+def test_agency_detail_and_job_order_list_query_counts_stay_flat(
+    client, officer, make_agency, make_job_order, django_assert_max_num_queries
+):
+    for n in range(20):
+        make_job_order(f"J{n}", agency=make_agency(f"SIP3MI/{n}"))
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("placement:job-order-list")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("placement:agency-list")).status_code == 200
