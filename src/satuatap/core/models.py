@@ -9,9 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.i18n import in_language
 from satuatap.core.roles import Role
 from satuatap.regions.models import Region
 
@@ -140,11 +140,11 @@ class DeskType(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return in_language(self.name_id, self.name_en)
 
     @property
     def agency(self) -> str:
-        return self.agency_en if (get_language() or "id").startswith("en") else self.agency_id
+        return in_language(self.agency_id, self.agency_en)
 
 
 class Desk(models.Model):

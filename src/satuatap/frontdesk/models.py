@@ -7,9 +7,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.i18n import in_language
 from satuatap.core.models import Desk, Organisation
 from satuatap.people.models import Person, Sex
 
@@ -46,8 +46,7 @@ class Service(models.Model):
 
     @property
     def name(self) -> str:
-        english = (get_language() or "id").startswith("en")
-        return self.name_en if english and self.name_en else self.name_id
+        return in_language(self.name_id, self.name_en)
 
 
 class AgeBand(models.TextChoices):

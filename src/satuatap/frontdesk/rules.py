@@ -3,6 +3,7 @@
 import rules
 
 from satuatap.core.roles import Role
+from satuatap.core.rules import is_office_head, is_office_staff, is_own_office
 
 CHECK_IN_ROLES = {Role.FRONTDESK, Role.DESK_OFFICER, Role.PLACEMENT_OFFICER, Role.COUNSELLOR}
 # Desks a role works at without being bound to one by `User.desk`.
@@ -11,15 +12,6 @@ DESK_TYPES_BY_ROLE = {
     Role.CASE_SUPERVISOR: {"pengaduan-informasi"},
     Role.PLACEMENT_OFFICER: {"ketenagakerjaan"},
 }
-
-
-@rules.predicate
-def is_office_staff(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.office is not None
-        and bool(user.roles - {Role.PARTNER_CASEWORKER, Role.NATIONAL_ANALYST, Role.ADMINISTRATOR})
-    )
 
 
 @rules.predicate
@@ -40,19 +32,8 @@ def works_at_desk(user, desk) -> bool:
     )
 
 
-@rules.predicate
-def is_head_of(user, office) -> bool:
-    return (
-        office is not None
-        and user.is_authenticated
-        and user.has_role(Role.OFFICE_HEAD)
-        and user.office_id_or_none == office.pk
-    )
-
-
-@rules.predicate
-def is_staff_of(user, office) -> bool:
-    return office is not None and is_office_staff(user) and user.office_id_or_none == office.pk
+is_head_of = is_office_head & is_own_office
+is_staff_of = is_office_staff & is_own_office
 
 
 rules.add_perm("frontdesk.check_in", can_check_in)

@@ -51,22 +51,20 @@ def in_service(desk: Desk) -> QuerySet[Ticket]:
     )
 
 
-def now_calling(office: Organisation) -> list[Ticket]:
-    """For the calling screen: per active desk, the ticket called most recently today."""
-    latest: dict[int, Ticket] = {}
-    tickets = (
-        Ticket.objects.filter(
-            office=office,
-            day=office.today(),
-            called_at__isnull=False,
-            desk__is_active=True,
-        )
-        .select_related("desk__desk_type")
-        .order_by("desk_id", "-called_at")
+def waiting_ahead(ticket: Ticket) -> int | None:
+    """How many tickets the desk will call before this one (None once it is no longer waiting):
+    priority tickets first, then in order of issue, as `services.call_next` does."""
+    if ticket.status != TicketStatus.WAITING:
+        return None
+    waiting = Ticket.objects.filter(
+        desk_id=ticket.desk_id, day=ticket.day, status=TicketStatus.WAITING
     )
-    for ticket in tickets:
-        latest.setdefault(ticket.desk_id, ticket)
-    return sorted(latest.values(), key=lambda t: t.called_at, reverse=True)
+    if ticket.is_priority:
+        return waiting.filter(is_priority=True, number__lt=ticket.number).count()
+    return (
+        waiting.filter(is_priority=True).count()
+        + waiting.filter(is_priority=False, number__lt=ticket.number).count()
+    )
 
 
 def get_visible_ticket(user, ticket_id: int) -> Ticket | None:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from satuatap.core.i18n import in_language
 from satuatap.core.models import Organisation
 from satuatap.regions.models import Region
 
@@ -341,9 +342,7 @@ class DocumentType(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return in_language(self.name_id, self.name_en)
 
 
 class VerificationStatus(models.TextChoices):

@@ -3,6 +3,7 @@
 import rules
 
 from satuatap.core.roles import REGISTRY_ROLES, Role
+from satuatap.core.rules import is_administrator, is_office_head
 
 
 @rules.predicate
@@ -33,16 +34,6 @@ rules.add_perm(
 )
 
 
-@rules.predicate
-def is_administrator(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.ADMINISTRATOR)
-
-
-@rules.predicate
-def is_office_head(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.OFFICE_HEAD)
-
-
 rules.add_perm("people.reverse_merge", is_administrator)
 rules.add_perm("people.erase_person", is_office_head & is_same_office_as_person & is_active_record)
 
@@ -61,7 +52,6 @@ def is_same_office_as_document(user, document) -> bool:
 @rules.predicate
 def is_officer_of_document_desk(user, document) -> bool:
     """A desk officer working at this office's desk that verifies this kind of document."""
-    from satuatap.core.roles import Role
 
     if document is None or not user.has_role(Role.DESK_OFFICER):
         return False
@@ -78,7 +68,6 @@ def is_officer_of_document_desk(user, document) -> bool:
 
 @rules.predicate
 def is_placement_officer_for_document(user, document) -> bool:
-    from satuatap.core.roles import Role
 
     return (
         document is not None

@@ -2,19 +2,13 @@
 
 import rules
 
-from satuatap.core.roles import OFFICE_ROLES, Role
+from satuatap.core.roles import Role
+from satuatap.core.rules import is_administrator, is_office_staff
 
 JOB_ORDER_MANAGERS = {Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD}
 
 
-@rules.predicate
-def has_office_role(user) -> bool:
-    return user.is_authenticated and user.office is not None and bool(user.roles & OFFICE_ROLES)
-
-
-@rules.predicate
-def is_administrator(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.ADMINISTRATOR)
+has_office_role = is_office_staff
 
 
 @rules.predicate

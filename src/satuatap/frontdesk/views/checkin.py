@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from satuatap.core.exceptions import DomainError
 from satuatap.frontdesk import catalogue, selectors, services
 from satuatap.frontdesk.forms_checkin import ANONYMOUS, CheckInForm, ServiceForm
-from satuatap.frontdesk.models import Service, Ticket, TicketStatus, Visit
+from satuatap.frontdesk.models import Service, Visit
 from satuatap.frontdesk.qr import qr_svg
 from satuatap.people.search import search_people
 
@@ -94,28 +94,12 @@ def survey_url(request, visit: Visit) -> str:
     return request.build_absolute_uri(survey_path)
 
 
-def _waiting_ahead(ticket: Ticket) -> int | None:
-    """How many tickets the desk will call before this one (None once it is no longer waiting):
-    priority tickets first, then in order of issue, as `services.call_next` does."""
-    if ticket.status != TicketStatus.WAITING:
-        return None
-    waiting = Ticket.objects.filter(
-        desk_id=ticket.desk_id, day=ticket.day, status=TicketStatus.WAITING
-    )
-    if ticket.is_priority:
-        return waiting.filter(is_priority=True, number__lt=ticket.number).count()
-    return (
-        waiting.filter(is_priority=True).count()
-        + waiting.filter(is_priority=False, number__lt=ticket.number).count()
-    )
-
-
 @login_required
 def visit_print(request, visit_id: int):
     visit = _get_visit_or_404(request, visit_id)
     url = survey_url(request, visit)
     qr = qr_svg(url, title=_("QR code: satisfaction survey of this visit"))
-    tickets = [(ticket, _waiting_ahead(ticket)) for ticket in visit.tickets.all()]
+    tickets = [(ticket, selectors.waiting_ahead(ticket)) for ticket in visit.tickets.all()]
     context = {
         "visit": visit,
         "office": visit.office,
