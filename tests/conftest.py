@@ -27,6 +27,7 @@ def ensure_reference_data() -> None:
     for module in (
         "satuatap.core.migrations.0002_default_desk_types",
         "satuatap.people.migrations.0003_default_document_types",
+        "satuatap.placement.migrations.0003_default_checklist_rules",
     ):
         importlib.import_module(module).load(apps, None)
 

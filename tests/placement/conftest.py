@@ -70,3 +70,25 @@ def make_job_order(db, office, today):
         return JobOrder.objects.create(office=office, **values)
 
     return make
+
+
+@pytest.fixture
+def head(make_user):
+    return make_user(Role.OFFICE_HEAD)
+
+
+@pytest.fixture
+def make_worker(db, office):
+    """A woman of 25, single, registered at the office."""
+    from tests.factories import PersonFactory
+
+    def make(**extra):
+        values = {
+            "office": office,
+            "sex": "F",
+            "birth_date": office.today().replace(year=office.today().year - 25, day=1),
+            "marital_status": "single",
+        } | extra
+        return PersonFactory(**values)
+
+    return make

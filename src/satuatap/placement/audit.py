@@ -2,7 +2,18 @@ from auditlog.registry import auditlog
 
 
 def register_models() -> None:
-    from satuatap.placement.models import Agency, JobOrder
+    from satuatap.placement.models import (
+        Agency,
+        ChecklistRule,
+        GateOverride,
+        JobOrder,
+        PlacementFile,
+        SchemePolicy,
+    )
 
     auditlog.register(Agency)
     auditlog.register(JobOrder)
+    auditlog.register(PlacementFile)
+    auditlog.register(GateOverride)
+    auditlog.register(ChecklistRule)
+    auditlog.register(SchemePolicy)
