@@ -1,6 +1,6 @@
 """Staff pages of placement services, mounted at /placement/."""
 
-from satuatap.placement.views import agencies, job_orders
+from satuatap.placement.views import agencies, checklist_rules, job_orders
 
 app_name = "placement"
-urlpatterns = [*agencies.urlpatterns, *job_orders.urlpatterns]
+urlpatterns = [*agencies.urlpatterns, *job_orders.urlpatterns, *checklist_rules.urlpatterns]

@@ -1,0 +1,33 @@
+"""Administration of the national placement data: agencies, the checklist rules, schemes."""
+
+from django.contrib import admin
+
+from satuatap.placement.models import Agency, ChecklistRule, SchemePolicy
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "licence_number", "licence_valid_until", "status")
+    list_filter = ("status",)
+    search_fields = ("name", "licence_number")
+
+
+@admin.register(ChecklistRule)
+class ChecklistRuleAdmin(admin.ModelAdmin):
+    list_display = (
+        "document_type",
+        "scheme",
+        "country",
+        "sector",
+        "sex",
+        "marital",
+        "legal_basis",
+        "is_active",
+    )
+    list_filter = ("is_active", "scheme", "sector", "marital", "document_type")
+    list_editable = ("is_active",)
+
+
+@admin.register(SchemePolicy)
+class SchemePolicyAdmin(admin.ModelAdmin):
+    list_display = ("scheme", "minimum_age", "needs_job_order")
