@@ -37,6 +37,27 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_encryption_keys() -> tuple[list[str], bool]:
+    """Fernet keys for encrypted columns, newest first, and whether they came from the
+    environment. Without FIELD_ENCRYPTION_KEYS a per-install key is generated in the data
+    directory (fine for a demo; `check --deploy` warns, because a key kept beside the database
+    file does not protect a stolen copy of it)."""
+    keys = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+    if keys:
+        return keys, True
+    key_file = DATA_DIR / "field_encryption_key"
+    if not key_file.exists():
+        from cryptography.fernet import Fernet
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(Fernet.generate_key().decode("ascii"))
+        key_file.chmod(0o600)
+    return [key_file.read_text().strip()], False
+
+
+FIELD_ENCRYPTION_KEYS, FIELD_ENCRYPTION_KEYS_FROM_ENV = _field_encryption_keys()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -62,6 +83,7 @@ INSTALLED_APPS = [
     "satuatap.people",
     "satuatap.frontdesk",
     "satuatap.placement",
+    "satuatap.cases",
 ]
 
 MIDDLEWARE = [

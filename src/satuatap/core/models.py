@@ -72,6 +72,12 @@ class Organisation(models.Model):
         related_name="partners",
         limit_choices_to={"kind": OrganisationKind.OFFICE},
     )
+    services_offered = models.TextField(
+        _("services offered"), blank=True, help_text=_("For partners: one service per line.")
+    )
+    service_area = models.CharField(
+        _("area served"), max_length=200, blank=True, help_text=_("For partners.")
+    )
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -215,6 +221,13 @@ class User(AbstractUser):
     )
     language = models.CharField(
         _("language"), max_length=8, choices=Language.choices, default=Language.INDONESIAN
+    )
+    gender = models.CharField(
+        _("gender"),
+        max_length=1,
+        choices=[("F", _("Woman")), ("M", _("Man")), ("U", _("Not recorded"))],
+        default="U",
+        help_text=_("Lets a client who asks for a woman case worker be assigned one."),
     )
 
     objects = SatuAtapUserManager()

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "satuatap.cases"
+    verbose_name = _("MRC: contacts, cases and referrals")
+
+    def ready(self) -> None:
+        from satuatap.cases import audit, data_rights
+
+        audit.register_models()
+        data_rights.register()

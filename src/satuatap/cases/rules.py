@@ -1,0 +1,102 @@
+"""Who may see and do what in the MRC. The one place that says it; views, API, exports ask here.
+
+- Counsellors (case workers), case supervisors and the office head work with the office's
+  contacts and cases; nobody else in the office, and nobody of another office.
+- A *restricted* case (violence, trafficking, children) is visible only to the case workers
+  currently assigned to it and to the office's case supervisors — not to other counsellors,
+  not to the office head, not to the national level.
+- A partner case worker sees only referrals sent to their own organisation, and only while the
+  client's consent stands.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from satuatap.core.roles import Role
+
+CASE_ROLES = {Role.COUNSELLOR, Role.CASE_SUPERVISOR, Role.OFFICE_HEAD}
+CASE_WORKER_ROLES = {Role.COUNSELLOR, Role.CASE_SUPERVISOR}
+
+
+@rules.predicate
+def works_with_cases(user) -> bool:
+    return user.is_authenticated and user.office is not None and user.has_role(*CASE_ROLES)
+
+
+@rules.predicate
+def handles_cases(user) -> bool:
+    return user.is_authenticated and user.office is not None and user.has_role(*CASE_WORKER_ROLES)
+
+
+@rules.predicate
+def is_case_supervisor(user) -> bool:
+    return user.is_authenticated and user.office is not None and user.has_role(Role.CASE_SUPERVISOR)
+
+
+@rules.predicate
+def is_same_office_as_case(user, case) -> bool:
+    return case is not None and user.is_authenticated and user.office_id_or_none == case.office_id
+
+
+@rules.predicate
+def is_assigned_to_case(user, case) -> bool:
+    if case is None or not user.is_authenticated:
+        return False
+    return case.assignments.filter(worker_id=user.pk, ended_at__isnull=True).exists()
+
+
+@rules.predicate
+def is_restricted(user, case) -> bool:
+    return case is not None and case.is_restricted
+
+
+@rules.predicate
+def is_open_case(user, case) -> bool:
+    return case is not None and not case.is_closed
+
+
+can_see_case = is_same_office_as_case & (
+    is_case_supervisor | is_assigned_to_case | (~is_restricted & works_with_cases)
+)
+can_work_on_case = (
+    is_same_office_as_case & is_open_case & (is_case_supervisor | is_assigned_to_case)
+)
+
+rules.add_perm("cases.list_cases", works_with_cases)
+rules.add_perm("cases.record_contact", handles_cases)
+rules.add_perm("cases.open_case", handles_cases)
+rules.add_perm("cases.view_case", can_see_case)
+rules.add_perm("cases.work_on_case", can_work_on_case)
+rules.add_perm("cases.assign_case", is_same_office_as_case & is_open_case & is_case_supervisor)
+rules.add_perm("cases.approve_closure", is_same_office_as_case & is_case_supervisor)
+rules.add_perm("cases.view_team_cases", is_case_supervisor)
+
+
+# --- Partner portal ---------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_partner_caseworker(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.organisation is not None
+        and user.organisation.kind == "partner"
+        and user.has_role(Role.PARTNER_CASEWORKER)
+    )
+
+
+@rules.predicate
+def is_referral_recipient(user, referral) -> bool:
+    return referral is not None and user.organisation_id == referral.partner_id
+
+
+@rules.predicate
+def referral_consent_stands(user, referral) -> bool:
+    return referral is not None and referral.stopped_at is None
+
+
+rules.add_perm("cases.use_partner_portal", is_partner_caseworker)
+rules.add_perm(
+    "cases.view_referral", is_partner_caseworker & is_referral_recipient & referral_consent_stands
+)

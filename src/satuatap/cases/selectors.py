@@ -1,0 +1,124 @@
+"""Reads of MRC records, already filtered to what the caller may see (see rules.py).
+
+Every list and search starts from `visible_cases`: a restricted case never reaches anyone who is
+not assigned to it or a case supervisor of its office, so no list, count or search can show it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from satuatap.cases.models import (
+    ActionItem,
+    Case,
+    CaseAssignment,
+    CaseStatus,
+    Contact,
+    Referral,
+    ReferralState,
+)
+from satuatap.core.roles import Role
+
+
+def _current_assignment(user) -> Exists:
+    return Exists(
+        CaseAssignment.objects.filter(case=OuterRef("pk"), worker_id=user.pk, ended_at__isnull=True)
+    )
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    if not user.is_authenticated or not user.has_perm("cases.list_cases"):
+        return Case.objects.none()
+    cases = Case.objects.filter(office_id=user.office_id_or_none).select_related("client")
+    if user.has_role(Role.CASE_SUPERVISOR):
+        return cases
+    return cases.filter(Q(is_restricted=False) | _current_assignment(user))
+
+
+def get_visible_case(user, case_id: int) -> Case | None:
+    return visible_cases(user).filter(pk=case_id).first()
+
+
+def my_cases(user) -> QuerySet[Case]:
+    return visible_cases(user).filter(_current_assignment(user)).exclude(status=CaseStatus.CLOSED)
+
+
+def team_cases(user) -> QuerySet[Case]:
+    if not user.has_perm("cases.view_team_cases"):
+        return Case.objects.none()
+    return visible_cases(user).exclude(status=CaseStatus.CLOSED)
+
+
+def awaiting_closure(user) -> QuerySet[Case]:
+    return team_cases(user).filter(status=CaseStatus.RESOLVED)
+
+
+def overdue_actions(user, today: datetime.date) -> QuerySet[ActionItem]:
+    return (
+        ActionItem.objects.filter(
+            case__in=visible_cases(user), done_at__isnull=True, due_on__lt=today
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .select_related("case", "owner")
+        .order_by("due_on", "pk")
+    )
+
+
+def overdue_referrals(user, today: datetime.date) -> QuerySet[Referral]:
+    """Referrals the partner has not answered by their due date."""
+    return (
+        Referral.objects.filter(
+            case__in=visible_cases(user),
+            state=ReferralState.SENT,
+            due_on__lt=today,
+            stopped_at__isnull=True,
+        )
+        .select_related("case", "partner")
+        .order_by("due_on", "pk")
+    )
+
+
+def overdue_cases(user, today: datetime.date) -> QuerySet[Case]:
+    late_action = ActionItem.objects.filter(
+        case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
+    )
+    late_referral = Referral.objects.filter(
+        case=OuterRef("pk"), state=ReferralState.SENT, due_on__lt=today, stopped_at__isnull=True
+    )
+    return (
+        visible_cases(user)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(Exists(late_action) | Exists(late_referral))
+    )
+
+
+def visible_contacts(user) -> QuerySet[Contact]:
+    """Contacts of the office for those who work with cases; contacts linked to a case the
+    user may not see are left out."""
+    if not user.is_authenticated or not user.has_perm("cases.list_cases"):
+        return Contact.objects.none()
+    return (
+        Contact.objects.filter(office_id=user.office_id_or_none)
+        .filter(Q(case__isnull=True) | Q(case__in=visible_cases(user)))
+        .select_related("person", "recorded_by")
+    )
+
+
+# --- Partner portal ---------------------------------------------------------------------------
+
+
+def partner_referrals(user) -> QuerySet[Referral]:
+    """Referrals sent to the user's partner organisation whose consent still stands."""
+    if not user.has_perm("cases.use_partner_portal"):
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(partner_id=user.organisation_id, stopped_at__isnull=True)
+        .select_related("case", "case__client", "consent", "partner")
+        .order_by("-sent_at", "-pk")
+    )
+
+
+def get_partner_referral(user, referral_id: int) -> Referral | None:
+    return partner_referrals(user).filter(pk=referral_id).first()

@@ -1,0 +1,49 @@
+"""Re-encrypt every encrypted column with the newest key (the first of FIELD_ENCRYPTION_KEYS).
+
+Rotation: put the new key first in FIELD_ENCRYPTION_KEYS (keep the old one after it), restart,
+run this command, then remove the old key. Values are read and written as stored text, so no
+decrypted value is ever kept in memory longer than one row, and a value no key decrypts stops
+the command (nothing is written for that table) instead of being re-saved as garbage.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from satuatap.core.encryption import EncryptedTextField, rotate
+
+BATCH = 500
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt every encrypted column with the first key of FIELD_ENCRYPTION_KEYS."
+
+    def handle(self, *args, **options):
+        total = 0
+        for model in apps.get_models():
+            fields = [f for f in model._meta.fields if isinstance(f, EncryptedTextField)]
+            if not fields:
+                continue
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            columns = [connection.ops.quote_name(f.column) for f in fields]
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT {pk}, {', '.join(columns)} FROM {table}")  # noqa: S608
+                    rows = cursor.fetchall()
+                updates = []
+                for row in rows:
+                    values = [rotate(value) if value else value for value in row[1:]]
+                    updates.append([*values, row[0]])
+                assignments = ", ".join(f"{column} = %s" for column in columns)
+                with connection.cursor() as cursor:
+                    for start in range(0, len(updates), BATCH):
+                        cursor.executemany(
+                            f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                            updates[start : start + BATCH],
+                        )
+            total += len(rows)
+            self.stdout.write(f"{model._meta.label}: {len(rows)} rows re-encrypted")
+        self.stdout.write(self.style.SUCCESS(f"Done: {total} rows."))

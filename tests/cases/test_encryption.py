@@ -1,0 +1,85 @@
+"""Encrypted columns: ciphertext at rest on both engines, fail closed, unsearchable, rotation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.exceptions import FieldError
+from django.core.management import call_command
+from django.db import connection
+
+from satuatap.cases.models import Case, CaseNote
+from satuatap.cases.services import add_note
+from satuatap.core.encryption import UndecryptableValue
+
+pytestmark = pytest.mark.django_db
+
+SECRETS = ("Dipukul oleh majikan di Taipei.", "Tinggal di rumah kakak, jangan hubungi nomor lama.")
+
+
+def _raw(column: str, table: str = "cases_case") -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table}")  # noqa: S608
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_the_database_holds_ciphertext_only(gbv_case, counsellor):
+    add_note(case=gbv_case, text="Klien takut pulang ke rumah suami", by=counsellor)
+    narratives, notes = _raw("narrative"), _raw("safety_notes")
+    assert all(value.startswith("fernet:") for value in narratives + notes)
+    assert SECRETS[0] not in narratives and SECRETS[1] not in notes
+    assert _raw("text", "cases_casenote")[0].startswith("fernet:")
+    case = Case.objects.get(pk=gbv_case.pk)
+    assert (case.narrative, case.safety_notes) == SECRETS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stored_database_never_contains_the_plaintext(make_case):
+    make_case(narrative="KATA-RAHASIA-UNIK-123")
+    if connection.vendor == "sqlite":
+        # The whole database file (and its write-ahead log) as it lies on disk.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        path = Path(connection.settings_dict["NAME"])
+        stored = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+        assert b"KATA-RAHASIA-UNIK-123" not in stored
+    else:
+        # Every text column of the table, searched by the server itself.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM cases_case WHERE cases_case::text LIKE %s", ["%KATA-RAHASIA%"]
+            )
+            assert cursor.fetchone()[0] == 0
+    assert Case.objects.get().narrative == "KATA-RAHASIA-UNIK-123"
+
+
+def test_a_wrong_key_fails_closed(gbv_case, settings):
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(UndecryptableValue):
+        Case.objects.get(pk=gbv_case.pk)
+
+
+def test_encrypted_columns_cannot_be_searched(gbv_case):
+    with pytest.raises(FieldError):
+        list(Case.objects.filter(narrative__icontains="Taipei"))
+    with pytest.raises(FieldError):
+        list(Case.objects.filter(narrative=SECRETS[0]))
+    assert Case.objects.filter(narrative__isnull=False).count() == 1
+
+
+def test_rotation_re_encrypts_with_the_new_key_and_the_old_one_can_go(
+    gbv_case, counsellor, settings
+):
+    add_note(case=gbv_case, text="catatan", by=counsellor)
+    old = list(settings.FIELD_ENCRYPTION_KEYS)
+    new = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new, *old]
+    before = _raw("narrative")
+    call_command("rotate_encryption_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _raw("narrative") != before
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    case = Case.objects.get(pk=gbv_case.pk)
+    assert (case.narrative, case.safety_notes) == SECRETS
+    assert CaseNote.objects.get().text == "catatan"
