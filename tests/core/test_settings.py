@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +31,7 @@ def _production_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.update(
         SECRET_KEY=secrets.token_urlsafe(60),
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="satuatap.example.id",
         SATUATAP_DATA_DIR=str(tmp_path),
         PYTHONPATH=str(ROOT / "src"),
@@ -43,6 +45,14 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_encryption_keys_are_not_from_the_environment(tmp_path):
+    env = _production_env(tmp_path)
+    del env["FIELD_ENCRYPTION_KEYS"]
+    result = _satuatap("check", "--deploy", "--fail-level", "WARNING", env=env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "satuatap.W001" in result.stdout + result.stderr
 
 
 def test_production_defaults_are_secure_and_hash_with_argon2(tmp_path):

@@ -1,0 +1,21 @@
+"""Deployment checks of our own, run by `satuatap check --deploy`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def encryption_keys_come_from_the_environment(app_configs, **kwargs):
+    if getattr(settings, "FIELD_ENCRYPTION_KEYS_FROM_ENV", False):
+        return []
+    return [
+        Warning(
+            "FIELD_ENCRYPTION_KEYS is not set: encrypted case data uses a key generated in the "
+            "data directory, beside the database it protects.",
+            hint="Set FIELD_ENCRYPTION_KEYS (Fernet keys, newest first) from a secret store "
+            "and back the keys up separately from the database (docs/security.md).",
+            id="satuatap.W001",
+        )
+    ]
