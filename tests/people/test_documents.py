@@ -104,6 +104,8 @@ def immigration_officer(make_user, office):
 
 
 def upload(person, by, code="ktp", data=PDF, **extra) -> PersonDocument:
+    if doc_type(code).validity_days:
+        extra.setdefault("issued_on", datetime.date.today())
     return documents.upload_document(
         person=person, document_type=doc_type(code), file=scan(data), by=by, **extra
     )
@@ -537,6 +539,15 @@ def test_a_health_letter_expires_after_its_validity_days(days_since_issue, is_ex
         issued_on=TODAY - datetime.timedelta(days=days_since_issue),
     )
     assert documents.document_is_expired(document, TODAY) is is_expired
+
+
+def test_a_document_valid_for_some_days_after_issue_needs_its_issue_date(person, frontdesk):
+    with pytest.raises(DomainError) as error:
+        documents.upload_document(
+            person=person, document_type=doc_type("skck"), file=scan(PDF), by=frontdesk
+        )
+    assert error.value.code == "issue_date_required"
+    assert not PersonDocument.objects.exists()
 
 
 # --- The documents section of the person page -----------------------------------------------

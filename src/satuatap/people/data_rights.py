@@ -52,6 +52,15 @@ def unregister_erasure_blocker(blocker: ErasureBlocker) -> None:
         _erasure_blockers.remove(blocker)
 
 
+# Other apps add what they hold on a person to the data export (UU 27/2022 right of access)
+# without the registry importing them: key → function(person) returning JSON-ready data.
+_data_sections: dict[str, Callable[[Person], object]] = {}
+
+
+def register_data_section(key: str, section: Callable[[Person], object]) -> None:
+    _data_sections[key] = section
+
+
 def erasure_blockers(person: Person) -> list[str]:
     return [reason for blocker in _erasure_blockers if (reason := blocker(person))]
 
@@ -61,7 +70,7 @@ def person_data(person: Person) -> dict:
     family = FamilyLink.objects.filter(person=person).select_related("relative")
     family_of = FamilyLink.objects.filter(relative=person).select_related("person")
     history = LogEntry.objects.get_for_object(person).select_related("actor").order_by("timestamp")
-    return {
+    data = {
         "id": person.pk,
         "office": person.office.name,
         "nik": person.nik,
@@ -126,6 +135,9 @@ def person_data(person: Person) -> dict:
             if entry.action != LogEntry.Action.ACCESS
         ],
     }
+    for key, section in _data_sections.items():
+        data[key] = section(person)
+    return data
 
 
 def export_person_data(*, person: Person, by) -> dict:

@@ -103,6 +103,12 @@ def upload_document(
             _("This record was merged or anonymised; add documents to the current record."),
             status=409,
         )
+    if document_type.validity_days and issued_on is None:
+        raise DomainError(
+            "issue_date_required",
+            _("A %(document)s is valid for %(days)s days after issue: give the date of issue.")
+            % {"document": document_type.name, "days": document_type.validity_days},
+        )
     if issued_on and expires_on and expires_on < issued_on:
         raise DomainError(
             "expiry_before_issue", _("The expiry date cannot be before the date of issue.")

@@ -36,6 +36,7 @@ class DocumentUploadForm(forms.Form):
         "file_too_large": "file",
         "empty_file": "file",
         "expiry_before_issue": "expires_on",
+        "issue_date_required": "issued_on",
     }
 
     def __init__(self, *args, **kwargs):

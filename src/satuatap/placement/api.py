@@ -1,17 +1,30 @@
-"""API of placement services: the national list of agencies and the office's job orders."""
+"""API of placement services: the national list of agencies and the office's job orders.
+
+Reads go through `selectors`, writes through `services` (which check the caller's permission
+and raise `DomainError`, turned into `{code, message, details}` by `satuatap.api`). Placement
+files have their own router in `api_files.py`.
+"""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.schemas import ErrorOut
-from satuatap.placement import selectors
+from satuatap.placement import selectors, services
 from satuatap.placement.models import Agency, JobOrder
-from satuatap.placement.schemas import AgencyOut, JobOrderOut
+from satuatap.placement.schemas import (
+    AgencyIn,
+    AgencyOut,
+    AgencyPatch,
+    JobOrderIn,
+    JobOrderOut,
+    JobOrderPatch,
+)
 
 agencies_router = Router(tags=["placement"])
 job_orders_router = Router(tags=["placement"])
@@ -85,6 +98,41 @@ def get_agency(request, agency_id: int):
     return agency_out(agency, selectors.today_for(request.user))
 
 
+def _agency_values(given: dict[str, Any]) -> dict[str, Any]:
+    """API input → service values: strings trimmed, the branch list one branch per line."""
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if name == "branches":
+            value = "\n".join(b.strip() for b in value or [] if b and b.strip())
+        elif isinstance(value, str):
+            value = value.strip()
+        values[name] = value
+    return values
+
+
+@agencies_router.post("", response={201: AgencyOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
+def create_agency(request, payload: AgencyIn):
+    """Add a licensed agency (P3MI) to the national list."""
+    _require(request.user, "placement.manage_agencies")
+    agency = services.create_agency(by=request.user, values=_agency_values(payload.dict()))
+    return Status(201, agency_out(agency, selectors.today_for(request.user)))
+
+
+@agencies_router.patch(
+    "/{agency_id}",
+    response={200: AgencyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def patch_agency(request, agency_id: int, payload: AgencyPatch):
+    """Change an agency: only the fields sent are changed (its licence, status, contact…)."""
+    _require(request.user, "placement.manage_agencies")
+    agency = selectors.get_agency(agency_id)
+    if agency is None:
+        raise DomainError("not_found", _("No such record."), status=404)
+    values = _agency_values(payload.dict(exclude_unset=True))
+    agency = services.update_agency(agency=agency, by=request.user, values=values)
+    return agency_out(agency, selectors.today_for(request.user))
+
+
 @job_orders_router.get("", response={200: list[JobOrderOut], 403: ErrorOut})
 def list_job_orders(request):
     """The job orders of the caller's office."""
@@ -99,4 +147,59 @@ def get_job_order(request, job_order_id: int):
     job_order = selectors.get_visible_job_order(request.user, job_order_id)
     if job_order is None:
         raise DomainError("not_found", _("No such record."), status=404)
+    return job_order_out(job_order, selectors.today_for(request.user))
+
+
+def _job_order_values(given: dict[str, Any]) -> dict[str, Any]:
+    """API input → service values: the agency looked up by id, codes upper-cased."""
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "agency_id":
+            name = "agency"
+            if value is not None:
+                value = selectors.get_agency(value)
+                if value is None:
+                    raise DomainError(
+                        "invalid",
+                        _("Some fields are not valid."),
+                        status=422,
+                        details={"agency_id": [_("No such agency.")]},
+                    )
+        elif name in ("country", "salary_currency") and isinstance(value, str):
+            value = value.upper()
+        values[name] = value
+    return values
+
+
+@job_orders_router.post(
+    "", response={201: JobOrderOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+)
+def create_job_order(request, payload: JobOrderIn):
+    """Publish a job order for the caller's office. The agency's licence must be valid today
+    (else 422 `agency_licence_invalid`); a P3MI job order needs an agency."""
+    _require(request.user, "placement.view_job_orders")
+    office = request.user.office
+    if office is None:
+        raise DomainError("forbidden", _("You may not do this."), status=403)
+    job_order = services.create_job_order(
+        office=office, by=request.user, values=_job_order_values(payload.dict())
+    )
+    return Status(201, job_order_out(job_order, selectors.today_for(request.user)))
+
+
+@job_orders_router.patch(
+    "/{job_order_id}",
+    response={200: JobOrderOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def patch_job_order(request, job_order_id: int, payload: JobOrderPatch):
+    """Change a job order of the caller's office: only the fields sent are changed. Publishing
+    or changing the agency needs an agency with a valid licence today."""
+    _require(request.user, "placement.view_job_orders")
+    job_order = selectors.get_visible_job_order(request.user, job_order_id)
+    if job_order is None:
+        raise DomainError("not_found", _("No such record."), status=404)
+    values = _job_order_values(payload.dict(exclude_unset=True))
+    job_order = services.update_job_order(job_order=job_order, by=request.user, values=values)
     return job_order_out(job_order, selectors.today_for(request.user))

@@ -10,3 +10,12 @@ class PlacementConfig(AppConfig):
         from satuatap.placement import audit
 
         audit.register_models()
+
+        from satuatap.placement import data_rights
+
+        data_rights.register()
+
+        from satuatap.people.panels import register_person_panel
+        from satuatap.placement.views.files_panel import person_panel
+
+        register_person_panel(person_panel)

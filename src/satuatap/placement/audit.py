@@ -17,3 +17,9 @@ def register_models() -> None:
     auditlog.register(GateOverride)
     auditlog.register(ChecklistRule)
     auditlog.register(SchemePolicy)
+
+    from satuatap.placement.training_models import Attendance, Course, Enrolment
+
+    auditlog.register(Course)
+    auditlog.register(Enrolment)
+    auditlog.register(Attendance)

@@ -208,7 +208,9 @@ def _record_change(
 def _locked(placement_file: PlacementFile) -> PlacementFile:
     """Lock the file's row and read its current state into the caller's instance."""
     placement_file.refresh_from_db(
-        from_queryset=PlacementFile.objects.select_for_update().select_related(
+        # Only the file's row: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+        # join to the job order and its agency.
+        from_queryset=PlacementFile.objects.select_for_update(of=("self",)).select_related(
             "person", "job_order", "job_order__agency"
         )
     )
@@ -254,10 +256,10 @@ def change_stage(
         current = placement_file.stage
         if to_stage not in Stage.values:
             raise DomainError("invalid_stage", _("Unknown stage."), status=422)
-        if to_stage == current:
-            raise DomainError("same_stage", _("The file is already at this stage."), status=409)
         if current in CLOSED_STAGES:
             raise DomainError("file_closed", _("This file is closed."), status=409)
+        if to_stage == current:
+            raise DomainError("same_stage", _("The file is already at this stage."), status=409)
         if to_stage in (Stage.DEPARTED, Stage.RETURNED):
             raise DomainError(
                 "use_departure_or_return",

@@ -410,3 +410,6 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"stage change #{self.pk}"
+
+
+from satuatap.placement.training_models import Attendance, Course, Enrolment  # noqa: E402,F401

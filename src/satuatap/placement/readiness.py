@@ -177,10 +177,11 @@ def _quota(placement_file: PlacementFile) -> GateCheck:
     quota = job_order.quota_women if sex == Sex.FEMALE else job_order.quota_men
     taken = places_taken(job_order, sex, excluding=placement_file)
     if taken >= quota:
-        check.problems.append(
-            _("The job order's quota for %(sex)s is %(quota)s and %(taken)s places are taken.")
-            % {"sex": Sex(sex).label.lower(), "quota": quota, "taken": taken}
-        )
+        if sex == Sex.FEMALE:
+            message = _("The job order's quota for women is %(quota)s and %(taken)s are taken.")
+        else:
+            message = _("The job order's quota for men is %(quota)s and %(taken)s are taken.")
+        check.problems.append(message % {"quota": quota, "taken": taken})
     return check
 
 

@@ -70,3 +70,27 @@ rules.add_perm("placement.open_file", manages_files & is_same_office_as_person)
 rules.add_perm("placement.override_gate", is_office_head & is_same_office_as_file)
 rules.add_perm("placement.view_fraud_signals", manages_files | is_office_head)
 rules.add_perm("placement.manage_checklist_rules", is_administrator)
+# The report of every override granted in the office: for its head.
+rules.add_perm("placement.view_overrides", is_office_head & has_office_role)
+
+
+# --- Training and OPP (training.py) ----------------------------------------------------------
+
+COURSE_MANAGERS = {Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD}
+
+
+@rules.predicate
+def manages_courses_of(user, office) -> bool:
+    """`office` is the course's office (or the caller's, to create one)."""
+    return (
+        office is not None
+        and user.is_authenticated
+        and user.office_id_or_none == office.pk
+        and user.has_role(*COURSE_MANAGERS)
+    )
+
+
+# Every office role sees the office's courses and counts; placement officers and the head
+# create courses, enrol, take attendance and record results.
+rules.add_perm("placement.view_courses", has_office_role)
+rules.add_perm("placement.manage_courses", manages_courses_of)

@@ -1,6 +1,22 @@
 """Staff pages of placement services, mounted at /placement/."""
 
-from satuatap.placement.views import agencies, checklist_rules, job_orders
+from satuatap.placement.views import (
+    agencies,
+    agency_import,
+    checklist_rules,
+    files,
+    fraud,
+    job_orders,
+    training,
+)
 
 app_name = "placement"
-urlpatterns = [*agencies.urlpatterns, *job_orders.urlpatterns, *checklist_rules.urlpatterns]
+urlpatterns = [
+    *agencies.urlpatterns,
+    *agency_import.urlpatterns,
+    *job_orders.urlpatterns,
+    *checklist_rules.urlpatterns,
+    *fraud.urlpatterns,
+    *files.urlpatterns,
+    *training.urlpatterns,
+]

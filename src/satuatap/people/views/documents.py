@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,7 +20,26 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.forms import ReadPurposeForm
 from satuatap.people import documents, selectors
 from satuatap.people.forms_documents import DocumentRejectForm, DocumentUploadForm
-from satuatap.people.models import PersonDocument
+from satuatap.people.models import DocumentType, PersonDocument
+
+
+def _safe_next(request) -> str | None:
+    """The `next` address given by the page that sent the user here, if it is one of ours."""
+    url = request.POST.get("next") or request.GET.get("next")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+def _preselected_type(request) -> DocumentType | None:
+    """`?type=` names the document type to preselect, by id or by code."""
+    value = (request.GET.get("type") or "").strip()[:40]
+    if not value:
+        return None
+    lookup = {"pk": int(value)} if value.isdigit() and len(value) < 10 else {"code": value}
+    return DocumentType.objects.filter(**lookup).first()
 
 
 def _get_document_or_404(request, person_id: int, document_id: int) -> PersonDocument:
@@ -41,7 +62,7 @@ def document_upload(request, person_id: int):
     if request.method == "POST":
         form = DocumentUploadForm(request.POST, request.FILES)
     else:
-        form = DocumentUploadForm()
+        form = DocumentUploadForm(initial={"document_type": _preselected_type(request)})
     if form.is_bound and form.is_valid():
         try:
             documents.upload_document(person=person, by=request.user, **form.cleaned_data)
@@ -49,7 +70,7 @@ def document_upload(request, person_id: int):
             form.add_error(form.ERROR_FIELDS.get(error.code), error.message)
         else:
             messages.success(request, _("The document was uploaded and waits for verification."))
-            return redirect("people:detail", person.pk)
+            return redirect(_safe_next(request) or reverse("people:detail", args=[person.pk]))
     return render(request, "people/document_form.html", {"form": form, "person": person})
 
 
@@ -99,7 +120,7 @@ def _decide(request, document: PersonDocument, decide, success: str):
         messages.error(request, error.message)
     else:
         messages.success(request, success)
-    return redirect("people:detail", document.person_id)
+    return redirect(_safe_next(request) or reverse("people:detail", args=[document.person_id]))
 
 
 @login_required

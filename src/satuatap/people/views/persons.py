@@ -18,6 +18,7 @@ from satuatap.core.forms import ReadPurposeForm
 from satuatap.people import data_rights, selectors, services
 from satuatap.people.forms import PersonForm, SearchForm
 from satuatap.people.models import Person
+from satuatap.people.panels import render_person_panels
 from satuatap.people.search import search_people
 
 READ_GRANT_SECONDS = 15 * 60
@@ -138,6 +139,7 @@ def person_detail(request, person_id: int):
         "history": selectors.correction_history(person),
         "can_change": request.user.has_perm("people.change_person", person),
         "can_erase": request.user.has_perm("people.erase_person", person),
+        "panels": render_person_panels(request, person),
     }
     return render(request, "people/person_detail.html", context)
 

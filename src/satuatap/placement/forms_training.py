@@ -1,0 +1,127 @@
+"""Forms of the training and OPP pages: thin, the rules live in `placement/training.py`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.core.forms import DateInput
+from satuatap.people.forms_documents import ACCEPTED_FILES
+from satuatap.placement.training import COURSE_FIELDS
+from satuatap.placement.training_models import Course, CourseKind, Result, Weekday
+
+
+class CourseForm(forms.ModelForm):
+    weekdays = forms.MultipleChoiceField(
+        label=_("Meets on"),
+        choices=Weekday.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The days of the week the course meets between its first and last day."),
+    )
+
+    class Meta:
+        model = Course
+        fields = COURSE_FIELDS
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = CourseKind.choices  # no blank choice: training by default
+        self.initial["weekdays"] = list(self.instance.weekdays or "")
+
+    def clean_weekdays(self) -> str:
+        return "".join(sorted(set(self.cleaned_data["weekdays"])))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day cannot be before the first day."))
+        if cleaned.get("kind") == CourseKind.TRAINING and not cleaned.get("competency"):
+            self.add_error("competency", _("Say which competency the training leads to."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service validates the course (with the office it belongs to) and saves it.
+        pass
+
+
+PERIOD_CHOICES = [
+    ("", _("All")),
+    ("upcoming", _("Upcoming")),
+    ("running", _("Running")),
+    ("past", _("Past")),
+]
+
+
+class CourseFilterForm(forms.Form):
+    period = forms.ChoiceField(label=_("When"), choices=PERIOD_CHOICES, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All"))] + CourseKind.choices, required=False
+    )
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Find a person by NIK, phone or name"), max_length=100)
+
+
+class EnrolForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AttendanceForm(forms.Form):
+    """The register of one day: a checkbox per enrolled person, ticked when present."""
+
+    day = forms.DateField(widget=forms.HiddenInput)
+    present = forms.TypedMultipleChoiceField(
+        label=_("Present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, enrolment_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(pk, pk) for pk in enrolment_ids]
+
+
+class ResultForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=Result.choices)
+
+
+class CertificateForm(forms.Form):
+    number = forms.CharField(label=_("Certificate number"), required=False, max_length=64)
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput())
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
+    file = forms.FileField(
+        label=_("Scan of the certificate"),
+        widget=forms.FileInput(attrs={"accept": ACCEPTED_FILES}),
+    )
+
+    # Which field a domain error of `attach_certificate` belongs to.
+    ERROR_FIELDS = {
+        "unsupported_file_type": "file",
+        "file_too_large": "file",
+        "empty_file": "file",
+        "expiry_before_issue": "expires_on",
+        "future_issue_date": "issued_on",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("A PDF, JPEG or PNG file of at most %(size)s MB.") % {
+            "size": f"{settings.DOCUMENT_MAX_BYTES / (1024 * 1024):g}"
+        }
+
+
+class CountsForm(forms.Form):
+    date_from = forms.DateField(label=_("Courses starting from"), widget=DateInput())
+    date_to = forms.DateField(label=_("to"), widget=DateInput())
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All"))] + CourseKind.choices, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the period cannot be before its start."))
+        return cleaned
