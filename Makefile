@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install demo test screenshots test-sqlite test-postgres lint format messages lock chromium clean bench
+.PHONY: run install demo test screenshots test-sqlite test-postgres lint format messages lock chromium pdf-libs clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) pdf-libs
 
 demo: install
 	DEBUG=true $(SATUATAP) migrate --no-input
@@ -46,6 +46,17 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# WeasyPrint (the printable PDFs) needs Debian's Pango, HarfBuzz subsetter and a font; install
+# them when missing. Elsewhere than Debian, install Pango >= 1.44 and HarfBuzz yourself.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libs:
+	@if command -v dpkg >/dev/null 2>&1; then \
+	  dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { \
+	    echo "Installing Debian's libraries for WeasyPrint (PDFs)"; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(PDF_PACKAGES) >/dev/null; }; \
+	fi
 
 # Refresh the screenshots in docs/screenshots/ from the browser journeys.
 screenshots: install chromium

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from satuatap.cases.api import cases_router, contacts_router, partner_router
 from satuatap.core.api import auth_router, offices_router
 from satuatap.core.api_auth import bearer_token, session_auth
 from satuatap.core.exceptions import DomainError
@@ -16,6 +17,7 @@ from satuatap.frontdesk.api_surveys import ikm_router
 from satuatap.frontdesk.api_surveys import router as surveys_router
 from satuatap.people.api import router as people_router
 from satuatap.placement.api import agencies_router, job_orders_router
+from satuatap.placement.api_files import router as placement_files_router
 from satuatap.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -90,3 +92,7 @@ api.add_router("/surveys", surveys_router)
 api.add_router("/offices", ikm_router)
 api.add_router("/agencies", agencies_router)
 api.add_router("/job-orders", job_orders_router)
+api.add_router("/placement-files", placement_files_router)
+api.add_router("/contacts", contacts_router)
+api.add_router("/cases", cases_router)
+api.add_router("/partner/referrals", partner_router)

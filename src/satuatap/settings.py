@@ -58,6 +58,12 @@ def _field_encryption_keys() -> tuple[list[str], bool]:
 
 
 FIELD_ENCRYPTION_KEYS, FIELD_ENCRYPTION_KEYS_FROM_ENV = _field_encryption_keys()
+
+# Mail (referral reminders to partners). Without EMAIL_URL mail is written to the console.
+globals().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SatuAtap <noreply@localhost>")
+# The address people reach the site at, for links in mail (e.g. https://satuatap.example.id).
+SATUATAP_SITE_URL = env.str("SATUATAP_SITE_URL", default="http://127.0.0.1:8000")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

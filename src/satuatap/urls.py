@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("satuatap.frontdesk.public_urls")),
     path("placement/", include("satuatap.placement.urls")),
     path("jobs/", include("satuatap.placement.public_urls")),
+    path("mrc/", include("satuatap.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

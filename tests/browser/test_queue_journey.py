@@ -66,6 +66,8 @@ def test_desk_officer_calls_next_and_the_calling_screen_shows_it(
     front.get_by_label(re.compile("Sulastri Wulandari")).check()
     front.get_by_label(re.compile("CPMI registration")).check()
     front.get_by_role("button", name="Check in and issue tickets").click()
+    # Wait for the printed tickets: the check-in is saved once the page shows them.
+    front.wait_for_url(re.compile(r"/frontdesk/visits/\d+/"))
     ticket = person.visits.get().tickets.get()
     code = ticket.code
     expect(front.get_by_text(code)).to_be_visible()

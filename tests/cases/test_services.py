@@ -326,6 +326,7 @@ def test_consent_for_another_partner_does_not_count(make_case, counsellor, partn
 
     legal_aid = PartnerFactory(slug="lbh", name="LBH", partner_type="legal_aid")
     case = make_case()
+    legal_aid.partner_offices.add(case.office)
     _consent(case, counsellor, legal_aid)
     with pytest.raises(DomainError):
         services.send_referral(
@@ -459,3 +460,45 @@ def test_the_audit_trail_never_holds_the_encrypted_text(gbv_case, counsellor):
         assert "Dipukul" not in text
         assert "rahasia" not in text
         assert "rumah kakak" not in text
+
+
+def test_a_partner_that_does_not_work_with_the_office_cannot_receive_consent(
+    make_case, counsellor, today
+):
+    from tests.factories import PartnerFactory
+
+    unlinked = PartnerFactory(slug="lbh-jauh", name="LBH Jauh", partner_type="legal_aid")
+    with pytest.raises(DomainError) as error:
+        _consent(make_case(), counsellor, unlinked)
+    assert error.value.code == "invalid_partner"
+
+
+def test_intake_refuses_to_assign_a_man_when_a_woman_was_asked_for(
+    counsellor, client_person, make_user
+):
+    man = make_user(Role.COUNSELLOR, username="cirebon.counsellor3", gender="M")
+    with pytest.raises(DomainError) as error:
+        services.open_case(
+            by=counsellor,
+            client=client_person,
+            channel=Channel.WALK_IN,
+            categories=[Category.WAGES],
+            wants_woman_worker=True,
+            assign_to=man,
+        )
+    assert error.value.code == "woman_worker_requested"
+    assert not Case.objects.exists()
+
+
+def test_negative_group_counts_are_refused(counsellor, today):
+    with pytest.raises(DomainError) as error:
+        services.record_contact(
+            by=counsellor,
+            kind=ContactKind.INFORMATION,
+            channel=Channel.OUTREACH,
+            topic=Topic.SAFE_MIGRATION,
+            occurred_on=today,
+            is_group=True,
+            counts=[("F", AgeBand.YOUNG, 4), ("M", AgeBand.YOUNG, -2)],
+        )
+    assert "counts" in error.value.details

@@ -10,22 +10,39 @@ from satuatap.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-STATS = {"frontdesk:today", "frontdesk:ikm", "placement:job-order-list", "placement:agency-list"}
+STATS = {
+    "frontdesk:today",
+    "frontdesk:ikm",
+    "placement:job-order-list",
+    "placement:agency-list",
+    "placement:file-list",
+    "placement:course-list",
+}
+CASE_WORK = {"cases:contact-create", "cases:case-list"}
+PLACEMENT_WORK = {"placement:fraud-signals"}
 EXPECTED_TILES = {
     Role.FRONTDESK: {"people:list", "frontdesk:check-in"} | STATS,
     Role.DESK_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"} | STATS,
-    Role.PLACEMENT_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"} | STATS,
-    Role.COUNSELLOR: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"} | STATS,
-    Role.CASE_SUPERVISOR: {"people:list", "frontdesk:desk-list"} | STATS,
+    Role.PLACEMENT_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"}
+    | STATS
+    | PLACEMENT_WORK,
+    Role.COUNSELLOR: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"}
+    | STATS
+    | CASE_WORK,
+    Role.CASE_SUPERVISOR: {"people:list", "frontdesk:desk-list", "cases:team-cases"}
+    | STATS
+    | CASE_WORK,
     Role.OUTREACH_WORKER: {"people:list"} | STATS,
     Role.OFFICE_HEAD: {
         "people:list",
         "core:office-desks",
         "frontdesk:services",
         "frontdesk:devices",
+        "cases:case-list",
     }
-    | STATS,
-    Role.PARTNER_CASEWORKER: set(),
+    | STATS
+    | PLACEMENT_WORK,
+    Role.PARTNER_CASEWORKER: {"cases:partner-referral-list"},
     Role.NATIONAL_ANALYST: set(),
     Role.ADMINISTRATOR: {
         "core:audit-trail",

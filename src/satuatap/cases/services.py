@@ -131,10 +131,14 @@ def record_contact(
         errors["topic"] = [_("Choose the topic.")]
     if occurred_on > _today(by):
         errors["occurred_on"] = [_("The date cannot be in the future.")]
-    counts = [(s, a, int(n)) for s, a, n in counts if int(n or 0) > 0]
+    try:
+        counts = [(s, a, int(n or 0)) for s, a, n in counts]
+    except (TypeError, ValueError):
+        counts = [("?", "?", -1)]
     for s, a, n in counts:
         if s not in Sex.values or a not in AgeBand.values or n < 0:
             errors["counts"] = [_("Give counts by sex and age band as whole numbers.")]
+    counts = [(s, a, n) for s, a, n in counts if n > 0]
     participants = list(participants)
     if is_group and not counts and not participants:
         errors["counts"] = [_("A group session needs the number of participants.")]
@@ -330,6 +334,19 @@ def open_case(
     case.priority = priority_for(urgency, safety)
     case.is_restricted = _should_restrict(case, categories, gbv_types)
     worker = assign_to or by
+    if assign_to is not None:
+        if not _may_be_assigned(case, assign_to):
+            raise DomainError(
+                "not_a_case_worker",
+                _("Only a counsellor or case supervisor of this office can be assigned."),
+                status=422,
+            )
+        if wants_woman_worker and assign_to.gender != "F":
+            raise DomainError(
+                "woman_worker_requested",
+                _("The client asked for a woman case worker; assign a woman."),
+                status=422,
+            )
     with transaction.atomic():
         case.number = _next_case_number(by.office, received_on.year)
         case.save()
@@ -524,10 +541,18 @@ def decide_closure(*, case: Case, by: User, approve: bool, reason: str = "") -> 
 # --- Consent and referrals --------------------------------------------------------------------
 
 
-def _active_partner(partner: Organisation | None) -> None:
-    if partner is None or partner.kind != OrganisationKind.PARTNER or not partner.is_active:
+def _active_partner(partner: Organisation | None, case: Case) -> None:
+    """Only an active partner that works with the case's office may receive its data."""
+    if (
+        partner is None
+        or partner.kind != OrganisationKind.PARTNER
+        or not partner.is_active
+        or not partner.partner_offices.filter(pk=case.office_id).exists()
+    ):
         raise DomainError(
-            "invalid_partner", _("Choose an active partner organisation."), status=422
+            "invalid_partner",
+            _("Choose an active partner organisation that works with this office."),
+            status=422,
         )
 
 
@@ -543,7 +568,7 @@ def record_consent(
 ) -> CaseConsent:
     """The client's informed consent to share the chosen items with one partner."""
     _require_work(by, case)
-    _active_partner(recipient)
+    _active_partner(recipient, case)
     items = sorted(set(items))
     errors = {}
     if not items:
@@ -608,7 +633,7 @@ def send_referral(
 ) -> Referral:
     """Refer the case to a partner. Refused without an active consent naming that partner."""
     _require_work(by, case)
-    _active_partner(partner)
+    _active_partner(partner, case)
     service = _clean_text(service)
     if not service:
         raise DomainError("service_required", _("Say which service is asked for."), status=422)

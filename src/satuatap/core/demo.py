@@ -96,6 +96,20 @@ OFFICE_STAFF = [
     (Role.OUTREACH_WORKER, "Wahyuni"),
     (Role.OFFICE_HEAD, "Drs. Bambang Sutrisno"),
 ]
+# The demo staff's gender: the MRC gives a client who asks for one a woman case worker.
+STAFF_GENDER = {
+    Role.FRONTDESK: "F",
+    Role.DESK_OFFICER: "M",
+    Role.PLACEMENT_OFFICER: "M",
+    Role.COUNSELLOR: "F",
+    Role.CASE_SUPERVISOR: "F",
+    Role.OUTREACH_WORKER: "F",
+    Role.OFFICE_HEAD: "M",
+}
+# A second MRC counsellor per office, a man (`<office>.counsellor2`): a restricted case assigned
+# to one counsellor stays hidden from the other, and a client who asks for a woman case worker
+# is not given him.
+SECOND_COUNSELLOR = ("counsellor2", "Ahmad Fauzi", "M")
 
 
 def _user(
@@ -107,6 +121,7 @@ def _user(
     desk=None,
     is_staff: bool = False,
     is_superuser: bool = False,
+    gender: str = "U",
 ) -> tuple[User, bool]:
     user, created = User.objects.get_or_create(
         username=username,
@@ -116,6 +131,7 @@ def _user(
             "desk": desk,
             "is_staff": is_staff,
             "is_superuser": is_superuser,
+            "gender": gender,
         },
     )
     if created:
@@ -175,13 +191,24 @@ def seed(stdout=None) -> list[str]:
                 organisation=office,
                 roles=[role],
                 desk=desk if role == Role.DESK_OFFICER else None,
+                gender=STAFF_GENDER.get(role, "U"),
             )
             usernames.append(username)
+        suffix, full_name, gender = SECOND_COUNSELLOR
+        _user(
+            f"{slug}.{suffix}",
+            full_name=full_name,
+            organisation=office,
+            roles=[Role.COUNSELLOR],
+            gender=gender,
+        )
+        usernames.append(f"{slug}.{suffix}")
     _user(
         "wcc-mawar-balqis.caseworker",
         full_name="Nurul Hidayah",
         organisation=partners["wcc-mawar-balqis"],
         roles=[Role.PARTNER_CASEWORKER],
+        gender="F",
     )
     _user(
         "national.analyst",

@@ -61,10 +61,47 @@ ACTIONS: tuple[Action, ...] = (
         "people.reverse_merge",
     ),
     Action(
+        _("Record a contact"),
+        _("An information or counselling contact, with one person or a group."),
+        "cases:contact-create",
+        "cases.record_contact",
+    ),
+    Action(
+        _("Cases"),
+        _("Complaints and cases of the MRC: intake, my cases, overdue items, referrals."),
+        "cases:case-list",
+        "cases.list_cases",
+    ),
+    Action(
+        _("Team cases"),
+        _("Every open case of the office with its case workers; closures to approve."),
+        "cases:team-cases",
+        "cases.view_team_cases",
+    ),
+    Action(
+        _("Placement files"),
+        _("Each worker's way to departure: checklist, readiness, departure and return."),
+        "placement:file-list",
+        "placement.list_files",
+    ),
+    Action(
         _("Job orders"),
         _("The office's job orders (SIP2MI) and its public job board."),
         "placement:job-order-list",
         "placement.view_job_orders",
+    ),
+    Action(
+        _("Fraud signals"),
+        _("Warnings about the office's placement files: licences, fees, age, stuck files."),
+        "placement:fraud-signals",
+        "placement.view_fraud_signals",
+        needs_office=True,
+    ),
+    Action(
+        _("Training and OPP"),
+        _("Courses and pre-departure orientation: enrolment, attendance, results, certificates."),
+        "placement:course-list",
+        "placement.view_courses",
     ),
     Action(
         _("Placement agencies (P3MI)"),
@@ -92,6 +129,12 @@ ACTIONS: tuple[Action, ...] = (
         "core:office-desks",
         "core.configure_office",
         needs_office=True,
+    ),
+    Action(
+        _("Referrals to us"),
+        _("Referrals offices sent to your organisation: accept, decline, report and complete."),
+        "cases:partner-referral-list",
+        "cases.use_partner_portal",
     ),
     Action(
         _("Audit trail"),

@@ -1,0 +1,50 @@
+"""The MRC's pages, under /mrc/."""
+
+from django.urls import path
+
+from satuatap.cases.urls_partner import urlpatterns as partner_and_print_patterns
+from satuatap.cases.views import case_work, cases, contacts
+
+app_name = "cases"
+urlpatterns = [
+    path("contacts/", contacts.contact_list, name="contact-list"),
+    path("contacts/new/", contacts.contact_create, name="contact-create"),
+    path("cases/", cases.case_list, name="case-list"),
+    path("cases/mine/", cases.my_cases, name="my-cases"),
+    path("cases/team/", cases.team_cases, name="team-cases"),
+    path("cases/overdue/", cases.overdue, name="overdue"),
+    path("cases/new/", cases.case_create, name="case-create"),
+    path("cases/<int:case_id>/", cases.case_detail, name="case-detail"),
+    path("cases/<int:case_id>/assign/", case_work.case_assign, name="case-assign"),
+    path("cases/<int:case_id>/actions/new/", case_work.action_add, name="action-add"),
+    path(
+        "cases/<int:case_id>/actions/<int:action_id>/done/",
+        case_work.action_done,
+        name="action-done",
+    ),
+    path("cases/<int:case_id>/notes/new/", case_work.note_add, name="note-add"),
+    path(
+        "cases/<int:case_id>/attachments/new/",
+        case_work.attachment_upload,
+        name="attachment-upload",
+    ),
+    path(
+        "cases/<int:case_id>/attachments/<int:attachment_id>/file/",
+        case_work.attachment_file,
+        name="attachment-file",
+    ),
+    path("cases/<int:case_id>/consents/new/", case_work.consent_add, name="consent-add"),
+    path(
+        "cases/<int:case_id>/consents/<int:consent_id>/withdraw/",
+        case_work.consent_withdraw,
+        name="consent-withdraw",
+    ),
+    path("cases/<int:case_id>/referrals/new/", case_work.referral_send, name="referral-send"),
+    path("cases/<int:case_id>/status/", case_work.status_change, name="case-status"),
+    path("cases/<int:case_id>/closure/", case_work.closure_request, name="closure-request"),
+    path("cases/<int:case_id>/closure/decide/", case_work.closure_decide, name="closure-decide"),
+    path("partners/", cases.partner_directory, name="partner-directory"),
+]
+
+# The partner portal and the printable PDFs (views_partner.py, views_print.py).
+urlpatterns += partner_and_print_patterns

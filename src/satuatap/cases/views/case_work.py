@@ -1,0 +1,291 @@
+"""The forms of a case's page, each posting here: assign, plan and complete actions, notes,
+attachments, consent, referrals, status, closure request and the supervisor's decision. Each
+calls one service; a refusal is shown as a message on the case page and changes nothing. The
+attachment download is here too: only for those who may see the case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from satuatap.cases import attachments, services
+from satuatap.cases.forms import (
+    ActionForm,
+    AssignForm,
+    AttachmentForm,
+    ClosureDecisionForm,
+    ClosureForm,
+    ConsentForm,
+    NoteForm,
+    ReferralForm,
+    StatusForm,
+    closure_data,
+)
+from satuatap.cases.models import Case
+from satuatap.cases.views.common import (
+    get_case_or_404,
+    granted_purpose,
+    raise_for_access,
+)
+from satuatap.core.audit import log_sensitive_read
+from satuatap.core.exceptions import DomainError
+
+
+def _case_url(case: Case, anchor: str = "") -> str:
+    url = reverse("cases:case-detail", args=[case.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _form_errors(request, form) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _domain_errors(request, error: DomainError) -> None:
+    details = error.details if isinstance(error.details, dict) else {}
+    shown = False
+    for errors in details.values():
+        for message in errors if isinstance(errors, list | tuple) else [errors]:
+            messages.error(request, message)
+            shown = True
+    if not shown:
+        messages.error(request, error.message)
+
+
+def _act(
+    request,
+    case_id: int,
+    *,
+    make_form: Callable[[Case], object],
+    act: Callable[[Case, dict], object],
+    success: str,
+    anchor: str = "",
+):
+    """Parse the form, call the service, and go back to the case page."""
+    case = get_case_or_404(request.user, case_id)
+    form = make_form(case)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            act(case, form.cleaned_data)
+        except DomainError as error:
+            raise_for_access(error)
+            _domain_errors(request, error)
+        else:
+            messages.success(request, success)
+    return redirect(_case_url(case, anchor))
+
+
+@login_required
+@require_POST
+def case_assign(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: AssignForm(request.POST, office=case.office),
+        act=lambda case, data: services.assign(
+            case=case, worker=data["worker"], by=request.user, replace=data["replace"]
+        ),
+        success=_("The case worker is assigned."),
+        anchor="assignments",
+    )
+
+
+@login_required
+@require_POST
+def action_add(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: ActionForm(request.POST, office=case.office),
+        act=lambda case, data: services.add_action(case=case, by=request.user, **data),
+        success=_("The action is added to the plan."),
+        anchor="plan",
+    )
+
+
+@login_required
+@require_POST
+def action_done(request, case_id: int, action_id: int):
+    case = get_case_or_404(request.user, case_id)
+    action = case.actions.filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    try:
+        services.complete_action(action=action, by=request.user)
+    except DomainError as error:
+        raise_for_access(error)
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The action is marked as done."))
+    return redirect(_case_url(case, "plan"))
+
+
+@login_required
+@require_POST
+def note_add(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: NoteForm(request.POST),
+        act=lambda case, data: services.add_note(case=case, by=request.user, text=data["text"]),
+        success=_("The note is added."),
+        anchor="notes",
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: AttachmentForm(request.POST, request.FILES),
+        act=lambda case, data: attachments.upload_attachment(
+            case=case, by=request.user, title=data["title"], file=data["file"]
+        ),
+        success=_("The attachment is added."),
+        anchor="attachments",
+    )
+
+
+@login_required
+@require_GET
+def attachment_file(request, case_id: int, attachment_id: int):
+    attachment = attachments.get_visible_attachment(
+        request.user, case_id=case_id, attachment_id=attachment_id
+    )
+    if attachment is None:
+        raise Http404
+    case = attachment.case
+    if case.is_restricted:
+        purpose = granted_purpose(request, case)
+        if purpose is None:  # the case page asks for the purpose first
+            return redirect("cases:case-detail", case.pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    if case.is_restricted:
+        log_sensitive_read(user=request.user, instance=attachment, purpose=purpose)
+    content_type = (
+        attachment.content_type
+        if attachment.content_type in attachments.ALLOWED_CONTENT_TYPES
+        else "application/octet-stream"
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachments.download_filename(attachment),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def consent_add(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: ConsentForm(request.POST, office=case.office),
+        act=lambda case, data: services.record_consent(case=case, by=request.user, **data),
+        success=_("The consent is recorded."),
+        anchor="consents",
+    )
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, case_id: int, consent_id: int):
+    case = get_case_or_404(request.user, case_id)
+    consent = case.consents.filter(pk=consent_id).first()
+    if consent is None:
+        raise Http404
+    try:
+        services.withdraw_consent(consent=consent, by=request.user)
+    except DomainError as error:
+        raise_for_access(error)
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The consent is withdrawn: nothing more is shared with the partner.")
+        )
+    return redirect(_case_url(case, "consents"))
+
+
+@login_required
+@require_POST
+def referral_send(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: ReferralForm(request.POST, office=case.office),
+        act=lambda case, data: services.send_referral(case=case, by=request.user, **data),
+        success=_("The referral is sent."),
+        anchor="referrals",
+    )
+
+
+@login_required
+@require_POST
+def status_change(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: StatusForm(request.POST),
+        act=lambda case, data: services.set_status(
+            case=case, status=data["status"], by=request.user
+        ),
+        success=_("The status is changed."),
+    )
+
+
+@login_required
+@require_POST
+def closure_request(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: ClosureForm(request.POST),
+        act=lambda case, data: services.request_closure(
+            case=case, by=request.user, **closure_data(data)
+        ),
+        success=_("Closure is requested: a case supervisor decides."),
+        anchor="closure",
+    )
+
+
+@login_required
+@require_POST
+def closure_decide(request, case_id: int):
+    def act(case, data):
+        return services.decide_closure(
+            case=case,
+            by=request.user,
+            approve=data["decision"] == ClosureDecisionForm.APPROVE,
+            reason=data["reason"],
+        )
+
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: ClosureDecisionForm(request.POST),
+        act=act,
+        success=_("The decision is recorded."),
+        anchor="closure",
+    )

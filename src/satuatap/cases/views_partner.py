@@ -1,0 +1,223 @@
+"""The partner portal: a partner case worker sees the referrals sent to their organisation,
+only what the client consented to share, and answers them (accept, decline, update, complete).
+
+Every referral is looked up through `selectors.get_partner_referral`, so another partner's
+referral, a referral whose consent was withdrawn, or any other id is a 404.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from satuatap.cases import selectors, services
+from satuatap.cases.models import Referral, ReferralState, SharedItem
+from satuatap.core.audit import ReadPurpose, log_sensitive_read
+from satuatap.core.exceptions import DomainError
+
+# --- Forms ------------------------------------------------------------------------------------
+
+
+class StateFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=gettext_lazy("State"),
+        choices=[("", gettext_lazy("All"))] + ReferralState.choices,
+        required=False,
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why do you decline?"),
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class UpdateForm(forms.Form):
+    feedback = forms.CharField(
+        label=gettext_lazy("Update or feedback for the office"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _require_portal(user) -> None:
+    if not user.has_perm("cases.use_partner_portal"):
+        raise PermissionDenied
+
+
+def _referral_or_404(request, referral_id: int) -> Referral:
+    _require_portal(request.user)
+    referral = selectors.get_partner_referral(request.user, referral_id)
+    if referral is None:
+        raise Http404
+    return referral
+
+
+def log_partner_read(user, referral: Referral) -> None:
+    """A partner reading what was shared of a restricted case leaves an audited read, like
+    every other reader of such a case; the partner's purpose is the referral itself."""
+    if referral.case.is_restricted:
+        log_sensitive_read(user=user, instance=referral.case, purpose=ReadPurpose.CASE_HANDLING)
+
+
+def _detail(request, referral: Referral, *, decline_form=None, update_form=None, status=200):
+    log_partner_read(request.user, referral)
+    shared = services.shared_view(referral)
+    office = referral.case.office
+    context = {
+        "referral": referral,
+        "office": office,
+        "shared": shared,
+        "item_labels": [SharedItem(item).label for item in shared["items"]],
+        "is_overdue": referral.state == ReferralState.SENT and referral.due_on < office.today(),
+        "can_answer": referral.state == ReferralState.SENT,
+        "can_update": referral.state == ReferralState.ACCEPTED,
+        "decline_form": decline_form or DeclineForm(),
+        "update_form": update_form or UpdateForm(),
+    }
+    return render(request, "cases/partner_referral_detail.html", context, status=status)
+
+
+def _service_error(request, error: DomainError) -> None:
+    if error.status == 404:
+        raise Http404 from error
+    if error.status == 403:
+        raise PermissionDenied(error.message) from error
+    messages.error(request, error.message)
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def partner_referral_list(request):
+    _require_portal(request.user)
+    form = StateFilterForm(request.GET or None)
+    referrals = selectors.partner_referrals(request.user).select_related("case__office")
+    state = form.cleaned_data["state"] if form.is_valid() else ""
+    if state:
+        referrals = referrals.filter(state=state)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "state": state,
+        "page": page,
+        "organisation": request.user.organisation,
+        "rows": [
+            {
+                "referral": referral,
+                "client_name": (
+                    referral.case.client.full_name
+                    if SharedItem.IDENTITY in referral.consent.items
+                    else ""
+                ),
+                "is_overdue": referral.state == ReferralState.SENT
+                and referral.due_on < referral.case.office.today(),
+            }
+            for referral in page
+        ],
+    }
+    return render(request, "cases/partner_referral_list.html", context)
+
+
+@login_required
+@require_GET
+def partner_referral_detail(request, referral_id: int):
+    return _detail(request, _referral_or_404(request, referral_id))
+
+
+@login_required
+@require_POST
+def partner_referral_accept(request, referral_id: int):
+    referral = _referral_or_404(request, referral_id)
+    try:
+        services.answer_referral(referral=referral, by=request.user, accept=True)
+    except DomainError as error:
+        _service_error(request, error)
+    else:
+        messages.success(request, _("You accepted the referral."))
+    return redirect("cases:partner-referral-detail", referral_id=referral.pk)
+
+
+@login_required
+@require_POST
+def partner_referral_decline(request, referral_id: int):
+    referral = _referral_or_404(request, referral_id)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, referral, decline_form=form, status=422)
+    try:
+        services.answer_referral(
+            referral=referral, by=request.user, accept=False, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        _service_error(request, error)
+    else:
+        messages.success(request, _("You declined the referral."))
+    return redirect("cases:partner-referral-detail", referral_id=referral.pk)
+
+
+@login_required
+@require_POST
+def partner_referral_update(request, referral_id: int):
+    """Add an update; with the "complete" button, the update is the closing feedback."""
+    referral = _referral_or_404(request, referral_id)
+    form = UpdateForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, referral, update_form=form, status=422)
+    complete = "complete" in request.POST
+    try:
+        services.add_feedback(
+            referral=referral,
+            by=request.user,
+            feedback=form.cleaned_data["feedback"],
+            complete=complete,
+        )
+    except DomainError as error:
+        _service_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The referral is completed. Thank you.") if complete else _("Your update is saved."),
+        )
+    return redirect("cases:partner-referral-detail", referral_id=referral.pk)
+
+
+urlpatterns = [
+    path("partner/referrals/", partner_referral_list, name="partner-referral-list"),
+    path(
+        "partner/referrals/<int:referral_id>/",
+        partner_referral_detail,
+        name="partner-referral-detail",
+    ),
+    path(
+        "partner/referrals/<int:referral_id>/accept/",
+        partner_referral_accept,
+        name="partner-referral-accept",
+    ),
+    path(
+        "partner/referrals/<int:referral_id>/decline/",
+        partner_referral_decline,
+        name="partner-referral-decline",
+    ),
+    path(
+        "partner/referrals/<int:referral_id>/update/",
+        partner_referral_update,
+        name="partner-referral-update",
+    ),
+]
