@@ -63,6 +63,9 @@ def test_desk_officer_calls_next_and_the_calling_screen_shows_it(
     front.goto(f"{live_server.url}/frontdesk/check-in/")
     front.get_by_label("Find the visitor by NIK, phone number or name").fill("sulastri wulandari")
     front.get_by_role("button", name="Search").click()
+    # Both the type-ahead and the button fetch results: let both land before choosing, or a
+    # late one replaces the list and drops the choice.
+    front.wait_for_load_state("networkidle")
     front.get_by_label(re.compile("Sulastri Wulandari")).check()
     front.get_by_label(re.compile("CPMI registration")).check()
     front.get_by_role("button", name="Check in and issue tickets").click()
