@@ -82,7 +82,7 @@ def test_a_counselling_contact_with_a_registry_person_found_by_the_search(
     person = register_person(by=counsellor, full_name="Wartini Suhendar", sex=Sex.FEMALE)
     client.force_login(counsellor)
     found = client.get(reverse("cases:contact-create"), {"q": "wartini"}, HTTP_HX_REQUEST="true")
-    assert [t.name for t in found.templates] == ["cases/_person_choices.html"]
+    assert [t.name for t in found.templates] == ["people/_person_choices.html"]
     assert f'name="person" id="person-{person.pk}" value="{person.pk}"' in found.content.decode()
 
     response = _post(

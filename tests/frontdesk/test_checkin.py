@@ -195,7 +195,7 @@ def test_htmx_search_returns_only_the_results_fragment(client, frontdesk, person
     body = response.content.decode()
     assert "<html" not in body and 'data-testid="checkin-people"' in body
     assert f'name="visitor" id="visitor-{person.pk}" value="{person.pk}"' in body
-    assert [t.name for t in response.templates] == ["frontdesk/_checkin_people.html"]
+    assert [t.name for t in response.templates] == ["people/_person_choices.html"]
 
 
 def test_search_without_javascript_renders_the_full_page_with_results(client, frontdesk, person):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,8 +17,7 @@ from satuatap.cases.models import Case, CaseAttachment, CaseEvent
 from satuatap.cases.selectors import get_visible_case
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
-from satuatap.core.uploads import read_upload
-from satuatap.people.documents import ALLOWED_CONTENT_TYPES, detect_content_type
+from satuatap.people.documents import ALLOWED_CONTENT_TYPES, read_scan
 
 __all__ = [
     "ALLOWED_CONTENT_TYPES",
@@ -27,16 +25,6 @@ __all__ = [
     "get_visible_attachment",
     "upload_attachment",
 ]
-
-
-def _too_large() -> DomainError:
-    megabytes = settings.DOCUMENT_MAX_BYTES / (1024 * 1024)
-    return DomainError(
-        "file_too_large",
-        _("The file is too large. An attachment may be at most %(size)s MB.")
-        % {"size": f"{megabytes:g}"},
-        status=413,
-    )
 
 
 def upload_attachment(*, case: Case, by: User, title: str, file) -> CaseAttachment:
@@ -50,15 +38,7 @@ def upload_attachment(*, case: Case, by: User, title: str, file) -> CaseAttachme
     title = " ".join((title or "").split())
     if not title:
         raise DomainError("title_required", _("Give the attachment a title."), status=422)
-    limit = settings.DOCUMENT_MAX_BYTES
-    if getattr(file, "size", None) is not None and file.size > limit:
-        raise _too_large()
-    data = read_upload(file, limit)
-    if len(data) > limit:
-        raise _too_large()
-    if not data:
-        raise DomainError("empty_file", _("The file is empty. Choose the file again."))
-    content_type, extension = detect_content_type(data)
+    data, content_type, extension = read_scan(file)
     attachment = CaseAttachment(
         case=case,
         title=title[:200],

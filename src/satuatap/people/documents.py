@@ -80,6 +80,22 @@ def _too_large() -> DomainError:
     )
 
 
+def read_scan(file) -> tuple[bytes, str, str]:
+    """Read an uploaded scan within DOCUMENT_MAX_BYTES and recognise it by its content:
+    (bytes, content type, extension), or a translated DomainError. Every upload of a scan in
+    the project (documents, case attachments, village regulations) goes through here."""
+    limit = settings.DOCUMENT_MAX_BYTES
+    if getattr(file, "size", None) is not None and file.size > limit:
+        raise _too_large()
+    data = read_upload(file, limit)
+    if len(data) > limit:
+        raise _too_large()
+    if not data:
+        raise DomainError("empty_file", _("The file is empty. Choose the scan again."))
+    content_type, extension = detect_content_type(data)
+    return data, content_type, extension
+
+
 def upload_document(
     *,
     person: Person,
@@ -113,15 +129,7 @@ def upload_document(
         raise DomainError(
             "expiry_before_issue", _("The expiry date cannot be before the date of issue.")
         )
-    limit = settings.DOCUMENT_MAX_BYTES
-    if getattr(file, "size", None) is not None and file.size > limit:
-        raise _too_large()
-    data = read_upload(file, limit)
-    if len(data) > limit:
-        raise _too_large()
-    if not data:
-        raise DomainError("empty_file", _("The file is empty. Choose the scan again."))
-    content_type, extension = detect_content_type(data)
+    data, content_type, extension = read_scan(file)
 
     document = PersonDocument(
         person=person,

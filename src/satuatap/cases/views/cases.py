@@ -163,7 +163,7 @@ def case_create(request):
         name = next((n for n in PERSON_SEARCHES if n in request.GET), "client_q")
         hits = search_people(request.user, queries[name], limit=SEARCH_LIMIT)
         context = {"hits": hits, "query": queries[name], "field": PERSON_SEARCHES[name]}
-        return render(request, "cases/_person_choices.html", context)
+        return render(request, "people/_person_choices.html", context)
     form = CaseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -52,11 +52,16 @@ def contact_create(request):
     if request.htmx and request.method == "GET":
         if "pq" in request.GET:
             hits = search_people(request.user, participant_query, limit=SEARCH_LIMIT)
-            context = {"hits": hits, "query": participant_query, "field": "participants"}
+            context = {
+                "hits": hits,
+                "query": participant_query,
+                "field": "participants",
+                "multiple": True,
+            }
         else:
             hits = search_people(request.user, query, limit=SEARCH_LIMIT)
             context = {"hits": hits, "query": query, "field": "person"}
-        return render(request, "cases/_person_choices.html", context)
+        return render(request, "people/_person_choices.html", context)
     initial = {"person": case.client_id} if case is not None else {}
     form = ContactForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():

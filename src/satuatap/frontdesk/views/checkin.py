@@ -47,7 +47,11 @@ def check_in(request):
     query = _search_query(request)
     hits = search_people(request.user, query, limit=SEARCH_LIMIT) if query else []
     if request.htmx and request.method == "GET":
-        return render(request, "frontdesk/_checkin_people.html", {"hits": hits, "query": query})
+        return render(
+            request,
+            "people/_person_choices.html",
+            {"hits": hits, "query": query, "field": "visitor", "testid": "checkin-people"},
+        )
     form = CheckInForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
