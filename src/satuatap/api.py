@@ -19,6 +19,7 @@ from satuatap.people.api import router as people_router
 from satuatap.placement.api import agencies_router, job_orders_router
 from satuatap.placement.api_files import router as placement_files_router
 from satuatap.regions.api import router as regions_router
+from satuatap.reports.api import indicators_router, reports_router
 
 api = NinjaAPI(
     title="SatuAtap API",
@@ -96,3 +97,5 @@ api.add_router("/placement-files", placement_files_router)
 api.add_router("/contacts", contacts_router)
 api.add_router("/cases", cases_router)
 api.add_router("/partner/referrals", partner_router)
+api.add_router("/indicators", indicators_router)
+api.add_router("/reports", reports_router)

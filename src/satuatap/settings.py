@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "satuatap.frontdesk",
     "satuatap.placement",
     "satuatap.cases",
+    "satuatap.outreach",
+    "satuatap.reports",
 ]
 
 MIDDLEWARE = [

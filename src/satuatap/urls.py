@@ -22,6 +22,8 @@ urlpatterns = [
     path("placement/", include("satuatap.placement.urls")),
     path("jobs/", include("satuatap.placement.public_urls")),
     path("mrc/", include("satuatap.cases.urls")),
+    path("outreach/", include("satuatap.outreach.urls")),
+    path("reports/", include("satuatap.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from satuatap.cases import pdf, services
 from satuatap.cases.models import Case, SharedItem
+from satuatap.core import pdf as core_pdf
 from satuatap.core.models import PartnerType
 from satuatap.core.roles import Role
 from tests.factories import PartnerFactory, PersonFactory
@@ -297,12 +298,12 @@ def test_the_summary_escapes_what_was_typed(make_case, counsellor):
     ],
 )
 def test_the_url_fetcher_refuses_everything_but_static_files(url):
-    with pytest.raises(pdf.BlockedFetchError):
-        pdf.url_fetcher().fetch(url)
+    with pytest.raises(core_pdf.BlockedFetchError):
+        core_pdf.url_fetcher().fetch(url)
 
 
 def test_the_url_fetcher_serves_a_static_file():
-    response = pdf.url_fetcher().fetch("satuatap-static:core/favicon.svg")
+    response = core_pdf.url_fetcher().fetch("satuatap-static:core/favicon.svg")
     assert response.read().startswith(b"<svg")
     assert response.content_type == "image/svg+xml"
 
@@ -319,7 +320,7 @@ def test_rendering_opens_no_network_connection():
         '<img src="file:///etc/hostname"></body></html>'
     )
     try:
-        data = pdf.html_to_pdf(html)
+        data = core_pdf.html_to_pdf(html)
         with pytest.raises(socket.timeout):
             server.accept()
     finally:

@@ -17,6 +17,8 @@ STATS = {
     "placement:agency-list",
     "placement:file-list",
     "placement:course-list",
+    "outreach:event-list",
+    "reports:office-dashboard",
 }
 CASE_WORK = {"cases:contact-create", "cases:case-list"}
 PLACEMENT_WORK = {"placement:fraud-signals"}
@@ -43,8 +45,9 @@ EXPECTED_TILES = {
     | STATS
     | PLACEMENT_WORK,
     Role.PARTNER_CASEWORKER: {"cases:partner-referral-list"},
-    Role.NATIONAL_ANALYST: set(),
+    Role.NATIONAL_ANALYST: {"reports:national-dashboard"},
     Role.ADMINISTRATOR: {
+        "reports:national-dashboard",
         "core:audit-trail",
         "admin:index",
         "people:merge-list",

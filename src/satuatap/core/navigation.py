@@ -104,6 +104,25 @@ ACTIONS: tuple[Action, ...] = (
         "placement.view_courses",
     ),
     Action(
+        _("Outreach"),
+        _("Village outreach events and who came, village focal points and regulations (Perdes)."),
+        "outreach:event-list",
+        "outreach.view_outreach",
+    ),
+    Action(
+        _("Office dashboard"),
+        _("This month against last, twelve-month trends and breakdowns, by sex; downloads."),
+        "reports:office-dashboard",
+        "reports.view_office_reports",
+        needs_office=True,
+    ),
+    Action(
+        _("National dashboard"),
+        _("Offices compared and national trends, as aggregates with small counts hidden."),
+        "reports:national-dashboard",
+        "reports.view_national_reports",
+    ),
+    Action(
         _("Placement agencies (P3MI)"),
         _("Licensed agencies and whether their SIP3MI licence is valid today."),
         "placement:agency-list",

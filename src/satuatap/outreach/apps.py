@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "satuatap.outreach"
+    verbose_name = _("Village outreach")
+
+    def ready(self) -> None:
+        from satuatap.outreach import audit
+
+        audit.register_models()

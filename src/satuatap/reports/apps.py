@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "satuatap.reports"
+    verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from satuatap.reports import rules, signals  # noqa: F401 (rules registers permissions)
+
+        signals.connect()

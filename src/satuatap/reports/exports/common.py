@@ -1,0 +1,351 @@
+"""What every export shares: the parameters (office, period, filters), the columns of an
+indicator table, labels, and the guard that keeps a spreadsheet cell from becoming a formula.
+
+The writers (`xlsx`, `pdf`, `csv`, `dhis2`) only read `IndicatorResult`s (`reports.results`);
+`collect_results` is the one place that asks the report selectors for them, so whatever the
+selectors suppress for the person who asked is never seen by a writer.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
+
+from django.utils.translation import gettext as _
+
+from satuatap.core.exceptions import DomainError
+from satuatap.reports.results import Cell, IndicatorResult, Row
+
+SEXES = ("F", "M", "U")
+# A period longer than this is refused outright (a report over decades is a mistake).
+MAX_MONTHS = 120
+# The filter values are codes (a scheme, an ISO country code); nothing else is accepted.
+_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+
+
+def sex_label(sex: str) -> str:
+    return {"F": _("Women"), "M": _("Men"), "U": _("Not recorded")}.get(sex, sex)
+
+
+def age_band_label(band: str) -> str:
+    if band in ("unknown", "U", ""):
+        return _("Age not recorded")
+    if band.endswith("+"):
+        return _("%(age)s and older") % {"age": band[:-1]}
+    return band.replace("-", "–")
+
+
+def group_label(group: str) -> str:
+    return {
+        "frontdesk": _("Front desk"),
+        "registry": _("Registry"),
+        "placement": _("Placement"),
+        "training": _("Training"),
+        "mrc": _("MRC"),
+        "outreach": _("Outreach"),
+    }.get(group, group.capitalize() or _("Other"))
+
+
+# --- Parameters --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportParameters:
+    """What to export. `office_id` None means national: every office the viewer may see,
+    summed (and suppressed) by the selectors."""
+
+    date_from: datetime.date
+    date_to: datetime.date
+    office_id: int | None = None
+    sex: str = ""
+    scheme: str = ""
+    destination: str = ""
+    indicator: str = ""  # one indicator (the CSV of an indicator table); "" = all
+    codes: tuple[str, ...] = field(default=())  # only these indicators; () = all
+
+    @property
+    def is_national(self) -> bool:
+        return self.office_id is None
+
+    @property
+    def selected_codes(self) -> list[str] | None:
+        if self.indicator:
+            return [self.indicator]
+        return list(self.codes) or None
+
+    def selector_filters(self) -> dict:
+        return {
+            "sex": self.sex or None,
+            "scheme": self.scheme or None,
+            "destination": self.destination or None,
+        }
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["date_from"] = self.date_from.isoformat()
+        data["date_to"] = self.date_to.isoformat()
+        data["codes"] = list(self.codes)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ExportParameters:
+        return cls(
+            date_from=datetime.date.fromisoformat(data["date_from"]),
+            date_to=datetime.date.fromisoformat(data["date_to"]),
+            office_id=data.get("office_id"),
+            sex=data.get("sex", ""),
+            scheme=data.get("scheme", ""),
+            destination=data.get("destination", ""),
+            indicator=data.get("indicator", ""),
+            codes=tuple(data.get("codes", ())),
+        )
+
+    def months(self) -> list[tuple[datetime.date, datetime.date]]:
+        """The calendar months the period touches, each cut to the period."""
+        return [
+            (max(first, self.date_from), min(last, self.date_to))
+            for first, last in months_between(self.date_from, self.date_to)
+        ]
+
+    def with_period(self, date_from: datetime.date, date_to: datetime.date) -> ExportParameters:
+        return replace(self, date_from=date_from, date_to=date_to)
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, 1), datetime.date(year, month, last)
+
+
+def months_between(
+    date_from: datetime.date, date_to: datetime.date
+) -> list[tuple[datetime.date, datetime.date]]:
+    months = []
+    year, month = date_from.year, date_from.month
+    while (year, month) <= (date_to.year, date_to.month):
+        months.append(month_bounds(year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _invalid(message: str) -> DomainError:
+    return DomainError("invalid_export_parameters", message)
+
+
+def _parse_month(value: str) -> tuple[datetime.date, datetime.date]:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", value.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+        raise _invalid(_("Give the month as YYYY-MM."))
+    return month_bounds(int(match.group(1)), int(match.group(2)))
+
+
+def _parse_day(value: str, *, end: bool) -> datetime.date:
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        first, last = _parse_month(value)
+        return last if end else first
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise _invalid(_("Give dates as YYYY-MM-DD.")) from None
+
+
+def parse_period(
+    query, *, today: datetime.date, default_months: int = 1
+) -> tuple[datetime.date, datetime.date]:
+    """`month=YYYY-MM`, or `from=`/`to=` (YYYY-MM-DD or YYYY-MM); without either, the
+    `default_months` months that end with the current one."""
+    if query.get("month"):
+        return _parse_month(query["month"])
+    if query.get("from") or query.get("to"):
+        date_to = _parse_day(query["to"], end=True) if query.get("to") else today
+        date_from = (
+            _parse_day(query["from"], end=False) if query.get("from") else date_to.replace(day=1)
+        )
+    else:
+        first = today.replace(day=1)
+        for _month in range(default_months - 1):
+            first = (first - datetime.timedelta(days=1)).replace(day=1)
+        date_from, date_to = first, month_bounds(today.year, today.month)[1]
+    if date_from > date_to:
+        raise _invalid(_("The period starts after it ends."))
+    if len(months_between(date_from, date_to)) > MAX_MONTHS:
+        raise _invalid(_("The period may be at most ten years long."))
+    return date_from, date_to
+
+
+def parse_filters(query) -> dict:
+    """sex, scheme and destination filters: codes only."""
+    sex = (query.get("sex") or "").strip().upper()
+    if sex and sex not in SEXES:
+        raise _invalid(_("Unknown sex filter."))
+    filters = {"sex": sex}
+    for name in ("scheme", "destination"):
+        value = (query.get(name) or "").strip()
+        if value and not _CODE.fullmatch(value):
+            raise _invalid(_("Unknown %(filter)s filter.") % {"filter": name})
+        filters[name] = value.upper() if name == "destination" else value
+    return filters
+
+
+# --- Tables ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # "F", "M", "U", "total", "age:18-24"
+    label: str
+
+    def cell(self, row: Row) -> Cell | None:
+        if self.key == "total":
+            return row.total
+        if self.key.startswith("age:"):
+            return row.by_age_band.get(self.key[4:])
+        return row.by_sex.get(self.key)
+
+
+def age_bands(results: Iterable[IndicatorResult]) -> list[str]:
+    """Every age band the results hold, in the order the selectors give them, "unknown" last."""
+    bands: list[str] = []
+    for result in results:
+        for row in [*result.rows, result.total]:
+            for band in row.by_age_band:
+                if band not in bands:
+                    bands.append(band)
+    return sorted(bands, key=lambda band: band in ("unknown", "U", ""))  # stable
+
+
+def columns_for(results: Iterable[IndicatorResult]) -> list[Column]:
+    """Women, men, not recorded, total, then the age bands: the same columns for every table
+    of a report, so one frozen heading row fits a whole sheet."""
+    results = list(results)
+    by_sex = any(row.by_sex for result in results for row in [*result.rows, result.total])
+    columns = [Column(sex, sex_label(sex)) for sex in SEXES] if by_sex else []
+    columns.append(Column("total", _("Total")))
+    columns += [Column(f"age:{band}", age_band_label(band)) for band in age_bands(results)]
+    return columns
+
+
+def table_rows(result: IndicatorResult) -> list[Row]:
+    """The rows of an indicator's table, the whole last. An indicator without a dimension has
+    one row, the whole."""
+    rows = [row for row in result.rows if row.dimension != ""]
+    return [*rows, result.total]
+
+
+def row_label(row: Row, result: IndicatorResult) -> str:
+    return _("Total") if row is result.total and row.dimension == "" else (row.label or _("Total"))
+
+
+def cell_text(cell: Cell | None) -> str:
+    """A cell as plain text for a table: "<5", "×", "–" or the number."""
+    if cell is None:
+        return ""
+    return cell.display()
+
+
+def has_suppression(results: Iterable[IndicatorResult]) -> bool:
+    return any(
+        cell.suppressed
+        for result in results
+        for row in table_rows(result)
+        for cell in [row.total, *row.by_sex.values(), *row.by_age_band.values()]
+    )
+
+
+# --- Formula injection -------------------------------------------------------------------------
+
+# A spreadsheet treats text starting with one of these as a formula (or, for tab and carriage
+# return, as the start of one once pasted).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will never run: a leading ' when it could be read as a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+# --- Reading the selectors ---------------------------------------------------------------------
+
+Progress = Callable[[int, int], None]  # (steps done, steps in all)
+
+
+def collect_results(
+    params: ExportParameters,
+    *,
+    viewer,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    office_ids: list[int] | None | str = "params",
+) -> list[IndicatorResult]:
+    """The indicator results the export shows, as the viewer may see them."""
+    from satuatap.reports import selectors
+
+    if office_ids == "params":
+        office_ids = None if params.office_id is None else [params.office_id]
+    return selectors.indicator_results(
+        codes=params.selected_codes,
+        viewer=viewer,
+        date_from=date_from or params.date_from,
+        date_to=date_to or params.date_to,
+        office_ids=office_ids,
+        **params.selector_filters(),
+    )
+
+
+def indicator_groups(results: Iterable[IndicatorResult]) -> dict[str, str]:
+    """code → group of each result's indicator ("other" when the catalogue does not know it)."""
+    from satuatap.reports.indicators import get_indicator
+
+    groups = {}
+    for result in results:
+        try:
+            groups[result.code] = get_indicator(result.code).group
+        except (KeyError, LookupError):
+            groups[result.code] = "other"
+    return groups
+
+
+def scope_label(office) -> str:
+    return office.name if office is not None else _("National (all offices)")
+
+
+def period_label(date_from: datetime.date, date_to: datetime.date) -> str:
+    from django.utils.formats import date_format
+
+    first, last = month_bounds(date_from.year, date_from.month)
+    if date_from == first and date_to == last:
+        return date_format(date_from, "F Y")
+    return f"{date_format(date_from, 'j F Y')} – {date_format(date_to, 'j F Y')}"
+
+
+def filters_label(params: ExportParameters) -> str:
+    parts = []
+    if params.sex:
+        parts.append(f"{_('Sex')}: {sex_label(params.sex)}")
+    if params.scheme:
+        parts.append(f"{_('Scheme')}: {params.scheme}")
+    if params.destination:
+        parts.append(f"{_('Destination')}: {params.destination}")
+    return "; ".join(parts)
+
+
+def file_stem(kind: str, office, params: ExportParameters) -> str:
+    """e.g. `satuatap-monthly-cirebon-2026-01`, `satuatap-monthly-national-2025-02-2026-01`."""
+    scope = office.slug if office is not None else "national"
+    first, last = month_bounds(params.date_from.year, params.date_from.month)
+    if (
+        params.date_from == first
+        and params.date_to == month_bounds(params.date_to.year, params.date_to.month)[1]
+    ):
+        period = params.date_from.strftime("%Y-%m")
+        if (params.date_from.year, params.date_from.month) != (
+            params.date_to.year,
+            params.date_to.month,
+        ):
+            period += "-" + params.date_to.strftime("%Y-%m")
+    else:
+        period = f"{params.date_from.isoformat()}-{params.date_to.isoformat()}"
+    return f"satuatap-{kind}-{scope}-{period}"

@@ -1,0 +1,61 @@
+"""The roll-up table the dashboards read, and the report exports.
+
+`RollupValue` holds, per office and office day, each series of `indicators.py` split by its
+dimension (and, for placement series, by scheme and destination) and by sex × age band. It is
+derived data: `rollups.recompute` rebuilds an office-day from the raw records whenever one of
+them changes, and `satuatap rebuild_rollups` rebuilds everything, giving the same rows.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.core.models import Organisation
+from satuatap.reports.export_models import ExportJob, ExportKind, ExportStatus  # noqa: F401
+
+
+class RollupValue(models.Model):
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day (office time)"))
+    indicator = models.CharField(_("series"), max_length=40)
+    dimension = models.CharField(_("dimension value"), max_length=64, blank=True, default="")
+    # Placement series only: what the scheme and destination filters act on.
+    scheme = models.CharField(_("scheme"), max_length=16, blank=True, default="")
+    destination = models.CharField(_("destination"), max_length=8, blank=True, default="")
+    sex = models.CharField(_("sex"), max_length=1, blank=True, default="")
+    age_band = models.CharField(_("age band"), max_length=8, blank=True, default="")
+    value = models.BigIntegerField(_("value"))
+    weight = models.BigIntegerField(
+        _("observations"),
+        default=0,
+        help_text=_("How many records make the value: the divisor of averages."),
+    )
+
+    class Meta:
+        verbose_name = _("roll-up value")
+        verbose_name_plural = _("roll-up values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "office",
+                    "day",
+                    "indicator",
+                    "dimension",
+                    "scheme",
+                    "destination",
+                    "sex",
+                    "age_band",
+                ],
+                name="one_rollup_value_per_cell",
+            )
+        ]
+        indexes = [
+            # One office (or a few) over a period: the office dashboard.
+            models.Index(fields=["indicator", "office", "day"], name="rollup_indicator_office"),
+            # Every office over a period: the national dashboard.
+            models.Index(fields=["indicator", "day"], name="rollup_indicator_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.office_id} {self.day}"

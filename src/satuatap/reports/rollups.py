@@ -1,0 +1,283 @@
+"""Keeping the roll-up table (`RollupValue`) equal to what the raw records say.
+
+Incremental: when a source record is saved or deleted, `signals.py` marks the office-days it
+touches (before and after the change) with `mark_dirty`. Once the transaction commits, those
+office-days are recomputed: their rows are deleted and computed afresh from the raw records
+(`compute.py`). Because an incremental update and a rebuild run the very same computation, the
+table after any sequence of changes is the table a rebuild gives.
+
+Marks are kept per thread until the commit (a rolled-back transaction's marks only cause a
+harmless recomputation later). A reader in the same transaction as the change (a test, a view
+that writes then reads) calls `flush_pending()` first and reads its own writes.
+
+Rebuild: `rebuild()` (the `satuatap rebuild_rollups` command) recomputes every office a month at
+a time, each month in its own transaction.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models import Max, Min
+
+from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.reports.compute import compute, local_day
+from satuatap.reports.models import RollupValue
+
+logger = logging.getLogger(__name__)
+
+Key = tuple[int, datetime.date]
+
+# Office-days this close together are recomputed as one range (fewer queries); a range never
+# spans more than a month.
+RUN_GAP_DAYS = 3
+RUN_MAX_DAYS = 31
+
+_local = threading.local()
+
+
+def _pending() -> set[Key]:
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = set()
+    return pending
+
+
+def _flush_on_commit() -> None:
+    try:
+        flush_pending()
+    except Exception:  # the change is committed: report, and let a rebuild repair the days
+        logger.exception("Roll-up recomputation failed; run `satuatap rebuild_rollups`.")
+
+
+def _callback_registered(connection) -> bool:
+    # Django keeps the callbacks of the open transaction in `run_on_commit` as (savepoint ids,
+    # function, robust); a rolled-back savepoint drops its own.
+    return any(entry[1] is _flush_on_commit for entry in connection.run_on_commit)
+
+
+def _as_date(value) -> datetime.date:
+    """A day as a date (an instance may hold a datetime or an ISO string before it is read
+    back from the database)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
+def mark_dirty(keys: Iterable[tuple[int | None, datetime.date | None]]) -> None:
+    """The roll-ups of these (office id, day) pairs must be recomputed once this commits."""
+    keys = {(office_id, _as_date(day)) for office_id, day in keys if office_id and day}
+    if not keys:
+        return
+    if getattr(_local, "deferred", 0):
+        _pending().update(keys)
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _pending().update(keys)
+        flush_pending()
+        return
+    if not _callback_registered(connection):
+        # A new transaction: marks still pending belong to work that was rolled back.
+        _local.pending = set()
+        transaction.on_commit(_flush_on_commit)
+    _pending().update(keys)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Collect the marks of many changes (an import, the demo data) and recompute once."""
+    _local.deferred = getattr(_local, "deferred", 0) + 1
+    try:
+        yield
+    finally:
+        _local.deferred -= 1
+        if not _local.deferred and _pending():
+            connection = transaction.get_connection()
+            if not connection.in_atomic_block:
+                flush_pending()
+            elif not _callback_registered(connection):
+                transaction.on_commit(_flush_on_commit)
+
+
+def flush_pending() -> None:
+    """Recompute the office-days marked so far in this thread (now, in this transaction)."""
+    keys = _pending()
+    if not keys:
+        return
+    _local.pending = set()
+    recompute(keys)
+
+
+def discard_pending() -> None:
+    """Forget the marks so far (a full rebuild follows)."""
+    _local.pending = set()
+
+
+def pending_keys() -> frozenset[Key]:
+    return frozenset(_pending())
+
+
+# --- Recomputing -----------------------------------------------------------------------------
+
+
+def _runs(days: list[datetime.date]) -> Iterator[tuple[datetime.date, datetime.date]]:
+    """Sorted days grouped into short ranges."""
+    start = end = None
+    for day in days:
+        if start is None:
+            start = end = day
+        elif (day - end).days <= RUN_GAP_DAYS and (day - start).days < RUN_MAX_DAYS:
+            end = day
+        else:
+            yield start, end
+            start = end = day
+    if start is not None:
+        yield start, end
+
+
+def _lock(office: Organisation) -> None:
+    """Serialise recomputations of one office (two at once would insert the same rows). A
+    no-key lock: rows that merely reference the office are not held up. SQLite serialises
+    writers anyway and ignores this."""
+    list(
+        Organisation.objects.select_for_update(no_key=True)
+        .filter(pk=office.pk)
+        .values_list("pk", flat=True)
+    )
+
+
+def replace_range(office: Organisation, date_from: datetime.date, date_to: datetime.date) -> int:
+    """Recompute the office's rows for the days `date_from`..`date_to`; the number of rows."""
+    with transaction.atomic():
+        _lock(office)
+        acc = compute(office, date_from, date_to)
+        RollupValue.objects.filter(office=office, day__gte=date_from, day__lte=date_to).delete()
+        rows = [
+            RollupValue(
+                office=office,
+                day=day,
+                indicator=series,
+                dimension=dimension,
+                scheme=scheme,
+                destination=destination,
+                sex=sex,
+                age_band=age_band,
+                value=value,
+                weight=weight,
+            )
+            for (day, series, dimension, scheme, destination, sex, age_band), value, weight in (
+                acc.items()
+            )
+        ]
+        RollupValue.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def recompute(keys: Iterable[Key]) -> None:
+    """Recompute these office-days from the raw records."""
+    by_office: dict[int, set[datetime.date]] = defaultdict(set)
+    for office_id, day in keys:
+        by_office[office_id].add(day)
+    offices = Organisation.objects.filter(kind=OrganisationKind.OFFICE).in_bulk(list(by_office))
+    for office_id, days in sorted(by_office.items()):
+        office = offices.get(office_id)
+        if office is None:  # gone, or not an office
+            continue
+        for date_from, date_to in _runs(sorted(days)):
+            replace_range(office, date_from, date_to)
+
+
+# --- Rebuilding ------------------------------------------------------------------------------
+
+
+def _months(date_from: datetime.date, date_to: datetime.date):
+    start = date_from
+    while start <= date_to:
+        last = calendar.monthrange(start.year, start.month)[1]
+        end = min(datetime.date(start.year, start.month, last), date_to)
+        yield start, end
+        start = end + datetime.timedelta(days=1)
+
+
+def source_span(office: Organisation) -> tuple[datetime.date | None, datetime.date | None]:
+    """The first and last day any source record of the office falls on."""
+    from satuatap.cases.models import Case, Contact, Referral
+    from satuatap.frontdesk.models import Ticket
+    from satuatap.outreach.models import OutreachEvent
+    from satuatap.people.models import Person
+    from satuatap.placement.models import PlacementFile
+    from satuatap.placement.training_models import Course
+
+    zone = office.zone
+    days: list[datetime.date] = []
+
+    def span(queryset, *fields: str, moments: bool = False) -> None:
+        aggregates = {}
+        for name in fields:
+            aggregates[f"{name}__min"] = Min(name)
+            aggregates[f"{name}__max"] = Max(name)
+        for value in queryset.aggregate(**aggregates).values():
+            if value is None:
+                continue
+            days.append(local_day(value, zone) if moments else value)
+
+    span(Ticket.objects.filter(office=office), "day")
+    span(Person.objects.filter(office=office), "created_at", moments=True)
+    span(PlacementFile.objects.filter(office=office), "departure_date", "return_date")
+    span(Course.objects.filter(office=office), "end_date")
+    span(Contact.objects.filter(office=office), "occurred_on")
+    span(Case.objects.filter(office=office), "received_on")
+    span(Case.objects.filter(office=office), "closed_at", moments=True)
+    span(
+        Referral.objects.filter(case__office=office),
+        "sent_at",
+        "answered_at",
+        "completed_at",
+        moments=True,
+    )
+    span(OutreachEvent.objects.filter(office=office), "date")
+    if not days:
+        return None, None
+    return min(days), max(days)
+
+
+def rebuild(
+    *,
+    offices: Iterable[Organisation] | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    progress=None,
+) -> int:
+    """Recompute the roll-ups from scratch, a month at a time; the number of rows written.
+
+    Without dates, every day of each office's records, and the rows of any other day are
+    deleted. `progress(office, month_start)` is called before each month."""
+    if offices is None:
+        offices = Organisation.objects.filter(kind=OrganisationKind.OFFICE).order_by("pk")
+    written = 0
+    for office in offices:
+        first, last = source_span(office)
+        lo = date_from or first
+        hi = date_to or (max(last, office.today()) if last else office.today())
+        if date_from is None and date_to is None:
+            stale = RollupValue.objects.filter(office=office)
+            if first is not None:
+                stale = stale.exclude(day__gte=lo, day__lte=hi)
+            stale.delete()
+        if lo is None or hi < lo:
+            continue
+        for month_start, month_end in _months(lo, hi):
+            if progress is not None:
+                progress(office, month_start)
+            written += replace_range(office, month_start, month_end)
+    return written

@@ -1,0 +1,658 @@
+"""Report reads: every number a dashboard, an export or the API shows comes from here.
+
+They read only the roll-up table (`RollupValue`), one grouped query per indicator, never the
+raw records; and they apply the suppression the viewer needs (`suppression.py`): a viewer
+outside the office (the national analyst, the administrator), or a result that sums several
+offices, gets case-related counts 1–4 hidden, with the complementary cells that would give
+them away. An office's own staff see their office's numbers as they are.
+
+Filters: `sex` keeps one sex (the sex cells then hold only that sex); `scheme` and
+`destination` act on the placement tables (departures, returns) and leave the others as they
+are (`Indicator.filters` says which).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.reports.indicators import (
+    AGE_BANDS,
+    INDICATORS,
+    SEXES,
+    Indicator,
+    get_indicator,
+)
+from satuatap.reports.models import RollupValue
+from satuatap.reports.results import Cell, IndicatorResult, Row
+from satuatap.reports.rollups import flush_pending
+from satuatap.reports.suppression import COMPLEMENTARY, suppress, table_equations
+
+TOTAL = None  # the key of the total row in the suppression grid
+IKM_SCALE = 25
+IKM_ELEMENTS = 9
+
+
+# --- Who sees what ---------------------------------------------------------------------------
+
+
+def visible_report_offices(viewer) -> QuerySet[Organisation]:
+    """The offices whose reports the viewer may see: every office for the national analyst and
+    the administrator, their own for office staff, none for anyone else."""
+    offices = Organisation.objects.filter(kind=OrganisationKind.OFFICE).order_by("name", "pk")
+    if not getattr(viewer, "is_authenticated", False):
+        return offices.none()
+    if viewer.has_perm("reports.view_national_reports"):
+        return offices
+    if viewer.has_perm("reports.view_office_reports"):
+        return offices.filter(pk=viewer.office_id_or_none)
+    return offices.none()
+
+
+class _Scope:
+    """The offices a result sums, and whether it must be suppressed."""
+
+    def __init__(self, viewer, office_ids: Iterable[int] | None):
+        visible = list(visible_report_offices(viewer).values_list("pk", flat=True))
+        if not visible:
+            raise PermissionDenied
+        if office_ids is None:
+            self.office_ids = visible
+            self.all_offices = viewer.has_perm("reports.view_national_reports")
+        else:
+            wanted = sorted({int(pk) for pk in office_ids})
+            if not wanted or any(pk not in visible for pk in wanted):
+                raise PermissionDenied
+            self.office_ids = wanted
+            self.all_offices = False
+        inside = (
+            len(self.office_ids) == 1
+            and self.office_ids[0] == viewer.office_id_or_none
+            and viewer.has_perm("reports.view_office_reports")
+        )
+        self.suppress = not inside
+
+    def filter(self, queryset: QuerySet) -> QuerySet:
+        return queryset if self.all_offices else queryset.filter(office_id__in=self.office_ids)
+
+
+def suppression_applies(viewer, office_ids: Iterable[int] | None = None) -> bool:
+    """Whether the viewer's results for these offices (None: all they may see) are suppressed."""
+    return _Scope(viewer, None if office_ids is None else list(office_ids)).suppress
+
+
+def _today(viewer, office_ids: Sequence[int] | None) -> datetime.date:
+    office = getattr(viewer, "office", None)
+    if office is not None:
+        return office.today()
+    return timezone.localdate()
+
+
+# --- Labels ----------------------------------------------------------------------------------
+
+
+def dimension_labels(dimension: str, values: Iterable[str]) -> dict[str, str]:
+    """Translated labels of dimension values (country names, desk names, partners…)."""
+    values = [v for v in set(values) if v]
+    labels: dict[str, str] = {}
+    if not values:
+        return labels
+    if dimension == "desk":
+        from satuatap.core.models import DeskType
+
+        labels = {d.code: d.name for d in DeskType.objects.filter(code__in=values)}
+    elif dimension == "destination":
+        from django_countries import countries
+
+        labels = {v: str(countries.name(v) or v) for v in values}
+    elif dimension == "partner":
+        labels = dict(Organisation.objects.filter(slug__in=values).values_list("slug", "name"))
+    elif dimension == "village":
+        from satuatap.regions.models import Region
+
+        labels = dict(Region.objects.filter(code__in=values).values_list("code", "name"))
+    elif dimension == "element":
+        from satuatap.frontdesk.ikm import ELEMENTS
+
+        labels = {e.code: f"{e.code.upper()} {e.label}" for e in ELEMENTS}
+    else:
+        choices = _choice_labels(dimension)
+        labels = {v: str(choices[v]) for v in values if v in choices}
+    unknown = _("Not recorded")
+    return {v: labels.get(v) or (str(unknown) if v == "unknown" else v) for v in values}
+
+
+def _choice_labels(dimension: str) -> dict:
+    from satuatap.cases.models import Category, Channel, ReferralState
+    from satuatap.people.models import Sector
+    from satuatap.placement.models import ReturnReason, Scheme
+    from satuatap.placement.training_models import CourseKind
+
+    choices = {
+        "scheme": Scheme,
+        "sector": Sector,
+        "reason": ReturnReason,
+        "course_kind": CourseKind,
+        "channel": Channel,
+        "category": Category,
+        "result": ReferralState,
+    }.get(dimension)
+    return dict(choices.choices) if choices is not None else {}
+
+
+class _Labels:
+    """Labels (and the desks' order) looked up once per read, whatever the indicators."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, dict[str, str]] = defaultdict(dict)
+        self._desk_order: dict[str, int] | None = None
+
+    def get(self, dimension: str, values: Iterable[str]) -> dict[str, str]:
+        known = self.cache[dimension]
+        missing = [v for v in set(values) if v not in known]
+        if missing:
+            known.update(dimension_labels(dimension, missing))
+        return known
+
+    def desk_order(self) -> dict[str, int]:
+        if self._desk_order is None:
+            from satuatap.core.models import DeskType
+
+            self._desk_order = dict(DeskType.objects.values_list("code", "order"))
+        return self._desk_order
+
+
+def _row_order(
+    indicator: Indicator, values: Iterable[str], labels: dict[str, str], cache: _Labels
+) -> list[str]:
+    values = set(values) | set(indicator.fixed_rows)
+    values.discard("")
+    fixed = [v for v in indicator.fixed_rows if v in values]
+    rest = sorted(values - set(fixed), key=lambda v: (v == "unknown", labels.get(v, v).lower()))
+    if indicator.dimension == "desk":
+        order = cache.desk_order()
+        rest.sort(key=lambda v: (order.get(v, 999), v))
+    return fixed + rest
+
+
+# --- Reading the roll-up ---------------------------------------------------------------------
+
+
+def _filtered(
+    indicator: Indicator,
+    scope: _Scope,
+    *,
+    series: str | None = None,
+    sex: str | None = None,
+    scheme: str | None = None,
+    destination: str | None = None,
+) -> QuerySet:
+    rows = scope.filter(RollupValue.objects.filter(indicator=series or indicator.stored_series))
+    if sex and indicator.by_sex_and_age:
+        rows = rows.filter(sex=sex)
+    if scheme and indicator.accepts("scheme"):
+        rows = rows.filter(scheme=scheme)
+    if destination and indicator.accepts("destination"):
+        rows = rows.filter(destination=destination)
+    return rows
+
+
+Grid = dict[tuple[str, str, str], list[int]]  # (row value, sex, age band) → [value, weight]
+
+
+def _grid(queryset: QuerySet, row_field: str) -> Grid:
+    grid: Grid = defaultdict(lambda: [0, 0])
+    for row_value, sex, band, value, weight in (
+        queryset.values(row_field, "sex", "age_band")
+        .annotate(v=Sum("value"), w=Sum("weight"))
+        .values_list(row_field, "sex", "age_band", "v", "w")
+        .order_by()
+    ):
+        cell = grid[(row_value, sex, band)]
+        cell[0] += value or 0
+        cell[1] += weight or 0
+    return grid
+
+
+def _read_grid(
+    indicator: Indicator,
+    scope: _Scope,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    filters: dict,
+) -> Grid:
+    if indicator.aggregate == "stock":
+        inflow, outflow = indicator.stock_of
+        grid: Grid = defaultdict(lambda: [0, 0])
+        for series, sign in ((inflow, 1), (outflow, -1)):
+            source = get_indicator(series)
+            queryset = _filtered(indicator, scope, series=source.stored_series, **filters)
+            for key, (value, weight) in _grid(
+                queryset.filter(day__lte=date_to), indicator.row_field
+            ).items():
+                grid[key][0] += sign * value
+                grid[key][1] += sign * weight
+        return grid
+    queryset = _filtered(indicator, scope, **filters).filter(day__gte=date_from, day__lte=date_to)
+    return _grid(queryset, indicator.row_field)
+
+
+# --- Making cells ----------------------------------------------------------------------------
+
+
+def _minutes(seconds: int, count: int) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(seconds) / Decimal(count) / Decimal(60)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def _round_half_up(value: Fraction) -> Decimal:
+    from satuatap.frontdesk.ikm import round_half_up
+
+    return round_half_up(value)
+
+
+def _ikm_index(sums: dict[str, list[int]]) -> Decimal | None:
+    """The index from per-element [Σ answers, answers] (None unless all nine are answered)."""
+    means = [Fraction(v, w) for v, w in sums.values() if w]
+    if len(means) < IKM_ELEMENTS:
+        return None
+    return _round_half_up(sum(means, Fraction(0)) / IKM_ELEMENTS * IKM_SCALE)
+
+
+class _Table:
+    """The cells of one indicator table before suppression: per row (and the total row), the
+    total and the sex and age-band cells, each a (value, weight)."""
+
+    def __init__(self, indicator: Indicator, grid: Grid, sexes: Sequence[str]):
+        self.indicator = indicator
+        self.split = indicator.by_sex_and_age
+        self.sexes = list(sexes) if self.split else []
+        self.bands = list(AGE_BANDS) if self.split else []
+        self.grid = grid
+
+    def columns(self) -> list:
+        return ["total", *[("sex", s) for s in self.sexes], *[("age", a) for a in self.bands]]
+
+    def _matches(self, column, sex: str, band: str) -> bool:
+        if column == "total":
+            return True
+        kind, code = column
+        return (sex if kind == "sex" else band) == code
+
+    def sums(self, row_values: set[str] | None, column) -> tuple[int, int]:
+        """Σ value, Σ weight of the grid cells of these row values in this column."""
+        value = weight = 0
+        for (row_value, sex, band), (v, w) in self.grid.items():
+            if row_values is not None and row_value not in row_values:
+                continue
+            if self.split and sex not in self.sexes:
+                continue
+            if self._matches(column, sex, band):
+                value += v
+                weight += w
+        return value, weight
+
+    def element_sums(self, column) -> dict[str, list[int]]:
+        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for (element, sex, band), (v, w) in self.grid.items():
+            if self.split and sex not in self.sexes:
+                continue
+            if self._matches(column, sex, band):
+                sums[element][0] += v
+                sums[element][1] += w
+        return sums
+
+    def value(self, row_values: set[str] | None, column) -> tuple[object, int]:
+        """The shown value of a cell and the number of records behind it."""
+        aggregate = self.indicator.aggregate
+        if aggregate == "ikm":
+            if row_values is None:  # the total row: the index
+                sums = self.element_sums(column)
+                return _ikm_index(sums), sum(w for _v, w in sums.values())
+            value, weight = self.sums(row_values, column)
+            if not weight:
+                return None, 0
+            return _round_half_up(Fraction(value, weight) * IKM_SCALE), weight
+        value, weight = self.sums(row_values, column)
+        if aggregate == "mean":
+            return _minutes(value, weight), weight
+        return value, weight
+
+
+def _cell(value, hidden_reason: str | None) -> Cell:
+    if hidden_reason:
+        return Cell(value=None, suppressed=True, reason=hidden_reason)
+    return Cell(value=value)
+
+
+def _build_result(
+    indicator: Indicator,
+    grid: Grid,
+    *,
+    scope: _Scope,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    sex: str | None,
+    cache: _Labels,
+) -> IndicatorResult:
+    sexes = [sex] if sex in SEXES and indicator.by_sex_and_age else list(SEXES)
+    table = _Table(indicator, grid, sexes)
+    data_values = {key[0] for key in grid}
+    if indicator.dimension:
+        labels = cache.get(indicator.dimension, data_values | set(indicator.fixed_rows))
+        row_values = _row_order(indicator, data_values, labels, cache)
+    else:
+        labels, row_values = {}, []
+    # The total row: all rows together, or (rows that overlap) the stored whole.
+    if not indicator.dimension:
+        total_rows: set[str] | None = {""}
+    elif indicator.rows_overlap:
+        total_rows = {""}
+    else:
+        total_rows = set(row_values)
+    if indicator.aggregate == "ikm":
+        total_rows = None
+
+    columns = table.columns()
+    values: dict = {}
+    weights: dict = {}
+    for row_value in row_values:
+        for column in columns:
+            values[(row_value, column)], weights[(row_value, column)] = table.value(
+                {row_value}, column
+            )
+    for column in columns:
+        values[(TOTAL, column)], weights[(TOTAL, column)] = table.value(total_rows, column)
+
+    hidden: dict = {}
+    if scope.suppress and indicator.case_related:
+        if indicator.is_additive:
+            equations = table_equations(row_values, TOTAL, table.sexes, table.bands)
+            numbers = {k: (v or 0) for k, v in values.items()}
+            hidden = suppress(numbers, weights, equations, counts=indicator.unit != "rupiah")
+        else:  # averages: only the small cells (their values do not add up)
+            hidden = suppress(dict(weights), weights)
+
+    def make_row(key, dimension: str, label: str) -> Row:
+        return Row(
+            dimension=dimension,
+            label=label,
+            total=_cell(values[(key, "total")], hidden.get((key, "total"))),
+            by_sex={
+                s: _cell(values[(key, ("sex", s))], hidden.get((key, ("sex", s))))
+                for s in table.sexes
+            },
+            by_age_band={
+                a: _cell(values[(key, ("age", a))], hidden.get((key, ("age", a))))
+                for a in table.bands
+            },
+        )
+
+    rows = [make_row(v, v, labels.get(v, v)) for v in row_values]
+    total = make_row(TOTAL, "", str(_("Total")))
+    return IndicatorResult(
+        code=indicator.code,
+        name=indicator.name,
+        unit=indicator.unit,
+        date_from=date_from,
+        date_to=date_to,
+        office_ids=list(scope.office_ids),
+        rows=rows,
+        total=total,
+        suppressed_cells=len(hidden),
+    )
+
+
+# --- Public reads ----------------------------------------------------------------------------
+
+
+def indicator_result(
+    *,
+    code: str,
+    viewer,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    office_ids: Iterable[int] | None = None,
+    sex: str | None = None,
+    scheme: str | None = None,
+    destination: str | None = None,
+) -> IndicatorResult:
+    """One indicator table for the period (both days included) over the offices (None: every
+    office the viewer may see). PermissionDenied for an office the viewer may not see."""
+    return indicator_results(
+        codes=[code],
+        viewer=viewer,
+        date_from=date_from,
+        date_to=date_to,
+        office_ids=office_ids,
+        sex=sex,
+        scheme=scheme,
+        destination=destination,
+    )[0]
+
+
+def indicator_results(
+    *,
+    codes: Iterable[str] | None = None,
+    viewer,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    office_ids: Iterable[int] | None = None,
+    sex: str | None = None,
+    scheme: str | None = None,
+    destination: str | None = None,
+) -> list[IndicatorResult]:
+    """Several indicator tables (all of them by default, in the order of `INDICATORS`)."""
+    flush_pending()
+    indicators = list(INDICATORS) if codes is None else [get_indicator(c) for c in codes]
+    scope = _Scope(viewer, None if office_ids is None else list(office_ids))
+    filters = {"sex": sex or None, "scheme": scheme or None, "destination": destination or None}
+    results = []
+    cache = _Labels()
+    for indicator in indicators:
+        grid = _read_grid(indicator, scope, date_from, date_to, filters)
+        results.append(
+            _build_result(
+                indicator,
+                grid,
+                scope=scope,
+                date_from=date_from,
+                date_to=date_to,
+                sex=filters["sex"],
+                cache=cache,
+            )
+        )
+    return results
+
+
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    return datetime.date(year, month % 12 + 1, 1)
+
+
+def _series_value(indicator: Indicator, sums: dict[str, list[int]]) -> tuple[object, int]:
+    """A month's total from its per-dimension [Σ value, Σ weight]."""
+    if indicator.aggregate == "ikm":
+        return _ikm_index(sums), sum(w for _v, w in sums.values())
+    if indicator.rows_overlap:
+        value, weight = sums.get("", [0, 0])
+    else:
+        value = sum(v for v, _w in sums.values())
+        weight = sum(w for _v, w in sums.values())
+    if indicator.aggregate == "mean":
+        return _minutes(value, weight), weight
+    return value, weight
+
+
+def monthly_series(
+    *,
+    code: str,
+    viewer,
+    months: int = 12,
+    end: datetime.date | None = None,
+    office_ids: Iterable[int] | None = None,
+    sex: str | None = None,
+    scheme: str | None = None,
+    destination: str | None = None,
+) -> list[tuple[datetime.date, Cell]]:
+    """The indicator's total per month (first day of each month), for the `months` months
+    ending with the month of `end` (today by default; that month counts up to `end`). With
+    suppression, a month's total of 1–4 case-related records is hidden (no total of the
+    months is shown, so no complementary cell is needed)."""
+    flush_pending()
+    indicator = get_indicator(code)
+    scope = _Scope(viewer, None if office_ids is None else list(office_ids))
+    end = end or _today(viewer, scope.office_ids)
+    first = _add_months(_month_start(end), -(months - 1))
+    filters = {"sex": sex or None, "scheme": scheme or None, "destination": destination or None}
+    by_month: dict[datetime.date, dict[str, list[int]]] = defaultdict(
+        lambda: defaultdict(lambda: [0, 0])
+    )
+    if indicator.aggregate == "stock":
+        inflow, outflow = indicator.stock_of
+        running: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        flows: dict[datetime.date, dict[str, list[int]]] = defaultdict(
+            lambda: defaultdict(lambda: [0, 0])
+        )
+        for series, sign in ((inflow, 1), (outflow, -1)):
+            queryset = _filtered(
+                indicator, scope, series=get_indicator(series).stored_series, **filters
+            ).filter(day__lte=end)
+            for month, dimension, value, weight in _monthly(queryset):
+                flows[month][dimension][0] += sign * value
+                flows[month][dimension][1] += sign * weight
+        for month in sorted(flows):
+            if month >= first:
+                break
+            for dimension, (value, weight) in flows[month].items():
+                running[dimension][0] += value
+                running[dimension][1] += weight
+        for i in range(months):
+            month = _add_months(first, i)
+            for dimension, (value, weight) in flows.get(month, {}).items():
+                running[dimension][0] += value
+                running[dimension][1] += weight
+            by_month[month] = {k: list(v) for k, v in running.items()}
+    else:
+        queryset = _filtered(indicator, scope, **filters).filter(day__gte=first, day__lte=end)
+        for month, dimension, value, weight in _monthly(queryset):
+            by_month[month][dimension][0] += value
+            by_month[month][dimension][1] += weight
+    series_out = []
+    hide = scope.suppress and indicator.case_related
+    for i in range(months):
+        month = _add_months(first, i)
+        value, weight = _series_value(indicator, by_month.get(month, {}))
+        reason = "small" if hide and 1 <= weight <= 4 else None
+        series_out.append((month, _cell(value, reason)))
+    return series_out
+
+
+def _monthly(queryset: QuerySet):
+    rows = (
+        queryset.annotate(month=TruncMonth("day"))
+        .values("month", "dimension")
+        .annotate(v=Sum("value"), w=Sum("weight"))
+        .values_list("month", "dimension", "v", "w")
+        .order_by()
+    )
+    for month, dimension, value, weight in rows:
+        if isinstance(month, datetime.datetime):
+            month = month.date()
+        yield month, dimension, value or 0, weight or 0
+
+
+def office_comparison(
+    *,
+    code: str,
+    viewer,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    sex: str | None = None,
+) -> list[tuple[Organisation, Cell]]:
+    """The indicator's total per office the viewer may see, for the period. For a national
+    viewer the column is suppressed as a table whose total (all offices) may be shown."""
+    flush_pending()
+    indicator = get_indicator(code)
+    scope = _Scope(viewer, None)
+    offices = list(visible_report_offices(viewer))
+    filters = {"sex": sex or None, "scheme": None, "destination": None}
+    if indicator.aggregate == "stock":
+        inflow, outflow = indicator.stock_of
+        pairs = [
+            (get_indicator(inflow).stored_series, 1),
+            (get_indicator(outflow).stored_series, -1),
+        ]
+        day_filter = {"day__lte": date_to}
+    else:
+        pairs = [(indicator.stored_series, 1)]
+        day_filter = {"day__gte": date_from, "day__lte": date_to}
+    per_office: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for series, sign in pairs:
+        queryset = _filtered(indicator, scope, series=series, **filters).filter(**day_filter)
+        for office_id, dimension, value, weight in (
+            queryset.values("office_id", "dimension")
+            .annotate(v=Sum("value"), w=Sum("weight"))
+            .values_list("office_id", "dimension", "v", "w")
+            .order_by()
+        ):
+            per_office[office_id][dimension][0] += sign * (value or 0)
+            per_office[office_id][dimension][1] += sign * (weight or 0)
+    values: dict = {}
+    weights: dict = {}
+    national: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for office in offices:
+        sums = per_office.get(office.pk, {})
+        values[office.pk], weights[office.pk] = _series_value(indicator, sums)
+        for dimension, (value, weight) in sums.items():
+            national[dimension][0] += value
+            national[dimension][1] += weight
+    values[TOTAL], weights[TOTAL] = _series_value(indicator, national)
+    hidden: dict = {}
+    if scope.suppress and indicator.case_related:
+        if indicator.is_additive:
+            hidden = suppress(
+                {k: (v or 0) for k, v in values.items()},
+                weights,
+                [(TOTAL, tuple(o.pk for o in offices))],
+                counts=indicator.unit != "rupiah",
+            )
+        else:
+            hidden = suppress(dict(weights), weights)
+    return [(office, _cell(values[office.pk], hidden.get(office.pk))) for office in offices]
+
+
+def period_of_month(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of the month of `day`."""
+    return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+__all__ = [
+    "COMPLEMENTARY",
+    "indicator_result",
+    "indicator_results",
+    "monthly_series",
+    "office_comparison",
+    "period_of_month",
+    "suppression_applies",
+    "visible_report_offices",
+]

@@ -1,0 +1,352 @@
+"""Which office-days a change to a source record touches, and the receivers that mark them.
+
+For every source model a `Source` names the values (read from the database, related fields
+included) that decide on which office-days the record counts. Before a save (and before a
+delete) the row as it is in the database is read; after the save, the row as it now is: the
+office-days of both are marked, so a record that moves (a case closed on another day, a course
+whose last day changes) is taken out of the old day and put into the new one.
+
+A person counts on the days of their visits, contacts, cases, files, enrolments and
+registration (sex and age band come from the registry record), so a change to a person's sex,
+birth date, office or merge marks all of those days, the merged record's and the survivor's.
+
+Writes done with `QuerySet.update()` send no signal. The sources are chosen so that every
+change that moves a number comes with a saved or deleted row in the same transaction (a ticket
+finished creates its `ServiceRecord`; a transfer creates a ticket); what is updated alone (a
+ticket called or a no-show) moves no indicator.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+
+from satuatap.reports.rollups import mark_dirty
+
+Keys = set[tuple[int, datetime.date]]
+
+
+def _day(moment, zone_name: str | None) -> datetime.date | None:
+    if moment is None:
+        return None
+    return moment.astimezone(zoneinfo.ZoneInfo(zone_name or "Asia/Jakarta")).date()
+
+
+# Offices' time zones, read once (a changed time zone moves every office day anyway: rebuild).
+_zones: dict[int, str] = {}
+
+
+def _zone_of(office_id: int | None) -> str | None:
+    if not office_id:
+        return None
+    if office_id not in _zones:
+        from satuatap.core.models import Organisation
+
+        _zones[office_id] = (
+            Organisation.objects.filter(pk=office_id).values_list("time_zone", flat=True).first()
+            or "Asia/Jakarta"
+        )
+    return _zones[office_id]
+
+
+def _forget_zone(sender, instance, **kwargs) -> None:
+    _zones.pop(instance.pk, None)
+
+
+class _NeedsQueryError(Exception):
+    pass
+
+
+def _resolve(instance, path: str):
+    """The value at `path` (a `values()` lookup) from the saved instance and the related
+    objects already loaded on it; _NeedsQueryError when one is not loaded."""
+    suffix = "office__time_zone"
+    if path.endswith(suffix):
+        return _zone_of(_resolve(instance, path[: -len(suffix)] + "office_id"))
+    parts = path.split("__")
+    obj = instance
+    for part in parts[:-1]:
+        field = obj._meta.get_field(part)
+        if not field.is_cached(obj):
+            raise _NeedsQueryError
+        obj = getattr(obj, part)
+        if obj is None:
+            return None
+    return getattr(obj, parts[-1])
+
+
+@dataclass(frozen=True)
+class Source:
+    model: type[Model]
+    fields: tuple[str, ...]
+    keys: Callable[[dict], Iterable[tuple[int, datetime.date | None]]]
+    # More office-days read with a query (the referrals of a case).
+    more: Callable[[int], Iterable[tuple[int, datetime.date | None]]] | None = None
+
+    def read(self, pk) -> dict | None:
+        if pk is None:
+            return None
+        return self.model._default_manager.filter(pk=pk).values(*self.fields).first()
+
+    def read_saved(self, instance) -> dict | None:
+        """The row as just saved: from the instance when it holds every value, else read."""
+        try:
+            return {name: _resolve(instance, name) for name in self.fields}
+        except _NeedsQueryError:
+            return self.read(instance.pk)
+
+    def keys_of(self, pk, row: dict | None) -> Keys:
+        found: Keys = set()
+        if row is not None:
+            found.update((o, d) for o, d in self.keys(row) if o and d)
+        if pk is not None and self.more is not None:
+            found.update((o, d) for o, d in self.more(pk) if o and d)
+        return found
+
+
+# --- Office-days of records ------------------------------------------------------------------
+
+
+def _case_keys(row: dict, prefix: str = ""):
+    office = row[f"{prefix}office_id"]
+    yield office, row[f"{prefix}received_on"]
+    yield office, _day(row[f"{prefix}closed_at"], row[f"{prefix}office__time_zone"])
+
+
+CASE_FIELDS = ("office_id", "office__time_zone", "received_on", "closed_at")
+
+
+def _referral_keys(row: dict):
+    office, zone = row["case__office_id"], row["case__office__time_zone"]
+    for name in ("sent_at", "answered_at", "completed_at"):
+        yield office, _day(row[name], zone)
+
+
+REFERRAL_FIELDS = (
+    "case__office_id",
+    "case__office__time_zone",
+    "sent_at",
+    "answered_at",
+    "completed_at",
+)
+
+
+def _case_referral_keys(case_pk: int):
+    from satuatap.cases.models import Referral
+
+    for row in Referral.objects.filter(case_id=case_pk).values(*REFERRAL_FIELDS):
+        yield from _referral_keys(row)
+
+
+def _contact_keys(row: dict):
+    yield row["office_id"], row["occurred_on"]
+
+
+def sources() -> list[Source]:
+    from satuatap.cases.models import Case, CaseCategory, Contact, GroupCount, Referral
+    from satuatap.frontdesk.models import ServiceRecord, Survey, Ticket, Visit
+    from satuatap.outreach.models import OutreachCount, OutreachEvent
+    from satuatap.placement.models import PlacementFile
+    from satuatap.placement.training_models import Course, Enrolment
+
+    return [
+        Source(Visit, ("office_id", "day"), lambda r: [(r["office_id"], r["day"])]),
+        Source(Ticket, ("office_id", "day"), lambda r: [(r["office_id"], r["day"])]),
+        Source(
+            ServiceRecord,
+            ("ticket__office_id", "ticket__day"),
+            lambda r: [(r["ticket__office_id"], r["ticket__day"])],
+        ),
+        Source(
+            Survey,
+            ("visit__office_id", "visit__day"),
+            lambda r: [(r["visit__office_id"], r["visit__day"])],
+        ),
+        Source(
+            PlacementFile,
+            ("office_id", "departure_date", "return_date"),
+            lambda r: [(r["office_id"], r["departure_date"]), (r["office_id"], r["return_date"])],
+        ),
+        Source(Course, ("office_id", "end_date"), lambda r: [(r["office_id"], r["end_date"])]),
+        Source(
+            Enrolment,
+            ("course__office_id", "course__end_date"),
+            lambda r: [(r["course__office_id"], r["course__end_date"])],
+        ),
+        Source(Contact, ("office_id", "occurred_on"), _contact_keys),
+        Source(
+            GroupCount,
+            ("contact__office_id", "contact__occurred_on"),
+            lambda r: [(r["contact__office_id"], r["contact__occurred_on"])],
+        ),
+        Source(Case, CASE_FIELDS, _case_keys, more=_case_referral_keys),
+        Source(
+            CaseCategory,
+            tuple(f"case__{name}" for name in CASE_FIELDS),
+            lambda r: _case_keys(r, "case__"),
+        ),
+        Source(Referral, REFERRAL_FIELDS, _referral_keys),
+        Source(OutreachEvent, ("office_id", "date"), lambda r: [(r["office_id"], r["date"])]),
+        Source(
+            OutreachCount,
+            ("event__office_id", "event__date"),
+            lambda r: [(r["event__office_id"], r["event__date"])],
+        ),
+    ]
+
+
+# --- People ----------------------------------------------------------------------------------
+
+PERSON_FIELDS = (
+    "office_id",
+    "office__time_zone",
+    "created_at",
+    "sex",
+    "birth_date",
+    "merged_into_id",
+)
+# A change to any of these changes the cells the person's records fall in.
+PERSON_CELL_FIELDS = ("sex", "birth_date", "merged_into_id", "office_id")
+
+
+def _registration_key(row: dict | None):
+    if row is None:
+        return set()
+    return {(row["office_id"], _day(row["created_at"], row["office__time_zone"]))}
+
+
+def person_keys(person_ids: Iterable[int]) -> Keys:
+    """Every office-day on which one of these people counts."""
+    from satuatap.cases.models import Case, Contact, Referral
+    from satuatap.frontdesk.models import Visit
+    from satuatap.people.models import Person
+    from satuatap.placement.models import PlacementFile
+    from satuatap.placement.training_models import Enrolment
+
+    ids = [pk for pk in set(person_ids) if pk]
+    keys: Keys = set()
+    if not ids:
+        return keys
+    for row in Person.objects.filter(pk__in=ids).values(*PERSON_FIELDS):
+        keys |= _registration_key(row)
+    keys.update(Visit.objects.filter(person_id__in=ids).values_list("office_id", "day"))
+    keys.update(Contact.objects.filter(person_id__in=ids).values_list("office_id", "occurred_on"))
+    keys.update(
+        Contact.participants.through.objects.filter(person_id__in=ids).values_list(
+            "contact__office_id", "contact__occurred_on"
+        )
+    )
+    for row in Case.objects.filter(client_id__in=ids).values(*CASE_FIELDS):
+        keys.update(_case_keys(row))
+    for row in Referral.objects.filter(case__client_id__in=ids).values(*REFERRAL_FIELDS):
+        keys.update(_referral_keys(row))
+    for office_id, departed, returned in PlacementFile.objects.filter(
+        person_id__in=ids
+    ).values_list("office_id", "departure_date", "return_date"):
+        keys.update({(office_id, departed), (office_id, returned)})
+    keys.update(
+        Enrolment.objects.filter(person_id__in=ids).values_list(
+            "course__office_id", "course__end_date"
+        )
+    )
+    return {(o, d) for o, d in keys if o and d}
+
+
+def _read_person(pk) -> dict | None:
+    from satuatap.people.models import Person
+
+    if pk is None:
+        return None
+    return Person.objects.filter(pk=pk).values(*PERSON_FIELDS).first()
+
+
+def _person_pre_save(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    instance._reports_before = None if instance._state.adding else _read_person(instance.pk)
+
+
+def _person_post_save(sender, instance, created=False, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    before = getattr(instance, "_reports_before", None)
+    after = {name: _resolve(instance, name) for name in PERSON_FIELDS}
+    keys = _registration_key(before) | _registration_key(after)
+    if before is not None and after is not None:
+        if any(before[name] != after[name] for name in PERSON_CELL_FIELDS):
+            keys |= person_keys([instance.pk, before["merged_into_id"], after["merged_into_id"]])
+    mark_dirty(keys)
+
+
+def _person_pre_delete(sender, instance, **kwargs) -> None:
+    mark_dirty(_registration_key(_read_person(instance.pk)) | person_keys([instance.pk]))
+
+
+# --- Receivers -------------------------------------------------------------------------------
+
+
+def _receivers(source: Source):
+    def before_save(sender, instance, raw=False, **kwargs):
+        if raw or instance._state.adding:
+            instance._reports_keys = set()
+            return
+        instance._reports_keys = source.keys_of(instance.pk, source.read(instance.pk))
+
+    def after_save(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        keys = getattr(instance, "_reports_keys", set())
+        mark_dirty(keys | source.keys_of(instance.pk, source.read_saved(instance)))
+
+    def before_delete(sender, instance, **kwargs):
+        mark_dirty(source.keys_of(instance.pk, source.read(instance.pk)))
+
+    return before_save, after_save, before_delete
+
+
+_connected: list = []  # the receivers, kept alive (signals hold weak references by default)
+
+
+def _contact_participants_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    from satuatap.cases.models import Contact
+
+    if reverse:  # person.<related>.add(contact…): pk_set holds contacts
+        contact_ids = pk_set or ()
+    else:
+        contact_ids = [instance.pk]
+    mark_dirty(
+        Contact.objects.filter(pk__in=list(contact_ids)).values_list("office_id", "occurred_on")
+    )
+
+
+def connect() -> None:
+    """Connect the receivers (ReportsConfig.ready)."""
+    from satuatap.cases.models import Contact
+    from satuatap.core.models import Organisation
+    from satuatap.people.models import Person
+
+    if _connected:
+        return
+    post_save.connect(_forget_zone, sender=Organisation, dispatch_uid="reports-office-zone")
+    for source in sources():
+        before_save, after_save, before_delete = _receivers(source)
+        uid = f"reports-{source.model._meta.label_lower}"
+        pre_save.connect(before_save, sender=source.model, dispatch_uid=f"{uid}-pre")
+        post_save.connect(after_save, sender=source.model, dispatch_uid=f"{uid}-post")
+        pre_delete.connect(before_delete, sender=source.model, dispatch_uid=f"{uid}-delete")
+        _connected.extend([before_save, after_save, before_delete])
+    pre_save.connect(_person_pre_save, sender=Person, dispatch_uid="reports-person-pre")
+    post_save.connect(_person_post_save, sender=Person, dispatch_uid="reports-person-post")
+    pre_delete.connect(_person_pre_delete, sender=Person, dispatch_uid="reports-person-delete")
+    m2m_changed.connect(
+        _contact_participants_changed,
+        sender=Contact.participants.through,
+        dispatch_uid="reports-contact-participants",
+    )

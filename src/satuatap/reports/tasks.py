@@ -1,0 +1,20 @@
+"""Background work of the reports, run by huey (see `satuatap.core.tasks`).
+
+Tasks take record ids only: huey pickles their arguments into the queue.
+"""
+
+from huey import crontab
+
+from satuatap.core.tasks import db_periodic_task, db_task
+from satuatap.reports.exports import jobs
+
+
+@db_task()
+def run_export_task(job_id: int) -> None:
+    jobs.run_export(job_id)
+
+
+# 19:30 UTC is 02:30 WIB: old export files go at night.
+@db_periodic_task(crontab(hour="19", minute="30"))
+def purge_old_exports_task() -> None:
+    jobs.purge_old_exports()

@@ -1,0 +1,1 @@
+"""Report pages: the office and national dashboards, villages (`dashboards.py`, `village.py`)."""

@@ -1,0 +1,276 @@
+"""The office and national dashboards: who sees which, the numbers they show (from the
+hand-counted world of core_fixture.py, March 2026), filters, suppression and downloads."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from satuatap.core.roles import OFFICE_ROLES, Role
+from tests.reports.core_fixture import build
+
+pytestmark = pytest.mark.django_db
+
+OFFICE = reverse("reports:office-dashboard")
+NATIONAL = reverse("reports:national-dashboard")
+MARCH = {"month": "2026-03"}
+
+
+@pytest.fixture
+def world(office):
+    return build(office)
+
+
+@pytest.fixture
+def head(make_user):
+    return make_user(Role.OFFICE_HEAD, language="en")
+
+
+class _TextOf(HTMLParser):
+    """Collects the text inside the first element with a given data-testid."""
+
+    def __init__(self, testid: str):
+        super().__init__()
+        self.testid, self.depth, self.parts, self.found = testid, 0, [], False
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += tag not in VOID
+        elif not self.found and dict(attrs).get("data-testid") == self.testid:
+            self.depth, self.found = 1, True
+
+    def handle_startendtag(self, tag, attrs):
+        pass  # <path/>: neither opens nor closes anything
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+VOID = {"br", "img", "input", "meta", "link", "hr", "path", "rect", "line", "circle"}
+
+
+def text_of(html: str, testid: str) -> str:
+    """The text inside the element with this data-testid, spaces squeezed."""
+    parser = _TextOf(testid)
+    parser.feed(html)
+    assert parser.found, f"no element {testid}"
+    return " ".join("".join(parser.parts).split())
+
+
+def get(client, user, url, params=None):
+    client.force_login(user)
+    response = client.get(url, params or {})
+    return response, response.content.decode()
+
+
+# --- the office dashboard ----------------------------------------------------------------
+
+
+def test_office_head_sees_this_month_against_last(client, world, head):
+    response, html = get(client, head, OFFICE, MARCH)
+    assert response.status_code == 200
+    # Registrations: five in March (Ani, Budi, Citra, Hana, Eko), one in February (Dewi).
+    assert text_of(html, "figure-registrations-now") == "5"
+    assert "+4" in text_of(html, "figure-registrations-change")
+    assert "(+400 %)" in text_of(html, "figure-registrations-change")
+    # Complaints received in March: C1, C3, C4; inside the office nothing is suppressed.
+    assert text_of(html, "figure-complaints_received-now") == "3"
+    assert text_of(html, "figure-outreach_people_reached-now") == "20"
+    assert text_of(html, "figure-money_recovered-now") == "IDR 5,000,000"
+    assert "March 2026" in text_of(html, "dashboard-scope")
+
+
+def test_office_dashboard_draws_trends_and_bars_each_with_its_table(client, world, head):
+    _response, html = get(client, head, OFFICE, MARCH)
+    for code in ("visitors", "registrations", "departures_by_destination", "complaints_received"):
+        assert f'data-testid="trend-{code}"' in html
+        table = re.search(rf'data-testid="trend-{code}-table".*?</table>', html, re.S).group(0)
+        assert table.count("<tr>") == 13  # the header and twelve months
+        assert "April 2025" in table and "March 2026" in table
+    for code in ("services_served", "departures_by_destination", "complaints_received"):
+        assert f'data-testid="bars-{code}"' in html and f'data-testid="bars-{code}-table"' in html
+    assert html.count('role="img"') == 8
+    # Departures in March: Ani to Hong Kong, Budi to Korea, Hana to Hong Kong.
+    table = re.search(r'data-testid="bars-departures_by_destination-table".*?</table>', html, re.S)
+    assert re.search(r"Hong Kong.*?>1<.*?>0<.*?>2<", table.group(0), re.S)  # women, men… total
+
+
+def test_sex_filter_shows_the_figures_of_women(client, world, head):
+    _response, html = get(client, head, OFFICE, {**MARCH, "sex": "F"})
+    # Registrations of women in March: Ani, Citra, Hana; in February: Dewi.
+    assert text_of(html, "figure-registrations-now") == "3"
+    assert "women" in text_of(html, "dashboard-scope")
+    trend = re.search(r'data-testid="trend-registrations-table".*?</table>', html, re.S).group(0)
+    assert ">Women<" in trend and ">Men<" not in trend
+
+
+def test_download_link_carries_the_filters(client, world, head):
+    _response, html = get(client, head, OFFICE, {**MARCH, "sex": "F", "scheme": "individual"})
+    link = re.search(r'href="([^"]+)" data-testid="download-xlsx"', html).group(1)
+    url = urlsplit(link.replace("&amp;", "&"))
+    assert url.path == reverse("reports:export-monthly-xlsx")
+    assert parse_qs(url.query) == {
+        "month": ["2026-03"],
+        "office": [str(world.office.pk)],
+        "sex": ["F"],
+        "scheme": ["individual"],
+    }
+
+
+def test_a_period_from_to_compares_with_as_many_days_before(client, world, head):
+    _response, html = get(client, head, OFFICE, {"from": "2026-03-01", "to": "2026-03-10"})
+    assert text_of(html, "figure-registrations-now") == "4"  # Eko registered on 31 March
+    assert "19 Feb 2026" in html  # the ten days before: 19–28 February
+
+
+def test_a_bad_period_shows_the_error_and_this_month(client, world, head):
+    response, html = get(client, head, OFFICE, {"from": "2026-03-10", "to": "2026-03-01"})
+    assert response.status_code == 200
+    assert "The period starts after it ends." in html
+
+
+def test_office_staff_cannot_open_another_offices_dashboard(client, world, head):
+    response, _html = get(client, head, OFFICE, {"office": world.other_office.pk})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", sorted(OFFICE_ROLES))
+def test_every_office_role_opens_its_office_dashboard(client, office, make_user, role):
+    response, _html = get(client, make_user(role), OFFICE)
+    assert response.status_code == 200
+
+
+def test_partner_caseworker_has_no_dashboard(client, make_user, partner):
+    user = make_user(Role.PARTNER_CASEWORKER, organisation=partner)
+    assert get(client, user, OFFICE)[0].status_code == 403
+    assert get(client, user, NATIONAL)[0].status_code == 403
+
+
+def test_national_viewer_is_sent_to_the_national_dashboard(client, world, analyst):
+    response, _html = get(client, analyst, OFFICE, {**MARCH, "office": world.office.pk})
+    assert response.status_code == 302
+    assert response["Location"].startswith(NATIONAL + "?")
+
+
+def test_office_dashboard_reads_in_few_queries(client, world, head, django_assert_max_num_queries):
+    client.force_login(head)
+    client.get(OFFICE, MARCH)  # the roll-ups catch up with the records the world wrote
+    # About one query per indicator and period, one per trend line, and the scope checks.
+    with django_assert_max_num_queries(75):
+        assert client.get(OFFICE, MARCH).status_code == 200
+
+
+# --- the national dashboard --------------------------------------------------------------
+
+
+def comparison_cells(html: str, office) -> list[str]:
+    row = re.search(rf'data-testid="office-row-{office.pk}".*?</tr>', html, re.S).group(0)
+    return [
+        " ".join(re.sub("<[^>]+>", "", c).split())
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+
+
+def test_analyst_compares_offices_with_case_counts_suppressed(client, world, analyst):
+    params = {**MARCH, "indicator": ["registrations", "complaints_received"]}
+    response, html = get(client, analyst, NATIONAL, params)
+    assert response.status_code == 200
+    # Registrations are not case-related: Cirebon 5, Tulungagung 1 (Siti).
+    # Complaints: Cirebon 3, Tulungagung 1, both small: "<5", never the number.
+    assert comparison_cells(html, world.office) == ["5", "&lt;5"]
+    assert comparison_cells(html, world.other_office) == ["1", "&lt;5"]
+    total = re.search(r'data-testid="national-total".*?</tr>', html, re.S).group(0)
+    assert "&lt;5" in total  # 4 complaints in all
+    assert 'data-testid="offices-complaints_received"' in html
+
+
+def test_national_dashboard_never_shows_a_number_it_suppresses(client, world, analyst):
+    _response, html = get(client, analyst, NATIONAL, {**MARCH, "indicator": "complaints_received"})
+    table = re.search(r'data-testid="national-complaints_received".*?</table>', html, re.S)
+    cells = re.findall(r'<td class="text-end[^"]*">([^<]*)</td>', table.group(0))
+    assert cells and all(c in {"0", "&lt;5", "×"} for c in cells), cells
+
+
+def test_national_dashboard_links_to_no_personal_record(client, world, analyst):
+    _response, html = get(client, analyst, NATIONAL, MARCH)
+    main = html[html.index("<main") : html.index("</main>")]
+    for prefix in ("/people/", "/mrc/", "/placement/", "/frontdesk/", "/outreach/"):
+        assert f'href="{prefix}' not in main
+    for name in ("Ani", "Budi", "Siti"):
+        assert f">{name}<" not in main
+
+
+def test_choosing_offices_withholds_figures_that_would_give_a_hidden_one_away(
+    client, world, analyst
+):
+    params = {
+        **MARCH,
+        "office": [world.office.pk],
+        "indicator": ["registrations", "complaints_received"],
+    }
+    _response, html = get(client, analyst, NATIONAL, params)
+    assert 'data-testid="withheld"' in html
+    assert 'data-testid="national-complaints_received"' not in html
+    assert 'data-testid="national-registrations"' in html
+    assert 'data-testid="trend-complaints_received"' not in html
+    assert f'data-testid="office-row-{world.other_office.pk}"' not in html
+
+
+def test_office_staff_cannot_open_the_national_dashboard(client, head):
+    assert get(client, head, NATIONAL)[0].status_code == 403
+
+
+def test_administrator_opens_the_national_dashboard(client, world, administrator):
+    assert get(client, administrator, NATIONAL, MARCH)[0].status_code == 200
+
+
+# --- every report page is in the matrix --------------------------------------------------
+
+# (URL name, args) of the pages this module and test_village_profile.py cover, and who may
+# open them; the exports (reports.views_exports) have their own tests.
+PAGES = {
+    "office-dashboard": set(OFFICE_ROLES),
+    "national-dashboard": {Role.NATIONAL_ANALYST, Role.ADMINISTRATOR},
+    "village-list": set(OFFICE_ROLES) | {Role.NATIONAL_ANALYST, Role.ADMINISTRATOR},
+    "village-profile": set(OFFICE_ROLES) | {Role.NATIONAL_ANALYST, Role.ADMINISTRATOR},
+}
+
+
+def report_pages() -> list[str]:
+    namespace = get_resolver().namespace_dict["reports"][1]
+    return [
+        p.name
+        for p in namespace.url_patterns
+        if p.callback.__module__.startswith("satuatap.reports.views.")
+    ]
+
+
+def test_every_report_page_has_expectations():
+    assert sorted(report_pages()) == sorted(PAGES)
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_report_page_permissions(client, make_user, partner, ministry, office, role, name):
+    organisation = {
+        Role.PARTNER_CASEWORKER: partner,
+        Role.NATIONAL_ANALYST: ministry,
+        Role.ADMINISTRATOR: ministry,
+    }.get(role, office)
+    client.force_login(make_user(role, organisation=organisation))
+    args = ["32.09.01.2008"] if name == "village-profile" else []
+    response = client.get(reverse(f"reports:{name}", args=args))
+    allowed = role in PAGES[name]
+    if name == "office-dashboard" and role in (Role.NATIONAL_ANALYST, Role.ADMINISTRATOR):
+        assert response.status_code == 302  # to the national dashboard
+    else:
+        assert response.status_code == (200 if allowed else 403), response.status_code

@@ -1,0 +1,289 @@
+"""The village profile: people from the village by status, departures and returns per year,
+outreach, focal points and Perdes, and case counts (suppressed); and who may see it."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from satuatap.cases.models import Case, CaseCategory, CaseStatus
+from satuatap.core.roles import Role
+from satuatap.outreach.models import (
+    OutreachCount,
+    OutreachEvent,
+    VillageFocalPoint,
+    VillageRegulation,
+)
+from satuatap.people.models import Person, StatusEvent
+from satuatap.regions.models import Region, RegionLevel
+from satuatap.reports import village as village_report
+
+pytestmark = pytest.mark.django_db
+
+CODE = "32.09.01.2008"  # a village of Cirebon
+
+
+def neighbour_code() -> str:
+    """Another village of the same district."""
+    return (
+        Region.objects.filter(level=RegionLevel.VILLAGE, parent_id="32.09.01")
+        .exclude(code=CODE)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
+
+
+def d(year: int, month: int = 1, day: int = 1) -> datetime.date:
+    return datetime.date(year, month, day)
+
+
+class Village:
+    """The records, by name."""
+
+
+def person(office, name, sex, *, village=CODE, steps=()):
+    p = Person.objects.create(office=office, full_name=name, sex=sex, village_id=village)
+    for status, day, country in steps:
+        StatusEvent.objects.create(person=p, status=status, effective_date=day, country=country)
+    return p
+
+
+@pytest.fixture
+def world(office, other_office):
+    w = Village()
+    w.office, w.other_office = office, other_office
+    w.wulan = person(office, "Wulan Sari", "F", steps=[("prospective", d(2025, 5), "")])
+    w.yanti = person(
+        office,
+        "Yanti Rahayu",
+        "F",
+        steps=[
+            ("prospective", d(2022, 6), ""),
+            ("abroad", d(2023, 2), "HK"),
+            ("abroad", d(2024, 8), "TW"),  # a new employer abroad: no new departure
+        ],
+    )
+    w.sri = person(
+        office,
+        "Sri Mulyani",
+        "F",
+        steps=[("abroad", d(2022, 3), "SA"), ("returned", d(2024, 4), "")],
+    )
+    w.joko = person(office, "Joko Susilo", "M", steps=[("abroad", d(2024, 9), "MY")])
+    w.agus = person(office, "Agus Salim", "M")  # no step recorded
+    duplicate = person(office, "Wulan S.", "F", steps=[("prospective", d(2025, 5), "")])
+    duplicate.merged_into = w.wulan
+    duplicate.save()
+    person(office, "Neighbour", "F", village=neighbour_code(), steps=[("abroad", d(2024), "HK")])
+    # Registered by another office: counted nationally only.
+    w.rina = person(other_office, "Rina Wati", "F", steps=[("abroad", d(2024, 2), "HK")])
+
+    # Cases: wages 6 (two also fees), GBV 1; one closed.
+    clients = [w.wulan, w.yanti, w.sri, w.joko, w.agus, w.wulan, w.sri]
+    categories = [["wages", "fees"], ["wages", "fees"], ["wages"], ["wages"], ["wages"]]
+    categories += [["wages"], ["gbv"]]
+    for n, (client, cats) in enumerate(zip(clients, categories, strict=True)):
+        case = Case.objects.create(
+            office=office,
+            number=f"V{n}",
+            client=client,
+            channel="walk_in",
+            received_on=d(2025, 3, n + 1),
+            status=CaseStatus.CLOSED if n == 0 else CaseStatus.OPEN,
+        )
+        for category in cats:
+            CaseCategory.objects.create(case=case, category=category)
+
+    w.event = OutreachEvent.objects.create(
+        office=office,
+        village_id=CODE,
+        date=d(2025, 4, 12),
+        kind="socialisation",
+        title="Sosialisasi migrasi aman",
+        topics=["safe_migration"],
+    )
+    for sex, band, count in (("F", "25-39", 10), ("M", "40-59", 5)):
+        OutreachCount.objects.create(event=w.event, sex=sex, age_band=band, count=count)
+    VillageFocalPoint.objects.create(
+        office=office,
+        village_id=CODE,
+        name="Pak Slamet Riyadi",
+        phone="+6281234567890",
+        role="Sekretaris desa",
+        since=d(2024, 1, 15),
+    )
+    VillageRegulation.objects.create(
+        office=office,
+        village_id=CODE,
+        number="5/2023",
+        date=d(2023, 7, 1),
+        title="Pelindungan Pekerja Migran Indonesia",
+        file="perdes/test.pdf",
+        content_type="application/pdf",
+        extension=".pdf",
+        size=10,
+        sha256="0" * 64,
+    )
+    return w
+
+
+@pytest.fixture
+def head(make_user):
+    return make_user(Role.OFFICE_HEAD, language="en")
+
+
+def page(client, user, code=CODE):
+    client.force_login(user)
+    response = client.get(reverse("reports:village-profile", args=[code]))
+    return response, response.content.decode()
+
+
+def row_cells(html: str, attribute: str, value: str) -> list[str]:
+    row = re.search(rf'<tr {attribute}="{re.escape(value)}">(.*?)</tr>', html, re.S).group(1)
+    return [
+        " ".join(re.sub("<[^>]+>", "", c).split())
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+
+
+# --- the numbers -------------------------------------------------------------------------
+
+
+def test_people_by_current_status_and_abroad_by_country(world):
+    people = village_report.people_by_status(CODE, [world.office.pk])
+    counts = {row.key: (row.by_sex["F"].value, row.by_sex["M"].value) for row in people.rows}
+    assert counts == {
+        "prospective": (1, 0),  # Wulan (her merged duplicate is left out)
+        "abroad": (1, 1),  # Yanti in Taiwan now, Joko
+        "returned": (1, 0),  # Sri
+        "": (0, 1),  # Agus
+    }
+    assert people.total.total.value == 5
+    assert [(row.key, row.total.value) for row in people.abroad_by_country] == [
+        ("MY", 1),
+        ("TW", 1),
+    ]
+
+
+def test_departures_and_returns_per_year(world):
+    years = {
+        row.year: (row.departures.total.value, row.returns.total.value)
+        for row in village_report.movements_by_year(CODE, [world.office.pk])
+    }
+    # 2022 Sri leaves; 2023 Yanti leaves (her move to Taiwan in 2024 is no departure);
+    # 2024 Joko leaves and Sri returns.
+    assert years == {2022: (1, 0), 2023: (1, 0), 2024: (1, 1)}
+
+
+def test_case_counts_hide_small_numbers_and_the_cell_that_would_give_them_away(world):
+    cases = village_report.case_counts(CODE, [world.office.pk])
+    by_category = {code: cell.display() for code, _label, cell in cases.by_category}
+    assert by_category["wages"] == "6"
+    assert by_category["fees"] == "<5" and by_category["gbv"] == "<5"
+    assert by_category["trafficking"] == "0"
+    assert cases.total.display() == "7"
+    assert cases.closed.display() == "<5"
+    assert cases.open.display() == "×"  # 7 − open would give the closed count
+    assert cases.closed.value is None and cases.open.value is None
+
+
+def test_national_viewer_counts_every_offices_records(world, analyst):
+    offices = village_report.profile_office_ids(analyst, Region.objects.get(code=CODE))
+    assert set(offices) == {world.office.pk, world.other_office.pk}
+    people = village_report.people_by_status(CODE, offices)
+    assert people.total.total.value == 6  # Rina, registered in Tulungagung, too
+
+
+# --- the page ----------------------------------------------------------------------------
+
+
+def test_office_head_sees_the_profile_without_any_name(client, world, head):
+    response, html = page(client, head)
+    assert response.status_code == 200
+    assert row_cells(html, "data-status", "abroad") == ["1", "1", "2"]
+    assert 'data-testid="village-people-total">5<' in html
+    # 2024: Joko left (a man), Sri came back (a woman).
+    assert row_cells(html, "data-year", "2024") == ["0", "1", "1", "1", "0", "1"]
+    assert row_cells(html, "data-category", "wages") == ["6"]
+    assert row_cells(html, "data-category", "fees") == ["&lt;5"]
+    assert 'data-testid="village-cases-total">7<' in html
+    assert 'data-testid="village-cases-closed">&lt;5<' in html
+    assert "Sekretaris desa" in html and "5/2023" in html
+    assert "Sosialisasi migrasi aman" in html
+    main = html[html.index("<main") : html.index("</main>")]  # the menu names the user
+    for name in ("Wulan", "Yanti", "Sri", "Joko", "Agus", "Rina", "Slamet", "+62812"):
+        assert name not in main
+    assert not re.search(r'href="/(people|mrc/cases|mrc/contacts|placement/files)/\d', html)
+    assert html.count('role="img"') == 4  # status, countries, years, cases
+
+
+def test_office_staff_open_the_outreach_records_from_the_profile(client, world, head):
+    _response, html = page(client, head)
+    assert reverse("outreach:village-detail", args=[CODE]) in html
+    assert reverse("outreach:event-detail", args=[world.event.pk]) in html
+
+
+def test_analyst_sees_aggregates_only_and_no_link_to_records(client, world, analyst):
+    response, html = page(client, analyst)
+    assert response.status_code == 200
+    assert 'data-testid="village-people-total">6<' in html
+    assert 'data-testid="village-cases-closed">&lt;5<' in html
+    main = html[html.index("<main") : html.index("</main>")]
+    assert "/outreach/" not in main
+    for name in ("Wulan", "Rina", "Slamet"):
+        assert name not in main
+
+
+def test_staff_of_another_office_get_not_found(client, world, make_user):
+    other_head = make_user(Role.OFFICE_HEAD, organisation=world.other_office)
+    assert page(client, other_head)[0].status_code == 404
+
+
+def test_a_village_outside_the_office_area_is_not_found(client, world, head):
+    outside = Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith="35.04.").first()
+    assert page(client, head, outside.code)[0].status_code == 404
+
+
+@pytest.mark.parametrize("code", ["32.09.01", "99.99.99.9999", "nonsense"])
+def test_a_code_that_is_not_a_village_is_not_found(client, world, head, code):
+    assert page(client, head, code)[0].status_code == 404
+
+
+def test_partner_caseworker_has_no_village_profile(client, world, make_user, partner):
+    user = make_user(Role.PARTNER_CASEWORKER, organisation=partner)
+    assert page(client, user)[0].status_code == 403
+
+
+def test_profile_reads_in_few_queries(client, world, head, django_assert_max_num_queries):
+    page(client, head)  # roll-ups catch up with the records written above
+    with django_assert_max_num_queries(25):
+        assert page(client, head)[0].status_code == 200
+
+
+# --- the village list --------------------------------------------------------------------
+
+
+def test_village_list_links_villages_with_records_to_their_profile(client, world, head):
+    client.force_login(head)
+    html = client.get(reverse("reports:village-list")).content.decode()
+    assert reverse("reports:village-profile", args=[CODE]) in html
+    assert reverse("reports:village-profile", args=[neighbour_code()]) in html
+    row = re.search(rf"{re.escape(CODE)}</span></th>(.*?)</tr>", html, re.S).group(1)
+    assert [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)][1:] == [
+        "5",  # people
+        "2",  # abroad now
+        "1",  # outreach events
+    ]
+
+
+def test_analyst_picks_the_office_whose_area_the_list_shows(client, world, analyst):
+    client.force_login(analyst)
+    response = client.get(reverse("reports:village-list"), {"office": world.office.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    row = re.search(rf"{re.escape(CODE)}</span></th>(.*?)</tr>", html, re.S).group(1)
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[1].strip() == "6"
