@@ -197,6 +197,8 @@ def test_form_without_any_count_says_so(client, outreach_worker, village, office
     assert response.status_code == 200
     assert not OutreachEvent.objects.exists()
     data.update(_grid_data({(Sex.FEMALE, AgeBand.ADULT): 0}))
+    outreach_worker.language = "en"  # the message is checked in English
+    outreach_worker.save(update_fields=["language"])
     response = client.post(reverse("outreach:event-create"), data)
     assert "Count at least one participant" in response.content.decode()
 

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 
+from satuatap.core.demo_files import tiny_pdf
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
 from satuatap.outreach import services
@@ -221,7 +222,7 @@ def _seed_regulations(office, worker, villages, today) -> None:
             continue
         year = int(number.rsplit(" ", 1)[-1])
         enacted = min(today, datetime.date(year, 6, 1 + index * 10))
-        data = _pdf(
+        data = tiny_pdf(
             f"PERATURAN DESA {village.name.upper()}",
             f"NOMOR {number.upper()}",
             f"TENTANG {title.upper()}",
@@ -236,33 +237,3 @@ def _seed_regulations(office, worker, villages, today) -> None:
             title=title,
             file=ContentFile(data, name="perdes.pdf"),
         )
-
-
-def _pdf(*lines: str) -> bytes:
-    """A one-page PDF showing `lines`: small, but a real PDF for the download view."""
-    text = b""
-    for n, line in enumerate(lines):
-        safe = line.encode("latin-1", "replace").replace(b"\\", b"\\\\")
-        safe = safe.replace(b"(", b"\\(").replace(b")", b"\\)")
-        text += b"BT /F1 12 Tf 72 %d Td (%s) Tj ET\n" % (770 - 20 * n, safe)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n%sendstream" % (len(text), text),
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)

@@ -10,14 +10,12 @@ import datetime
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, OrganisationKind
-from satuatap.core.uploads import read_upload
 from satuatap.outreach.models import (
     AgeBand,
     EventKind,
@@ -28,7 +26,7 @@ from satuatap.outreach.models import (
     VillageFocalPoint,
     VillageRegulation,
 )
-from satuatap.people.documents import detect_content_type
+from satuatap.people.documents import read_scan
 from satuatap.people.models import Person, Sex
 from satuatap.people.phones import PhoneError, normalise_phone
 from satuatap.regions.models import Region, RegionLevel
@@ -409,15 +407,6 @@ def end_focal_point(
 # --- Village regulations (Perdes) ------------------------------------------------------------
 
 
-def _too_large() -> DomainError:
-    megabytes = settings.DOCUMENT_MAX_BYTES / (1024 * 1024)
-    return DomainError(
-        "file_too_large",
-        _("The file is too large. A scan may be at most %(size)s MB.") % {"size": f"{megabytes:g}"},
-        status=413,
-    )
-
-
 def upload_regulation(
     *,
     by,
@@ -444,17 +433,9 @@ def upload_regulation(
             "duplicate_regulation",
             _("This village already has a regulation with number %(number)s.") % {"number": number},
         )
-    limit = settings.DOCUMENT_MAX_BYTES
     if file is None:
         raise DomainError("empty_file", _("The file is empty. Choose the scan again."))
-    if getattr(file, "size", None) is not None and file.size > limit:
-        raise _too_large()
-    data = read_upload(file, limit)
-    if len(data) > limit:
-        raise _too_large()
-    if not data:
-        raise DomainError("empty_file", _("The file is empty. Choose the scan again."))
-    content_type, extension = detect_content_type(data)
+    data, content_type, extension = read_scan(file)
     regulation = VillageRegulation(
         office=office,
         village=region,

@@ -23,6 +23,7 @@ from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satuatap.core.demo_files import tiny_pdf
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
 from satuatap.people.models import (
@@ -514,36 +515,6 @@ ABROAD = {
 }
 
 
-def _pdf(*lines: str) -> bytes:
-    """A one-page PDF showing `lines`: small, but a real PDF for the download view."""
-    text = b""
-    for n, line in enumerate(lines):
-        safe = line.encode("latin-1", "replace").replace(b"\\", b"\\\\")
-        safe = safe.replace(b"(", b"\\(").replace(b")", b"\\)")
-        text += b"BT /F1 12 Tf 72 %d Td (%s) Tj ET\n" % (770 - 20 * n, safe)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length %d >>\nstream\n%sendstream" % (len(text), text),
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def _history(
     scenario: Scenario, today: datetime.date, rng: random.Random
 ) -> list[tuple[str, datetime.date]]:
@@ -761,7 +732,7 @@ def _documents(placement_file, scenario, history, rules, today, officer, verifie
 def _document(
     placement_file, document_type, *, issued, expires, status, reason, uploaded_by, verified_by
 ) -> PersonDocument:
-    data = _pdf(
+    data = tiny_pdf(
         "SatuAtap - dokumen contoh (demo)",
         document_type.name_id,
         f"Berkas penempatan #{placement_file.pk}, diterbitkan {issued.isoformat()}",
