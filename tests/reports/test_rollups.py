@@ -285,8 +285,9 @@ def test_march_numbers_read_from_the_rollup_match_after_a_rebuild(world, head):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_changes_of_one_office_day_recompute_without_conflict(office, make_user):
-    """Commits from several threads at once each recompute the office-day (serialised by a
-    lock on the office row): no conflict, and the table equals a rebuild."""
+    """Commits from several threads at once each recompute the same office-day: none fails,
+    no contact is lost from the totals, and the table equals a rebuild. (It does not prove the
+    office-row lock is needed: the threads rarely overlap enough for that.)"""
     import threading
 
     from django.db import connection

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_bootstrap5.widgets import RadioSelectButtonGroup
@@ -26,11 +25,12 @@ from satuatap.cases.models import (
     Topic,
     Urgency,
 )
+from satuatap.cases.selectors import case_workers
 from satuatap.cases.services import SAFETY_FLAGS, WORK_STATUSES
 from satuatap.core.audit import ReadPurpose
 from satuatap.core.forms import DateInput
 from satuatap.core.models import Organisation, PartnerType, User
-from satuatap.core.roles import Role
+from satuatap.core.selectors import office_partners
 from satuatap.people.models import Person, Sex
 from satuatap.people.selectors import active_people
 from satuatap.placement.models import Agency
@@ -39,28 +39,6 @@ from satuatap.placement.models import Agency
 VIOLENCE_CATEGORIES = (Category.GBV, Category.WORKPLACE_VIOLENCE, Category.TRAFFICKING)
 GROUP_SEXES = (Sex.FEMALE, Sex.MALE, Sex.NOT_RECORDED)
 TWO_COLUMNS = "row row-cols-1 row-cols-md-2 g-0"
-
-
-def office_partners(office: Organisation | None) -> QuerySet[Organisation]:
-    """Active partner organisations that work with `office` (the only ones it may refer to)."""
-    if office is None:
-        return Organisation.objects.none()
-    return office.partners.filter(is_active=True).order_by("name")
-
-
-def case_workers(office: Organisation | None) -> QuerySet[User]:
-    """Active counsellors and case supervisors of `office`: who may own or take a case."""
-    if office is None:
-        return User.objects.none()
-    return (
-        User.objects.filter(
-            organisation=office,
-            is_active=True,
-            role_assignments__role__in=[Role.COUNSELLOR, Role.CASE_SUPERVISOR],
-        )
-        .distinct()
-        .order_by("full_name", "username")
-    )
 
 
 class WorkerChoiceField(forms.ModelChoiceField):

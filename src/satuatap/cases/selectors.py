@@ -19,6 +19,7 @@ from satuatap.cases.models import (
     Referral,
     ReferralState,
 )
+from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
 
 
@@ -122,3 +123,18 @@ def partner_referrals(user) -> QuerySet[Referral]:
 
 def get_partner_referral(user, referral_id: int) -> Referral | None:
     return partner_referrals(user).filter(pk=referral_id).first()
+
+
+def case_workers(office: Organisation | None) -> QuerySet[User]:
+    """Active counsellors and case supervisors of `office`: who may own or take a case."""
+    if office is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            organisation=office,
+            is_active=True,
+            role_assignments__role__in=[Role.COUNSELLOR, Role.CASE_SUPERVISOR],
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )

@@ -41,8 +41,9 @@ from satuatap.cases.models import (
     Urgency,
 )
 from satuatap.core.exceptions import DomainError
-from satuatap.core.models import Organisation, OrganisationKind, User
+from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
+from satuatap.core.selectors import office_partners
 from satuatap.people.models import Person, Sex
 
 SAFETY_FLAGS = (
@@ -543,12 +544,7 @@ def decide_closure(*, case: Case, by: User, approve: bool, reason: str = "") -> 
 
 def _active_partner(partner: Organisation | None, case: Case) -> None:
     """Only an active partner that works with the case's office may receive its data."""
-    if (
-        partner is None
-        or partner.kind != OrganisationKind.PARTNER
-        or not partner.is_active
-        or not partner.partner_offices.filter(pk=case.office_id).exists()
-    ):
+    if partner is None or not office_partners(case.office).filter(pk=partner.pk).exists():
         raise DomainError(
             "invalid_partner",
             _("Choose an active partner organisation that works with this office."),

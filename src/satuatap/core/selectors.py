@@ -49,3 +49,11 @@ def audit_entries(
     if date_to:
         entries = entries.filter(timestamp__date__lte=date_to)
     return entries
+
+
+def office_partners(office: Organisation | None) -> QuerySet[Organisation]:
+    """Active partner organisations that work with `office`: the only ones its outreach may
+    name and its MRC may refer to."""
+    if office is None:
+        return Organisation.objects.none()
+    return office.partners.filter(kind=OrganisationKind.PARTNER, is_active=True).order_by("name")

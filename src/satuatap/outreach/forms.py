@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.forms import DateInput
-from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.core.models import Organisation
+from satuatap.core.selectors import office_partners
 from satuatap.outreach.models import AgeBand, EventKind, OutreachEvent, Topic
 from satuatap.outreach.selectors import SEXES
 from satuatap.people.models import Person, Sex
@@ -38,12 +39,6 @@ ERROR_FIELDS = {
     "empty_file": "file",
     "unsupported_file_type": "file",
 }
-
-
-def office_partners(office: Organisation | None):
-    if office is None:
-        return Organisation.objects.none()
-    return office.partners.filter(kind=OrganisationKind.PARTNER, is_active=True).order_by("name")
 
 
 class PartnerChoiceField(forms.ModelMultipleChoiceField):

@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
-from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.core.models import Organisation
+from satuatap.core.selectors import office_partners
 from satuatap.outreach.models import (
     AgeBand,
     EventKind,
@@ -114,9 +115,7 @@ def clean_counts(counts: CountRows) -> list[tuple[str, str, int]]:
 
 def _check_partners(office: Organisation, partners: Sequence[Organisation]) -> list[Organisation]:
     partners = list(partners)
-    allowed = set(
-        office.partners.filter(kind=OrganisationKind.PARTNER).values_list("pk", flat=True)
-    )
+    allowed = set(office_partners(office).values_list("pk", flat=True))
     for partner in partners:
         if partner.pk not in allowed:
             raise DomainError(

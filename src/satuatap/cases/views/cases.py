@@ -33,7 +33,6 @@ from satuatap.cases.forms import (
     PartnerFilterForm,
     ReferralForm,
     StatusForm,
-    office_partners,
 )
 from satuatap.cases.models import (
     Case,
@@ -51,6 +50,7 @@ from satuatap.cases.views.common import (
     restricted_read_gate,
 )
 from satuatap.core.exceptions import DomainError
+from satuatap.core.selectors import office_partners
 from satuatap.people.search import search_people
 
 SEARCH_LIMIT = 10
