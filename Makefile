@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install demo test screenshots test-sqlite test-postgres lint format messages lock chromium pdf-libs clean bench
+.PHONY: run install demo test screenshots test-sqlite test-postgres lint format messages lock chromium pdf-libs clean bench bench-deps
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,7 +79,7 @@ messages: install
 # Re-pin every dependency after changing pyproject.toml.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -e ".[test]"
+	.lock-venv/bin/pip install --quiet -e ".[test,bench]"
 	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^satuatap' > requirements.lock
 	rm -rf .lock-venv
 
@@ -89,7 +89,11 @@ lock:
 BENCH_PEOPLE ?= 1000000
 BENCH_DATA_DIR ?= var/bench-$(BENCH_PEOPLE)
 BENCH_CHECKIN_DIR ?= var/bench-checkin
-bench: install
+# The benchmark extras (DuckDB, locust) on top of the test install.
+bench-deps: install
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test,bench]"
+
+bench: bench-deps
 	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/generate_registry.py --people $(BENCH_PEOPLE) --reset
 	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/bench_registry.py
 	@case "$$DATABASE_URL" in postgres*) \

@@ -14,17 +14,9 @@ from playwright.sync_api import expect
 from satuatap.cases.models import Case, CaseConsent, Referral, ReferralState, SharedItem
 from satuatap.core.roles import Role
 from satuatap.people.services import register_person
-from tests.factories import PASSWORD
+from tests.browser.session import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_test_id("whoami")).to_be_visible()
 
 
 def test_gbv_complaint_is_referred_to_the_wcc_and_completed_by_the_partner(
@@ -43,7 +35,7 @@ def test_gbv_complaint_is_referred_to_the_wcc_and_completed_by_the_partner(
     person = register_person(by=counsellor, full_name="Siti Rahayu", sex="F")
 
     # The counsellor takes the complaint in.
-    sign_in(page, live_server, "cirebon.counsellor")
+    sign_in(page, live_server.url, "cirebon.counsellor")
     page.get_by_role("link", name="Cases").first.click()
     page.get_by_role("link", name="Take in a complaint").click()
     page.get_by_label("Find the person affected by NIK, phone number or name").fill("siti rahayu")
@@ -99,7 +91,7 @@ def test_gbv_complaint_is_referred_to_the_wcc_and_completed_by_the_partner(
     # The WCC's case worker answers in the partner portal.
     partner_context = browser.new_context()
     partner_page = partner_context.new_page()
-    sign_in(partner_page, live_server, "wcc-mawar-balqis.caseworker")
+    sign_in(partner_page, live_server.url, "wcc-mawar-balqis.caseworker")
     partner_page.get_by_role("link", name="Referrals to us").first.click()
     partner_page.get_by_test_id("partner-referrals").get_by_role(
         "link", name=f"#{referral.pk}"

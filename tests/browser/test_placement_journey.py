@@ -18,20 +18,13 @@ from satuatap.core.roles import Role
 from satuatap.people.models import Sex
 from satuatap.placement.checklist import checklist
 from satuatap.placement.models import Agency, JobOrder, PlacementFile, Scheme, Stage
-from tests.factories import PASSWORD, DeskFactory, PersonFactory
+from tests.browser.session import sign_in
+from tests.factories import DeskFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PLACEMENT_DESK = "ketenagakerjaan"
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_test_id("whoami")).to_be_visible()
 
 
 def open_file_from_home(page, name: str) -> None:
@@ -82,7 +75,7 @@ def test_placement_officer_takes_a_worker_to_ready_with_every_desk_verifying(
     scan.write_bytes(PDF)
 
     # The placement officer opens the file from the person's page.
-    sign_in(page, live_server, "cirebon.placement")
+    sign_in(page, live_server.url, "cirebon.placement")
     page.get_by_role("link", name="Person registry").first.click()
     page.get_by_test_id("people-table").get_by_role("link", name="Sulastri Wulandari").click()
     page.get_by_role("link", name="Open placement file").click()
@@ -123,7 +116,7 @@ def test_placement_officer_takes_a_worker_to_ready_with_every_desk_verifying(
         make_user(Role.DESK_OFFICER, username=username, desk=desk, language="en")
         context = browser.new_context()
         desk_page = context.new_page()
-        sign_in(desk_page, live_server, username)
+        sign_in(desk_page, live_server.url, username)
         open_file_from_home(desk_page, "Sulastri Wulandari")
         # Only this desk's documents offer it a Verify button.
         verify_buttons = desk_page.get_by_role("button", name=re.compile("^Verify"))

@@ -9,16 +9,9 @@ from playwright.sync_api import expect
 
 from satuatap.core.roles import Role
 from satuatap.people.models import Person
-from tests.factories import PASSWORD
+from tests.browser.session import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
 
 
 def registrations_row(path) -> dict:
@@ -38,7 +31,7 @@ def test_office_head_filters_the_dashboard_by_sex_and_downloads_the_xlsx(
     for name, sex in (("Ani", "F"), ("Citra", "F"), ("Dewi", "F"), ("Budi", "M"), ("Eko", "M")):
         Person.objects.create(office=office, full_name=name, sex=sex, created_by=head)
 
-    sign_in(page, live_server, "cirebon.head")
+    sign_in(page, live_server.url, "cirebon.head")
     page.get_by_role("link", name="Office dashboard").first.click()
     registrations = page.get_by_test_id("figure-registrations-now")
     expect(registrations).to_have_text("5")
@@ -70,7 +63,7 @@ def test_national_analyst_opens_the_national_dashboard(
     head = make_user(Role.OFFICE_HEAD)
     Person.objects.create(office=office, full_name="Ani", sex="F", created_by=head)
 
-    sign_in(page, live_server, "national.analyst")
+    sign_in(page, live_server.url, "national.analyst")
     page.get_by_role("link", name="National dashboard").first.click()
     comparison = page.get_by_test_id("office-comparison")
     expect(comparison).to_contain_text(office.name)
