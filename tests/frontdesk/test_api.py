@@ -59,6 +59,25 @@ def test_anonymous_visit_needs_an_information_service(client, frontdesk, service
     assert refused.status_code == 400 and refused.json()["code"] == "person_required"
 
 
+def test_an_age_band_the_reports_do_not_know_is_refused_and_nothing_is_recorded(
+    client, frontdesk, services
+):
+    from satuatap.frontdesk.models import Visit
+
+    frontdesk.language = "en"
+    frontdesk.save()
+    client.force_login(frontdesk)
+    refused = client.post(
+        "/api/v1/visits",
+        {"service_ids": [services["information"].pk], "sex": "F", "age_band": "35-44"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "unknown_sex_or_age_band"
+    assert refused.json()["message"] == "Unknown sex or age band."
+    assert not Visit.objects.exists()
+
+
 def test_services_of_another_office_are_refused(client, frontdesk, other_office):
     from satuatap.core.models import DeskType
     from satuatap.frontdesk.models import Service

@@ -108,12 +108,12 @@ def test_anonymous_visitor_with_an_information_service_gets_a_ticket(client, fro
         client,
         visitor="anonymous",
         sex="F",
-        age_band="25-34",
+        age_band="25-39",
         services=[services["information"].pk],
     )
     assert response.status_code == 302
     visit = Visit.objects.get()
-    assert visit.is_anonymous and visit.sex == "F" and visit.age_band == "25-34"
+    assert visit.is_anonymous and visit.sex == "F" and visit.age_band == "25-39"
     assert _codes(visit) == ["B-001"]
 
 

@@ -252,7 +252,7 @@ def anonymous_services(office):
 
 
 def answered(by, services, answers, *, day=None):
-    visit = check_in(by=by, services=services, sex="F", age_band="25-34")
+    visit = check_in(by=by, services=services, sex="F", age_band="25-39")
     if day is not None:
         type(visit).objects.filter(pk=visit.pk).update(day=day)
     Survey.objects.create(

@@ -39,7 +39,7 @@ def test_one_ticket_per_desk_numbered_per_desk(frontdesk, services, office):
 
 @pytest.mark.django_db
 def test_anonymous_visit_only_for_information(frontdesk, services):
-    visit = check_in(by=frontdesk, services=[services["information"]], sex="F", age_band="25-34")
+    visit = check_in(by=frontdesk, services=[services["information"]], sex="F", age_band="25-39")
     assert _codes(visit) == ["B-001"] and visit.is_anonymous and visit.sex == "F"
     with pytest.raises(DomainError) as error:
         check_in(by=frontdesk, services=[services["passport"]], sex="F")

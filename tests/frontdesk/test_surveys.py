@@ -74,7 +74,7 @@ def work_service(office):
 
 @pytest.fixture
 def visit(frontdesk, info_service):
-    return check_in(by=frontdesk, services=[info_service], sex="F", age_band="25-34")
+    return check_in(by=frontdesk, services=[info_service], sex="F", age_band="25-39")
 
 
 @pytest.fixture

@@ -50,12 +50,15 @@ class Service(models.Model):
 
 
 class AgeBand(models.TextChoices):
+    """An anonymous visitor's age band: the reports' bands, so every visitor lands in one.
+    Visits recorded before they matched (25–34, 35–44, 45–59) keep their code; the reports map
+    them (`reports.compute.VISIT_AGE_BANDS`)."""
+
     UNDER_18 = "0-17", _("Under 18")
-    FROM_18 = "18-24", _("18–24")
-    FROM_25 = "25-34", _("25–34")
-    FROM_35 = "35-44", _("35–44")
-    FROM_45 = "45-59", _("45–59")
-    FROM_60 = "60+", _("60 and over")
+    YOUNG = "18-24", _("18–24")
+    ADULT = "25-39", _("25–39")
+    MIDDLE = "40-59", _("40–59")
+    OLDER = "60+", _("60 and over")
     UNKNOWN = "", _("Not recorded")
 
 

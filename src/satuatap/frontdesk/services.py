@@ -13,6 +13,7 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Desk
 from satuatap.frontdesk.models import (
     OPEN_STATUSES,
+    AgeBand,
     Priority,
     Service,
     ServiceRecord,
@@ -57,6 +58,8 @@ def check_in(
         )
     if priority not in Priority.values:
         raise DomainError("unknown_priority", _("Unknown priority."))
+    if person is None and (sex not in Sex.values or age_band not in AgeBand.values):
+        raise DomainError("unknown_sex_or_age_band", _("Unknown sex or age band."))
     by_desk: dict[Desk, list[Service]] = defaultdict(list)
     for service in services:
         by_desk[service.desk].append(service)

@@ -170,6 +170,8 @@ def report_indicators(request, query: Query[ReportQuery]):
                 "dimension": get_indicator(result.code).dimension,
                 "case_related": get_indicator(result.code).case_related,
                 "suppressed_cells": result.suppressed_cells,
+                "from": result.date_from,
+                "to": result.date_to,
                 "total": _row(result.total),
                 "rows": [_row(row) for row in result.rows],
             }

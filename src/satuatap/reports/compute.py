@@ -24,15 +24,14 @@ from satuatap.reports.indicators import AGE_BANDS
 UNKNOWN_BAND = "unknown"
 UNKNOWN = "unknown"  # a dimension value not recorded (a file without a sector)
 
-# The front desk's anonymous visitors have their own bands (frontdesk.AgeBand). 35–44 spans
-# two of the report's bands, so it counts as unknown.
+# The front desk's anonymous visitors have the report's bands (frontdesk.AgeBand); visits
+# recorded before had 25–34, 35–44 and 45–59. 35–44 spans two report bands, so it counts as
+# unknown.
 VISIT_AGE_BANDS = {
-    "0-17": "0-17",
-    "18-24": "18-24",
+    **{band: band for band in AGE_BANDS},
     "25-34": "25-39",
     "35-44": UNKNOWN_BAND,
     "45-59": "40-59",
-    "60+": "60+",
     "": UNKNOWN_BAND,
 }
 

@@ -4,6 +4,9 @@
 dimension (and, for placement series, by scheme and destination) and by sex × age band. It is
 derived data: `rollups.recompute` rebuilds an office-day from the raw records whenever one of
 them changes, and `satuatap rebuild_rollups` rebuilds everything, giving the same rows.
+
+`RollupMonth` is `RollupValue` summed per calendar month, kept with it: a read over whole months
+(a year nationally) sums several times fewer rows.
 """
 
 from __future__ import annotations
@@ -59,3 +62,44 @@ class RollupValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.office_id} {self.day}"
+
+
+class RollupMonth(models.Model):
+    """`RollupValue` summed over one calendar month of one office (same cells, `month` = the
+    month's first day). Rewritten from the day rows whenever days of the month are."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month (first day)"))
+    indicator = models.CharField(_("series"), max_length=40)
+    dimension = models.CharField(_("dimension value"), max_length=64, blank=True, default="")
+    scheme = models.CharField(_("scheme"), max_length=16, blank=True, default="")
+    destination = models.CharField(_("destination"), max_length=8, blank=True, default="")
+    sex = models.CharField(_("sex"), max_length=1, blank=True, default="")
+    age_band = models.CharField(_("age band"), max_length=8, blank=True, default="")
+    value = models.BigIntegerField(_("value"))
+    weight = models.BigIntegerField(_("observations"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly roll-up value")
+        verbose_name_plural = _("monthly roll-up values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "office",
+                    "month",
+                    "indicator",
+                    "dimension",
+                    "scheme",
+                    "destination",
+                    "sex",
+                    "age_band",
+                ],
+                name="one_rollup_month_per_cell",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["indicator", "month"], name="rollup_month_indicator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.office_id} {self.month:%Y-%m}"

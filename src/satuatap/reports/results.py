@@ -1,7 +1,8 @@
 """What the report selectors return: plain data that dashboards, exports and the API all read.
 
 A value is a `Cell`: the number, or `suppressed=True` when it may not leave the office (shown
-"<5", or "×" for a complementary suppression). Nothing downstream ever sees a suppressed number.
+"<5", "×" for a complementary suppression, "…" for a month not yet over). Nothing downstream
+ever sees a suppressed number.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ Number = int | Decimal
 class Cell:
     value: Number | None  # None when suppressed or when there is nothing to average
     suppressed: bool = False
-    # "small" (1–4 hidden) or "complementary" (hidden so a small one cannot be recovered)
+    # "small" (1–4 hidden), "complementary" (hidden so a small one cannot be recovered) or
+    # "unreleased" (a case-related month not over yet, outside the office)
     reason: str = ""
 
     def display(self) -> str:
         if self.suppressed:
-            return "<5" if self.reason == "small" else "×"
+            return {"small": "<5", "unreleased": "…"}.get(self.reason, "×")
         if self.value is None:
             return "–"
         return str(self.value)
@@ -51,3 +53,6 @@ class IndicatorResult:
     rows: list[Row]
     total: Row  # all dimension values together
     suppressed_cells: int = 0
+    # Case-related, outside the office, and the period holds the month under way: that month
+    # is left out (`reports/release.py`); with no month over, every cell is "unreleased".
+    open_month_left_out: bool = False

@@ -12,6 +12,9 @@ that writes then reads) calls `flush_pending()` first and reads its own writes.
 
 Rebuild: `rebuild()` (the `satuatap rebuild_rollups` command) recomputes every office a month at
 a time, each month in its own transaction.
+
+Every recomputation of days also rewrites the monthly sums (`RollupMonth`) of their months from
+the day rows, in the same transaction, so the two tables never disagree.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from django.db.models import Max, Min
 
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports.compute import compute, local_day
-from satuatap.reports.models import RollupValue
+from satuatap.reports.models import RollupMonth, RollupValue
 
 logger = logging.getLogger(__name__)
 
@@ -156,31 +159,90 @@ def _lock(office: Organisation) -> None:
     )
 
 
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _insert_values(office: Organisation, acc) -> int:
+    """Write the accumulator's rows in bulk: PostgreSQL `COPY`, SQLite `executemany` (a month
+    of a busy office is tens of thousands of rows; the ORM's INSERTs would dominate a
+    rebuild)."""
+    meta = RollupValue._meta
+    names = ["office", "day", "indicator", "dimension", "scheme", "destination", "sex"]
+    columns = [meta.get_field(n).column for n in [*names, "age_band", "value", "weight"]]
+    rows = [
+        (office.pk, day, series, dimension, scheme, destination, sex, age_band, value, weight)
+        for (day, series, dimension, scheme, destination, sex, age_band), value, weight in (
+            acc.items()
+        )
+    ]
+    if not rows:
+        return 0
+    connection = transaction.get_connection()
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Dimension values are codes (desk types, countries, slugs, region codes): no tab,
+            # newline or backslash that COPY's text format would need escaped.
+            text = "".join(
+                f"{o}\t{d.isoformat()}\t{i}\t{dim}\t{sc}\t{de}\t{sx}\t{ab}\t{v}\t{w}\n"
+                for o, d, i, dim, sc, de, sx, ab, v, w in rows
+            )
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+                copy.write(text)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({quoted}) VALUES ({marks})",  # noqa: S608 (model names)
+                [(o, d.isoformat(), *rest) for o, d, *rest in rows],
+            )
+    return len(rows)
+
+
+def _refresh_months(office: Organisation, date_from: datetime.date, date_to: datetime.date):
+    """Rewrite the office's `RollupMonth` rows of every month these days fall in, as the sums
+    of its day rows (one INSERT … SELECT per month)."""
+    months = RollupMonth._meta
+    days = RollupValue._meta
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    cells = ["indicator", "dimension", "scheme", "destination", "sex", "age_band"]
+    cell_columns = ", ".join(quote(days.get_field(c).column) for c in cells)
+    target = ", ".join(
+        quote(months.get_field(c).column) for c in ["office", "month", *cells, "value", "weight"]
+    )
+    office_column = quote(days.get_field("office").column)
+    day_column = quote(days.get_field("day").column)
+    month = _month_start(date_from)
+    while month <= date_to:
+        RollupMonth.objects.filter(office=office, month=month).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {quote(months.db_table)} ({target}) "  # noqa: S608 (model names)
+                f"SELECT {office_column}, %s, {cell_columns}, SUM({quote('value')}), "
+                f"SUM({quote('weight')}) FROM {quote(days.db_table)} "
+                f"WHERE {office_column} = %s AND {day_column} >= %s AND {day_column} <= %s "
+                f"GROUP BY {office_column}, {cell_columns}",
+                [month, office.pk, month, _month_end(month)],
+            )
+        month = _month_end(month) + datetime.timedelta(days=1)
+
+
 def replace_range(office: Organisation, date_from: datetime.date, date_to: datetime.date) -> int:
-    """Recompute the office's rows for the days `date_from`..`date_to`; the number of rows."""
+    """Recompute the office's rows for the days `date_from`..`date_to` (and the monthly sums of
+    their months); the number of day rows."""
     with transaction.atomic():
         _lock(office)
         acc = compute(office, date_from, date_to)
         RollupValue.objects.filter(office=office, day__gte=date_from, day__lte=date_to).delete()
-        rows = [
-            RollupValue(
-                office=office,
-                day=day,
-                indicator=series,
-                dimension=dimension,
-                scheme=scheme,
-                destination=destination,
-                sex=sex,
-                age_band=age_band,
-                value=value,
-                weight=weight,
-            )
-            for (day, series, dimension, scheme, destination, sex, age_band), value, weight in (
-                acc.items()
-            )
-        ]
-        RollupValue.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+        written = _insert_values(office, acc)
+        _refresh_months(office, date_from, date_to)
+    return written
 
 
 def recompute(keys: Iterable[Key]) -> None:
@@ -271,9 +333,12 @@ def rebuild(
         hi = date_to or (max(last, office.today()) if last else office.today())
         if date_from is None and date_to is None:
             stale = RollupValue.objects.filter(office=office)
+            stale_months = RollupMonth.objects.filter(office=office)
             if first is not None:
                 stale = stale.exclude(day__gte=lo, day__lte=hi)
+                stale_months = stale_months.exclude(month__gte=_month_start(lo), month__lte=hi)
             stale.delete()
+            stale_months.delete()
         if lo is None or hi < lo:
             continue
         for month_start, month_end in _months(lo, hi):

@@ -45,7 +45,9 @@ class CellOut(Schema):
     value: int | float | None
     suppressed: bool = False
     display: str
-    reason: str | None = Field(None, description='"small" (1–4) or "complementary"')
+    reason: str | None = Field(
+        None, description='"small" (1–4), "complementary" or "unreleased" (month not over yet)'
+    )
 
 
 class RowOut(Schema):
@@ -64,6 +66,12 @@ class IndicatorValuesOut(Schema):
     dimension: str
     case_related: bool
     suppressed_cells: int
+    date_from: date = Field(
+        alias="from",
+        description="first day the table covers (outside the office, a case-related table "
+        "covers whole months that are over)",
+    )
+    date_to: date = Field(alias="to", description="last day the table covers")
     total: RowOut
     rows: list[RowOut]
 

@@ -1,10 +1,11 @@
 """Report reads: every number a dashboard, an export or the API shows comes from here.
 
 They read only the roll-up table (`RollupValue`), one grouped query per indicator, never the
-raw records; and they apply the suppression the viewer needs (`suppression.py`): a viewer
-outside the office (the national analyst, the administrator), or a result that sums several
-offices, gets case-related counts 1–4 hidden, with the complementary cells that would give
-them away. An office's own staff see their office's numbers as they are.
+raw records. A viewer outside the office (the national analyst, the administrator), or a result
+that sums several offices, gets case-related indicators from the monthly releases of
+`release.py`: whole months, counts 1–4 hidden with the complementary cells that would give them
+away, suppressed once for the national table and every office's totals together. An office's
+own staff see their office's numbers as they are.
 
 Filters: `sex` keeps one sex (the sex cells then hold only that sex); `scheme` and
 `destination` act on the placement tables (departures, returns) and leave the others as they
@@ -27,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.reports import release
 from satuatap.reports.indicators import (
     AGE_BANDS,
     INDICATORS,
@@ -34,10 +36,10 @@ from satuatap.reports.indicators import (
     Indicator,
     get_indicator,
 )
-from satuatap.reports.models import RollupValue
+from satuatap.reports.models import RollupMonth, RollupValue
 from satuatap.reports.results import Cell, IndicatorResult, Row
 from satuatap.reports.rollups import flush_pending
-from satuatap.reports.suppression import COMPLEMENTARY, suppress, table_equations
+from satuatap.reports.suppression import COMPLEMENTARY
 
 TOTAL = None  # the key of the total row in the suppression grid
 IKM_SCALE = 25
@@ -197,8 +199,11 @@ def _filtered(
     sex: str | None = None,
     scheme: str | None = None,
     destination: str | None = None,
+    model=RollupValue,
 ) -> QuerySet:
-    rows = scope.filter(RollupValue.objects.filter(indicator=series or indicator.stored_series))
+    """The indicator's roll-up rows (day rows, or `RollupMonth` rows) the scope and filters
+    keep, for any period (the caller adds it)."""
+    rows = scope.filter(model.objects.filter(indicator=series or indicator.stored_series))
     if sex and indicator.by_sex_and_age:
         rows = rows.filter(sex=sex)
     if scheme and indicator.accepts("scheme"):
@@ -225,6 +230,50 @@ def _grid(queryset: QuerySet, row_field: str) -> Grid:
     return grid
 
 
+def _period_parts(
+    date_from: datetime.date | None, date_to: datetime.date
+) -> tuple[tuple[datetime.date | None, datetime.date] | None, list[tuple]]:
+    """The calendar months wholly inside the period (first and last month's first day; the
+    first is None when the period has no start), and the day ranges left at either end."""
+    start = date_from if date_from is None or date_from.day == 1 else _add_months(date_from, 1)
+    after = date_to + datetime.timedelta(days=1)
+    stop = after if after.day == 1 else _month_start(date_to)  # first day not in a whole month
+    if start is not None and start >= stop:
+        return None, [(date_from, date_to)]
+    days = []
+    if date_from is not None and date_from < start:
+        days.append((date_from, start - datetime.timedelta(days=1)))
+    if stop <= date_to:
+        days.append((stop, date_to))
+    return (start, _add_months(stop, -1)), days
+
+
+def _period_rows(
+    indicator: Indicator,
+    scope: _Scope,
+    date_from: datetime.date | None,
+    date_to: datetime.date,
+    filters: dict,
+    *,
+    series: str | None = None,
+) -> list[QuerySet]:
+    """The roll-up rows of the period (None: from the first day on) as querysets with the same
+    columns: whole months from `RollupMonth`, the days at either end from `RollupValue` (8×
+    fewer rows than the days on the national benchmark's data)."""
+    months, days = _period_parts(date_from, date_to)
+    parts = []
+    if months is not None:
+        first, last = months
+        rows = _filtered(indicator, scope, series=series, model=RollupMonth, **filters)
+        if first is not None:
+            rows = rows.filter(month__gte=first)
+        parts.append(rows.filter(month__lte=last))
+    for lo, hi in days:
+        rows = _filtered(indicator, scope, series=series, **filters)
+        parts.append(rows.filter(day__gte=lo, day__lte=hi))
+    return parts
+
+
 def _read_grid(
     indicator: Indicator,
     scope: _Scope,
@@ -233,19 +282,64 @@ def _read_grid(
     filters: dict,
 ) -> Grid:
     if indicator.aggregate == "stock":
-        inflow, outflow = indicator.stock_of
-        grid: Grid = defaultdict(lambda: [0, 0])
-        for series, sign in ((inflow, 1), (outflow, -1)):
-            source = get_indicator(series)
-            queryset = _filtered(indicator, scope, series=source.stored_series, **filters)
-            for key, (value, weight) in _grid(
-                queryset.filter(day__lte=date_to), indicator.row_field
-            ).items():
+        pairs = [(get_indicator(indicator.stock_of[0]).stored_series, 1, None)]
+        pairs.append((get_indicator(indicator.stock_of[1]).stored_series, -1, None))
+    else:
+        pairs = [(indicator.stored_series, 1, date_from)]
+    grid: Grid = defaultdict(lambda: [0, 0])
+    for series, sign, since in pairs:
+        for rows in _period_rows(indicator, scope, since, date_to, filters, series=series):
+            for key, (value, weight) in _grid(rows, indicator.row_field).items():
                 grid[key][0] += sign * value
                 grid[key][1] += sign * weight
-        return grid
-    queryset = _filtered(indicator, scope, **filters).filter(day__gte=date_from, day__lte=date_to)
-    return _grid(queryset, indicator.row_field)
+    return grid
+
+
+def _monthly_rows(
+    indicator: Indicator,
+    scope: _Scope,
+    date_from: datetime.date | None,
+    date_to: datetime.date,
+    filters: dict,
+    *,
+    series: str | None = None,
+):
+    """(month's first day, dimension, Σ value, Σ weight) over the period (None: from the first
+    day on), whole months read from `RollupMonth`: what `_monthly` gives for the same days."""
+    for rows in _period_rows(indicator, scope, date_from, date_to, filters, series=series):
+        if rows.model is RollupMonth:
+            grouped = (
+                rows.values("month", "dimension")
+                .annotate(v=Sum("value"), w=Sum("weight"))
+                .values_list("month", "dimension", "v", "w")
+                .order_by()
+            )
+            for month, dimension, value, weight in grouped:
+                yield month, dimension, value or 0, weight or 0
+        else:
+            yield from _monthly(rows)
+
+
+def _office_sums(
+    indicator: Indicator,
+    scope: _Scope,
+    date_from: datetime.date | None,
+    date_to: datetime.date,
+    filters: dict,
+    *,
+    series: str | None = None,
+):
+    """(office id, dimension, Σ value, Σ weight) over the period (None: from the first day
+    on), whole months read from `RollupMonth`."""
+    for rows in _period_rows(indicator, scope, date_from, date_to, filters, series=series):
+        grouped = (
+            rows.values("office_id", "dimension")
+            .annotate(v=Sum("value"), w=Sum("weight"))
+            .values_list("office_id", "dimension", "v", "w")
+            .order_by()
+        )
+        for office_id, dimension, value, weight in grouped:
+            yield office_id, dimension, value or 0, weight or 0
 
 
 # --- Making cells ----------------------------------------------------------------------------
@@ -378,28 +472,14 @@ def _build_result(
     for column in columns:
         values[(TOTAL, column)], weights[(TOTAL, column)] = table.value(total_rows, column)
 
-    hidden: dict = {}
-    if scope.suppress and indicator.case_related:
-        if indicator.is_additive:
-            equations = table_equations(row_values, TOTAL, table.sexes, table.bands)
-            numbers = {k: (v or 0) for k, v in values.items()}
-            hidden = suppress(numbers, weights, equations, counts=indicator.unit != "rupiah")
-        else:  # averages: only the small cells (their values do not add up)
-            hidden = suppress(dict(weights), weights)
-
+    # No suppression here: case-related tables for outsiders come from `_released_result`.
     def make_row(key, dimension: str, label: str) -> Row:
         return Row(
             dimension=dimension,
             label=label,
-            total=_cell(values[(key, "total")], hidden.get((key, "total"))),
-            by_sex={
-                s: _cell(values[(key, ("sex", s))], hidden.get((key, ("sex", s))))
-                for s in table.sexes
-            },
-            by_age_band={
-                a: _cell(values[(key, ("age", a))], hidden.get((key, ("age", a))))
-                for a in table.bands
-            },
+            total=Cell(value=values[(key, "total")]),
+            by_sex={s: Cell(value=values[(key, ("sex", s))]) for s in table.sexes},
+            by_age_band={a: Cell(value=values[(key, ("age", a))]) for a in table.bands},
         )
 
     rows = [make_row(v, v, labels.get(v, v)) for v in row_values]
@@ -413,7 +493,77 @@ def _build_result(
         office_ids=list(scope.office_ids),
         rows=rows,
         total=total,
-        suppressed_cells=len(hidden),
+        suppressed_cells=0,
+    )
+
+
+def _released_columns(sex: str | None) -> tuple[object, dict, dict]:
+    """The release columns of a result: its total, by sex and by age band."""
+    if sex in SEXES:
+        return ("sex", sex), {sex: ("sex", sex)}, {}
+    return "total", {s: ("sex", s) for s in SEXES}, {a: ("age", a) for a in AGE_BANDS}
+
+
+def _released_result(
+    indicator: Indicator,
+    *,
+    scope: _Scope,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    sex: str | None,
+    cache: _Labels,
+) -> IndicatorResult:
+    """A case-related table for a viewer outside the office: slices of the monthly releases
+    (`release.py`), the whole table nationally, the totals line for one office or a few."""
+    months = release.releases(indicator, date_from, date_to)
+    total_column, sex_columns, age_columns = _released_columns(sex)
+    national = scope.all_offices
+
+    def lines(row) -> list:
+        if national:
+            return [(release.NATIONAL, row)]
+        return [(release.OFFICE, office_id) for office_id in scope.office_ids]
+
+    hidden_count = 0
+
+    def cell(row, column) -> Cell:
+        nonlocal hidden_count
+        out = release.combine(months, [(*line, column) for line in lines(row)])
+        hidden_count += bool(out.hidden)
+        return _cell(out.value, out.hidden)
+
+    def make_row(row, dimension: str, label: str) -> Row:
+        return Row(
+            dimension=dimension,
+            label=label,
+            total=cell(row, total_column),
+            by_sex={s: cell(row, c) for s, c in sex_columns.items()},
+            by_age_band={a: cell(row, c) for a, c in age_columns.items()},
+        )
+
+    row_values: list[str] = []
+    labels: dict[str, str] = {}
+    if national and indicator.dimension:
+        data_values = set(release.national_rows(months))
+        labels = cache.get(indicator.dimension, data_values | set(indicator.fixed_rows))
+        row_values = _row_order(indicator, data_values, labels, cache)
+    rows = [make_row(v, v, labels.get(v, v)) for v in row_values]
+    total = make_row(release.TOTAL_ROW, "", str(_("Total")))
+    widened_from, widened_to = release.widen_to_months(date_from, date_to)
+    released = release.released_months(date_from, date_to)
+    if released:  # the months that are over
+        widened_to = release.month_end(released[-1])
+    return IndicatorResult(
+        code=indicator.code,
+        name=indicator.name,
+        unit=indicator.unit,
+        date_from=widened_from,
+        date_to=widened_to,
+        office_ids=list(scope.office_ids),
+        rows=rows,
+        total=total,
+        suppressed_cells=hidden_count,
+        open_month_left_out=date_to >= release.open_month(),
     )
 
 
@@ -464,6 +614,18 @@ def indicator_results(
     results = []
     cache = _Labels()
     for indicator in indicators:
+        if scope.suppress and indicator.case_related:
+            results.append(
+                _released_result(
+                    indicator,
+                    scope=scope,
+                    date_from=date_from,
+                    date_to=date_to,
+                    sex=sex,
+                    cache=cache,
+                )
+            )
+            continue
         grid = _read_grid(indicator, scope, date_from, date_to, filters)
         results.append(
             _build_result(
@@ -515,14 +677,15 @@ def monthly_series(
     destination: str | None = None,
 ) -> list[tuple[datetime.date, Cell]]:
     """The indicator's total per month (first day of each month), for the `months` months
-    ending with the month of `end` (today by default; that month counts up to `end`). With
-    suppression, a month's total of 1–4 case-related records is hidden (no total of the
-    months is shown, so no complementary cell is needed)."""
+    ending with the month of `end` (today by default; that month counts up to `end`). For a
+    viewer outside the office a case-related month is its monthly release's total."""
     flush_pending()
     indicator = get_indicator(code)
     scope = _Scope(viewer, None if office_ids is None else list(office_ids))
     end = end or _today(viewer, scope.office_ids)
     first = _add_months(_month_start(end), -(months - 1))
+    if scope.suppress and indicator.case_related:
+        return _released_series(indicator, scope, first, end, sex)
     filters = {"sex": sex or None, "scheme": scheme or None, "destination": destination or None}
     by_month: dict[datetime.date, dict[str, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0])
@@ -558,13 +721,37 @@ def monthly_series(
             by_month[month][dimension][0] += value
             by_month[month][dimension][1] += weight
     series_out = []
-    hide = scope.suppress and indicator.case_related
     for i in range(months):
         month = _add_months(first, i)
-        value, weight = _series_value(indicator, by_month.get(month, {}))
-        reason = "small" if hide and 1 <= weight <= 4 else None
-        series_out.append((month, _cell(value, reason)))
+        value, _weight = _series_value(indicator, by_month.get(month, {}))
+        series_out.append((month, _cell(value, None)))
     return series_out
+
+
+def _released_lines(scope: _Scope) -> list[tuple]:
+    if scope.all_offices:
+        return [(release.NATIONAL, release.TOTAL_ROW)]
+    return [(release.OFFICE, office_id) for office_id in scope.office_ids]
+
+
+def _released_series(
+    indicator: Indicator,
+    scope: _Scope,
+    first: datetime.date,
+    end: datetime.date,
+    sex: str | None,
+) -> list[tuple[datetime.date, Cell]]:
+    """A case-related series for a viewer outside the office: each month's total as that
+    month's release shows it."""
+    column, _by_sex, _by_age = _released_columns(sex)
+    keys = [(*line, column) for line in _released_lines(scope)]
+    by_month = {r.month: r for r in release.releases(indicator, first, end, every_month=True)}
+    series = []
+    for month in release.month_span(first, end):
+        month_release = by_month.get(month)
+        out = release.combine([month_release] if month_release else [], keys)
+        series.append((month, _cell(out.value, out.hidden)))
+    return series
 
 
 def _monthly(queryset: QuerySet):
@@ -590,11 +777,20 @@ def office_comparison(
     sex: str | None = None,
 ) -> list[tuple[Organisation, Cell]]:
     """The indicator's total per office the viewer may see, for the period. For a national
-    viewer the column is suppressed as a table whose total (all offices) may be shown."""
+    viewer a case-related column is read from the monthly releases (`release.py`), suppressed
+    together with the national table."""
     flush_pending()
     indicator = get_indicator(code)
     scope = _Scope(viewer, None)
     offices = list(visible_report_offices(viewer))
+    if scope.suppress and indicator.case_related:
+        months = release.releases(indicator, date_from, date_to)
+        column, _by_sex, _by_age = _released_columns(sex)
+        out = []
+        for office in offices:
+            cell = release.combine(months, [(release.OFFICE, office.pk, column)])
+            out.append((office, _cell(cell.value, cell.hidden)))
+        return out
     filters = {"sex": sex or None, "scheme": None, "destination": None}
     if indicator.aggregate == "stock":
         inflow, outflow = indicator.stock_of
@@ -617,28 +813,10 @@ def office_comparison(
         ):
             per_office[office_id][dimension][0] += sign * (value or 0)
             per_office[office_id][dimension][1] += sign * (weight or 0)
-    values: dict = {}
-    weights: dict = {}
-    national: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for office in offices:
-        sums = per_office.get(office.pk, {})
-        values[office.pk], weights[office.pk] = _series_value(indicator, sums)
-        for dimension, (value, weight) in sums.items():
-            national[dimension][0] += value
-            national[dimension][1] += weight
-    values[TOTAL], weights[TOTAL] = _series_value(indicator, national)
-    hidden: dict = {}
-    if scope.suppress and indicator.case_related:
-        if indicator.is_additive:
-            hidden = suppress(
-                {k: (v or 0) for k, v in values.items()},
-                weights,
-                [(TOTAL, tuple(o.pk for o in offices))],
-                counts=indicator.unit != "rupiah",
-            )
-        else:
-            hidden = suppress(dict(weights), weights)
-    return [(office, _cell(values[office.pk], hidden.get(office.pk))) for office in offices]
+    return [
+        (office, Cell(value=_series_value(indicator, per_office.get(office.pk, {}))[0]))
+        for office in offices
+    ]
 
 
 def period_of_month(day: datetime.date) -> tuple[datetime.date, datetime.date]:

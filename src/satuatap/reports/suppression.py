@@ -23,8 +23,7 @@ Only `reason` per hidden cell comes out of here; the numbers never leave `select
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
-from fractions import Fraction
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 CellId = Hashable
 Equation = tuple[CellId, tuple[CellId, ...]]  # (total, parts): total = Σ parts
@@ -126,23 +125,20 @@ class Suppressor:
                     changed = True
 
     def _fix_linear(self) -> bool:
-        unknowns = [c for c in self.hidden]
+        unknowns = list(self.hidden)
         index = {c: i for i, c in enumerate(unknowns)}
         matrix = []
         for equation in self.equations:
             total, parts = equation
-            row = [Fraction(0)] * len(unknowns)
-            involved = False
+            row: dict[int, int] = {}
             if total in index:
-                row[index[total]] += 1
-                involved = True
+                row[index[total]] = 1
             for part in parts:
                 if part in index:
-                    row[index[part]] -= 1
-                    involved = True
-            if involved:
+                    row[index[part]] = row.get(index[part], 0) - 1
+            if row:
                 matrix.append(row)
-        determined = [unknowns[cell] for cell in determined_unknowns(matrix, len(unknowns))]
+        determined = [unknowns[cell] for cell in sorted(determined_unknowns(matrix))]
         for target in determined:
             for equation in self.equations:
                 members = self._members(equation)
@@ -184,32 +180,54 @@ class Suppressor:
         return False
 
 
-def determined_unknowns(matrix: list[list[Fraction]], width: int) -> list[int]:
+# Two primes near 2^61: the elimination runs in integers modulo each (no fractions to grow), and a
+# column counts as determined when it is under either, so a prime that happens to divide some
+# minor can only make the audit hide more, never less.
+PRIMES = (2**61 - 1, 2**62 - 57)
+
+
+def determined_unknowns(matrix: Iterable[Mapping[int, int]]) -> set[int]:
     """The unknowns a linear system fixes whatever its right-hand side: column j such that the
-    unit vector e_j lies in the row space (its reduced row has no other non-zero entry)."""
-    rows = [row[:] for row in matrix]
-    pivots: list[tuple[int, int]] = []  # (row, column)
-    r = 0
-    for column in range(width):
-        pivot = next((i for i in range(r, len(rows)) if rows[i][column] != 0), None)
-        if pivot is None:
-            continue
-        rows[r], rows[pivot] = rows[pivot], rows[r]
-        lead = rows[r][column]
-        rows[r] = [x / lead for x in rows[r]]
-        for i in range(len(rows)):
-            if i != r and rows[i][column] != 0:
-                factor = rows[i][column]
-                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r], strict=True)]
-        pivots.append((r, column))
-        r += 1
-        if r == len(rows):
-            break
-    found = []
-    for row, column in pivots:
-        if all(x == 0 for j, x in enumerate(rows[row]) if j != column):
-            found.append(column)
+    unit vector e_j lies in the row space of `matrix` (sparse rows: column → coefficient)."""
+    rows = list(matrix)
+    found: set[int] = set()
+    for prime in PRIMES:
+        found |= _determined_modulo(rows, prime)
     return found
+
+
+def _determined_modulo(rows: list[Mapping[int, int]], prime: int) -> set[int]:
+    """Gauss–Jordan elimination modulo `prime` on sparse rows, kept fully reduced: every pivot
+    row is zero in every other pivot column, so e_j is in the row space exactly when the pivot
+    row of column j holds nothing else."""
+    pivots: dict[int, dict[int, int]] = {}
+    for source in rows:
+        row = {c: v % prime for c, v in source.items() if v % prime}
+        for column in [c for c in row if c in pivots]:
+            factor = row[column]
+            for c, v in pivots[column].items():
+                x = (row.get(c, 0) - factor * v) % prime
+                if x:
+                    row[c] = x
+                else:
+                    row.pop(c, None)
+        if not row:
+            continue
+        column = min(row)
+        inverse = pow(row[column], -1, prime)
+        row = {c: v * inverse % prime for c, v in row.items()}
+        for other in pivots.values():
+            factor = other.get(column)
+            if not factor:
+                continue
+            for c, v in row.items():
+                x = (other.get(c, 0) - factor * v) % prime
+                if x:
+                    other[c] = x
+                else:
+                    other.pop(c, None)
+        pivots[column] = row
+    return {column for column, row in pivots.items() if len(row) == 1}
 
 
 def suppress(

@@ -29,8 +29,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from satuatap.reports import selectors
-from satuatap.reports.forms import Period, ReportFilterForm
+from satuatap.reports import release, selectors
+from satuatap.reports.forms import Period, ReportFilterForm, month_bounds
 from satuatap.reports.indicators import INDICATORS, get_indicator
 from satuatap.reports.results import Cell, IndicatorResult
 
@@ -308,6 +308,15 @@ class NationalFilterForm(ReportFilterForm):
     def codes(self) -> list[str]:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return list(data.get("indicator") or NATIONAL_DEFAULT)
+
+    def period(self) -> Period:
+        """The period chosen; by default the last month that is over, the latest whose case
+        figures have left the offices (`reports/release.py`)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("from") or data.get("to") or data.get("month"):
+            return super().period()
+        first, last = month_bounds(release.open_month() - datetime.timedelta(days=1))
+        return Period(first, last, True)
 
 
 @dataclass

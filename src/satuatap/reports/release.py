@@ -1,0 +1,313 @@
+"""What leaves the office: case-related counts for viewers outside it.
+
+Suppressing each table on its own is not enough once a viewer can set tables side by side: the
+office comparison, one office's figures and the national table share cells and equations (the
+national total row is the sum of the offices' totals), and a year is the sum of its months. So
+every case-related number a viewer outside the office sees is read from one *release* per
+indicator and calendar month, suppressed once (`suppression.py`) for all the ways it can be
+looked at:
+
+- the national table: rows × (total, sex, age-band) columns and its total row;
+- each office's totals: (total, sex, age-band) columns, one line per office;
+- linked by "the national total row is the sum of the offices' lines".
+
+The ways out are slices of it:
+
+- only months that are over leave: the month under way (in WIB, the last of Indonesia's time
+  zones to end a month) is "not released yet", so two readings a day apart cannot be subtracted
+  to find the day's records;
+- periods are whole calendar months (a period is widened to the months it touches, so days
+  cannot be subtracted from each other); a stock (complaints pending) is its last month's;
+- a cell of several months or several offices is shown only when every month's (office's) cell
+  it adds up is shown, so it says nothing the monthly releases do not already say;
+- for one office, or a few, only the totals line leaves (no breakdown by category, partner or
+  reason); a sex filter picks that sex's column, and the age-band columns of one sex (which no
+  release holds) are not given; the scheme and destination filters do not apply.
+
+Inside the office nothing here is used: the office's staff see their numbers as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Sum
+from django.utils import timezone
+
+from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.reports.indicators import AGE_BANDS, SEXES, Indicator, get_indicator
+from satuatap.reports.models import RollupMonth
+from satuatap.reports.rollups import flush_pending
+from satuatap.reports.suppression import COMPLEMENTARY, SMALL, is_small, suppress
+
+NATIONAL = "national"
+OFFICE = "office"
+TOTAL_ROW = None
+COLUMNS: list = ["total", *[("sex", s) for s in SEXES], *[("age", a) for a in AGE_BANDS]]
+
+Key = tuple[str, object, object]  # (NATIONAL, row, column) or (OFFICE, office id, column)
+CACHE_SECONDS = 24 * 60 * 60
+UNRELEASED = "unreleased"
+RELEASE_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
+MonthGrid = dict[tuple[int, str, str, str], list[int]]  # (office, row, sex, band) → [v, w]
+
+
+@dataclass
+class MonthRelease:
+    """One indicator's release for one calendar month."""
+
+    month: datetime.date
+    rows: list[str] = field(default_factory=list)
+    values: dict[Key, int] = field(default_factory=dict)
+    weights: dict[Key, int] = field(default_factory=dict)
+    hidden: dict[Key, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Released:
+    """A cell as it leaves the office: the value, or hidden with the reason."""
+
+    value: int
+    weight: int
+    hidden: str | None
+
+
+def month_span(date_from: datetime.date, date_to: datetime.date) -> list[datetime.date]:
+    """The first days of the calendar months the period touches."""
+    months = []
+    month = date_from.replace(day=1)
+    while month <= date_to:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def widen_to_months(
+    date_from: datetime.date, date_to: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    return date_from.replace(day=1), month_end(date_to.replace(day=1))
+
+
+def _column_matches(column, sex: str, band: str) -> bool:
+    if column == "total":
+        return sex in SEXES
+    kind, code = column
+    return (sex if kind == "sex" else band) == code and sex in SEXES
+
+
+def _sum(cells, column) -> tuple[int, int]:
+    value = weight = 0
+    for (sex, band), (v, w) in cells.items():
+        if _column_matches(column, sex, band):
+            value += v
+            weight += w
+    return value, weight
+
+
+def _read_months(indicator: Indicator, months: Sequence[datetime.date]) -> dict:
+    """Per month: (office, row, sex, band) → [Σ value, Σ weight], from the monthly roll-ups."""
+    first = months[0]
+    by_month: dict[datetime.date, MonthGrid] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+
+    def read(series: str, sign: int, since: datetime.date | None):
+        rows = RollupMonth.objects.filter(indicator=series, month__lte=months[-1])
+        if since is not None:
+            rows = rows.filter(month__gte=since)
+        for month, office_id, row, sex, band, value, weight in (
+            rows.values("month", "office_id", indicator.row_field, "sex", "age_band")
+            .annotate(v=Sum("value"), w=Sum("weight"))
+            .values_list("month", "office_id", indicator.row_field, "sex", "age_band", "v", "w")
+            .order_by()
+        ):
+            cell = by_month[month][(office_id, row, sex, band)]
+            cell[0] += sign * (value or 0)
+            cell[1] += sign * (weight or 0)
+
+    if indicator.aggregate != "stock":
+        read(indicator.stored_series, 1, first)
+        return by_month
+    # A stock at the end of each month: every flow up to then.
+    flows = by_month
+    for series, sign in zip(indicator.stock_of, (1, -1), strict=True):
+        read(get_indicator(series).stored_series, sign, None)
+    stock: dict[datetime.date, MonthGrid] = {}
+    running: MonthGrid = defaultdict(lambda: [0, 0])
+    wanted = set(months)
+    for month in sorted({*flows, *months}):
+        if month > months[-1]:
+            break
+        for key, (value, weight) in flows.get(month, {}).items():
+            running[key][0] += value
+            running[key][1] += weight
+        if month in wanted:
+            stock[month] = {k: list(v) for k, v in running.items()}
+    return stock
+
+
+def _equations(indicator: Indicator, rows: list[str], office_ids: list[int]) -> list:
+    sex_columns = [("sex", s) for s in SEXES]
+    age_columns = [("age", a) for a in AGE_BANDS]
+    equations = []
+    lines = [(NATIONAL, r) for r in rows] + [(NATIONAL, TOTAL_ROW)]
+    lines += [(OFFICE, o) for o in office_ids]
+    for kind, line in lines:
+        total = (kind, line, "total")
+        equations.append((total, tuple((kind, line, c) for c in sex_columns)))
+        equations.append((total, tuple((kind, line, c) for c in age_columns)))
+    for column in COLUMNS:
+        national = (NATIONAL, TOTAL_ROW, column)
+        if rows and not _rows_overlap(indicator):
+            equations.append((national, tuple((NATIONAL, r, column) for r in rows)))
+        equations.append((national, tuple((OFFICE, o, column) for o in office_ids)))
+    return equations
+
+
+def _rows_overlap(indicator: Indicator) -> bool:
+    return not indicator.dimension or indicator.rows_overlap
+
+
+def build_month(
+    indicator: Indicator, month: datetime.date, grid: MonthGrid, office_ids: Sequence[int]
+) -> MonthRelease:
+    """The release of one month: cells, and which are hidden (suppressed all together)."""
+    national: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    per_office: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    whole = {""} if _rows_overlap(indicator) else None
+    for (office_id, row, sex, band), (value, weight) in grid.items():
+        national[row][(sex, band)][0] += value
+        national[row][(sex, band)][1] += weight
+        if whole is None or row in whole:
+            per_office[office_id][(sex, band)][0] += value
+            per_office[office_id][(sex, band)][1] += weight
+    rows = sorted(r for r in national if r)
+    release = MonthRelease(month=month, rows=rows)
+    total_cells: dict = defaultdict(lambda: [0, 0])
+    for row, cells in national.items():
+        if whole is None or row in whole:
+            for key, (value, weight) in cells.items():
+                total_cells[key][0] += value
+                total_cells[key][1] += weight
+    for column in COLUMNS:
+        for row in rows:
+            key = (NATIONAL, row, column)
+            release.values[key], release.weights[key] = _sum(national[row], column)
+        key = (NATIONAL, TOTAL_ROW, column)
+        release.values[key], release.weights[key] = _sum(total_cells, column)
+        for office_id in office_ids:
+            key = (OFFICE, office_id, column)
+            release.values[key], release.weights[key] = _sum(per_office.get(office_id, {}), column)
+    release.hidden = _suppressed(indicator, release, list(office_ids))
+    return release
+
+
+def _suppressed(indicator: Indicator, release: MonthRelease, office_ids: list[int]) -> dict:
+    """`suppress` of the month's cells, remembered in the cache under a digest of everything it
+    depends on (a changed count gives another key, so nothing needs invalidating)."""
+    digest = hashlib.sha256(
+        repr(
+            (
+                indicator.code,
+                release.rows,
+                office_ids,
+                sorted(release.values.items(), key=repr),
+                sorted(release.weights.items(), key=repr),
+            )
+        ).encode()
+    ).hexdigest()
+    key = f"satuatap:release:{digest}"
+    hidden = cache.get(key)
+    if hidden is None:
+        hidden = suppress(
+            release.values,
+            release.weights,
+            _equations(indicator, release.rows, office_ids),
+            counts=indicator.unit != "rupiah",
+        )
+        cache.set(key, hidden, CACHE_SECONDS)
+    return hidden
+
+
+def open_month() -> datetime.date:
+    """The first day of the month under way in WIB: it and later months are not released."""
+    return timezone.now().astimezone(RELEASE_ZONE).date().replace(day=1)
+
+
+def released_months(date_from: datetime.date, date_to: datetime.date) -> list[datetime.date]:
+    """The months of the period that are over, hence released."""
+    under_way = open_month()
+    return [month for month in month_span(date_from, date_to) if month < under_way]
+
+
+def releases(
+    indicator: Indicator,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    *,
+    every_month: bool = False,
+) -> list[MonthRelease]:
+    """The monthly releases a period needs (months that are over): only the last month for a
+    stock, unless a series wants `every_month`."""
+    flush_pending()
+    months = released_months(date_from, date_to)
+    if not months:
+        return []
+    if indicator.aggregate == "stock" and not every_month:
+        months = months[-1:]
+    office_ids = list(
+        Organisation.objects.filter(kind=OrganisationKind.OFFICE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    grids = _read_months(indicator, months)
+    return [build_month(indicator, m, grids.get(m, {}), office_ids) for m in months]
+
+
+def combine(month_releases: Sequence[MonthRelease], keys: Sequence[Key]) -> Released:
+    """The cell that adds up these keys over these months: shown only if every part is; with
+    no month released, not released."""
+    if not month_releases:
+        return Released(0, 0, UNRELEASED)
+    value = weight = 0
+    any_hidden = False
+    for release in month_releases:
+        for key in keys:
+            value += release.values.get(key, 0)
+            weight += release.weights.get(key, 0)
+            any_hidden = any_hidden or key in release.hidden
+    if not any_hidden:
+        return Released(value, weight, None)
+    return Released(value, weight, SMALL if is_small(weight) else COMPLEMENTARY)
+
+
+def national_rows(month_releases: Sequence[MonthRelease]) -> list[str]:
+    return sorted({row for release in month_releases for row in release.rows})
+
+
+__all__ = [
+    "COLUMNS",
+    "NATIONAL",
+    "OFFICE",
+    "TOTAL_ROW",
+    "UNRELEASED",
+    "MonthRelease",
+    "Released",
+    "build_month",
+    "combine",
+    "month_end",
+    "month_span",
+    "national_rows",
+    "open_month",
+    "released_months",
+    "releases",
+    "widen_to_months",
+]
