@@ -697,10 +697,10 @@ def monthly_series(
             lambda: defaultdict(lambda: [0, 0])
         )
         for series, sign in ((inflow, 1), (outflow, -1)):
-            queryset = _filtered(
-                indicator, scope, series=get_indicator(series).stored_series, **filters
-            ).filter(day__lte=end)
-            for month, dimension, value, weight in _monthly(queryset):
+            stored = get_indicator(series).stored_series
+            for month, dimension, value, weight in _monthly_rows(
+                indicator, scope, None, end, filters, series=stored
+            ):
                 flows[month][dimension][0] += sign * value
                 flows[month][dimension][1] += sign * weight
         for month in sorted(flows):
@@ -716,8 +716,7 @@ def monthly_series(
                 running[dimension][1] += weight
             by_month[month] = {k: list(v) for k, v in running.items()}
     else:
-        queryset = _filtered(indicator, scope, **filters).filter(day__gte=first, day__lte=end)
-        for month, dimension, value, weight in _monthly(queryset):
+        for month, dimension, value, weight in _monthly_rows(indicator, scope, first, end, filters):
             by_month[month][dimension][0] += value
             by_month[month][dimension][1] += weight
     series_out = []
@@ -795,24 +794,18 @@ def office_comparison(
     if indicator.aggregate == "stock":
         inflow, outflow = indicator.stock_of
         pairs = [
-            (get_indicator(inflow).stored_series, 1),
-            (get_indicator(outflow).stored_series, -1),
+            (get_indicator(inflow).stored_series, 1, None),
+            (get_indicator(outflow).stored_series, -1, None),
         ]
-        day_filter = {"day__lte": date_to}
     else:
-        pairs = [(indicator.stored_series, 1)]
-        day_filter = {"day__gte": date_from, "day__lte": date_to}
+        pairs = [(indicator.stored_series, 1, date_from)]
     per_office: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for series, sign in pairs:
-        queryset = _filtered(indicator, scope, series=series, **filters).filter(**day_filter)
-        for office_id, dimension, value, weight in (
-            queryset.values("office_id", "dimension")
-            .annotate(v=Sum("value"), w=Sum("weight"))
-            .values_list("office_id", "dimension", "v", "w")
-            .order_by()
+    for series, sign, since in pairs:
+        for office_id, dimension, value, weight in _office_sums(
+            indicator, scope, since, date_to, filters, series=series
         ):
-            per_office[office_id][dimension][0] += sign * (value or 0)
-            per_office[office_id][dimension][1] += sign * (weight or 0)
+            per_office[office_id][dimension][0] += sign * value
+            per_office[office_id][dimension][1] += sign * weight
     return [
         (office, Cell(value=_series_value(indicator, per_office.get(office.pk, {}))[0]))
         for office in offices
