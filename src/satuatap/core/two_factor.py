@@ -1,0 +1,245 @@
+"""Two-factor sign-in (TOTP with django-otp): who must use it, enrolment, codes, recovery codes.
+
+The rule, in one place (`requires_two_factor`): everyone who can read survivors' data or
+administer the system signs in with a code from an authenticator app as well as a password —
+
+- MRC counsellors / case workers (they can be assigned restricted cases),
+- case supervisors (they see every case of their office, restricted ones included),
+- partner case workers (they see the consented details of referred GBV cases),
+- administrators, superusers and staff users (the admin site and the audit trail).
+
+`SATUATAP_REQUIRE_2FA=false` turns enforcement off for a deployment that cannot use it yet;
+`satuatap check --deploy` then warns (satuatap.W002).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
+from django_otp.models import VerifyNotAllowed
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from satuatap.core.exceptions import DomainError
+from satuatap.core.roles import Role
+
+TWO_FACTOR_ROLES = frozenset(
+    {Role.COUNSELLOR, Role.CASE_SUPERVISOR, Role.PARTNER_CASEWORKER, Role.ADMINISTRATOR}
+)
+RECOVERY_CODE_COUNT = 10
+DEVICE_NAME = "authenticator"
+RECOVERY_DEVICE_NAME = "recovery codes"
+
+
+def two_factor_applies_to(user) -> bool:
+    """Whether the user's roles put them under the two-factor rule (whatever the setting)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user.is_staff or user.roles.intersection(TWO_FACTOR_ROLES))
+
+
+def requires_two_factor(user) -> bool:
+    """The one rule: must this user verify a second factor before using SatuAtap?"""
+    return bool(settings.SATUATAP_REQUIRE_2FA) and two_factor_applies_to(user)
+
+
+def is_verified(user) -> bool:
+    """Whether this session passed the second factor (set by django-otp's OTPMiddleware)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check and check())
+
+
+def has_passed_two_factor(user) -> bool:
+    """The user may go on: either they need no second factor, or this session verified one."""
+    return not requires_two_factor(user) or is_verified(user)
+
+
+def confirmed_totp_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+
+
+def is_enrolled(user) -> bool:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def secret_in_base32(device: TOTPDevice) -> str:
+    """The key as authenticator apps take it when typed in, in groups of four."""
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    """The otpauth:// URL as an inline SVG (segno; no image service, no inline style)."""
+    import segno
+
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=4, title=_("QR code for your authenticator app"), dark="#000", light="#fff"
+    )
+
+
+# --- Enrolment ----------------------------------------------------------------------------------
+
+
+def pending_device(*, user) -> TOTPDevice:
+    """The unconfirmed device being enrolled: the same one on every visit until confirmed, so
+    a QR code already scanned stays valid when the page is reloaded."""
+    if is_enrolled(user):
+        raise DomainError("already_enrolled", _("Two-factor sign-in is already set up."))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def confirm_enrolment(*, user, request, code: str) -> list[str]:
+    """Confirm the pending device with its first code; return the new recovery codes (shown
+    once). A wrong code confirms nothing."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).last()
+        if device is None or is_enrolled(user):
+            raise DomainError("no_pending_device", _("Start the set-up again."))
+        _check_allowed(device)
+        accepted = device.verify_token(_digits(code))
+    # Outside the block: a wrong code's failure count (throttling) must stay saved.
+    if not accepted:
+        raise DomainError("invalid_code", _("This code is not valid. Enter the current code."))
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        codes = _new_recovery_codes(user=user)
+    _mark_verified(request, device)
+    return codes
+
+
+def _new_recovery_codes(*, user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+@transaction.atomic
+def regenerate_recovery_codes(*, user) -> list[str]:
+    """Replace the user's recovery codes with ten new ones (the old ones stop working)."""
+    if not is_enrolled(user):
+        raise DomainError("not_enrolled", _("Set up two-factor sign-in first."))
+    return _new_recovery_codes(user=user)
+
+
+# --- Verification -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verified:
+    device: TOTPDevice | StaticDevice
+    used_recovery_code: bool
+
+
+def _digits(code: str) -> str:
+    return "".join(code.split())
+
+
+def _check_allowed(device) -> None:
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return
+    if data and data.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
+        until: datetime = data["locked_until"]
+        seconds = max(1, int((until - timezone.now()).total_seconds()) + 1)
+        raise DomainError(
+            "too_many_attempts",
+            _("Too many wrong codes. Wait %(seconds)s seconds and try again.")
+            % {"seconds": seconds},
+            status=429,
+        )
+    raise DomainError("too_many_attempts", _("Too many wrong codes. Try again later."), status=429)
+
+
+def check_code(*, user, code: str) -> Verified:
+    """Check a code from the authenticator app (6 digits) or a recovery code (used up).
+
+    Wrong codes slow the next tries down exponentially (django-otp's throttling: 1, 2, 4, 8…
+    seconds per device), so guessing is hopeless.
+    """
+    code = _digits(code).lower()
+    if not code:
+        raise DomainError("invalid_code", _("Enter the code."))
+    with transaction.atomic():
+        if code.isdigit():
+            device = (
+                TOTPDevice.objects.select_for_update()
+                .filter(user=user, confirmed=True)
+                .order_by("pk")
+                .first()
+            )
+        else:
+            device = (
+                StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+            )
+        if device is None:
+            if not is_enrolled(user):
+                raise DomainError("not_enrolled", _("Set up two-factor sign-in first."), status=403)
+            raise DomainError("invalid_code", _("This code is not valid."))
+        _check_allowed(device)
+        accepted = device.verify_token(code)
+    # Outside the block: a wrong code's failure count (throttling) must stay saved.
+    if not accepted:
+        raise DomainError("invalid_code", _("This code is not valid."))
+    return Verified(device=device, used_recovery_code=isinstance(device, StaticDevice))
+
+
+def verify_session(*, request, code: str) -> Verified:
+    """Check the code and mark this session verified (a new session key, like a sign-in)."""
+    verified = check_code(user=request.user, code=code)
+    _mark_verified(request, verified.device)
+    return verified
+
+
+def _mark_verified(request, device) -> None:
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
+def mark_session_verified(session, device) -> None:
+    """What django_otp.login stores in the session (for callers without a request)."""
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+# --- Administration -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reset_devices(*, user, by) -> int:
+    """Remove every second-factor device of `user` (a lost phone): they enrol again at their
+    next sign-in. Audited as an entry on the user with who did it."""
+    if not by.has_perm("core.manage_users"):
+        raise DomainError("forbidden", _("You may not do this."), status=403)
+    removed = TOTPDevice.objects.filter(user=user).count()
+    removed += StaticDevice.objects.filter(user=user).count()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(user.__class__),
+        object_pk=str(user.pk),
+        object_id=user.pk,
+        object_repr=str(user),
+        action=LogEntry.Action.UPDATE,
+        actor=by,
+        changes={"two_factor_devices": [str(removed), "0"]},
+        additional_data={"event": "two_factor_reset"},
+    )
+    return removed
