@@ -29,16 +29,18 @@ run: demo
 	  trap 'kill $$HUEY_PID 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=true $(SATUATAP) runserver $(HOST):$(PORT)
 
-# The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one.
+# The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one. It runs in
+# TEST_WORKERS processes (pytest-xdist; each has its own test database); 0 runs it in one.
+TEST_WORKERS ?= 2
 test: install chromium
 	$(MAKE) test-sqlite
 	@case "$$DATABASE_URL" in postgres*) $(MAKE) test-postgres ;; *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL run." ;; esac
 
 test-sqlite: install
-	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS)
 
 test-postgres: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS)
 
 # Browser tests drive Debian's chromium; install it when missing (never `playwright install`).
 chromium:
@@ -89,11 +91,13 @@ lock:
 BENCH_PEOPLE ?= 1000000
 BENCH_DATA_DIR ?= var/bench-$(BENCH_PEOPLE)
 BENCH_CHECKIN_DIR ?= var/bench-checkin
+BENCH_NATIONAL_TICKETS ?= 5000000
+BENCH_NATIONAL_DIR ?= var/bench-national-$(BENCH_NATIONAL_TICKETS)
 # The benchmark extras (DuckDB, locust) on top of the test install.
 bench-deps: install
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test,bench]"
 
-bench: bench-deps
+bench: bench-deps fuzz
 	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/generate_registry.py --people $(BENCH_PEOPLE) --reset
 	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_DATA_DIR) $(BIN)/python benchmarks/bench_registry.py
 	@case "$$DATABASE_URL" in postgres*) \
@@ -106,6 +110,38 @@ bench: bench-deps
 	@case "$$DATABASE_URL" in postgres*) \
 	  $(BIN)/python benchmarks/bench_checkin.py --engine postgres ;; \
 	  *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL check-in benchmark." ;; esac
+	@# National reports (benchmarks/bench_national.py): BENCH_NATIONAL_TICKETS tickets in 50
+	@# offices over two years in BENCH_NATIONAL_DIR and the PostgreSQL database
+	@# satuatap_bench_national, generated when missing; roll-ups against DuckDB on the raw rows.
+	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_NATIONAL_DIR) $(BIN)/python benchmarks/generate_national.py --tickets $(BENCH_NATIONAL_TICKETS) --reset
+	env -u DATABASE_URL SATUATAP_DATA_DIR=$(BENCH_NATIONAL_DIR) $(BIN)/python benchmarks/bench_national.py
+	@case "$$DATABASE_URL" in postgres*) \
+	  $(BIN)/python benchmarks/generate_national.py --engine postgres --tickets $(BENCH_NATIONAL_TICKETS) --reset && \
+	  $(BIN)/python benchmarks/bench_national.py --engine postgres ;; \
+	  *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL national benchmark." ;; esac
+
+# The long fuzzing run (the suite's is 3 examples per operation and caller).
+FUZZ_EXAMPLES ?= 100
+.PHONY: fuzz
+fuzz: install
+	env -u DATABASE_URL SATUATAP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n $(TEST_WORKERS) tests/api/test_schemathesis.py
+
+# Load (benchmarks/run_load.py): 50 staff of four offices for 2 minutes with locust against
+# gunicorn, on SQLite (fresh demo database in LOAD_DATA_DIR) and on PostgreSQL too (database
+# satuatap_bench_load, re-created) when DATABASE_URL is PostgreSQL; p50/p95 per page go to
+# docs/performance.md. A benchmark, not a gate: it fails only when a request fails.
+LOAD_DATA_DIR ?= var/bench-load
+.PHONY: bench-load load-smoke
+bench-load: bench-deps
+	env -u DATABASE_URL SATUATAP_DATA_DIR=$(LOAD_DATA_DIR) $(BIN)/python benchmarks/run_load.py
+	@case "$$DATABASE_URL" in postgres*) \
+	  $(BIN)/python benchmarks/run_load.py --engine postgres ;; \
+	  *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL load run." ;; esac
+
+# The CI variant: 10 users for 20 s on SQLite, failing on any failed request; docs untouched.
+load-smoke: bench-deps
+	env -u DATABASE_URL SATUATAP_DATA_DIR=$(LOAD_DATA_DIR) $(BIN)/python benchmarks/run_load.py \
+	  --users 10 --duration 20s --no-doc
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -49,6 +49,28 @@ def _reference_data_after_flush(request):
         ensure_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):
+    """`client.force_login(user)` stands for a full sign-in: for a user under the two-factor
+    rule it also gives them an authenticator device and marks the session verified, as the
+    code page (django_otp.login) does. Enforcement itself stays on."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from satuatap.core.two_factor import mark_session_verified, requires_two_factor
+        from tests.otp import authenticator_of
+
+        if requires_two_factor(user):
+            session = self.session
+            mark_session_verified(session, authenticator_of(user))
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def office(db):
     return OfficeFactory(slug="cirebon")

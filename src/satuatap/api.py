@@ -15,13 +15,20 @@ from satuatap.core.exceptions import DomainError
 from satuatap.frontdesk.api import desks_router, tickets_router, visits_router
 from satuatap.frontdesk.api_surveys import ikm_router
 from satuatap.frontdesk.api_surveys import router as surveys_router
+from satuatap.openapi_errors import document_common_errors
 from satuatap.people.api import router as people_router
 from satuatap.placement.api import agencies_router, job_orders_router
 from satuatap.placement.api_files import router as placement_files_router
 from satuatap.regions.api import router as regions_router
 from satuatap.reports.api import indicators_router, reports_router
 
-api = NinjaAPI(
+
+class SatuAtapApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_common_errors(super().get_openapi_schema(**kwargs))
+
+
+api = SatuAtapApi(
     title="SatuAtap API",
     version="1",
     description=(
@@ -79,7 +86,13 @@ def on_http_error(request, exc: HttpError):
         409: "conflict",
         429: "too_many_requests",
     }
-    return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    message = str(exc)
+    # django-ninja's own errors come in English: a body that is not JSON, a missing CSRF token.
+    if message.startswith("Cannot parse request body"):
+        message = _("The request body is not valid JSON.")
+    elif message.startswith("CSRF check Failed"):
+        message = _("The CSRF token is missing or wrong: reload the page, or use a bearer token.")
+    return _error(request, exc.status_code, codes.get(exc.status_code, "error"), message)
 
 
 api.add_router("/auth", auth_router)

@@ -68,7 +68,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "satuatap.core.admin_site.SatuAtapAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,7 +82,11 @@ INSTALLED_APPS = [
     "js_lib_bootstrap5",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "auditlog",
+    "csp",
     "huey.contrib.djhuey",
     "satuatap.regions",
     "satuatap.core",
@@ -96,17 +100,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "satuatap.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "satuatap.core.middleware_two_factor.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "satuatap.urls"
@@ -133,6 +140,12 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'satuatap.sqlite3'}")
 }
+# WAL + synchronous=NORMAL keeps every committed write through a crash or kill of the server
+# (tests/durability/test_sigkill.py); only a power cut can lose the last commits. FULL also
+# survives that, at one fsync per commit (about 6 ms on the benchmark machine's disk).
+SQLITE_SYNCHRONOUS = env.str("SQLITE_SYNCHRONOUS", default="NORMAL").upper()
+if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL", "EXTRA"):
+    raise ValueError("SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA.")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE transactions take the write
     # lock up front so concurrent writers queue on busy_timeout instead of failing mid-way.
@@ -141,7 +154,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}; "
                 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
             ),
         }
@@ -188,6 +201,12 @@ AXES_LOCKOUT_CALLABLE = "satuatap.core.lockout.lockout_response"
 AXES_VERBOSE = False
 
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=12)
+
+# Two-factor sign-in (TOTP, django-otp) for everyone who can read survivors' data or administer
+# (the rule: core/two_factor.py). Turning it off makes `check --deploy` warn (satuatap.W002).
+SATUATAP_REQUIRE_2FA = env.bool("SATUATAP_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "SatuAtap"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Audit ----------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False
@@ -243,6 +262,20 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): every script and style is a file of ours, so neither
+# 'unsafe-inline' nor 'unsafe-eval' is needed; downloads send their own stricter policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 # --- Logging: records by id only, never names, NIKs or narratives ----------------------------
 LOGGING = {

@@ -56,3 +56,45 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, installed from the npm registry into var/npm once when missing."""
+    from tests.browser.accessibility import AxeMissingError, axe_source
+
+    try:
+        return axe_source()
+    except AxeMissingError as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture
+def audit(axe_source):
+    """`audit(page)`: fail on any serious or critical axe-core violation of the page."""
+    from tests.browser.accessibility import assert_accessible
+
+    def run(page) -> None:
+        assert_accessible(page, axe_source)
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_violation(request):
+    """Fail a browser test when the page broke the Content-Security-Policy: chromium reports
+    every blocked inline script, handler, style or foreign source as a console error."""
+    if "context" not in request.fixturenames:
+        yield
+        return
+    context = request.getfixturevalue("context")
+    violations: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(f"{message.location.get('url', '')}: {message.text}")
+
+    context.on("console", on_console)
+    yield
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))

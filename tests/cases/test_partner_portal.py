@@ -320,7 +320,7 @@ def test_an_update_before_accepting_is_refused(portal, referral):
 # --- Home page ------------------------------------------------------------------------------
 
 # Pages of the partner's own account and the API's description: they hold no office record.
-OWN_ACCOUNT_TILES = {"core:api-tokens", "api:openapi-view"}
+OWN_ACCOUNT_TILES = {"core:api-tokens", "api:openapi-view", "core:two-factor"}
 
 
 def test_the_partners_home_shows_only_the_portal_tile(portal):
@@ -352,6 +352,11 @@ PARTNER_PAGES = {
     "cases:partner-referral-list",
     "api:list_partner_referrals",
     "core:api-tokens",
+    # The partner's own two-factor sign-in (set-up, code, recovery codes): no office record.
+    "core:two-factor",
+    "core:two-factor-setup",
+    "core:two-factor-verify",
+    "core:two-factor-recovery-codes",
     "api:me",
     "api:openapi-json",
     "api:openapi-view",

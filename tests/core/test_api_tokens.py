@@ -10,20 +10,21 @@ from django.utils import timezone
 from satuatap.core import services
 from satuatap.core.models import ApiToken
 from tests.factories import PASSWORD
+from tests.otp import authenticator_of, code_for
 
 pytestmark = pytest.mark.django_db
 
 
-def _token(client, username, password=PASSWORD):
+def _token(client, username, password=PASSWORD, otp=""):
     return client.post(
         "/api/v1/auth/token",
-        {"username": username, "password": password},
+        {"username": username, "password": password, "otp": otp},
         content_type="application/json",
     )
 
 
 def test_token_login_returns_a_bearer_token_that_authenticates(client, counsellor):
-    response = _token(client, counsellor.username)
+    response = _token(client, counsellor.username, otp=code_for(authenticator_of(counsellor)))
 
     assert response.status_code == 200
     token = response.json()["token"]
@@ -34,7 +35,9 @@ def test_token_login_returns_a_bearer_token_that_authenticates(client, counsello
 
 
 def test_token_is_stored_only_as_a_hash(client, counsellor):
-    token = _token(client, counsellor.username).json()["token"]
+    token = _token(client, counsellor.username, otp=code_for(authenticator_of(counsellor))).json()[
+        "token"
+    ]
     stored = ApiToken.objects.get(user=counsellor)
     assert token not in (stored.key_hash, stored.prefix)
     assert len(stored.key_hash) == 64
@@ -65,7 +68,9 @@ def test_expired_token_is_refused(client, counsellor):
 
 
 def test_revoked_token_is_refused(client, counsellor):
-    raw = _token(client, counsellor.username).json()["token"]
+    raw = _token(client, counsellor.username, otp=code_for(authenticator_of(counsellor))).json()[
+        "token"
+    ]
     headers = {"Authorization": f"Bearer {raw}"}
 
     revoke = client.post(

@@ -22,6 +22,7 @@ STATS = {
 }
 CASE_WORK = {"cases:contact-create", "cases:case-list"}
 PLACEMENT_WORK = {"placement:fraud-signals"}
+TWO_FACTOR = {"core:two-factor"}
 EXPECTED_TILES = {
     Role.FRONTDESK: {"people:list", "frontdesk:check-in"} | STATS,
     Role.DESK_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"} | STATS,
@@ -30,10 +31,12 @@ EXPECTED_TILES = {
     | PLACEMENT_WORK,
     Role.COUNSELLOR: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"}
     | STATS
-    | CASE_WORK,
+    | CASE_WORK
+    | TWO_FACTOR,
     Role.CASE_SUPERVISOR: {"people:list", "frontdesk:desk-list", "cases:team-cases"}
     | STATS
-    | CASE_WORK,
+    | CASE_WORK
+    | TWO_FACTOR,
     Role.OUTREACH_WORKER: {"people:list"} | STATS,
     Role.OFFICE_HEAD: {
         "people:list",
@@ -44,7 +47,7 @@ EXPECTED_TILES = {
     }
     | STATS
     | PLACEMENT_WORK,
-    Role.PARTNER_CASEWORKER: {"cases:partner-referral-list"},
+    Role.PARTNER_CASEWORKER: {"cases:partner-referral-list"} | TWO_FACTOR,
     Role.NATIONAL_ANALYST: {"reports:national-dashboard"},
     Role.ADMINISTRATOR: {
         "reports:national-dashboard",
@@ -52,7 +55,8 @@ EXPECTED_TILES = {
         "admin:index",
         "people:merge-list",
         "placement:agency-list",
-    },
+    }
+    | TWO_FACTOR,
 }
 ALWAYS = {"core:api-tokens", "api:openapi-view"}
 GUARDED = set().union(*EXPECTED_TILES.values())

@@ -72,6 +72,10 @@ PUBLIC_NAMESPACES = {"public", "public_jobs"}
 ANALYST_PAGES = {
     "home",
     "core:api-tokens",
+    # the analyst's own two-factor pages (the analyst is not asked for a code: they redirect)
+    "core:two-factor",
+    "core:two-factor-setup",
+    "core:two-factor-verify",
     "api:me",
     "api:openapi-json",
     "api:openapi-view",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core import two_factor
 from satuatap.core.models import ApiToken, Desk, DeskType, Organisation, RoleAssignment, User
 
 admin.site.site_header = _("SatuAtap administration")
@@ -30,6 +31,17 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("username", "full_name", "organisation", "password1", "password2")}),
     )
     inlines = [RoleAssignmentInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            two_factor.reset_devices(user=user, by=request.user)
+        self.message_user(
+            request,
+            _("Two-factor sign-in is reset for %(count)s users; they set it up again at sign-in.")
+            % {"count": queryset.count()},
+        )
 
 
 class DeskInline(admin.TabularInline):

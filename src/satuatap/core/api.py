@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from satuatap.core import selectors, services
+from satuatap.core import selectors, services, two_factor
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation
 from satuatap.core.schemas import (
@@ -34,8 +35,33 @@ def obtain_token(request, payload: TokenIn):
         raise DomainError("locked_out", _("Too many failed attempts. Try again later."), status=429)
     if user is None:
         raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
+    if two_factor.requires_two_factor(user):
+        _check_second_factor(user, payload.otp)
     raw, token = services.issue_api_token(user=user, name=payload.name)
     return TokenOut(token=raw, expires_at=token.expires_at)
+
+
+def _check_second_factor(user, code: str) -> None:
+    """A token is as strong as a verified session: accounts under two-factor sign-in get one
+    only against a current code (or a recovery code), with the same throttling."""
+    if not two_factor.is_enrolled(user):
+        raise DomainError(
+            "two_factor_enrolment_required",
+            _("Set up two-factor sign-in on the website first."),
+            status=403,
+        )
+    if not code.strip():
+        raise DomainError(
+            "two_factor_required",
+            _("This account uses two-factor sign-in: send the current code as otp."),
+            status=401,
+        )
+    try:
+        two_factor.check_code(user=user, code=code)
+    except DomainError as error:
+        if error.code == "invalid_code":
+            error.status = 401
+        raise
 
 
 @auth_router.post("/token/revoke", response={204: None, 404: ErrorOut})
@@ -79,9 +105,11 @@ def _office_out(office: Organisation) -> OfficeOut:
     )
 
 
-@offices_router.get("", response=list[OfficeOut])
+@offices_router.get("", response={200: list[OfficeOut], 403: ErrorOut})
 def list_offices(request):
-    """Offices the caller may see: their own, or all for national roles."""
+    """Offices the caller may see: their own, or all for national roles (403 for others)."""
+    if not request.user.has_perm("core.list_offices"):
+        raise PermissionDenied
     return [_office_out(o) for o in selectors.visible_offices(request.user)]
 
 

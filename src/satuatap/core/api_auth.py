@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja.security import APIKeyCookie, HttpBearer
 
+from satuatap.core import two_factor
 from satuatap.core.services import user_for_api_token
 
 
@@ -26,7 +27,10 @@ class SessionAuth(APIKeyCookie):
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        if user is None or not user.is_authenticated:
+            return None
+        # The two-factor middleware refuses such a session already; never rely on order alone.
+        return user if two_factor.has_passed_two_factor(user) else None
 
 
 bearer_token = BearerToken()

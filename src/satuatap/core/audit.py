@@ -39,6 +39,13 @@ def register_models() -> None:
     auditlog.register(Organisation, m2m_fields={"partner_offices"})
     auditlog.register(Desk)
     auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
+    # Second-factor devices: set-up, confirmation and removal, never the secret or the counters.
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    otp_counters = ["throttling_failure_timestamp", "throttling_failure_count", "last_used_at"]
+    auditlog.register(TOTPDevice, exclude_fields=["key", "last_t", "drift", *otp_counters])
+    auditlog.register(StaticDevice, exclude_fields=otp_counters)
 
 
 def log_sensitive_read(*, user, instance: models.Model, purpose: str) -> LogEntry:

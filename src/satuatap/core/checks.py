@@ -19,3 +19,18 @@ def encryption_keys_come_from_the_environment(app_configs, **kwargs):
             id="satuatap.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def two_factor_sign_in_is_required(app_configs, **kwargs):
+    if getattr(settings, "SATUATAP_REQUIRE_2FA", True):
+        return []
+    return [
+        Warning(
+            "SATUATAP_REQUIRE_2FA is off: case workers, supervisors, partner case workers and "
+            "administrators sign in with a password alone.",
+            hint="Set SATUATAP_REQUIRE_2FA=true (the default) once the staff have authenticator "
+            "apps (docs/security.md).",
+            id="satuatap.W002",
+        )
+    ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from satuatap.core.models import (
     Desk,
@@ -15,6 +18,7 @@ from satuatap.core.models import (
     User,
 )
 from satuatap.core.roles import Role
+from satuatap.core.two_factor import two_factor_applies_to
 from satuatap.regions.models import Region
 
 PILOT_OFFICES = [
@@ -225,4 +229,23 @@ def seed(stdout=None) -> list[str]:
         is_superuser=True,
     )
     usernames += ["wcc-mawar-balqis.caseworker", "national.analyst", "admin"]
+    for user in User.objects.filter(username__in=usernames):
+        if two_factor_applies_to(user):
+            give_demo_authenticator(user)
     return usernames
+
+
+# Every demo account under two-factor sign-in shares this published TOTP secret, so one entry in
+# an authenticator app (or `satuatap demo_otp_code <username>`) signs any of them in.
+DEMO_TOTP_SECRET = "SATUATAPDEMOSATUATAPDEMOSATUATAP"
+DEMO_TOTP_KEY = base64.b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def give_demo_authenticator(user: User) -> None:
+    """A confirmed TOTP device with the demo secret, unless the user already set one up."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+
+
+def is_demo_device(device: TOTPDevice) -> bool:
+    return device.key == DEMO_TOTP_KEY

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 
+import rules
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -248,6 +249,15 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """SatuAtap's own permissions (`rules.py` of each app) are decided by their rules for
+        everyone, superusers included: being a superuser opens the admin site, not the
+        registry or survivors' cases of every office. Django's model permissions keep the
+        superuser shortcut."""
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     @property
     def office(self) -> Organisation | None:

@@ -168,6 +168,12 @@ ACTIONS: tuple[Action, ...] = (
         "core.manage_users",
     ),
     Action(
+        _("Two-factor sign-in"),
+        _("Your authenticator app and recovery codes."),
+        "core:two-factor",
+        "core.manage_own_two_factor",
+    ),
+    Action(
         _("API tokens"),
         _("Tokens for the REST API, and revoking them."),
         "core:api-tokens",

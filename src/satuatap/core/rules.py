@@ -36,9 +36,19 @@ def is_own_office(user, office) -> bool:
     return office is not None and user.is_authenticated and user.office_id_or_none == office.pk
 
 
+@rules.predicate
+def is_under_two_factor_rule(user) -> bool:
+    from satuatap.core.two_factor import two_factor_applies_to
+
+    return two_factor_applies_to(user)
+
+
 rules.add_perm("core.view_office", is_administrator | is_national_analyst | is_own_office)
+# Offices at all: office staff (their own), national roles (every one); not a partner.
+rules.add_perm("core.list_offices", is_administrator | is_national_analyst | is_office_staff)
 rules.add_perm("core.configure_office", is_administrator | (is_office_head & is_own_office))
 rules.add_perm("core.view_audit_trail", is_administrator)
 rules.add_perm("core.manage_users", is_administrator)
 rules.add_perm("core.view_national_reports", is_administrator | is_national_analyst)
 rules.add_perm("core.use_api", rules.is_authenticated)
+rules.add_perm("core.manage_own_two_factor", is_under_two_factor_rule)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ErrorOut(Schema):
@@ -15,6 +15,13 @@ class TokenIn(Schema):
     username: str
     password: str
     name: str = ""
+    otp: str = Field(
+        "",
+        max_length=32,
+        description="The current code of the authenticator app, or a recovery code: required "
+        "for accounts under two-factor sign-in (case workers, supervisors, partners, "
+        "administrators).",
+    )
 
 
 class TokenOut(Schema):

@@ -81,6 +81,7 @@ def office_desks(request):
     return render(request, "core/office_desks.html", {"office": office, "form": form})
 
 
+@login_required
 @permission_required("core.view_audit_trail", raise_exception=True)
 def audit_trail(request):
     registered = [ContentType.objects.get_for_model(m) for m in auditlog.get_models()]

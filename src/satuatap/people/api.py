@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
@@ -87,7 +88,7 @@ def _readable_person(request, person_id: int, purpose: str | None) -> Person:
 def list_people(request, filters: Query[PeopleFilter]):
     """Search from one box (`q`: NIK, phone or name, ranked) or look up an exact `nik`."""
     if not request.user.has_perm("people.list_person"):
-        return []
+        raise PermissionDenied
     if filters.nik is not None:
         people = selectors.active_people(request.user).filter(nik=filters.nik.strip())
         return [_summary(p, 100.0, "nik") for p in people]

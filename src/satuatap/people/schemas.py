@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from ninja import Field, Schema
+
+from satuatap.people.models import Disability, Education, MaritalStatus
 
 
 class PhoneOut(Schema):
@@ -40,19 +43,21 @@ class PersonSummaryOut(Schema):
     matched_by: str | None = None
 
 
+# Choice fields take only their codes and text fields only what their column holds, so bad
+# input is a 422 and never a database error or a value no form can show.
 class PersonIn(Schema):
     full_name: str = Field(..., min_length=1, max_length=200)
     sex: str = Field(..., pattern="^[FMU]$")
-    nik: str | None = None
-    nik_missing_reason: str = ""
+    nik: str | None = Field(None, max_length=40)
+    nik_missing_reason: str = Field("", max_length=200)
     birth_date: date | None = None
-    birth_place: str = ""
-    village_code: str | None = None
-    address: str = ""
-    marital_status: str = ""
-    education: str = ""
-    languages: str = ""
-    disability: str = "none"
+    birth_place: str = Field("", max_length=120)
+    village_code: str | None = Field(None, max_length=20)
+    address: str = Field("", max_length=255)
+    marital_status: MaritalStatus | Literal[""] = ""
+    education: Education | Literal[""] = ""
+    languages: str = Field("", max_length=200)
+    disability: Disability = Disability.NONE
     phones: list[str] = []
     confirm_nik_warnings: bool = False
 
@@ -60,16 +65,16 @@ class PersonIn(Schema):
 class PersonPatch(Schema):
     full_name: str | None = Field(None, min_length=1, max_length=200)
     sex: str | None = Field(None, pattern="^[FMU]$")
-    nik: str | None = None
-    nik_missing_reason: str | None = None
+    nik: str | None = Field(None, max_length=40)
+    nik_missing_reason: str | None = Field(None, max_length=200)
     birth_date: date | None = None
-    birth_place: str | None = None
-    village_code: str | None = None
-    address: str | None = None
-    marital_status: str | None = None
-    education: str | None = None
-    languages: str | None = None
-    disability: str | None = None
+    birth_place: str | None = Field(None, max_length=120)
+    village_code: str | None = Field(None, max_length=20)
+    address: str | None = Field(None, max_length=255)
+    marital_status: MaritalStatus | Literal[""] | None = None
+    education: Education | Literal[""] | None = None
+    languages: str | None = Field(None, max_length=200)
+    disability: Disability | None = None
     phones: list[str] | None = None
     confirm_nik_warnings: bool = False
 

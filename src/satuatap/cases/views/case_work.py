@@ -33,6 +33,7 @@ from satuatap.cases.views.common import (
     get_case_or_404,
     granted_purpose,
     raise_for_access,
+    require,
 )
 from satuatap.core.audit import log_sensitive_read
 from satuatap.core.exceptions import DomainError
@@ -69,9 +70,14 @@ def _act(
     act: Callable[[Case, dict], object],
     success: str,
     anchor: str = "",
+    permission: str = "cases.work_on_case",
 ):
-    """Parse the form, call the service, and go back to the case page."""
+    """Check the caller may act on the case, parse the form, call the service, and go back to
+    the case page. The check comes first, so a refused caller gets 403 whatever they post (a
+    closed case is left to the service, which says it is closed)."""
     case = get_case_or_404(request.user, case_id)
+    if not case.is_closed:
+        require(request.user, permission, case)
     form = make_form(case)
     if not form.is_valid():
         _form_errors(request, form)
@@ -98,6 +104,7 @@ def case_assign(request, case_id: int):
         ),
         success=_("The case worker is assigned."),
         anchor="assignments",
+        permission="cases.assign_case",
     )
 
 
@@ -288,4 +295,5 @@ def closure_decide(request, case_id: int):
         act=act,
         success=_("The decision is recorded."),
         anchor="closure",
+        permission="cases.approve_closure",
     )

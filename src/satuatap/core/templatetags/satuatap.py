@@ -33,3 +33,22 @@ def number(value) -> str:
     if value is None or value == "":
         return ""
     return format_decimal(value, locale=_locale())
+
+
+@register.filter
+def audit_changes(entry) -> list[tuple[str, object, object]]:
+    """(field, old value, new value) of each change of an audit entry.
+
+    Read here rather than with `entry.changes_dict.items` in a template: the template language
+    looks `items` up as a key first, so a model with a field called `items` (a case consent)
+    broke the audit page. A many-to-many change shows its operation and the objects."""
+    rows = []
+    for field, change in (entry.changes_dict or {}).items():
+        if isinstance(change, dict):
+            objects = ", ".join(str(o) for o in change.get("objects", []))
+            rows.append((field, change.get("operation", ""), objects))
+        elif isinstance(change, list | tuple) and len(change) == 2:
+            rows.append((field, change[0], change[1]))
+        else:
+            rows.append((field, "", change))
+    return rows

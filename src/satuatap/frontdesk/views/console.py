@@ -56,7 +56,8 @@ def _minutes(since, now) -> int:
 @login_required
 def desk_list(request):
     user = request.user
-    if not user.has_perm("frontdesk.view_queues"):
+    # A superuser passes every rule but belongs to no office: there is no queue to show.
+    if user.office is None or not user.has_perm("frontdesk.view_queues"):
         raise PermissionDenied
     today = user.office.today()
     desks = [

@@ -29,9 +29,10 @@ def _office_to_manage(request):
 
 @login_required
 def job_order_list(request):
-    if not request.user.has_perm("placement.view_job_orders"):
-        raise PermissionDenied
     office = request.user.office
+    # A superuser passes every rule but belongs to no office: there is no list to show.
+    if office is None or not request.user.has_perm("placement.view_job_orders"):
+        raise PermissionDenied
     context = {
         "office": office,
         "job_orders": selectors.office_job_orders(request.user),

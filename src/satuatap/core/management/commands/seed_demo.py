@@ -39,3 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo logins (password: {settings.SATUATAP_DEMO_PASSWORD}):")
             for username in usernames:
                 self.stdout.write(f"  {username}")
+            self.stdout.write(
+                "Counsellors, supervisors, the partner case worker and admin also need a "
+                "two-factor code: `satuatap demo_otp_code <username>` prints it (or add the "
+                f"secret {core_demo.DEMO_TOTP_SECRET} to an authenticator app)."
+            )

@@ -1,0 +1,87 @@
+"""axe-core in the journeys: installed from the npm registry into var/npm once, injected into a
+page with `page.evaluate` (which the Content-Security-Policy does not govern), and run there."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+AXE_VERSION = "4.14.1"
+NPM_PREFIX = Path(__file__).resolve().parents[2] / "var" / "npm"
+AXE_FILE = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
+FAILING_IMPACTS = ("serious", "critical")
+
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+class AxeMissingError(RuntimeError):
+    pass
+
+
+def installed_version() -> str | None:
+    package = AXE_FILE.parent / "package.json"
+    if not package.exists():
+        return None
+    import json
+
+    return json.loads(package.read_text())["version"]
+
+
+def axe_source() -> str:
+    """The axe-core script, installed with npm (`--no-save` into var/npm) when missing."""
+    if installed_version() != AXE_VERSION:
+        npm = shutil.which("npm")
+        if npm is None:
+            raise AxeMissingError(
+                "npm is missing: install Node.js and npm (apt-get install npm) so the browser "
+                f"tests can fetch axe-core {AXE_VERSION} from the npm registry"
+            )
+        NPM_PREFIX.mkdir(parents=True, exist_ok=True)
+        completed = subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(NPM_PREFIX),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if completed.returncode != 0 or installed_version() != AXE_VERSION:
+            raise AxeMissingError(
+                f"`npm install axe-core@{AXE_VERSION}` failed:\n{completed.stderr[-2000:]}"
+            )
+    return AXE_FILE.read_text(encoding="utf-8")
+
+
+def violations(page: Page, source: str) -> list[dict]:
+    """Every axe violation of the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(source)
+    return page.evaluate(RUN_AXE)
+
+
+def describe(found: list[dict]) -> str:
+    return "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — {', '.join(v['targets'])}" for v in found
+    )
+
+
+def assert_accessible(page: Page, source: str) -> None:
+    """Fail on any serious or critical axe violation, naming rule, elements and help."""
+    failing = [v for v in violations(page, source) if v["impact"] in FAILING_IMPACTS]
+    assert not failing, f"axe-core found on {page.url}:\n{describe(failing)}"

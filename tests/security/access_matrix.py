@@ -1,0 +1,532 @@
+"""The access matrix: every page and API operation of SatuAtap, who may use it, and how to ask.
+
+tests/security/test_access_matrix.py requests every entry below as every role (front desk, desk
+officer, placement officer, counsellor, case supervisor, outreach worker, office head — all of
+office A, Cirebon —, a partner case worker, the national analyst, the administrator, and an
+anonymous visitor), once with the ids of office A's records and once with the ids of office B's
+(Tulungagung), and checks the answer against the entry:
+
+- a role in `allow` gets what it asked for: not 401/403/404 and no server error (2xx/3xx for a
+  page; for a POST, the form's own answer to empty data: 200, 302, 400, 409 or 422);
+- everyone else is refused: 403 or 404 when signed in, the sign-in page for an anonymous visitor
+  of a page, 401 for an anonymous API call — and the database is unchanged;
+- with another office's ids, only the roles in `other` are let through (public pages, reference
+  data, what national roles see of every office); a role allowed in its own office gets **404**
+  there (another office's record does not exist for it), never 403.
+
+Adding a route? The test fails and names it until it has an entry here:
+
+1. Pages: `page("<namespace>:<url name>", <roles>)`. POST-only views take `method="post"` (the
+   test posts empty data). Path parameters are filled from the shared records by name
+   (`PARAMS` below); when a name means another record on this route, map it with
+   `params={"link_id": "device_link"}`. A page with no record in its path that reads an office
+   from the query string says so with `query="office=@office"`.
+2. API operations: `api("GET /api/v1/<path>", <roles>)`, with `body={...}` for writes: a valid
+   payload, so the refusal comes from the permission check and not from input validation.
+   `"@key"` in a body or query is the requested office's record id (`"@today"`: its date).
+3. If the records the route needs do not exist yet, add them to `access_matrix_records.py`.
+4. Say in `note` why an entry differs from the rule it seems to break (a national role reading
+   every office, a 403 where a 404 is usual).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FRONTDESK = "frontdesk"
+DESK_OFFICER = "deskofficer"
+PLACEMENT = "placement"
+COUNSELLOR = "counsellor"
+SUPERVISOR = "supervisor"
+OUTREACH = "outreach"
+HEAD = "head"
+PARTNER = "caseworker"
+ANALYST = "analyst"
+ADMIN = "admin"
+ANONYMOUS = "anonymous"
+
+OFFICE = frozenset({FRONTDESK, DESK_OFFICER, PLACEMENT, COUNSELLOR, SUPERVISOR, OUTREACH, HEAD})
+NATIONAL = frozenset({ANALYST, ADMIN})
+SIGNED_IN = OFFICE | NATIONAL | {PARTNER}
+PUBLIC = SIGNED_IN | {ANONYMOUS}
+ROLES = (*sorted(OFFICE), PARTNER, ANALYST, ADMIN, ANONYMOUS)
+
+NOBODY: frozenset[str] = frozenset()
+CHECK_IN = frozenset({FRONTDESK, DESK_OFFICER, PLACEMENT, COUNSELLOR})
+LABOUR_DESK = frozenset({DESK_OFFICER, PLACEMENT})  # the desk officer is bound to this desk
+CONSOLE = frozenset({DESK_OFFICER, PLACEMENT, COUNSELLOR, SUPERVISOR})
+PLACEMENT_MANAGERS = frozenset({PLACEMENT, HEAD})
+CASES = frozenset({COUNSELLOR, SUPERVISOR, HEAD})
+# On the ordinary case the counsellor is the assigned case worker; the restricted case belongs
+# to another counsellor, so only the case supervisor reaches it.
+CASE_WORKERS = frozenset({COUNSELLOR, SUPERVISOR})
+OUTREACH_MANAGERS = frozenset({OUTREACH, HEAD, COUNSELLOR, SUPERVISOR})
+REPORT_READERS = OFFICE | NATIONAL
+
+# Path parameter → the record it names, unless an entry maps it otherwise.
+PARAMS = {
+    "person_id": "person",
+    "link_id": "family_link",
+    "consent_id": "person_consent",
+    "document_id": "document",
+    "job_id": "import_job",
+    "visit_id": "visit",
+    "ticket_id": "ticket",
+    "desk_id": "desk",
+    "service_id": "service",
+    "token": "display_token",
+    "code": "village",
+    "agency_id": "agency",
+    "job_order_id": "job_order",
+    "file_id": "placement_file",
+    "course_id": "course",
+    "enrolment_id": "enrolment",
+    "case_id": "case",
+    "action_id": "action",
+    "attachment_id": "attachment",
+    "referral_id": "referral",
+    "event_id": "event",
+    "follow_up_id": "follow_up",
+    "focal_point_id": "focal_point",
+    "regulation_id": "regulation",
+    "office_id": "office",
+    "office_slug": "office_slug",
+}
+CASE_PARAMS = {"consent_id": "case_consent"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    route: str  # "<namespace>:<url name>", "admin:*", or "<METHOD> /api/v1/<path>"
+    allow: frozenset[str]  # who may use it on their own office's records
+    method: str = "get"
+    params: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    body: dict | None = None
+    other: frozenset[str] = NOBODY  # who also may with another office's ids
+    variant: str = ""  # when one route is tested more than once
+    signs_out: bool = False  # answers with the sign-in page on purpose (signing out)
+    answers: frozenset[int] = frozenset()  # more statuses that count as "allowed"
+    refusal: frozenset[int] = frozenset()  # the only refusal, for everyone (anonymous too)
+    note: str = ""
+
+    @property
+    def is_api(self) -> bool:
+        return " " in self.route
+
+    @property
+    def key(self) -> str:
+        return f"{self.route}[{self.variant}]" if self.variant else self.route
+
+
+def page(route: str, allow, **options) -> Entry:
+    return Entry(route=route, allow=frozenset(allow), **options)
+
+
+def api(route: str, allow, **options) -> Entry:
+    method = route.split(" ", 1)[0].lower()
+    if method != "get" and options.get("body") is None:
+        options["body"] = {}
+    return Entry(route=route, allow=frozenset(allow), method=method, **options)
+
+
+def public(route: str, **options) -> Entry:
+    return page(route, PUBLIC, other=PUBLIC, **options)
+
+
+ENTRIES: list[Entry] = [
+    # --- Shell, sign-in, account ----------------------------------------------------------------
+    page("home", SIGNED_IN),
+    public("healthz"),
+    public("login", note="a signed-in user is sent on to the home page"),
+    public("logout", method="post", signs_out=True),
+    public("set-language", method="post"),
+    public("core:about"),
+    page("core:office-desks", {HEAD}),
+    page("core:audit-trail", {ADMIN}),
+    page("core:api-tokens", SIGNED_IN),
+    page("core:two-factor", SIGNED_IN),
+    page("core:two-factor-setup", SIGNED_IN),
+    page("core:two-factor-verify", SIGNED_IN),
+    page("core:two-factor-recovery-codes", SIGNED_IN, method="post"),
+    page("admin:*", {ADMIN}, note="the admin site sends everyone else to its own sign-in page"),
+    # --- Registry -------------------------------------------------------------------------------
+    page("people:list", OFFICE),
+    page("people:create", OFFICE),
+    page("people:detail", OFFICE),
+    page("people:edit", OFFICE),
+    page("people:export", OFFICE, params={"fmt": "=json"}),
+    page("people:erase", {HEAD}),
+    page("people:status-add", OFFICE),
+    page("people:family-add", OFFICE),
+    page("people:family-remove", OFFICE, method="post"),
+    page("people:consent-add", OFFICE),
+    page("people:consent-withdraw", OFFICE, method="post"),
+    page("people:merge", OFFICE),
+    page("people:merge-list", {ADMIN}, note="merged records, for the administrator to reverse"),
+    page("people:document-upload", OFFICE),
+    page("people:document-file", OFFICE),
+    page("people:document-verify", LABOUR_DESK, method="post"),
+    page("people:document-reject", LABOUR_DESK, method="post"),
+    page("people:import-list", OFFICE),
+    page("people:import-detail", OFFICE),
+    page("people:import-errors", OFFICE),
+    # --- Front desk -----------------------------------------------------------------------------
+    page("frontdesk:check-in", CHECK_IN),
+    page("frontdesk:visit", CHECK_IN),
+    page("frontdesk:visit-print", CHECK_IN),
+    page("frontdesk:services", {HEAD}),
+    page("frontdesk:service-new", {HEAD}),
+    page("frontdesk:services-defaults", {HEAD}, method="post"),
+    page("frontdesk:service-edit", {HEAD}),
+    page("frontdesk:service-active", {HEAD}, method="post"),
+    page("frontdesk:desk-list", OFFICE),
+    page("frontdesk:console", LABOUR_DESK),
+    page("frontdesk:console-call-next", LABOUR_DESK, method="post"),
+    page("frontdesk:console-call", LABOUR_DESK, method="post"),
+    page("frontdesk:console-start", LABOUR_DESK, method="post"),
+    page("frontdesk:console-finish", LABOUR_DESK, method="post"),
+    page("frontdesk:console-no-show", LABOUR_DESK, method="post"),
+    page("frontdesk:console-transfer", LABOUR_DESK, method="post"),
+    page("frontdesk:devices", {HEAD}),
+    page("frontdesk:device-revoke", {HEAD}, method="post", params={"link_id": "device_link"}),
+    page("frontdesk:ikm", OFFICE),
+    page("frontdesk:today", OFFICE),
+    public("public:display", note="the secret link is the credential, whoever opens it"),
+    public("public:display-now"),
+    public("public:survey", params={"token": "survey_token"}),
+    public("public:survey-thanks", params={"token": "survey_token"}),
+    public("public:kiosk", params={"token": "kiosk_token"}),
+    public("public:kiosk-survey", params={"token": "kiosk_token", "code": "ticket_code"}),
+    public("public:kiosk-thanks", params={"token": "kiosk_token"}),
+    # --- Placement ------------------------------------------------------------------------------
+    page("placement:agency-list", OFFICE | {ADMIN}),
+    page("placement:agency-create", PLACEMENT_MANAGERS | {ADMIN}),
+    page("placement:agency-detail", OFFICE | {ADMIN}, other=OFFICE | {ADMIN}, note="national"),
+    page("placement:agency-edit", PLACEMENT_MANAGERS | {ADMIN}, other=PLACEMENT_MANAGERS | {ADMIN}),
+    page("placement:agency-import", PLACEMENT_MANAGERS | {ADMIN}),
+    page("placement:job-order-list", OFFICE),
+    page("placement:job-order-create", PLACEMENT_MANAGERS),
+    page("placement:job-order-edit", PLACEMENT_MANAGERS),
+    page(
+        "placement:checklist-rules",
+        OFFICE | {ADMIN},
+        note="office staff read the rules; the administrator edits them",
+    ),
+    page("placement:fraud-signals", PLACEMENT_MANAGERS),
+    page("placement:file-list", OFFICE),
+    page("placement:file-create", PLACEMENT_MANAGERS, query="person=@person"),
+    page("placement:file-detail", OFFICE),
+    page("placement:file-edit", PLACEMENT_MANAGERS),
+    page("placement:file-stage", PLACEMENT_MANAGERS, method="post"),
+    page("placement:file-cancel", PLACEMENT_MANAGERS, method="post"),
+    page("placement:file-override", {HEAD}, method="post"),
+    page("placement:file-departure", PLACEMENT_MANAGERS, method="post"),
+    page("placement:file-return", PLACEMENT_MANAGERS, method="post"),
+    page("placement:returnee-list", OFFICE),
+    page("placement:override-list", {HEAD}),
+    page("placement:course-list", OFFICE),
+    page("placement:course-create", PLACEMENT_MANAGERS),
+    page("placement:training-counts", OFFICE),
+    page("placement:course-detail", OFFICE),
+    page("placement:course-edit", PLACEMENT_MANAGERS),
+    page("placement:course-enrol", PLACEMENT_MANAGERS, method="post"),
+    page("placement:course-attendance", PLACEMENT_MANAGERS),
+    page("placement:enrolment-detail", OFFICE),
+    public("public_jobs:board", note="each office's public job board"),
+    # --- MRC ------------------------------------------------------------------------------------
+    page("cases:contact-list", CASES),
+    page("cases:contact-create", CASE_WORKERS),
+    page("cases:case-list", CASES),
+    page("cases:my-cases", CASES),
+    page("cases:team-cases", {SUPERVISOR}),
+    page("cases:overdue", CASES),
+    page("cases:case-create", CASE_WORKERS),
+    page("cases:case-detail", CASES),
+    page(
+        "cases:case-detail",
+        {SUPERVISOR},
+        params={"case_id": "restricted_case"},
+        variant="restricted",
+        note="a restricted case: its assigned workers and the supervisors only, not the head",
+    ),
+    page("cases:case-assign", {SUPERVISOR}, method="post"),
+    page("cases:action-add", CASE_WORKERS, method="post"),
+    page("cases:action-done", CASE_WORKERS, method="post"),
+    page("cases:note-add", CASE_WORKERS, method="post"),
+    page(
+        "cases:note-add",
+        {SUPERVISOR},
+        method="post",
+        params={"case_id": "restricted_case"},
+        variant="restricted",
+    ),
+    page("cases:attachment-upload", CASE_WORKERS, method="post"),
+    page("cases:attachment-file", CASES),
+    page("cases:consent-add", CASE_WORKERS, method="post"),
+    page("cases:consent-withdraw", CASE_WORKERS, method="post", params=CASE_PARAMS),
+    page("cases:referral-send", CASE_WORKERS, method="post"),
+    page("cases:case-status", CASE_WORKERS, method="post"),
+    page("cases:closure-request", CASE_WORKERS, method="post"),
+    page("cases:closure-decide", {SUPERVISOR}, method="post"),
+    page("cases:partner-directory", CASES),
+    page("cases:partner-referral-list", {PARTNER}),
+    page("cases:partner-referral-detail", {PARTNER}),
+    page("cases:partner-referral-accept", {PARTNER}, method="post"),
+    page("cases:partner-referral-decline", {PARTNER}, method="post"),
+    page("cases:partner-referral-update", {PARTNER}, method="post"),
+    page("cases:case-summary-pdf", CASES),
+    page(
+        "cases:case-summary-pdf",
+        {SUPERVISOR},
+        params={"case_id": "restricted_case"},
+        query="purpose=supervision",
+        variant="restricted",
+    ),
+    page("cases:referral-letter-pdf", CASES | {PARTNER}),
+    # --- Outreach -------------------------------------------------------------------------------
+    page("outreach:event-list", OFFICE),
+    page("outreach:event-create", OUTREACH_MANAGERS),
+    page("outreach:event-detail", OFFICE),
+    page("outreach:event-edit", OUTREACH_MANAGERS),
+    page("outreach:participant-add", OUTREACH_MANAGERS, method="post"),
+    page("outreach:participant-remove", OUTREACH_MANAGERS, method="post"),
+    page("outreach:follow-up-add", OUTREACH_MANAGERS, method="post"),
+    page("outreach:follow-up-delete", OUTREACH_MANAGERS, method="post"),
+    page("outreach:village-list", OFFICE),
+    page("outreach:village-detail", OFFICE),
+    page("outreach:focal-point-add", OUTREACH_MANAGERS),
+    page("outreach:focal-point-end", OUTREACH_MANAGERS, method="post"),
+    page("outreach:regulation-upload", OUTREACH_MANAGERS),
+    page("outreach:regulation-file", OFFICE),
+    # --- Reports --------------------------------------------------------------------------------
+    page(
+        "reports:office-dashboard",
+        REPORT_READERS,
+        note="national roles are sent on to the national dashboard",
+    ),
+    page("reports:national-dashboard", NATIONAL),
+    page("reports:village-list", REPORT_READERS),
+    page(
+        "reports:village-profile",
+        REPORT_READERS,
+        other=NATIONAL,
+        note="national roles see every office's villages, as aggregates",
+    ),
+    page("reports:export-list", REPORT_READERS),
+    page(
+        "reports:export-download",
+        {HEAD},
+        params={"job_id": "export_job"},
+        note="only the person who asked for the export downloads it",
+    ),
+    page("reports:export-monthly-xlsx", REPORT_READERS),
+    page("reports:export-monthly-pdf", REPORT_READERS),
+    page("reports:export-indicator-csv", REPORT_READERS, query="indicator=registrations"),
+    page("reports:export-dhis2", REPORT_READERS),
+    # --- API: the caller, offices, reference data -----------------------------------------------
+    page(
+        "api:api-root",
+        NOBODY,
+        refusal=frozenset({404}),
+        note="django-ninja's root: 404 for everyone (the reference is at /api/v1/docs)",
+    ),
+    page("api:openapi-json", PUBLIC, other=PUBLIC, note="the API's description is public"),
+    page("api:openapi-view", PUBLIC, other=PUBLIC),
+    api("POST /api/v1/auth/token", PUBLIC, note="empty credentials: 422 for everyone"),
+    api(
+        "POST /api/v1/auth/token/revoke",
+        SIGNED_IN,
+        body={"token": "not-a-token"},
+        answers=frozenset({404}),
+        note="an unknown token: 404 to whoever asks",
+    ),
+    api("GET /api/v1/auth/me", SIGNED_IN),
+    api("GET /api/v1/offices", OFFICE | NATIONAL),
+    api("GET /api/v1/offices/{office_id}", OFFICE | NATIONAL, other=NATIONAL),
+    api("GET /api/v1/offices/{office_id}/partners", OFFICE | NATIONAL, other=NATIONAL),
+    api(
+        "GET /api/v1/offices/{office_id}/ikm",
+        OFFICE | NATIONAL,
+        other=NATIONAL,
+        note="the satisfaction index: an aggregate of anonymous answers",
+    ),
+    api("GET /api/v1/regions", SIGNED_IN),
+    api("GET /api/v1/regions/{code}", SIGNED_IN, params={"code": "region"}, other=SIGNED_IN),
+    # --- API: registry --------------------------------------------------------------------------
+    api("GET /api/v1/people", OFFICE),
+    api("POST /api/v1/people", OFFICE, body={"full_name": "Ratna", "sex": "F"}),
+    api("GET /api/v1/people/{person_id}", OFFICE),
+    api("PATCH /api/v1/people/{person_id}", OFFICE, body={"address": "Jl. Melati 1"}),
+    api("GET /api/v1/people/{person_id}/timeline", OFFICE),
+    # --- API: front desk ------------------------------------------------------------------------
+    api(
+        "POST /api/v1/visits", CHECK_IN, body={"service_ids": ["@service"], "person_id": "@person"}
+    ),
+    api(
+        "GET /api/v1/desks/{desk_id}/queue",
+        OFFICE,
+        note="ticket numbers, as on the waiting-room screen; calling needs the desk",
+    ),
+    api("POST /api/v1/desks/{desk_id}/call-next", LABOUR_DESK),
+    api("POST /api/v1/tickets/{ticket_id}/finish", LABOUR_DESK),
+    api(
+        "POST /api/v1/surveys",
+        PUBLIC,
+        other=PUBLIC,
+        body={"token": "@survey_token", "answers": {f"u{n}": 4 for n in range(1, 10)}},
+        note="no sign-in: the visit's survey token is the credential",
+    ),
+    # --- API: placement -------------------------------------------------------------------------
+    api("GET /api/v1/agencies", OFFICE | {ADMIN}),
+    api(
+        "POST /api/v1/agencies",
+        PLACEMENT_MANAGERS | {ADMIN},
+        other=PLACEMENT_MANAGERS | {ADMIN},
+        body={
+            "name": "PT Baru",
+            "licence_number": "SIP3MI/NEW",
+            "licence_valid_from": "@today",
+            "licence_valid_until": "@today",
+        },
+    ),
+    api("GET /api/v1/agencies/{agency_id}", OFFICE | {ADMIN}, other=OFFICE | {ADMIN}),
+    api(
+        "PATCH /api/v1/agencies/{agency_id}",
+        PLACEMENT_MANAGERS | {ADMIN},
+        other=PLACEMENT_MANAGERS | {ADMIN},
+        body={"phone": "0231 123"},
+    ),
+    api("GET /api/v1/job-orders", OFFICE),
+    api(
+        "POST /api/v1/job-orders",
+        PLACEMENT_MANAGERS,
+        other=PLACEMENT_MANAGERS,
+        body={
+            "agency_id": "@agency",
+            "scheme": "p3mi",
+            "permit_number": "SIP2MI/NEW",
+            "permit_valid_from": "@today",
+            "permit_valid_until": "@today",
+            "country": "HK",
+            "employer": "Keluarga Wong",
+            "sector": "domestic",
+            "occupation": "Domestic worker",
+            "salary_amount": "4990",
+            "salary_currency": "HKD",
+            "contract_months": 24,
+            "closing_date": "@today",
+        },
+    ),
+    api("GET /api/v1/job-orders/{job_order_id}", OFFICE),
+    api("PATCH /api/v1/job-orders/{job_order_id}", PLACEMENT_MANAGERS, body={"quota_women": 9}),
+    api("GET /api/v1/placement-files", OFFICE),
+    api(
+        "POST /api/v1/placement-files",
+        PLACEMENT_MANAGERS,
+        body={"person_id": "@person", "scheme": "individual", "employer": "Wong"},
+    ),
+    api("GET /api/v1/placement-files/{file_id}", OFFICE),
+    api("PATCH /api/v1/placement-files/{file_id}", PLACEMENT_MANAGERS, body={"occupation": "Cook"}),
+    api("GET /api/v1/placement-files/{file_id}/checklist", OFFICE),
+    api("GET /api/v1/placement-files/{file_id}/readiness", OFFICE),
+    api("GET /api/v1/placement-files/{file_id}/history", OFFICE),
+    api(
+        "POST /api/v1/placement-files/{file_id}/stage",
+        PLACEMENT_MANAGERS,
+        body={"to_stage": "selection"},
+    ),
+    api(
+        "POST /api/v1/placement-files/{file_id}/overrides",
+        {HEAD},
+        body={"gate": "documents", "reason": "Dokumen menyusul"},
+    ),
+    api(
+        "POST /api/v1/placement-files/{file_id}/departure",
+        PLACEMENT_MANAGERS,
+        body={"departure_date": "@today"},
+    ),
+    api(
+        "POST /api/v1/placement-files/{file_id}/return",
+        PLACEMENT_MANAGERS,
+        body={"return_date": "@today", "reason": "contract_finished"},
+    ),
+    # --- API: MRC -------------------------------------------------------------------------------
+    api("GET /api/v1/contacts", CASES),
+    api(
+        "POST /api/v1/contacts",
+        CASE_WORKERS,
+        other=CASE_WORKERS,
+        body={
+            "kind": "information",
+            "channel": "walk_in",
+            "topic": "documents",
+            "occurred_on": "@today",
+        },
+    ),
+    api("GET /api/v1/cases", CASES),
+    api(
+        "POST /api/v1/cases",
+        CASE_WORKERS,
+        body={"client_id": "@person", "channel": "walk_in", "categories": ["wages"]},
+    ),
+    api("GET /api/v1/cases/{case_id}", CASES),
+    api(
+        "GET /api/v1/cases/{case_id}",
+        {SUPERVISOR},
+        params={"case_id": "restricted_case"},
+        variant="restricted",
+    ),
+    api("GET /api/v1/cases/{case_id}/timeline", CASES),
+    api("POST /api/v1/cases/{case_id}/notes", CASE_WORKERS, body={"text": "Catatan"}),
+    api(
+        "POST /api/v1/cases/{case_id}/actions",
+        CASE_WORKERS,
+        body={"description": "Telepon", "owner_id": "@counsellor_id", "due_on": "@today"},
+    ),
+    api("POST /api/v1/cases/{case_id}/actions/{action_id}/done", CASE_WORKERS),
+    api(
+        "POST /api/v1/cases/{case_id}/assignments",
+        {SUPERVISOR},
+        body={"worker_id": "@counsellor2_id"},
+    ),
+    api("POST /api/v1/cases/{case_id}/status", CASE_WORKERS, body={"status": "in_progress"}),
+    api("POST /api/v1/cases/{case_id}/closure-request", CASE_WORKERS, body={"outcome": "resolved"}),
+    api("POST /api/v1/cases/{case_id}/closure-decision", {SUPERVISOR}, body={"approve": False}),
+    api("GET /api/v1/cases/{case_id}/consents", CASES),
+    api(
+        "POST /api/v1/cases/{case_id}/consents",
+        CASE_WORKERS,
+        body={
+            "recipient_id": "@partner",
+            "items": ["identity"],
+            "given_on": "@today",
+            "method": "signed",
+        },
+    ),
+    api(
+        "POST /api/v1/cases/{case_id}/consents/{consent_id}/withdraw",
+        CASE_WORKERS,
+        params=CASE_PARAMS,
+    ),
+    api("GET /api/v1/cases/{case_id}/referrals", CASES),
+    api(
+        "POST /api/v1/cases/{case_id}/referrals",
+        CASE_WORKERS,
+        body={"partner_id": "@partner", "service": "Bantuan hukum", "due_on": "@today"},
+    ),
+    api("GET /api/v1/partner/referrals", {PARTNER}),
+    api("GET /api/v1/partner/referrals/{referral_id}", {PARTNER}),
+    api("POST /api/v1/partner/referrals/{referral_id}/accept", {PARTNER}),
+    api(
+        "POST /api/v1/partner/referrals/{referral_id}/decline", {PARTNER}, body={"reason": "Penuh"}
+    ),
+    api(
+        "POST /api/v1/partner/referrals/{referral_id}/feedback",
+        {PARTNER},
+        body={"feedback": "Sudah didampingi"},
+    ),
+    # --- API: reports ---------------------------------------------------------------------------
+    api("GET /api/v1/indicators", REPORT_READERS),
+    api("GET /api/v1/reports/indicators", REPORT_READERS),
+]

@@ -1,0 +1,336 @@
+"""The records the access matrix asks for: one of each kind in office A (Cirebon) and the same in
+office B (Tulungagung), with the users of every role.
+
+Everything is written through the apps' services where a service exists, so the records are
+what the application itself makes. `build()` returns, per office, the value of each path
+parameter the matrix fills in (`Records.ids["own"]` and `Records.ids["other"]`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from satuatap.cases import attachments as case_attachments
+from satuatap.cases import services as cases
+from satuatap.cases.models import Category, Channel, GbvType, SharedItem
+from satuatap.core.models import DeskType, Organisation
+from satuatap.core.roles import Role
+from satuatap.frontdesk import devices
+from satuatap.frontdesk import services as frontdesk
+from satuatap.frontdesk.models import DisplayLink, Service
+from satuatap.outreach import services as outreach
+from satuatap.outreach.models import AgeBand, EventKind
+from satuatap.people import documents, imports
+from satuatap.people import services as people
+from satuatap.people.models import DocumentType, Relation, Sex
+from satuatap.placement import files, training
+from satuatap.placement.models import Agency, AgencyStatus, JobOrder, Scheme
+from satuatap.regions.models import Region, RegionLevel
+from satuatap.reports.exports import jobs as export_jobs
+from satuatap.reports.exports.common import ExportParameters
+from tests.factories import (
+    DeskFactory,
+    MinistryFactory,
+    OfficeFactory,
+    PartnerFactory,
+    UserFactory,
+)
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+OFFICE_ROLE_NAMES = (
+    Role.FRONTDESK,
+    Role.DESK_OFFICER,
+    Role.PLACEMENT_OFFICER,
+    Role.COUNSELLOR,
+    Role.CASE_SUPERVISOR,
+    Role.OUTREACH_WORKER,
+    Role.OFFICE_HEAD,
+)
+NIK_PREFIX = {"cirebon": "320901", "tulungagung": "350401"}
+
+
+@dataclass
+class Records:
+    users: dict[str, object] = field(default_factory=dict)  # persona role → user (office A)
+    ids: dict[str, dict[str, object]] = field(default_factory=dict)  # "own"/"other" → key → id
+
+
+def _pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _office_users(office: Organisation, labour_desk) -> dict[str, object]:
+    users = {}
+    for role in OFFICE_ROLE_NAMES:
+        extra = {"desk": labour_desk} if role == Role.DESK_OFFICER else {}
+        gender = {"gender": "F"} if role in (Role.COUNSELLOR, Role.CASE_SUPERVISOR) else {}
+        users[str(role)] = UserFactory(
+            username=f"{office.slug}.{role}", organisation=office, roles=[role], **extra, **gender
+        )
+    users["counsellor2"] = UserFactory(
+        username=f"{office.slug}.counsellor2",
+        organisation=office,
+        roles=[Role.COUNSELLOR],
+        gender="F",
+    )
+    return users
+
+
+def _office_records(office: Organisation, partner: Organisation, agency: Agency) -> tuple:
+    """One record of every kind in `office`; returns (users, ids)."""
+    today = office.today()
+    labour = DeskFactory(office=office, desk_type=DeskType.objects.get(code="ketenagakerjaan"))
+    mrc = DeskFactory(office=office, desk_type=DeskType.objects.get(code="pengaduan-informasi"))
+    users = _office_users(office, labour)
+    head, placement, counsellor = users["head"], users["placement"], users["counsellor"]
+    frontdesk_user = users["frontdesk"]
+    nik = NIK_PREFIX[office.slug]
+
+    # --- Registry ------------------------------------------------------------------------------
+    village = Region.objects.filter(
+        level=RegionLevel.VILLAGE, code__startswith=office.region_id + "."
+    ).order_by("code")[0]
+    person = people.register_person(
+        by=frontdesk_user,
+        full_name="Sulastri",
+        sex=Sex.FEMALE,
+        nik=f"{nik}5003950001",
+        birth_date=datetime.date(1995, 3, 10),
+        village=village,
+    )
+    worker = people.register_person(
+        by=frontdesk_user,
+        full_name="Wulandari",
+        sex=Sex.FEMALE,
+        nik=f"{nik}4106980002",
+        birth_date=datetime.date(1998, 6, 1),
+        village=village,
+    )
+    relative = people.register_person(by=frontdesk_user, full_name="Putri", sex=Sex.FEMALE)
+    family_link = people.link_family(
+        person=person, relative=relative, relation=Relation.CHILD, by=frontdesk_user
+    )
+    person_consent = people.record_consent(
+        person=person, by=frontdesk_user, purpose="registry", given_on=today, method="signed"
+    )
+    document = documents.upload_document(
+        person=person,
+        document_type=DocumentType.objects.get(code="ijazah"),
+        file=_pdf(),
+        by=frontdesk_user,
+    )
+    register = SimpleUploadedFile("register.csv", b"Nama,Jenis Kelamin\nAni,P\n", "text/csv")
+    import_job = imports.create_import_job(uploaded_file=register, by=frontdesk_user)
+
+    # --- Front desk ------------------------------------------------------------------------------
+    service = Service.objects.create(
+        office=office, desk=labour, name_id="Pendaftaran CPMI", target_minutes=20
+    )
+    Service.objects.create(
+        office=office, desk=mrc, name_id="Informasi", target_minutes=10, allows_anonymous=True
+    )
+    visit = frontdesk.check_in(by=frontdesk_user, services=[service], person=person)
+    ticket = visit.tickets.get()
+    screen = devices.create_display_link(
+        office=office, kind=DisplayLink.Kind.CALLING_SCREEN, name="TV", by=head
+    )
+    kiosk = devices.create_display_link(
+        office=office, kind=DisplayLink.Kind.EXIT_KIOSK, name="Tablet", by=head
+    )
+
+    # --- Placement -----------------------------------------------------------------------------
+    job_order = JobOrder.objects.create(
+        office=office,
+        agency=agency,
+        scheme=Scheme.P3MI,
+        permit_number=f"SIP2MI/{office.slug}",
+        permit_valid_from=today - datetime.timedelta(days=10),
+        permit_valid_until=today + datetime.timedelta(days=100),
+        country="HK",
+        employer="Household employer",
+        sector="domestic",
+        occupation="Domestic worker",
+        quota_women=10,
+        salary_amount=Decimal("4990.00"),
+        salary_currency="HKD",
+        contract_months=24,
+        closing_date=today + datetime.timedelta(days=30),
+        is_published=True,
+    )
+    placement_file = files.open_file(person=worker, by=placement, values={"job_order": job_order})
+    course = training.create_course(
+        by=placement,
+        values={
+            "kind": "training",
+            "title": "Caregiver",
+            "training_centre": "BLK",
+            "competency": "Elderly care",
+            "start_date": today - datetime.timedelta(days=4),
+            "end_date": today,
+            "weekdays": "0123456",
+            "capacity": 10,
+        },
+    )
+    enrolment = training.enrol(course=course, person=worker, by=placement)
+
+    # --- MRC -----------------------------------------------------------------------------------
+    contact = cases.record_contact(
+        by=counsellor, kind="information", channel=Channel.WALK_IN, topic="documents",
+        occurred_on=today, person=person, sex=Sex.FEMALE,
+    )  # fmt: skip
+    case = cases.open_case(
+        by=counsellor,
+        client=person,
+        channel=Channel.WALK_IN,
+        categories=[Category.WAGES],
+        narrative="Gaji tidak dibayar.",
+    )
+    restricted = cases.open_case(
+        by=users["counsellor2"],
+        client=relative,
+        channel=Channel.WALK_IN,
+        categories=[Category.GBV],
+        gbv_types=[GbvType.PHYSICAL_ASSAULT],
+        narrative="Dipukul.",
+    )
+    action = cases.add_action(
+        case=case, description="Hubungi agensi", owner=counsellor, due_on=today, by=counsellor
+    )
+    attachment = case_attachments.upload_attachment(
+        case=case, by=counsellor, title="Kontrak", file=_pdf("contract.pdf")
+    )
+    case_consent = cases.record_consent(
+        case=case,
+        by=counsellor,
+        recipient=partner,
+        items=[SharedItem.IDENTITY, SharedItem.SUMMARY],
+        given_on=today,
+        method="signed",
+    )
+    referral = cases.send_referral(
+        case=case,
+        by=counsellor,
+        partner=partner,
+        service="Pendampingan",
+        due_on=today + datetime.timedelta(days=7),
+    )
+
+    # --- Outreach ------------------------------------------------------------------------------
+    outreach_user = users["outreach"]
+    event = outreach.create_event(
+        by=outreach_user,
+        village=village,
+        date=today - datetime.timedelta(days=3),
+        kind=EventKind.SOCIALISATION,
+        title="Sosialisasi",
+        counts=[(Sex.FEMALE, AgeBand.ADULT, 5)],
+    )
+    outreach.add_participant(event=event, person=person, by=outreach_user)
+    follow_up = outreach.record_follow_up(
+        event=event, person=person, came_on=today, by=outreach_user
+    )
+    focal_point = outreach.add_focal_point(
+        by=outreach_user, village=village, name="Sumarni", since=today
+    )
+    regulation = outreach.upload_regulation(
+        by=outreach_user,
+        village=village,
+        number="3 Tahun 2021",
+        date=datetime.date(2021, 6, 1),
+        title="Perlindungan PMI",
+        file=_pdf("perdes.pdf"),
+    )
+
+    # --- Reports -------------------------------------------------------------------------------
+    export = export_jobs.start_export(
+        by=head,
+        kind="dhis2",
+        params=ExportParameters(date_from=today.replace(day=1), date_to=today, office_id=office.pk),
+    )
+    export_jobs.run_export(export.pk)
+
+    ids = {
+        "office": office.pk,
+        "office_slug": office.slug,
+        "person": person.pk,
+        "family_link": family_link.pk,
+        "person_consent": person_consent.pk,
+        "document": document.pk,
+        "import_job": import_job.pk,
+        "visit": visit.pk,
+        "ticket": ticket.pk,
+        "ticket_code": f"{ticket.prefix}-{ticket.number:03d}",
+        "desk": labour.pk,
+        "service": service.pk,
+        "device_link": screen.pk,
+        "display_token": screen.token,
+        "kiosk_token": kiosk.token,
+        "survey_token": visit.survey_token,
+        "job_order": job_order.pk,
+        "placement_file": placement_file.pk,
+        "course": course.pk,
+        "enrolment": enrolment.pk,
+        "contact": contact.pk,
+        "case": case.pk,
+        "restricted_case": restricted.pk,
+        "action": action.pk,
+        "attachment": attachment.pk,
+        "case_consent": case_consent.pk,
+        "referral": referral.pk,
+        "event": event.pk,
+        "follow_up": follow_up.pk,
+        "focal_point": focal_point.pk,
+        "regulation": regulation.pk,
+        "village": village.code,
+        "export_job": export.pk,
+        "partner": partner.pk,
+        "counsellor_id": counsellor.pk,
+        "counsellor2_id": users["counsellor2"].pk,
+        "today": today.isoformat(),
+    }
+    return users, ids
+
+
+def build() -> Records:
+    """Both offices' records; the personas are office A's users, its partner's case worker, the
+    national analyst and the administrator."""
+    office = OfficeFactory(slug="cirebon")
+    other_office = OfficeFactory(slug="tulungagung")
+    ministry = MinistryFactory()
+    partner = PartnerFactory(slug="wcc-mawar-balqis", name="WCC Mawar Balqis")
+    partner.partner_offices.add(office)
+    other_partner = PartnerFactory(slug="wcc-tulungagung", name="WCC Tulungagung")
+    other_partner.partner_offices.add(other_office)
+    today = office.today()
+    agency = Agency.objects.create(
+        name="PT Bina Karya",
+        licence_number="SIP3MI/MATRIX",
+        licence_valid_from=today - datetime.timedelta(days=365),
+        licence_valid_until=today + datetime.timedelta(days=365),
+        status=AgencyStatus.ACTIVE,
+    )
+    users, own = _office_records(office, partner, agency)
+    _other_users, other = _office_records(other_office, other_partner, agency)
+    for ids in (own, other):
+        ids["agency"] = agency.pk  # agencies are one national list
+        ids["region"] = office.region_id  # reference data, the same for everyone
+    users["caseworker"] = UserFactory(
+        username="wcc-mawar-balqis.caseworker",
+        organisation=partner,
+        roles=[Role.PARTNER_CASEWORKER],
+    )
+    users["analyst"] = UserFactory(
+        username="national.analyst", organisation=ministry, roles=[Role.NATIONAL_ANALYST]
+    )
+    users["admin"] = UserFactory(
+        username="admin",
+        organisation=ministry,
+        roles=[Role.ADMINISTRATOR],
+        is_staff=True,
+        is_superuser=True,
+    )
+    return Records(users=users, ids={"own": own, "other": other})
