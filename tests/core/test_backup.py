@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from satuatap.cases import attachments
 from satuatap.cases import services as case_services
@@ -197,7 +198,7 @@ def test_damaged_foreign_or_unsuitable_archives_are_refused_and_change_nothing(
         bad_archives[label] = (tmp_path / label, "not a SatuAtap backup")
 
     for label, (bad, message) in bad_archives.items():
-        with pytest.raises(CommandError, match=message):
+        with translation.override("en"), pytest.raises(CommandError, match=message):
             call_command("restore", str(bad), "--yes", stdout=io.StringIO())
         assert table_hashes() == before, label
         assert media_files(media) == files_before, label
