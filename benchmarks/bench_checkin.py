@@ -153,7 +153,7 @@ def visit_body(rng: random.Random, work: dict) -> dict:
         return {
             "service_ids": [work["info"]["id"]],
             "sex": rng.choice("FFM"),
-            "age_band": rng.choice(["18-24", "25-34", "35-44", ""]),
+            "age_band": rng.choice(["18-24", "25-39", "40-59", ""]),
             "priority": priority,
         }
     services = [work["bound"]["id"]] if roll < 0.8 else [work["bound"]["id"], work["info"]["id"]]

@@ -145,7 +145,7 @@ class FrontDesk(Staff):
             {
                 "visitor": "anonymous",
                 "sex": random.choice("FFM"),
-                "age_band": random.choice(["18-24", "25-34", "35-44"]),
+                "age_band": random.choice(["18-24", "25-39", "40-59"]),
                 "services": self.office["information_service"],
                 "priority": "",
             },
