@@ -377,6 +377,9 @@ class _Table:
         self.sexes = list(sexes) if self.split else []
         self.bands = list(AGE_BANDS) if self.split else []
         self.grid = grid
+        self.by_row: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
+        for (row_value, sex, band), (v, w) in grid.items():
+            self.by_row[row_value].append((sex, band, v, w))
 
     def columns(self) -> list:
         return ["total", *[("sex", s) for s in self.sexes], *[("age", a) for a in self.bands]]
@@ -390,9 +393,9 @@ class _Table:
     def sums(self, row_values: set[str] | None, column) -> tuple[int, int]:
         """Σ value, Σ weight of the grid cells of these row values in this column."""
         value = weight = 0
-        for (row_value, sex, band), (v, w) in self.grid.items():
-            if row_values is not None and row_value not in row_values:
-                continue
+        rows = self.by_row if row_values is None else row_values
+        cells = (cell for row_value in rows for cell in self.by_row.get(row_value, ()))
+        for sex, band, v, w in cells:
             if self.split and sex not in self.sexes:
                 continue
             if self._matches(column, sex, band):
