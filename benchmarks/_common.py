@@ -71,6 +71,16 @@ WITA_PROVINCES = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "7
 WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96"}
 
 
+def office_zone(region_code: str) -> str:
+    """The time zone of a benchmark office in this regency (by its province)."""
+    province = region_code[:2]
+    if province in WITA_PROVINCES:
+        return "Asia/Makassar"
+    if province in WIT_PROVINCES:
+        return "Asia/Jayapura"
+    return "Asia/Jakarta"
+
+
 def bench_password() -> str:
     return os.environ.get(BENCH_PASSWORD_ENV, BENCH_PASSWORD_DEFAULT)
 

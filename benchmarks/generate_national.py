@@ -35,10 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     BENCH_SLUG_PREFIX,
     REGENCIES,
-    WIT_PROVINCES,
-    WITA_PROVINCES,
     bench_password,
     choose_database,
+    office_zone,
     setup_django,
 )
 from names import make_name  # noqa: E402
@@ -264,14 +263,7 @@ def ensure_offices(count: int) -> list:
         for name in names:
             region = regions[name]
             slug = BENCH_SLUG_PREFIX + slugify(name.removeprefix("Kabupaten "))
-            province = region.code[:2]
-            zone = (
-                "Asia/Makassar"
-                if province in WITA_PROVINCES
-                else "Asia/Jayapura"
-                if province in WIT_PROVINCES
-                else "Asia/Jakarta"
-            )
+            zone = office_zone(region.code)
             office = Organisation.objects.filter(
                 kind=OrganisationKind.OFFICE, region=region
             ).first()

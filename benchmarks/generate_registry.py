@@ -30,11 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     BENCH_SLUG_PREFIX,
     REGENCIES,
-    WIT_PROVINCES,
-    WITA_PROVINCES,
     bench_password,
     choose_database,
     frontdesk_username,
+    office_zone,
     setup_django,
 )
 from names import make_name  # noqa: E402
@@ -81,14 +80,7 @@ def ensure_offices(count: int):
         for name in REGENCIES[:count]:
             region = Region.objects.get(level=2, name=name)
             slug = BENCH_SLUG_PREFIX + slugify(name.removeprefix("Kabupaten "))
-            province = region.code[:2]
-            zone = (
-                "Asia/Makassar"
-                if province in WITA_PROVINCES
-                else "Asia/Jayapura"
-                if province in WIT_PROVINCES
-                else "Asia/Jakarta"
-            )
+            zone = office_zone(region.code)
             office = Organisation.objects.filter(
                 kind=OrganisationKind.OFFICE, region=region
             ).first()
