@@ -161,6 +161,12 @@ class Stream:
         with self.lock:
             return len(self.visits) + len(self.notes)
 
+    def ready_to_kill(self) -> bool:
+        """Both kinds of write are streaming (five of each acknowledged), and enough in all."""
+        with self.lock:
+            both = len(self.visits) >= 5 and len(self.notes) >= 5
+        return both and self.acknowledged() >= ACKNOWLEDGED_BEFORE_KILL
+
     def run(self) -> list[threading.Thread]:
         threads = []
         for kind, sessions in self.sessions.items():
@@ -230,7 +236,7 @@ def test_every_acknowledged_write_survives_a_sigkill_mid_stream(server, workplac
     threads = stream.run()
 
     deadline = time.monotonic() + 20
-    while stream.acknowledged() < ACKNOWLEDGED_BEFORE_KILL and time.monotonic() < deadline:
+    while not stream.ready_to_kill() and time.monotonic() < deadline:
         time.sleep(0.05)
     server.kill()
     stream.stop.set()
