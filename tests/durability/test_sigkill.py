@@ -11,16 +11,10 @@ numbers must have no gap or duplicate, and a restarted server must take new chec
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection, connections
 
 from satuatap.cases import services as case_services
@@ -29,85 +23,17 @@ from satuatap.core.backup import sqlite_connect, sqlite_integrity
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
 from satuatap.frontdesk.models import DeskDayCounter, Service, Ticket, Visit
-from tests.durability.live_http import Session, free_port, wait_until_serving
+from tests.durability.gunicorn_server import Server
+from tests.durability.live_http import Session
 from tests.factories import PASSWORD, DeskFactory, PersonFactory
 from tests.otp import authenticator_of, code_for
 
-ROOT = Path(__file__).resolve().parents[2]
 WRITERS = {"frontdesk": 2, "counsellor": 2}
 ACKNOWLEDGED_BEFORE_KILL = 40
 
 # A SIGKILLed server that had the test database open can leave the next tests of the same
 # process unable to open it ("disk I/O error"), so `make test` runs this in a process of its own.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.own_process]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-class Server:
-    """gunicorn in its own process group, so one SIGKILL takes the master and every worker."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.tmp_path = tmp_path
-        self.process: subprocess.Popen | None = None
-        self.port = 0
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        self.port = free_port()
-        log = self.tmp_path / f"gunicorn-{self.starts}.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'src'}",
-            "DATABASE_URL": database_url(),
-            "SATUATAP_DATA_DIR": str(self.tmp_path / "server-data"),
-            "SECRET_KEY": settings.SECRET_KEY,
-            "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
-            "DEBUG": "false",
-        }
-        command = [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "satuatap.wsgi",
-            "-k",
-            "gthread",
-            "-w",
-            "2",
-            "--threads",
-            "4",
-            "-b",
-            f"127.0.0.1:{self.port}",
-            "--no-control-socket",
-        ]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_until_serving(self.process, self.port, log)
-
-    def kill(self) -> None:
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
 
 
 @pytest.fixture
