@@ -3,6 +3,7 @@ of them in bulk without signals, so the report roll-ups are rebuilt from them on
 
 from __future__ import annotations
 
+from satuatap.reports.release import publish_closed_months
 from satuatap.reports.rollups import discard_pending, rebuild
 
 
@@ -10,3 +11,4 @@ def seed(stdout) -> None:
     discard_pending()  # the rebuild below covers every office-day
     rows = rebuild()
     stdout.write(f"Report roll-ups: {rows} rows.")
+    stdout.write(f"Monthly releases: {publish_closed_months()}.")

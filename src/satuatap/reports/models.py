@@ -103,3 +103,49 @@ class RollupMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.office_id} {self.month:%Y-%m}"
+
+
+class RollupMonthVersion(models.Model):
+    """How many times an office's monthly roll-ups of one month were rewritten. A stored
+    release remembers the sum of the versions it was built from and is rebuilt once that sum
+    moves (versions only grow, so any rewrite moves it)."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month (first day)"))
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly roll-up version")
+        verbose_name_plural = _("monthly roll-up versions")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "month"], name="one_version_per_office_month")
+        ]
+        indexes = [models.Index(fields=["month"], name="rollup_version_month")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.month:%Y-%m} v{self.version}"
+
+
+class StoredRelease(models.Model):
+    """One indicator's monthly release (`release.py`) as built: every cell with its value and,
+    when hidden, why. Readers outside the office take it as it is while its `stamp` (the
+    roll-up versions it was built from) and its offices are current, so no reader pays for the
+    suppression of a month that did not change."""
+
+    indicator = models.CharField(_("indicator"), max_length=40)
+    month = models.DateField(_("month (first day)"))
+    stamp = models.BigIntegerField(_("roll-up versions"))
+    offices = models.JSONField(_("offices"))
+    rows = models.JSONField(_("rows"))
+    cells = models.JSONField(_("cells"))
+    built_at = models.DateTimeField(_("built at"))
+
+    class Meta:
+        verbose_name = _("stored release")
+        verbose_name_plural = _("stored releases")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "month"], name="one_release_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.month:%Y-%m}"

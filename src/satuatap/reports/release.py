@@ -25,6 +25,12 @@ The ways out are slices of it:
   release holds) are not given; the scheme and destination filters do not apply.
 
 Inside the office nothing here is used: the office's staff see their numbers as they are.
+
+Each month's release is built once and stored (`StoredRelease`) with the sum of the roll-up
+versions it was built from (`RollupMonthVersion`, bumped whenever an office-month's roll-ups are
+rewritten): a reader takes the stored release while that sum and the list of offices are
+unchanged, and builds (and stores) it afresh otherwise. `publish_closed_months` builds every
+month that is over ahead of the readers (a nightly task, and after `rebuild_rollups`).
 """
 
 from __future__ import annotations
@@ -37,12 +43,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Min, Sum
 from django.utils import timezone
 
 from satuatap.core.models import Organisation, OrganisationKind
-from satuatap.reports.indicators import AGE_BANDS, SEXES, Indicator, get_indicator
-from satuatap.reports.models import RollupMonth
+from satuatap.reports.indicators import AGE_BANDS, INDICATORS, SEXES, Indicator, get_indicator
+from satuatap.reports.models import RollupMonth, RollupMonthVersion, StoredRelease
 from satuatap.reports.rollups import flush_pending
 from satuatap.reports.suppression import COMPLEMENTARY, SMALL, is_small, suppress
 
@@ -268,8 +274,117 @@ def releases(
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    grids = _read_months(indicator, months)
-    return [build_month(indicator, m, grids.get(m, {}), office_ids) for m in months]
+    # The stamps are read before the roll-ups: a release stored with an older stamp than its
+    # data is merely rebuilt once more, never the other way round.
+    stamps = _stamps(indicator, months)
+    found = {
+        stored.month: stored
+        for stored in StoredRelease.objects.filter(indicator=indicator.code, month__in=months)
+    }
+    built: dict[datetime.date, MonthRelease] = {}
+    for month in months:
+        stored = found.get(month)
+        if stored is not None and stored.stamp == stamps[month] and stored.offices == office_ids:
+            built[month] = _from_stored(stored)
+    missing = [month for month in months if month not in built]
+    if missing:
+        grids = _read_months(indicator, missing)
+        fresh = [build_month(indicator, m, grids.get(m, {}), office_ids) for m in missing]
+        _store(indicator, fresh, stamps, office_ids)
+        built.update((r.month, r) for r in fresh)
+    return [built[month] for month in months]
+
+
+def _stamps(indicator: Indicator, months: Sequence[datetime.date]) -> dict[datetime.date, int]:
+    """Per month: the sum of the roll-up versions its release depends on (that month's, or for
+    a stock every month up to it)."""
+    per_month = dict(
+        RollupMonthVersion.objects.filter(month__lte=months[-1])
+        .values("month")
+        .annotate(total=Sum("version"))
+        .values_list("month", "total")
+        .order_by()
+    )
+    if indicator.aggregate != "stock":
+        return {month: per_month.get(month, 0) for month in months}
+    return {month: sum(v for m, v in per_month.items() if m <= month) for month in months}
+
+
+def _column_code(column) -> str:
+    return column if column == "total" else f"{column[0]}:{column[1]}"
+
+
+def _column_of(code: str):
+    if code == "total":
+        return code
+    kind, value = code.split(":", 1)
+    return (kind, value)
+
+
+def _store(
+    indicator: Indicator,
+    built: Sequence[MonthRelease],
+    stamps: dict[datetime.date, int],
+    office_ids: list[int],
+) -> None:
+    now = timezone.now()
+    StoredRelease.objects.bulk_create(
+        [
+            StoredRelease(
+                indicator=indicator.code,
+                month=r.month,
+                stamp=stamps[r.month],
+                offices=office_ids,
+                rows=r.rows,
+                cells=[
+                    [kind, line, _column_code(column), value, r.weights[key], r.hidden.get(key)]
+                    for key, value in r.values.items()
+                    for kind, line, column in [key]
+                ],
+                built_at=now,
+            )
+            for r in built
+        ],
+        update_conflicts=True,
+        unique_fields=["indicator", "month"],
+        update_fields=["stamp", "offices", "rows", "cells", "built_at"],
+    )
+
+
+def _from_stored(stored: StoredRelease) -> MonthRelease:
+    release = MonthRelease(month=stored.month, rows=list(stored.rows))
+    for kind, line, column, value, weight, hidden in stored.cells:
+        key = (kind, line, _column_of(column))
+        release.values[key] = value
+        release.weights[key] = weight
+        if hidden is not None:
+            release.hidden[key] = hidden
+    return release
+
+
+def publish_closed_months() -> int:
+    """Build and store, ahead of any reader, the release of every case-related indicator for
+    every month that is over and has roll-ups; the number of months (re)built."""
+    flush_pending()
+    first = RollupMonth.objects.aggregate(first=Min("month"))["first"]
+    if first is None:
+        return 0
+    last = open_month() - datetime.timedelta(days=1)
+    if last < first:
+        return 0
+    rebuilt = 0
+    for indicator in INDICATORS:
+        if not indicator.case_related:
+            continue
+        previous = dict(
+            StoredRelease.objects.filter(indicator=indicator.code).values_list("month", "built_at")
+        )
+        releases(indicator, first, last, every_month=True)
+        after = dict(
+            StoredRelease.objects.filter(indicator=indicator.code).values_list("month", "built_at")
+        )
+        rebuilt += sum(1 for month, at in after.items() if previous.get(month) != at)
+    return rebuilt
 
 
 def combine(month_releases: Sequence[MonthRelease], keys: Sequence[Key]) -> Released:
@@ -307,6 +422,7 @@ __all__ = [
     "month_span",
     "national_rows",
     "open_month",
+    "publish_closed_months",
     "released_months",
     "releases",
     "widen_to_months",

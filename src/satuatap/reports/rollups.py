@@ -14,7 +14,8 @@ Rebuild: `rebuild()` (the `satuatap rebuild_rollups` command) recomputes every o
 a time, each month in its own transaction.
 
 Every recomputation of days also rewrites the monthly sums (`RollupMonth`) of their months from
-the day rows, in the same transaction, so the two tables never disagree.
+the day rows, in the same transaction, so the two tables never disagree, and bumps the
+office-month's `RollupMonthVersion`, which tells stored releases (`release.py`) they are stale.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import F, Max, Min
 
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports.compute import compute, local_day
-from satuatap.reports.models import RollupMonth, RollupValue
+from satuatap.reports.models import RollupMonth, RollupMonthVersion, RollupValue
 
 logger = logging.getLogger(__name__)
 
@@ -230,7 +231,18 @@ def _refresh_months(office: Organisation, date_from: datetime.date, date_to: dat
                 f"GROUP BY {office_column}, {cell_columns}",
                 [month, office.pk, month, _month_end(month)],
             )
+        _bump_version(office, month)
         month = _month_end(month) + datetime.timedelta(days=1)
+
+
+def _bump_version(office: Organisation, month: datetime.date) -> None:
+    """The office's roll-ups of the month changed: releases built from them are stale. Runs
+    under the office's lock, so the row is created once."""
+    bumped = RollupMonthVersion.objects.filter(office=office, month=month).update(
+        version=F("version") + 1
+    )
+    if not bumped:
+        RollupMonthVersion.objects.create(office=office, month=month, version=1)
 
 
 def replace_range(office: Organisation, date_from: datetime.date, date_to: datetime.date) -> int:
@@ -337,8 +349,13 @@ def rebuild(
             if first is not None:
                 stale = stale.exclude(day__gte=lo, day__lte=hi)
                 stale_months = stale_months.exclude(month__gte=_month_start(lo), month__lte=hi)
-            stale.delete()
-            stale_months.delete()
+            with transaction.atomic():
+                _lock(office)
+                months = set(stale_months.values_list("month", flat=True))
+                stale.delete()
+                stale_months.delete()
+                for month in months:
+                    _bump_version(office, month)
         if lo is None or hi < lo:
             continue
         for month_start, month_end in _months(lo, hi):

@@ -6,6 +6,7 @@ Tasks take record ids only: huey pickles their arguments into the queue.
 from huey import crontab
 
 from satuatap.core.tasks import db_periodic_task, db_task
+from satuatap.reports import release
 from satuatap.reports.exports import jobs
 
 
@@ -18,3 +19,10 @@ def run_export_task(job_id: int) -> None:
 @db_periodic_task(crontab(hour="19", minute="30"))
 def purge_old_exports_task() -> None:
     jobs.purge_old_exports()
+
+
+# 17:30 UTC is 00:30 WIB: the month that just ended (and any month whose roll-ups changed since
+# its release was stored) is built before the first reader asks for it.
+@db_periodic_task(crontab(hour="17", minute="30"))
+def publish_closed_months_task() -> None:
+    release.publish_closed_months()

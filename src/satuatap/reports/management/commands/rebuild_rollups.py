@@ -1,5 +1,6 @@
 """Rebuild the report roll-ups from the raw records (all offices, or one, for all days or a
-period), a month at a time. Gives the same rows as the incremental updates."""
+period), a month at a time. Gives the same rows as the incremental updates. Then builds the
+monthly releases (what leaves the office) of the months whose roll-ups changed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from satuatap.core.models import Organisation, OrganisationKind
-from satuatap.reports import rollups
+from satuatap.reports import release, rollups
 
 
 def _date(value: str) -> datetime.date:
@@ -51,3 +52,5 @@ class Command(BaseCommand):
             offices=offices, date_from=date_from, date_to=date_to, progress=progress
         )
         self.stdout.write(self.style.SUCCESS(f"Roll-ups rebuilt: {written} rows."))
+        published = release.publish_closed_months()
+        self.stdout.write(self.style.SUCCESS(f"Monthly releases built: {published}."))
