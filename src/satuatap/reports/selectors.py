@@ -22,8 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import BigIntegerField, QuerySet, Sum
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -218,9 +218,11 @@ Grid = dict[tuple[str, str, str], list[int]]  # (row value, sex, age band) → [
 
 def _grid(queryset: QuerySet, row_field: str) -> Grid:
     grid: Grid = defaultdict(lambda: [0, 0])
+    # SUM of a bigint is a numeric on PostgreSQL: cast back, or every cell becomes a Decimal
+    # converted to an int one by one (tens of thousands of cells for outreach by village).
     for row_value, sex, band, value, weight in (
         queryset.values(row_field, "sex", "age_band")
-        .annotate(v=Sum("value"), w=Sum("weight"))
+        .annotate(v=Cast(Sum("value"), BigIntegerField()), w=Cast(Sum("weight"), BigIntegerField()))
         .values_list(row_field, "sex", "age_band", "v", "w")
         .order_by()
     ):
@@ -390,18 +392,27 @@ class _Table:
         kind, code = column
         return (sex if kind == "sex" else band) == code
 
-    def sums(self, row_values: set[str] | None, column) -> tuple[int, int]:
-        """Σ value, Σ weight of the grid cells of these row values in this column."""
-        value = weight = 0
+    def sums(self, row_values: set[str] | None) -> dict:
+        """Per column: [Σ value, Σ weight] of the grid cells of these row values (every row
+        when None), in one pass over the cells."""
+        sums = {column: [0, 0] for column in self.columns()}
+        total = sums["total"]
         rows = self.by_row if row_values is None else row_values
-        cells = (cell for row_value in rows for cell in self.by_row.get(row_value, ()))
-        for sex, band, v, w in cells:
-            if self.split and sex not in self.sexes:
-                continue
-            if self._matches(column, sex, band):
-                value += v
-                weight += w
-        return value, weight
+        for row_value in rows:
+            for sex, band, v, w in self.by_row.get(row_value, ()):
+                if self.split:
+                    if sex not in self.sexes:
+                        continue
+                    by_sex = sums[("sex", sex)]
+                    by_sex[0] += v
+                    by_sex[1] += w
+                    by_band = sums.get(("age", band))
+                    if by_band is not None:
+                        by_band[0] += v
+                        by_band[1] += w
+                total[0] += v
+                total[1] += w
+        return sums
 
     def element_sums(self, column) -> dict[str, list[int]]:
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -413,21 +424,29 @@ class _Table:
                 sums[element][1] += w
         return sums
 
-    def value(self, row_values: set[str] | None, column) -> tuple[object, int]:
-        """The shown value of a cell and the number of records behind it."""
+    def values(self, row_values: set[str] | None) -> dict:
+        """Per column: the shown value of the cell and the number of records behind it."""
         aggregate = self.indicator.aggregate
-        if aggregate == "ikm":
-            if row_values is None:  # the total row: the index
-                sums = self.element_sums(column)
-                return _ikm_index(sums), sum(w for _v, w in sums.values())
-            value, weight = self.sums(row_values, column)
-            if not weight:
-                return None, 0
-            return _round_half_up(Fraction(value, weight) * IKM_SCALE), weight
-        value, weight = self.sums(row_values, column)
-        if aggregate == "mean":
-            return _minutes(value, weight), weight
-        return value, weight
+        sums = self.sums(row_values)
+        shown = {}
+        for column, (value, weight) in sums.items():
+            if aggregate == "ikm":
+                if row_values is None:  # the total row: the index
+                    elements = self.element_sums(column)
+                    shown[column] = (
+                        _ikm_index(elements),
+                        sum(w for _v, w in elements.values()),
+                    )
+                elif not weight:
+                    shown[column] = (None, 0)
+                else:
+                    ikm = _round_half_up(Fraction(value, weight) * IKM_SCALE)
+                    shown[column] = (ikm, weight)
+            elif aggregate == "mean":
+                shown[column] = (_minutes(value, weight), weight)
+            else:
+                shown[column] = (value, weight)
+        return shown
 
 
 def _cell(value, hidden_reason: str | None) -> Cell:
@@ -467,13 +486,11 @@ def _build_result(
     columns = table.columns()
     values: dict = {}
     weights: dict = {}
-    for row_value in row_values:
+    lines = [(row_value, {row_value}) for row_value in row_values]
+    for key, rows_of_line in [*lines, (TOTAL, total_rows)]:
+        shown = table.values(rows_of_line)
         for column in columns:
-            values[(row_value, column)], weights[(row_value, column)] = table.value(
-                {row_value}, column
-            )
-    for column in columns:
-        values[(TOTAL, column)], weights[(TOTAL, column)] = table.value(total_rows, column)
+            values[(key, column)], weights[(key, column)] = shown[column]
 
     # No suppression here: case-related tables for outsiders come from `_released_result`.
     def make_row(key, dimension: str, label: str) -> Row:
