@@ -129,9 +129,8 @@ def setup_django() -> None:
     os.environ.setdefault("SECRET_KEY", "satuatap-benchmark-not-secret")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    import django
-
-    django.setup()
+    # Start as the web server does: Django set up, the start-up objects frozen (satuatap.wsgi).
+    import satuatap.wsgi  # noqa: F401
 
 
 def engine_label() -> str:

@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import BigIntegerField, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
@@ -218,17 +219,22 @@ Grid = dict[tuple[str, str, str], list[int]]  # (row value, sex, age band) → [
 
 def _grid(queryset: QuerySet, row_field: str) -> Grid:
     grid: Grid = defaultdict(lambda: [0, 0])
-    # SUM of a bigint is a numeric on PostgreSQL: cast back, or every cell becomes a Decimal
-    # converted to an int one by one (tens of thousands of cells for outreach by village).
-    for row_value, sex, band, value, weight in (
+    summed = (
         queryset.values(row_field, "sex", "age_band")
         .annotate(v=Cast(Sum("value"), BigIntegerField()), w=Cast(Sum("weight"), BigIntegerField()))
         .values_list(row_field, "sex", "age_band", "v", "w")
         .order_by()
-    ):
-        cell = grid[(row_value, sex, band)]
-        cell[0] += value or 0
-        cell[1] += weight or 0
+    )
+    # Text and integers only (SUM cast back to bigint: on PostgreSQL it is a numeric), so the
+    # rows are read straight from the cursor, without the ORM's per-value converters: outreach
+    # by village has tens of thousands of cells.
+    sql, params = summed.query.sql_with_params()
+    with connections[summed.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for row_value, sex, band, value, weight in cursor.fetchall():
+            cell = grid[(row_value, sex, band)]
+            cell[0] += value or 0
+            cell[1] += weight or 0
     return grid
 
 
