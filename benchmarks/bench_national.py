@@ -145,18 +145,20 @@ def time_duckdb(raw: RawDatabase, date_from, date_to, filters: Filters) -> dict[
 
 
 def dashboard_reads(viewer, date_from, date_to, filters: Filters) -> None:
-    """What `reports.views.dashboards.national_dashboard` reads, without rendering."""
+    """What `reports.views.dashboards.national_dashboard` reads (`national_reads`), without
+    rendering."""
     from satuatap.reports import selectors
-    from satuatap.reports.views.dashboards import NATIONAL_DEFAULT, NATIONAL_TRENDS, trend
+    from satuatap.reports.views.dashboards import NATIONAL_DEFAULT, national_reads
 
-    dates = {"date_from": date_from, "date_to": date_to}
-    codes = list(NATIONAL_DEFAULT)
-    for code in codes:
-        selectors.office_comparison(code=code, viewer=viewer, sex=filters.sex, **dates)
-    selectors.indicator_results(codes=codes, viewer=viewer, sex=filters.sex, **dates)
-    selectors.indicator_results(codes=codes, viewer=viewer, **filters.as_dict(), **dates)
-    for code in NATIONAL_TRENDS:
-        trend(code, viewer=viewer, end=date_to, office_ids=None, filters=filters.as_dict())
+    national_reads(
+        viewer,
+        date_from=date_from,
+        date_to=date_to,
+        filters=filters.as_dict(),
+        chosen_ids=None,
+        codes=list(NATIONAL_DEFAULT),
+        shown_offices=list(selectors.visible_report_offices(viewer)),
+    )
 
 
 def check_equal(raw: RawDatabase, viewer, sets) -> tuple[int, list[str]]:

@@ -3,6 +3,7 @@ hand-counted world of core_fixture.py, March 2026), filters, suppression and dow
 
 from __future__ import annotations
 
+import datetime
 import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
@@ -11,6 +12,8 @@ import pytest
 from django.urls import get_resolver, reverse
 
 from satuatap.core.roles import OFFICE_ROLES, Role
+from satuatap.reports import selectors
+from satuatap.reports.views.dashboards import national_reads
 from tests.reports.core_fixture import build
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +277,21 @@ def test_report_page_permissions(client, make_user, partner, ministry, office, r
         assert response.status_code == 302  # to the national dashboard
     else:
         assert response.status_code == (200 if allowed else 403), response.status_code
+
+
+def test_national_tables_are_the_ones_the_filters_give_though_read_once(world, analyst):
+    """The national dashboard reads a table the scheme/destination filters do not change only
+    once; every table it shows is still the table the selectors give with those filters."""
+    codes = ["departures_by_destination", "outreach_people_reached", "complaints_received"]
+    march = {"date_from": datetime.date(2026, 3, 1), "date_to": datetime.date(2026, 3, 31)}
+    for filters in (
+        {"sex": None, "scheme": None, "destination": None},
+        {"sex": "F", "scheme": "individual", "destination": "HK"},
+    ):
+        reads = national_reads(
+            analyst, **march, filters=filters, chosen_ids=None, codes=codes, shown_offices=[]
+        )
+        expected = selectors.indicator_results(codes=codes, viewer=analyst, **march, **filters)
+        assert reads.results == expected
+    # The destination filter did narrow the departures (Hana, to Hong Kong, only).
+    assert [row.dimension for row in reads.results[0].rows] == ["HK"]
