@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import BigIntegerField, QuerySet, Sum
+from django.db.models import BigIntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -289,18 +289,84 @@ def _read_grid(
     date_to: datetime.date,
     filters: dict,
 ) -> Grid:
-    if indicator.aggregate == "stock":
-        pairs = [(get_indicator(indicator.stock_of[0]).stored_series, 1, None)]
-        pairs.append((get_indicator(indicator.stock_of[1]).stored_series, -1, None))
-    else:
-        pairs = [(indicator.stored_series, 1, date_from)]
     grid: Grid = defaultdict(lambda: [0, 0])
-    for series, sign, since in pairs:
+    for series, sign, since in _series_parts(indicator, date_from):
         for rows in _period_rows(indicator, scope, since, date_to, filters, series=series):
             for key, (value, weight) in _grid(rows, indicator.row_field).items():
                 grid[key][0] += sign * value
                 grid[key][1] += sign * weight
     return grid
+
+
+def _series_parts(indicator: Indicator, date_from: datetime.date):
+    """(stored series, sign, from) whose sums make the indicator: a stock is its inflow minus
+    its outflow from the first day on."""
+    if indicator.aggregate == "stock":
+        return [
+            (get_indicator(indicator.stock_of[0]).stored_series, 1, None),
+            (get_indicator(indicator.stock_of[1]).stored_series, -1, None),
+        ]
+    return [(indicator.stored_series, 1, date_from)]
+
+
+RowSums = dict[str, dict[object, list[int]]]  # row value → column → [Σ value, Σ weight]
+
+
+def _table_columns(indicator: Indicator, sexes: Sequence[str]) -> list:
+    if not indicator.by_sex_and_age:
+        return ["total"]
+    return ["total", *[("sex", s) for s in sexes], *[("age", a) for a in AGE_BANDS]]
+
+
+def _column_condition(column, sexes: Sequence[str], split: bool) -> Q | None:
+    """Which roll-up cells a table column adds up (split tables count the shown sexes only)."""
+    if column == "total":
+        return Q(sex__in=list(sexes)) if split else None
+    kind, code = column
+    if kind == "sex":
+        return Q(sex=code)
+    return Q(age_band=code, sex__in=list(sexes))
+
+
+def _read_row_sums(
+    indicator: Indicator,
+    scope: _Scope,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    filters: dict,
+    sexes: Sequence[str],
+) -> RowSums:
+    """Every row's column sums, added up by the database (one line per row value instead of
+    one per row × sex × age band: outreach by village is thousands of rows)."""
+    columns = _table_columns(indicator, sexes)
+    split = indicator.by_sex_and_age
+    annotations = {}
+    for i, column in enumerate(columns):
+        condition = _column_condition(column, sexes, split)
+        annotations[f"v{i}"] = Cast(Sum("value", filter=condition), BigIntegerField())
+        annotations[f"w{i}"] = Cast(Sum("weight", filter=condition), BigIntegerField())
+    sums: RowSums = {}
+    for series, sign, since in _series_parts(indicator, date_from):
+        for rows in _period_rows(indicator, scope, since, date_to, filters, series=series):
+            summed = (
+                rows.values(indicator.row_field)
+                .annotate(**annotations)
+                .values_list(indicator.row_field, *annotations)
+                .order_by()
+            )
+            sql, params = summed.query.sql_with_params()
+            with connections[summed.db].cursor() as cursor:
+                cursor.execute(sql, params)
+                fetched = cursor.fetchall()
+            for row_value, *numbers in fetched:
+                line = sums.get(row_value)
+                if line is None:
+                    line = sums[row_value] = {column: [0, 0] for column in columns}
+                for i, column in enumerate(columns):
+                    cell = line[column]
+                    cell[0] += sign * (numbers[2 * i] or 0)
+                    cell[1] += sign * (numbers[2 * i + 1] or 0)
+    return sums
 
 
 def _monthly_rows(
@@ -379,14 +445,21 @@ class _Table:
     """The cells of one indicator table before suppression: per row (and the total row), the
     total and the sex and age-band cells, each a (value, weight)."""
 
-    def __init__(self, indicator: Indicator, grid: Grid, sexes: Sequence[str]):
+    def __init__(
+        self,
+        indicator: Indicator,
+        grid: Grid | None,
+        sexes: Sequence[str],
+        row_sums: RowSums | None = None,
+    ):
         self.indicator = indicator
         self.split = indicator.by_sex_and_age
         self.sexes = list(sexes) if self.split else []
         self.bands = list(AGE_BANDS) if self.split else []
-        self.grid = grid
+        self.grid = grid or {}
+        self.row_sums = row_sums
         self.by_row: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
-        for (row_value, sex, band), (v, w) in grid.items():
+        for (row_value, sex, band), (v, w) in self.grid.items():
             self.by_row[row_value].append((sex, band, v, w))
 
     def columns(self) -> list:
@@ -401,6 +474,8 @@ class _Table:
     def sums(self, row_values: set[str] | None) -> dict:
         """Per column: [Σ value, Σ weight] of the grid cells of these row values (every row
         when None), in one pass over the cells."""
+        if self.row_sums is not None:
+            return self._added(row_values)
         sums = {column: [0, 0] for column in self.columns()}
         total = sums["total"]
         rows = self.by_row if row_values is None else row_values
@@ -418,6 +493,21 @@ class _Table:
                         by_band[1] += w
                 total[0] += v
                 total[1] += w
+        return sums
+
+    def _added(self, row_values: set[str] | None) -> dict:
+        """`sums` from the rows' column sums the database made."""
+        rows = self.row_sums if row_values is None else row_values
+        if len(rows) == 1:
+            (only,) = rows
+            line = self.row_sums.get(only)
+            if line is not None:
+                return line
+        sums = {column: [0, 0] for column in self.columns()}
+        for row_value in rows:
+            for column, (v, w) in self.row_sums.get(row_value, {}).items():
+                sums[column][0] += v
+                sums[column][1] += w
         return sums
 
     def element_sums(self, column) -> dict[str, list[int]]:
@@ -461,19 +551,23 @@ def _cell(value, hidden_reason: str | None) -> Cell:
     return Cell(value=value)
 
 
+def _table_sexes(indicator: Indicator, sex: str | None) -> list[str]:
+    return [sex] if sex in SEXES and indicator.by_sex_and_age else list(SEXES)
+
+
 def _build_result(
     indicator: Indicator,
-    grid: Grid,
+    grid: Grid | None,
     *,
+    row_sums: RowSums | None = None,
     scope: _Scope,
     date_from: datetime.date,
     date_to: datetime.date,
     sex: str | None,
     cache: _Labels,
 ) -> IndicatorResult:
-    sexes = [sex] if sex in SEXES and indicator.by_sex_and_age else list(SEXES)
-    table = _Table(indicator, grid, sexes)
-    data_values = {key[0] for key in grid}
+    table = _Table(indicator, grid, _table_sexes(indicator, sex), row_sums)
+    data_values = set(row_sums) if row_sums is not None else {key[0] for key in grid}
     if indicator.dimension:
         labels = cache.get(indicator.dimension, data_values | set(indicator.fixed_rows))
         row_values = _row_order(indicator, data_values, labels, cache)
@@ -652,11 +746,17 @@ def indicator_results(
                 )
             )
             continue
-        grid = _read_grid(indicator, scope, date_from, date_to, filters)
+        grid = row_sums = None
+        if indicator.aggregate == "ikm":  # the index needs every element's own sums
+            grid = _read_grid(indicator, scope, date_from, date_to, filters)
+        else:
+            sexes = _table_sexes(indicator, filters["sex"])
+            row_sums = _read_row_sums(indicator, scope, date_from, date_to, filters, sexes)
         results.append(
             _build_result(
                 indicator,
                 grid,
+                row_sums=row_sums,
                 scope=scope,
                 date_from=date_from,
                 date_to=date_to,
