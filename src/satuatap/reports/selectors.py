@@ -23,7 +23,7 @@ from fractions import Fraction
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import BigIntegerField, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,19 +217,23 @@ def _filtered(
 Grid = dict[tuple[str, str, str], list[int]]  # (row value, sex, age band) → [value, weight]
 
 
-def _grid(queryset: QuerySet, row_field: str) -> Grid:
-    grid: Grid = defaultdict(lambda: [0, 0])
-    summed = (
+def _grid_query(queryset: QuerySet, row_field: str) -> QuerySet:
+    """(row value, sex, age band, Σ value, Σ weight): SUM cast back to bigint (on PostgreSQL
+    it is a numeric)."""
+    return (
         queryset.values(row_field, "sex", "age_band")
         .annotate(v=Cast(Sum("value"), BigIntegerField()), w=Cast(Sum("weight"), BigIntegerField()))
         .values_list(row_field, "sex", "age_band", "v", "w")
         .order_by()
     )
-    # Text and integers only (SUM cast back to bigint: on PostgreSQL it is a numeric), so the
-    # rows are read straight from the cursor, without the ORM's per-value converters: outreach
-    # by village has tens of thousands of cells.
-    sql, params = summed.query.sql_with_params()
-    with connections[summed.db].cursor() as cursor:
+
+
+def _grid(queryset: QuerySet, row_field: str) -> Grid:
+    grid: Grid = defaultdict(lambda: [0, 0])
+    # Text and integers only, so the rows are read straight from the cursor, without the ORM's
+    # per-value converters.
+    sql, params = _grid_query(queryset, row_field).query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         for row_value, sex, band, value, weight in cursor.fetchall():
             cell = grid[(row_value, sex, band)]
@@ -318,14 +322,16 @@ def _table_columns(indicator: Indicator, sexes: Sequence[str]) -> list:
     return ["total", *[("sex", s) for s in sexes], *[("age", a) for a in AGE_BANDS]]
 
 
-def _column_condition(column, sexes: Sequence[str], split: bool) -> Q | None:
-    """Which roll-up cells a table column adds up (split tables count the shown sexes only)."""
+def _column_condition(column, sexes: Sequence[str], split: bool) -> tuple[str, list]:
+    """SQL over a grid line (r, s, b, v, w) saying whether it counts in the table column
+    (split tables count the shown sexes only)."""
+    shown = ", ".join(["%s"] * len(sexes))
     if column == "total":
-        return Q(sex__in=list(sexes)) if split else None
+        return (f"s IN ({shown})", list(sexes)) if split else ("1 = 1", [])
     kind, code = column
     if kind == "sex":
-        return Q(sex=code)
-    return Q(age_band=code, sex__in=list(sexes))
+        return "s = %s", [code]
+    return f"b = %s AND s IN ({shown})", [code, *sexes]
 
 
 def _read_row_sums(
@@ -336,27 +342,26 @@ def _read_row_sums(
     filters: dict,
     sexes: Sequence[str],
 ) -> RowSums:
-    """Every row's column sums, added up by the database (one line per row value instead of
-    one per row × sex × age band: outreach by village is thousands of rows)."""
+    """Every row's column sums, added up by the database from the row × sex × age-band grid
+    (one line per row value comes back: outreach by village is thousands of rows)."""
     columns = _table_columns(indicator, sexes)
     split = indicator.by_sex_and_age
-    annotations = {}
-    for i, column in enumerate(columns):
-        condition = _column_condition(column, sexes, split)
-        annotations[f"v{i}"] = Cast(Sum("value", filter=condition), BigIntegerField())
-        annotations[f"w{i}"] = Cast(Sum("weight", filter=condition), BigIntegerField())
+    outer, outer_params = [], []
+    for column in columns:
+        condition, params = _column_condition(column, sexes, split)
+        for name in ("v", "w"):
+            outer.append(f"CAST(SUM(CASE WHEN {condition} THEN {name} ELSE 0 END) AS bigint)")
+            outer_params += params
     sums: RowSums = {}
     for series, sign, since in _series_parts(indicator, date_from):
         for rows in _period_rows(indicator, scope, since, date_to, filters, series=series):
-            summed = (
-                rows.values(indicator.row_field)
-                .annotate(**annotations)
-                .values_list(indicator.row_field, *annotations)
-                .order_by()
+            grid_sql, grid_params = _grid_query(rows, indicator.row_field).query.sql_with_params()
+            sql = (
+                f"WITH g (r, s, b, v, w) AS ({grid_sql}) "  # noqa: S608 (no user text)
+                f"SELECT r, {', '.join(outer)} FROM g GROUP BY r"
             )
-            sql, params = summed.query.sql_with_params()
-            with connections[summed.db].cursor() as cursor:
-                cursor.execute(sql, params)
+            with connections[rows.db].cursor() as cursor:
+                cursor.execute(sql, [*grid_params, *outer_params])
                 fetched = cursor.fetchall()
             for row_value, *numbers in fetched:
                 line = sums.get(row_value)
