@@ -245,11 +245,12 @@ def markdown(result: dict) -> str:
         f"({result['dashboard_runs']} runs per filter set)",
         "- Cache: "
         + (
-            "emptied before every run, so each case-related table pays its monthly releases' "
-            "suppression (`--cold`)"
+            "emptied before every run, and the process's decoded monthly releases with it "
+            "(`--cold`): each case-related table reads its months' stored releases from the "
+            "database (built once by `rebuild_rollups`, as the nightly task keeps them)"
             if result.get("cold_cache")
-            else "kept, so a month's release suppressed once is reused while its counts are "
-            "unchanged (the steady state of a dashboard viewed many times)"
+            else "kept, and the monthly releases decoded once per process (the steady state "
+            "of a dashboard viewed many times)"
         ),
         "",
         "| filter set | roll-up query p50 ms | p95 | DuckDB p50 ms | p95 "
@@ -282,13 +283,27 @@ def markdown(result: dict) -> str:
     measured = [row["rollups"]["p95"] for row in result["sets"] if row["rollups"]]
     worst_tables = max(measured) if measured else None
     beaten = sum(r["query"]["p95"] < r["duckdb"]["p50"] for r in result["sets"])
+    per_table = [
+        (p95, code, row["label"])
+        for row in result["sets"]
+        for code, p95 in row.get("per_indicator_rollups_p95", {}).items()
+        if p95 is not None
+    ]
+    slowest = max(per_table) if per_table else None
     lines += [
         "",
         "| target | measured | result |",
         "| --- | --- | --- |",
         f"| roll-up query p95 ≤ {TARGET_P95_MS:.0f} ms | worst filter set {fmt(worst)} ms "
         f"| **{'pass' if worst <= TARGET_P95_MS else 'FAIL'}** |",
-        f"| tables with suppression (selectors) p95 ≤ {TARGET_P95_MS:.0f} ms "
+        f"| every indicator's finished table (selectors) p95 ≤ {TARGET_P95_MS:.0f} ms "
+        + (
+            f"| slowest `{slowest[1]}`, {fmt(slowest[0])} ms ({slowest[2]}) "
+            f"| **{_verdict(slowest[0])}** |"
+            if slowest
+            else "| not measured (`--skip-tables`) | – |"
+        ),
+        f"| the ten finished tables together p95 ≤ {TARGET_P95_MS:.0f} ms "
         f"| worst filter set {fmt(worst_tables)} ms "
         f"| **{_verdict(worst_tables)}** |",
         "| faster than the DuckDB raw scan | roll-up query p95 below DuckDB's p50 in "
@@ -336,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.utils import translation
 
+    from satuatap.reports import release
+
     call_command("migrate", interactive=False, verbosity=0)
     translation.activate("en")
     engine_key = f"national-{args.engine}"
@@ -364,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         for run in range(args.warmup + args.runs):
             if args.cold:
                 cache.clear()
+                release.forget_decoded()
             q = time_rollup_reads(viewer, date_from, date_to, filters)
             r = {} if args.skip_tables else time_rollups(viewer, date_from, date_to, filters)
             d = time_duckdb(raw, date_from, date_to, filters)

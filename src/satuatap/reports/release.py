@@ -334,6 +334,11 @@ def _remember(key: tuple, month_release: MonthRelease) -> MonthRelease:
     return month_release
 
 
+def forget_decoded() -> None:
+    """Empty this process's decoded releases (a benchmark's cold run)."""
+    _decoded.clear()
+
+
 def _column_code(column) -> str:
     return column if column == "total" else f"{column[0]}:{column[1]}"
 
