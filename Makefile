@@ -30,20 +30,17 @@ run: demo
 	  DEBUG=true $(SATUATAP) runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one. It runs in
-# TEST_WORKERS processes (pytest-xdist; each has its own test database); 0 runs it in one. Tests
-# marked own_process (a server killed mid-write on the test database) run after, on their own.
+# TEST_WORKERS processes (pytest-xdist; each has its own test database); 0 runs it in one.
 TEST_WORKERS ?= 2
 test: install chromium
 	$(MAKE) test-sqlite
 	@case "$$DATABASE_URL" in postgres*) $(MAKE) test-postgres ;; *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL run." ;; esac
 
 test-sqlite: install
-	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) -m "not own_process"
-	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m own_process
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS)
 
 test-postgres: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) -m "not own_process"
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m own_process
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS)
 
 # Browser tests drive Debian's chromium; install it when missing (never `playwright install`).
 chromium:

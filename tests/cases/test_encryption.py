@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,8 +45,22 @@ def test_the_stored_database_never_contains_the_plaintext(make_case):
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         path = Path(connection.settings_dict["NAME"])
-        stored = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
-        assert b"KATA-RAHASIA-UNIK-123" not in stored
+        files = [str(p) for p in (path, Path(f"{path}-wal")) if p.exists()]
+        # Read in a child process: closing any descriptor of the file in this process would drop
+        # every POSIX lock this process's SQLite connections hold on it, and another process
+        # closing its last connection could then delete the WAL and shared-memory files under
+        # them (later connections here fail with SQLITE_IOERR_SHORT_READ).
+        search = (
+            "import sys; data = b''.join(open(f, 'rb').read() for f in sys.argv[2:]); "
+            "print(data.count(sys.argv[1].encode()))"
+        )
+        found = subprocess.run(  # noqa: S603
+            [sys.executable, "-c", search, "KATA-RAHASIA-UNIK-123", *files],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert found.stdout.strip() == "0"
     else:
         # Every text column of the table, searched by the server itself.
         with connection.cursor() as cursor:

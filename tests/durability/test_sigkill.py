@@ -31,9 +31,7 @@ from tests.otp import authenticator_of, code_for
 WRITERS = {"frontdesk": 2, "counsellor": 2}
 ACKNOWLEDGED_BEFORE_KILL = 40
 
-# A SIGKILLed server that had the test database open can leave the next tests of the same
-# process unable to open it ("disk I/O error"), so `make test` runs this in a process of its own.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.own_process]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

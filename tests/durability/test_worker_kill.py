@@ -26,7 +26,7 @@ WRITERS = 4
 KILLS = 3
 ACKNOWLEDGED_BETWEEN_KILLS = 15
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.own_process]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class CheckIns:
