@@ -293,6 +293,8 @@ def _read_grid(
     date_to: datetime.date,
     filters: dict,
 ) -> Grid:
+    """The indicator's roll-up cells over the period, row × sex × age band: what the tables are
+    added up from (`_read_row_sums`), and what the national benchmark compares with DuckDB."""
     grid: Grid = defaultdict(lambda: [0, 0])
     for series, sign, since in _series_parts(indicator, date_from):
         for rows in _period_rows(indicator, scope, since, date_to, filters, series=series):
@@ -447,61 +449,20 @@ def _ikm_index(sums: dict[str, list[int]]) -> Decimal | None:
 
 
 class _Table:
-    """The cells of one indicator table before suppression: per row (and the total row), the
-    total and the sex and age-band cells, each a (value, weight)."""
+    """The cells of one indicator table before suppression, from its rows' column sums: per
+    row (and the total row), the total and the sex and age-band cells, each a (value, weight)."""
 
-    def __init__(
-        self,
-        indicator: Indicator,
-        grid: Grid | None,
-        sexes: Sequence[str],
-        row_sums: RowSums | None = None,
-    ):
+    def __init__(self, indicator: Indicator, row_sums: RowSums, sexes: Sequence[str]):
         self.indicator = indicator
-        self.split = indicator.by_sex_and_age
-        self.sexes = list(sexes) if self.split else []
-        self.bands = list(AGE_BANDS) if self.split else []
-        self.grid = grid or {}
+        self.sexes = list(sexes) if indicator.by_sex_and_age else []
+        self.bands = list(AGE_BANDS) if indicator.by_sex_and_age else []
         self.row_sums = row_sums
-        self.by_row: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
-        for (row_value, sex, band), (v, w) in self.grid.items():
-            self.by_row[row_value].append((sex, band, v, w))
 
     def columns(self) -> list:
-        return ["total", *[("sex", s) for s in self.sexes], *[("age", a) for a in self.bands]]
-
-    def _matches(self, column, sex: str, band: str) -> bool:
-        if column == "total":
-            return True
-        kind, code = column
-        return (sex if kind == "sex" else band) == code
+        return _table_columns(self.indicator, self.sexes)
 
     def sums(self, row_values: set[str] | None) -> dict:
-        """Per column: [Σ value, Σ weight] of the grid cells of these row values (every row
-        when None), in one pass over the cells."""
-        if self.row_sums is not None:
-            return self._added(row_values)
-        sums = {column: [0, 0] for column in self.columns()}
-        total = sums["total"]
-        rows = self.by_row if row_values is None else row_values
-        for row_value in rows:
-            for sex, band, v, w in self.by_row.get(row_value, ()):
-                if self.split:
-                    if sex not in self.sexes:
-                        continue
-                    by_sex = sums[("sex", sex)]
-                    by_sex[0] += v
-                    by_sex[1] += w
-                    by_band = sums.get(("age", band))
-                    if by_band is not None:
-                        by_band[0] += v
-                        by_band[1] += w
-                total[0] += v
-                total[1] += w
-        return sums
-
-    def _added(self, row_values: set[str] | None) -> dict:
-        """`sums` from the rows' column sums the database made."""
+        """Per column: [Σ value, Σ weight] of these rows (every row when None)."""
         rows = self.row_sums if row_values is None else row_values
         if len(rows) == 1:
             (only,) = rows
@@ -516,14 +477,8 @@ class _Table:
         return sums
 
     def element_sums(self, column) -> dict[str, list[int]]:
-        sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for (element, sex, band), (v, w) in self.grid.items():
-            if self.split and sex not in self.sexes:
-                continue
-            if self._matches(column, sex, band):
-                sums[element][0] += v
-                sums[element][1] += w
-        return sums
+        """Per row (an IKM element): its [Σ value, Σ weight] in the column."""
+        return {element: line[column] for element, line in self.row_sums.items()}
 
     def values(self, row_values: set[str] | None) -> dict:
         """Per column: the shown value of the cell and the number of records behind it."""
@@ -562,17 +517,16 @@ def _table_sexes(indicator: Indicator, sex: str | None) -> list[str]:
 
 def _build_result(
     indicator: Indicator,
-    grid: Grid | None,
+    row_sums: RowSums,
     *,
-    row_sums: RowSums | None = None,
     scope: _Scope,
     date_from: datetime.date,
     date_to: datetime.date,
     sex: str | None,
     cache: _Labels,
 ) -> IndicatorResult:
-    table = _Table(indicator, grid, _table_sexes(indicator, sex), row_sums)
-    data_values = set(row_sums) if row_sums is not None else {key[0] for key in grid}
+    table = _Table(indicator, row_sums, _table_sexes(indicator, sex))
+    data_values = set(row_sums)
     if indicator.dimension:
         labels = cache.get(indicator.dimension, data_values | set(indicator.fixed_rows))
         row_values = _row_order(indicator, data_values, labels, cache)
@@ -751,17 +705,12 @@ def indicator_results(
                 )
             )
             continue
-        grid = row_sums = None
-        if indicator.aggregate == "ikm":  # the index needs every element's own sums
-            grid = _read_grid(indicator, scope, date_from, date_to, filters)
-        else:
-            sexes = _table_sexes(indicator, filters["sex"])
-            row_sums = _read_row_sums(indicator, scope, date_from, date_to, filters, sexes)
+        sexes = _table_sexes(indicator, filters["sex"])
+        row_sums = _read_row_sums(indicator, scope, date_from, date_to, filters, sexes)
         results.append(
             _build_result(
                 indicator,
-                grid,
-                row_sums=row_sums,
+                row_sums,
                 scope=scope,
                 date_from=date_from,
                 date_to=date_to,
