@@ -7,8 +7,9 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import translation
 
 from satuatap.cases.models import CaseCategory, ReferralState
 from satuatap.core.roles import Role
@@ -19,7 +20,7 @@ from satuatap.people import services as people_services
 from satuatap.people.merging import merge_people
 from satuatap.people.models import Person
 from satuatap.reports import rollups, selectors
-from satuatap.reports.models import RollupValue
+from satuatap.reports.models import RollupMonthVersion, RollupValue
 from tests.reports.core_fixture import MARCH, at, build, d
 
 pytestmark = pytest.mark.django_db
@@ -327,3 +328,18 @@ def test_concurrent_changes_of_one_office_day_recompute_without_conflict(office,
     ).values_list("value", flat=True)
     assert sum(total) == 12
     assert_incremental_equals_rebuild()
+
+
+@pytest.mark.django_db
+def test_rebuild_command_refuses_bad_input_in_indonesian_and_changes_nothing(office):
+    before = RollupMonthVersion.objects.count()
+    with translation.override("id"):
+        for args, message in [
+            (["--from", "2026-13-01", "--to", "2026-12-31"], "Bukan tanggal"),
+            (["--from", "2026-03-31", "--to", "2026-03-01"], "--to lebih awal dari --from"),
+            (["--from", "2026-03-01"], "Berikan --from dan --to sekaligus"),
+            (["--office", "tidak-ada"], "Tidak ada kantor tidak-ada"),
+        ]:
+            with pytest.raises(CommandError, match=message):
+                call_command("rebuild_rollups", *args, stdout=io.StringIO())
+    assert RollupMonthVersion.objects.count() == before

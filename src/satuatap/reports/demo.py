@@ -3,6 +3,8 @@ of them in bulk without signals, so the report roll-ups are rebuilt from them on
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from satuatap.reports.release import publish_closed_months
 from satuatap.reports.rollups import discard_pending, rebuild
 
@@ -10,5 +12,5 @@ from satuatap.reports.rollups import discard_pending, rebuild
 def seed(stdout) -> None:
     discard_pending()  # the rebuild below covers every office-day
     rows = rebuild()
-    stdout.write(f"Report roll-ups: {rows} rows.")
-    stdout.write(f"Monthly releases: {publish_closed_months()}.")
+    stdout.write(_("Report roll-ups: %(rows)s rows.") % {"rows": rows})
+    stdout.write(_("Monthly releases: %(count)s.") % {"count": publish_closed_months()})

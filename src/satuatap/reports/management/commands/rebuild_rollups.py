@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports import release, rollups
@@ -16,7 +17,7 @@ def _date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"Not a date (YYYY-MM-DD): {value}") from error
+        raise CommandError(_("Not a date (YYYY-MM-DD): %(value)s") % {"value": value}) from error
 
 
 class Command(BaseCommand):
@@ -33,24 +34,31 @@ class Command(BaseCommand):
             lookup = {"pk": int(office)} if office.isdigit() else {"slug": office}
             offices = offices.filter(**lookup)
             if not offices.exists():
-                raise CommandError(f"No office {office!r}.")
+                raise CommandError(_("No office %(office)s.") % {"office": office})
         date_from = _date(date_from) if date_from else None
         date_to = _date(date_to) if date_to else None
         if date_from and date_to and date_to < date_from:
-            raise CommandError("--to is before --from.")
+            raise CommandError(_("--to is before --from."))
         if bool(date_from) != bool(date_to):
-            raise CommandError("Give both --from and --to, or neither.")
+            raise CommandError(_("Give both --from and --to, or neither."))
         verbosity = options.get("verbosity", 1)
         seen: set[int] = set()
 
         def progress(office_, month):
             if verbosity >= 1 and office_.pk not in seen:
                 seen.add(office_.pk)
-                self.stdout.write(f"{office_.slug}: from {month:%Y-%m}")
+                self.stdout.write(
+                    _("%(office)s: from %(month)s")
+                    % {"office": office_.slug, "month": f"{month:%Y-%m}"}
+                )
 
         written = rollups.rebuild(
             offices=offices, date_from=date_from, date_to=date_to, progress=progress
         )
-        self.stdout.write(self.style.SUCCESS(f"Roll-ups rebuilt: {written} rows."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Roll-ups rebuilt: %(rows)s rows.") % {"rows": written})
+        )
         published = release.publish_closed_months()
-        self.stdout.write(self.style.SUCCESS(f"Monthly releases built: {published}."))
+        self.stdout.write(
+            self.style.SUCCESS(_("Monthly releases built: %(count)s.") % {"count": published})
+        )
