@@ -187,7 +187,29 @@
       }
     });
 
+    // A choice made before this (deferred) script ran fired no listener: load the children
+    // of the deepest choice when the level below is not its children yet.
+    function catchUp() {
+      for (var i = 0; i + 1 < selects.length; i++) {
+        var code = selects[i].value;
+        if (!code || selects[i].disabled) {
+          break;
+        }
+        var child = selects[i + 1];
+        var options = realOptions(child);
+        var isChildren = options.length > 0 && options.every(function (option) {
+          return option.value.indexOf(code + '.') === 0;
+        });
+        if (child.disabled || !isChildren) {
+          onLevelChange(i);
+          return;
+        }
+      }
+      setHidden();
+    }
+
     searchBox.hidden = false;
+    catchUp();
     refreshSearch();
   }
 
