@@ -145,10 +145,10 @@ def time_duckdb(raw: RawDatabase, date_from, date_to, filters: Filters) -> dict[
 
 
 def dashboard_reads(viewer, date_from, date_to, filters: Filters) -> None:
-    """What `reports.views.dashboards.national_dashboard` reads (`national_reads`), without
-    rendering."""
+    """What the national dashboard reads (`reports.dashboards.national_reads`), without
+    rendering it."""
     from satuatap.reports import selectors
-    from satuatap.reports.views.dashboards import NATIONAL_DEFAULT, national_reads
+    from satuatap.reports.dashboards import NATIONAL_DEFAULT, national_reads
 
     national_reads(
         viewer,

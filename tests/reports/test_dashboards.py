@@ -13,7 +13,7 @@ from django.urls import get_resolver, reverse
 
 from satuatap.core.roles import OFFICE_ROLES, Role
 from satuatap.reports import selectors
-from satuatap.reports.views.dashboards import national_reads
+from satuatap.reports.dashboards import national_reads
 from tests.reports.core_fixture import build
 
 pytestmark = pytest.mark.django_db
