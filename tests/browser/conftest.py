@@ -71,7 +71,7 @@ def axe_source() -> str:
 
 @pytest.fixture
 def audit(axe_source):
-    """`audit(page)`: fail on any serious or critical axe-core violation of the page."""
+    """`audit(page)`: fail on any axe-core violation of the page, of any impact."""
     from tests.browser.accessibility import assert_accessible
 
     def run(page) -> None:

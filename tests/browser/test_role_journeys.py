@@ -1,6 +1,6 @@
 """Each role's main work in a real browser, in Indonesian and English, on a desktop and on a
 360 px phone: every main page it passes is in the user's language, does not scroll sideways,
-has no serious or critical axe-core violation, and is photographed
+has no axe-core violation of any impact, and is photographed
 (`<role>-<page>-<language>-<viewport>.png`; `make screenshots` keeps a small set in docs/)."""
 
 from __future__ import annotations
