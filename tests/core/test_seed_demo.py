@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -29,8 +31,24 @@ def _snapshot():
 
 def test_seed_demo_creates_the_named_users_and_is_idempotent(demo_data, settings):
     first = _snapshot()
-    call_command("seed_demo", "--quiet-logins", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
     assert _snapshot() == first
+
+    # It speaks the default language (Indonesian), every line of it.
+    printed = out.getvalue()
+    for line in (
+        "Penempatan: 5 P3MI, job order untuk 4 kantor",
+        "Pelatihan dan OPP:",
+        "MRC: kontak, kasus, dan rujukan untuk",
+        "Kegiatan penjangkauan, narahubung desa, dan peraturan desa untuk demo sudah dimuat.",
+        "Data demo sudah dimuat.",
+        f"Akun demo (sandi: {settings.SATUATAP_DEMO_PASSWORD}):",
+        "  cirebon.counsellor\n",
+        "juga memerlukan kode dua langkah",
+    ):
+        assert line in printed
+    assert "loaded" not in printed and "Demo logins" not in printed
 
     usernames = {u for u, _ in first[0]}
     for office in ["cirebon", "tulungagung", "blitar", "lampung-timur"]:

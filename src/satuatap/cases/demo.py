@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from satuatap.cases import services
 from satuatap.cases.models import (
@@ -524,7 +525,9 @@ def seed(stdout=None) -> None:
         if _seed_office(office):
             seeded += 1
     if stdout is not None:
-        stdout.write(f"MRC: contacts, cases and referrals for {seeded} offices.")
+        stdout.write(
+            _("MRC: contacts, cases and referrals for %(count)s offices.") % {"count": seeded}
+        )
 
 
 class _Office:

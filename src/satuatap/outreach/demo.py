@@ -15,6 +15,7 @@ import random
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from satuatap.core.demo_files import tiny_pdf
 from satuatap.core.models import Organisation, OrganisationKind, User
@@ -112,7 +113,7 @@ def seed(stdout=None) -> None:
             continue
         _seed_office(office, worker)
     if stdout is not None:
-        stdout.write("Demo outreach events, focal points and village regulations are loaded.")
+        stdout.write(_("Demo outreach events, focal points and village regulations are loaded."))
 
 
 def _villages(office: Organisation) -> list[Region]:
@@ -139,7 +140,7 @@ def _counts(rng: random.Random, total: int) -> list[tuple[str, str, int]]:
     cells: dict[tuple[str, str], int] = {}
     bands = list(BAND_WEIGHTS)
     weights = list(BAND_WEIGHTS.values())
-    for _ in range(total):
+    for _person in range(total):
         roll = rng.random()
         sex = Sex.FEMALE if roll < 0.68 else Sex.MALE if roll < 0.97 else Sex.NOT_RECORDED
         band = rng.choices(bands, weights)[0]

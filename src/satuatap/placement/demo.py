@@ -278,7 +278,7 @@ def seed(stdout=None) -> None:
     with transaction.atomic():
         for number, name, status, starts, lasts, branches in AGENCIES:
             valid_from = today + datetime.timedelta(days=starts)
-            agencies[number], _ = Agency.objects.get_or_create(
+            agencies[number], _created = Agency.objects.get_or_create(
                 licence_number=number,
                 defaults={
                     "name": name,
@@ -298,8 +298,11 @@ def seed(stdout=None) -> None:
             created += _seed_files(office, job_orders)
     if stdout is not None:
         stdout.write(
-            f"Placement: {len(agencies)} agencies, job orders for {offices.count()} offices, "
-            f"{created} placement files."
+            _(
+                "Placement: %(agencies)s agencies, job orders for %(offices)s offices, "
+                "%(files)s placement files."
+            )
+            % {"agencies": len(agencies), "offices": offices.count(), "files": created}
         )
     # The training demo enrols the open files made above, so it runs last.
     demo_training.seed(stdout)
@@ -326,7 +329,7 @@ def _seed_office(office: Organisation, agencies: dict[str, Agency]) -> dict[str,
             closes_in,
             published,
         ) = row
-        job_orders[key], _ = JobOrder.objects.get_or_create(
+        job_orders[key], _created = JobOrder.objects.get_or_create(
             permit_number=f"SIP2MI/{office.slug.upper()}/{key}",
             defaults={
                 "office": office,
@@ -366,7 +369,7 @@ def _seed_office(office: Organisation, agencies: dict[str, Agency]) -> dict[str,
             starts,
         ) = row
         valid_from = today + datetime.timedelta(days=starts)
-        job_orders[key], _ = JobOrder.objects.get_or_create(
+        job_orders[key], _created = JobOrder.objects.get_or_create(
             permit_number=f"SIP2MI/{office.slug.upper()}/{key}",
             defaults={
                 "office": office,

@@ -10,6 +10,7 @@ import random
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.people.models import Person
@@ -68,7 +69,7 @@ def seed(stdout=None) -> None:
     for office in offices:
         created += _seed_office(office)
     if stdout is not None:
-        stdout.write(f"Training and OPP: {created} demo courses created.")
+        stdout.write(_("Training and OPP: %(count)s demo courses created.") % {"count": created})
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from satuatap.core import demo as core_demo
 from satuatap.regions.models import Region
@@ -33,14 +34,20 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+        self.stdout.write(self.style.SUCCESS(_("Demo data is loaded.")))
         if not quiet_logins:
             self.stdout.write("")
-            self.stdout.write(f"Demo logins (password: {settings.SATUATAP_DEMO_PASSWORD}):")
+            self.stdout.write(
+                _("Demo logins (password: %(password)s):")
+                % {"password": settings.SATUATAP_DEMO_PASSWORD}
+            )
             for username in usernames:
                 self.stdout.write(f"  {username}")
             self.stdout.write(
-                "Counsellors, supervisors, the partner case worker and admin also need a "
-                "two-factor code: `satuatap demo_otp_code <username>` prints it (or add the "
-                f"secret {core_demo.DEMO_TOTP_SECRET} to an authenticator app)."
+                _(
+                    "Counsellors, supervisors, the partner case worker and admin also need a "
+                    "two-factor code: `satuatap demo_otp_code <username>` prints it (or add the "
+                    "secret %(secret)s to an authenticator app)."
+                )
+                % {"secret": core_demo.DEMO_TOTP_SECRET}
             )
