@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import FieldError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from satuatap.cases.models import Case, CaseNote
 from satuatap.cases.services import add_note
@@ -99,3 +100,19 @@ def test_rotation_re_encrypts_with_the_new_key_and_the_old_one_can_go(
     case = Case.objects.get(pk=gbv_case.pk)
     assert (case.narrative, case.safety_notes) == SECRETS
     assert CaseNote.objects.get().text == "catatan"
+
+
+def test_rotation_stops_at_a_value_no_key_decrypts_and_rewrites_nothing_of_its_table(
+    gbv_case, counsellor, settings
+):
+    add_note(case=gbv_case, text="catatan", by=counsellor)
+    narratives, notes = _raw("narrative"), _raw("text", "cases_casenote")
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # the old key is gone
+
+    with translation.override("id"), pytest.raises(CommandError) as raised:
+        call_command("rotate_encryption_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    message = str(raised.value)
+    assert "tidak ada kunci di FIELD_ENCRYPTION_KEYS yang dapat membukanya" in message
+    assert SECRETS[0] not in message and "fernet:" not in message
+    assert (_raw("narrative"), _raw("text", "cases_casenote")) == (narratives, notes)

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -481,6 +482,8 @@ def test_demo_users_under_the_rule_get_the_demo_authenticator_and_its_code_signs
 
 def test_demo_otp_code_refuses_a_real_account(counsellor, settings):
     settings.DEBUG = False
+    with translation.override("id"), pytest.raises(CommandError, match="tidak punya perangkat"):
+        call_command("demo_otp_code", counsellor.username, stdout=io.StringIO())
     authenticator_of(counsellor)
-    with pytest.raises(CommandError):
+    with translation.override("id"), pytest.raises(CommandError, match="bukan akun demo"):
         call_command("demo_otp_code", counsellor.username, stdout=io.StringIO())

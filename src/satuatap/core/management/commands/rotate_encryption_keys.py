@@ -3,16 +3,19 @@
 Rotation: put the new key first in FIELD_ENCRYPTION_KEYS (keep the old one after it), restart,
 run this command, then remove the old key. Values are read and written as stored text, so no
 decrypted value is ever kept in memory longer than one row, and a value no key decrypts stops
-the command (nothing is written for that table) instead of being re-saved as garbage.
+the command with a translated error naming the row (nothing is written for that table; tables
+done before it keep their new encryption, which both keys still read) instead of being re-saved
+as garbage.
 """
 
 from __future__ import annotations
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
-from satuatap.core.encryption import EncryptedTextField, rotate
+from satuatap.core.encryption import EncryptedTextField, UndecryptableValue, rotate
 
 BATCH = 500
 
@@ -35,7 +38,17 @@ class Command(BaseCommand):
                     rows = cursor.fetchall()
                 updates = []
                 for row in rows:
-                    values = [rotate(value) if value else value for value in row[1:]]
+                    try:
+                        values = [rotate(value) if value else value for value in row[1:]]
+                    except UndecryptableValue as error:
+                        raise CommandError(
+                            _(
+                                "%(model)s %(pk)s: no key in FIELD_ENCRYPTION_KEYS decrypts it. "
+                                "Nothing in %(model)s was re-encrypted; put back the key it "
+                                "was written with (after the new one) and run this again."
+                            )
+                            % {"model": model._meta.label, "pk": row[0]}
+                        ) from error
                     updates.append([*values, row[0]])
                 assignments = ", ".join(f"{column} = %s" for column in columns)
                 with connection.cursor() as cursor:
@@ -45,5 +58,8 @@ class Command(BaseCommand):
                             updates[start : start + BATCH],
                         )
             total += len(rows)
-            self.stdout.write(f"{model._meta.label}: {len(rows)} rows re-encrypted")
-        self.stdout.write(self.style.SUCCESS(f"Done: {total} rows."))
+            self.stdout.write(
+                _("%(model)s: %(rows)s rows re-encrypted")
+                % {"model": model._meta.label, "rows": len(rows)}
+            )
+        self.stdout.write(self.style.SUCCESS(_("Done: %(rows)s rows.") % {"rows": total}))
