@@ -66,9 +66,14 @@ class Session:
             self.conn.request(method, path, body=body, headers=sent)
             response = self.conn.getresponse()
             data = response.read()
-        except (OSError, http.client.HTTPException):
+        except OSError:
             self.close()
             raise
+        except http.client.HTTPException as error:
+            # A response cut short (the server was killed while sending it) is a broken
+            # connection to the callers, as a refused or reset one is.
+            self.close()
+            raise ConnectionError(f"the response was cut short: {error!r}") from error
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie()
             cookie.load(header)
