@@ -53,16 +53,23 @@ def frontdesk(make_user):
     return user
 
 
+def type_before_htmx(page: Page, base_url: str, username: str, path: str, box: str) -> HeldHtmx:
+    """Sign in, open `path` with htmx held back, and type "sulastri" into `box` meanwhile."""
+    htmx = HeldHtmx(page)
+    sign_in(page, base_url, username)
+    htmx.hold()
+    page.goto(f"{base_url}{path}", wait_until="commit")
+    page.locator(box).fill("sulastri")
+    htmx.wait_until_asked()
+    return htmx
+
+
 def test_a_name_typed_at_check_in_before_htmx_ran_is_searched_once_it_has(
     live_server, page, frontdesk
 ):
-    htmx = HeldHtmx(page)
-    sign_in(page, live_server.url, frontdesk.username)
-    htmx.hold()
-
-    page.goto(f"{live_server.url}/frontdesk/check-in/", wait_until="commit")
-    page.locator("#checkin-q").fill("sulastri")
-    htmx.wait_until_asked()
+    htmx = type_before_htmx(
+        page, live_server.url, frontdesk.username, "/frontdesk/check-in/", "#checkin-q"
+    )
     choices = page.get_by_test_id("checkin-people")
     page.wait_for_timeout(500)  # htmx would have answered by now, had it run
     expect(choices.get_by_label(re.compile("Sulastri Wulandari"))).to_have_count(0)
@@ -76,13 +83,7 @@ def test_a_name_typed_at_check_in_before_htmx_ran_is_searched_once_it_has(
 def test_a_name_typed_in_the_registry_before_htmx_ran_narrows_the_list(
     live_server, page, frontdesk
 ):
-    htmx = HeldHtmx(page)
-    sign_in(page, live_server.url, frontdesk.username)
-    htmx.hold()
-
-    page.goto(f"{live_server.url}/people/", wait_until="commit")
-    page.locator("#id_q").fill("sulastri")
-    htmx.wait_until_asked()
+    htmx = type_before_htmx(page, live_server.url, frontdesk.username, "/people/", "#id_q")
     table = page.get_by_test_id("people-table")
     expect(table.get_by_role("link", name="Budi Santoso")).to_be_visible()
 
