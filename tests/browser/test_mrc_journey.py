@@ -55,7 +55,7 @@ def test_gbv_complaint_is_referred_to_the_wcc_and_completed_by_the_partner(
     # A restricted case asks the reader's purpose first.
     expect(page.get_by_test_id("read-purpose-form")).to_be_visible()
     page.get_by_label("Handling the person's case").check()
-    page.get_by_role("button", name="Open the case").click()
+    page.get_by_role("button", name="Open the record").click()
     case = Case.objects.get()
     assert case.client == person and case.is_restricted and case.priority == 2
     expect(page.get_by_test_id("restricted-badge")).to_be_visible()
@@ -96,6 +96,10 @@ def test_gbv_complaint_is_referred_to_the_wcc_and_completed_by_the_partner(
     partner_page.get_by_test_id("partner-referrals").get_by_role(
         "link", name=f"#{referral.pk}"
     ).click()
+    # Everything a partner reads of a referral is a survivor's data: it asks why first.
+    expect(partner_page.get_by_test_id("read-purpose-form")).to_be_visible()
+    expect(partner_page.get_by_label("Handling the person's case")).to_be_checked()
+    partner_page.get_by_role("button", name="Open the record").click()
     shared = partner_page.get_by_test_id("shared-view")
     expect(shared).to_contain_text("Siti Rahayu")
     expect(shared).to_contain_text("Dipukul dan diancam oleh majikan.")

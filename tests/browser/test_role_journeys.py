@@ -374,6 +374,8 @@ def test_partner_case_worker_accepts_a_referral(
     journey.page.get_by_test_id("partner-referrals").get_by_role(
         "link", name=f"#{referral.pk}"
     ).click()
+    journey.arrived("referral-purpose", journey.t("This record holds sensitive personal data"))
+    journey.page.get_by_role("button", name=journey.t("Open the record")).click()
     heading = journey.t("Referral #%(id)s from %(office)s", id=referral.pk, office=office.name)
     journey.arrived("referral", heading)
     journey.page.get_by_role("button", name=journey.t("Accept the referral")).click()

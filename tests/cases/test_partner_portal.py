@@ -26,6 +26,7 @@ from satuatap.cases.models import (
 from satuatap.core.models import PartnerType
 from satuatap.core.roles import Role
 from satuatap.people.models import Phone
+from tests import purpose as purpose_form
 from tests.factories import PartnerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,14 +118,15 @@ def test_the_list_filters_by_state(
     assert taken == [accepted.pk]
 
 
-def test_the_list_shows_the_client_name_only_when_identity_was_consented(
+def test_the_list_names_no_client_even_when_identity_was_consented(
     portal, make_case, counsellor, partner, client_person
 ):
-    refer(make_case(), counsellor, partner, items=[SharedItem.SUMMARY])
+    """The client's name is read with a purpose, on the referral's page, never in a list."""
+    refer(make_case(), counsellor, partner, items=[SharedItem.IDENTITY, SharedItem.SUMMARY])
 
     response = portal.get(reverse("cases:partner-referral-list"))
 
-    assert response.context["rows"][0]["client_name"] == ""
+    assert len(response.context["rows"]) == 1
     assert client_person.full_name not in response.content.decode()
 
 
@@ -156,8 +158,15 @@ def test_the_list_of_many_referrals_takes_a_fixed_number_of_queries(
 # --- Detail: only what was consented ----------------------------------------------------------
 
 
+def test_the_detail_asks_why_before_it_shows_anything(portal, referral, client_person):
+    asked = portal.get(_detail(referral))
+    assert purpose_form.is_purpose_page(asked)
+    assert client_person.full_name not in asked.content.decode()
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
 def test_the_detail_shows_only_the_consented_fields(portal, referral, client_person):
-    response = portal.get(_detail(referral))
+    response = purpose_form.read(portal, _detail(referral), "case")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -175,7 +184,7 @@ def test_the_detail_shows_the_story_and_safety_only_when_consented(
     portal, gbv_case, counsellor, partner
 ):
     without = refer(gbv_case, counsellor, partner, items=[SharedItem.IDENTITY])
-    html = portal.get(_detail(without)).content.decode()
+    html = purpose_form.read(portal, _detail(without), "case").content.decode()
     assert NARRATIVE not in html and SAFETY_NOTES not in html
 
     services.withdraw_consent(consent=without.consent, by=counsellor)
@@ -186,25 +195,31 @@ def test_the_detail_shows_the_story_and_safety_only_when_consented(
         items=[SharedItem.NARRATIVE, SharedItem.SAFETY],
         message="Mohon hubungi lewat WhatsApp.",
     )
-    html = portal.get(_detail(with_story)).content.decode()
+    html = purpose_form.read(portal, _detail(with_story), "case").content.decode()
     assert NARRATIVE in html and SAFETY_NOTES in html
     assert "Mohon hubungi lewat WhatsApp." in html
 
 
-def test_reading_a_restricted_case_through_the_portal_is_logged(
+def test_reading_a_referral_through_the_portal_is_logged_with_the_partners_purpose(
     portal, gbv_case, counsellor, partner, partner_worker
 ):
     shared = refer(gbv_case, counsellor, partner, items=[SharedItem.NARRATIVE])
 
-    portal.get(_detail(shared))
+    purpose_form.read(portal, _detail(shared), "legal")
+    portal.get(_detail(shared))  # within the grant window: not asked again, logged again
 
-    read = LogEntry.objects.get(
+    reads = LogEntry.objects.filter(
         action=LogEntry.Action.ACCESS,
-        content_type=ContentType.objects.get_for_model(Case),
-        object_pk=str(gbv_case.pk),
+        content_type=ContentType.objects.get_for_model(Referral),
+        object_pk=str(shared.pk),
     )
-    assert read.actor == partner_worker
-    assert read.additional_data == {"purpose": "case"}
+    assert [(r.actor, r.additional_data) for r in reads] == [
+        (partner_worker, {"purpose": "legal"}),
+        (partner_worker, {"purpose": "legal"}),
+    ]
+    assert not LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS, content_type=ContentType.objects.get_for_model(Case)
+    ).exists()
 
 
 # --- Nothing else ---------------------------------------------------------------------------
@@ -273,7 +288,7 @@ def test_the_partner_accepts_reports_and_completes(portal, referral, partner_wor
     referral.refresh_from_db()
     assert referral.state == ReferralState.COMPLETED
     assert referral.completed_at is not None
-    html = portal.get(_detail(referral)).content.decode()
+    html = purpose_form.read(portal, _detail(referral), "case").content.decode()
     assert "Konseling pertama sudah dilakukan." in html and "Klien sudah aman di rumah." in html
     kinds = list(CaseEvent.objects.filter(case=referral.case).values_list("kind", flat=True))
     assert {"referral_accepted", "referral_update", "referral_completed"} <= set(kinds)
@@ -283,6 +298,7 @@ def test_declining_needs_a_reason(portal, referral, partner_worker):
     partner_worker.language = "en"
     partner_worker.save()
     decline = reverse("cases:partner-referral-decline", args=[referral.pk])
+    purpose_form.read(portal, _detail(referral), "case")  # the partner opened the referral
 
     response = portal.post(decline, {"reason": "  "})
 

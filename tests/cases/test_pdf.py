@@ -19,6 +19,7 @@ from satuatap.cases.models import Case, SharedItem
 from satuatap.core import pdf as core_pdf
 from satuatap.core.models import PartnerType
 from satuatap.core.roles import Role
+from tests import purpose as purpose_form
 from tests.factories import PartnerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_the_letter_holds_the_consented_fields_and_not_the_narrative(
 ):
     client.force_login(partner_worker)
 
-    response = client.get(_letter_url(letter))
+    response = purpose_form.read(client, _letter_url(letter), "case")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -116,9 +117,9 @@ def test_the_partner_and_the_office_get_the_same_letter(client, partner_worker, 
     assert NARRATIVE not in html and SAFETY_NOTES not in html
 
     client.force_login(partner_worker)
-    partners = pdf_text(client.get(_letter_url(letter)).content)
+    partners = pdf_text(purpose_form.read(client, _letter_url(letter), "case").content)
     client.force_login(counsellor)
-    offices = pdf_text(client.get(_letter_url(letter), {"purpose": "case"}).content)
+    offices = pdf_text(purpose_form.read(client, _letter_url(letter), "case").content)
 
     def without_print_time(text: str) -> str:
         return re.sub(r"\d{1,2}[:.]\d{2}", "", text)
@@ -146,12 +147,19 @@ def test_the_letter_holds_the_story_when_the_client_consented_to_share_it(
     assert case.client.full_name not in text  # identity was not consented this time
 
 
-def test_a_partners_read_of_a_restricted_letter_is_logged(client, partner_worker, letter, gbv_case):
+def test_a_partners_read_of_a_letter_asks_why_and_is_logged(
+    client, partner_worker, letter, gbv_case
+):
     client.force_login(partner_worker)
-    client.get(_letter_url(letter))
-    [read] = _reads_of(gbv_case)
+    assert purpose_form.is_purpose_page(client.get(_letter_url(letter)))
+    purpose_form.read(client, _letter_url(letter), "legal")
+    [read] = LogEntry.objects.filter(
+        action=LogEntry.Action.ACCESS,
+        content_type__model="referral",
+        object_pk=str(letter.pk),
+    )
     assert read.actor == partner_worker
-    assert read.additional_data == {"purpose": "case"}
+    assert read.additional_data == {"purpose": "legal"}
 
 
 def test_the_office_prints_a_restricted_letter_only_with_a_purpose(
@@ -159,9 +167,9 @@ def test_the_office_prints_a_restricted_letter_only_with_a_purpose(
 ):
     client.force_login(counsellor)
 
-    assert client.get(_letter_url(letter)).status_code == 400
+    assert purpose_form.is_purpose_page(client.get(_letter_url(letter)))
     assert _reads_of(gbv_case) == []
-    response = client.get(_letter_url(letter), {"purpose": "supervision"})
+    response = purpose_form.read(client, _letter_url(letter), "supervision")
 
     assert response.status_code == 200
     [read] = _reads_of(gbv_case)
@@ -190,7 +198,7 @@ def test_the_letter_stops_when_consent_is_withdrawn(client, partner_worker, lett
     assert client.get(_letter_url(letter)).status_code == 404
 
     client.force_login(counsellor)
-    text = pdf_text(client.get(_letter_url(letter), {"purpose": "case"}).content)
+    text = pdf_text(purpose_form.read(client, _letter_url(letter), "case").content)
     assert letter.case.client.full_name not in text
     assert "Majikan Chen" not in text
 
@@ -219,7 +227,8 @@ def test_the_summary_of_an_ordinary_case_is_printed_for_those_who_may_view_it(
         assert "Gaji tidak dibayar selama enam bulan." in text
         assert "Minta slip gaji ke agensi" in text
         assert client_person.nik not in text  # the NIK is masked
-    assert _reads_of(case) == []  # an ordinary case asks no purpose
+    # An ordinary case asks no purpose; each print is still in its access log, as not asked.
+    assert [r.additional_data for r in _reads_of(case)] == [{"purpose": ""}] * 3
 
 
 def test_a_restricted_summary_needs_a_purpose_and_logs_the_read(client, counsellor, gbv_case):
@@ -229,14 +238,14 @@ def test_a_restricted_summary_needs_a_purpose_and_logs_the_read(client, counsell
 
     response = client.get(_summary_url(gbv_case))
 
-    assert response.status_code == 400
+    assert purpose_form.is_purpose_page(response)
     html = response.content.decode()
-    assert "This case is restricted: say why you print it" in html
+    assert "This record holds sensitive personal data" in html
     assert NARRATIVE not in html and gbv_case.number not in html
-    assert client.get(_summary_url(gbv_case), {"purpose": "gossip"}).status_code == 400
+    assert purpose_form.answer(client, response, "gossip").status_code == 422
     assert _reads_of(gbv_case) == []
 
-    response = client.get(_summary_url(gbv_case), {"purpose": "case"})
+    response = purpose_form.read(client, _summary_url(gbv_case), "case")
 
     assert response.status_code == 200
     text = pdf_text(response.content)
@@ -257,7 +266,7 @@ def test_a_restricted_summary_is_not_found_for_an_unassigned_counsellor_and_the_
 
 def test_a_supervisor_prints_a_restricted_summary_with_a_purpose(client, supervisor, gbv_case):
     client.force_login(supervisor)
-    response = client.get(_summary_url(gbv_case), {"purpose": "supervision"})
+    response = purpose_form.read(client, _summary_url(gbv_case), "supervision")
     assert response.status_code == 200
     assert NARRATIVE in pdf_text(response.content)
 
@@ -332,5 +341,5 @@ def test_a_child_clients_summary_is_restricted(client, counsellor, office):
     child = PersonFactory(office=office, birth_date=datetime.date(2012, 1, 1))
     case = services.open_case(by=counsellor, client=child, channel="walk_in", categories=["family"])
     client.force_login(counsellor)
-    assert client.get(_summary_url(case)).status_code == 400
-    assert client.get(_summary_url(case), {"purpose": "case"}).status_code == 200
+    assert purpose_form.is_purpose_page(client.get(_summary_url(case)))
+    assert purpose_form.read(client, _summary_url(case), "case").status_code == 200

@@ -27,6 +27,7 @@ from satuatap.cases.models import (
 from satuatap.core.audit import ReadPurpose
 from satuatap.core.models import PartnerType
 from satuatap.core.roles import Role
+from tests import purpose as purpose_form
 from tests.factories import PartnerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,7 @@ def test_a_gbv_complaint_in_danger_is_restricted_priority_one_with_first_steps(
     assert case.recruiter == "Pak Darto"
     prompt = client.get(response.url)
     assert "Dipukul" not in prompt.content.decode()
-    page = client.get(response.url, {"purpose": ReadPurpose.CASE_HANDLING})
+    page = purpose_form.read(client, response.url, ReadPurpose.CASE_HANDLING)
     html = page.content.decode()
     assert 'data-testid="restricted-badge"' in html
     assert 'data-priority="1"' in html

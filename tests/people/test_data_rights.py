@@ -13,6 +13,7 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.people import data_rights, services
 from satuatap.people.models import MigrationStatus, Person, Sex
+from tests import purpose as purpose_form
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +51,26 @@ def worker(officer):
     return person
 
 
+def test_export_asks_the_purpose_even_of_an_ordinary_record(client, officer, worker):
+    """Found on the demo: the copy was given without the question, and logged a purpose the
+    reader never chose."""
+    client.force_login(officer)
+    url = reverse("people:export", args=[worker.pk, "json"])
+
+    asked = client.get(url)
+
+    assert purpose_form.is_purpose_page(asked)
+    assert asked.context["form"].initial == {"purpose": "data_subject"}
+    assert "3209015403950001" not in asked.content.decode()
+    assert not LogEntry.objects.get_for_object(worker).filter(action=LogEntry.Action.ACCESS)
+
+
 def test_export_holds_everything_and_is_logged(client, officer, worker):
     client.force_login(officer)
 
-    response = client.get(reverse("people:export", args=[worker.pk, "json"]))
+    response = purpose_form.read(
+        client, reverse("people:export", args=[worker.pk, "json"]), "data_subject"
+    )
 
     data = json.loads(response.content)
     assert response["Content-Disposition"].startswith("attachment")
@@ -67,7 +84,9 @@ def test_export_holds_everything_and_is_logged(client, officer, worker):
 
 def test_readable_export_page(client, officer, worker):
     client.force_login(officer)
-    page = client.get(reverse("people:export", args=[worker.pk, "html"])).content.decode()
+    page = purpose_form.read(
+        client, reverse("people:export", args=[worker.pk, "html"]), "legal"
+    ).content.decode()
     assert "Sulastri Handayani Putri" in page and "+6281234567890" in page
 
 

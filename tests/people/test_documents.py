@@ -20,7 +20,8 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
 from satuatap.people import documents
-from satuatap.people.models import DocumentType, PersonDocument, VerificationStatus
+from satuatap.people.models import DocumentType, Person, PersonDocument, VerificationStatus
+from tests import purpose as purpose_form
 from tests.factories import DeskFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -365,23 +366,28 @@ def test_a_specific_data_document_asks_for_a_purpose_then_logs_the_read(client, 
     assert "core/read_purpose.html" in [t.name for t in asked.templates]
     assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
 
-    response = client.post(url, {"purpose": "verification"})
+    response = purpose_form.read(client, url, "verification")
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
+    # The read is logged on the person (the document's subject), naming the document.
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
-    assert entry.content_type == ContentType.objects.get_for_model(PersonDocument)
-    assert (entry.object_pk, entry.actor) == (str(document.pk), frontdesk)
-    assert entry.additional_data == {"purpose": "verification"}
+    assert entry.content_type == ContentType.objects.get_for_model(Person)
+    assert (entry.object_pk, entry.actor) == (str(person.pk), frontdesk)
+    assert entry.additional_data == {
+        "purpose": "verification",
+        "read": f"persondocument #{document.pk}",
+    }
 
 
 def test_a_specific_data_document_is_not_served_without_a_valid_purpose(client, person, frontdesk):
     document = upload(person, frontdesk, code="surat-kesehatan")
     client.force_login(frontdesk)
     url = reverse("people:document-file", args=[person.pk, document.pk])
-    response = client.post(url, {"purpose": "curiosity"})
-    assert response.status_code == 200
+    response = purpose_form.answer(client, client.get(url), "curiosity")
+    assert response.status_code == 422
     assert "core/read_purpose.html" in [t.name for t in response.templates]
+    assert "core/read_purpose.html" in [t.name for t in client.get(url).templates]
     assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
 
 

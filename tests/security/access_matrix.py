@@ -144,6 +144,13 @@ ENTRIES: list[Entry] = [
     public("core:about"),
     page("core:office-desks", {HEAD}),
     page("core:audit-trail", {ADMIN}),
+    page(
+        "core:read-purpose",
+        SIGNED_IN,
+        method="post",
+        answers=frozenset({404}),
+        note="the purpose form's answer: an empty form names no record, a 404 for everyone",
+    ),
     page("core:api-tokens", SIGNED_IN),
     page("core:two-factor", SIGNED_IN),
     page("core:two-factor-setup", SIGNED_IN),

@@ -26,6 +26,7 @@ from satuatap.people.models import DocumentType, ImportJob, PersonDocument
 from satuatap.placement import agency_import
 from satuatap.placement.models import Agency
 from satuatap.regions.models import Region, RegionLevel
+from tests import purpose as purpose_form
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +199,9 @@ def test_no_url_pattern_serves_files_from_disk():
 def test_a_persons_json_copy_is_an_attachment_that_is_not_sniffed(client, office, make_user):
     person = PersonFactory(office=office, full_name="<script>alert(1)</script>")
     client.force_login(make_user(Role.FRONTDESK))
-    response = client.get(reverse("people:export", args=[person.pk, "json"]))
+    response = purpose_form.read(
+        client, reverse("people:export", args=[person.pk, "json"]), "data_subject"
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"].startswith("attachment;")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +53,7 @@ from satuatap.cases.schemas import (
     NoteIn,
     NoteOut,
     PartnerReferralOut,
+    PartnerReferralStateOut,
     PartnerReferralSummaryOut,
     PurposeQuery,
     ReferralIn,
@@ -60,7 +62,7 @@ from satuatap.cases.schemas import (
     StatusIn,
     WorkerOut,
 )
-from satuatap.core.audit import ReadPurpose, log_sensitive_read
+from satuatap.core import sensitive
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, User
 from satuatap.core.schemas import ErrorOut
@@ -256,17 +258,9 @@ def _visible_case(request, case_id: int) -> Case:
 
 def _read_case(request, case_id: int, purpose: str | None) -> Case:
     """A case whose content is about to be shown: a restricted one needs a purpose, and the
-    read is logged with it before anything is returned."""
+    read is logged with it before anything is returned (core.sensitive)."""
     case = _visible_case(request, case_id)
-    if case.is_restricted:
-        if purpose is None:
-            raise DomainError(
-                "purpose_required",
-                _("This case is restricted: say why you read it (purpose)."),
-                status=428,
-                details={"purposes": ReadPurpose.values},
-            )
-        log_sensitive_read(user=request.user, instance=case, purpose=purpose)
+    sensitive.api_read(request, case, purpose)
     return case
 
 
@@ -480,15 +474,19 @@ def add_action(request, case_id: int, payload: ActionIn):
 
 @cases_router.post(
     "/{case_id}/actions/{action_id}/done",
-    response={200: ActionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: ActionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 428: ErrorOut},
 )
-def complete_action(request, case_id: int, action_id: int):
+def complete_action(request, case_id: int, action_id: int, query: Query[PurposeQuery]):
+    """Mark an action done. The answer holds the action's text, so a restricted case's action
+    needs `?purpose=` like any read of the case: without one nothing is changed (428)."""
     case = _visible_case(request, case_id)
     action = case.actions.select_related("owner").filter(pk=action_id).first()
     if action is None:
         raise _not_found()
     action.case = case
-    action = services.complete_action(action=action, by=request.user)
+    with transaction.atomic():
+        action = services.complete_action(action=action, by=request.user)
+        sensitive.api_read(request, case, query.purpose)
     return action_out(action, _today(request.user))
 
 
@@ -695,12 +693,22 @@ def _partner_referral(request, referral_id: int) -> Referral:
     return referral
 
 
-def partner_referral_out(request, referral: Referral) -> PartnerReferralOut:
-    """The referral and the consented fields of the case. Reading a restricted case's shared
-    fields is logged (the partner's purpose is the case's handling)."""
+def partner_referral_state_out(referral: Referral) -> PartnerReferralStateOut:
+    """What a partner's answer returns: the referral's state, none of the client's data."""
+    return PartnerReferralStateOut(
+        id=referral.pk,
+        state=referral.state,
+        due_on=referral.due_on,
+        answered_at=referral.answered_at,
+        completed_at=referral.completed_at,
+    )
+
+
+def partner_referral_out(request, referral: Referral, purpose: str | None) -> PartnerReferralOut:
+    """The referral and the consented fields of the case, read with a purpose (core.sensitive:
+    everything a partner reads of a referral is a survivor's personal data)."""
+    sensitive.api_read(request, referral, purpose)
     case = referral.case
-    if case.is_restricted:
-        log_sensitive_read(user=request.user, instance=case, purpose=ReadPurpose.CASE_HANDLING)
     return PartnerReferralOut(
         id=referral.pk,
         office_name=case.office.name,
@@ -739,36 +747,40 @@ def list_partner_referrals(request, state: ReferralState | None = None):
     ]
 
 
-@partner_router.get("/{referral_id}", response={200: PartnerReferralOut, 404: ErrorOut})
-def get_partner_referral(request, referral_id: int):
-    """One referral with only the information the client consented to share."""
-    return partner_referral_out(request, _partner_referral(request, referral_id))
+@partner_router.get(
+    "/{referral_id}", response={200: PartnerReferralOut, 404: ErrorOut, 428: ErrorOut}
+)
+def get_partner_referral(request, referral_id: int, query: Query[PurposeQuery]):
+    """One referral with only the information the client consented to share. It needs
+    `?purpose=` (else 428 `purpose_required`) and the read is logged with it."""
+    return partner_referral_out(request, _partner_referral(request, referral_id), query.purpose)
 
 
 @partner_router.post(
-    "/{referral_id}/accept", response={200: PartnerReferralOut, 404: ErrorOut, 409: ErrorOut}
+    "/{referral_id}/accept",
+    response={200: PartnerReferralStateOut, 404: ErrorOut, 409: ErrorOut},
 )
 def accept_referral(request, referral_id: int):
     referral = _partner_referral(request, referral_id)
     services.answer_referral(referral=referral, by=request.user, accept=True)
-    return partner_referral_out(request, referral)
+    return partner_referral_state_out(referral)
 
 
 @partner_router.post(
     "/{referral_id}/decline",
-    response={200: PartnerReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: PartnerReferralStateOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
 def decline_referral(request, referral_id: int, payload: DeclineIn):
     referral = _partner_referral(request, referral_id)
     services.answer_referral(
         referral=referral, by=request.user, accept=False, reason=payload.reason
     )
-    return partner_referral_out(request, referral)
+    return partner_referral_state_out(referral)
 
 
 @partner_router.post(
     "/{referral_id}/feedback",
-    response={200: PartnerReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: PartnerReferralStateOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
 def add_referral_feedback(request, referral_id: int, payload: FeedbackIn):
     """An update on an accepted referral; `complete: true` completes it."""
@@ -776,4 +788,4 @@ def add_referral_feedback(request, referral_id: int, payload: FeedbackIn):
     services.add_feedback(
         referral=referral, by=request.user, feedback=payload.feedback, complete=payload.complete
     )
-    return partner_referral_out(request, referral)
+    return partner_referral_state_out(referral)

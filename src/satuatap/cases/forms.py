@@ -27,7 +27,6 @@ from satuatap.cases.models import (
 )
 from satuatap.cases.selectors import case_workers
 from satuatap.cases.services import SAFETY_FLAGS, WORK_STATUSES
-from satuatap.core.audit import ReadPurpose
 from satuatap.core.forms import DateInput
 from satuatap.core.models import Organisation, PartnerType, User
 from satuatap.core.selectors import office_partners
@@ -382,15 +381,6 @@ class CaseFilterForm(forms.Form):
 
 
 # --- The case page ----------------------------------------------------------------------------
-
-
-class CaseReadPurposeForm(forms.Form):
-    purpose = forms.ChoiceField(
-        label=_("Why do you need to read this case?"),
-        choices=ReadPurpose.choices,
-        initial=ReadPurpose.CASE_HANDLING,
-        widget=forms.RadioSelect,
-    )
 
 
 class AssignForm(forms.Form):

@@ -43,7 +43,9 @@ WorkStatus = Literal["open", "in_progress", "pending_partner"]
 
 class PurposeQuery(Schema):
     purpose: ReadPurpose | None = Field(
-        None, description="Why a restricted case is read; required for restricted cases."
+        None,
+        description="Why a sensitive record is read: required for a restricted case and for "
+        "every referral a partner reads.",
     )
 
 
@@ -358,6 +360,14 @@ class PartnerReferralOut(Schema):
     decline_reason: str
     feedback: str
     shared: SharedCaseOut
+
+
+class PartnerReferralStateOut(Schema):
+    id: int
+    state: str
+    due_on: date
+    answered_at: datetime | None
+    completed_at: datetime | None
 
 
 class DeclineIn(Schema):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from satuatap.cases import selectors, services
 from satuatap.cases.models import Referral, ReferralState, SharedItem
-from satuatap.core.audit import ReadPurpose, log_sensitive_read
+from satuatap.core import sensitive
 from satuatap.core.exceptions import DomainError
 
 # --- Forms ------------------------------------------------------------------------------------
@@ -67,15 +67,9 @@ def _referral_or_404(request, referral_id: int) -> Referral:
     return referral
 
 
-def log_partner_read(user, referral: Referral) -> None:
-    """A partner reading what was shared of a restricted case leaves an audited read, like
-    every other reader of such a case; the partner's purpose is the referral itself."""
-    if referral.case.is_restricted:
-        log_sensitive_read(user=user, instance=referral.case, purpose=ReadPurpose.CASE_HANDLING)
-
-
 def _detail(request, referral: Referral, *, decline_form=None, update_form=None, status=200):
-    log_partner_read(request.user, referral)
+    if (gate := sensitive.gate(request, referral)) is not None:
+        return gate
     shared = services.shared_view(referral)
     office = referral.case.office
     context = {
@@ -121,11 +115,6 @@ def partner_referral_list(request):
         "rows": [
             {
                 "referral": referral,
-                "client_name": (
-                    referral.case.client.full_name
-                    if SharedItem.IDENTITY in referral.consent.items
-                    else ""
-                ),
                 "is_overdue": referral.state == ReferralState.SENT
                 and referral.due_on < referral.case.office.today(),
             }

@@ -3,24 +3,20 @@
 - The case summary is for those who may view the case (rules `cases.view_case`).
 - The referral letter is for the same office staff, and for the partner the referral was sent
   to (the partner sees the same letter: only what the client consented to share).
-- A restricted case is printed only with a read purpose (`?purpose=`), and the read is logged;
-  without one the answer is a 400 page that asks for it. A partner's read of a restricted case
-  is logged with the referral as its purpose.
+- A restricted case, and every referral letter a partner opens, is printed only once the reader
+  gave a purpose (`core.sensitive`: the purpose page, then the PDF), and the read is logged.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
 from satuatap.cases import pdf, selectors
 from satuatap.cases.models import Case, Referral
-from satuatap.cases.views_partner import log_partner_read
-from satuatap.core.audit import ReadPurpose, log_sensitive_read
-from satuatap.core.forms import ReadPurposeForm
+from satuatap.core import sensitive
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -30,21 +26,6 @@ def _pdf_response(data: bytes, filename: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _read_purpose(request) -> str | None:
-    purpose = request.GET.get("purpose", "")
-    return purpose if purpose in ReadPurpose.values else None
-
-
-def _purpose_required(request) -> HttpResponse:
-    """The 400 answer for a restricted case printed without a purpose: it says why and lets the
-    reader give one."""
-    form = ReadPurposeForm(request.GET if "purpose" in request.GET else None)
-    if form.is_bound:
-        form.is_valid()
-    context = {"form": form, "action": request.path}
-    return render(request, "cases/pdf_purpose.html", context, status=400)
 
 
 def _office_referral(user, referral_id: int) -> Referral | None:
@@ -63,14 +44,9 @@ def case_summary_pdf(request, case_id: int):
     if case is None or not request.user.has_perm("cases.view_case", case):
         raise Http404
     case = Case.objects.select_related("office", "client", "complainant", "agency").get(pk=case.pk)
-    purpose = None
-    if case.is_restricted:
-        purpose = _read_purpose(request)
-        if purpose is None:
-            return _purpose_required(request)
+    if (gate := sensitive.gate(request, case)) is not None:
+        return gate
     data = pdf.case_summary_pdf(case, reader=request.user)
-    if purpose is not None:
-        log_sensitive_read(user=request.user, instance=case, purpose=purpose)
     return _pdf_response(data, f"case-{case.pk}-summary.pdf")
 
 
@@ -82,21 +58,17 @@ def referral_letter_pdf(request, referral_id: int):
         referral = selectors.get_partner_referral(user, referral_id)
         if referral is None:
             raise Http404
+        if (gate := sensitive.gate(request, referral)) is not None:
+            return gate
         data = pdf.referral_letter_pdf(referral)
-        log_partner_read(user, referral)
         return _pdf_response(data, f"referral-{referral.pk}-letter.pdf")
 
     referral = _office_referral(user, referral_id)
     if referral is None or not user.has_perm("cases.view_case", referral.case):
         raise Http404
-    purpose = None
-    if referral.case.is_restricted:
-        purpose = _read_purpose(request)
-        if purpose is None:
-            return _purpose_required(request)
+    if (gate := sensitive.gate(request, referral.case)) is not None:
+        return gate
     data = pdf.referral_letter_pdf(referral)
-    if purpose is not None:
-        log_sensitive_read(user=user, instance=referral.case, purpose=purpose)
     return _pdf_response(data, f"referral-{referral.pk}-letter.pdf")
 
 

@@ -1,16 +1,25 @@
 """The audit trail: changes through django-auditlog, reads of sensitive records with a purpose.
 
 Every create/update/delete of a registered model becomes an auditlog `LogEntry`; a read of a
-record marked sensitive becomes an `ACCESS` entry whose `additional_data` holds the purpose the
-reader picked. Nothing in the application edits or deletes these entries.
+sensitive record becomes an `ACCESS` entry whose `additional_data` holds the purpose the reader
+picked (written by `core.sensitive`, the one sensitive-data policy). Nothing in the application
+edits or deletes these entries.
+
+What the trail *shows* of an entry's values is decided here too: the values of a record that
+holds nobody's personal data (a user account, an office, a desk, an agency of the national list)
+are shown; the values of every record about a person or a case (the registry, visits, placement
+files, outreach, every MRC record, restricted or not) are withheld, for everyone, the same way:
+the trail says that such a record changed, by whom and when, never what. Withholding them all,
+not only the restricted ones, keeps the trail from telling which records are restricted or which
+persons are in a restricted case. An app opts a model's values in with `show_values_of`.
 """
 
 from __future__ import annotations
 
-from auditlog.models import LogEntry
+from collections.abc import Iterable
+
 from auditlog.registry import auditlog
-from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,6 +35,22 @@ class ReadPurpose(models.TextChoices):
 def mask_fully(value: str) -> str:
     """Mask for auditlog's mask_fields: hide the whole value, keep only its length class."""
     return "********" if value else value
+
+
+_models_with_values: set[type[models.Model]] = set()
+
+
+def show_values_of(*models_: type[models.Model]) -> None:
+    """Let the trail show the changed values of these models: only for records that hold no
+    personal data and nothing about a case."""
+    _models_with_values.update(models_)
+
+
+def entries_with_values(entries: Iterable) -> set[int]:
+    """The ids of the entries whose changed values the trail may show."""
+    return {
+        entry.pk for entry in entries if entry.content_type.model_class() in _models_with_values
+    }
 
 
 def register_models() -> None:
@@ -46,20 +71,4 @@ def register_models() -> None:
     otp_counters = ["throttling_failure_timestamp", "throttling_failure_count", "last_used_at"]
     auditlog.register(TOTPDevice, exclude_fields=["key", "last_t", "drift", *otp_counters])
     auditlog.register(StaticDevice, exclude_fields=otp_counters)
-
-
-def log_sensitive_read(*, user, instance: models.Model, purpose: str) -> LogEntry:
-    """Record that `user` read the sensitive record `instance` for `purpose`."""
-    if purpose not in ReadPurpose.values:
-        raise ValueError(f"unknown read purpose {purpose!r}")
-    with transaction.atomic():
-        return LogEntry.objects.create(
-            content_type=ContentType.objects.get_for_model(instance.__class__),
-            object_pk=str(instance.pk),
-            object_id=instance.pk if isinstance(instance.pk, int) else None,
-            object_repr=f"{instance._meta.model_name} #{instance.pk}",
-            action=LogEntry.Action.ACCESS,
-            actor=user,
-            changes={},
-            additional_data={"purpose": purpose},
-        )
+    show_values_of(User, RoleAssignment, Organisation, Desk, ApiToken, TOTPDevice, StaticDevice)

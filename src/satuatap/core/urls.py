@@ -1,6 +1,6 @@
 from django.urls import path
 
-from satuatap.core import views, views_two_factor
+from satuatap.core import views, views_sensitive, views_two_factor
 
 app_name = "core"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("audit/", views.audit_trail, name="audit-trail"),
     path("account/api-tokens/", views.api_tokens, name="api-tokens"),
     path("about/", views.about, name="about"),
+    path("read-purpose/", views_sensitive.read_purpose, name="read-purpose"),
     path("account/two-factor/", views_two_factor.overview, name="two-factor"),
     path("account/two-factor/setup/", views_two_factor.setup, name="two-factor-setup"),
     path("account/two-factor/verify/", views_two_factor.verify, name="two-factor-verify"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
-from satuatap.core import selectors, services
+from satuatap.core import audit, selectors, services
 from satuatap.core.exceptions import DomainError
 from satuatap.core.forms import AuditFilterForm, DeskConfigurationForm, LanguageForm
 from satuatap.core.models import ApiToken
@@ -105,7 +105,13 @@ def audit_trail(request):
     query = request.GET.copy()
     query.pop("page", None)
     template = "core/_audit_rows.html" if request.htmx else "core/audit_trail.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "with_values": audit.entries_with_values(page.object_list),
+    }
+    return render(request, template, context)
 
 
 @login_required

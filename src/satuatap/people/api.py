@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from satuatap.core.audit import ReadPurpose, log_sensitive_read
+from satuatap.core import sensitive
+from satuatap.core.audit import ReadPurpose
 from satuatap.core.exceptions import DomainError
 from satuatap.core.schemas import ErrorOut
 from satuatap.people import selectors, services
@@ -72,15 +73,7 @@ def _readable_person(request, person_id: int, purpose: str | None) -> Person:
     person = selectors.get_visible_person(request.user, person_id)
     if person is None or person.merged_into_id:
         raise DomainError("not_found", _("No such record."), status=404)
-    if person.is_sensitive:
-        if purpose is None:
-            raise DomainError(
-                "purpose_required",
-                _("This record holds sensitive data: say why you read it (purpose)."),
-                status=428,
-                details={"purposes": ReadPurpose.values},
-            )
-        log_sensitive_read(user=request.user, instance=person, purpose=purpose)
+    sensitive.api_read(request, person, purpose)
     return person
 
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from satuatap.core.audit import ReadPurpose, log_sensitive_read
 from satuatap.core.exceptions import DomainError
 from satuatap.people.models import (
     Disability,
@@ -141,10 +140,10 @@ def person_data(person: Person) -> dict:
 
 
 def export_person_data(*, person: Person, by) -> dict:
-    """The person's copy of their data; the export is logged as a data-subject request."""
+    """The person's copy of their data. The caller has passed the sensitive-data policy's gate
+    (core.sensitive), which asked the reader's purpose and logged the read with it."""
     if not by.has_perm("people.view_person", person):
         raise DomainError("not_found", _("No such record."), status=404)
-    log_sensitive_read(user=by, instance=person, purpose=ReadPurpose.DATA_SUBJECT_REQUEST)
     return person_data(person)
 
 

@@ -1,5 +1,7 @@
 from auditlog.registry import auditlog
 
+from satuatap.core.audit import show_values_of
+
 
 def register_models() -> None:
     from satuatap.placement.models import (
@@ -23,3 +25,5 @@ def register_models() -> None:
     auditlog.register(Course)
     auditlog.register(Enrolment)
     auditlog.register(Attendance)
+    # The national list of agencies, job orders, rules and courses hold nobody's personal data.
+    show_values_of(Agency, JobOrder, ChecklistRule, SchemePolicy, Course)

@@ -31,11 +31,10 @@ from satuatap.cases.forms import (
 from satuatap.cases.models import Case
 from satuatap.cases.views.common import (
     get_case_or_404,
-    granted_purpose,
     raise_for_access,
     require,
 )
-from satuatap.core.audit import log_sensitive_read
+from satuatap.core import sensitive
 from satuatap.core.exceptions import DomainError
 
 
@@ -174,17 +173,12 @@ def attachment_file(request, case_id: int, attachment_id: int):
     )
     if attachment is None:
         raise Http404
-    case = attachment.case
-    if case.is_restricted:
-        purpose = granted_purpose(request, case)
-        if purpose is None:  # the case page asks for the purpose first
-            return redirect("cases:case-detail", case.pk)
+    if (gate := sensitive.gate(request, attachment)) is not None:
+        return gate
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    if case.is_restricted:
-        log_sensitive_read(user=request.user, instance=attachment, purpose=purpose)
     content_type = (
         attachment.content_type
         if attachment.content_type in attachments.ALLOWED_CONTENT_TYPES

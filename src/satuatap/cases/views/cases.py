@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from satuatap.cases import selectors, services
 from satuatap.cases.forms import (
@@ -45,10 +45,9 @@ from satuatap.cases.models import (
 from satuatap.cases.views.common import (
     add_domain_error,
     get_case_or_404,
-    granted_purpose,
     require,
-    restricted_read_gate,
 )
+from satuatap.core import sensitive
 from satuatap.core.exceptions import DomainError
 from satuatap.core.selectors import office_partners
 from satuatap.people.search import search_people
@@ -271,7 +270,7 @@ def case_context(request, case: Case) -> dict:
     return {
         "case": case,
         "today": today,
-        "read_purpose": granted_purpose(request, case) if case.is_restricted else "",
+        "read_purpose": sensitive.granted_purpose(request, case) if case.is_restricted else "",
         "categories": [c.get_category_display() for c in case.categories.order_by("category")],
         "gbv_types": [g.get_gbv_type_display() for g in case.gbv_types.order_by("gbv_type")],
         "safety": [
@@ -314,10 +313,10 @@ def case_context(request, case: Case) -> dict:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def case_detail(request, case_id: int):
     case = get_case_or_404(request.user, case_id)
-    if (gate := restricted_read_gate(request, case)) is not None:
+    if (gate := sensitive.gate(request, case)) is not None:
         return gate
     response = render(request, "cases/case_detail.html", case_context(request, case))
     response["Cache-Control"] = "private, no-store"

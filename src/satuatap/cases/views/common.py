@@ -1,23 +1,14 @@
-"""What every MRC page shares: finding a case the user may see (else 404), the read-purpose
-gate of a restricted case, and turning a domain error into form errors."""
+"""What every MRC page shares: finding a case the user may see (else 404) and turning a domain
+error into form errors. Reading a restricted case asks `core.sensitive` (the purpose gate)."""
 
 from __future__ import annotations
 
-import time
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
 
 from satuatap.cases import selectors
-from satuatap.cases.forms import CaseReadPurposeForm
 from satuatap.cases.models import Case
-from satuatap.core.audit import ReadPurpose, log_sensitive_read
 from satuatap.core.exceptions import DomainError
-
-# A purpose chosen for a restricted case is remembered this long for that case, so the
-# redirect after a form on the page does not ask again; every read is still logged with it.
-READ_GRANT_SECONDS = 10 * 60
 
 
 def require(user, permission: str, obj=None) -> None:
@@ -33,47 +24,6 @@ def get_case_or_404(user, case_id: int) -> Case:
     if case is None or not user.has_perm("cases.view_case", case):
         raise Http404
     return case
-
-
-def _grant_key(case: Case) -> str:
-    return f"case_read_purpose:{case.pk}"
-
-
-def granted_purpose(request, case: Case) -> str | None:
-    """The purpose the user gave for this case in the last few minutes, if any."""
-    granted = request.session.get(_grant_key(case))
-    if granted and time.time() - granted.get("at", 0) < READ_GRANT_SECONDS:
-        purpose = granted.get("purpose")
-        return purpose if purpose in ReadPurpose.values else None
-    return None
-
-
-def grant_purpose(request, case: Case, purpose: str) -> None:
-    request.session[_grant_key(case)] = {"purpose": purpose, "at": time.time()}
-
-
-def restricted_read_gate(request, case: Case):
-    """None when the page may be shown; otherwise the response to return (the purpose page,
-    or a redirect after the purpose was chosen). A restricted case's read is logged here, each
-    time the page is shown, with the purpose given."""
-    if not case.is_restricted:
-        return None
-    if request.method == "POST" and "purpose" in request.POST:
-        form = CaseReadPurposeForm(request.POST)
-        if form.is_valid():
-            grant_purpose(request, case, form.cleaned_data["purpose"])
-            return redirect(request.path)
-        return render(request, "cases/read_purpose.html", {"form": form, "case": case})
-    if "purpose" in request.GET:
-        form = CaseReadPurposeForm(request.GET)
-        if form.is_valid():
-            grant_purpose(request, case, form.cleaned_data["purpose"])
-    purpose = granted_purpose(request, case)
-    if purpose is None:
-        form = CaseReadPurposeForm()
-        return render(request, "cases/read_purpose.html", {"form": form, "case": case})
-    log_sensitive_read(user=request.user, instance=case, purpose=purpose)
-    return None
 
 
 def raise_for_access(error: DomainError) -> None:

@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from satuatap.core.audit import log_sensitive_read
+from satuatap.core import sensitive
 from satuatap.core.exceptions import DomainError
-from satuatap.core.forms import ReadPurposeForm
 from satuatap.people import documents, selectors
 from satuatap.people.forms_documents import DocumentRejectForm, DocumentUploadForm
 from satuatap.people.models import DocumentType, PersonDocument
@@ -75,21 +74,15 @@ def document_upload(request, person_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_GET
 def document_file(request, person_id: int, document_id: int):
     document = _get_document_or_404(request, person_id, document_id)
-    purpose = None
-    if documents.document_requires_read_purpose(document):
-        form = ReadPurposeForm(request.POST or None)
-        if request.method != "POST" or not form.is_valid():
-            return render(request, "core/read_purpose.html", {"form": form, "action": request.path})
-        purpose = form.cleaned_data["purpose"]
+    if (gate := sensitive.gate(request, document)) is not None:
+        return gate
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    if purpose is not None:
-        log_sensitive_read(user=request.user, instance=document, purpose=purpose)
     content_type = (
         document.content_type
         if document.content_type in documents.ALLOWED_CONTENT_TYPES

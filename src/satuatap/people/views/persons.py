@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,19 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from satuatap.core.audit import log_sensitive_read
+from satuatap.core import sensitive
+from satuatap.core.audit import ReadPurpose
 from satuatap.core.exceptions import DomainError
-from satuatap.core.forms import ReadPurposeForm
 from satuatap.people import data_rights, selectors, services
 from satuatap.people.forms import PersonForm, SearchForm
 from satuatap.people.models import Person
 from satuatap.people.panels import render_person_panels
 from satuatap.people.search import search_people
-
-READ_GRANT_SECONDS = 15 * 60
 
 
 def _require_registry(user) -> None:
@@ -34,25 +30,6 @@ def get_person_or_404(user, person_id: int) -> Person:
     if person is None:
         raise Http404
     return person
-
-
-def sensitive_read_gate(request, person: Person, next_url: str):
-    """None when the page may be shown (the read is logged); otherwise the purpose page.
-
-    A purpose given once is remembered for 15 minutes for this record, and every read in that
-    time is still logged with it."""
-    if not person.is_sensitive:
-        return None
-    key = f"read_purpose:{person.pk}"
-    granted = request.session.get(key)
-    form = ReadPurposeForm(request.POST if "purpose" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        granted = {"purpose": form.cleaned_data["purpose"], "at": time.time()}
-        request.session[key] = granted
-    if granted and time.time() - granted["at"] < READ_GRANT_SECONDS:
-        log_sensitive_read(user=request.user, instance=person, purpose=granted["purpose"])
-        return None
-    return render(request, "core/read_purpose.html", {"form": form, "action": next_url})
 
 
 @login_required
@@ -92,8 +69,7 @@ def person_edit(request, person_id: int):
     person = get_person_or_404(request.user, person_id)
     if not request.user.has_perm("people.change_person", person):
         raise PermissionDenied
-    url = reverse("people:edit", args=[person.pk])
-    if (gate := sensitive_read_gate(request, person, url)) is not None:
+    if (gate := sensitive.gate(request, person)) is not None:
         return gate
     initial = {
         field: getattr(person, field)
@@ -124,8 +100,7 @@ def person_detail(request, person_id: int):
     if person.merged_into_id:
         messages.info(request, _("This record was merged into another one."))
         return redirect("people:detail", person.merged_into_id)
-    gate = sensitive_read_gate(request, person, reverse("people:detail", args=[person.pk]))
-    if gate is not None:
+    if (gate := sensitive.gate(request, person)) is not None:
         return gate
     from satuatap.people.documents import documents_for_person
 
@@ -146,7 +121,14 @@ def person_detail(request, person_id: int):
 
 @login_required
 def person_export(request, person_id: int, fmt: str):
+    """The person's copy of their data. It is always read with a purpose the reader chooses
+    (usually the person's own request), whether or not the record is flagged sensitive."""
     person = get_person_or_404(request.user, person_id)
+    gate = sensitive.gate(
+        request, person, always_ask=True, initial_purpose=ReadPurpose.DATA_SUBJECT_REQUEST
+    )
+    if gate is not None:
+        return gate
     data = data_rights.export_person_data(person=person, by=request.user)
     if fmt == "json":
         response = HttpResponse(

@@ -1,0 +1,34 @@
+"""The MRC's records under the sensitive-data policy (core.sensitive).
+
+- A case is read with a purpose when it is restricted; its attachments are read under the case.
+- A partner reads a referral (what the client consented to share with it) always with a purpose:
+  everything the partner sees is a survivor's personal data, shared for one service.
+"""
+
+from __future__ import annotations
+
+from satuatap.core import sensitive
+from satuatap.core.audit import ReadPurpose
+
+
+def register() -> None:
+    from satuatap.cases.models import Case, CaseAttachment, Referral
+
+    sensitive.register(
+        Case,
+        may_read=lambda user, case: user.has_perm("cases.view_case", case),
+        needs_purpose=lambda case: case.is_restricted,
+        initial_purpose=ReadPurpose.CASE_HANDLING,
+    )
+    sensitive.register(
+        CaseAttachment,
+        may_read=lambda user, attachment: user.has_perm("cases.view_case", attachment.case),
+        needs_purpose=lambda attachment: False,
+        subject=lambda attachment: attachment.case,
+    )
+    sensitive.register(
+        Referral,
+        may_read=lambda user, referral: user.has_perm("cases.view_referral", referral),
+        needs_purpose=lambda referral: True,
+        initial_purpose=ReadPurpose.CASE_HANDLING,
+    )
