@@ -3,6 +3,9 @@
 Every create/update/delete of a registered model becomes an auditlog `LogEntry`; a read of a
 record marked sensitive becomes an `ACCESS` entry whose `additional_data` holds the purpose the
 reader picked. Nothing in the application edits or deletes these entries.
+
+Who made each change is decided in `core.attribution`: every entry gets its actor (or the named
+system job or command it was made for) and, for an API call, the id of the token used.
 """
 
 from __future__ import annotations

@@ -39,8 +39,8 @@ def issue_api_token(
     return raw, token
 
 
-def user_for_api_token(raw: str) -> User | None:
-    """The active user a usable token belongs to, or None."""
+def usable_api_token(raw: str) -> ApiToken | None:
+    """The usable token with this secret, of an active user (`token.user` loaded), or None."""
     if not raw:
         return None
     token = (
@@ -53,7 +53,13 @@ def user_for_api_token(raw: str) -> User | None:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_api_token(raw: str) -> User | None:
+    """The active user a usable token belongs to, or None."""
+    token = usable_api_token(raw)
+    return token.user if token is not None else None
 
 
 def revoke_api_token(*, raw: str | None = None, token_id: int | None = None, by: User) -> None:
