@@ -69,8 +69,11 @@ def audit_author(entry) -> str:
 
 @register.filter
 def audit_context(entry) -> list[str]:
-    """How the change was made: with which API token, in which background job or command."""
+    """How the change was made: with which API token, in which background job or command, and
+    why tokens were revoked."""
     from django.utils.translation import gettext as _
+
+    from satuatap.core.services import TokenRevocation
 
     data = _audit_data(entry)
     notes = []
@@ -82,4 +85,8 @@ def audit_context(entry) -> list[str]:
         notes.append(_("command %(command)s") % {"command": data["command"]})
     if data.get("os_user"):
         notes.append(_("server account %(name)s") % {"name": data["os_user"]})
+    reason = data.get("tokens_revoked_because")
+    if reason:
+        label = TokenRevocation(reason).label if reason in TokenRevocation.values else reason
+        notes.append(_("API tokens revoked: %(reason)s") % {"reason": label})
     return notes
