@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connections
+from django.urls import resolve
 from huey.contrib.djhuey import HUEY
 
 from satuatap.__main__ import command_name, main
@@ -111,17 +112,20 @@ def test_obtaining_a_token_is_recorded_as_the_users_own_change(client, make_user
     assert (entry.content_type.model, entry.actor) == ("apitoken", frontdesk)
 
 
-def test_an_anonymous_request_is_recorded_as_the_public_page_it_came_through(rf):
-    request = rf.post("/api/v1/surveys")
+def test_an_anonymous_request_is_recorded_as_the_public_view_it_came_through(rf):
+    request = rf.get("/display/secret-token/")
     request.user = AnonymousUser()
     last = last_entry()
 
     with attribution.attributed_to_request(request):
+        PartnerFactory(slug="before-resolving")
+        request.resolver_match = resolve("/api/v1/surveys")
         PartnerFactory(slug="public-change")
 
-    entry = entries_after(last).get()
-    assert entry.actor is None
-    assert entry.additional_data == {"on_behalf_of": "public:/api/v1/surveys"}
+    first, second = entries_after(last)
+    assert first.actor is None and second.actor is None
+    assert first.additional_data == {"on_behalf_of": "public:unknown"}  # never the path
+    assert second.additional_data == {"on_behalf_of": "public:api:survey-submit"}
 
 
 def test_an_entry_written_for_someone_else_keeps_its_actor_and_gets_no_token(rf, make_user):
