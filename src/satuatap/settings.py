@@ -111,7 +111,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "satuatap.core.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
     "satuatap.core.middleware_two_factor.TwoFactorMiddleware",
 ]

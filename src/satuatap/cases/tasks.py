@@ -6,13 +6,13 @@ Tasks take no personal data as arguments: huey pickles them into the queue.
 from huey import crontab
 
 from satuatap.cases import reminders
-from satuatap.core.tasks import db_periodic_task
+from satuatap.core.tasks import system_task
 
 # Huey reads crontabs in UTC: 01:00 UTC is 08:00 WIB, 09:00 WITA, 10:00 WIT — the start of
 # the working day in every Indonesian time zone, so each office's "today" is already the day.
 REMINDER_SCHEDULE = crontab(hour="1", minute="0")
 
 
-@db_periodic_task(REMINDER_SCHEDULE)
+@system_task(REMINDER_SCHEDULE, "cases.referral_reminders")
 def send_referral_reminders_task() -> None:
     reminders.send_referral_reminders()

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from satuatap.core import selectors, services, two_factor
+from satuatap.core import attribution, selectors, services, two_factor
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation
 from satuatap.core.schemas import (
@@ -35,9 +35,11 @@ def obtain_token(request, payload: TokenIn):
         raise DomainError("locked_out", _("Too many failed attempts. Try again later."), status=429)
     if user is None:
         raise DomainError("invalid_credentials", _("Wrong username or password."), status=401)
-    if two_factor.requires_two_factor(user):
-        _check_second_factor(user, payload.otp)
-    raw, token = services.issue_api_token(user=user, name=payload.name)
+    # The caller is not signed in: once the password is right, what follows is the user's.
+    with attribution.acting_as(user):
+        if two_factor.requires_two_factor(user):
+            _check_second_factor(user, payload.otp)
+        raw, token = services.issue_api_token(user=user, name=payload.name)
     return TokenOut(token=raw, expires_at=token.expires_at)
 
 

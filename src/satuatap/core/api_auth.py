@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from ninja.security import APIKeyCookie, HttpBearer
 
-from satuatap.core import two_factor
-from satuatap.core.services import user_for_api_token
+from satuatap.core import attribution, two_factor
+from satuatap.core.services import usable_api_token
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = user_for_api_token(token)
-        if user is None:
+        api_token = usable_api_token(token)
+        if api_token is None:
             return None
-        request.user = user
-        return user
+        # The audit trail reads both when a change is written (core.attribution): the change is the
+        # token's user's, made with this token.
+        request.user = api_token.user
+        setattr(request, attribution.API_TOKEN_ATTRIBUTE, api_token.pk)
+        return api_token.user
 
 
 class SessionAuth(APIKeyCookie):

@@ -12,6 +12,9 @@ files, outreach, every MRC record, restricted or not) are withheld, for everyone
 the trail says that such a record changed, by whom and when, never what. Withholding them all,
 not only the restricted ones, keeps the trail from telling which records are restricted or which
 persons are in a restricted case. An app opts a model's values in with `show_values_of`.
+
+Who made each change is decided in `core.attribution`: every entry gets its actor (or the named
+system job or command it was made for) and, for an API call, the id of the token used.
 """
 
 from __future__ import annotations

@@ -1,6 +1,28 @@
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from satuatap.core import attribution
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware (address, port, correlation id) with SatuAtap's attribution.
+
+    auditlog would fix the actor from `request.user` when the request comes in, before the API's
+    bearer authentication has run, and so record every API change without an author. Here the
+    actor is left to `core.attribution`, which reads the request's user when each entry is written.
+    """
+
+    def get_extra_data(self, request):
+        return {
+            "remote_addr": self._get_remote_addr(request),
+            "remote_port": self._get_remote_port(request),
+        }
+
+    def __call__(self, request):
+        with attribution.attributed_to_request(request):
+            return super().__call__(request)
 
 
 class UserLanguageMiddleware:

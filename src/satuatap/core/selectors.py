@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from satuatap.core.models import Desk, Organisation, OrganisationKind
 from satuatap.core.roles import Role
@@ -37,7 +37,10 @@ def audit_entries(
 
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
     if actor:
-        entries = entries.filter(actor__username__icontains=actor)
+        # A user's name, or the job, command or public page a change was made for.
+        entries = entries.filter(
+            Q(actor__username__icontains=actor) | Q(additional_data__on_behalf_of__icontains=actor)
+        )
     if content_type_id:
         entries = entries.filter(content_type_id=content_type_id)
     if action is not None:

@@ -7,10 +7,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from satuatap.core import attribution
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import ApiToken, Desk, DeskType, Language, Organisation, User
 
@@ -39,8 +41,8 @@ def issue_api_token(
     return raw, token
 
 
-def user_for_api_token(raw: str) -> User | None:
-    """The active user a usable token belongs to, or None."""
+def usable_api_token(raw: str) -> ApiToken | None:
+    """The usable token with this secret, of an active user (`token.user` loaded), or None."""
     if not raw:
         return None
     token = (
@@ -53,7 +55,13 @@ def user_for_api_token(raw: str) -> User | None:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_api_token(raw: str) -> User | None:
+    """The active user a usable token belongs to, or None."""
+    token = usable_api_token(raw)
+    return token.user if token is not None else None
 
 
 def revoke_api_token(*, raw: str | None = None, token_id: int | None = None, by: User) -> None:
@@ -71,6 +79,38 @@ def revoke_api_token(*, raw: str | None = None, token_id: int | None = None, by:
             raise DomainError("token_not_found", _("No such active token."), status=404)
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+class TokenRevocation(models.TextChoices):
+    """Why every token of a user was revoked at once: the authority it carried ended."""
+
+    PASSWORD_CHANGED = "password_changed", gettext_lazy("The password was changed or reset")
+    TWO_FACTOR_RESET = "two_factor_reset", gettext_lazy("Two-factor sign-in was reset")
+    DEACTIVATED = "deactivated", gettext_lazy("The account was deactivated")
+    ROLE_REMOVED = "role_removed", gettext_lazy("A role was removed")
+
+
+def revoke_api_tokens_of(*, user_id: int, reason: str) -> int:
+    """Revoke every token of the user that still works; return how many.
+
+    Called (through `core.signals`) whenever the authority a token was issued under ends: the
+    password changes, two-factor sign-in is reset, the account is deactivated or loses a role.
+    Each revocation is an audited change of the token, made by whoever made the change that
+    caused it, with the reason as `additional_data["tokens_revoked_because"]`.
+    """
+    if reason not in TokenRevocation.values:
+        raise ValueError(f"unknown revocation reason {reason!r}")
+    now = timezone.now()
+    with transaction.atomic(), attribution.with_audit_data(tokens_revoked_because=reason):
+        tokens = list(
+            ApiToken.objects.select_for_update().filter(
+                user_id=user_id, revoked_at__isnull=True, expires_at__gt=now
+            )
+        )
+        for token in tokens:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+    return len(tokens)
 
 
 def set_user_language(*, user: User, language: str) -> None:

@@ -1,9 +1,71 @@
 """The one way to run work in the background: huey (SQLite queue here, Redis in production).
 
-Apps declare their tasks with these decorators; a task takes record ids, never personal data
-(huey pickles its arguments into the queue), and calls a service.
+Apps declare their tasks with these two decorators; a task takes record ids, never personal
+data (huey pickles its arguments into the queue), and calls a service. Each says on whose
+behalf it runs, so the audit trail never shows a change without an author (`core.attribution`):
+
+- `user_task("people.import")`: work a person started. Queue it with their id,
+  `run_import_task(job.pk, by_user_id=by.pk)`; its changes are recorded as theirs, with
+  `additional_data["job"]`.
+- `system_task(schedule, "cases.referral_reminders")`: scheduled work nobody asked for; its
+  changes are recorded as `additional_data["on_behalf_of"] = "system:cases.referral_reminders"`.
+
+huey's own decorators are not exported: a task declared without one of these two fails
+`tests/core/test_job_attribution.py`.
 """
 
-from huey.contrib.djhuey import db_periodic_task, db_task, task
+from __future__ import annotations
 
-__all__ = ["db_periodic_task", "db_task", "task"]
+import functools
+from collections.abc import Callable
+
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from satuatap.core import attribution
+
+# Names huey registers the tasks declared here under ("module.function"), for the test that
+# checks no task escapes them.
+ATTRIBUTED_TASKS: set[str] = set()
+
+
+def _registered(wrapper, fn: Callable):
+    ATTRIBUTED_TASKS.add(f"{fn.__module__}.{fn.__name__}")
+    return wrapper
+
+
+def user_task(job: str, **huey_options) -> Callable:
+    """A background task run for the user whose id it is queued with (`by_user_id=`)."""
+
+    def decorator(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run(*args, by_user_id: int, **kwargs):
+            from satuatap.core.models import User
+
+            user = User.objects.filter(pk=by_user_id).first()
+            if user is None:  # deleted since: still never an anonymous change
+                scope = attribution.acting_as_system(job, for_user_id=by_user_id)
+            else:
+                scope = attribution.acting_as(user, job=job)
+            with scope:
+                return fn(*args, **kwargs)
+
+        return _registered(db_task(**huey_options)(run), fn)
+
+    return decorator
+
+
+def system_task(schedule, job: str, **huey_options) -> Callable:
+    """A periodic task run by the system on `schedule` (a huey crontab), named `job`."""
+
+    def decorator(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with attribution.acting_as_system(job):
+                return fn(*args, **kwargs)
+
+        return _registered(db_periodic_task(schedule, **huey_options)(run), fn)
+
+    return decorator
+
+
+__all__ = ["ATTRIBUTED_TASKS", "system_task", "user_task"]

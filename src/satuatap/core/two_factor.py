@@ -32,6 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
+from satuatap.core.services import TokenRevocation, revoke_api_tokens_of
 
 TWO_FACTOR_ROLES = frozenset(
     {Role.COUNSELLOR, Role.CASE_SUPERVISOR, Role.PARTNER_CASEWORKER, Role.ADMINISTRATOR}
@@ -225,13 +226,17 @@ def mark_session_verified(session, device) -> None:
 @transaction.atomic
 def reset_devices(*, user, by) -> int:
     """Remove every second-factor device of `user` (a lost phone): they enrol again at their
-    next sign-in. Audited as an entry on the user with who did it."""
+    next sign-in, and their API tokens are revoked. Audited as an entry on the user with who
+    did it."""
     if not by.has_perm("core.manage_users"):
         raise DomainError("forbidden", _("You may not do this."), status=403)
     removed = TOTPDevice.objects.filter(user=user).count()
     removed += StaticDevice.objects.filter(user=user).count()
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    # Removing a confirmed authenticator revokes the tokens already (core.signals); a reset
+    # revokes them even when the user had none.
+    revoke_api_tokens_of(user_id=user.pk, reason=TokenRevocation.TWO_FACTOR_RESET)
     LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(user.__class__),
         object_pk=str(user.pk),

@@ -381,7 +381,8 @@ def start_import(*, job: ImportJob, by, run_in_background: bool = True) -> Impor
             from satuatap.people.tasks import run_import_task  # tasks imports this module
 
             job_id = job.pk
-            transaction.on_commit(lambda: run_import_task(job_id))
+            user_id = by.pk
+            transaction.on_commit(lambda: run_import_task(job_id, by_user_id=user_id))
     return job
 
 

@@ -3,10 +3,10 @@
 Tasks take record ids only, never personal data: huey pickles their arguments into the queue.
 """
 
-from satuatap.core.tasks import db_task
+from satuatap.core.tasks import user_task
 from satuatap.people import imports
 
 
-@db_task()
+@user_task("people.import")
 def run_import_task(job_id: int) -> None:
     imports.run_import(job_id)

@@ -52,3 +52,41 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
         else:
             rows.append((field, "", change))
     return rows
+
+
+def _audit_data(entry) -> dict:
+    return entry.additional_data if isinstance(entry.additional_data, dict) else {}
+
+
+@register.filter
+def audit_author(entry) -> str:
+    """Who made the change: the user, else the job, command or public page it was made for
+    (`core.attribution`); a dash only for entries older than the attribution."""
+    if entry.actor_id is not None:
+        return entry.actor.username
+    return str(_audit_data(entry).get("on_behalf_of") or "—")
+
+
+@register.filter
+def audit_context(entry) -> list[str]:
+    """How the change was made: with which API token, in which background job or command, and
+    why tokens were revoked."""
+    from django.utils.translation import gettext as _
+
+    from satuatap.core.services import TokenRevocation
+
+    data = _audit_data(entry)
+    notes = []
+    if data.get("api_token") is not None:
+        notes.append(_("API token #%(id)s") % {"id": data["api_token"]})
+    if data.get("job"):
+        notes.append(_("background job %(job)s") % {"job": data["job"]})
+    if data.get("command"):
+        notes.append(_("command %(command)s") % {"command": data["command"]})
+    if data.get("os_user"):
+        notes.append(_("server account %(name)s") % {"name": data["os_user"]})
+    reason = data.get("tokens_revoked_because")
+    if reason:
+        label = TokenRevocation(reason).label if reason in TokenRevocation.values else reason
+        notes.append(_("API tokens revoked: %(reason)s") % {"reason": label})
+    return notes

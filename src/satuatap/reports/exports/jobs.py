@@ -91,7 +91,8 @@ def start_export(*, by, kind: str, params: ExportParameters) -> ExportJob:
         from satuatap.reports.tasks import run_export_task  # tasks imports this module
 
         job_id = job.pk
-        transaction.on_commit(lambda: run_export_task(job_id))
+        user_id = by.pk
+        transaction.on_commit(lambda: run_export_task(job_id, by_user_id=user_id))
     return job
 
 

@@ -9,6 +9,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from satuatap.core.attribution import acting_as
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation
 from satuatap.people import imports
@@ -46,6 +47,11 @@ class Command(BaseCommand):
         overrides = self._overrides(mappings)
         if not file.is_file():
             raise CommandError(_("There is no file %(path)s.") % {"path": file})
+        # The people are registered by the staff member named: so says the audit trail.
+        with acting_as(by, command="import_people"):
+            self._import(file, by, overrides)
+
+    def _import(self, file: Path, by, overrides: dict[str, str]) -> None:
         job = None
         try:
             with file.open("rb") as handle:

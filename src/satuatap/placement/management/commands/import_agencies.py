@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditlog.context import set_actor
 from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from satuatap.core.attribution import acting_as
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.placement.agency_import import import_agencies
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(_("There is no file %(path)s.") % {"path": file})
         try:
-            with file.open("rb") as handle, set_actor(by):
+            with file.open("rb") as handle, acting_as(by, command="import_agencies"):
                 report = import_agencies(uploaded_file=File(handle, name=file.name), by=by)
         except DomainError as error:
             raise CommandError(error.message) from error
