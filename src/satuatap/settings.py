@@ -298,6 +298,11 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 # Fraud signals: an open placement file in one preparation stage longer than this is "stuck".
 PLACEMENT_STUCK_AFTER_DAYS = env.int("PLACEMENT_STUCK_AFTER_DAYS", default=30)
 
+# Retention periods per record class, overriding the defaults (core/retention.py, table in
+# docs/security.md): "visits=3y,survey_answers=1y,exports=7d,audit_entries=never". Days (30,
+# 30d) or years (5y); `satuatap check` refuses an unknown class or an unreadable period.
+SATUATAP_RETENTION = env.dict("SATUATAP_RETENTION", default={})
+
 # Background work (imports now; exports and roll-ups later): huey, one small task module in core.
 # SQLite queue in the data directory by default; Redis when REDIS_URL is set (production).
 _redis_url = env.str("REDIS_URL", default="")

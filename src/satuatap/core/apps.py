@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
         from satuatap.core import audit, checks  # noqa: F401 - registers the checks
 
         audit.register_models()
+
+        from satuatap.core import retention
+
+        retention.register_core_classes()
