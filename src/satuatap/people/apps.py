@@ -7,6 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Person registry")
 
     def ready(self) -> None:
-        from satuatap.people import audit
+        from satuatap.people import audit, retention
 
         audit.register_models()
+        retention.register()
