@@ -7,7 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("MRC: contacts, cases and referrals")
 
     def ready(self) -> None:
-        from satuatap.cases import audit, data_rights
+        from satuatap.cases import audit, data_rights, retention
 
         audit.register_models()
         data_rights.register()
+        retention.register()

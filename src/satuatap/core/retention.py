@@ -282,8 +282,11 @@ def _actionable(record_class: RecordClass, cutoff: Cutoff) -> models.QuerySet:
     return record_class.exclude_held(due) if record_class.exclude_held else due
 
 
-def _count(record_class: RecordClass, cutoff: Cutoff, result: ClassResult) -> dict:
-    """Due and held per office; returns {pk: office id} of what may go."""
+def _count(
+    record_class: RecordClass, cutoff: Cutoff, result: ClassResult, *, owners: bool = True
+) -> dict:
+    """Due and held per office; returns {pk: office id} of what may go (nothing for a dry
+    run, which only counts)."""
     due = _per_office(record_class.due(cutoff), record_class.office)
     actionable = _actionable(record_class, cutoff)
     free = _per_office(actionable, record_class.office)
@@ -292,11 +295,13 @@ def _count(record_class: RecordClass, cutoff: Cutoff, result: ClassResult) -> di
             continue
         result.tally(office_id, "due", count)
         result.tally(office_id, "held", count - free.get(office_id, 0))
+    if not owners:
+        return {}
     fields = ["pk", record_class.office] if record_class.office else ["pk"]
-    owners = {}
+    found = {}
     for row in actionable.order_by("pk").values_list(*fields).distinct():
-        owners[row[0]] = row[1] if record_class.office else None
-    return owners
+        found[row[0]] = row[1] if record_class.office else None
+    return found
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -315,7 +320,7 @@ def survey(*, today: datetime.date | None = None) -> list[ClassResult]:
             continue
         cutoff = Cutoff.of(period.cutoff(today))
         result = ClassResult(record_class.key, str(period), cutoff.day)
-        _count(record_class, cutoff, result)
+        _count(record_class, cutoff, result, owners=False)
         results.append(result)
     return results
 
