@@ -301,6 +301,11 @@ PLACEMENT_STUCK_AFTER_DAYS = env.int("PLACEMENT_STUCK_AFTER_DAYS", default=30)
 # time is still logged with it.
 SENSITIVE_READ_GRANT_SECONDS = env.int("SENSITIVE_READ_GRANT_SECONDS", default=600)
 
+# Retention periods per record class, overriding the defaults (core/retention.py, table in
+# docs/security.md): "visits=3y,survey_answers=1y,exports=7d,audit_entries=never". Days (30,
+# 30d) or years (5y); `satuatap check` refuses an unknown class or an unreadable period.
+SATUATAP_RETENTION = env.dict("SATUATAP_RETENTION", default={})
+
 # Background work (imports now; exports and roll-ups later): huey, one small task module in core.
 # SQLite queue in the data directory by default; Redis when REDIS_URL is set (production).
 _redis_url = env.str("REDIS_URL", default="")

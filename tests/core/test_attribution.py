@@ -20,9 +20,9 @@ from huey.contrib.djhuey import HUEY
 from satuatap.__main__ import command_name, main
 from satuatap.core import attribution, services, tasks
 from satuatap.core.audit import ReadPurpose
-from satuatap.core.sensitive import record_read
 from satuatap.core.models import Organisation
 from satuatap.core.roles import Role
+from satuatap.core.sensitive import record_read
 from satuatap.people import imports
 from satuatap.people.models import Person
 from satuatap.people.services import register_person
@@ -288,6 +288,6 @@ def test_the_trail_shows_the_token_and_the_job_and_finds_system_changes(
     found = client.get("/audit/?actor=purge_old").content.decode()
 
     assert f"API token #{token_id}" in page
-    assert "system:reports.purge_old_exports" in page
-    assert "system:reports.purge_old_exports" in found
+    assert "System (reports.purge_old_exports)" in page
+    assert "System (reports.purge_old_exports)" in found
     assert frontdesk.username not in found

@@ -33,7 +33,12 @@ EXPECTED_TILES = {
     | STATS
     | CASE_WORK
     | TWO_FACTOR,
-    Role.CASE_SUPERVISOR: {"people:list", "frontdesk:desk-list", "cases:team-cases"}
+    Role.CASE_SUPERVISOR: {
+        "people:list",
+        "frontdesk:desk-list",
+        "cases:team-cases",
+        "cases:erasure-requests",
+    }
     | STATS
     | CASE_WORK
     | TWO_FACTOR,
@@ -52,6 +57,7 @@ EXPECTED_TILES = {
     Role.ADMINISTRATOR: {
         "reports:national-dashboard",
         "core:audit-trail",
+        "core:retention",
         "admin:index",
         "people:merge-list",
         "placement:agency-list",

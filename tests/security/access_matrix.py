@@ -91,6 +91,9 @@ PARAMS = {
     "regulation_id": "regulation",
     "office_id": "office",
     "office_slug": "office_slug",
+    "hold_id": "legal_hold",
+    "request_id": "erasure_request",
+    "run_id": "retention_run",
 }
 CASE_PARAMS = {"consent_id": "case_consent"}
 
@@ -150,6 +153,13 @@ ENTRIES: list[Entry] = [
         method="post",
         answers=frozenset({404}),
         note="the purpose form's answer: an empty form names no record, a 404 for everyone",
+    ),
+    page("core:retention", {ADMIN}),
+    page(
+        "core:retention-run",
+        {ADMIN},
+        other={ADMIN},
+        note="a retention run covers every office: counts per office, no record",
     ),
     page("core:api-tokens", SIGNED_IN),
     page("core:two-factor", SIGNED_IN),
@@ -277,6 +287,10 @@ ENTRIES: list[Entry] = [
     page("cases:closure-request", CASE_WORKERS, method="post"),
     page("cases:closure-decide", {SUPERVISOR}, method="post"),
     page("cases:partner-directory", CASES),
+    page("cases:legal-hold-set", {SUPERVISOR}, method="post"),
+    page("cases:legal-hold-lift", {SUPERVISOR}, method="post"),
+    page("cases:erasure-requests", {SUPERVISOR}),
+    page("cases:erasure-decide", {SUPERVISOR}, method="post"),
     page("cases:partner-referral-list", {PARTNER}),
     page("cases:partner-referral-detail", {PARTNER}),
     page("cases:partner-referral-accept", {PARTNER}, method="post"),

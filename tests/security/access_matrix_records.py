@@ -15,16 +15,17 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from satuatap.cases import attachments as case_attachments
+from satuatap.cases import holds as case_holds
 from satuatap.cases import services as cases
 from satuatap.cases.models import Category, Channel, GbvType, SharedItem
-from satuatap.core.models import DeskType, Organisation
+from satuatap.core.models import DeskType, Organisation, RetentionRun
 from satuatap.core.roles import Role
 from satuatap.frontdesk import devices
 from satuatap.frontdesk import services as frontdesk
 from satuatap.frontdesk.models import DisplayLink, Service
 from satuatap.outreach import services as outreach
 from satuatap.outreach.models import AgeBand, EventKind
-from satuatap.people import documents, imports
+from satuatap.people import data_rights, documents, imports
 from satuatap.people import services as people
 from satuatap.people.models import DocumentType, Relation, Sex
 from satuatap.placement import files, training
@@ -219,6 +220,13 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         due_on=today + datetime.timedelta(days=7),
     )
 
+    # A legal hold on the case, and an erasure request waiting for the MRC's review (the
+    # restricted case's client).
+    legal_hold = case_holds.set_legal_hold(
+        case=case, by=users["supervisor"], reason="Proses hukum berjalan."
+    )
+    erasure_request = data_rights.request_erasure(person=relative, by=head, reason="person")
+
     # --- Outreach ------------------------------------------------------------------------------
     outreach_user = users["outreach"]
     event = outreach.create_event(
@@ -281,6 +289,8 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "attachment": attachment.pk,
         "case_consent": case_consent.pk,
         "referral": referral.pk,
+        "legal_hold": legal_hold.pk,
+        "erasure_request": erasure_request.pk,
         "event": event.pk,
         "follow_up": follow_up.pk,
         "focal_point": focal_point.pk,
@@ -315,8 +325,10 @@ def build() -> Records:
     )
     users, own = _office_records(office, partner, agency)
     _other_users, other = _office_records(other_office, other_partner, agency)
+    retention_run = RetentionRun.objects.create(trigger="command", today=today)
     for ids in (own, other):
         ids["agency"] = agency.pk  # agencies are one national list
+        ids["retention_run"] = retention_run.pk  # the retention reports are national
         ids["region"] = office.region_id  # reference data, the same for everyone
     users["caseworker"] = UserFactory(
         username="wcc-mawar-balqis.caseworker",

@@ -7,8 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("MRC: contacts, cases and referrals")
 
     def ready(self) -> None:
-        from satuatap.cases import audit, data_rights, sensitive
+        from satuatap.cases import audit, data_rights, retention, sensitive
 
         audit.register_models()
         data_rights.register()
         sensitive.register()
+        retention.register()

@@ -19,6 +19,7 @@ def register_models() -> None:
         CaseConsent,
         CaseNote,
         Contact,
+        LegalHold,
         Referral,
     )
 
@@ -31,5 +32,6 @@ def register_models() -> None:
         CaseAttachment,
         CaseConsent,
         Referral,
+        LegalHold,
     ):
         auditlog.register(model, exclude_fields=_encrypted_fields(model))

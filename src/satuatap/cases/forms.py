@@ -525,3 +525,20 @@ class PartnerFilterForm(forms.Form):
     partner_type = forms.ChoiceField(
         label=_("Type"), choices=[("", _("All")), *PartnerType.choices], required=False
     )
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the case must be kept"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ErasureDecisionForm(forms.Form):
+    APPROVE, DECLINE = "approve", "decline"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(APPROVE, _("Erase the registry record")), (DECLINE, _("Keep the record"))],
+        widget=forms.RadioSelect,
+    )

@@ -275,6 +275,8 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set by the retention schedule (cases/retention.py) once the closed case's texts are erased.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")
@@ -559,3 +561,34 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id}/{self.year}: {self.last}"
+
+
+class LegalHold(models.Model):
+    """A case supervisor's order to keep a case and its client's and complainant's records past
+    their retention period (proceedings pending, a request of the police or a court). The reason
+    is read only by those who may read the case. Lifted, never deleted."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="legal_holds")
+    reason = EncryptedTextField(_("reason"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal hold")
+        verbose_name_plural = _("legal holds")
+        ordering = ["-set_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"legal hold #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None

@@ -100,3 +100,23 @@ rules.add_perm("cases.use_partner_portal", is_partner_caseworker)
 rules.add_perm(
     "cases.view_referral", is_partner_caseworker & is_referral_recipient & referral_consent_stands
 )
+
+
+# --- Retention and erasure (cases/holds.py, cases/erasure.py) ---------------------------------
+
+
+@rules.predicate
+def is_same_office_as_request(user, erasure_request) -> bool:
+    return (
+        erasure_request is not None
+        and user.is_authenticated
+        and user.office_id_or_none == erasure_request.office_id
+    )
+
+
+# A legal hold keeps a case and its people past their retention period: set and lifted by the
+# office's case supervisors, who see every case of the office.
+rules.add_perm("cases.manage_legal_hold", is_same_office_as_case & is_case_supervisor)
+# Erasure requests for people in a case wait for a case supervisor, who sees why.
+rules.add_perm("cases.review_erasure", is_case_supervisor)
+rules.add_perm("cases.decide_erasure", is_case_supervisor & is_same_office_as_request)

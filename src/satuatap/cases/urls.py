@@ -3,7 +3,7 @@
 from django.urls import path
 
 from satuatap.cases.urls_partner import urlpatterns as partner_and_print_patterns
-from satuatap.cases.views import case_work, cases, contacts
+from satuatap.cases.views import case_work, cases, contacts, retention
 
 app_name = "cases"
 urlpatterns = [
@@ -44,6 +44,18 @@ urlpatterns = [
     path("cases/<int:case_id>/closure/", case_work.closure_request, name="closure-request"),
     path("cases/<int:case_id>/closure/decide/", case_work.closure_decide, name="closure-decide"),
     path("partners/", cases.partner_directory, name="partner-directory"),
+    path("cases/<int:case_id>/holds/new/", retention.legal_hold_set, name="legal-hold-set"),
+    path(
+        "cases/<int:case_id>/holds/<int:hold_id>/lift/",
+        retention.legal_hold_lift,
+        name="legal-hold-lift",
+    ),
+    path("erasure-requests/", retention.erasure_requests, name="erasure-requests"),
+    path(
+        "erasure-requests/<int:request_id>/decide/",
+        retention.erasure_decide,
+        name="erasure-decide",
+    ),
 ]
 
 # The partner portal and the printable PDFs (views_partner.py, views_print.py).

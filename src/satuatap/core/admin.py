@@ -4,7 +4,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core import two_factor
-from satuatap.core.models import ApiToken, Desk, DeskType, Organisation, RoleAssignment, User
+from satuatap.core.models import (
+    ApiToken,
+    Desk,
+    DeskType,
+    Organisation,
+    RetentionRun,
+    RoleAssignment,
+    User,
+)
 
 admin.site.site_header = _("SatuAtap administration")
 admin.site.site_title = _("SatuAtap")
@@ -69,6 +77,25 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("key_hash", "prefix", "user", "created_at", "last_used_at")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """The reports of the retention schedule, read-only (the page /retention/ shows them with
+    office names and class labels)."""
+
+    list_display = ("pk", "started_at", "finished_at", "trigger", "status")
+    list_filter = ("trigger", "status")
+    readonly_fields = ("started_at", "finished_at", "today", "trigger", "status", "results")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

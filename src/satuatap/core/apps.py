@@ -11,3 +11,7 @@ class CoreConfig(AppConfig):
 
         audit.register_models()
         attribution.connect()
+
+        from satuatap.core import retention
+
+        retention.register_core_classes()

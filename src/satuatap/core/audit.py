@@ -3,7 +3,10 @@
 Every create/update/delete of a registered model becomes an auditlog `LogEntry`; a read of a
 sensitive record becomes an `ACCESS` entry whose `additional_data` holds the purpose the reader
 picked (written by `core.sensitive`, the one sensitive-data policy). Nothing in the application
-edits or deletes these entries.
+edits or deletes these entries, except erasure and retention: `erase_audit_values` replaces the
+personal values of an erased record (its NIK, name, phone numbers…) with a marker, keeping who did
+what to which record and when; the retention schedule deletes entries older than their period
+(`core/retention.py`, class `audit_entries`).
 
 What the trail *shows* of an entry's values is decided here too: the values of a record that
 holds nobody's personal data (a user account, an office, a desk, an agency of the national list)
@@ -19,11 +22,16 @@ system job or command it was made for) and, for an API call, the id of the token
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+ERASED = "[erased]"
 
 
 class ReadPurpose(models.TextChoices):
@@ -75,3 +83,65 @@ def register_models() -> None:
     auditlog.register(TOTPDevice, exclude_fields=["key", "last_t", "drift", *otp_counters])
     auditlog.register(StaticDevice, exclude_fields=otp_counters)
     show_values_of(User, RoleAssignment, Organisation, Desk, ApiToken, TOTPDevice, StaticDevice)
+
+
+def _scrub(value, pattern: re.Pattern | None):
+    """`value` with every match of `pattern` (the secrets) replaced by the marker, in strings
+    inside lists and dicts too."""
+    if pattern is None:
+        return value
+    if isinstance(value, str):
+        return pattern.sub(ERASED, value)
+    if isinstance(value, list):
+        return [_scrub(item, pattern) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub(item, pattern) for key, item in value.items()}
+    return value
+
+
+def _erase_all(value):
+    if isinstance(value, dict):  # an m2m change: {"type", "operation", "objects"}
+        return {**value, "objects": [ERASED for _ in value.get("objects", [])]}
+    return [ERASED, ERASED]
+
+
+def erase_audit_values(model, pks, *, fields=None, values=()) -> int:
+    """Erase personal values from the audit entries of these records of `model`.
+
+    `fields=None`: every field's old and new value becomes the marker and the entry's label
+    becomes `<model> #<pk>` (the record itself is erased). Otherwise only the named fields are,
+    and any of `values` (a name, a NIK, a phone number) found in another value or in the label
+    is cut out. Who acted, when, on which record and what kind of change stay. The number of
+    entries changed."""
+    pks = [str(pk) for pk in pks if pk is not None]
+    if not pks:
+        return 0
+    secrets = sorted(
+        {str(v).strip() for v in values if v and len(str(v).strip()) >= 3}, key=len, reverse=True
+    )
+    pattern = re.compile("|".join(map(re.escape, secrets)), re.IGNORECASE) if secrets else None
+    content_type = ContentType.objects.get_for_model(model)
+    changed = 0
+    for start in range(0, len(pks), 500):
+        entries = LogEntry.objects.filter(
+            content_type=content_type, object_pk__in=pks[start : start + 500]
+        ).only("pk", "object_pk", "object_repr", "changes", "changes_text")
+        for entry in entries:
+            old = entry.changes_dict or {}
+            new = {}
+            for name, pair in old.items():
+                if fields is None or name in fields:
+                    new[name] = _erase_all(pair)
+                else:
+                    new[name] = _scrub(pair, pattern)
+            if fields is None:
+                label = f"{model._meta.model_name} #{entry.object_pk}"
+            else:
+                label = _scrub(entry.object_repr, pattern)
+            if new == old and label == entry.object_repr and not entry.changes_text:
+                continue
+            LogEntry.objects.filter(pk=entry.pk).update(
+                changes=new, changes_text="", object_repr=label, serialized_data=None
+            )
+            changed += 1
+    return changed

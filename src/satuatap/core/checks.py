@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -33,4 +33,21 @@ def two_factor_sign_in_is_required(app_configs, **kwargs):
             "apps (docs/security.md).",
             id="satuatap.W002",
         )
+    ]
+
+
+@register()
+def retention_schedule_is_readable(app_configs, **kwargs):
+    """SATUATAP_RETENTION names known record classes with readable periods (core/retention.py):
+    a typo must not leave a class on its default unnoticed."""
+    from satuatap.core.retention import configuration_errors
+
+    return [
+        Error(
+            f"SATUATAP_RETENTION: {problem}",
+            hint="Periods are days (30 or 30d), years (5y) or never; the classes are listed "
+            "in docs/security.md (Retention).",
+            id="satuatap.E001",
+        )
+        for problem in configuration_errors()
     ]

@@ -315,3 +315,51 @@ class ApiToken(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class RetentionTrigger(models.TextChoices):
+    SCHEDULE = "schedule", _("Nightly task")
+    COMMAND = "command", _("The satuatap retention command")
+
+
+class RetentionRunStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    PARTLY = "partly", _("Done, with a class that stopped on an error")
+
+
+class RetentionRun(models.Model):
+    """One run of the retention schedule (`core/retention.py`), as the administrator reads it:
+    per record class and office, how many records were due, kept by a hold, and anonymised or
+    deleted. Counts only: no record and no person is named."""
+
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    today = models.DateField(_("day the periods were counted back from"))
+    trigger = models.CharField(_("started by"), max_length=16, choices=RetentionTrigger.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=RetentionRunStatus.choices,
+        default=RetentionRunStatus.RUNNING,
+    )
+    results = models.JSONField(_("results"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"retention run #{self.pk}"
+
+    def total(self, name: str) -> int:
+        return sum(row.get(name, 0) for result in self.results for row in result.get("offices", []))
+
+    @property
+    def total_done(self) -> int:
+        return self.total("done")
+
+    @property
+    def total_held(self) -> int:
+        return self.total("held")

@@ -79,6 +79,12 @@ ACTIONS: tuple[Action, ...] = (
         "cases.view_team_cases",
     ),
     Action(
+        _("Erasure requests"),
+        _("Requests to erase the record of someone in an MRC case, waiting for your review."),
+        "cases:erasure-requests",
+        "cases.review_erasure",
+    ),
+    Action(
         _("Placement files"),
         _("Each worker's way to departure: checklist, readiness, departure and return."),
         "placement:file-list",
@@ -160,6 +166,12 @@ ACTIONS: tuple[Action, ...] = (
         _("Who changed or read which record, when and why."),
         "core:audit-trail",
         "core.view_audit_trail",
+    ),
+    Action(
+        _("Retention"),
+        _("How long each kind of record is kept, and what each night's run anonymised."),
+        "core:retention",
+        "core.view_retention_report",
     ),
     Action(
         _("Users and configuration"),

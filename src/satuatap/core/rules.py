@@ -48,6 +48,7 @@ rules.add_perm("core.view_office", is_administrator | is_national_analyst | is_o
 rules.add_perm("core.list_offices", is_administrator | is_national_analyst | is_office_staff)
 rules.add_perm("core.configure_office", is_administrator | (is_office_head & is_own_office))
 rules.add_perm("core.view_audit_trail", is_administrator)
+rules.add_perm("core.view_retention_report", is_administrator)
 rules.add_perm("core.manage_users", is_administrator)
 rules.add_perm("core.view_national_reports", is_administrator | is_national_analyst)
 rules.add_perm("core.use_api", rules.is_authenticated)

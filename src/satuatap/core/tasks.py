@@ -11,7 +11,10 @@ behalf it runs, so the audit trail never shows a change without an author (`core
   changes are recorded as `additional_data["on_behalf_of"] = "system:cases.referral_reminders"`.
 
 huey's own decorators are not exported: a task declared without one of these two fails
-`tests/core/test_job_attribution.py`.
+`tests/core/test_attribution.py`.
+
+The retention schedule runs from here every night (`core/retention.py`): it belongs to no
+domain app, and the report it stores is the administrator's.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from satuatap.core import attribution
@@ -68,4 +72,17 @@ def system_task(schedule, job: str, **huey_options) -> Callable:
     return decorator
 
 
-__all__ = ["ATTRIBUTED_TASKS", "system_task", "user_task"]
+# Huey reads crontabs in UTC: 18:30 UTC is 01:30 WIB, 02:30 WITA, 03:30 WIT — a quiet hour in
+# every office, after the monthly releases (17:30 UTC) are built.
+RETENTION_SCHEDULE = crontab(hour="18", minute="30")
+
+
+@system_task(RETENTION_SCHEDULE, "core.retention")
+def run_retention_task() -> None:
+    """Anonymise or delete what the retention schedule says is due; on behalf of the system."""
+    from satuatap.core import retention
+
+    retention.run(trigger="schedule")
+
+
+__all__ = ["ATTRIBUTED_TASKS", "run_retention_task", "system_task", "user_task"]

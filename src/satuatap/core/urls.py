@@ -1,11 +1,13 @@
 from django.urls import path
 
-from satuatap.core import views, views_sensitive, views_two_factor
+from satuatap.core import views, views_retention, views_sensitive, views_two_factor
 
 app_name = "core"
 urlpatterns = [
     path("office/desks/", views.office_desks, name="office-desks"),
     path("audit/", views.audit_trail, name="audit-trail"),
+    path("retention/", views_retention.retention_overview, name="retention"),
+    path("retention/<int:run_id>/", views_retention.retention_run_detail, name="retention-run"),
     path("account/api-tokens/", views.api_tokens, name="api-tokens"),
     path("about/", views.about, name="about"),
     path("read-purpose/", views_sensitive.read_purpose, name="read-purpose"),

@@ -7,6 +7,7 @@ class FrontdeskConfig(AppConfig):
     verbose_name = _("Front desk and queues")
 
     def ready(self) -> None:
-        from satuatap.frontdesk import audit
+        from satuatap.frontdesk import audit, retention
 
         audit.register_models()
+        retention.register()

@@ -7,6 +7,7 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Village outreach")
 
     def ready(self) -> None:
-        from satuatap.outreach import audit
+        from satuatap.outreach import audit, retention
 
         audit.register_models()
+        retention.register()

@@ -7,7 +7,8 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Person registry")
 
     def ready(self) -> None:
-        from satuatap.people import audit, sensitive
+        from satuatap.people import audit, retention, sensitive
 
         audit.register_models()
         sensitive.register()
+        retention.register()

@@ -3,6 +3,7 @@ from auditlog.registry import auditlog
 
 def register_models() -> None:
     from satuatap.people.models import (
+        ErasureRequest,
         FamilyLink,
         Person,
         PersonDocument,
@@ -19,3 +20,4 @@ def register_models() -> None:
     auditlog.register(ProcessingConsent)
     auditlog.register(PersonMerge, exclude_fields=["snapshot"])
     auditlog.register(PersonDocument, exclude_fields=["file", "sha256"])
+    auditlog.register(ErasureRequest)

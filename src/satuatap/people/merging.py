@@ -28,14 +28,21 @@ FILLABLE_FIELDS = (
 )
 
 
-def _person_links():
-    """Every foreign key to Person from another model, except the merge bookkeeping itself."""
+def person_links(*, include_merges: bool = False):
+    """(model, field name) of every foreign key to Person from another model (of any app), except
+    the merge bookkeeping itself unless asked for."""
     for field in Person._meta.get_fields(include_hidden=True):
         if not (field.one_to_many and field.auto_created):
             continue
-        if field.related_model in (PersonMerge, Person):
+        if field.related_model is Person:
+            continue
+        if field.related_model is PersonMerge and not include_merges:
             continue
         yield field.related_model, field.field.name
+
+
+def _person_links():
+    return person_links()
 
 
 def _label(model: type[Model]) -> str:
@@ -106,6 +113,12 @@ def reverse_merge(*, merge: PersonMerge, by) -> PersonMerge:
         raise DomainError("forbidden", _("Only an administrator can reverse a merge."), status=403)
     if merge.reversed_at is not None:
         raise DomainError("already_reversed", _("This merge was already reversed."))
+    if Person.objects.filter(
+        pk__in=[merge.survivor_id, merge.merged_id], anonymised_at__isnull=False
+    ).exists():
+        raise DomainError(
+            "erased", _("These records were erased: the merge cannot be reversed."), status=409
+        )
     with transaction.atomic():
         survivor = Person.objects.select_for_update().get(pk=merge.survivor_id)
         merged = Person.objects.select_for_update().get(pk=merge.merged_id)

@@ -540,3 +540,66 @@ class ImportJob(models.Model):
     @property
     def percent_done(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class ErasureReason(models.TextChoices):
+    PERSON_REQUEST = "person", _("Request of the person")
+    GUARDIAN_REQUEST = "guardian", _("Request of a parent or guardian")
+    LEGAL_ORDER = "legal", _("Order of a court or authority")
+    RETENTION_ENDED = "retention", _("End of the retention period")
+
+
+class ErasureRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    DONE = "done", _("Erased")
+    DECLINED = "declined", _("Declined after review")
+
+
+class ErasureRequest(models.Model):
+    """An office head's request to erase a record (`data_rights.request_erasure`).
+
+    Carried out at once, unless another part of the system asks for a review first (the MRC,
+    for anyone in one of its cases, through `data_rights.register_erasure_review`): then it waits
+    for a case supervisor, who sees why, while the head is never told."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("request"), max_length=16, choices=ErasureReason.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=ErasureRequestStatus.choices,
+        default=ErasureRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["office", "status"], name="erasure_request_office")]
+
+    def __str__(self) -> str:
+        return f"erasure request #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ErasureRequestStatus.PENDING

@@ -11,9 +11,10 @@ class PlacementConfig(AppConfig):
 
         audit.register_models()
 
-        from satuatap.placement import data_rights
+        from satuatap.placement import data_rights, retention
 
         data_rights.register()
+        retention.register()
 
         from satuatap.people.panels import register_person_panel
         from satuatap.placement.views.files_panel import person_panel

@@ -7,6 +7,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        from satuatap.reports import rules, signals  # noqa: F401 (rules registers permissions)
+        from satuatap.reports import (  # noqa: F401 (rules registers permissions)
+            adjustments,
+            retention,
+            rules,
+            signals,
+        )
 
         signals.connect()
+        adjustments.register()
+        retention.register()

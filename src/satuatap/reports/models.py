@@ -149,3 +149,48 @@ class StoredRelease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.month:%Y-%m}"
+
+
+class RollupAdjustment(models.Model):
+    """What anonymising or purging records took out of a roll-up cell (`adjustments.py`).
+
+    Retention and erasure change the raw records a day's numbers are computed from (a visit
+    loses its person, a birth date becomes 1 July, old tickets go): the numbers published for
+    that day must not move. Before such a change the office-days it touches are computed, and
+    again after it; the difference is kept here and added to the computed rows by every
+    recomputation and by a rebuild, so the roll-ups stay as they were. Aggregates only: an
+    office, a day and a cell, never a record."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day (office time)"))
+    indicator = models.CharField(_("series"), max_length=40)
+    dimension = models.CharField(_("dimension value"), max_length=64, blank=True, default="")
+    scheme = models.CharField(_("scheme"), max_length=16, blank=True, default="")
+    destination = models.CharField(_("destination"), max_length=8, blank=True, default="")
+    sex = models.CharField(_("sex"), max_length=1, blank=True, default="")
+    age_band = models.CharField(_("age band"), max_length=8, blank=True, default="")
+    value = models.BigIntegerField(_("value"))
+    weight = models.BigIntegerField(_("observations"), default=0)
+
+    class Meta:
+        verbose_name = _("roll-up adjustment")
+        verbose_name_plural = _("roll-up adjustments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "office",
+                    "day",
+                    "indicator",
+                    "dimension",
+                    "scheme",
+                    "destination",
+                    "sex",
+                    "age_band",
+                ],
+                name="one_rollup_adjustment_per_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["office", "day"], name="rollup_adjustment_day")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.office_id} {self.day} {self.value:+d}"

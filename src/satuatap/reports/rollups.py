@@ -13,6 +13,9 @@ that writes then reads) calls `flush_pending()` first and reads its own writes.
 Rebuild: `rebuild()` (the `satuatap rebuild_rollups` command) recomputes every office a month at
 a time, each month in its own transaction.
 
+Both add the office-days' `RollupAdjustment` rows (`adjustments.py`) to what the records give:
+what retention and erasure anonymised or removed keeps counting as it was counted.
+
 Every recomputation of days also rewrites the monthly sums (`RollupMonth`) of their months from
 the day rows, in the same transaction, so the two tables never disagree, and bumps the
 office-month's `RollupMonthVersion`, which tells stored releases (`release.py`) they are stale.
@@ -33,7 +36,12 @@ from django.db.models import F, Max, Min
 
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports.compute import compute, local_day
-from satuatap.reports.models import RollupMonth, RollupMonthVersion, RollupValue
+from satuatap.reports.models import (
+    RollupAdjustment,
+    RollupMonth,
+    RollupMonthVersion,
+    RollupValue,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -248,9 +256,31 @@ def _bump_version(office: Organisation, month: datetime.date) -> None:
 def replace_range(office: Organisation, date_from: datetime.date, date_to: datetime.date) -> int:
     """Recompute the office's rows for the days `date_from`..`date_to` (and the monthly sums of
     their months); the number of day rows."""
+    from satuatap.reports.adjustments import adjustments_of
+
     with transaction.atomic():
         _lock(office)
         acc = compute(office, date_from, date_to)
+        for (
+            day,
+            series,
+            dimension,
+            scheme,
+            destination,
+            sex,
+            band,
+        ), value, weight in adjustments_of(office, date_from, date_to):
+            acc.add(
+                day,
+                series,
+                dimension=dimension,
+                scheme=scheme,
+                destination=destination,
+                sex=sex,
+                age_band=band,
+                value=value,
+                weight=weight,
+            )
         RollupValue.objects.filter(office=office, day__gte=date_from, day__lte=date_to).delete()
         written = _insert_values(office, acc)
         _refresh_months(office, date_from, date_to)
@@ -320,6 +350,8 @@ def source_span(office: Organisation) -> tuple[datetime.date | None, datetime.da
         moments=True,
     )
     span(OutreachEvent.objects.filter(office=office), "date")
+    # Days whose records retention took away still hold what was published for them.
+    span(RollupAdjustment.objects.filter(office=office), "day")
     if not days:
         return None, None
     return min(days), max(days)

@@ -200,6 +200,24 @@ def sources() -> list[Source]:
     ]
 
 
+def record_keys(model, pks: Iterable) -> Keys:
+    """Every office-day on which these records of `model` count (none when the model is not a
+    source of the roll-ups)."""
+    pks = [pk for pk in pks if pk is not None]
+    keys: Keys = set()
+    if not pks:
+        return keys
+    for source in sources():
+        if source.model is not model:
+            continue
+        for row in model._default_manager.filter(pk__in=pks).values(*source.fields):
+            keys.update((o, d) for o, d in source.keys(row) if o and d)
+        if source.more is not None:
+            for pk in pks:
+                keys.update((o, d) for o, d in source.more(pk) if o and d)
+    return keys
+
+
 # --- People ----------------------------------------------------------------------------------
 
 PERSON_FIELDS = (

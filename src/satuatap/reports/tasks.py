@@ -16,12 +16,6 @@ def run_export_task(job_id: int) -> None:
     jobs.run_export(job_id)
 
 
-# 19:30 UTC is 02:30 WIB: old export files go at night.
-@system_task(crontab(hour="19", minute="30"), "reports.purge_old_exports")
-def purge_old_exports_task() -> None:
-    jobs.purge_old_exports()
-
-
 # 17:30 UTC is 00:30 WIB: the month that just ended (and any month whose roll-ups changed since
 # its release was stored) is built before the first reader asks for it.
 @system_task(crontab(hour="17", minute="30"), "reports.publish_closed_months")

@@ -29,6 +29,7 @@ from satuatap.cases.forms import (
     ClosureDecisionForm,
     ClosureForm,
     ConsentForm,
+    LegalHoldForm,
     NoteForm,
     PartnerFilterForm,
     ReferralForm,
@@ -208,6 +209,8 @@ EVENT_LABELS = {
     "referral_update": gettext_lazy("Partner's update"),
     "referral_completed": gettext_lazy("Referral completed"),
     "attachment": gettext_lazy("Attachment added"),
+    "legal_hold_set": gettext_lazy("Legal hold set"),
+    "legal_hold_lifted": gettext_lazy("Legal hold lifted"),
 }
 
 
@@ -258,6 +261,7 @@ def case_context(request, case: Case) -> dict:
     can_work = user.has_perm("cases.work_on_case", case)
     can_assign = user.has_perm("cases.assign_case", case)
     can_decide = user.has_perm("cases.approve_closure", case)
+    can_hold = user.has_perm("cases.manage_legal_hold", case) and case.anonymised_at is None
     actions = list(case.actions.select_related("owner"))
     for action in actions:
         action.is_overdue = action.done_at is None and action.due_on < today
@@ -309,6 +313,9 @@ def case_context(request, case: Case) -> dict:
             else None
         ),
         "decision_form": ClosureDecisionForm(auto_id="decision-%s") if can_decide else None,
+        "legal_holds": case.legal_holds.select_related("set_by", "lifted_by"),
+        "can_hold": can_hold,
+        "hold_form": LegalHoldForm(auto_id="hold-%s") if can_hold else None,
     }
 
 

@@ -62,9 +62,20 @@ def _audit_data(entry) -> dict:
 def audit_author(entry) -> str:
     """Who made the change: the user, else the job, command or public page it was made for
     (`core.attribution`); a dash only for entries older than the attribution."""
+    from django.utils.translation import gettext as _
+
     if entry.actor_id is not None:
         return entry.actor.username
-    return str(_audit_data(entry).get("on_behalf_of") or "—")
+    on_behalf_of = str(_audit_data(entry).get("on_behalf_of") or "")
+    kind, _colon, name = on_behalf_of.partition(":")
+    labels = {
+        "system": _("System (%(name)s)"),
+        "command": _("Command %(name)s"),
+        "public": _("Public page %(name)s"),
+    }
+    if kind in labels and name:
+        return labels[kind] % {"name": name}
+    return on_behalf_of or "—"
 
 
 @register.filter

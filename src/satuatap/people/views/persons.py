@@ -142,6 +142,9 @@ def person_export(request, person_id: int, fmt: str):
 
 @login_required
 def person_erase(request, person_id: int):
+    """The same page for every record the head may erase: whether another part of the system
+    (the MRC) must review the erasure first is learnt only by asking for it, and then only that
+    it waits, never why (docs/security.md, "Side channels")."""
     from satuatap.people.forms import EraseForm
 
     person = get_person_or_404(request.user, person_id)
@@ -151,14 +154,27 @@ def person_erase(request, person_id: int):
     blockers = data_rights.erasure_blockers(person)
     if request.method == "POST" and form.is_valid():
         try:
-            data_rights.anonymise_person(
+            erasure = data_rights.request_erasure(
                 person=person, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
+            if erasure.is_pending:
+                messages.info(
+                    request,
+                    _(
+                        "The erasure request is recorded. It is carried out once it has been "
+                        "reviewed; the record stays until then."
+                    ),
+                )
+                return redirect("people:detail", person.pk)
             messages.success(request, _("The record is anonymised."))
             return redirect("people:list")
-    return render(
-        request, "people/person_erase.html", {"form": form, "person": person, "blockers": blockers}
-    )
+    context = {
+        "form": form,
+        "person": person,
+        "blockers": blockers,
+        "pending": data_rights.own_pending_request(person, request.user),
+    }
+    return render(request, "people/person_erase.html", context)

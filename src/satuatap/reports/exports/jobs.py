@@ -6,7 +6,8 @@
   together. The numbers are the report selectors' for that person, suppressed as they return
   them; the permission is checked again when the job runs and when the file is downloaded.
 - The file lands under `MEDIA_ROOT/exports/` (never served directly) and is kept
-  `RETENTION_DAYS` days; `purge_old_exports` (a daily task) removes older ones.
+  `RETENTION_DAYS` days (the `exports` class of the retention schedule, `SATUATAP_RETENTION`);
+  the nightly retention run removes older ones (`reports/retention.py`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from satuatap.core.exceptions import DomainError
 from satuatap.reports.export_models import ExportJob, ExportKind, ExportStatus
 from satuatap.reports.exports.builders import build_export
 from satuatap.reports.exports.common import ExportParameters
+from satuatap.reports.retention import RETENTION_DAYS  # noqa: F401 (the schedule's default)
 
 logger = logging.getLogger(__name__)
 
-RETENTION_DAYS = 7
 # A person may have this many exports waiting or running at once.
 MAX_RUNNING_PER_USER = 3
 
@@ -148,12 +149,20 @@ def run_export(job_id: int) -> ExportJob:
 
 
 def purge_old_exports(*, now: datetime.datetime | None = None) -> int:
-    """Remove exports (and their files) finished more than `RETENTION_DAYS` days ago."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=RETENTION_DAYS)
-    removed = 0
-    for job in ExportJob.objects.filter(finished_at__lt=cutoff):
-        if job.file:
-            job.file.delete(save=False)
-        job.delete()
-        removed += 1
-    return removed
+    """Remove exports (and their files) finished more than their retention period ago (the
+    `exports` class of the retention schedule, `RETENTION_DAYS` days unless configured): what
+    the nightly retention run does for this class."""
+    from satuatap.core.retention import Cutoff, get_record_class, period_of
+    from satuatap.reports.retention import delete_exports
+
+    record_class = get_record_class("exports")
+    period = period_of(record_class)
+    if period is None:
+        return 0
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    day = period.cutoff(today)
+    cutoff = Cutoff(day=day, moment=now - datetime.timedelta(days=(today - day).days))
+    pks = list(record_class.due(cutoff).values_list("pk", flat=True))
+    delete_exports(pks)
+    return len(pks)

@@ -1,0 +1,82 @@
+"""Outreach's record class in the retention schedule (`core/retention.py`): the named
+participants of village events and their follow-ups.
+
+Once due, an event no longer names who came (the list of participants and the follow-ups go);
+the counts by sex and age band, which the reports read, stay, and so does the event. A held
+person stays on the list. Taking part in an event is activity of the person for the registry.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.core.audit import erase_audit_values
+from satuatap.core.retention import Cutoff, RecordClass, RunContext, register_record_class
+from satuatap.outreach.models import OutreachEvent, OutreachFollowUp
+from satuatap.people.models import Person
+from satuatap.people.retention import held_people, register_activity
+
+Participant = OutreachEvent.participants.through
+
+
+def _named(unheld: bool = False):
+    participants = Participant.objects.filter(outreachevent=OuterRef("pk"))
+    follow_ups = OutreachFollowUp.objects.filter(event=OuterRef("pk"))
+    if unheld:
+        participants = participants.exclude(held_people("person"))
+        follow_ups = follow_ups.exclude(held_people("person"))
+    return Q(Exists(participants)) | Q(Exists(follow_ups))
+
+
+def _due(cutoff: Cutoff):
+    return OutreachEvent.objects.filter(date__lt=cutoff.day).filter(_named())
+
+
+def _not_held(events):
+    return events.filter(_named(unheld=True))
+
+
+def _purge(pks: list[int], context: RunContext) -> list[int]:
+    for event in OutreachEvent.objects.filter(pk__in=pks):
+        free = list(
+            Participant.objects.filter(outreachevent=event)
+            .exclude(held_people("person"))
+            .values_list("person_id", flat=True)
+        )
+        if free:
+            event.participants.remove(*free)
+        follow_ups = OutreachFollowUp.objects.filter(event=event).exclude(held_people("person"))
+        gone = list(follow_ups.values_list("pk", flat=True))
+        follow_ups.delete()
+        # After the delete: its own audit entry repeats the note.
+        erase_audit_values(OutreachFollowUp, gone, fields=("note",))
+    return pks
+
+
+def _activity(since):
+    return Person.objects.filter(
+        Q(pk__in=Participant.objects.filter(outreachevent__date__gte=since).values("person_id"))
+        | Q(pk__in=OutreachFollowUp.objects.filter(came_on__gte=since).values("person_id"))
+    ).values("pk")
+
+
+def register() -> None:
+    register_activity(_activity)
+    register_record_class(
+        RecordClass(
+            key="outreach_participants",
+            label=_("Named participants of outreach events"),
+            default="2y",
+            counted_from=_("the day of the event"),
+            action=_(
+                "the names of participants and their follow-ups are removed; the counts by sex "
+                "and age band and the event stay"
+            ),
+            due=_due,
+            exclude_held=_not_held,
+            purge=_purge,
+            office="office_id",
+            order=35,
+        )
+    )

@@ -1,0 +1,103 @@
+"""Placement's record class in the retention schedule (`core/retention.py`): closed placement
+files (returned or cancelled).
+
+Once due, a file loses what names people other than the registry record or tells its story:
+the employer's name, address and phone, the contacts abroad, the MRC case number, the reason for
+cancelling, the notes of its history and the reasons written for readiness overrides. What the
+reports count stays: office, person (whose own record has its own period), scheme, job order,
+destination, sector, occupation, stages with their dates, fees charged. A file of a person a
+hold keeps is left as it is.
+
+Placement files, courses and enrolments are activity of the person for the registry's
+`inactive_people` class.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.core.audit import erase_audit_values
+from satuatap.core.retention import (
+    Cutoff,
+    RecordClass,
+    RunContext,
+    keep_aggregates,
+    register_record_class,
+)
+from satuatap.people.models import Person
+from satuatap.people.retention import held_people, register_activity
+from satuatap.placement.models import CLOSED_STAGES, GateOverride, PlacementFile, StageChange
+from satuatap.placement.training_models import Enrolment
+
+ERASED_FIELDS = (
+    "employer",
+    "employer_address",
+    "employer_phone",
+    "contacts_abroad",
+    "mrc_case_reference",
+    "cancel_reason",
+)
+
+
+def _due(cutoff: Cutoff):
+    return PlacementFile.objects.filter(
+        stage__in=CLOSED_STAGES, stage_since__lt=cutoff.day, anonymised_at__isnull=True
+    )
+
+
+def _not_held(files):
+    return files.exclude(held_people("person"))
+
+
+def anonymise_files(pks: list[int], context: RunContext | None = None) -> list[int]:
+    files = list(PlacementFile.objects.filter(pk__in=pks, stage__in=CLOSED_STAGES))
+    ids = [f.pk for f in files]
+    overrides = list(GateOverride.objects.filter(file_id__in=ids).values_list("pk", flat=True))
+    with keep_aggregates(records=[(PlacementFile, ids)]):
+        now = timezone.now()
+        for placement_file in files:
+            for name in ERASED_FIELDS:
+                setattr(placement_file, name, "")
+            placement_file.anonymised_at = now
+            placement_file.save()
+        StageChange.objects.filter(file_id__in=ids).update(note="")
+        GateOverride.objects.filter(pk__in=overrides).update(reason="")
+        erase_audit_values(PlacementFile, ids, fields=ERASED_FIELDS)
+        erase_audit_values(GateOverride, overrides, fields=("reason",))
+    return ids
+
+
+def _activity(since):
+    moment = Cutoff.of(since).moment
+    files = PlacementFile.objects.filter(
+        Q(updated_at__gte=moment) | Q(departure_date__gte=since) | Q(return_date__gte=since)
+    )
+    enrolments = Enrolment.objects.filter(
+        Q(course__end_date__gte=since) | Q(enrolled_at__gte=moment)
+    )
+    return Person.objects.filter(
+        Q(pk__in=files.values("person_id")) | Q(pk__in=enrolments.values("person_id"))
+    ).values("pk")
+
+
+def register() -> None:
+    register_activity(_activity)
+    register_record_class(
+        RecordClass(
+            key="placement_files",
+            label=_("Closed placement files"),
+            default="5y",
+            counted_from=_("the day the file was closed (returned or cancelled)"),
+            action=_(
+                "the employer's name, address and phone, contacts abroad, MRC case number, "
+                "reasons and notes are erased; scheme, destination, sector, stages and dates stay"
+            ),
+            due=_due,
+            exclude_held=_not_held,
+            purge=anonymise_files,
+            office="office_id",
+            order=30,
+        )
+    )
