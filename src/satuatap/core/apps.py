@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from satuatap.core import audit, checks  # noqa: F401 - registers the checks
+        from satuatap.core import audit, checks, lookups  # noqa: F401 - registers the checks
 
         audit.register_models()
+        lookups.register()
