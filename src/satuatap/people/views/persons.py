@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from satuatap.core.audit import log_sensitive_read
 from satuatap.core.exceptions import DomainError
@@ -56,9 +57,13 @@ def sensitive_read_gate(request, person: Person, next_url: str):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_list(request):
+    """The registry, newest first, or the people a search finds. The search form posts, so a
+    NIK, phone number or name stays out of URLs (browser history, server and proxy logs,
+    referrers); a search in the query string (an old bookmark) still answers."""
     _require_registry(request.user)
-    form = SearchForm(request.GET or None)
+    form = SearchForm((request.POST if request.method == "POST" else request.GET) or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     if query:
         hits = search_people(request.user, query, limit=50)
