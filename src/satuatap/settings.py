@@ -307,6 +307,8 @@ LOGGING = {
         # (the names on the page) and every SQL statement with its parameters (a search term).
         "django.template": {"level": "INFO"},
         "django.db.backends": {"level": "INFO"},
+        # The task consumer (`run_huey`) adds its own, unfiltered handler unless one is set.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 # Error reports (DEBUG pages, mails to ADMINS) without request values or local variables.

@@ -157,6 +157,16 @@ def assert_no_secrets(text: str, people) -> None:
 # --- runserver's server, through settings.LOGGING ---------------------------------------------
 
 
+def test_every_handler_the_settings_configure_redacts():
+    loggers = [logging.getLogger(), *map(logging.getLogger, settings.LOGGING["loggers"])]
+    handlers = [h for logger in loggers for h in logger.handlers if h.get_name()]
+    assert {h.get_name() for h in handlers} == set(settings.LOGGING["handlers"])
+    assert all(any(isinstance(f, RedactPersonalData) for f in h.filters) for h in handlers)
+    # The task consumer keeps a configured logger as it is (huey's run_huey adds its own,
+    # unfiltered handler to a "huey" logger without handlers).
+    assert logging.getLogger("huey").handlers
+
+
 @pytest.fixture
 def captured_logs(runserver):
     """The handlers settings.LOGGING configured, writing into a buffer, every logger at DEBUG.
