@@ -11,6 +11,12 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from satuatap.cases.api import cases_router, contacts_router, partner_router
 from satuatap.core.api import auth_router, offices_router
 from satuatap.core.api_auth import bearer_token, session_auth
+from satuatap.core.encryption import (
+    UndecryptableValue,
+    placeholders_read,
+    stop_watching_placeholders,
+    watch_placeholders,
+)
 from satuatap.core.exceptions import DomainError
 from satuatap.frontdesk.api import desks_router, tickets_router, visits_router
 from satuatap.frontdesk.api_surveys import ikm_router
@@ -26,6 +32,34 @@ from satuatap.reports.api import indicators_router, reports_router
 class SatuAtapApi(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         return document_common_errors(super().get_openapi_schema(**kwargs))
+
+    def create_temporal_response(self, request):
+        # Called as each operation starts: from here on, note the "cannot be decrypted"
+        # placeholders read from the database (core/encryption.py).
+        watch_placeholders()
+        return super().create_temporal_response(request)
+
+    def create_response(self, request, data, *, status=None, temporal_response=None):
+        read = placeholders_read()
+        stop_watching_placeholders()
+        if read and _shows_any(data, read):
+            # A value of the record cannot be decrypted: the API never passes the placeholder
+            # off as the text. The administrator's log names the row (core/encryption.py).
+            error = UndecryptableValue()
+            return _error(request, error.status, error.code, error.message)
+        return super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+
+
+def _shows_any(data, texts: set[str]) -> bool:
+    if isinstance(data, str):
+        return any(text in data for text in texts)
+    if isinstance(data, dict):
+        return any(_shows_any(value, texts) for value in data.values())
+    if isinstance(data, list | tuple):
+        return any(_shows_any(value, texts) for value in data)
+    return False
 
 
 api = SatuAtapApi(

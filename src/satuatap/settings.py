@@ -278,12 +278,42 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging: records by id only, never names, NIKs or narratives ----------------------------
+# Every handler redacts what it writes (core/redaction.py): query strings of URLs (a registry
+# search's NIK or name), long numbers, values a database error quotes. Django's own loggers
+# write through these handlers only: its default `mail_admins` (unfiltered request data) and
+# runserver's plain handler are replaced. gunicorn's logs: satuatap/gunicorn_conf.py.
+LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "filters": {"redact": {"()": "satuatap.core.redaction.RedactPersonalData"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        # Never DEBUG, whatever LOG_LEVEL says: at DEBUG these quote a whole template context
+        # (the names on the page) and every SQL statement with its parameters (a search term).
+        "django.template": {"level": "INFO"},
+        "django.db.backends": {"level": "INFO"},
+        # The task consumer (`run_huey`) adds its own, unfiltered handler unless one is set.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+# Error reports (DEBUG pages, mails to ADMINS) without request values or local variables.
+DEFAULT_EXCEPTION_REPORTER = "satuatap.core.error_reports.PersonalDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "satuatap.core.error_reports.PersonalDataReporterFilter"
 
 SATUATAP_DEMO_PASSWORD = env.str("SATUATAP_DEMO_PASSWORD", default="satuatap-demo-2026")
 

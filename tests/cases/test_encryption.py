@@ -10,12 +10,12 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import FieldError
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 
 from satuatap.cases.models import Case, CaseNote
 from satuatap.cases.services import add_note
-from satuatap.core.encryption import UndecryptableValue
+from satuatap.core.encryption import UndecryptableValue, is_undecryptable
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +73,16 @@ def test_the_stored_database_never_contains_the_plaintext(make_case):
 
 
 def test_a_wrong_key_fails_closed(gbv_case, settings):
+    stored = _raw("narrative")
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    with pytest.raises(UndecryptableValue):
-        Case.objects.get(pk=gbv_case.pk)
+    case = Case.objects.get(pk=gbv_case.pk)
+    # Neither the ciphertext nor the text: the placeholder (test_undecryptable_values.py).
+    assert is_undecryptable(case.narrative) and is_undecryptable(case.safety_notes)
+    assert "fernet:" not in case.narrative and SECRETS[0] not in case.narrative
+    case.narrative += " (diedit)"
+    with pytest.raises(UndecryptableValue), transaction.atomic():
+        case.save()
+    assert _raw("narrative") == stored
 
 
 def test_encrypted_columns_cannot_be_searched(gbv_case):

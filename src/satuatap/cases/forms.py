@@ -28,6 +28,7 @@ from satuatap.cases.models import (
 from satuatap.cases.selectors import case_workers
 from satuatap.cases.services import SAFETY_FLAGS, WORK_STATUSES
 from satuatap.core.forms import DateInput
+from satuatap.core.limits import MAX_BIGINT
 from satuatap.core.models import Organisation, PartnerType, User
 from satuatap.core.selectors import office_partners
 from satuatap.people.models import Person, Sex
@@ -470,7 +471,11 @@ class StatusForm(forms.Form):
 class ClosureForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices])
     money_recovered_idr = forms.IntegerField(
-        label=_("Money recovered for the worker (Rp)"), min_value=0, initial=0, required=False
+        label=_("Money recovered for the worker (Rp)"),
+        min_value=0,
+        max_value=MAX_BIGINT,
+        initial=0,
+        required=False,
     )
     money_original_amount = forms.DecimalField(
         label=_("Amount in the original currency"),

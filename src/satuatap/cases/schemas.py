@@ -29,6 +29,7 @@ from satuatap.cases.models import (
     Urgency,
 )
 from satuatap.core.audit import ReadPurpose
+from satuatap.core.limits import MAX_BIGINT
 from satuatap.people.models import Sex
 
 SafetyFlag = Literal[
@@ -57,7 +58,7 @@ class ContactFilter(Schema):
     date_to: date | None = Field(None, alias="to", description="occurred on or before")
     kind: ContactKind | None = None
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_BIGINT)
 
 
 class GroupCountIn(Schema):
@@ -118,7 +119,7 @@ class CaseFilter(Schema):
     category: Category | None = None
     mine: bool = Field(False, description="only cases the caller is assigned to")
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_BIGINT)
 
 
 class CaseIn(Schema):
@@ -243,7 +244,7 @@ class StatusIn(Schema):
 
 class ClosureRequestIn(Schema):
     outcome: Outcome
-    money_recovered_idr: int = Field(0, ge=0)
+    money_recovered_idr: int = Field(0, ge=0, le=MAX_BIGINT)
     money_original_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     money_original_currency: str = Field("", max_length=3, description="ISO 4217 code")
     return_assisted: bool = False

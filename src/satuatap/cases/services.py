@@ -41,6 +41,7 @@ from satuatap.cases.models import (
     Urgency,
 )
 from satuatap.core.exceptions import DomainError
+from satuatap.core.limits import MAX_BIGINT
 from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
 from satuatap.core.selectors import office_partners
@@ -490,6 +491,10 @@ def request_closure(
         raise DomainError("outcome_required", _("Choose the outcome."), status=422)
     if money_recovered_idr is None or money_recovered_idr < 0:
         raise DomainError("invalid_amount", _("The amount cannot be negative."), status=422)
+    if money_recovered_idr > MAX_BIGINT:
+        raise DomainError(
+            "invalid_amount", _("The amount is too large. Check what was typed."), status=422
+        )
     if money_original_amount is not None and not money_original_currency:
         raise DomainError(
             "currency_required", _("Give the currency of the original amount."), status=422

@@ -7,10 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from satuatap.core import attribution, audit, checks, signals  # noqa: F401 - receivers
+        from satuatap.core import attribution, audit, checks, lookups, signals  # noqa: F401
 
         audit.register_models()
         attribution.connect()
+        lookups.register()
 
         from satuatap.core import retention
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.limits import MAX_SMALLINT
 from satuatap.core.models import Desk, Organisation
 from satuatap.frontdesk.models import Service
 
@@ -160,8 +161,8 @@ def save_service(
         errors["target_minutes"] = _(
             "The target service time is between %(low)d and %(high)d minutes."
         ) % {"low": MIN_TARGET_MINUTES, "high": MAX_TARGET_MINUTES}
-    if order is None or int(order) < 0:
-        errors["order"] = _("The order is a number from 0.")
+    if order is None or not 0 <= int(order) <= MAX_SMALLINT:
+        errors["order"] = _("The order is a number from 0 to %(high)d.") % {"high": MAX_SMALLINT}
     if errors:
         raise DomainError("invalid_service", _("The service is not valid."), details=errors)
     with transaction.atomic():

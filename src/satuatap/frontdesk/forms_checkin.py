@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.limits import MAX_SMALLINT
 from satuatap.core.models import Desk
 from satuatap.frontdesk.catalogue import MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
 from satuatap.frontdesk.models import AgeBand, Priority, Service
@@ -111,6 +112,7 @@ class ServiceForm(forms.Form):
         label=_("Order"),
         initial=0,
         min_value=0,
+        max_value=MAX_SMALLINT,
         help_text=_("Services of a desk are listed from the lowest number."),
     )
 

@@ -15,6 +15,7 @@ from django_countries import countries
 from ninja import Field, Query, Router, Schema, Status
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.limits import MAX_BIGINT
 from satuatap.core.schemas import ErrorOut
 from satuatap.people.selectors import get_visible_person
 from satuatap.placement import files, selectors
@@ -113,7 +114,7 @@ class FileFilter(Schema):
     person: int | None = None
     job_order: int | None = None
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_BIGINT)
 
 
 @router.get("", response={200: list[PlacementFileOut], 401: ErrorOut, 403: ErrorOut})

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from satuatap.core import sensitive
 from satuatap.core.audit import ReadPurpose
@@ -33,9 +34,13 @@ def get_person_or_404(user, person_id: int) -> Person:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def person_list(request):
+    """The registry, newest first, or the people a search finds. The search form posts, so a
+    NIK, phone number or name stays out of URLs (browser history, server and proxy logs,
+    referrers); a search in the query string (an old bookmark) still answers."""
     _require_registry(request.user)
-    form = SearchForm(request.GET or None)
+    form = SearchForm((request.POST if request.method == "POST" else request.GET) or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     if query:
         hits = search_people(request.user, query, limit=50)
