@@ -11,7 +11,11 @@ FORM_MARK = 'data-testid="read-purpose-form"'
 
 
 def is_purpose_page(response) -> bool:
-    return response.status_code == 200 and FORM_MARK in response.content.decode()
+    if response.status_code != 200 or getattr(response, "streaming", False):
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    return FORM_MARK in response.content.decode()
 
 
 def answer(client, page, purpose: str):

@@ -21,6 +21,7 @@ from satuatap.cases import services
 from satuatap.cases.models import Case, CaseNote, Referral, ReferralState, SharedItem
 from satuatap.core import encryption
 from satuatap.core.encryption import UndecryptableText, UndecryptableValue, is_undecryptable
+from tests import purpose as purpose_form
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +210,11 @@ def test_the_partner_portal_shows_the_placeholder(client, partner_worker, broken
     client.force_login(partner_worker)
     listing = _html(client.get(reverse("cases:partner-referral-list")))
     assert "fernet:" not in listing
-    html = _html(client.get(reverse("cases:partner-referral-detail", args=[referral.pk])))
+    html = _html(
+        purpose_form.read(
+            client, reverse("cases:partner-referral-detail", args=[referral.pk]), "case"
+        )
+    )
     assert html.count(PLACEHOLDER_ID) >= 2  # the narrative and the office's message
     assert "Aman di rumah orang tua." in html and "Majikan Wong" in html
     assert "fernet:" not in html and LOST not in html and "PESAN-HILANG" not in html
@@ -217,10 +222,12 @@ def test_the_partner_portal_shows_the_placeholder(client, partner_worker, broken
 
 def test_the_pdfs_show_the_placeholder(client, counsellor, partner_worker, broken, referral):
     client.force_login(counsellor)
-    summary = _pdf(client.get(reverse("cases:case-summary-pdf", args=[broken["case"].pk])))
+    summary_url = reverse("cases:case-summary-pdf", args=[broken["case"].pk])
+    summary = _pdf(purpose_form.read(client, summary_url, "case"))
     assert PLACEHOLDER_ID in summary and "Aman di rumah orang tua." in summary
     client.force_login(partner_worker)
-    letter = _pdf(client.get(reverse("cases:referral-letter-pdf", args=[referral.pk])))
+    letter_url = reverse("cases:referral-letter-pdf", args=[referral.pk])
+    letter = _pdf(purpose_form.read(client, letter_url, "case"))
     assert PLACEHOLDER_ID in letter and "fernet:" not in letter
 
 
@@ -282,7 +289,7 @@ def test_the_api_answers_503_for_the_record_and_its_lists_as_usual(client, couns
 
 def test_the_partner_api_answers_503_for_the_referral(client, partner_worker, broken, referral):
     client.force_login(partner_worker)
-    response = client.get(f"/api/v1/partner/referrals/{referral.pk}")
+    response = client.get(f"/api/v1/partner/referrals/{referral.pk}?purpose=case")
     assert response.status_code == 503 and response.json()["code"] == "undecryptable"
     assert client.get("/api/v1/partner/referrals").status_code == 200
 
