@@ -77,12 +77,53 @@ def test_every_office_role_sees_agencies_and_job_orders(client, make_user, role)
 def test_only_placement_officers_and_heads_manage_job_orders(client, make_user, role, status):
     client.force_login(make_user(role))
     assert client.get(reverse("placement:job-order-create")).status_code == status
-    assert client.get(reverse("placement:agency-create")).status_code == status
 
 
-def test_administrator_manages_agencies(client, administrator):
+@pytest.mark.parametrize("role", sorted(OFFICE_ROLES))
+def test_no_office_role_adds_or_changes_an_agency(client, make_user, agency, today, role):
+    client.force_login(make_user(role))
+    assert client.get(reverse("placement:agency-create")).status_code == 403
+    edit = reverse("placement:agency-edit", args=[agency.pk])
+    assert client.get(edit).status_code == 403
+    data = {
+        "name": agency.name,
+        "licence_number": agency.licence_number,
+        "licence_valid_from": agency.licence_valid_from.isoformat(),
+        "licence_valid_until": agency.licence_valid_until.isoformat(),
+        "status": "revoked",
+    }
+    assert client.post(edit, data).status_code == 403
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.ACTIVE
+
+
+def test_the_administrator_no_longer_changes_agencies(client, administrator, agency):
     client.force_login(administrator)
+    assert client.get(reverse("placement:agency-list")).status_code == 200
+    assert client.get(reverse("placement:agency-create")).status_code == 403
+    assert client.get(reverse("placement:agency-edit", args=[agency.pk])).status_code == 403
+
+
+def test_the_ministry_placement_administrator_manages_agencies_but_not_job_orders(
+    client, national_placement, agency
+):
+    client.force_login(national_placement)
     assert client.get(reverse("placement:agency-create")).status_code == 200
+    assert client.get(reverse("placement:agency-edit", args=[agency.pk])).status_code == 200
+    assert client.get(reverse("placement:job-order-list")).status_code == 403
+    assert client.get(reverse("placement:job-order-create")).status_code == 403
+
+
+def test_edit_buttons_show_only_to_the_ministry(client, officer, national_placement, agency):
+    edit = reverse("placement:agency-edit", args=[agency.pk])
+    create = reverse("placement:agency-create")
+    detail = reverse("placement:agency-detail", args=[agency.pk])
+    client.force_login(officer)
+    assert create not in client.get(reverse("placement:agency-list")).content.decode()
+    assert edit not in client.get(detail).content.decode()
+    client.force_login(national_placement)
+    assert create in client.get(reverse("placement:agency-list")).content.decode()
+    assert edit in client.get(detail).content.decode()
 
 
 def test_job_order_of_another_office_is_not_found(
@@ -134,10 +175,10 @@ def test_form_puts_errors_by_their_fields(client, officer, today):
     assert {"agency", "salary_currency", "permit_valid_until"} <= set(errors)
 
 
-def test_officer_edits_an_agency_and_a_bad_date_range_is_a_field_error(
-    client, officer, agency, today
+def test_ministry_edits_an_agency_and_a_bad_date_range_is_a_field_error(
+    client, national_placement, agency, today
 ):
-    client.force_login(officer)
+    client.force_login(national_placement)
     url = reverse("placement:agency-edit", args=[agency.pk])
     data = {
         "name": "PT Baru",
