@@ -205,3 +205,23 @@ def test_agency_detail_and_job_order_list_query_counts_stay_flat(
         assert client.get(reverse("placement:job-order-list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("placement:agency-list")).status_code == 200
+
+
+def test_the_admin_site_shows_agencies_read_only(client, make_user, ministry, agency):
+    superuser = make_user(
+        Role.ADMINISTRATOR,
+        organisation=ministry,
+        username="admin",
+        is_staff=True,
+        is_superuser=True,
+    )
+    client.force_login(superuser)
+    change = reverse("admin:placement_agency_change", args=[agency.pk])
+    assert client.get(change).status_code == 200  # to read
+    response = client.post(change, {"name": agency.name, "status": "revoked"})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:placement_agency_add")).status_code == 403
+    delete = reverse("admin:placement_agency_delete", args=[agency.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.ACTIVE
