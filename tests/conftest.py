@@ -122,5 +122,11 @@ def analyst(make_user, ministry):
 
 
 @pytest.fixture
+def national_placement(make_user, ministry):
+    """The ministry placement administrator: keeps the national list of agencies."""
+    return make_user(Role.NATIONAL_PLACEMENT, organisation=ministry, username="national.placement")
+
+
+@pytest.fixture
 def demo_data(db):
     call_command("seed_demo", "--quiet-logins", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -24,7 +24,15 @@ from satuatap.frontdesk.services import check_in
 from satuatap.outreach.models import OutreachEvent
 from satuatap.people.services import register_person
 from satuatap.placement import files
-from satuatap.placement.models import Agency, AgencyStatus, JobOrder, Scheme
+from satuatap.placement import services as placement_services
+from satuatap.placement.models import (
+    Agency,
+    AgencyConcern,
+    AgencyStatus,
+    ConcernKind,
+    JobOrder,
+    Scheme,
+)
 from tests.browser.conftest import DOCS_SCREENSHOTS
 from tests.browser.session import sign_in
 from tests.factories import DeskFactory, PersonFactory
@@ -404,6 +412,55 @@ def test_national_analyst_compares_the_offices(
     expect(comparison).to_contain_text(office.name)
     expect(comparison).to_contain_text(other_office.name)
     journey.arrived("national-dashboard", journey.t("National dashboard"))
+
+
+@variants
+def test_ministry_placement_administrator_resolves_a_concern_and_suspends_the_licence(
+    tour, make_user, ministry, office, language
+):
+    make_user(
+        Role.NATIONAL_PLACEMENT,
+        organisation=ministry,
+        username="national.placement",
+        language=language,
+    )
+    today = office.today()
+    agency = Agency.objects.create(
+        licence_number="SIP3MI/001",
+        name="PT Bina Karya",
+        status=AgencyStatus.ACTIVE,
+        licence_valid_from=today - datetime.timedelta(days=365),
+        licence_valid_until=today + datetime.timedelta(days=365),
+    )
+    placement_services.raise_concern(
+        agency=agency,
+        by=make_user(Role.PLACEMENT_OFFICER),
+        kind=ConcernKind.FEES,
+        text="Biaya pelatihan Rp 12 juta ditagih di muka oleh kantor cabang.",
+    )
+    journey = tour("placementadmin")
+    journey.sign_in("national.placement")
+    page = journey.page
+
+    journey.open_tile("Concerns about agencies")
+    journey.arrived("concerns", journey.t("Concerns about agencies"))
+    page.get_by_test_id("concern-list").get_by_role("link").first.click()
+    journey.arrived("concern", journey.t("Concern about an agency"))
+    page.get_by_role("button", name=journey.t("Acknowledge")).click()
+    expect(page.locator("[data-concern-status=acknowledged]")).to_be_visible()
+    page.get_by_label(journey.t("What the ministry did")).fill("Izin dibekukan 30 hari.")
+    page.get_by_role("button", name=journey.t("Resolve the concern")).click()
+    expect(page.get_by_test_id("concern-note")).to_contain_text("Izin dibekukan 30 hari.")
+
+    page.get_by_role("link", name=journey.t("Change the agency's licence")).click()
+    journey.arrived("agency-edit", journey.t("Change an agency"))
+    page.locator("select[name=status]").select_option("suspended")
+    page.get_by_role("button", name=journey.t("Save the agency")).click()
+    journey.arrived("agency", "PT Bina Karya")
+    expect(page.locator("[data-licence-state=suspended]").first).to_be_visible()
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.SUSPENDED
+    assert AgencyConcern.objects.get().status == "resolved"
 
 
 @variants

@@ -54,6 +54,12 @@ EXPECTED_TILES = {
     | PLACEMENT_WORK,
     Role.PARTNER_CASEWORKER: {"cases:partner-referral-list"} | TWO_FACTOR,
     Role.NATIONAL_ANALYST: {"reports:national-dashboard"},
+    Role.NATIONAL_PLACEMENT: {
+        "placement:agency-list",
+        "placement:agency-concern-list",
+        "placement:agency-import",
+    }
+    | TWO_FACTOR,
     Role.ADMINISTRATOR: {
         "reports:national-dashboard",
         "core:audit-trail",
@@ -73,6 +79,7 @@ def test_each_role_lands_on_home_listing_what_it_can_do(client, make_user, partn
     organisation = {
         Role.PARTNER_CASEWORKER: partner,
         Role.NATIONAL_ANALYST: ministry,
+        Role.NATIONAL_PLACEMENT: ministry,
         Role.ADMINISTRATOR: ministry,
     }.get(role)
     user = make_user(role, organisation=organisation)

@@ -54,7 +54,12 @@ def test_seed_demo_creates_the_named_users_and_is_idempotent(demo_data, settings
     for office in ["cirebon", "tulungagung", "blitar", "lampung-timur"]:
         for role in OFFICE_ROLES:
             assert f"{office}.{role}" in usernames
-    assert {"wcc-mawar-balqis.caseworker", "national.analyst", "admin"} <= usernames
+    assert {
+        "wcc-mawar-balqis.caseworker",
+        "national.analyst",
+        "national.placement",
+        "admin",
+    } <= usernames
 
     user = User.objects.get(username="cirebon.counsellor")
     assert user.check_password(settings.SATUATAP_DEMO_PASSWORD)
@@ -93,3 +98,26 @@ def test_demo_offices_have_a_service_catalogue_and_weeks_of_visits(demo_data):
     assert Survey.objects.filter(visit__office=cirebon).count() > 50
     served = Ticket.objects.filter(office=cirebon, status="served")
     assert all(t.issued_at <= t.called_at <= t.finished_at for t in served)
+
+
+def test_the_ministry_placement_administrator_keeps_the_agency_list(demo_data, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from satuatap.core.models import OrganisationKind
+    from satuatap.core.roles import Role
+    from satuatap.placement.models import AgencyConcern
+
+    user = User.objects.get(username="national.placement")
+    assert user.check_password(settings.SATUATAP_DEMO_PASSWORD)
+    assert user.roles == {Role.NATIONAL_PLACEMENT}
+    assert user.organisation.kind == OrganisationKind.MINISTRY and user.office is None
+    assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()  # under two-factor
+    assert user.has_perm("placement.manage_agencies")
+    assert user.has_perm("placement.review_agency_concerns")
+    assert not user.has_perm("people.list_person") and not user.has_perm("cases.list_cases")
+    assert not user.has_perm("reports.view_national_reports")
+    for username in ("cirebon.placement", "cirebon.head", "admin"):
+        assert not User.objects.get(username=username).has_perm("placement.manage_agencies")
+    # The demo's concerns: one open from Cirebon, one Blitar's the ministry acknowledged.
+    statuses = dict(AgencyConcern.objects.values_list("office__slug", "status"))
+    assert statuses == {"cirebon": "open", "blitar": "acknowledged"}

@@ -28,6 +28,7 @@ UNDER_THE_RULE = {
     Role.COUNSELLOR,
     Role.CASE_SUPERVISOR,
     Role.PARTNER_CASEWORKER,
+    Role.NATIONAL_PLACEMENT,
     Role.ADMINISTRATOR,
 }
 
@@ -38,6 +39,7 @@ def user_with_role(make_user, partner, ministry):
         organisation = {
             Role.PARTNER_CASEWORKER: partner,
             Role.NATIONAL_ANALYST: ministry,
+            Role.NATIONAL_PLACEMENT: ministry,
             Role.ADMINISTRATOR: ministry,
         }.get(role)
         return make_user(role, organisation=organisation, **extra)

@@ -83,8 +83,14 @@ def _xlsx(rows, headings, *, name="agencies.xlsx"):
 
 
 @pytest.fixture
-def manager(make_user):
-    return make_user(Role.PLACEMENT_OFFICER, language="en")
+def manager(make_user, ministry):
+    """The ministry placement administrator: the import of the national list is theirs."""
+    return make_user(
+        Role.NATIONAL_PLACEMENT,
+        organisation=ministry,
+        username="national.placement",
+        language="en",
+    )
 
 
 def test_a_valid_file_creates_the_agencies_with_every_field(manager):
@@ -223,8 +229,8 @@ def test_bad_rows_are_reported_with_their_reasons_and_nothing_of_them_is_saved(m
     assert Agency.objects.get().name == "PT Baik"
 
 
-def test_reasons_are_in_the_users_language(make_user):
-    officer = make_user(Role.PLACEMENT_OFFICER)
+def test_reasons_are_in_the_users_language(manager):
+    officer = manager
     row = ["", "SIP3MI/B1", "01/01/2025", "01/01/2030", "", "", "", "", "", ""]
     with translation.override("en"):
         english = import_agencies(uploaded_file=_csv([row]), by=officer).error_rows[0].errors
@@ -270,9 +276,26 @@ def test_a_file_over_the_size_limit_is_refused(manager, settings):
     assert not Agency.objects.exists()
 
 
-def test_a_user_who_may_not_manage_agencies_cannot_import(make_user):
+@pytest.mark.parametrize(
+    "role", [Role.FRONTDESK, Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD, Role.ADMINISTRATOR]
+)
+def test_only_the_ministry_placement_administrator_imports(make_user, ministry, agency, role):
+    organisation = ministry if role == Role.ADMINISTRATOR else None
+    user = make_user(role, organisation=organisation)
+    revoking = [[agency.name, agency.licence_number, "01/01/2025", "01/01/2030", "dicabut"]]
     with pytest.raises(DomainError) as raised:
-        import_agencies(uploaded_file=_csv(ROWS), by=make_user(Role.FRONTDESK))
+        import_agencies(uploaded_file=_csv(revoking, HEADINGS_ID[:5]), by=user)
+    assert raised.value.status == 403
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.ACTIVE
+    assert Agency.objects.count() == 1
+
+
+def test_the_role_held_outside_the_ministry_gives_no_right_to_import(make_user):
+    """The role granted by mistake to an office's user is not the ministry's."""
+    user = make_user(Role.NATIONAL_PLACEMENT, username="cirebon.misgranted")
+    with pytest.raises(DomainError) as raised:
+        import_agencies(uploaded_file=_csv(ROWS), by=user)
     assert raised.value.status == 403
     assert not Agency.objects.exists()
 
@@ -306,8 +329,11 @@ def test_the_page_refuses_a_file_that_is_not_a_spreadsheet(client, manager):
     assert not Agency.objects.exists()
 
 
-@pytest.mark.parametrize("role", [Role.FRONTDESK, Role.COUNSELLOR, Role.DESK_OFFICER])
-def test_office_staff_who_do_not_manage_agencies_cannot_open_the_page(client, make_user, role):
+@pytest.mark.parametrize(
+    "role",
+    [Role.FRONTDESK, Role.COUNSELLOR, Role.DESK_OFFICER, Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD],
+)
+def test_office_staff_cannot_open_the_page(client, make_user, role):
     client.force_login(make_user(role))
     url = reverse("placement:agency-import")
     assert client.get(url).status_code == 403
@@ -320,12 +346,13 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
     assert response.status_code == 302 and reverse("login") in response.url
 
 
-def test_the_agency_list_offers_the_import_only_to_managers(client, make_user, manager):
+def test_the_agency_list_offers_the_import_only_to_the_ministry(client, make_user, manager):
     link = reverse("placement:agency-import")
     client.force_login(manager)
     assert link in client.get(reverse("placement:agency-list")).content.decode()
-    client.force_login(make_user(Role.FRONTDESK))
-    assert link not in client.get(reverse("placement:agency-list")).content.decode()
+    for role in (Role.FRONTDESK, Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD):
+        client.force_login(make_user(role))
+        assert link not in client.get(reverse("placement:agency-list")).content.decode()
 
 
 # --- The command ----------------------------------------------------------------------------
@@ -337,7 +364,7 @@ def _write(tmp_path, upload) -> str:
     return str(path)
 
 
-def test_command_prints_the_counts_and_succeeds(tmp_path, administrator):
+def test_command_prints_the_counts_and_succeeds(tmp_path, administrator, manager):
     path = _write(tmp_path, _csv(ROWS))
     out = io.StringIO()
     with translation.override("en"):
@@ -348,7 +375,15 @@ def test_command_prints_the_counts_and_succeeds(tmp_path, administrator):
         call_command("import_agencies", path, stdout=out)
     assert "Created 0, updated 0, unchanged 2, rows with errors 0." in out.getvalue()
     entry = LogEntry.objects.get_for_object(Agency.objects.get(licence_number="SIP3MI/001")).get()
-    assert entry.actor == administrator
+    assert entry.actor == manager  # by default the ministry placement administrator, not admin
+
+
+def test_command_without_a_ministry_placement_administrator_refuses(tmp_path, administrator):
+    path = _write(tmp_path, _csv(ROWS))
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("import_agencies", path)
+    assert "no active ministry placement administrator" in str(raised.value)
+    assert not Agency.objects.exists()
 
 
 def test_command_reports_bad_rows_and_exits_with_an_error(tmp_path, manager):
@@ -365,15 +400,17 @@ def test_command_reports_bad_rows_and_exits_with_an_error(tmp_path, manager):
     assert list(Agency.objects.values_list("licence_number", flat=True)) == ["SIP3MI/001"]
 
 
-def test_command_refuses_a_user_who_may_not_manage_agencies(tmp_path, make_user):
-    frontdesk = make_user(Role.FRONTDESK)
+@pytest.mark.parametrize("role", [Role.FRONTDESK, Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD])
+def test_command_refuses_a_user_who_may_not_manage_agencies(tmp_path, make_user, role):
+    user = make_user(role)
     path = _write(tmp_path, _csv(ROWS))
-    with pytest.raises(CommandError):
-        call_command("import_agencies", path, "--user", frontdesk.username)
+    with translation.override("en"), pytest.raises(CommandError) as raised:
+        call_command("import_agencies", path, "--user", user.username)
+    assert "may not manage agencies" in str(raised.value)
     assert not Agency.objects.exists()
 
 
-def test_command_refuses_a_missing_or_unreadable_file(tmp_path, administrator):
+def test_command_refuses_a_missing_or_unreadable_file(tmp_path, manager):
     with pytest.raises(CommandError):
         call_command("import_agencies", str(tmp_path / "none.csv"))
     path = tmp_path / "list.xlsx"

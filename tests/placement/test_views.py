@@ -77,12 +77,53 @@ def test_every_office_role_sees_agencies_and_job_orders(client, make_user, role)
 def test_only_placement_officers_and_heads_manage_job_orders(client, make_user, role, status):
     client.force_login(make_user(role))
     assert client.get(reverse("placement:job-order-create")).status_code == status
-    assert client.get(reverse("placement:agency-create")).status_code == status
 
 
-def test_administrator_manages_agencies(client, administrator):
+@pytest.mark.parametrize("role", sorted(OFFICE_ROLES))
+def test_no_office_role_adds_or_changes_an_agency(client, make_user, agency, today, role):
+    client.force_login(make_user(role))
+    assert client.get(reverse("placement:agency-create")).status_code == 403
+    edit = reverse("placement:agency-edit", args=[agency.pk])
+    assert client.get(edit).status_code == 403
+    data = {
+        "name": agency.name,
+        "licence_number": agency.licence_number,
+        "licence_valid_from": agency.licence_valid_from.isoformat(),
+        "licence_valid_until": agency.licence_valid_until.isoformat(),
+        "status": "revoked",
+    }
+    assert client.post(edit, data).status_code == 403
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.ACTIVE
+
+
+def test_the_administrator_no_longer_changes_agencies(client, administrator, agency):
     client.force_login(administrator)
+    assert client.get(reverse("placement:agency-list")).status_code == 200
+    assert client.get(reverse("placement:agency-create")).status_code == 403
+    assert client.get(reverse("placement:agency-edit", args=[agency.pk])).status_code == 403
+
+
+def test_the_ministry_placement_administrator_manages_agencies_but_not_job_orders(
+    client, national_placement, agency
+):
+    client.force_login(national_placement)
     assert client.get(reverse("placement:agency-create")).status_code == 200
+    assert client.get(reverse("placement:agency-edit", args=[agency.pk])).status_code == 200
+    assert client.get(reverse("placement:job-order-list")).status_code == 403
+    assert client.get(reverse("placement:job-order-create")).status_code == 403
+
+
+def test_edit_buttons_show_only_to_the_ministry(client, officer, national_placement, agency):
+    edit = reverse("placement:agency-edit", args=[agency.pk])
+    create = reverse("placement:agency-create")
+    detail = reverse("placement:agency-detail", args=[agency.pk])
+    client.force_login(officer)
+    assert create not in client.get(reverse("placement:agency-list")).content.decode()
+    assert edit not in client.get(detail).content.decode()
+    client.force_login(national_placement)
+    assert create in client.get(reverse("placement:agency-list")).content.decode()
+    assert edit in client.get(detail).content.decode()
 
 
 def test_job_order_of_another_office_is_not_found(
@@ -134,10 +175,10 @@ def test_form_puts_errors_by_their_fields(client, officer, today):
     assert {"agency", "salary_currency", "permit_valid_until"} <= set(errors)
 
 
-def test_officer_edits_an_agency_and_a_bad_date_range_is_a_field_error(
-    client, officer, agency, today
+def test_ministry_edits_an_agency_and_a_bad_date_range_is_a_field_error(
+    client, national_placement, agency, today
 ):
-    client.force_login(officer)
+    client.force_login(national_placement)
     url = reverse("placement:agency-edit", args=[agency.pk])
     data = {
         "name": "PT Baru",
@@ -164,3 +205,23 @@ def test_agency_detail_and_job_order_list_query_counts_stay_flat(
         assert client.get(reverse("placement:job-order-list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("placement:agency-list")).status_code == 200
+
+
+def test_the_admin_site_shows_agencies_read_only(client, make_user, ministry, agency):
+    superuser = make_user(
+        Role.ADMINISTRATOR,
+        organisation=ministry,
+        username="admin",
+        is_staff=True,
+        is_superuser=True,
+    )
+    client.force_login(superuser)
+    change = reverse("admin:placement_agency_change", args=[agency.pk])
+    assert client.get(change).status_code == 200  # to read
+    response = client.post(change, {"name": agency.name, "status": "revoked"})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:placement_agency_add")).status_code == 403
+    delete = reverse("admin:placement_agency_delete", args=[agency.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    agency.refresh_from_db()
+    assert agency.status == AgencyStatus.ACTIVE

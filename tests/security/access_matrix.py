@@ -2,9 +2,10 @@
 
 tests/security/test_access_matrix.py requests every entry below as every role (front desk, desk
 officer, placement officer, counsellor, case supervisor, outreach worker, office head — all of
-office A, Cirebon —, a partner case worker, the national analyst, the administrator, and an
-anonymous visitor), once with the ids of office A's records and once with the ids of office B's
-(Tulungagung), and checks the answer against the entry:
+office A, Cirebon —, a partner case worker, the national analyst, the ministry placement
+administrator, the administrator, and an anonymous visitor), once with the ids of office A's
+records and once with the ids of office B's (Tulungagung), and checks the answer against the
+entry:
 
 - a role in `allow` gets what it asked for: not 401/403/404 and no server error (2xx/3xx for a
   page; for a POST, the form's own answer to empty data: 200, 302, 400, 409 or 422);
@@ -42,20 +43,23 @@ OUTREACH = "outreach"
 HEAD = "head"
 PARTNER = "caseworker"
 ANALYST = "analyst"
+PLACEMENT_ADMIN = "placementadmin"  # the ministry placement administrator: agencies only
 ADMIN = "admin"
 ANONYMOUS = "anonymous"
 
 OFFICE = frozenset({FRONTDESK, DESK_OFFICER, PLACEMENT, COUNSELLOR, SUPERVISOR, OUTREACH, HEAD})
 NATIONAL = frozenset({ANALYST, ADMIN})
-SIGNED_IN = OFFICE | NATIONAL | {PARTNER}
+SIGNED_IN = OFFICE | NATIONAL | {PARTNER, PLACEMENT_ADMIN}
 PUBLIC = SIGNED_IN | {ANONYMOUS}
-ROLES = (*sorted(OFFICE), PARTNER, ANALYST, ADMIN, ANONYMOUS)
+ROLES = (*sorted(OFFICE), PARTNER, ANALYST, PLACEMENT_ADMIN, ADMIN, ANONYMOUS)
 
 NOBODY: frozenset[str] = frozenset()
 CHECK_IN = frozenset({FRONTDESK, DESK_OFFICER, PLACEMENT, COUNSELLOR})
 LABOUR_DESK = frozenset({DESK_OFFICER, PLACEMENT})  # the desk officer is bound to this desk
 CONSOLE = frozenset({DESK_OFFICER, PLACEMENT, COUNSELLOR, SUPERVISOR})
 PLACEMENT_MANAGERS = frozenset({PLACEMENT, HEAD})
+AGENCY_READERS = OFFICE | {ADMIN, PLACEMENT_ADMIN}
+CONCERN_RAISERS = frozenset({PLACEMENT, HEAD, COUNSELLOR, SUPERVISOR})
 CASES = frozenset({COUNSELLOR, SUPERVISOR, HEAD})
 # On the ordinary case the counsellor is the assigned case worker; the restricted case belongs
 # to another counsellor, so only the case supervisor reaches it.
@@ -77,6 +81,7 @@ PARAMS = {
     "token": "display_token",
     "code": "village",
     "agency_id": "agency",
+    "concern_id": "concern",
     "job_order_id": "job_order",
     "file_id": "placement_file",
     "course_id": "course",
@@ -217,11 +222,24 @@ ENTRIES: list[Entry] = [
     public("public:kiosk-survey", params={"token": "kiosk_token", "code": "ticket_code"}),
     public("public:kiosk-thanks", params={"token": "kiosk_token"}),
     # --- Placement ------------------------------------------------------------------------------
-    page("placement:agency-list", OFFICE | {ADMIN}),
-    page("placement:agency-create", PLACEMENT_MANAGERS | {ADMIN}),
-    page("placement:agency-detail", OFFICE | {ADMIN}, other=OFFICE | {ADMIN}, note="national"),
-    page("placement:agency-edit", PLACEMENT_MANAGERS | {ADMIN}, other=PLACEMENT_MANAGERS | {ADMIN}),
-    page("placement:agency-import", PLACEMENT_MANAGERS | {ADMIN}),
+    page("placement:agency-list", AGENCY_READERS),
+    page("placement:agency-create", {PLACEMENT_ADMIN}, note="the national list: the ministry's"),
+    page("placement:agency-detail", AGENCY_READERS, other=AGENCY_READERS, note="national"),
+    page("placement:agency-edit", {PLACEMENT_ADMIN}, other={PLACEMENT_ADMIN}),
+    page("placement:agency-import", {PLACEMENT_ADMIN}),
+    page(
+        "placement:agency-concern-create",
+        CONCERN_RAISERS,
+        other=CONCERN_RAISERS,
+        note="an office raises a concern about any agency of the national list",
+    ),
+    page("placement:agency-concern-list", {PLACEMENT_ADMIN}),
+    page(
+        "placement:agency-concern-detail",
+        {PLACEMENT_ADMIN},
+        other={PLACEMENT_ADMIN},
+        note="the ministry reviews every office's concerns",
+    ),
     page("placement:job-order-list", OFFICE),
     page("placement:job-order-create", PLACEMENT_MANAGERS),
     page("placement:job-order-edit", PLACEMENT_MANAGERS),
@@ -399,11 +417,11 @@ ENTRIES: list[Entry] = [
         note="no sign-in: the visit's survey token is the credential",
     ),
     # --- API: placement -------------------------------------------------------------------------
-    api("GET /api/v1/agencies", OFFICE | {ADMIN}),
+    api("GET /api/v1/agencies", AGENCY_READERS),
     api(
         "POST /api/v1/agencies",
-        PLACEMENT_MANAGERS | {ADMIN},
-        other=PLACEMENT_MANAGERS | {ADMIN},
+        {PLACEMENT_ADMIN},
+        other={PLACEMENT_ADMIN},
         body={
             "name": "PT Baru",
             "licence_number": "SIP3MI/NEW",
@@ -411,12 +429,32 @@ ENTRIES: list[Entry] = [
             "licence_valid_until": "@today",
         },
     ),
-    api("GET /api/v1/agencies/{agency_id}", OFFICE | {ADMIN}, other=OFFICE | {ADMIN}),
+    api("GET /api/v1/agencies/{agency_id}", AGENCY_READERS, other=AGENCY_READERS),
     api(
         "PATCH /api/v1/agencies/{agency_id}",
-        PLACEMENT_MANAGERS | {ADMIN},
-        other=PLACEMENT_MANAGERS | {ADMIN},
-        body={"phone": "0231 123"},
+        {PLACEMENT_ADMIN},
+        other={PLACEMENT_ADMIN},
+        body={"status": "revoked"},
+        note="a licence is changed for the whole country: by the ministry only",
+    ),
+    api("GET /api/v1/agencies/concerns", {PLACEMENT_ADMIN}),
+    api(
+        "POST /api/v1/agencies/concerns/{concern_id}/status",
+        {PLACEMENT_ADMIN},
+        other={PLACEMENT_ADMIN},
+        body={"status": "acknowledged"},
+    ),
+    api(
+        "GET /api/v1/agencies/{agency_id}/concerns",
+        CONCERN_RAISERS | {PLACEMENT_ADMIN},
+        other=CONCERN_RAISERS | {PLACEMENT_ADMIN},
+        note="an office reads its own concerns about the agency, the ministry every office's",
+    ),
+    api(
+        "POST /api/v1/agencies/{agency_id}/concerns",
+        CONCERN_RAISERS,
+        other=CONCERN_RAISERS,
+        body={"kind": "fees", "text": "Biaya pelatihan ditagih di muka."},
     ),
     api("GET /api/v1/job-orders", OFFICE),
     api(

@@ -29,6 +29,7 @@ from satuatap.people import data_rights, documents, imports
 from satuatap.people import services as people
 from satuatap.people.models import DocumentType, Relation, Sex
 from satuatap.placement import files, training
+from satuatap.placement import services as placement_services
 from satuatap.placement.models import Agency, AgencyStatus, JobOrder, Scheme
 from satuatap.regions.models import Region, RegionLevel
 from satuatap.reports.exports import jobs as export_jobs
@@ -163,6 +164,9 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         is_published=True,
     )
     placement_file = files.open_file(person=worker, by=placement, values={"job_order": job_order})
+    concern = placement_services.raise_concern(
+        agency=agency, by=placement, kind="recruiting", text="Merekrut di luar cabang."
+    )
     course = training.create_course(
         by=placement,
         values={
@@ -280,6 +284,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "survey_token": visit.survey_token,
         "job_order": job_order.pk,
         "placement_file": placement_file.pk,
+        "concern": concern.pk,
         "course": course.pk,
         "enrolment": enrolment.pk,
         "contact": contact.pk,
@@ -307,7 +312,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
 
 def build() -> Records:
     """Both offices' records; the personas are office A's users, its partner's case worker, the
-    national analyst and the administrator."""
+    national analyst, the ministry placement administrator and the administrator."""
     office = OfficeFactory(slug="cirebon")
     other_office = OfficeFactory(slug="tulungagung")
     ministry = MinistryFactory()
@@ -337,6 +342,9 @@ def build() -> Records:
     )
     users["analyst"] = UserFactory(
         username="national.analyst", organisation=ministry, roles=[Role.NATIONAL_ANALYST]
+    )
+    users["placementadmin"] = UserFactory(
+        username="national.placement", organisation=ministry, roles=[Role.NATIONAL_PLACEMENT]
     )
     users["admin"] = UserFactory(
         username="admin",

@@ -44,6 +44,7 @@ SIGNED_IN = [
     "cirebon.head",
     "wcc-mawar-balqis.caseworker",
     "national.analyst",
+    "national.placement",
     "admin",
 ]
 # Columns a user cannot type free text into: codes, hashes, tokens, validated numbers, and
@@ -91,6 +92,7 @@ MUST_BE_SHOWN = {
     "placement.JobOrder.employer",
     "placement.PlacementFile.employer",
     "placement.Course.title",
+    "placement.AgencyConcern.text",
     "cases.Case.narrative",
     "cases.CaseNote.text",
     "outreach.OutreachEvent.title",

@@ -221,6 +221,13 @@ def seed(stdout=None) -> list[str]:
         roles=[Role.NATIONAL_ANALYST],
     )
     _user(
+        "national.placement",
+        full_name="Ratna Wulandari",
+        organisation=ministry,
+        roles=[Role.NATIONAL_PLACEMENT],
+        gender="F",
+    )
+    _user(
         "admin",
         full_name="Administrator SatuAtap",
         organisation=ministry,
@@ -228,7 +235,12 @@ def seed(stdout=None) -> list[str]:
         is_staff=True,
         is_superuser=True,
     )
-    usernames += ["wcc-mawar-balqis.caseworker", "national.analyst", "admin"]
+    usernames += [
+        "wcc-mawar-balqis.caseworker",
+        "national.analyst",
+        "national.placement",
+        "admin",
+    ]
     for user in User.objects.filter(username__in=usernames):
         if two_factor_applies_to(user):
             give_demo_authenticator(user)

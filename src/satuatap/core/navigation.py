@@ -1,10 +1,13 @@
 """What each role can do, as tiles on its home page and entries in the menu.
 
 Apps add their entries here by URL name; an entry shows only when the user has its permission.
+An app may also give a tile a line of status for the home page (how much work waits there) with
+`register_tile_status`, from its `AppConfig.ready`: core imports no app.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -135,6 +138,18 @@ ACTIONS: tuple[Action, ...] = (
         "placement.view_agencies",
     ),
     Action(
+        _("Concerns about agencies"),
+        _("What offices raised about agencies: acknowledge, act and resolve with a note."),
+        "placement:agency-concern-list",
+        "placement.review_agency_concerns",
+    ),
+    Action(
+        _("Import the agency list"),
+        _("Update the national list of agencies and their licences from a spreadsheet."),
+        "placement:agency-import",
+        "placement.manage_agencies",
+    ),
+    Action(
         _("Service catalogue"),
         _("Which services each desk offers, with target service times."),
         "frontdesk:services",
@@ -200,7 +215,17 @@ ACTIONS: tuple[Action, ...] = (
 )
 
 
-def actions_for(user) -> list[dict]:
+# URL name → a function of the user giving the tile's status line (or None), home page only.
+_TILE_STATUS: dict[str, Callable[[object], str | None]] = {}
+
+
+def register_tile_status(url_name: str, status: Callable[[object], str | None]) -> None:
+    _TILE_STATUS[url_name] = status
+
+
+def actions_for(user, *, with_status: bool = False) -> list[dict]:
+    """The actions the user may take. `with_status` (the home page) adds each tile's status
+    line; the menu on every other page goes without, so it costs no query."""
     visible = []
     for action in ACTIONS:
         target = user.office if action.needs_office else None
@@ -215,5 +240,8 @@ def actions_for(user) -> list[dict]:
             url = reverse(action.url_name)
         except NoReverseMatch:
             continue
-        visible.append({"label": action.label, "description": action.description, "url": url})
+        entry = {"label": action.label, "description": action.description, "url": url}
+        if with_status and action.url_name in _TILE_STATUS:
+            entry["status"] = _TILE_STATUS[action.url_name](user)
+        visible.append(entry)
     return visible

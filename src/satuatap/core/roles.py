@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     OUTREACH_WORKER = "outreach", _("Outreach worker / village focal point")
     OFFICE_HEAD = "head", _("Office head")
     NATIONAL_ANALYST = "analyst", _("National analyst")
+    NATIONAL_PLACEMENT = "placementadmin", _("Ministry placement administrator")
     ADMINISTRATOR = "admin", _("Administrator")
 
 
@@ -29,6 +30,9 @@ OFFICE_ROLES = frozenset(
     }
 )
 PARTNER_ROLES = frozenset({Role.PARTNER_CASEWORKER})
+# The national roles that read every office's reports (as aggregates). The ministry placement
+# administrator (`NATIONAL_PLACEMENT`) is a ministry role too but not one of these: it keeps the
+# national list of agencies (P3MI) and their licences, and reads no registry, case or report.
 NATIONAL_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.ADMINISTRATOR})
 
 # Office roles that work with people's personal records in the registry.

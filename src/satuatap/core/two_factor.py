@@ -6,6 +6,9 @@ administer the system signs in with a code from an authenticator app as well as 
 - MRC counsellors / case workers (they can be assigned restricted cases),
 - case supervisors (they see every case of their office, restricted ones included),
 - partner case workers (they see the consented details of referred GBV cases),
+- ministry placement administrators (they change an agency's licence for the whole country,
+  and read the concerns offices raise about agencies, whose text may name a complaining
+  worker),
 - administrators, superusers and staff users (the admin site and the audit trail).
 
 `SATUATAP_REQUIRE_2FA=false` turns enforcement off for a deployment that cannot use it yet;
@@ -35,7 +38,13 @@ from satuatap.core.roles import Role
 from satuatap.core.services import TokenRevocation, revoke_api_tokens_of
 
 TWO_FACTOR_ROLES = frozenset(
-    {Role.COUNSELLOR, Role.CASE_SUPERVISOR, Role.PARTNER_CASEWORKER, Role.ADMINISTRATOR}
+    {
+        Role.COUNSELLOR,
+        Role.CASE_SUPERVISOR,
+        Role.PARTNER_CASEWORKER,
+        Role.NATIONAL_PLACEMENT,
+        Role.ADMINISTRATOR,
+    }
 )
 RECOVERY_CODE_COUNT = 10
 DEVICE_NAME = "authenticator"

@@ -23,7 +23,9 @@ from satuatap.core.navigation import actions_for
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"actions": actions_for(request.user)})
+    return render(
+        request, "core/home.html", {"actions": actions_for(request.user, with_status=True)}
+    )
 
 
 @require_GET

@@ -7,9 +7,21 @@ from satuatap.placement.models import Agency, ChecklistRule, SchemePolicy
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
+    """Read-only here: an agency's licence and data are changed only by the ministry placement
+    administrator, through the agency pages, the API or the import (`placement.rules`)."""
+
     list_display = ("name", "licence_number", "licence_valid_until", "status")
     list_filter = ("status",)
     search_fields = ("name", "licence_number")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ChecklistRule)

@@ -1,5 +1,8 @@
 """Import of the national list of licensed agencies (P3MI) from a spreadsheet (XLSX or CSV).
 
+Run by the ministry placement administrator (`placement.manage_agencies`), like every other
+change of an agency's licence or data: an office reads the list and raises concerns about it.
+
 The file is read whole (agencies are a list of hundreds, so this runs synchronously): the
 heading row is matched to the agency's fields (Indonesian or English headings), then every row is
 checked and saved through `services.create_agency` / `services.update_agency`, each row in its
@@ -395,7 +398,8 @@ def _save_row(outcome: RowOutcome, values: dict[str, Any], agency: Agency | None
 def import_agencies(*, uploaded_file, by) -> AgencyImportReport:
     """Read the spreadsheet and save every valid row; return what happened to each row.
 
-    Raises DomainError (nothing saved) when the caller may not manage agencies, or when the file
+    Raises DomainError (nothing saved) when the caller may not manage agencies (only the ministry
+    placement administrator may), or when the file
     is not a readable spreadsheet or lacks a required column."""
     if not by.has_perm("placement.manage_agencies"):
         raise DomainError("forbidden", _("You may not do this."), status=403)

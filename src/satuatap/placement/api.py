@@ -1,4 +1,5 @@
-"""API of placement services: the national list of agencies and the office's job orders.
+"""API of placement services: the national list of agencies, the concerns offices raise about
+them, and the office's job orders. Only the ministry placement administrator writes agencies.
 
 Reads go through `selectors`, writes through `services` (which check the caller's permission
 and raise `DomainError`, turned into `{code, message, details}` by `satuatap.api`). Placement
@@ -16,11 +17,14 @@ from ninja import Router, Status
 from satuatap.core.exceptions import DomainError
 from satuatap.core.schemas import ErrorOut
 from satuatap.placement import selectors, services
-from satuatap.placement.models import Agency, JobOrder
+from satuatap.placement.models import Agency, AgencyConcern, ConcernStatus, JobOrder
 from satuatap.placement.schemas import (
     AgencyIn,
     AgencyOut,
     AgencyPatch,
+    ConcernIn,
+    ConcernOut,
+    ConcernReviewIn,
     JobOrderIn,
     JobOrderOut,
     JobOrderPatch,
@@ -89,6 +93,93 @@ def list_agencies(request, q: str = ""):
     return [agency_out(a, today) for a in selectors.agencies(search=q.strip()[:100])]
 
 
+def concern_out(concern: AgencyConcern) -> ConcernOut:
+    return ConcernOut(
+        id=concern.pk,
+        agency_id=concern.agency_id,
+        agency_name=concern.agency.name,
+        office_id=concern.office_id,
+        office_name=concern.office.name,
+        kind=concern.kind,
+        text=concern.text,
+        status=concern.status,
+        raised_by=str(concern.raised_by),
+        raised_at=concern.raised_at,
+        acknowledged_at=concern.acknowledged_at,
+        resolved_at=concern.resolved_at,
+        resolution_note=concern.resolution_note,
+    )
+
+
+# The concern routes come before `/{agency_id}` so that `concerns` is never read as an id.
+@agencies_router.get("/concerns", response={200: list[ConcernOut], 403: ErrorOut})
+def list_concerns(request, status: str = ""):
+    """Every office's concerns about agencies, oldest first (`status`: open, acknowledged or
+    resolved), for the ministry placement administrator."""
+    _require(request.user, "placement.review_agency_concerns")
+    status = status.strip()
+    if status and status not in ConcernStatus.values:
+        raise DomainError(
+            "invalid",
+            _("Some fields are not valid."),
+            status=422,
+            details={"status": [_("Choose open, acknowledged or resolved.")]},
+        )
+    return [concern_out(c) for c in selectors.concerns_to_review(request.user, status=status)]
+
+
+@agencies_router.post(
+    "/concerns/{concern_id}/status",
+    response={200: ConcernOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def review_concern(request, concern_id: int, payload: ConcernReviewIn):
+    """Acknowledge an open concern, or resolve it with a note (`note` is then required); a
+    resolved concern cannot change again (409)."""
+    _require(request.user, "placement.review_agency_concerns")
+    concern = selectors.get_reviewable_concern(request.user, concern_id)
+    if concern is None:
+        raise DomainError("not_found", _("No such record."), status=404)
+    concern = services.review_concern(
+        concern=concern, by=request.user, status=payload.status.strip(), note=payload.note
+    )
+    return concern_out(concern)
+
+
+@agencies_router.get(
+    "/{agency_id}/concerns", response={200: list[ConcernOut], 403: ErrorOut, 404: ErrorOut}
+)
+def list_agency_concerns(request, agency_id: int):
+    """The concerns about one agency the caller may read: the own office's, or every office's
+    for the ministry placement administrator."""
+    user = request.user
+    if not (
+        user.has_perm("placement.raise_agency_concern")
+        or user.has_perm("placement.review_agency_concerns")
+    ):
+        raise DomainError("forbidden", _("You may not do this."), status=403)
+    agency = selectors.get_agency(agency_id)
+    if agency is None:
+        raise DomainError("not_found", _("No such record."), status=404)
+    return [concern_out(c) for c in selectors.visible_concerns(user).filter(agency=agency)]
+
+
+@agencies_router.post(
+    "/{agency_id}/concerns",
+    response={201: ConcernOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def raise_concern(request, agency_id: int, payload: ConcernIn):
+    """Raise a concern about an agency for the ministry to review (placement officers, office
+    heads, counsellors and case supervisors). The agency itself is not changed."""
+    _require(request.user, "placement.raise_agency_concern")
+    agency = selectors.get_agency(agency_id)
+    if agency is None:
+        raise DomainError("not_found", _("No such record."), status=404)
+    concern = services.raise_concern(
+        agency=agency, by=request.user, kind=payload.kind.strip(), text=payload.text
+    )
+    return Status(201, concern_out(concern))
+
+
 @agencies_router.get("/{agency_id}", response={200: AgencyOut, 403: ErrorOut, 404: ErrorOut})
 def get_agency(request, agency_id: int):
     _require(request.user, "placement.view_agencies")
@@ -112,7 +203,8 @@ def _agency_values(given: dict[str, Any]) -> dict[str, Any]:
 
 @agencies_router.post("", response={201: AgencyOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut})
 def create_agency(request, payload: AgencyIn):
-    """Add a licensed agency (P3MI) to the national list."""
+    """Add a licensed agency (P3MI) to the national list (the ministry placement
+    administrator)."""
     _require(request.user, "placement.manage_agencies")
     agency = services.create_agency(by=request.user, values=_agency_values(payload.dict()))
     return Status(201, agency_out(agency, selectors.today_for(request.user)))
@@ -123,7 +215,8 @@ def create_agency(request, payload: AgencyIn):
     response={200: AgencyOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
 def patch_agency(request, agency_id: int, payload: AgencyPatch):
-    """Change an agency: only the fields sent are changed (its licence, status, contact…)."""
+    """Change an agency: only the fields sent are changed (its licence, status, contact…). The
+    ministry placement administrator only: an office raises a concern instead."""
     _require(request.user, "placement.manage_agencies")
     agency = selectors.get_agency(agency_id)
     if agency is None:

@@ -20,3 +20,8 @@ class PlacementConfig(AppConfig):
         from satuatap.placement.views.files_panel import person_panel
 
         register_person_panel(person_panel)
+
+        from satuatap.core.navigation import register_tile_status
+        from satuatap.placement.selectors import open_concerns_status
+
+        register_tile_status("placement:agency-concern-list", open_concerns_status)

@@ -1,11 +1,18 @@
 from auditlog.registry import auditlog
 
 from satuatap.core.audit import show_values_of
+from satuatap.core.encryption import EncryptedTextField
+
+
+def _encrypted_fields(model) -> list[str]:
+    """Encrypted columns stay out of the trail: auditlog would store their decrypted text."""
+    return [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
 
 
 def register_models() -> None:
     from satuatap.placement.models import (
         Agency,
+        AgencyConcern,
         ChecklistRule,
         GateOverride,
         JobOrder,
@@ -14,6 +21,7 @@ def register_models() -> None:
     )
 
     auditlog.register(Agency)
+    auditlog.register(AgencyConcern, exclude_fields=_encrypted_fields(AgencyConcern))
     auditlog.register(JobOrder)
     auditlog.register(PlacementFile)
     auditlog.register(GateOverride)

@@ -1,5 +1,6 @@
 """Demo agencies (one with an expired licence, one suspended), job orders and placement files for
-each pilot office.
+each pilot office, and two concerns offices raised about agencies (one open, one acknowledged
+by `national.placement`).
 
 Idempotent: agencies are keyed by licence number, job orders by permit number, and an office
 that already has placement files gets no demo files again. Each office gets a placement file at
@@ -35,13 +36,16 @@ from satuatap.people.models import (
     StatusEvent,
     VerificationStatus,
 )
-from satuatap.placement import demo_training
+from satuatap.placement import demo_training, services
 from satuatap.placement.checklist import PASSPORT_CODE, FileFacts, required_document_types
 from satuatap.placement.models import (
     PREPARATION_STAGES,
     Agency,
+    AgencyConcern,
     AgencyStatus,
     ChecklistRule,
+    ConcernKind,
+    ConcernStatus,
     JobOrder,
     PlacementFile,
     ReturnReason,
@@ -73,6 +77,29 @@ AGENCIES = [
     ("SIP3MI/0066/2022", "PT Duta Prima Sejahtera", AgencyStatus.SUSPENDED, -900, 1800, "Blitar"),
 ]
 EXPIRED, SUSPENDED = "SIP3MI/0008/2019", "SIP3MI/0066/2022"
+
+# office, the role raising it, agency licence, kind, text, status the ministry left it in.
+# The texts say what an office saw without naming any worker, as the form asks.
+CONCERNS = [
+    (
+        "cirebon",
+        Role.PLACEMENT_OFFICER,
+        EXPIRED,
+        ConcernKind.RECRUITING,
+        "Petugas lapangan PT Lama Sentosa masih mendata calon PMI di dua desa Kecamatan "
+        "Gegesik pada bulan ini, padahal izin SIP3MI-nya sudah berakhir.",
+        ConcernStatus.OPEN,
+    ),
+    (
+        "blitar",
+        Role.COUNSELLOR,
+        "SIP3MI/0047/2023",
+        ConcernKind.FEES,
+        "Tiga pengaduan ke MRC bulan ini menyebut biaya pelatihan Rp 12 juta yang ditagih "
+        "kantor cabang Blitar sebelum keberangkatan ke Taiwan.",
+        ConcernStatus.ACKNOWLEDGED,
+    ),
+]
 
 # key, agency licence (or None), scheme, country, employer, sector, occupation, women, men,
 # salary, currency, worker fee (Rp), contract months, closes in (days), published
@@ -304,8 +331,36 @@ def seed(stdout=None) -> None:
             )
             % {"agencies": len(agencies), "offices": offices.count(), "files": created}
         )
+    _seed_concerns(agencies)
     # The training demo enrols the open files made above, so it runs last.
     demo_training.seed(stdout)
+
+
+@transaction.atomic
+def _seed_concerns(agencies: dict[str, Agency]) -> None:
+    """The demo concerns, through the services, once (skipped without the demo's users)."""
+    ministry = (
+        User.objects.filter(
+            role_assignments__role=Role.NATIONAL_PLACEMENT,
+            organisation__kind=OrganisationKind.MINISTRY,
+            is_active=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    for office_slug, role, licence, kind, text, status in CONCERNS:
+        office = Organisation.objects.filter(slug=office_slug).first()
+        by = (
+            User.objects.filter(organisation=office, role_assignments__role=role, is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        agency = agencies[licence]
+        if by is None or AgencyConcern.objects.filter(agency=agency, office=office).exists():
+            continue
+        concern = services.raise_concern(agency=agency, by=by, kind=kind, text=text)
+        if status == ConcernStatus.ACKNOWLEDGED and ministry is not None:
+            services.review_concern(concern=concern, by=ministry, status=status)
 
 
 def _seed_office(office: Organisation, agencies: dict[str, Agency]) -> dict[str, JobOrder]:

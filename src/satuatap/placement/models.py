@@ -11,8 +11,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from satuatap.core.encryption import EncryptedTextField
 from satuatap.core.models import Organisation
 from satuatap.people.models import Person, Sector, Sex
 
@@ -86,6 +88,103 @@ class Agency(models.Model):
 
     def branch_list(self) -> list[str]:
         return [line.strip() for line in self.branches.splitlines() if line.strip()]
+
+
+class ConcernKind(models.TextChoices):
+    FEES = "fees", _("Fees charged to workers above the rules")
+    RECRUITING = "recruiting", _("Recruiting without a valid licence or outside its branches")
+    DOCUMENTS = "documents", _("Documents or contracts withheld, false or not explained")
+    TREATMENT = "treatment", _("How the agency treats workers")
+    LIST_DATA = "list_data", _("The licence or contact data in the list look wrong")
+    OTHER = "other", _("Other")
+
+
+class ConcernStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("concern status", "Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+
+
+# Longest concern text and resolution note, in characters (forms and API alike).
+CONCERN_TEXT_MAX = 2000
+
+
+class AgencyConcern(models.Model):
+    """A concern an office raises about an agency, for the ministry to review: the office
+    cannot change the national list itself. Open → acknowledged → resolved (with a note), or
+    open → resolved. The texts are encrypted: though they must hold no worker's personal data,
+    one may still name a complaining worker."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency (P3MI)"), on_delete=models.PROTECT, related_name="concerns"
+    )
+    office = models.ForeignKey(
+        Organisation,
+        verbose_name=_("office"),
+        on_delete=models.PROTECT,
+        related_name="agency_concerns",
+    )
+    kind = models.CharField(_("what it is about"), max_length=16, choices=ConcernKind.choices)
+    text = EncryptedTextField(_("what the office saw"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ConcernStatus.choices, default=ConcernStatus.OPEN
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution_note = EncryptedTextField(_("what the ministry did"), blank=True)
+
+    class Meta:
+        verbose_name = _("concern about an agency")
+        verbose_name_plural = _("concerns about agencies")
+        ordering = ["-raised_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "raised_at"]),
+            models.Index(fields=["agency", "office"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="agency_concern_dates_follow_status",
+                condition=(
+                    Q(status="open", acknowledged_at__isnull=True, resolved_at__isnull=True)
+                    | Q(
+                        status="acknowledged",
+                        acknowledged_at__isnull=False,
+                        resolved_at__isnull=True,
+                    )
+                    | Q(status="resolved", resolved_at__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} — {self.get_kind_display()} ({self.office})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == ConcernStatus.RESOLVED
 
 
 class Scheme(models.TextChoices):

@@ -1,23 +1,45 @@
-"""Who may see and manage agencies (a national list) and an office's job orders."""
+"""Who may see and manage agencies (a national list) and an office's job orders.
+
+Agencies are licensed nationally: their licence and data are changed only by the ministry's
+placement administrator (by hand, through the API or by importing the national list). An office
+sees the list and raises a concern about an agency; the ministry reviews it. Job orders stay
+with the office that publishes them.
+"""
 
 import rules
 
+from satuatap.core.models import OrganisationKind
 from satuatap.core.roles import Role
 from satuatap.core.rules import is_administrator, is_office_head, is_office_staff
 
 JOB_ORDER_MANAGERS = {Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD}
+# Office roles whose work meets agencies: job orders and files (placement officers, the head)
+# and workers' complaints against them (the MRC's counsellors and case supervisors). The front
+# desk, desk officers and outreach workers pass what they hear on to one of them.
+CONCERN_RAISERS = {
+    Role.PLACEMENT_OFFICER,
+    Role.OFFICE_HEAD,
+    Role.COUNSELLOR,
+    Role.CASE_SUPERVISOR,
+}
 
 
 has_office_role = is_office_staff
 
 
 @rules.predicate
-def manages_agencies(user) -> bool:
-    if not user.is_authenticated:
+def is_national_placement(user) -> bool:
+    """The ministry placement administrator: the role counts only when held at the ministry,
+    so the role granted by mistake to an office's user gives it no national power."""
+    if not user.is_authenticated or not user.has_role(Role.NATIONAL_PLACEMENT):
         return False
-    if user.has_role(Role.ADMINISTRATOR):
-        return True
-    return user.office is not None and user.has_role(*JOB_ORDER_MANAGERS)
+    organisation = user.organisation
+    return organisation is not None and organisation.kind == OrganisationKind.MINISTRY
+
+
+@rules.predicate
+def raises_concerns(user) -> bool:
+    return user.is_authenticated and user.office is not None and user.has_role(*CONCERN_RAISERS)
 
 
 @rules.predicate
@@ -30,8 +52,15 @@ def manages_job_orders_of(user, office) -> bool:
     )
 
 
-rules.add_perm("placement.view_agencies", has_office_role | is_administrator)
-rules.add_perm("placement.manage_agencies", manages_agencies)
+rules.add_perm(
+    "placement.view_agencies", has_office_role | is_administrator | is_national_placement
+)
+# Add, change (licence, status, contact…) and import agencies: the ministry only.
+rules.add_perm("placement.manage_agencies", is_national_placement)
+# Raise a concern about an agency, and see the concerns the own office raised.
+rules.add_perm("placement.raise_agency_concern", raises_concerns)
+# Every office's concerns: read, acknowledge, resolve.
+rules.add_perm("placement.review_agency_concerns", is_national_placement)
 rules.add_perm("placement.view_job_orders", has_office_role)
 rules.add_perm("placement.manage_job_orders", manages_job_orders_of)
 

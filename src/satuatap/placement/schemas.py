@@ -76,6 +76,46 @@ class AgencyPatch(Schema):
     contact_person: str | None = None
 
 
+# --- Concerns about agencies ----------------------------------------------------------------
+
+
+class ConcernIn(Schema):
+    kind: str = Field(
+        ...,
+        max_length=16,
+        description="fees, recruiting, documents, treatment, list_data or other",
+    )
+    text: str = Field(
+        ...,
+        min_length=1,
+        max_length=2000,
+        description="What the office saw. No worker's name, NIK, phone or address.",
+    )
+
+
+class ConcernReviewIn(Schema):
+    status: str = Field(..., max_length=16, description="acknowledged or resolved")
+    note: str = Field(
+        "", max_length=2000, description="What the ministry did: required to resolve."
+    )
+
+
+class ConcernOut(Schema):
+    id: int
+    agency_id: int
+    agency_name: str
+    office_id: int
+    office_name: str
+    kind: str
+    text: str
+    status: str
+    raised_by: str
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    resolved_at: datetime | None
+    resolution_note: str
+
+
 class JobOrderIn(Schema):
     agency_id: int | None = None
     scheme: str

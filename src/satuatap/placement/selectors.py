@@ -6,9 +6,10 @@ import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from satuatap.core.models import Organisation, OrganisationKind
-from satuatap.placement.models import Agency, AgencyStatus, JobOrder
+from satuatap.placement.models import Agency, AgencyConcern, AgencyStatus, ConcernStatus, JobOrder
 
 
 def today_for(user) -> datetime.date:
@@ -32,6 +33,46 @@ def agencies_with_valid_licence(on: datetime.date) -> QuerySet[Agency]:
 
 def get_agency(agency_id: int) -> Agency | None:
     return Agency.objects.filter(pk=agency_id).first()
+
+
+# --- Concerns about agencies ----------------------------------------------------------------
+
+
+def visible_concerns(user) -> QuerySet[AgencyConcern]:
+    """The concerns the caller may read: every office's for the ministry placement
+    administrator, the own office's for those who raise them, none for anyone else."""
+    queryset = AgencyConcern.objects.select_related(
+        "agency", "office", "raised_by", "acknowledged_by", "resolved_by"
+    )
+    if user.has_perm("placement.review_agency_concerns"):
+        return queryset
+    if user.has_perm("placement.raise_agency_concern"):
+        return queryset.filter(office_id=user.office_id_or_none)
+    return queryset.none()
+
+
+def concerns_to_review(user, *, status: str = "") -> QuerySet[AgencyConcern]:
+    """The ministry's list, oldest open concern first; `status` narrows it."""
+    if not user.has_perm("placement.review_agency_concerns"):
+        return AgencyConcern.objects.none()
+    queryset = visible_concerns(user)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("raised_at", "pk")
+
+
+def open_concern_count(user) -> int:
+    return concerns_to_review(user, status=ConcernStatus.OPEN).count()
+
+
+def open_concerns_status(user) -> str:
+    """The status line of the ministry's home tile."""
+    count = open_concern_count(user)
+    return ngettext("%(count)s open concern", "%(count)s open concerns", count) % {"count": count}
+
+
+def get_reviewable_concern(user, concern_id: int) -> AgencyConcern | None:
+    return concerns_to_review(user).filter(pk=concern_id).first()
 
 
 def office_job_orders(user) -> QuerySet[JobOrder]:

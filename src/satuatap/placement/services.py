@@ -1,4 +1,5 @@
-"""Writes on agencies and job orders. Views, API, commands and tests all go through these."""
+"""Writes on agencies, concerns about them and job orders. Views, API, commands and tests all go
+through these."""
 
 from __future__ import annotations
 
@@ -6,11 +7,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, User
-from satuatap.placement.models import Agency, JobOrder, Scheme
+from satuatap.placement.models import (
+    CONCERN_TEXT_MAX,
+    Agency,
+    AgencyConcern,
+    ConcernStatus,
+    JobOrder,
+    Scheme,
+)
 
 AGENCY_FIELDS = (
     "name",
@@ -85,6 +94,80 @@ def update_agency(*, agency: Agency, by: User, values: dict[str, Any]) -> Agency
     _validate(agency)
     agency.save()
     return agency
+
+
+# --- Concerns about agencies ----------------------------------------------------------------
+
+
+def _checked_text(name: str, text: str, *, required: bool) -> str:
+    text = (text or "").strip()
+    problem = None
+    if required and not text:
+        problem = _("This field is required.")
+    elif len(text) > CONCERN_TEXT_MAX:
+        problem = _("Write at most %(limit)s characters.") % {"limit": CONCERN_TEXT_MAX}
+    if problem:
+        raise DomainError(
+            "invalid", _("Some fields are not valid."), status=422, details={name: [problem]}
+        )
+    return text
+
+
+@transaction.atomic
+def raise_concern(*, agency: Agency, by: User, kind: str, text: str) -> AgencyConcern:
+    """An office's concern about an agency, for the ministry to review. The office is the
+    caller's; the agency's licence and data are not touched."""
+    _require(by, "placement.raise_agency_concern")
+    concern = AgencyConcern(
+        agency=agency,
+        office=by.office,
+        kind=kind,
+        text=_checked_text("text", text, required=True),
+        raised_by=by,
+    )
+    _validate(concern)
+    concern.save()
+    return concern
+
+
+@transaction.atomic
+def review_concern(
+    *, concern: AgencyConcern, by: User, status: str, note: str = ""
+) -> AgencyConcern:
+    """The ministry acknowledges an open concern, or resolves an open or acknowledged one with
+    a note saying what it did. A resolved concern stays resolved."""
+    _require(by, "placement.review_agency_concerns")
+    if status not in (ConcernStatus.ACKNOWLEDGED, ConcernStatus.RESOLVED):
+        raise DomainError(
+            "invalid",
+            _("Some fields are not valid."),
+            status=422,
+            details={"status": [_("A concern can be acknowledged or resolved.")]},
+        )
+    concern = AgencyConcern.objects.select_for_update().get(pk=concern.pk)
+    note = _checked_text("note", note, required=status == ConcernStatus.RESOLVED)
+    if concern.status == ConcernStatus.RESOLVED:
+        raise DomainError("concern_resolved", _("This concern is already resolved."), status=409)
+    now = timezone.now()
+    if status == ConcernStatus.ACKNOWLEDGED:
+        if concern.status != ConcernStatus.OPEN:
+            raise DomainError(
+                "concern_acknowledged", _("This concern is already acknowledged."), status=409
+            )
+        if note:  # nothing typed is dropped silently: the note belongs to the resolution
+            raise DomainError(
+                "invalid",
+                _("Some fields are not valid."),
+                status=422,
+                details={"note": [_("A note is written when the concern is resolved.")]},
+            )
+        concern.acknowledged_by, concern.acknowledged_at = by, now
+    else:
+        concern.resolved_by, concern.resolved_at = by, now
+        concern.resolution_note = note
+    concern.status = status
+    concern.save()
+    return concern
 
 
 def _check_job_order_rules(job_order: JobOrder, *, agency_changed: bool, is_new: bool) -> None:

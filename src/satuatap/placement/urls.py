@@ -2,6 +2,7 @@
 
 from satuatap.placement.views import (
     agencies,
+    agency_concerns,
     agency_import,
     checklist_rules,
     files,
@@ -14,6 +15,7 @@ app_name = "placement"
 urlpatterns = [
     *agencies.urlpatterns,
     *agency_import.urlpatterns,
+    *agency_concerns.urlpatterns,
     *job_orders.urlpatterns,
     *checklist_rules.urlpatterns,
     *fraud.urlpatterns,

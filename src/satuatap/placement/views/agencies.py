@@ -1,4 +1,7 @@
-"""The national list of placement agencies (P3MI) and their licences."""
+"""The national list of placement agencies (P3MI) and their licences.
+
+Every office reads it; only the ministry placement administrator adds or changes an agency
+(`placement.manage_agencies`). An office raises a concern instead (`agency_concerns.py`)."""
 
 from __future__ import annotations
 
@@ -33,11 +36,15 @@ def _get_agency_or_404(agency_id: int) -> Agency:
 def agency_list(request):
     _require(request.user, "placement.view_agencies")
     search = (request.GET.get("q") or "").strip()[:100]
+    can_review = request.user.has_perm("placement.review_agency_concerns")
     context = {
         "agencies": selectors.agencies(search=search),
         "search": search,
         "today": selectors.today_for(request.user),
         "can_manage": request.user.has_perm("placement.manage_agencies"),
+        "can_raise": request.user.has_perm("placement.raise_agency_concern"),
+        "can_review": can_review,
+        "open_concerns": selectors.open_concern_count(request.user) if can_review else 0,
     }
     return render(request, "placement/agency_list.html", context)
 
@@ -46,11 +53,16 @@ def agency_list(request):
 def agency_detail(request, agency_id: int):
     _require(request.user, "placement.view_agencies")
     agency = _get_agency_or_404(agency_id)
+    user = request.user
     context = {
         "agency": agency,
-        "today": selectors.today_for(request.user),
-        "can_manage": request.user.has_perm("placement.manage_agencies"),
-        "job_orders": selectors.office_job_orders(request.user).filter(agency=agency),
+        "today": selectors.today_for(user),
+        "can_manage": user.has_perm("placement.manage_agencies"),
+        "can_raise": user.has_perm("placement.raise_agency_concern"),
+        "can_review": user.has_perm("placement.review_agency_concerns"),
+        "concerns": selectors.visible_concerns(user).filter(agency=agency),
+        "office": user.office,
+        "job_orders": selectors.office_job_orders(user).filter(agency=agency),
     }
     return render(request, "placement/agency_detail.html", context)
 

@@ -45,9 +45,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username}")
             self.stdout.write(
                 _(
-                    "Counsellors, supervisors, the partner case worker and admin also need a "
-                    "two-factor code: `satuatap demo_otp_code <username>` prints it (or add the "
-                    "secret %(secret)s to an authenticator app)."
+                    "Counsellors, supervisors, the partner case worker, national.placement and "
+                    "admin also need a two-factor code: `satuatap demo_otp_code <username>` "
+                    "prints it (or add the secret %(secret)s to an authenticator app)."
                 )
                 % {"secret": core_demo.DEMO_TOTP_SECRET}
             )

@@ -1,4 +1,5 @@
-"""`satuatap import_agencies FILE [--user USERNAME]`: the list of agencies from a spreadsheet."""
+"""`satuatap import_agencies FILE [--user USERNAME]`: the national list of agencies from a
+spreadsheet, recorded as a ministry placement administrator (the only role that changes it)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user",
             help=(
-                "username of the person the changes are recorded as (one who may manage "
-                "agencies); by default the first active administrator"
+                "username of the person the changes are recorded as (a ministry placement "
+                "administrator); by default the first active one"
             ),
         )
 
@@ -70,9 +71,11 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(_("There is no user %(name)s.") % {"name": username})
         else:
-            by = users.filter(role_assignments__role=Role.ADMINISTRATOR).order_by("pk").first()
+            by = users.filter(role_assignments__role=Role.NATIONAL_PLACEMENT).order_by("pk").first()
             if by is None:
-                raise CommandError(_("There is no active administrator; name a user with --user."))
+                raise CommandError(
+                    _("There is no active ministry placement administrator; name one with --user.")
+                )
         if not by.has_perm("placement.manage_agencies"):
             raise CommandError(_("%(name)s may not manage agencies.") % {"name": by.username})
         return by
