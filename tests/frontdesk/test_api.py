@@ -43,6 +43,21 @@ def test_check_in_queue_call_and_finish_through_the_api(
     assert finished.status_code == 200 and finished.json()["status"] == "served"
 
 
+def test_the_queue_lists_tickets_in_calling_order_whatever_the_issue_times(
+    client, frontdesk, desk_officer, services
+):
+    from tests.frontdesk.test_queue import LINE, issue_with_shuffled_times
+
+    desk = issue_with_shuffled_times(frontdesk, services["registration"])[0].desk
+    client.force_login(desk_officer)
+
+    queue = client.get(f"/api/v1/desks/{desk.pk}/queue").json()
+    called = [client.post(f"/api/v1/desks/{desk.pk}/call-next").json()["code"] for _ in LINE]
+
+    assert [t["code"] for t in queue["waiting"]] == LINE
+    assert called == LINE
+
+
 def test_anonymous_visit_needs_an_information_service(client, frontdesk, services):
     client.force_login(frontdesk)
     ok = client.post(
