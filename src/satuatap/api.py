@@ -12,7 +12,12 @@ from satuatap.cases.api import cases_router, contacts_router, partner_router
 from satuatap.core.api import auth_router, offices_router
 from satuatap.core.api_auth import bearer_token, session_auth
 from satuatap.core.exceptions import DomainError
-from satuatap.frontdesk.api import desks_router, tickets_router, visits_router
+from satuatap.frontdesk.api import (
+    desks_router,
+    services_router,
+    tickets_router,
+    visits_router,
+)
 from satuatap.frontdesk.api_surveys import ikm_router
 from satuatap.frontdesk.api_surveys import router as surveys_router
 from satuatap.openapi_errors import document_common_errors
@@ -99,6 +104,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/offices", offices_router)
 api.add_router("/regions", regions_router)
 api.add_router("/people", people_router)
+api.add_router("/services", services_router)
 api.add_router("/visits", visits_router)
 api.add_router("/desks", desks_router)
 api.add_router("/tickets", tickets_router)

@@ -33,6 +33,14 @@ def active_services(office: Organisation) -> QuerySet[Service]:
     ).select_related("desk__desk_type")
 
 
+def office_services(user, office_id: int) -> QuerySet[Service] | None:
+    """Every service of the office (offered now or not), in catalogue order, for the staff of
+    that office; None for anyone else, to whom the office's catalogue does not exist."""
+    if not user.has_perm("frontdesk.view_queues") or user.office_id_or_none != office_id:
+        return None
+    return Service.objects.filter(office_id=office_id).select_related("desk__desk_type")
+
+
 def waiting_line(desk: Desk) -> QuerySet[Ticket]:
     """Today's waiting tickets of a desk, in the order they will be called (`LINE_ORDER`)."""
     return (
