@@ -237,6 +237,17 @@ def test_mapping_needs_name_and_sex_existing_columns_and_each_column_once(office
 # --- Rows, batches, de-duplication -----------------------------------------------------------
 
 
+def test_a_nik_in_arabic_indic_digits_is_a_row_error_naming_the_digits(import_file):
+    arabic_indic = SITI_NIK.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    rows = [[1, "Siti Aminah", arabic_indic, "P", "14/03/1995", "", "", "", "", "", ""]]
+
+    job = import_file("register.csv", make_csv(rows))
+
+    [message] = errors_by_row(job)[2]
+    assert "Not allowed here: “٣”" in message and "has 16" not in message
+    assert not Person.objects.exists()
+
+
 def test_workbook_good_rows_are_registered_and_each_bad_row_reports_all_its_errors(import_file):
     job = import_file("register.xlsx", make_xlsx(register_rows(excel_dates=True)))
 

@@ -73,9 +73,7 @@ def test_spaces_dots_and_dashes_are_ignored(raw):
     assert check.is_valid
 
 
-@pytest.mark.parametrize(
-    "raw", ["", "320901540395000", "32090154039500012", "320901540395000A", "NIK 3209015403950001"]
-)
+@pytest.mark.parametrize("raw", ["", "320901540395000", "32090154039500012"])
 def test_anything_but_16_digits_is_not_16_digits(raw):
     check = check_nik(raw, today=TODAY)
     assert codes(check) == (("not_16_digits",), ())
@@ -85,6 +83,57 @@ def test_anything_but_16_digits_is_not_16_digits(raw):
 
 def test_the_message_counts_the_digits():
     assert "has 15" in check_nik("320901540395000", today=TODAY).errors[0].message
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, FULL_WIDTH], ids=["arabic-indic", "full-width"])
+def test_digits_of_another_script_are_named_not_counted(digits):
+    raw = WOMAN.translate(digits)  # 16 digits to str.isdigit, none of them 0–9
+
+    check = check_nik(raw, today=TODAY)
+
+    assert codes(check) == (("not_allowed_characters",), ())
+    message = check.errors[0].message
+    assert "has 16" not in message
+    assert "0–9" in message and "another script" in message
+    for character in "32091540":
+        assert f"“{character.translate(digits)}”" in message
+    assert check.birth_date is None and check.province_code is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        ("320901540395000A", ["“A”"]),
+        ("NIK 3209015403950001", ["“N”", "“I”", "“K”"]),
+        ("3209O154O3950001", ["“O”"]),  # the letter O for a zero
+        ("3209015403950001\u200b", ["U+200B"]),  # an invisible zero-width space
+        ("3209015403950001" + "٣", ["“٣”"]),  # 16 digits 0–9 and one more of another script
+    ],
+)
+def test_characters_that_are_not_digits_0_to_9_are_named(raw, named):
+    check = check_nik(raw, today=TODAY)
+
+    assert codes(check) == (("not_allowed_characters",), ())
+    message = check.errors[0].message
+    assert message.startswith("A NIK is written with the digits 0–9 only. Not allowed here:")
+    assert all(name in message for name in named)
+    assert "16 digits" not in message
+
+
+def test_at_most_eight_characters_are_named():
+    message = check_nik("ABCDEFGHIJKL", today=TODAY).errors[0].message
+    assert "“H”, …" in message and "“I”" not in message
+
+
+def test_the_characters_are_named_in_indonesian_too():
+    with translation.override("id"):
+        message = check_nik(WOMAN.translate(ARABIC_INDIC), today=TODAY).errors[0].message
+    assert "0–9" in message and "“٣”" in message
+    assert "Not allowed" not in message
 
 
 def test_unknown_province_is_an_error_and_regency_is_not_reported_on_top():
@@ -259,7 +308,17 @@ def test_any_16_digits_either_have_errors_or_decode_consistently(db, data, rest,
 
 @DB_SETTINGS
 @given(raw=st.one_of(st.text(max_size=30), st.from_regex(r"\A[0-9 .\-]{0,30}\Z")))
-def test_anything_that_is_not_16_digits_after_stripping_is_not_16_digits(db, raw):
+def test_anything_that_is_not_16_digits_after_stripping_is_refused_and_explained(db, raw):
     stripped = strip_separators(raw)
     assume(not (len(stripped) == 16 and stripped.isascii() and stripped.isdigit()))
-    assert check_nik(raw, today=TODAY).error_codes == ("not_16_digits",)
+    check = check_nik(raw, today=TODAY)
+    not_allowed = list(dict.fromkeys(c for c in stripped if c not in "0123456789"))
+    if not_allowed:
+        assert check.error_codes == ("not_allowed_characters",)
+        for character in not_allowed[:8]:
+            visible = character.isprintable() and not character.isspace()
+            shown = f"“{character}”" if visible else f"U+{ord(character):04X}"
+            assert shown in check.errors[0].message
+    else:
+        assert check.error_codes == ("not_16_digits",)
+        assert f"has {len(stripped)}." in check.errors[0].message

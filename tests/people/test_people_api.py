@@ -63,6 +63,22 @@ def test_invalid_fields_are_reported_together_and_nothing_is_saved(api):
     assert not Person.objects.exists()
 
 
+def test_a_nik_in_full_width_digits_is_refused_naming_the_digits(api):
+    full_width = NIK.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+    response = api.post(
+        "/api/v1/people",
+        {"full_name": "Siti", "sex": "F", "nik": full_width},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 422
+    [message] = response.json()["details"]["nik"]
+    assert "Not allowed here: “３”" in message and "has 16" not in message
+    assert not Person.objects.exists()
+
+
 def test_nik_warning_must_be_confirmed(api):
     payload = {"full_name": "Budi", "sex": "M", "nik": NIK}
     refused = api.post("/api/v1/people", payload, content_type="application/json")

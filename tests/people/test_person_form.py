@@ -54,6 +54,18 @@ def test_nik_errors_are_field_errors(client, officer):
     assert not Person.objects.exists()
 
 
+def test_a_nik_in_arabic_indic_digits_is_refused_naming_the_digits(client, officer):
+    client.force_login(officer)
+    arabic_indic = WOMAN_NIK.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+    response = _post(client, nik=arabic_indic, sex="F", birth_date="1995-03-14")
+
+    [message] = response.context["form"].errors["nik"]
+    assert "Not allowed here: “٣”" in message and "has 16" not in message
+    assert message in response.content.decode()
+    assert not Person.objects.exists()
+
+
 def test_likely_duplicate_is_shown_before_saving(client, officer, office):
     services.register_person(
         by=officer,

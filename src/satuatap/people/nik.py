@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
@@ -19,6 +20,8 @@ from satuatap.people.models import Sex
 from satuatap.regions.models import Region
 
 NIK_LENGTH = 16
+ASCII_DIGITS = frozenset("0123456789")
+MAX_CHARACTERS_SHOWN = 8
 WOMAN_DAY_OFFSET = 40
 _SEPARATORS = re.compile(r"[\s.\-\u2013\u2014]+")
 
@@ -121,19 +124,40 @@ def make_nik(district_code: str, birth_date: datetime.date, sex: str, serial: in
     return f"{district}{day:02d}{birth_date:%m}{birth_date.year % 100:02d}{serial:04d}"
 
 
-def _length_issue(nik: str) -> NikIssue:
-    digit_count = sum(c.isdigit() for c in nik)
-    if digit_count != len(nik):
-        message = _(
-            "A NIK has exactly 16 digits and nothing else; this one also contains letters or "
-            "other signs. Copy it again from the KTP or family card (Kartu Keluarga)."
-        )
-    else:
+def _shown(character: str) -> str:
+    """A character as a message can show it: quoted, or its code point when it cannot be seen."""
+    if character.isprintable() and not character.isspace():
+        return f"“{character}”"
+    return f"U+{ord(character):04X}"
+
+
+def _format_issue(nik: str) -> NikIssue:
+    """Why `nik` (separators already stripped) is not 16 digits 0–9: the characters that are
+    not allowed, or else how many digits it has. Only ASCII digits count: `str.isdigit` also
+    takes Arabic-Indic (٣) or full-width (３) digits, which no NIK is written in."""
+    not_allowed = list(dict.fromkeys(c for c in nik if c not in ASCII_DIGITS))
+    if not not_allowed:
         message = _(
             "A NIK has exactly 16 digits; this one has %(count)d. Check for a missing or "
             "extra digit against the KTP or family card (Kartu Keluarga)."
-        ) % {"count": digit_count}
-    return NikIssue("not_16_digits", message)
+        ) % {"count": len(nik)}
+        return NikIssue("not_16_digits", message)
+    shown = ", ".join(_shown(c) for c in not_allowed[:MAX_CHARACTERS_SHOWN])
+    if len(not_allowed) > MAX_CHARACTERS_SHOWN:
+        shown += ", …"
+    sentences = [
+        _("A NIK is written with the digits 0–9 only. Not allowed here: %(characters)s.")
+        % {"characters": shown}
+    ]
+    if any(unicodedata.decimal(c, None) is not None for c in not_allowed):
+        sentences.append(
+            _(
+                "Digits of another script (such as Arabic-Indic or full-width digits) must be "
+                "typed again as 0–9."
+            )
+        )
+    sentences.append(_("Copy the NIK again from the KTP or family card (Kartu Keluarga)."))
+    return NikIssue("not_allowed_characters", " ".join(sentences))
 
 
 def _region_issues(
@@ -240,7 +264,7 @@ def check_nik(
     with what the NIK encodes (warnings only). One database query, for the region codes."""
     nik = strip_separators(raw)
     if not (len(nik) == NIK_LENGTH and nik.isascii() and nik.isdigit()):
-        return NikCheck(nik=nik, errors=(_length_issue(nik),))
+        return NikCheck(nik=nik, errors=(_format_issue(nik),))
     province, regency, district = (
         nik[:2],
         f"{nik[:2]}.{nik[2:4]}",
