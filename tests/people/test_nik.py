@@ -6,12 +6,20 @@ import datetime
 
 import pytest
 from django.utils import translation
+from django.utils.formats import date_format
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from satuatap.people.models import Sex
-from satuatap.people.nik import check_nik, decode_nik, make_nik, strip_separators
-from satuatap.regions.models import Region, RegionLevel
+from satuatap.people.nik import (
+    check_nik,
+    decode_nik,
+    make_nik,
+    region_notes,
+    strip_separators,
+)
+from satuatap.regions.models import Region, RegionCodeChange, RegionLevel
+from tests.people.conftest import MERAUKE_1995
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +330,69 @@ def test_anything_that_is_not_16_digits_after_stripping_is_refused_and_explained
     else:
         assert check.error_codes == ("not_16_digits",)
         assert f"has {len(stripped)}." in check.errors[0].message
+
+
+# --- NIKs issued before their region got a new code -------------------------------------------
+
+
+def test_a_nik_of_merauke_from_before_2022_is_valid_with_a_note_naming_todays_codes(papua):
+    check = check_nik(MERAUKE_1995, sex=Sex.FEMALE, today=TODAY)
+
+    assert check.is_valid
+    assert codes(check) == ((), ("retired_region_code",))
+    assert check.warnings_to_confirm == ()
+    message = check.warnings[0].message
+    assert "91.01.01 Merauke" in message
+    assert date_format(datetime.date(2022, 7, 25), "DATE_FORMAT") in message
+    assert "now 93.01.01 Merauke, in 93.01 Kabupaten Merauke" in message
+    assert (check.province_code, check.regency_code, check.district_code) == (
+        "91",
+        "91.01",
+        "91.01.01",
+    )  # what the NIK says, as it says it
+    assert (check.birth_date, check.sex) == (datetime.date(1995, 3, 14), Sex.FEMALE)
+
+
+def test_the_note_names_todays_regency_in_indonesian(papua):
+    # District 91.01.99 never existed: the regency's new code is still named, and the unknown
+    # district is the usual warning to confirm.
+    with translation.override("id"):
+        check = check_nik("9101995403950001", today=TODAY)
+
+    assert check.is_valid
+    assert codes(check) == ((), ("retired_region_code", "unknown_district"))
+    assert "sekarang 93.01 Kabupaten Merauke" in check.warnings[0].message
+    assert [issue.code for issue in check.warnings_to_confirm] == ["unknown_district"]
+
+
+def test_a_nik_of_kota_sorong_from_before_papua_barat_daya_names_its_code_today(papua):
+    check = check_nik("9271011403950002", today=TODAY)
+
+    assert codes(check) == ((), ("retired_region_code",))
+    assert "now 96.71.01 Sorong, in 96.71 Kota Sorong" in check.warnings[0].message
+    assert date_format(datetime.date(2022, 12, 8), "DATE_FORMAT") in check.warnings[0].message
+
+
+def test_a_code_no_region_ever_had_is_still_an_error_in_papua(papua):
+    assert check_nik("9199015403950001", today=TODAY).error_codes == ("unknown_regency",)
+    assert check_nik("9001015403950001", today=TODAY).error_codes == ("unknown_province",)
+
+
+def test_a_nik_with_todays_code_gets_no_note(papua):
+    check = check_nik("9301015403950001", today=TODAY)
+    assert codes(check) == ((), ())
+    assert region_notes("9301015403950001") == []
+    assert [note.code for note in region_notes(MERAUKE_1995)] == ["retired_region_code"]
+
+
+def test_a_retired_code_costs_one_query_more(papua, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        check_nik("9301015403950001", today=TODAY)
+    with django_assert_num_queries(2):
+        check_nik(MERAUKE_1995, today=TODAY)
+
+
+def test_without_the_table_an_old_merauke_nik_is_refused_as_before(papua):
+    RegionCodeChange.objects.all().delete()
+
+    assert check_nik(MERAUKE_1995, today=TODAY).error_codes == ("unknown_regency",)
