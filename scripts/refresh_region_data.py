@@ -13,6 +13,9 @@ so refreshing to the same version leaves the working tree unchanged.
 
 Standard library only: this runs before the project is installed. After refreshing, run
 `satuatap load_regions` and the region tests (`pytest tests/regions`), which check the counts.
+`code_changes.csv` (our table of region code changes) is left as it is; `load_regions` refuses
+the new data if the table no longer fits it (a code it names as today's is gone), and a new
+release that renumbers regions needs rows added there, with their source.
 """
 
 from __future__ import annotations
@@ -55,6 +58,32 @@ uncompressed CSVs and are checked by the loader (`SOURCE.json` holds the same va
 {rows}
 
 Refresh with `python scripts/refresh_region_data.py NEW_VERSION` (needs `npm`).
+
+## Code changes (`code_changes.csv`)
+
+Our own table, not part of idn-area-data, loaded with the regions by `satuatap load_regions`
+(and checked against them: today's code must be in the data, a moved region's old code must
+not). A NIK never changes, so a NIK issued before a region got a new code still carries the
+old one; the NIK check uses this table to accept it with a note naming today's code.
+
+Columns: `old_code`, `old_name` (the name under the old code), `new_code` (today's code),
+`kind` (`moved`: the region took the new code and the old one was retired; `split`: a new
+region was formed from part of the old one, which keeps its code), `changed_on` (the date of
+the law that made the change), `source`.
+
+It covers the 2022 splits of Papua and Papua Barat: the provinces Papua Selatan (93), Papua
+Tengah (94) and Papua Pegunungan (95), formed from Papua (91) by UU 14, 15 and 16/2022 of
+25 July 2022, and Papua Barat Daya (96), formed from Papua Barat (92) by UU 29/2022 of
+8 December 2022; the 26 regencies and cities that moved to them (Merauke 91.01 → 93.01,
+Kota Sorong 92.71 → 96.71, …) and their 594 districts, which were renumbered (Merauke's
+91.01.01 → 93.01.01, but Yahukimo's 91.13.36 Holuon → 95.03.34 Holuwon). Old codes are those
+of Kepmendagri 050-145/2022 (for Papua Barat also 100.1.1-6117/2022), new codes those of
+Kepmendagri 100.1.1-6117/2022 and 300.2.2-2138/2025 as published in idn-area-data 1.4.3 (old
+Papua), 2.0.0, 3.0.3 (old Papua Barat) and 4.0.1 (today). Districts were matched by name within
+their regency; five spelt differently after the move (Holuon/Holuwon, Seredela/Seradala,
+Kwelemdua/Kwelamdua, Ayip/Ayib, Kobagma/Kobakma) were matched by hand. Three districts of
+today (93.04.24 Tomor Birip, 93.04.25 Sor Ep, 94.03.24 Fajar Timur) were formed later and
+have no old code.
 """
 
 

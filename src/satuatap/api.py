@@ -18,7 +18,12 @@ from satuatap.core.encryption import (
     watch_placeholders,
 )
 from satuatap.core.exceptions import DomainError
-from satuatap.frontdesk.api import desks_router, tickets_router, visits_router
+from satuatap.frontdesk.api import (
+    desks_router,
+    services_router,
+    tickets_router,
+    visits_router,
+)
 from satuatap.frontdesk.api_surveys import ikm_router
 from satuatap.frontdesk.api_surveys import router as surveys_router
 from satuatap.openapi_errors import document_common_errors
@@ -133,6 +138,7 @@ api.add_router("/auth", auth_router)
 api.add_router("/offices", offices_router)
 api.add_router("/regions", regions_router)
 api.add_router("/people", people_router)
+api.add_router("/services", services_router)
 api.add_router("/visits", visits_router)
 api.add_router("/desks", desks_router)
 api.add_router("/tickets", tickets_router)

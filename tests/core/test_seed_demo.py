@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from satuatap.core.models import Organisation, RoleAssignment, User
 from satuatap.core.roles import OFFICE_ROLES
-from satuatap.frontdesk.models import Service, Survey, Ticket, Visit
+from satuatap.frontdesk.models import Service, Survey, Ticket, TicketStatus, Visit
 from satuatap.people.models import FamilyLink, Person, StatusEvent
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,9 @@ def _snapshot():
 
 def test_seed_demo_creates_the_named_users_and_is_idempotent(demo_data, settings):
     first = _snapshot()
+    # A survey only for a visit a desk served, as the survey's own rule says.
+    assert Survey.objects.exists()
+    assert not Survey.objects.exclude(visit__tickets__status=TicketStatus.SERVED).exists()
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert _snapshot() == first

@@ -43,6 +43,21 @@ def test_check_in_queue_call_and_finish_through_the_api(
     assert finished.status_code == 200 and finished.json()["status"] == "served"
 
 
+def test_the_queue_lists_tickets_in_calling_order_whatever_the_issue_times(
+    client, frontdesk, desk_officer, services
+):
+    from tests.frontdesk.test_queue import LINE, issue_with_shuffled_times
+
+    desk = issue_with_shuffled_times(frontdesk, services["registration"])[0].desk
+    client.force_login(desk_officer)
+
+    queue = client.get(f"/api/v1/desks/{desk.pk}/queue").json()
+    called = [client.post(f"/api/v1/desks/{desk.pk}/call-next").json()["code"] for _ in LINE]
+
+    assert [t["code"] for t in queue["waiting"]] == LINE
+    assert called == LINE
+
+
 def test_anonymous_visit_needs_an_information_service(client, frontdesk, services):
     client.force_login(frontdesk)
     ok = client.post(
@@ -141,3 +156,113 @@ def test_check_in_stays_within_its_query_budget(
         ["Pendaftaran CPMI"],
         ["Permohonan paspor"],
     ]
+
+
+# --- GET /api/v1/services --------------------------------------------------------------------
+
+
+def test_services_lists_the_offices_services_by_desk_with_the_ids_check_in_takes(
+    client, frontdesk, services, office
+):
+    services["registration"].name_en = "CPMI registration"
+    services["registration"].save()
+    client.force_login(frontdesk)
+
+    listed = client.get("/api/v1/services", {"office_id": office.pk})
+    english = client.get(
+        "/api/v1/services", {"office_id": office.pk}, headers={"Accept-Language": "en"}
+    )
+
+    assert listed.status_code == 200
+    body = listed.json()
+    assert [s["id"] for s in body] == [s.pk for s in services.values()]  # catalogue order
+    registration = body[0]
+    assert registration == {
+        "id": services["registration"].pk,
+        "name": "Pendaftaran CPMI",
+        "name_id": "Pendaftaran CPMI",
+        "name_en": "CPMI registration",
+        "desk_id": services["registration"].desk_id,
+        "desk": services["registration"].desk.desk_type.name_id,
+        "desk_prefix": "A",
+        "target_minutes": 20,
+        "allows_anonymous": False,
+        "is_active": True,
+    }
+    assert english.json()[0]["name"] == "CPMI registration"
+    assert english.json()[0]["desk"] == services["registration"].desk.desk_type.name_en
+    chosen = [s["id"] for s in body if s["desk"] == body[0]["desk"]]
+    created = client.post(
+        "/api/v1/visits",
+        {"service_ids": chosen, "person_id": PersonFactory(office=office).pk},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    assert created.json()["tickets"][0]["services"] == ["Pendaftaran CPMI", "Rekomendasi paspor"]
+
+
+def test_services_not_offered_now_are_listed_as_inactive(
+    client, frontdesk, services, desks, office
+):
+    services["recommendation"].is_active = False
+    services["recommendation"].save()
+    desks["keimigrasian"].is_active = False
+    desks["keimigrasian"].save()
+    client.force_login(frontdesk)
+
+    body = client.get("/api/v1/services", {"office_id": office.pk}).json()
+
+    inactive = {s["id"] for s in body if not s["is_active"]}
+    assert inactive == {services["recommendation"].pk, services["passport"].pk}
+    refused = client.post(
+        "/api/v1/visits",
+        {"service_ids": [services["passport"].pk], "person_id": PersonFactory(office=office).pk},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+
+
+def test_services_of_another_office_are_404_like_its_desks(
+    client, make_user, services, office, other_office
+):
+    client.force_login(make_user(Role.FRONTDESK, organisation=other_office, username="x"))
+
+    response = client.get("/api/v1/services", {"office_id": office.pk})
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert client.get("/api/v1/services", {"office_id": other_office.pk}).json() == []
+
+
+@pytest.mark.parametrize("role", [Role.PARTNER_CASEWORKER, Role.NATIONAL_ANALYST])
+def test_services_are_for_office_staff_only(
+    client, make_user, partner, ministry, services, office, role
+):
+    organisation = partner if role == Role.PARTNER_CASEWORKER else ministry
+    client.force_login(make_user(role, organisation=organisation))
+
+    assert client.get("/api/v1/services", {"office_id": office.pk}).status_code == 404
+
+
+def test_services_need_a_signed_in_caller_and_an_office_id(client, frontdesk, office):
+    assert client.get("/api/v1/services", {"office_id": office.pk}).status_code == 401
+    client.force_login(frontdesk)
+    missing = client.get("/api/v1/services")
+    assert missing.status_code == 422
+    assert missing.json()["code"] == "invalid_input"
+
+
+def test_services_list_query_count_does_not_grow_with_the_catalogue(
+    client, frontdesk, desks, office, django_assert_max_num_queries
+):
+    from satuatap.frontdesk.models import Service
+
+    for n in range(60):
+        desk = list(desks.values())[n % len(desks)]
+        Service.objects.create(office=office, desk=desk, name_id=f"Layanan {n}", target_minutes=10)
+    client.force_login(frontdesk)
+
+    with django_assert_max_num_queries(5):
+        response = client.get("/api/v1/services", {"office_id": office.pk})
+
+    assert len(response.json()) == 60

@@ -226,6 +226,24 @@ def test_waiting_line_fragment_for_htmx_and_full_page_otherwise(
 
 
 @pytest.mark.django_db
+def test_the_console_shows_the_line_in_calling_order_whatever_the_issue_times(
+    officer_client, frontdesk, services, labour
+):
+    from tests.frontdesk.test_queue import LINE, issue_with_shuffled_times
+
+    issue_with_shuffled_times(frontdesk, services["registration"])
+
+    page = officer_client.get(_url("console", labour)).content.decode()
+    called = []
+    for _ in LINE:
+        response = officer_client.post(_url("console-call-next", labour), follow=True)
+        called += [m.removeprefix("Called ").rstrip(".") for m in _messages(response)]
+
+    assert re.findall(r"Call (A-\d{3})", page) == LINE
+    assert called == LINE
+
+
+@pytest.mark.django_db
 def test_waiting_line_query_count_does_not_grow_with_the_line(
     officer_client, frontdesk, services, labour, django_assert_max_num_queries
 ):

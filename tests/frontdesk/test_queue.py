@@ -12,6 +12,7 @@ from django.utils import timezone
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.frontdesk.models import ServiceRecord, Ticket, TicketStatus
+from satuatap.frontdesk.selectors import waiting_ahead, waiting_line
 from satuatap.frontdesk.services import (
     call_next,
     call_ticket,
@@ -44,6 +45,48 @@ def test_priority_visitor_is_called_before_earlier_visitors(frontdesk, desk_offi
 
     assert order == [_ticket(pregnant).code, "A-001", "A-002"]
     assert call_next(desk=desk, by=desk_officer) is None
+
+
+# Seconds after the first check-in at which each ticket (A-001, A-002, …) took its issue time.
+# Check-ins at the same moment take their time before their number, so under load the times
+# come out of order; A-005 is a pregnant woman's.
+SHUFFLED_SECONDS = [0, 9, 1, 8, 2, 7, 3, 6, 4, 5]
+PRIORITY_NUMBER = 5
+
+
+def issue_with_shuffled_times(frontdesk, service) -> list[Ticket]:
+    """Ten tickets at one desk whose issue times are not in the order of their numbers."""
+    tickets = []
+    for number in range(1, len(SHUFFLED_SECONDS) + 1):
+        priority = "pregnant" if number == PRIORITY_NUMBER else ""
+        visit = check_in(
+            by=frontdesk, services=[service], person=PersonFactory(), priority=priority
+        )
+        tickets.append(_ticket(visit))
+    start = tickets[0].issued_at
+    for ticket, seconds in zip(tickets, SHUFFLED_SECONDS, strict=True):
+        ticket.issued_at = start + datetime.timedelta(seconds=seconds)
+        ticket.save(update_fields=["issued_at"])
+    return tickets
+
+
+# The calling order: the priority ticket, then the others by number.
+LINE = ["A-005", "A-001", "A-002", "A-003", "A-004", "A-006", "A-007", "A-008", "A-009", "A-010"]
+
+
+@pytest.mark.django_db
+def test_the_line_is_priority_then_number_whatever_the_issue_times(
+    frontdesk, desk_officer, services
+):
+    desk = issue_with_shuffled_times(frontdesk, services["registration"])[0].desk
+
+    line = list(waiting_line(desk))
+    ahead = [waiting_ahead(ticket) for ticket in line]
+    called = [call_next(desk=desk, by=desk_officer).code for _ in LINE]
+
+    assert [ticket.code for ticket in line] == LINE
+    assert ahead == list(range(len(LINE)))
+    assert called == LINE
 
 
 @pytest.mark.django_db

@@ -21,14 +21,20 @@ from satuatap.core.roles import Role
 from satuatap.frontdesk import surveys
 from satuatap.frontdesk.api_surveys import ikm_router, router
 from satuatap.frontdesk.models import DisplayLink, Service, Survey
-from satuatap.frontdesk.services import check_in
+from satuatap.frontdesk.services import (
+    call_ticket,
+    check_in,
+    finish_ticket,
+    mark_no_show,
+    start_serving,
+)
 from satuatap.frontdesk.surveys import (
     submit_survey,
     visit_for_survey_token,
     visit_for_ticket_code,
 )
 from satuatap.urls import urlpatterns as project_urlpatterns
-from tests.factories import DeskFactory
+from tests.factories import DeskFactory, UserFactory
 
 ALL_GOOD = {f"u{n}": 3 for n in range(1, 10)}
 
@@ -72,9 +78,34 @@ def work_service(office):
     )
 
 
+def officer_of(desk):
+    """The desk officer bound to `desk` (created the first time)."""
+    return UserFactory._meta.model.objects.filter(desk=desk).first() or UserFactory(
+        username=f"officer.{desk.pk}",
+        organisation=desk.office,
+        roles=[Role.DESK_OFFICER],
+        desk=desk,
+    )
+
+
+def serve(visit):
+    """Serve every ticket of the visit at its desk, as the desk's officer would."""
+    for ticket in visit.tickets.select_related("desk__desk_type", "desk__office"):
+        officer = officer_of(ticket.desk)
+        finish_ticket(ticket=call_ticket(ticket=ticket, by=officer), by=officer)
+    return visit
+
+
 @pytest.fixture
-def visit(frontdesk, info_service):
+def unserved_visit(frontdesk, info_service):
+    """A visitor still waiting at the information desk."""
     return check_in(by=frontdesk, services=[info_service], sex="F", age_band="25-39")
+
+
+@pytest.fixture
+def visit(unserved_visit):
+    """A visitor the information desk has served: the survey is open."""
+    return serve(unserved_visit)
 
 
 @pytest.fixture
@@ -101,7 +132,7 @@ def other_office_visit(other_office, make_user):
         allows_anonymous=True,
     )
     by = make_user(Role.FRONTDESK, organisation=other_office)
-    return check_in(by=by, services=[service], sex="M", age_band="18-24")
+    return serve(check_in(by=by, services=[service], sex="M", age_band="18-24"))
 
 
 def survey_post(answers=None, comment=""):
@@ -122,6 +153,45 @@ def test_submit_survey_stores_the_answers_and_blank_ones_as_empty(visit):
     assert survey.answers() == [4, 3, 3, None, 3, 3, 3, 3, 3]
     assert survey.comment == "Ramah"
     assert survey.channel == Survey.Channel.QR
+
+
+def _called(visit):
+    ticket = visit.tickets.get()
+    return call_ticket(ticket=ticket, by=officer_of(ticket.desk))
+
+
+def _being_served(visit):
+    ticket = _called(visit)
+    return start_serving(ticket=ticket, by=officer_of(ticket.desk))
+
+
+def _no_show(visit):
+    ticket = _called(visit)
+    return mark_no_show(ticket=ticket, by=officer_of(ticket.desk))
+
+
+@pytest.mark.parametrize(
+    "state",
+    [lambda visit: None, _called, _being_served, _no_show],
+    ids=["waiting", "called", "being-served", "no-show"],
+)
+def test_a_visit_no_desk_has_served_cannot_be_surveyed(unserved_visit, state):
+    state(unserved_visit)
+
+    with pytest.raises(DomainError) as error:
+        submit_survey(visit=unserved_visit, answers=ALL_GOOD, channel="qr")
+
+    assert (error.value.code, error.value.status) == ("not_served", 409)
+    assert not Survey.objects.exists()
+
+
+def test_a_visit_served_at_one_of_its_desks_can_be_surveyed(frontdesk, info_service, work_service):
+    visit = check_in(by=frontdesk, services=[info_service, work_service], sex="F")
+    ticket = visit.tickets.get(desk=info_service.desk)
+    officer = officer_of(ticket.desk)
+    finish_ticket(ticket=call_ticket(ticket=ticket, by=officer), by=officer)
+
+    assert submit_survey(visit=visit, answers=ALL_GOOD, channel="qr").visit == visit
 
 
 def test_second_survey_of_a_visit_is_refused(visit):
@@ -285,6 +355,24 @@ def test_qr_survey_answered_meanwhile_shows_already_answered(client, visit, monk
     assert b'data-testid="survey-answered"' in response.content
 
 
+def test_qr_survey_of_a_visit_not_served_yet_says_so_and_stores_nothing(client, unserved_visit):
+    url = reverse("public:survey", args=[unserved_visit.survey_token])
+    client.cookies["satuatap_language"] = "en"
+
+    page = client.get(url)
+    sent = client.post(url, survey_post())
+
+    for response in (page, sent):
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert 'data-testid="survey-not-served"' in content
+        assert "once a desk has served you" in content
+        assert "<fieldset" not in content
+    assert not Survey.objects.exists()
+    serve(unserved_visit)
+    assert client.get(url).content.decode().count("<fieldset") == 9
+
+
 def test_unknown_survey_token_is_404(client, db):
     assert client.get(reverse("public:survey", args=["nope"])).status_code == 404
     assert client.get(reverse("public:survey-thanks", args=["nope"])).status_code == 404
@@ -336,6 +424,24 @@ def test_kiosk_says_when_the_ticket_is_already_answered(client, kiosk_link, visi
     assert survey_page.status_code == 302
 
 
+def test_kiosk_refuses_a_ticket_not_served_yet_and_stores_nothing(
+    client, kiosk_link, unserved_visit
+):
+    code = unserved_visit.tickets.get().code
+    client.cookies["satuatap_language"] = "en"
+    survey_url = reverse("public:kiosk-survey", args=[kiosk_link.token, code])
+
+    start = client.get(reverse("public:kiosk", args=[kiosk_link.token]), {"ticket": code})
+    direct = client.get(survey_url)
+    posted = client.post(survey_url, survey_post())
+
+    assert start.status_code == 200
+    assert b'data-testid="kiosk-error"' in start.content
+    assert f"Ticket {code} has not been served yet" in start.content.decode()
+    assert direct.status_code == posted.status_code == 302
+    assert not Survey.objects.exists()
+
+
 def test_kiosk_does_not_find_another_offices_ticket(client, kiosk_link, other_office_visit):
     code = other_office_visit.tickets.get().code
 
@@ -375,9 +481,9 @@ def test_revoked_kiosk_link_cannot_submit(client, kiosk_link, visit):
 @pytest.fixture
 def surveyed(frontdesk, info_service, work_service):
     """Two surveys today: one visit to both desks (all 4), one to information only (all 2)."""
-    both = check_in(by=frontdesk, services=[info_service, work_service], sex="F")
+    both = serve(check_in(by=frontdesk, services=[info_service, work_service], sex="F"))
     submit_survey(visit=both, answers={f"u{n}": 4 for n in range(1, 10)}, channel="qr")
-    info = check_in(by=frontdesk, services=[info_service], sex="M")
+    info = serve(check_in(by=frontdesk, services=[info_service], sex="M"))
     submit_survey(visit=info, answers={f"u{n}": 2 for n in range(1, 10)}, channel="kiosk")
     return both, info
 
@@ -506,6 +612,29 @@ def test_api_submit_survey_twice_is_409(client, api_urls, visit):
 
     assert response.status_code == 409
     assert response.json()["code"] == "already_answered"
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The survey opens once a desk has served you."),
+        ("id", "Survei dibuka setelah Anda dilayani di loket."),
+    ],
+)
+def test_api_submit_survey_before_the_visit_is_served_is_409_in_the_callers_language(
+    client, api_urls, unserved_visit, language, message
+):
+    response = client.post(
+        api_urls["submit"],
+        {"token": unserved_visit.survey_token, "answers": ALL_GOOD},
+        content_type="application/json",
+        headers={"Accept-Language": language},
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_served"
+    assert response.json()["message"].startswith(message)
+    assert not Survey.objects.exists()
 
 
 def test_api_submit_survey_with_unknown_token_is_404(client, api_urls, db):

@@ -20,6 +20,7 @@ from satuatap.people import imports
 from satuatap.people.models import ImportJob, ImportStatus, Person, Phone
 from satuatap.people.services import register_person
 from tests.factories import PersonFactory
+from tests.people.conftest import MERAUKE_1995
 
 pytestmark = pytest.mark.django_db
 
@@ -235,6 +236,30 @@ def test_mapping_needs_name_and_sex_existing_columns_and_each_column_once(office
 
 
 # --- Rows, batches, de-duplication -----------------------------------------------------------
+
+
+def test_an_old_merauke_nik_is_imported_with_a_warning_naming_todays_code(import_file, papua):
+    rows = [
+        [1, "Maria Gebze", MERAUKE_1995, "P", "14/03/1995", "", "", "93.01.01.1002", "", "", ""]
+    ]
+
+    job = import_file("register.csv", make_csv(rows))
+
+    assert (job.created_count, errors_by_row(job)) == (1, {})
+    [warning] = {entry["row"]: entry["warnings"] for entry in job.error_rows}[2]
+    assert "now 93.01.01 Merauke, in 93.01 Kabupaten Merauke" in warning
+    assert Person.objects.get().nik == MERAUKE_1995
+
+
+def test_a_nik_in_arabic_indic_digits_is_a_row_error_naming_the_digits(import_file):
+    arabic_indic = SITI_NIK.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    rows = [[1, "Siti Aminah", arabic_indic, "P", "14/03/1995", "", "", "", "", "", ""]]
+
+    job = import_file("register.csv", make_csv(rows))
+
+    [message] = errors_by_row(job)[2]
+    assert "Not allowed here: “٣”" in message and "has 16" not in message
+    assert not Person.objects.exists()
 
 
 def test_workbook_good_rows_are_registered_and_each_bad_row_reports_all_its_errors(import_file):

@@ -6,12 +6,20 @@ import datetime
 
 import pytest
 from django.utils import translation
+from django.utils.formats import date_format
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from satuatap.people.models import Sex
-from satuatap.people.nik import check_nik, decode_nik, make_nik, strip_separators
-from satuatap.regions.models import Region, RegionLevel
+from satuatap.people.nik import (
+    check_nik,
+    decode_nik,
+    make_nik,
+    region_notes,
+    strip_separators,
+)
+from satuatap.regions.models import Region, RegionCodeChange, RegionLevel
+from tests.people.conftest import MERAUKE_1995
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +81,7 @@ def test_spaces_dots_and_dashes_are_ignored(raw):
     assert check.is_valid
 
 
-@pytest.mark.parametrize(
-    "raw", ["", "320901540395000", "32090154039500012", "320901540395000A", "NIK 3209015403950001"]
-)
+@pytest.mark.parametrize("raw", ["", "320901540395000", "32090154039500012"])
 def test_anything_but_16_digits_is_not_16_digits(raw):
     check = check_nik(raw, today=TODAY)
     assert codes(check) == (("not_16_digits",), ())
@@ -85,6 +91,57 @@ def test_anything_but_16_digits_is_not_16_digits(raw):
 
 def test_the_message_counts_the_digits():
     assert "has 15" in check_nik("320901540395000", today=TODAY).errors[0].message
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, FULL_WIDTH], ids=["arabic-indic", "full-width"])
+def test_digits_of_another_script_are_named_not_counted(digits):
+    raw = WOMAN.translate(digits)  # 16 digits to str.isdigit, none of them 0–9
+
+    check = check_nik(raw, today=TODAY)
+
+    assert codes(check) == (("not_allowed_characters",), ())
+    message = check.errors[0].message
+    assert "has 16" not in message
+    assert "0–9" in message and "another script" in message
+    for character in "32091540":
+        assert f"“{character.translate(digits)}”" in message
+    assert check.birth_date is None and check.province_code is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        ("320901540395000A", ["“A”"]),
+        ("NIK 3209015403950001", ["“N”", "“I”", "“K”"]),
+        ("3209O154O3950001", ["“O”"]),  # the letter O for a zero
+        ("3209015403950001\u200b", ["U+200B"]),  # an invisible zero-width space
+        ("3209015403950001" + "٣", ["“٣”"]),  # 16 digits 0–9 and one more of another script
+    ],
+)
+def test_characters_that_are_not_digits_0_to_9_are_named(raw, named):
+    check = check_nik(raw, today=TODAY)
+
+    assert codes(check) == (("not_allowed_characters",), ())
+    message = check.errors[0].message
+    assert message.startswith("A NIK is written with the digits 0–9 only. Not allowed here:")
+    assert all(name in message for name in named)
+    assert "16 digits" not in message
+
+
+def test_at_most_eight_characters_are_named():
+    message = check_nik("ABCDEFGHIJKL", today=TODAY).errors[0].message
+    assert "“H”, …" in message and "“I”" not in message
+
+
+def test_the_characters_are_named_in_indonesian_too():
+    with translation.override("id"):
+        message = check_nik(WOMAN.translate(ARABIC_INDIC), today=TODAY).errors[0].message
+    assert "0–9" in message and "“٣”" in message
+    assert "Not allowed" not in message
 
 
 def test_unknown_province_is_an_error_and_regency_is_not_reported_on_top():
@@ -259,7 +316,83 @@ def test_any_16_digits_either_have_errors_or_decode_consistently(db, data, rest,
 
 @DB_SETTINGS
 @given(raw=st.one_of(st.text(max_size=30), st.from_regex(r"\A[0-9 .\-]{0,30}\Z")))
-def test_anything_that_is_not_16_digits_after_stripping_is_not_16_digits(db, raw):
+def test_anything_that_is_not_16_digits_after_stripping_is_refused_and_explained(db, raw):
     stripped = strip_separators(raw)
     assume(not (len(stripped) == 16 and stripped.isascii() and stripped.isdigit()))
-    assert check_nik(raw, today=TODAY).error_codes == ("not_16_digits",)
+    check = check_nik(raw, today=TODAY)
+    not_allowed = list(dict.fromkeys(c for c in stripped if c not in "0123456789"))
+    if not_allowed:
+        assert check.error_codes == ("not_allowed_characters",)
+        for character in not_allowed[:8]:
+            visible = character.isprintable() and not character.isspace()
+            shown = f"“{character}”" if visible else f"U+{ord(character):04X}"
+            assert shown in check.errors[0].message
+    else:
+        assert check.error_codes == ("not_16_digits",)
+        assert f"has {len(stripped)}." in check.errors[0].message
+
+
+# --- NIKs issued before their region got a new code -------------------------------------------
+
+
+def test_a_nik_of_merauke_from_before_2022_is_valid_with_a_note_naming_todays_codes(papua):
+    check = check_nik(MERAUKE_1995, sex=Sex.FEMALE, today=TODAY)
+
+    assert check.is_valid
+    assert codes(check) == ((), ("retired_region_code",))
+    assert check.warnings_to_confirm == ()
+    message = check.warnings[0].message
+    assert "91.01.01 Merauke" in message
+    assert date_format(datetime.date(2022, 7, 25), "DATE_FORMAT") in message
+    assert "now 93.01.01 Merauke, in 93.01 Kabupaten Merauke" in message
+    assert (check.province_code, check.regency_code, check.district_code) == (
+        "91",
+        "91.01",
+        "91.01.01",
+    )  # what the NIK says, as it says it
+    assert (check.birth_date, check.sex) == (datetime.date(1995, 3, 14), Sex.FEMALE)
+
+
+def test_the_note_names_todays_regency_in_indonesian(papua):
+    # District 91.01.99 never existed: the regency's new code is still named, and the unknown
+    # district is the usual warning to confirm.
+    with translation.override("id"):
+        check = check_nik("9101995403950001", today=TODAY)
+
+    assert check.is_valid
+    assert codes(check) == ((), ("retired_region_code", "unknown_district"))
+    assert "sekarang 93.01 Kabupaten Merauke" in check.warnings[0].message
+    assert [issue.code for issue in check.warnings_to_confirm] == ["unknown_district"]
+
+
+def test_a_nik_of_kota_sorong_from_before_papua_barat_daya_names_its_code_today(papua):
+    check = check_nik("9271011403950002", today=TODAY)
+
+    assert codes(check) == ((), ("retired_region_code",))
+    assert "now 96.71.01 Sorong, in 96.71 Kota Sorong" in check.warnings[0].message
+    assert date_format(datetime.date(2022, 12, 8), "DATE_FORMAT") in check.warnings[0].message
+
+
+def test_a_code_no_region_ever_had_is_still_an_error_in_papua(papua):
+    assert check_nik("9199015403950001", today=TODAY).error_codes == ("unknown_regency",)
+    assert check_nik("9001015403950001", today=TODAY).error_codes == ("unknown_province",)
+
+
+def test_a_nik_with_todays_code_gets_no_note(papua):
+    check = check_nik("9301015403950001", today=TODAY)
+    assert codes(check) == ((), ())
+    assert region_notes("9301015403950001") == []
+    assert [note.code for note in region_notes(MERAUKE_1995)] == ["retired_region_code"]
+
+
+def test_a_retired_code_costs_one_query_more(papua, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        check_nik("9301015403950001", today=TODAY)
+    with django_assert_num_queries(2):
+        check_nik(MERAUKE_1995, today=TODAY)
+
+
+def test_without_the_table_an_old_merauke_nik_is_refused_as_before(papua):
+    RegionCodeChange.objects.all().delete()
+
+    assert check_nik(MERAUKE_1995, today=TODAY).error_codes == ("unknown_regency",)

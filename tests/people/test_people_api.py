@@ -10,6 +10,7 @@ from satuatap.core.roles import Role
 from satuatap.people import services
 from satuatap.people.models import MigrationStatus, Person, Sex
 from tests.factories import PersonFactory
+from tests.people.conftest import MERAUKE_1995
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,22 @@ def test_invalid_fields_are_reported_together_and_nothing_is_saved(api):
     assert not Person.objects.exists()
 
 
+def test_a_nik_in_full_width_digits_is_refused_naming_the_digits(api):
+    full_width = NIK.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+
+    response = api.post(
+        "/api/v1/people",
+        {"full_name": "Siti", "sex": "F", "nik": full_width},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 422
+    [message] = response.json()["details"]["nik"]
+    assert "Not allowed here: “３”" in message and "has 16" not in message
+    assert not Person.objects.exists()
+
+
 def test_nik_warning_must_be_confirmed(api):
     payload = {"full_name": "Budi", "sex": "M", "nik": NIK}
     refused = api.post("/api/v1/people", payload, content_type="application/json")
@@ -73,6 +90,50 @@ def test_nik_warning_must_be_confirmed(api):
     )
     assert refused.status_code == 422 and "nik" in refused.json()["details"]
     assert accepted.status_code == 201
+    assert Person.objects.get().confirmed_nik_warnings == ["sex_mismatch"]
+
+
+def test_an_old_merauke_nik_is_registered_with_a_warning_not_an_error(api, papua):
+    response = api.post(
+        "/api/v1/people",
+        {
+            "full_name": "Maria Gebze",
+            "sex": "F",
+            "nik": MERAUKE_1995,
+            "birth_date": "1995-03-14",
+            "village_code": "93.01.01.1002",
+        },
+        content_type="application/json",
+        headers={"Accept-Language": "id"},
+    )
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["village_code"] == "93.01.01.1002"
+    [warning] = body["nik_warnings"]
+    assert warning["code"] == "retired_region_code"
+    assert "sekarang 93.01.01 Merauke, di 93.01 Kabupaten Merauke" in warning["message"]
+    person = Person.objects.get()
+    assert person.confirmed_nik_warnings == []
+    again = api.get(f"/api/v1/people/{person.pk}").json()
+    assert [w["code"] for w in again["nik_warnings"]] == ["retired_region_code"]
+
+
+def test_only_the_warnings_to_confirm_hold_up_an_old_merauke_nik(api, papua):
+    payload = {"full_name": "Yohanes", "sex": "M", "nik": MERAUKE_1995}
+
+    refused = api.post("/api/v1/people", payload, content_type="application/json")
+    accepted = api.post(
+        "/api/v1/people", {**payload, "confirm_nik_warnings": True}, content_type="application/json"
+    )
+
+    assert refused.status_code == 422
+    assert len(refused.json()["details"]["nik"]) == 2  # the sex mismatch, and what to send
+    assert accepted.status_code == 201
+    assert [w["code"] for w in accepted.json()["nik_warnings"]] == [
+        "retired_region_code",
+        "sex_mismatch",
+    ]
     assert Person.objects.get().confirmed_nik_warnings == ["sex_mismatch"]
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from satuatap.core.roles import Role
 from satuatap.people import services
 from satuatap.people.models import Person, Sex
+from tests.people.conftest import MERAUKE_1995
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +22,9 @@ def officer(make_user):
     return make_user(Role.FRONTDESK, language="en")
 
 
-def _post(client, **data):
+def _post(client, follow=False, **data):
     base = {"full_name": "Siti Nurhaliza", "sex": "F", "village": "32.09.01.2008"}
-    return client.post(reverse("people:create"), {**base, **data})
+    return client.post(reverse("people:create"), {**base, **data}, follow=follow)
 
 
 def test_nik_that_disagrees_with_sex_needs_confirmation(client, officer):
@@ -51,6 +52,57 @@ def test_nik_errors_are_field_errors(client, officer):
     response = _post(client, nik="3209013203950000")
     messages = response.context["form"].errors["nik"]
     assert len(messages) >= 2  # day 32 and serial 0000 both reported
+    assert not Person.objects.exists()
+
+
+def test_a_nik_in_arabic_indic_digits_is_refused_naming_the_digits(client, officer):
+    client.force_login(officer)
+    arabic_indic = WOMAN_NIK.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+    response = _post(client, nik=arabic_indic, sex="F", birth_date="1995-03-14")
+
+    [message] = response.context["form"].errors["nik"]
+    assert "Not allowed here: “٣”" in message and "has 16" not in message
+    assert message in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_an_old_merauke_nik_registers_without_confirmation_and_the_note_is_shown(
+    client, officer, papua
+):
+    client.force_login(officer)
+
+    response = _post(
+        client,
+        nik=MERAUKE_1995,
+        sex="F",
+        birth_date="1995-03-14",
+        village="93.01.01.1002",  # the village is chosen with today's codes
+        follow=True,
+    )
+
+    person = Person.objects.get()
+    assert (person.nik, person.village_id) == (MERAUKE_1995, "93.01.01.1002")
+    assert person.confirmed_nik_warnings == []
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("people:detail", args=[person.pk])
+    note = "it is now 93.01.01 Merauke, in 93.01 Kabupaten Merauke"
+    assert page.count(note) == 2  # the message after saving, and beside the NIK
+    assert 'data-testid="nik-note"' in page
+    assert client.get(reverse("people:detail", args=[person.pk])).content.decode().count(note) == 1
+
+
+def test_the_note_is_shown_in_the_form_when_it_comes_back_for_another_reason(
+    client, officer, papua
+):
+    client.force_login(officer)
+
+    response = _post(client, nik=MERAUKE_1995, sex="M", birth_date="1995-03-14")
+
+    form = response.context["form"]
+    assert [w.code for w in form.nik_warnings] == ["sex_mismatch"]  # still to confirm
+    assert [n.code for n in form.nik_notes] == ["retired_region_code"]
+    assert 'data-testid="nik-notes"' in response.content.decode()
     assert not Person.objects.exists()
 
 

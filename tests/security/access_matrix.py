@@ -400,6 +400,12 @@ ENTRIES: list[Entry] = [
     api("GET /api/v1/people/{person_id}/timeline", OFFICE),
     # --- API: front desk ------------------------------------------------------------------------
     api(
+        "GET /api/v1/services",
+        OFFICE,
+        query="office_id=@office",
+        note="the office's service catalogue (what check-in takes); another office's is 404",
+    ),
+    api(
         "POST /api/v1/visits", CHECK_IN, body={"service_ids": ["@service"], "person_id": "@person"}
     ),
     api(

@@ -1,18 +1,28 @@
-"""API of the front desk: check-in, a desk's queue, calling the next ticket, finishing one."""
+"""API of the front desk: an office's services, check-in, a desk's queue, calling the next
+ticket, finishing one."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.schemas import ErrorOut
 from satuatap.frontdesk import selectors, services
-from satuatap.frontdesk.models import Ticket
-from satuatap.frontdesk.schemas import FinishIn, QueueOut, TicketOut, VisitIn, VisitOut
+from satuatap.frontdesk.models import Service, Ticket
+from satuatap.frontdesk.schemas import (
+    FinishIn,
+    QueueOut,
+    ServiceOut,
+    ServicesQuery,
+    TicketOut,
+    VisitIn,
+    VisitOut,
+)
 from satuatap.people.selectors import get_visible_person
 
+services_router = Router(tags=["front desk"])
 visits_router = Router(tags=["front desk"])
 desks_router = Router(tags=["front desk"])
 tickets_router = Router(tags=["front desk"])
@@ -40,6 +50,32 @@ def _desk_or_404(request, desk_id: int):
     if desk is None:
         raise DomainError("not_found", _("No such desk."), status=404)
     return desk
+
+
+def service_out(service: Service) -> ServiceOut:
+    desk = service.desk
+    return ServiceOut(
+        id=service.pk,
+        name=service.name,
+        name_id=service.name_id,
+        name_en=service.name_en,
+        desk_id=desk.pk,
+        desk=desk.desk_type.name,
+        desk_prefix=desk.prefix,
+        target_minutes=service.target_minutes,
+        allows_anonymous=service.allows_anonymous,
+        is_active=service.is_active and desk.is_active,
+    )
+
+
+@services_router.get("", response={200: list[ServiceOut], 404: ErrorOut})
+def list_services(request, query: Query[ServicesQuery]):
+    """The services of an office, by desk, with the ids `POST /api/v1/visits` takes. For the
+    office's own staff; any other office is 404, as if it had no catalogue."""
+    services_of_office = selectors.office_services(request.user, query.office_id)
+    if services_of_office is None:
+        raise DomainError("not_found", _("No such office."), status=404)
+    return [service_out(service) for service in services_of_office]
 
 
 @visits_router.post("", response={201: VisitOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})

@@ -74,7 +74,8 @@ class IkmOut(Schema):
 )
 def submit_survey(request, payload: SurveyIn):
     """Submit the satisfaction survey of a visit. No sign-in: the visit's survey token is the
-    credential. One survey per visit (409 when already answered)."""
+    credential. One survey per visit (409 `already_answered`), once a desk has served the
+    visit (409 `not_served` before that; nothing is stored)."""
     visit = surveys.visit_for_survey_token(payload.token)
     if visit is None:
         raise DomainError("not_found", _("No such survey."), status=404)

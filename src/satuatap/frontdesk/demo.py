@@ -100,6 +100,7 @@ def _seed_day(office, day, frontdesk, services, people) -> None:
         by_desk: dict[int, list[Service]] = {}
         for service in chosen.values():
             by_desk.setdefault(service.desk_id, []).append(service)
+        served = False
         for desk_id, desk_services in by_desk.items():
             desk = desk_services[0].desk
             numbers[desk_id] = numbers.get(desk_id, 0) + 1
@@ -131,6 +132,7 @@ def _seed_day(office, day, frontdesk, services, people) -> None:
             )
             ticket.services.set(desk_services)
             if not no_show:
+                served = True
                 record = ServiceRecord.objects.create(
                     ticket=ticket,
                     person=person,
@@ -143,7 +145,9 @@ def _seed_day(office, day, frontdesk, services, people) -> None:
                 f"u{n}": (None if rng.random() < 0.03 else rng.choices([2, 3, 4], [1, 6, 4])[0])
                 for n in range(1, 10)
             }
-            Survey.objects.create(visit=visit, channel=rng.choice(["kiosk", "qr"]), **answers)
+            channel = rng.choice(["kiosk", "qr"])
+            if served:  # only a visit a desk served is surveyed (surveys.submit_survey)
+                Survey.objects.create(visit=visit, channel=channel, **answers)
     for desk_id, last in numbers.items():
         DeskDayCounter.objects.update_or_create(
             desk_id=desk_id, day=day, defaults={"last_number": last}

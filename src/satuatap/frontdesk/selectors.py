@@ -7,6 +7,12 @@ from django.db.models import QuerySet
 from satuatap.core.models import Desk, Organisation
 from satuatap.frontdesk.models import Service, Ticket, TicketStatus, Visit
 
+# The order a desk calls its waiting tickets in: priority tickets first, then by ticket number.
+# Never by `issued_at`: check-ins at the same moment take their time before their number, so
+# a later number may carry an earlier time. The console, the API's queue, call-next and the
+# "waiting ahead of you" count on the ticket all follow this one order.
+LINE_ORDER = ("-is_priority", "number")
+
 
 def office_desks(user) -> QuerySet[Desk]:
     """Active desks of the user's office (none for users outside an office)."""
@@ -27,13 +33,21 @@ def active_services(office: Organisation) -> QuerySet[Service]:
     ).select_related("desk__desk_type")
 
 
+def office_services(user, office_id: int) -> QuerySet[Service] | None:
+    """Every service of the office (offered now or not), in catalogue order, for the staff of
+    that office; None for anyone else, to whom the office's catalogue does not exist."""
+    if not user.has_perm("frontdesk.view_queues") or user.office_id_or_none != office_id:
+        return None
+    return Service.objects.filter(office_id=office_id).select_related("desk__desk_type")
+
+
 def waiting_line(desk: Desk) -> QuerySet[Ticket]:
-    """Today's waiting tickets of a desk, in the order they will be called."""
+    """Today's waiting tickets of a desk, in the order they will be called (`LINE_ORDER`)."""
     return (
         Ticket.objects.filter(desk=desk, day=desk.office.today(), status=TicketStatus.WAITING)
         .select_related("visit__person")
         .prefetch_related("services")
-        .order_by("-is_priority", "issued_at", "number")
+        .order_by(*LINE_ORDER)
     )
 
 
@@ -53,7 +67,7 @@ def in_service(desk: Desk) -> QuerySet[Ticket]:
 
 def waiting_ahead(ticket: Ticket) -> int | None:
     """How many tickets the desk will call before this one (None once it is no longer waiting):
-    priority tickets first, then in order of issue, as `services.call_next` does."""
+    the tickets ahead of it in `LINE_ORDER`, as `services.call_next` calls them."""
     if ticket.status != TicketStatus.WAITING:
         return None
     waiting = Ticket.objects.filter(

@@ -22,6 +22,7 @@ from satuatap.frontdesk.models import (
     Visit,
 )
 from satuatap.frontdesk.numbering import next_number
+from satuatap.frontdesk.selectors import LINE_ORDER
 from satuatap.people.models import Person, Sex
 
 
@@ -108,7 +109,7 @@ def _take(ticket_id: int, by, now) -> bool:
 
 
 def call_next(*, desk: Desk, by) -> Ticket | None:
-    """Call the next waiting ticket of the desk (priority first, then in order of issue).
+    """Call the next waiting ticket of the desk (priority first, then by number: `LINE_ORDER`).
 
     Two officers calling at once never get the same ticket: the claim is a conditional update
     that only one of them can win. On PostgreSQL each officer also skips the rows another one
@@ -120,7 +121,7 @@ def call_next(*, desk: Desk, by) -> Ticket | None:
         with transaction.atomic():
             candidate = (
                 Ticket.objects.filter(desk=desk, day=day, status=TicketStatus.WAITING)
-                .order_by("-is_priority", "issued_at", "number")
+                .order_by(*LINE_ORDER)
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)
                 .first()

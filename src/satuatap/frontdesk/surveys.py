@@ -1,7 +1,9 @@
 """The IKM survey a visitor answers at the exit kiosk or through the QR code on the ticket.
 
 Visitors have no account: the visit's survey token (printed as a QR code on the ticket) or the
-kiosk's device link plus a ticket number of today is what lets them answer. One survey per visit.
+kiosk's device link plus a ticket number of today is what lets them answer. One survey per visit,
+and only once a desk has served it: a visitor still waiting, or one who left without being
+served, has no service to rate, and such answers would count in the office's IKM.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation
 from satuatap.frontdesk.ikm import ANSWERS, ELEMENT_CODES
-from satuatap.frontdesk.models import DisplayLink, Survey, Ticket, Visit
+from satuatap.frontdesk.models import DisplayLink, Survey, Ticket, TicketStatus, Visit
 
 COMMENT_MAX_LENGTH = 1000
 TICKET_CODE = re.compile(r"^\s*([A-Za-z]{1,2})\s*-?\s*(\d{1,4})\s*$")
@@ -33,6 +35,23 @@ def _already_answered() -> DomainError:
     )
 
 
+def _not_served() -> DomainError:
+    return DomainError(
+        "not_served",
+        _(
+            "The survey opens once a desk has served you. Please answer it at the end of "
+            "your visit."
+        ),
+        status=409,
+    )
+
+
+def was_served(visit: Visit) -> bool:
+    """Whether a desk has finished serving the visitor (a ticket of the visit is served).
+    A served ticket stays served, so a yes cannot turn into a no."""
+    return Ticket.objects.filter(visit_id=visit.pk, status=TicketStatus.SERVED).exists()
+
+
 def submit_survey(
     *,
     visit: Visit,
@@ -40,7 +59,10 @@ def submit_survey(
     comment: str = "",
     channel: str,
 ) -> Survey:
-    """Record the visit's survey. Each answer is 1–4 or blank (None); at least one answered."""
+    """Record the visit's survey. Each answer is 1–4 or blank (None); at least one answered.
+    Refused (`not_served`, nothing stored) until a desk has served the visit."""
+    if not was_served(visit):
+        raise _not_served()
     if channel not in Survey.Channel.values:
         raise _invalid("unknown_channel", _("Unknown survey channel."))
     unknown = set(answers) - set(ELEMENT_CODES)

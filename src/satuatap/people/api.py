@@ -12,6 +12,7 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.schemas import ErrorOut
 from satuatap.people import selectors, services
 from satuatap.people.models import Person
+from satuatap.people.nik import check_nik
 from satuatap.people.schemas import (
     PersonIn,
     PersonOut,
@@ -23,6 +24,13 @@ from satuatap.people.search import search_people
 from satuatap.people.validation import clean_person_input
 
 router = Router(tags=["people"])
+
+
+def _nik_warnings(person: Person) -> list[dict]:
+    if not person.nik:
+        return []
+    check = check_nik(person.nik, sex=person.sex, birth_date=person.birth_date)
+    return [{"code": issue.code, "message": issue.message} for issue in check.warnings]
 
 
 def _person_out(person: Person) -> PersonOut:
@@ -45,6 +53,7 @@ def _person_out(person: Person) -> PersonOut:
         current_status=status.status if status else None,
         is_sensitive=person.is_sensitive,
         is_missing_nik=person.is_missing_nik,
+        nik_warnings=_nik_warnings(person),
     )
 
 

@@ -86,7 +86,8 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.person = person
-        self.nik_warnings = []
+        self.nik_warnings = []  # the officer confirms these
+        self.nik_notes = []  # these only inform (a region code that changed since the NIK)
         self.duplicates = []
 
     def clean(self):
@@ -101,7 +102,8 @@ class PersonForm(forms.Form):
             for issue in check.errors:
                 self.add_error("nik", issue.message)
             cleaned["nik"] = check.nik
-            self.nik_warnings = list(check.warnings)
+            self.nik_warnings = list(check.warnings_to_confirm)
+            self.nik_notes = [issue for issue in check.warnings if not issue.needs_confirmation]
             if check.is_valid and self.nik_warnings and not cleaned.get("confirm_nik_warnings"):
                 self.add_error(
                     "confirm_nik_warnings",

@@ -3,30 +3,42 @@
 A NIK is province (2) + regency (2) + district of first registration (2) + birth date DDMMYY,
 with 40 added to the day for women, + a serial from 0001. There is no check digit. The region
 part keeps the district of first registration, so an unknown district is only a warning; the
-decoded sex and birth date are cross-checks that warn, never the truth.
+decoded sex and birth date are cross-checks that warn, never the truth. A NIK never changes, so
+one issued before a region got a new code (Merauke 91.01 before 2022, now 93.01) still carries
+the old code: the region data's table of code changes tells it apart from a wrong code, and the
+check accepts it with a note naming today's code.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from satuatap.people.models import Sex
-from satuatap.regions.models import Region
+from satuatap.regions.models import Region, RegionCodeChange
+from satuatap.regions.selectors import retired_codes
 
 NIK_LENGTH = 16
+ASCII_DIGITS = frozenset("0123456789")
+MAX_CHARACTERS_SHOWN = 8
 WOMAN_DAY_OFFSET = 40
 _SEPARATORS = re.compile(r"[\s.\-\u2013\u2014]+")
 
 
 @dataclass(frozen=True)
 class NikIssue:
+    """One finding. A warning the officer must confirm says the NIK disagrees with the data
+    entered (or may be mistyped); one that needs no confirmation only informs (a NIK issued
+    under a region code that has changed since)."""
+
     code: str
     message: str
+    needs_confirmation: bool = True
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,10 @@ class NikCheck:
     @property
     def warning_codes(self) -> tuple[str, ...]:
         return tuple(issue.code for issue in self.warnings)
+
+    @property
+    def warnings_to_confirm(self) -> tuple[NikIssue, ...]:
+        return tuple(issue for issue in self.warnings if issue.needs_confirmation)
 
 
 def strip_separators(raw: str) -> str:
@@ -121,48 +137,105 @@ def make_nik(district_code: str, birth_date: datetime.date, sex: str, serial: in
     return f"{district}{day:02d}{birth_date:%m}{birth_date.year % 100:02d}{serial:04d}"
 
 
-def _length_issue(nik: str) -> NikIssue:
-    digit_count = sum(c.isdigit() for c in nik)
-    if digit_count != len(nik):
-        message = _(
-            "A NIK has exactly 16 digits and nothing else; this one also contains letters or "
-            "other signs. Copy it again from the KTP or family card (Kartu Keluarga)."
-        )
-    else:
+def _shown(character: str) -> str:
+    """A character as a message can show it: quoted, or its code point when it cannot be seen."""
+    if character.isprintable() and not character.isspace():
+        return f"“{character}”"
+    return f"U+{ord(character):04X}"
+
+
+def _format_issue(nik: str) -> NikIssue:
+    """Why `nik` (separators already stripped) is not 16 digits 0–9: the characters that are
+    not allowed, or else how many digits it has. Only ASCII digits count: `str.isdigit` also
+    takes Arabic-Indic (٣) or full-width (３) digits, which no NIK is written in."""
+    not_allowed = list(dict.fromkeys(c for c in nik if c not in ASCII_DIGITS))
+    if not not_allowed:
         message = _(
             "A NIK has exactly 16 digits; this one has %(count)d. Check for a missing or "
             "extra digit against the KTP or family card (Kartu Keluarga)."
-        ) % {"count": digit_count}
-    return NikIssue("not_16_digits", message)
+        ) % {"count": len(nik)}
+        return NikIssue("not_16_digits", message)
+    shown = ", ".join(_shown(c) for c in not_allowed[:MAX_CHARACTERS_SHOWN])
+    if len(not_allowed) > MAX_CHARACTERS_SHOWN:
+        shown += ", …"
+    sentences = [
+        _("A NIK is written with the digits 0–9 only. Not allowed here: %(characters)s.")
+        % {"characters": shown}
+    ]
+    if any(unicodedata.decimal(c, None) is not None for c in not_allowed):
+        sentences.append(
+            _(
+                "Digits of another script (such as Arabic-Indic or full-width digits) must be "
+                "typed again as 0–9."
+            )
+        )
+    sentences.append(_("Copy the NIK again from the KTP or family card (Kartu Keluarga)."))
+    return NikIssue("not_allowed_characters", " ".join(sentences))
+
+
+def _retired_code_note(change: RegionCodeChange) -> NikIssue:
+    """The NIK carries a code its region had before it moved: say what it is today."""
+    today = change.new_region
+    values = {
+        "old_code": change.old_code,
+        "old_name": change.old_name,
+        "date": date_format(change.changed_on, "DATE_FORMAT"),
+        "new_code": today.code,
+        "new_name": today.name,
+    }
+    if change.old_code.count(".") == 2:  # a district: name its regency today as well
+        message = _(
+            "Digits 1–6 of the NIK give district %(old_code)s %(old_name)s, a region code that "
+            "changed on %(date)s: it is now %(new_code)s %(new_name)s, in %(regency_code)s "
+            "%(regency_name)s."
+        ) % {**values, "regency_code": today.parent_id, "regency_name": today.parent.name}
+    else:
+        message = _(
+            "Digits 1–%(digits)d of the NIK give %(old_code)s %(old_name)s, a region code that "
+            "changed on %(date)s: it is now %(new_code)s %(new_name)s."
+        ) % {**values, "digits": len(change.old_code.replace(".", ""))}
+    message += " " + _(
+        "A NIK keeps the code it was issued with, so this is right for a NIK issued before "
+        "then. Choose the person's village with today's codes."
+    )
+    return NikIssue("retired_region_code", message, needs_confirmation=False)
 
 
 def _region_issues(
     province: str, regency: str, district: str
 ) -> tuple[list[NikIssue], list[NikIssue]]:
+    """Errors and warnings about the NIK's region codes. One query when all three are in use
+    today; a second, in the table of code changes, only when one is not."""
     known = set(
         Region.objects.filter(code__in=[province, regency, district]).values_list("code", flat=True)
     )
-    if province not in known:
+    unknown = [code for code in (province, regency, district) if code not in known]
+    retired = retired_codes(unknown) if unknown else {}
+    if province not in known and province not in retired:
         message = _(
             "The NIK starts with %(code)s, which is not an Indonesian province code. "
             "Check the first two digits."
         ) % {"code": province}
         return [NikIssue("unknown_province", message)], []
-    if regency not in known:
+    if regency not in known and regency not in retired:
         message = _(
             "Digits 3–4 of the NIK give regency or city %(code)s, which does not exist in "
             "province %(province)s. Check the first four digits."
         ) % {"code": regency, "province": province}
         return [NikIssue("unknown_regency", message)], []
-    if district not in known:
+    warnings = []
+    most_specific = next((code for code in (district, regency, province) if code in retired), None)
+    if most_specific is not None:
+        warnings.append(_retired_code_note(retired[most_specific]))
+    if district not in known and district not in retired:
         message = _(
             "Digits 5–6 of the NIK give district %(code)s, which is not in today's list of "
             "districts. This can be right for an old NIK, which keeps the district where it was "
             "first issued even after that district was split or renumbered; otherwise check "
             "digits 5–6."
         ) % {"code": district}
-        return [], [NikIssue("unknown_district", message)]
-    return [], []
+        warnings.append(NikIssue("unknown_district", message))
+    return [], warnings
 
 
 def _date_issues(
@@ -240,7 +313,7 @@ def check_nik(
     with what the NIK encodes (warnings only). One database query, for the region codes."""
     nik = strip_separators(raw)
     if not (len(nik) == NIK_LENGTH and nik.isascii() and nik.isdigit()):
-        return NikCheck(nik=nik, errors=(_length_issue(nik),))
+        return NikCheck(nik=nik, errors=(_format_issue(nik),))
     province, regency, district = (
         nik[:2],
         f"{nik[:2]}.{nik[2:4]}",
@@ -272,3 +345,11 @@ def check_nik(
         sex=decoded_sex,
         serial=serial,
     )
+
+
+def region_notes(nik: str | None) -> list[NikIssue]:
+    """What a stored NIK's region part needs said without being wrong: a region code that has
+    changed since the NIK was issued, with today's code. Empty for no NIK."""
+    if not nik:
+        return []
+    return [issue for issue in check_nik(nik).warnings if not issue.needs_confirmation]

@@ -13,6 +13,16 @@ class PhoneOut(Schema):
     kind: str
 
 
+class NikWarningOut(Schema):
+    code: str = Field(
+        ...,
+        description="`retired_region_code` (issued under a region code that changed since; "
+        "`message` names today's code), `unknown_district`, `sex_mismatch`, "
+        "`birth_date_mismatch`.",
+    )
+    message: str = Field(..., description="In the language of the request.")
+
+
 class PersonOut(Schema):
     id: int
     office_id: int
@@ -31,6 +41,12 @@ class PersonOut(Schema):
     current_status: str | None
     is_sensitive: bool
     is_missing_nik: bool
+    nik_warnings: list[NikWarningOut] = Field(
+        ...,
+        description="What the NIK check says of the NIK as stored, none of it an error: a "
+        "region code that changed since the NIK was issued (no confirmation needed), and "
+        "differences from the data entered that were confirmed with `confirm_nik_warnings`.",
+    )
 
 
 class PersonSummaryOut(Schema):

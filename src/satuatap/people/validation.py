@@ -28,14 +28,15 @@ def clean_person_input(
     if nik is not None:
         if nik.strip():
             check = check_nik(nik, sex=sex, birth_date=birth_date)
+            to_confirm = check.warnings_to_confirm
             if check.errors:
                 errors["nik"] = [issue.message for issue in check.errors]
-            elif check.warnings and not confirm_nik_warnings:
-                errors["nik"] = [issue.message for issue in check.warnings] + [
+            elif to_confirm and not confirm_nik_warnings:
+                errors["nik"] = [issue.message for issue in to_confirm] + [
                     _("Check the NIK, then send confirm_nik_warnings: true.")
                 ]
             cleaned["nik"] = check.nik
-            warnings = list(check.warning_codes)
+            warnings = [issue.code for issue in to_confirm]
         else:
             cleaned["nik"] = None
     cleaned["confirmed_nik_warnings"] = warnings

@@ -39,3 +39,40 @@ class Region(models.Model):
     def digits(self) -> str:
         """The code without dots, as it appears inside a NIK (first six digits)."""
         return self.code.replace(".", "")
+
+
+class RegionCodeChange(models.Model):
+    """A Kemendagri code that changed. `moved`: the region itself took a new code and the old
+    one was retired (Merauke 91.01 → 93.01 when Papua Selatan was formed in 2022). `split`: a
+    new region was formed from part of the old one, which keeps its code (Papua 91 → Papua
+    Selatan 93). A NIK never changes, so an old NIK still carries a retired code; this table
+    says what that code is today. Loaded with the regions from `data/code_changes.csv`."""
+
+    class Kind(models.TextChoices):
+        MOVED = "moved", _("Moved to a new code")
+        SPLIT = "split", _("Part of it became a new region")
+
+    old_code = models.CharField(_("old code"), max_length=13)
+    old_name = models.CharField(_("name under the old code"), max_length=120)
+    new_region = models.ForeignKey(
+        Region,
+        verbose_name=_("region today"),
+        on_delete=models.PROTECT,
+        related_name="former_codes",
+    )
+    kind = models.CharField(_("change"), max_length=8, choices=Kind.choices)
+    changed_on = models.DateField(_("changed on"))
+    source = models.CharField(_("source"), max_length=200)
+
+    class Meta:
+        verbose_name = _("region code change")
+        verbose_name_plural = _("region code changes")
+        ordering = ["old_code", "new_region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["old_code", "new_region"], name="one_change_per_old_and_new_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_code} → {self.new_region_id}"

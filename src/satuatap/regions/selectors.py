@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from satuatap.regions.codes import ancestor_codes, is_valid_code
-from satuatap.regions.models import Region, RegionLevel
+from satuatap.regions.models import Region, RegionCodeChange, RegionLevel
 
 MAX_SEARCH_RESULTS = 100
 
@@ -59,3 +61,13 @@ def region_path(code: str) -> list[Region]:
     if not path or path[-1].code != code:
         return []
     return path
+
+
+def retired_codes(codes: Iterable[str]) -> dict[str, RegionCodeChange]:
+    """For each of `codes` that is no longer in use because its region moved to a new code, that
+    change, with the region today and its parent. Codes in use today, and codes no region ever
+    had as far as the table knows, are absent. One query."""
+    changes = RegionCodeChange.objects.filter(
+        old_code__in=list(codes), kind=RegionCodeChange.Kind.MOVED
+    ).select_related("new_region__parent")
+    return {change.old_code: change for change in changes}

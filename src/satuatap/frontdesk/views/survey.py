@@ -99,6 +99,8 @@ def survey(request, token: str):
     context = _visit_context(visit)
     if surveys.has_survey(visit):
         return render(request, "frontdesk/survey_answered.html", context)
+    if not surveys.was_served(visit):
+        return render(request, "frontdesk/survey_not_served.html", context)
     try:
         stored, form = _answer(request, visit, channel=Survey.Channel.QR)
     except DomainError:
@@ -149,6 +151,11 @@ def kiosk(request, token: str):
             error = _("The survey for ticket %(code)s has already been answered. Thank you!") % {
                 "code": code.upper()
             }
+        elif not surveys.was_served(visit):
+            error = _(
+                "Ticket %(code)s has not been served yet. The survey opens once a desk has "
+                "served you."
+            ) % {"code": code.upper()}
         else:
             prefix, number = surveys.parse_ticket_code(code)
             return redirect("public:kiosk-survey", token=token, code=f"{prefix}-{number:03d}")
@@ -164,7 +171,7 @@ def kiosk_survey(request, token: str, code: str):
     office = link.office
     visit = surveys.visit_for_ticket_code(office, code, office.today())
     back = f"{reverse('public:kiosk', kwargs={'token': token})}?{urlencode({'ticket': code})}"
-    if visit is None or surveys.has_survey(visit):
+    if visit is None or surveys.has_survey(visit) or not surveys.was_served(visit):
         return redirect(back)
     context = {**_visit_context(visit), "link": link, "code": code}
     try:

@@ -17,6 +17,7 @@ from satuatap.core.exceptions import DomainError
 from satuatap.people import data_rights, selectors, services
 from satuatap.people.forms import PersonForm, SearchForm
 from satuatap.people.models import Person
+from satuatap.people.nik import region_notes
 from satuatap.people.panels import render_person_panels
 from satuatap.people.search import search_people
 
@@ -54,6 +55,12 @@ def person_list(request):
     return render(request, template, context)
 
 
+def _tell_nik_notes(request, form: PersonForm) -> None:
+    """What the NIK check only noted (a region code that changed since), shown after saving."""
+    for note in form.nik_notes:
+        messages.warning(request, note.message)
+
+
 @login_required
 def person_create(request):
     _require_registry(request.user)
@@ -65,6 +72,7 @@ def person_create(request):
             form.add_error("nik" if error.code == "duplicate_nik" else None, error.message)
         else:
             messages.success(request, _("The person is registered."))
+            _tell_nik_notes(request, form)
             return redirect("people:detail", person.pk)
     return render(request, "people/person_form.html", {"form": form, "person": None})
 
@@ -95,6 +103,7 @@ def person_edit(request, person_id: int):
             form.add_error("nik" if error.code == "duplicate_nik" else None, error.message)
         else:
             messages.success(request, _("The record is corrected."))
+            _tell_nik_notes(request, form)
             return redirect("people:detail", person.pk)
     return render(request, "people/person_form.html", {"form": form, "person": person})
 
@@ -117,6 +126,7 @@ def person_detail(request, person_id: int):
         "consents": person.consents.select_related("taken_by"),
         "documents": documents_for_person(request.user, person),
         "history": selectors.correction_history(person),
+        "nik_notes": region_notes(person.nik),
         "can_change": request.user.has_perm("people.change_person", person),
         "can_erase": request.user.has_perm("people.erase_person", person),
         "panels": render_person_panels(request, person),
