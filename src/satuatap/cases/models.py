@@ -1,9 +1,13 @@
 """MRC work: information and counselling contacts, complaints handled as cases, consent to
 share, and referrals to partner organisations.
 
-What a survivor says (narratives, notes, safety details, plan items, feedback) is held in
-`EncryptedTextField` columns; who may read a case at all is decided in `rules.py`, and every read
-of a restricted case is logged with its purpose (core.audit).
+What a survivor says, and any free text that could tell her story or where she is (narratives,
+notes, safety details, plan items, the employer, the recruiter, the complainant's relation, the
+interpreter language, a consent's witness, a referral's service, message, decline reason and
+feedback, attachment titles) is held in `EncryptedTextField` columns, which the audit trail
+leaves out; `tests/cases/test_encryption_coverage.py` fails on any new plain text field. Who may
+read a case at all is decided in `rules.py`, and every read of a restricted case is logged with
+its purpose (core.audit).
 """
 
 from __future__ import annotations
@@ -208,13 +212,15 @@ class Case(models.Model):
         related_name="+",
         help_text=_("Leave empty when the person affected complains herself or himself."),
     )
-    complainant_relation = models.CharField(
-        _("complainant's relation to the person affected"), max_length=64, blank=True
+    # Free text that can tell a survivor's story or whereabouts is encrypted like the narrative
+    # (lengths are checked on input: services, forms and API schemas).
+    complainant_relation = EncryptedTextField(
+        _("complainant's relation to the person affected"), blank=True
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     received_on = models.DateField(_("received on"))
     country = CountryField(_("where it happened"), blank=True)
-    employer = models.CharField(_("employer"), max_length=200, blank=True)
+    employer = EncryptedTextField(_("employer"), blank=True)
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("agency (P3MI) complained about"),
@@ -240,7 +246,7 @@ class Case(models.Model):
     )
     is_restricted = models.BooleanField(_("restricted"), default=False)
     wants_woman_worker = models.BooleanField(_("asks for a woman case worker"), default=False)
-    interpreter_language = models.CharField(_("interpreter needed for"), max_length=64, blank=True)
+    interpreter_language = EncryptedTextField(_("interpreter needed for"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
@@ -454,7 +460,7 @@ class CaseConsent(models.Model):
     items = models.JSONField(_("information that may be shared"), default=list)
     given_on = models.DateField(_("given on"))
     method = models.CharField(_("how"), max_length=16, choices=ConsentMethod.choices)
-    witness = models.CharField(_("witness"), max_length=200, blank=True)
+    witness = EncryptedTextField(_("witness"), blank=True)
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -494,13 +500,13 @@ class Referral(models.Model):
         Organisation, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
     )
     consent = models.ForeignKey(CaseConsent, on_delete=models.PROTECT, related_name="referrals")
-    service = models.CharField(_("service asked for"), max_length=200)
+    service = EncryptedTextField(_("service asked for"))
     message = EncryptedTextField(_("message to the partner"), blank=True)
     due_on = models.DateField(_("answer due by"))
     state = models.CharField(
         _("state"), max_length=16, choices=ReferralState.choices, default=ReferralState.SENT
     )
-    decline_reason = models.CharField(_("reason for declining"), max_length=255, blank=True)
+    decline_reason = EncryptedTextField(_("reason for declining"), blank=True)
     feedback = EncryptedTextField(_("partner's feedback"), blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

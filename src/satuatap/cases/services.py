@@ -71,6 +71,33 @@ def _clean_text(value: str | None) -> str:
     return (value or "").strip()
 
 
+# The longest text each encrypted short field takes (the columns no longer limit it: what is
+# stored is longer than what was typed). Forms and API schemas give the same limits.
+TEXT_LIMITS = {
+    "complainant_relation": 64,
+    "employer": 200,
+    "interpreter_language": 64,
+    "witness": 200,
+    "service": 200,
+    "decline_reason": 255,
+}
+
+
+def _too_long(errors: dict, **values: str) -> None:
+    """Add an error for every value longer than its field's limit (nothing is cut short)."""
+    for field, value in values.items():
+        limit = TEXT_LIMITS[field]
+        if len(value or "") > limit:
+            errors[field] = [_("Write at most %(limit)s characters.") % {"limit": limit}]
+
+
+def _refuse_if_too_long(**values: str) -> None:
+    errors: dict = {}
+    _too_long(errors, **values)
+    for field, messages in errors.items():
+        raise DomainError("too_long", messages[0], status=422, details={field: messages})
+
+
 def _event(case: Case, kind: str, by: User | None, detail: str = "") -> None:
     CaseEvent.objects.create(case=case, kind=kind, by=by, detail=detail[:255])
 
@@ -307,6 +334,12 @@ def open_case(
         errors["safety"] = [_("Unknown safety question.")]
     if received_on > _today(by):
         errors["received_on"] = [_("The date cannot be in the future.")]
+    _too_long(
+        errors,
+        complainant_relation=_clean_text(complainant_relation) if complainant else "",
+        employer=_clean_text(employer),
+        interpreter_language=_clean_text(interpreter_language),
+    )
     if errors:
         raise DomainError("invalid", _("Some fields are not valid."), status=422, details=errors)
     _person_of_office(client, by, label=_("The person affected"))
@@ -577,6 +610,7 @@ def record_consent(
         errors["witness"] = [_("Verbal consent needs a witness.")]
     if given_on > _today(by):
         errors["given_on"] = [_("The date cannot be in the future.")]
+    _too_long(errors, witness=_clean_text(witness))
     if errors:
         raise DomainError("invalid", _("Some fields are not valid."), status=422, details=errors)
     with transaction.atomic():
@@ -633,6 +667,7 @@ def send_referral(
     service = _clean_text(service)
     if not service:
         raise DomainError("service_required", _("Say which service is asked for."), status=422)
+    _refuse_if_too_long(service=service)
     if due_on < _today(by):
         raise DomainError("due_in_past", _("The due date cannot be in the past."), status=422)
     consent = (
@@ -697,8 +732,10 @@ def answer_referral(*, referral: Referral, by: User, accept: bool, reason: str =
         reason = _clean_text(reason)
         if not accept and not reason:
             raise DomainError("reason_required", _("Say why the referral is declined."), status=422)
+        if not accept:
+            _refuse_if_too_long(decline_reason=reason)
         referral.state = ReferralState.ACCEPTED if accept else ReferralState.DECLINED
-        referral.decline_reason = "" if accept else reason[:255]
+        referral.decline_reason = "" if accept else reason
         referral.answered_by = by
         referral.answered_at = timezone.now()
         referral.save()
