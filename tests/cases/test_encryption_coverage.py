@@ -53,6 +53,7 @@ MODELS = [*apps.get_app_config("cases").get_models(), ServiceRecord]
 # Text fields that hold no free text. A field with choices is a code and needs no entry.
 NOT_FREE_TEXT = {
     "cases.Case.number": "a reference the system draws at random",
+    "cases.Case.former_number": "the sequential number the system gave before (supervisors only)",
     "cases.Case.country": "an ISO 3166 country code",
     "cases.Case.money_original_currency": "an ISO 4217 currency code",
     "cases.CaseAttachment.content_type": "the file type recognised from its content",

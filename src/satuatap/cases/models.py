@@ -196,7 +196,19 @@ class Outcome(models.TextChoices):
 
 class Case(models.Model):
     office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Drawn at random (references.py): a sequence would count and date the restricted cases.
     number = models.CharField(_("case number"), max_length=32, unique=True)
+    former_number = models.CharField(
+        _("former case number"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The sequential number the case had before references were drawn at random; shown "
+            "to case supervisors only, who see every case (to anyone else the numbers side by "
+            "side would count the restricted cases again)."
+        ),
+    )
     client = models.ForeignKey(
         Person,
         verbose_name=_("person affected"),
@@ -285,7 +297,7 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        ordering = ["priority", "-received_on", "-pk"]
+        ordering = ["priority", "-received_on", "-created_at", "-pk"]
         indexes = [
             models.Index(fields=["office", "status"]),
             models.Index(fields=["office", "is_restricted"]),
@@ -549,19 +561,3 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
-
-
-class CaseCounter(models.Model):
-    """The next case number of an office in a year (one row, locked while numbering)."""
-
-    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["office", "year"], name="one_case_counter_per_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office_id}/{self.year}: {self.last}"

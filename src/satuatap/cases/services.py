@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,6 @@ from satuatap.cases.models import (
     CaseAssignment,
     CaseCategory,
     CaseConsent,
-    CaseCounter,
     CaseEvent,
     CaseGbvType,
     CaseNote,
@@ -40,6 +39,7 @@ from satuatap.cases.models import (
     Topic,
     Urgency,
 )
+from satuatap.cases.references import insert_with_random_identity, new_case_number
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
@@ -260,23 +260,6 @@ def _should_restrict(case: Case, categories: Iterable[str], gbv_types: Iterable[
     return age is not None and age < 18
 
 
-_NUMBER_UPSERT = (
-    "INSERT INTO {table} (office_id, year, last) VALUES (%s, %s, 1) "
-    "ON CONFLICT (office_id, year) DO UPDATE SET last = {table}.last + 1 "
-    "RETURNING last"
-)
-
-
-def _next_case_number(office: Organisation, year: int) -> str:
-    """The office's next number of the year, taken inside the transaction that uses it (the
-    same upsert as queue numbers: never duplicated under concurrent intake)."""
-    table = connection.ops.quote_name(CaseCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_NUMBER_UPSERT.format(table=table), [office.pk, year])
-        number = cursor.fetchone()[0]
-    return f"MRC-{office.slug.upper()[:12]}-{year}-{number:04d}"
-
-
 CASE_TEXT_FIELDS = (
     "employer",
     "recruiter",
@@ -367,6 +350,7 @@ def open_case(
     )
     case.priority = priority_for(urgency, safety)
     case.is_restricted = _should_restrict(case, categories, gbv_types)
+    case_office = by.office.slug
     worker = assign_to or by
     if assign_to is not None:
         if not _may_be_assigned(case, assign_to):
@@ -382,8 +366,9 @@ def open_case(
                 status=422,
             )
     with transaction.atomic():
-        case.number = _next_case_number(by.office, received_on.year)
-        case.save()
+        # A random reference and id: a sequence would let those who see only some cases count
+        # and date the others (references.py).
+        insert_with_random_identity(case, fresh=lambda: {"number": new_case_number(case_office)})
         CaseCategory.objects.bulk_create(CaseCategory(case=case, category=c) for c in categories)
         CaseGbvType.objects.bulk_create(CaseGbvType(case=case, gbv_type=g) for g in gbv_types)
         _event(case, "opened", by, _("Case opened"))

@@ -102,13 +102,15 @@ def case_list(request):
         data = form.cleaned_data
         number = "".join(data["q"].split())
         if number:
-            cases = cases.filter(number__icontains=number)
+            cases = selectors.with_number(request.user, cases, number)
         if data["category"]:
             cases = cases.filter(categories__category=data["category"]).distinct()
         if data["status"] == "active":
             cases = cases.exclude(status=CaseStatus.CLOSED)
         elif data["status"]:
             cases = cases.filter(status=data["status"])
+    elif form.is_bound:
+        cases = cases.none()  # a mistyped case number finds nothing (the form says why)
     return _render_list(request, cases, title=_("Cases"), current="all", form=form)
 
 
