@@ -59,10 +59,17 @@ class Topic(models.TextChoices):
     JOBS = "jobs", _("Jobs and agencies")
     RIGHTS = "rights", _("Rights and contracts")
     GBV = "gbv", _("Violence and harassment")
+    TRAFFICKING = "trafficking", _("Trafficking")
+    CHILD_AT_RISK = "child_at_risk", _("A child at risk")
     REMITTANCE = "remittance", _("Money and remittances")
     REINTEGRATION = "reintegration", _("Return and reintegration")
     FAMILY = "family", _("Family left behind")
     OTHER = "other", _("Other")
+
+
+# A contact on one of these topics that names a person (the person, or named participants of a
+# group) is restricted like a restricted case (rules.py).
+SENSITIVE_TOPICS = frozenset({Topic.GBV, Topic.TRAFFICKING, Topic.CHILD_AT_RISK})
 
 
 class Contact(models.Model):
@@ -103,6 +110,14 @@ class Contact(models.Model):
     )
     occurred_on = models.DateField(_("date"))
     notes = EncryptedTextField(_("notes"), blank=True)
+    is_restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_(
+            "A sensitive topic (violence, trafficking, a child at risk) and a named person: seen "
+            "only by who recorded it, the case workers of its case and the case supervisors."
+        ),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -111,7 +126,8 @@ class Contact(models.Model):
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["-occurred_on", "-pk"]
+        # Ids are drawn at random (references.py): the time recorded orders a day's contacts.
+        ordering = ["-occurred_on", "-recorded_at", "-pk"]
         indexes = [models.Index(fields=["office", "occurred_on"])]
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.cases.models import (
     RESTRICTING_CATEGORIES,
+    SENSITIVE_TOPICS,
     ActionItem,
     AgeBand,
     Case,
@@ -179,8 +180,9 @@ def record_contact(
         _require_work(by, case)
     if person is not None:
         sex = person.sex
+    named = bool(participants) if is_group else person is not None
     with transaction.atomic():
-        contact = Contact.objects.create(
+        contact = Contact(
             office=by.office,
             kind=kind,
             is_group=is_group,
@@ -193,8 +195,12 @@ def record_contact(
             occurred_on=occurred_on,
             notes=_clean_text(notes),
             case=case,
+            # A sensitive topic with a named person: restricted like a restricted case.
+            is_restricted=topic in SENSITIVE_TOPICS and named,
             recorded_by=by,
         )
+        # A random id: the gaps in a sequence would count the restricted contacts.
+        insert_with_random_identity(contact)
         if is_group:
             merged: dict[tuple[str, str], int] = {}
             for s, a, n in counts:
@@ -205,7 +211,10 @@ def record_contact(
             )
             contact.participants.set(participants)
         if case is not None:
-            _event(case, "contact", by, ContactKind(kind).label)
+            # Whoever may see the case but not a restricted contact must not learn of it from
+            # the timeline either (selectors.case_events).
+            kind_of_event = "restricted_contact" if contact.is_restricted else "contact"
+            _event(case, kind_of_event, by, ContactKind(kind).label)
     return contact
 
 
