@@ -125,7 +125,7 @@ def _contacts_with_details(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     return (
         contacts.prefetch_related("counts")
         .annotate(participant_count=Count("participants"))
-        .order_by("-occurred_on", "-pk")
+        .order_by("-occurred_on", "-recorded_at", "-pk")
     )
 
 
@@ -154,6 +154,7 @@ def contact_out(contact: Contact) -> ContactOut:
         total_people=total,
         case_id=contact.case_id,
         occurred_on=contact.occurred_on,
+        is_restricted=contact.is_restricted,
         recorded_by=_name(contact.recorded_by),
         recorded_at=contact.recorded_at,
     )
@@ -366,7 +367,7 @@ def case_timeline(request, case_id: int, query: Query[PurposeQuery]):
     case = _read_case(request, case_id, query.purpose)
     return [
         EventOut(kind=e.kind, detail=e.detail, by=_name(e.by), at=e.at)
-        for e in case.events.select_related("by")
+        for e in selectors.case_events(request.user, case)
     ]
 
 

@@ -3,11 +3,7 @@ would otherwise copy the decrypted text into its change log (shared/dependencies
 
 from auditlog.registry import auditlog
 
-from satuatap.core.encryption import EncryptedTextField
-
-
-def _encrypted_fields(model) -> list[str]:
-    return [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
+from satuatap.core.audit import encrypted_fields
 
 
 def register_models() -> None:
@@ -34,4 +30,4 @@ def register_models() -> None:
         Referral,
         LegalHold,
     ):
-        auditlog.register(model, exclude_fields=_encrypted_fields(model))
+        auditlog.register(model, exclude_fields=encrypted_fields(model))

@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_bootstrap5.widgets import RadioSelectButtonGroup
 
+from satuatap.cases import references
 from satuatap.cases.models import (
     AgeBand,
     Case,
@@ -371,6 +372,16 @@ class CaseForm(forms.Form):
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Case number"), required=False, max_length=40)
+
+    def clean_q(self) -> str:
+        text = "".join((self.cleaned_data.get("q") or "").split())
+        # Said from the text alone (its check character), never from what the database holds.
+        if references.looks_like_reference(text) and not references.is_valid_reference(text):
+            raise forms.ValidationError(
+                _("This case number has a typing error: check each character again.")
+            )
+        return text
+
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All")), *Category.choices], required=False
     )

@@ -1,9 +1,13 @@
 """MRC work: information and counselling contacts, complaints handled as cases, consent to
 share, and referrals to partner organisations.
 
-What a survivor says (narratives, notes, safety details, plan items, feedback) is held in
-`EncryptedTextField` columns; who may read a case at all is decided in `rules.py`, and every read
-of a restricted case is logged with its purpose (core.audit).
+What a survivor says, and any free text that could tell her story or where she is (narratives,
+notes, safety details, plan items, the employer, the recruiter, the complainant's relation, the
+interpreter language, a consent's witness, a referral's service, message, decline reason and
+feedback, attachment titles) is held in `EncryptedTextField` columns, which the audit trail
+leaves out; `tests/cases/test_encryption_coverage.py` fails on any new plain text field. Who may
+read a case at all is decided in `rules.py`, and every read of a restricted case is logged with
+its purpose (core.audit).
 """
 
 from __future__ import annotations
@@ -55,10 +59,17 @@ class Topic(models.TextChoices):
     JOBS = "jobs", _("Jobs and agencies")
     RIGHTS = "rights", _("Rights and contracts")
     GBV = "gbv", _("Violence and harassment")
+    TRAFFICKING = "trafficking", _("Trafficking")
+    CHILD_AT_RISK = "child_at_risk", _("A child at risk")
     REMITTANCE = "remittance", _("Money and remittances")
     REINTEGRATION = "reintegration", _("Return and reintegration")
     FAMILY = "family", _("Family left behind")
     OTHER = "other", _("Other")
+
+
+# A contact on one of these topics that names a person (the person, or named participants of a
+# group) is restricted like a restricted case (rules.py).
+SENSITIVE_TOPICS = frozenset({Topic.GBV, Topic.TRAFFICKING, Topic.CHILD_AT_RISK})
 
 
 class Contact(models.Model):
@@ -99,6 +110,14 @@ class Contact(models.Model):
     )
     occurred_on = models.DateField(_("date"))
     notes = EncryptedTextField(_("notes"), blank=True)
+    is_restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_(
+            "A sensitive topic (violence, trafficking, a child at risk) and a named person: seen "
+            "only by who recorded it, the case workers of its case and the case supervisors."
+        ),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -107,7 +126,8 @@ class Contact(models.Model):
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        ordering = ["-occurred_on", "-pk"]
+        # Ids are drawn at random (references.py): the time recorded orders a day's contacts.
+        ordering = ["-occurred_on", "-recorded_at", "-pk"]
         indexes = [models.Index(fields=["office", "occurred_on"])]
 
     def __str__(self) -> str:
@@ -192,7 +212,19 @@ class Outcome(models.TextChoices):
 
 class Case(models.Model):
     office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Drawn at random (references.py): a sequence would count and date the restricted cases.
     number = models.CharField(_("case number"), max_length=32, unique=True)
+    former_number = models.CharField(
+        _("former case number"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The sequential number the case had before references were drawn at random; shown "
+            "to case supervisors only, who see every case (to anyone else the numbers side by "
+            "side would count the restricted cases again)."
+        ),
+    )
     client = models.ForeignKey(
         Person,
         verbose_name=_("person affected"),
@@ -208,13 +240,15 @@ class Case(models.Model):
         related_name="+",
         help_text=_("Leave empty when the person affected complains herself or himself."),
     )
-    complainant_relation = models.CharField(
-        _("complainant's relation to the person affected"), max_length=64, blank=True
+    # Free text that can tell a survivor's story or whereabouts is encrypted like the narrative
+    # (lengths are checked on input: services, forms and API schemas).
+    complainant_relation = EncryptedTextField(
+        _("complainant's relation to the person affected"), blank=True
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     received_on = models.DateField(_("received on"))
     country = CountryField(_("where it happened"), blank=True)
-    employer = models.CharField(_("employer"), max_length=200, blank=True)
+    employer = EncryptedTextField(_("employer"), blank=True)
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("agency (P3MI) complained about"),
@@ -240,7 +274,7 @@ class Case(models.Model):
     )
     is_restricted = models.BooleanField(_("restricted"), default=False)
     wants_woman_worker = models.BooleanField(_("asks for a woman case worker"), default=False)
-    interpreter_language = models.CharField(_("interpreter needed for"), max_length=64, blank=True)
+    interpreter_language = EncryptedTextField(_("interpreter needed for"), blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
@@ -281,7 +315,7 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        ordering = ["priority", "-received_on", "-pk"]
+        ordering = ["priority", "-received_on", "-created_at", "-pk"]
         indexes = [
             models.Index(fields=["office", "status"]),
             models.Index(fields=["office", "is_restricted"]),
@@ -456,7 +490,7 @@ class CaseConsent(models.Model):
     items = models.JSONField(_("information that may be shared"), default=list)
     given_on = models.DateField(_("given on"))
     method = models.CharField(_("how"), max_length=16, choices=ConsentMethod.choices)
-    witness = models.CharField(_("witness"), max_length=200, blank=True)
+    witness = EncryptedTextField(_("witness"), blank=True)
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -496,13 +530,13 @@ class Referral(models.Model):
         Organisation, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
     )
     consent = models.ForeignKey(CaseConsent, on_delete=models.PROTECT, related_name="referrals")
-    service = models.CharField(_("service asked for"), max_length=200)
+    service = EncryptedTextField(_("service asked for"))
     message = EncryptedTextField(_("message to the partner"), blank=True)
     due_on = models.DateField(_("answer due by"))
     state = models.CharField(
         _("state"), max_length=16, choices=ReferralState.choices, default=ReferralState.SENT
     )
-    decline_reason = models.CharField(_("reason for declining"), max_length=255, blank=True)
+    decline_reason = EncryptedTextField(_("reason for declining"), blank=True)
     feedback = EncryptedTextField(_("partner's feedback"), blank=True)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -545,22 +579,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
-
-
-class CaseCounter(models.Model):
-    """The next case number of an office in a year (one row, locked while numbering)."""
-
-    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["office", "year"], name="one_case_counter_per_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office_id}/{self.year}: {self.last}"
 
 
 class LegalHold(models.Model):

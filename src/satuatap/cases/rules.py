@@ -5,6 +5,10 @@
 - A *restricted* case (violence, trafficking, children) is visible only to the case workers
   currently assigned to it and to the office's case supervisors — not to other counsellors,
   not to the office head, not to the national level.
+- A *restricted* contact (a sensitive topic — violence, trafficking, a child at risk — and a
+  named person) is visible only to the counsellor who recorded it, the case workers currently
+  assigned to its case and the office's case supervisors, like a restricted case; a contact
+  that follows up a case is never visible to someone who may not see the case.
 - A partner case worker sees only referrals sent to their own organisation, and only while the
   client's consent stands.
 """
@@ -63,7 +67,49 @@ can_work_on_case = (
     is_same_office_as_case & is_open_case & (is_case_supervisor | is_assigned_to_case)
 )
 
+
+@rules.predicate
+def is_same_office_as_contact(user, contact) -> bool:
+    return (
+        contact is not None
+        and user.is_authenticated
+        and user.office_id_or_none == contact.office_id
+    )
+
+
+@rules.predicate
+def is_restricted_contact(user, contact) -> bool:
+    return contact is not None and contact.is_restricted
+
+
+@rules.predicate
+def recorded_contact(user, contact) -> bool:
+    return contact is not None and user.is_authenticated and contact.recorded_by_id == user.pk
+
+
+@rules.predicate
+def is_assigned_to_contact_case(user, contact) -> bool:
+    return (
+        contact is not None
+        and contact.case_id is not None
+        and is_assigned_to_case(user, contact.case)
+    )
+
+
+@rules.predicate
+def may_see_contact_case(user, contact) -> bool:
+    return contact is not None and (contact.case_id is None or can_see_case(user, contact.case))
+
+
+can_see_contact = (
+    is_same_office_as_contact
+    & works_with_cases
+    & may_see_contact_case
+    & (~is_restricted_contact | is_case_supervisor | recorded_contact | is_assigned_to_contact_case)
+)
+
 rules.add_perm("cases.list_cases", works_with_cases)
+rules.add_perm("cases.view_contact", can_see_contact)
 rules.add_perm("cases.record_contact", handles_cases)
 rules.add_perm("cases.open_case", handles_cases)
 rules.add_perm("cases.view_case", can_see_case)

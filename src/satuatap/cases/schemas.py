@@ -107,6 +107,10 @@ class ContactOut(Schema):
     total_people: int
     case_id: int | None
     occurred_on: date
+    is_restricted: bool = Field(
+        description="A sensitive topic with a named person: only who recorded it, the case's "
+        "workers and the case supervisors see it."
+    )
     recorded_by: str | None
     recorded_at: datetime
 

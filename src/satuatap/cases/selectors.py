@@ -14,6 +14,7 @@ from satuatap.cases.models import (
     ActionItem,
     Case,
     CaseAssignment,
+    CaseEvent,
     CaseStatus,
     Contact,
     Referral,
@@ -40,6 +41,17 @@ def visible_cases(user) -> QuerySet[Case]:
 
 def get_visible_case(user, case_id: int) -> Case | None:
     return visible_cases(user).filter(pk=case_id).first()
+
+
+def with_number(user, cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """The cases among `cases` whose reference contains `text`. Case supervisors also find a case
+    by the sequential number it had before references were drawn at random: they see every case,
+    while anyone else, setting the old numbers of the cases they see side by side, would count
+    the restricted ones in the gaps."""
+    match = Q(number__icontains=text)
+    if user.has_perm("cases.view_team_cases"):
+        match |= Q(former_number__icontains=text)
+    return cases.filter(match)
 
 
 def my_cases(user) -> QuerySet[Case]:
@@ -96,15 +108,36 @@ def overdue_cases(user, today: datetime.date) -> QuerySet[Case]:
 
 
 def visible_contacts(user) -> QuerySet[Contact]:
-    """Contacts of the office for those who work with cases; contacts linked to a case the
-    user may not see are left out."""
+    """Contacts of the office for those who work with cases (rules: `cases.view_contact`).
+    Contacts linked to a case the user may not see are left out, and so is a restricted contact
+    (a sensitive topic with a named person) for anyone but who recorded it, the workers
+    assigned to its case and the case supervisors: no list, count, search or API answer shows
+    it or its person to anyone else."""
     if not user.is_authenticated or not user.has_perm("cases.list_cases"):
         return Contact.objects.none()
-    return (
-        Contact.objects.filter(office_id=user.office_id_or_none)
-        .filter(Q(case__isnull=True) | Q(case__in=visible_cases(user)))
-        .select_related("person", "recorded_by")
+    contacts = Contact.objects.filter(office_id=user.office_id_or_none).filter(
+        Q(case__isnull=True) | Q(case__in=visible_cases(user))
     )
+    if not user.has_role(Role.CASE_SUPERVISOR):
+        assigned = CaseAssignment.objects.filter(
+            case_id=OuterRef("case_id"), worker_id=user.pk, ended_at__isnull=True
+        )
+        contacts = contacts.filter(
+            Q(is_restricted=False) | Q(recorded_by_id=user.pk) | Exists(assigned)
+        )
+    return contacts.select_related("person", "recorded_by")
+
+
+def case_events(user, case: Case) -> QuerySet[CaseEvent]:
+    """The timeline events of a case the user may see: a restricted contact's event only for
+    those who may see that contact (who recorded it, the case's workers, the supervisors)."""
+    events = case.events.select_related("by")
+    if (
+        user.has_role(Role.CASE_SUPERVISOR)
+        or case.assignments.filter(worker_id=user.pk, ended_at__isnull=True).exists()
+    ):
+        return events
+    return events.filter(~Q(kind="restricted_contact") | Q(by_id=user.pk))
 
 
 # --- Partner portal ---------------------------------------------------------------------------

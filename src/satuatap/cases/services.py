@@ -9,19 +9,19 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.cases.models import (
     RESTRICTING_CATEGORIES,
+    SENSITIVE_TOPICS,
     ActionItem,
     AgeBand,
     Case,
     CaseAssignment,
     CaseCategory,
     CaseConsent,
-    CaseCounter,
     CaseEvent,
     CaseGbvType,
     CaseNote,
@@ -40,6 +40,7 @@ from satuatap.cases.models import (
     Topic,
     Urgency,
 )
+from satuatap.cases.references import insert_with_random_identity, new_case_number
 from satuatap.core.exceptions import DomainError
 from satuatap.core.limits import MAX_BIGINT
 from satuatap.core.models import Organisation, User
@@ -70,6 +71,33 @@ def _today(by: User) -> datetime.date:
 
 def _clean_text(value: str | None) -> str:
     return (value or "").strip()
+
+
+# The longest text each encrypted short field takes (the columns no longer limit it: what is
+# stored is longer than what was typed). Forms and API schemas give the same limits.
+TEXT_LIMITS = {
+    "complainant_relation": 64,
+    "employer": 200,
+    "interpreter_language": 64,
+    "witness": 200,
+    "service": 200,
+    "decline_reason": 255,
+}
+
+
+def _too_long(errors: dict, **values: str) -> None:
+    """Add an error for every value longer than its field's limit (nothing is cut short)."""
+    for field, value in values.items():
+        limit = TEXT_LIMITS[field]
+        if len(value or "") > limit:
+            errors[field] = [_("Write at most %(limit)s characters.") % {"limit": limit}]
+
+
+def _refuse_if_too_long(**values: str) -> None:
+    errors: dict = {}
+    _too_long(errors, **values)
+    for field, messages in errors.items():
+        raise DomainError("too_long", messages[0], status=422, details={field: messages})
 
 
 def _event(case: Case, kind: str, by: User | None, detail: str = "") -> None:
@@ -153,8 +181,9 @@ def record_contact(
         _require_work(by, case)
     if person is not None:
         sex = person.sex
+    named = bool(participants) if is_group else person is not None
     with transaction.atomic():
-        contact = Contact.objects.create(
+        contact = Contact(
             office=by.office,
             kind=kind,
             is_group=is_group,
@@ -167,8 +196,12 @@ def record_contact(
             occurred_on=occurred_on,
             notes=_clean_text(notes),
             case=case,
+            # A sensitive topic with a named person: restricted like a restricted case.
+            is_restricted=topic in SENSITIVE_TOPICS and named,
             recorded_by=by,
         )
+        # A random id: the gaps in a sequence would count the restricted contacts.
+        insert_with_random_identity(contact)
         if is_group:
             merged: dict[tuple[str, str], int] = {}
             for s, a, n in counts:
@@ -179,7 +212,10 @@ def record_contact(
             )
             contact.participants.set(participants)
         if case is not None:
-            _event(case, "contact", by, ContactKind(kind).label)
+            # Whoever may see the case but not a restricted contact must not learn of it from
+            # the timeline either (selectors.case_events).
+            kind_of_event = "restricted_contact" if contact.is_restricted else "contact"
+            _event(case, kind_of_event, by, ContactKind(kind).label)
     return contact
 
 
@@ -232,23 +268,6 @@ def _should_restrict(case: Case, categories: Iterable[str], gbv_types: Iterable[
         return True
     age = case.client.age_on(case.received_on) if case.client_id else None
     return age is not None and age < 18
-
-
-_NUMBER_UPSERT = (
-    "INSERT INTO {table} (office_id, year, last) VALUES (%s, %s, 1) "
-    "ON CONFLICT (office_id, year) DO UPDATE SET last = {table}.last + 1 "
-    "RETURNING last"
-)
-
-
-def _next_case_number(office: Organisation, year: int) -> str:
-    """The office's next number of the year, taken inside the transaction that uses it (the
-    same upsert as queue numbers: never duplicated under concurrent intake)."""
-    table = connection.ops.quote_name(CaseCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_NUMBER_UPSERT.format(table=table), [office.pk, year])
-        number = cursor.fetchone()[0]
-    return f"MRC-{office.slug.upper()[:12]}-{year}-{number:04d}"
 
 
 CASE_TEXT_FIELDS = (
@@ -308,6 +327,12 @@ def open_case(
         errors["safety"] = [_("Unknown safety question.")]
     if received_on > _today(by):
         errors["received_on"] = [_("The date cannot be in the future.")]
+    _too_long(
+        errors,
+        complainant_relation=_clean_text(complainant_relation) if complainant else "",
+        employer=_clean_text(employer),
+        interpreter_language=_clean_text(interpreter_language),
+    )
     if errors:
         raise DomainError("invalid", _("Some fields are not valid."), status=422, details=errors)
     _person_of_office(client, by, label=_("The person affected"))
@@ -335,6 +360,7 @@ def open_case(
     )
     case.priority = priority_for(urgency, safety)
     case.is_restricted = _should_restrict(case, categories, gbv_types)
+    case_office = by.office.slug
     worker = assign_to or by
     if assign_to is not None:
         if not _may_be_assigned(case, assign_to):
@@ -350,8 +376,9 @@ def open_case(
                 status=422,
             )
     with transaction.atomic():
-        case.number = _next_case_number(by.office, received_on.year)
-        case.save()
+        # A random reference and id: a sequence would let those who see only some cases count
+        # and date the others (references.py).
+        insert_with_random_identity(case, fresh=lambda: {"number": new_case_number(case_office)})
         CaseCategory.objects.bulk_create(CaseCategory(case=case, category=c) for c in categories)
         CaseGbvType.objects.bulk_create(CaseGbvType(case=case, gbv_type=g) for g in gbv_types)
         _event(case, "opened", by, _("Case opened"))
@@ -582,6 +609,7 @@ def record_consent(
         errors["witness"] = [_("Verbal consent needs a witness.")]
     if given_on > _today(by):
         errors["given_on"] = [_("The date cannot be in the future.")]
+    _too_long(errors, witness=_clean_text(witness))
     if errors:
         raise DomainError("invalid", _("Some fields are not valid."), status=422, details=errors)
     with transaction.atomic():
@@ -638,6 +666,7 @@ def send_referral(
     service = _clean_text(service)
     if not service:
         raise DomainError("service_required", _("Say which service is asked for."), status=422)
+    _refuse_if_too_long(service=service)
     if due_on < _today(by):
         raise DomainError("due_in_past", _("The due date cannot be in the past."), status=422)
     consent = (
@@ -702,8 +731,10 @@ def answer_referral(*, referral: Referral, by: User, accept: bool, reason: str =
         reason = _clean_text(reason)
         if not accept and not reason:
             raise DomainError("reason_required", _("Say why the referral is declined."), status=422)
+        if not accept:
+            _refuse_if_too_long(decline_reason=reason)
         referral.state = ReferralState.ACCEPTED if accept else ReferralState.DECLINED
-        referral.decline_reason = "" if accept else reason[:255]
+        referral.decline_reason = "" if accept else reason
         referral.answered_by = by
         referral.answered_at = timezone.now()
         referral.save()

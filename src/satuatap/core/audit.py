@@ -43,6 +43,14 @@ class ReadPurpose(models.TextChoices):
     LEGAL = "legal", _("Legal obligation or audit")
 
 
+def encrypted_fields(model: type[models.Model]) -> list[str]:
+    """The model's encrypted columns: auditlog must leave them out (`exclude_fields`), or it would
+    copy their decrypted text into its change entries."""
+    from satuatap.core.encryption import EncryptedTextField
+
+    return [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
+
+
 def mask_fully(value: str) -> str:
     """Mask for auditlog's mask_fields: hide the whole value, keep only its length class."""
     return "********" if value else value

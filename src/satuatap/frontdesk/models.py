@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.encryption import EncryptedTextField
 from satuatap.core.i18n import in_language
 from satuatap.core.models import Desk, Organisation
 from satuatap.people.models import Person, Sex
@@ -198,7 +199,9 @@ class ServiceRecord(models.Model):
     )
     services = models.ManyToManyField(Service, related_name="+", blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
-    notes = models.TextField(_("what was done"), blank=True)
+    # What a desk did can tell a visitor's story (at the MRC desk above all): encrypted, like
+    # the MRC's own notes, at every desk.
+    notes = EncryptedTextField(_("what was done"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -159,6 +159,11 @@ def start_serving(*, ticket: Ticket, by) -> Ticket:
     return ticket
 
 
+# "What was done" is stored encrypted, so the column does not limit it; the console form and
+# the API schema give the same limit.
+NOTES_LIMIT = 2000
+
+
 def finish_ticket(
     *,
     ticket: Ticket,
@@ -171,6 +176,9 @@ def finish_ticket(
     _require_desk(by, ticket.desk)
     if outcome not in ServiceRecord.Outcome.values:
         raise DomainError("unknown_outcome", _("Unknown outcome."))
+    if len(notes or "") > NOTES_LIMIT:
+        message = _("Write at most %(limit)s characters.") % {"limit": NOTES_LIMIT}
+        raise DomainError("too_long", message, status=422, details={"notes": [message]})
     now = timezone.now()
     with transaction.atomic():
         updated = Ticket.objects.filter(

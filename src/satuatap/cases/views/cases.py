@@ -102,13 +102,15 @@ def case_list(request):
         data = form.cleaned_data
         number = "".join(data["q"].split())
         if number:
-            cases = cases.filter(number__icontains=number)
+            cases = selectors.with_number(request.user, cases, number)
         if data["category"]:
             cases = cases.filter(categories__category=data["category"]).distinct()
         if data["status"] == "active":
             cases = cases.exclude(status=CaseStatus.CLOSED)
         elif data["status"]:
             cases = cases.filter(status=data["status"])
+    elif form.is_bound:
+        cases = cases.none()  # a mistyped case number finds nothing (the form says why)
     return _render_list(request, cases, title=_("Cases"), current="all", form=form)
 
 
@@ -214,8 +216,9 @@ EVENT_LABELS = {
 }
 
 
-def timeline(case: Case) -> list[dict]:
-    """Everything that happened to the case, oldest first: its events, notes and contacts."""
+def timeline(case: Case, user) -> list[dict]:
+    """Everything that happened to the case, oldest first: its events, notes and the contacts
+    `user` may see (a restricted contact only by who may see it: selectors.visible_contacts)."""
     rows = [
         {
             "at": event.at,
@@ -225,9 +228,9 @@ def timeline(case: Case) -> list[dict]:
             "detail": "" if event.detail == str(EVENT_LABELS.get(event.kind)) else event.detail,
             "by": event.by,
         }
-        for event in case.events.select_related("by")
+        for event in selectors.case_events(user, case)
         # Notes and contacts are shown from their own records below.
-        if event.kind not in ("note", "contact")
+        if event.kind not in ("note", "contact", "restricted_contact")
     ]
     rows += [
         {
@@ -250,7 +253,7 @@ def timeline(case: Case) -> list[dict]:
             "text": contact.notes,
             "by": contact.recorded_by,
         }
-        for contact in case.contacts.select_related("recorded_by")
+        for contact in selectors.visible_contacts(user).filter(case=case)
     ]
     return sorted(rows, key=lambda row: row["at"])
 
@@ -288,7 +291,7 @@ def case_context(request, case: Case) -> dict:
         "attachments": case.attachments.select_related("uploaded_by").order_by("uploaded_at"),
         "consents": consents,
         "referrals": referrals,
-        "timeline": timeline(case),
+        "timeline": timeline(case, user),
         "can_work": can_work,
         "can_assign": can_assign,
         "can_decide": can_decide and case.status == CaseStatus.RESOLVED,
