@@ -2,7 +2,9 @@
 
 - The case summary is for those who may view the case (rules `cases.view_case`).
 - The referral letter is for the same office staff, and for the partner the referral was sent
-  to (the partner sees the same letter: only what the client consented to share).
+  to (the partner sees the same letter: only what the client consented to share), while the
+  referral is live: once it ended (consent withdrawn, revoked, case closed) the partner's
+  letter is a 404.
 - A restricted case is printed only with a read purpose (`?purpose=`), and the read is logged;
   without one the answer is a 400 page that asks for it. A partner's read of a restricted case
   is logged with the referral as its purpose.
@@ -80,7 +82,7 @@ def referral_letter_pdf(request, referral_id: int):
     user = request.user
     if user.has_perm("cases.use_partner_portal"):
         referral = selectors.get_partner_referral(user, referral_id)
-        if referral is None:
+        if referral is None or not user.has_perm("cases.view_referral", referral):
             raise Http404
         data = pdf.referral_letter_pdf(referral)
         log_partner_read(user, referral)
