@@ -679,9 +679,57 @@ def test_the_timeline_is_put_into_words_in_the_readers_language(
 
 def test_events_written_before_parameters_keep_their_words(make_case, counsellor):
     case = make_case()
-    old = CaseEvent.objects.create(case=case, kind="closed", by=counsellor, detail="Penutupan")
-    assert events.detail(old) == "Penutupan"
-    assert events.label(old) == str(events.LABELS["closed"])
+    old = CaseEvent.objects.create(case=case, kind="status", by=counsellor, detail="Ditangani")
+    assert events.detail(old) == "Ditangani"
+    assert events.label(old) == str(events.LABELS["status"])
+    # Words that only repeated the label are not shown twice.
+    opened = CaseEvent.objects.create(case=case, kind="opened", by=counsellor, detail="Dibuka")
+    assert events.detail(opened) == ""
+
+
+def test_every_event_a_service_writes_has_a_label_and_no_stored_words(
+    client, referred, counsellor, supervisor, partner_worker, office, english, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from satuatap.cases import attachments
+
+    settings.MEDIA_ROOT = tmp_path
+    case = referred.case
+    services.add_note(case=case, text="Catatan.", by=counsellor)
+    action = services.add_action(
+        case=case, description="x", owner=counsellor, due_on=office.today(), by=counsellor
+    )
+    services.complete_action(action=action, by=counsellor)
+    services.record_contact(
+        by=counsellor,
+        kind="counselling",
+        channel="phone",
+        topic="rights",
+        occurred_on=office.today(),
+        case=case,
+    )
+    services.assign(case=case, worker=supervisor, by=supervisor, replace=True)
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    attachments.upload_attachment(case=case, by=supervisor, title="Surat", file=upload)
+    services.add_feedback(referral=referred, by=partner_worker, feedback="Lagi.", complete=True)
+    services.revoke_referral(referral=referred, by=supervisor, reason="Selesai.")
+
+    written = list(case.events.all())
+    assert {e.kind for e in written} >= {
+        "opened", "assigned", "unassigned", "consent", "referral", "referral_accepted",
+        "referral_update", "referral_completed", "note", "action", "action_done", "contact",
+        "attachment", "referral_revoked",
+    }  # fmt: skip
+    for event in written:
+        assert event.detail == "", event.kind
+        assert event.kind in events.LABELS, event.kind
+    with translation.override("en"):
+        words = {e.kind: events.detail(e) for e in written}
+    assert words["referral"] == referred.partner.name
+    assert words["contact"] == "Counselling session"
+    assert words["action"].startswith("due ")
+    assert words["unassigned"] == str(counsellor)
 
 
 def test_open_actions_of_a_closed_case_are_not_counted_overdue(

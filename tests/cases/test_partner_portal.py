@@ -233,8 +233,10 @@ def test_a_case_id_used_as_a_referral_id_is_not_found(portal, referral, make_cas
 
 
 def test_after_consent_is_withdrawn_the_partner_sees_nothing_more(
-    portal, referral, counsellor, client_person
+    portal, referral, counsellor, client_person, partner_worker
 ):
+    partner_worker.language = "en"
+    partner_worker.save(update_fields=["language"])
     services.withdraw_consent(consent=referral.consent, by=counsellor)
 
     listing = portal.get(reverse("cases:partner-referral-list"))

@@ -1,5 +1,6 @@
 """The case timeline's events: what each kind is called and how its parameters are put into
-words, in the language of whoever reads it (the page and the API alike).
+words, in the language of whoever reads it (the page and the API alike). Every service writes
+its event here (`record`) as a kind and parameters, never as words.
 
 An event holds no sensitive detail: its parameters are codes (a status, an outcome, why a
 referral ended), counts and a partner's name. What a person wrote (a reason, a note) is a
@@ -9,12 +10,14 @@ keep their `detail`, in the words of the language they were written in.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from satuatap.cases.models import CaseEvent, CaseStatus, Outcome
+from satuatap.cases.models import CaseEvent, CaseStatus, ContactKind, Outcome
 
 LABELS = {
     "opened": gettext_lazy("Case opened"),
@@ -38,7 +41,24 @@ LABELS = {
     "referral_completed": gettext_lazy("Referral completed"),
     "referral_revoked": gettext_lazy("Referral revoked"),
     "attachment": gettext_lazy("Attachment added"),
+    "note": gettext_lazy("Note added"),
+    "contact": gettext_lazy("Follow-up contact"),
+    "referral_reminder": gettext_lazy("Reminder sent to the partner"),
 }
+
+# Kinds whose words, in events written before parameters, only repeated the label (in the
+# writer's language): not shown again.
+_OLD_DETAIL_REPEATS_LABEL = frozenset(
+    {
+        "opened",
+        "note",
+        "action_done",
+        "attachment",
+        "closed",
+        "closure_refused",
+        "consent_withdrawn",
+    }
+)
 
 
 def _label(choices, value) -> str:
@@ -94,12 +114,35 @@ def _consent_withdrawn(params: dict) -> str:
     return text
 
 
+def _due(params: dict) -> str:
+    try:
+        day = datetime.date.fromisoformat(params.get("due_on", ""))
+    except ValueError:
+        return ""
+    return _("due %(date)s") % {"date": date_format(day, "SHORT_DATE_FORMAT")}
+
+
+def _partner(params: dict) -> str:
+    return params.get("partner", "")
+
+
 def _reason_in_notes(params: dict) -> str:
     return _("the reason is in the case notes") if params.get("note") else ""
 
 
 # Kind → its parameters in words (the label alone says enough for the other kinds).
 DETAILS: dict[str, Callable[[dict], str]] = {
+    "assigned": lambda p: p.get("worker", ""),
+    "unassigned": lambda p: p.get("worker", ""),
+    "contact": lambda p: _label(ContactKind, p.get("kind")),
+    "action": _due,
+    "consent": _partner,
+    "referral": _partner,
+    "referral_accepted": _partner,
+    "referral_declined": _partner,
+    "referral_update": _partner,
+    "referral_completed": _partner,
+    "referral_revoked": _partner,
     "restricted": _reason_in_notes,
     "unrestricted": _reason_in_notes,
     "closure_refused": _reason_in_notes,
@@ -108,7 +151,6 @@ DETAILS: dict[str, Callable[[dict], str]] = {
     "closed": _closed,
     "reopened": _reopened,
     "consent_withdrawn": _consent_withdrawn,
-    "referral_revoked": lambda p: p.get("partner", ""),
 }
 
 
@@ -128,6 +170,6 @@ def detail(event: CaseEvent) -> str:
     its kind needs none), else the words stored when it was written."""
     if event.params and event.kind in DETAILS:
         return DETAILS[event.kind](event.params)
-    if event.detail == label(event):  # the opening event's detail repeats its label
+    if event.kind in _OLD_DETAIL_REPEATS_LABEL or event.detail == label(event):
         return ""
     return event.detail

@@ -201,7 +201,7 @@ def record_contact(
             )
             contact.participants.set(participants)
         if case is not None:
-            _event(case, "contact", by, ContactKind(kind).label)
+            _event(case, "contact", by, params={"kind": kind})
     return contact
 
 
@@ -376,12 +376,12 @@ def open_case(
         case.save()
         CaseCategory.objects.bulk_create(CaseCategory(case=case, category=c) for c in categories)
         CaseGbvType.objects.bulk_create(CaseGbvType(case=case, gbv_type=g) for g in gbv_types)
-        _event(case, "opened", by, _("Case opened"))
+        _event(case, "opened", by)
         if _may_be_assigned(case, worker) and (
             assign_to is not None or not wants_woman_worker or worker.gender == "F"
         ):
             CaseAssignment.objects.create(case=case, worker=worker, assigned_by=by)
-            _event(case, "assigned", by, str(worker))
+            _event(case, "assigned", by, params={"worker": str(worker)})
     return case
 
 
@@ -417,7 +417,7 @@ def assign(*, case: Case, worker: User, by: User, replace: bool = False) -> Case
             for current in case.assignments.filter(ended_at__isnull=True).exclude(worker=worker):
                 current.ended_at = now
                 current.save(update_fields=["ended_at"])
-                _event(case, "unassigned", by, str(current.worker))
+                _event(case, "unassigned", by, params={"worker": str(current.worker)})
         existing = case.assignments.filter(worker=worker, ended_at__isnull=True).first()
         if existing is not None:
             return existing
@@ -426,7 +426,7 @@ def assign(*, case: Case, worker: User, by: User, replace: bool = False) -> Case
                 assignment = CaseAssignment.objects.create(case=case, worker=worker, assigned_by=by)
         except IntegrityError:
             return case.assignments.get(worker=worker, ended_at__isnull=True)
-        _event(case, "assigned", by, str(worker))
+        _event(case, "assigned", by, params={"worker": str(worker)})
     return assignment
 
 
@@ -437,7 +437,7 @@ def add_note(*, case: Case, text: str, by: User) -> CaseNote:
         raise DomainError("text_required", _("Write the note."), status=422)
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, text=text, author=by)
-        _event(case, "note", by, _("Note added"))
+        _event(case, "note", by)
     return note
 
 
@@ -456,7 +456,7 @@ def add_action(*, case: Case, description: str, owner: User, due_on: datetime.da
         action = ActionItem.objects.create(
             case=case, description=description, owner=owner, due_on=due_on, created_by=by
         )
-        _event(case, "action", by, _("Action planned, due %(date)s") % {"date": due_on})
+        _event(case, "action", by, params={"due_on": due_on.isoformat()})
     return action
 
 
@@ -467,7 +467,7 @@ def complete_action(*, action: ActionItem, by: User) -> ActionItem:
     with transaction.atomic():
         action.done_at = timezone.now()
         action.save(update_fields=["done_at"])
-        _event(action.case, "action_done", by, _("Action done"))
+        _event(action.case, "action_done", by)
     return action
 
 
@@ -859,12 +859,7 @@ def record_consent(
             witness=_clean_text(witness),
             taken_by=by,
         )
-        _event(
-            case,
-            "consent",
-            by,
-            _("Consent to share with %(partner)s") % {"partner": recipient.name},
-        )
+        _event(case, "consent", by, params={"partner": recipient.name})
     return consent
 
 
@@ -968,7 +963,7 @@ def send_referral(
         if case.status in (CaseStatus.OPEN, CaseStatus.IN_PROGRESS):
             case.status = CaseStatus.PENDING_PARTNER
             case.save(update_fields=["status", "updated_at"])
-        _event(case, "referral", by, _("Referred to %(partner)s") % {"partner": partner.name})
+        _event(case, "referral", by, params={"partner": partner.name})
     return referral
 
 
@@ -1017,7 +1012,7 @@ def answer_referral(*, referral: Referral, by: User, accept: bool, reason: str =
             referral.case,
             "referral_accepted" if accept else "referral_declined",
             by,
-            referral.partner.name,
+            params={"partner": referral.partner.name},
         )
     return referral
 
@@ -1048,7 +1043,7 @@ def add_feedback(*, referral: Referral, by: User, feedback: str, complete: bool 
             referral.case,
             "referral_completed" if complete else "referral_update",
             by,
-            referral.partner.name,
+            params={"partner": referral.partner.name},
         )
     return referral
 
