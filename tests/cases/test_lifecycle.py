@@ -535,6 +535,28 @@ def test_a_closure_request_for_a_case_closed_meanwhile_is_refused(
     assert case.outcome == Outcome.RESOLVED
 
 
+def test_a_referral_for_a_case_closed_meanwhile_is_refused(
+    make_case, counsellor, supervisor, partner, office
+):
+    case = make_case()
+    services.record_consent(
+        case=case,
+        by=counsellor,
+        recipient=partner,
+        items=[SharedItem.IDENTITY],
+        given_on=office.today(),
+        method="signed",
+    )
+    stale = Case.objects.get(pk=case.pk)
+    _close(case, counsellor, supervisor)
+    with pytest.raises(DomainError) as refused:
+        services.send_referral(
+            case=stale, by=counsellor, partner=partner, service="Konseling", due_on=office.today()
+        )
+    assert refused.value.code == "case_closed"
+    assert not Referral.objects.exists()
+
+
 def _race(n: int, action) -> list[str]:
     barrier = threading.Barrier(n)
     outcomes: list[str] = []

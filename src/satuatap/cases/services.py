@@ -920,7 +920,9 @@ def send_referral(
     due_on: datetime.date,
     message: str = "",
 ) -> Referral:
-    """Refer the case to a partner. Refused without an active consent naming that partner."""
+    """Refer the case to a partner. Refused without an active consent naming that partner.
+    The case's row is locked and the consent read under a lock: a consent withdrawn or a case
+    closed meanwhile refuses the referral rather than sharing with a partner after all."""
     _require_work(by, case)
     _active_partner(partner, case)
     service = _clean_text(service)
@@ -928,29 +930,32 @@ def send_referral(
         raise DomainError("service_required", _("Say which service is asked for."), status=422)
     if due_on < _today(by):
         raise DomainError("due_in_past", _("The due date cannot be in the past."), status=422)
-    consent = (
-        case.consents.filter(recipient=partner, withdrawn_on__isnull=True)
-        .order_by("-given_on", "-pk")
-        .first()
-    )
-    if consent is None:
-        raise DomainError(
-            "consent_required",
-            _("The client has not consented to sharing with %(partner)s: record consent first.")
-            % {"partner": partner.name},
-            status=409,
-        )
     message = _clean_text(message)
-    if message and SharedItem.NARRATIVE not in consent.items:
-        raise DomainError(
-            "message_not_consented",
-            _(
-                "The client did not consent to share the story; leave the message out or take "
-                "consent for the narrative first."
-            ),
-            status=409,
-        )
     with transaction.atomic():
+        _lock_case(case)
+        _require_work(by, case)
+        consent = (
+            case.consents.select_for_update()
+            .filter(recipient=partner, withdrawn_on__isnull=True)
+            .order_by("-given_on", "-pk")
+            .first()
+        )
+        if consent is None:
+            raise DomainError(
+                "consent_required",
+                _("The client has not consented to sharing with %(partner)s: record consent first.")
+                % {"partner": partner.name},
+                status=409,
+            )
+        if message and SharedItem.NARRATIVE not in consent.items:
+            raise DomainError(
+                "message_not_consented",
+                _(
+                    "The client did not consent to share the story; leave the message out or "
+                    "take consent for the narrative first."
+                ),
+                status=409,
+            )
         referral = Referral.objects.create(
             case=case,
             partner=partner,
