@@ -765,3 +765,27 @@ def test_open_actions_of_a_closed_case_are_not_counted_overdue(
     later = office.today() + datetime.timedelta(days=2)
     assert ActionItem.objects.get(pk=action.pk).done_at is None
     assert not selectors.overdue_cases(supervisor, later).filter(pk=case.pk).exists()
+
+
+def test_the_migration_ends_the_referrals_of_cases_closed_before_it(referred):
+    """Cases closed before this change kept their referrals live: the migration ends them."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("satuatap.cases.migrations.0002_referral_end_reason")
+    closed_at = referred.sent_at + datetime.timedelta(days=3)
+    Case.objects.filter(pk=referred.case_id).update(status=CaseStatus.CLOSED, closed_at=closed_at)
+    live = Referral.objects.create(
+        case=referred.case,
+        partner=referred.partner,
+        consent=referred.consent,
+        service="Lain",
+        due_on=referred.due_on,
+    )
+
+    migration.end_access(apps, None)
+
+    for referral in Referral.objects.filter(pk__in=[referred.pk, live.pk]):
+        assert referral.end_reason == ReferralEnd.CASE_CLOSED
+        assert referral.stopped_at == closed_at
