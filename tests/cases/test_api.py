@@ -745,10 +745,18 @@ def test_referral_with_consent_is_sent_and_stops_when_consent_is_withdrawn(
     assert [r["id"] for r in client.get(base).json()] == [referral["id"]]
 
     _post(client, f"/api/v1/cases/{case.pk}/consents/{consent.pk}/withdraw")
-    assert client.get(base).json()[0]["is_stopped"] is True
+    stopped = client.get(base).json()[0]
+    assert stopped["is_stopped"] is True and stopped["end_reason"] == "consent_withdrawn"
+    assert stopped["ended_at"]
+    # The partner sees that the referral ended, as ended by the office, and nothing more.
     client.force_login(partner_worker)
-    assert client.get(f"/api/v1/partner/referrals/{referral['id']}").status_code == 404
-    assert client.get("/api/v1/partner/referrals").json() == []
+    ended = client.get(f"/api/v1/partner/referrals/{referral['id']}")
+    assert ended.status_code == 200
+    assert ended.json()["has_ended"] is True and ended.json()["shared"] is None
+    assert ended.json()["end_reason"] == "ended_by_office"
+    assert CLIENT_NAME not in ended.content.decode()
+    [listed] = client.get("/api/v1/partner/referrals").json()
+    assert listed["has_ended"] is True and listed["number"] is None and listed["service"] is None
 
 
 # --- Partner portal ---------------------------------------------------------------------------
@@ -921,9 +929,13 @@ ROUTES = {
     f"{CASES}/{{case_id}}/status": {"post"},
     f"{CASES}/{{case_id}}/closure-request": {"post"},
     f"{CASES}/{{case_id}}/closure-decision": {"post"},
+    f"{CASES}/{{case_id}}/reopen": {"post"},
+    f"{CASES}/{{case_id}}/restrict": {"post"},
+    f"{CASES}/{{case_id}}/unrestrict": {"post"},
     f"{CASES}/{{case_id}}/consents": {"get", "post"},
     f"{CASES}/{{case_id}}/consents/{{consent_id}}/withdraw": {"post"},
     f"{CASES}/{{case_id}}/referrals": {"get", "post"},
+    f"{CASES}/{{case_id}}/referrals/{{referral_id}}/revoke": {"post"},
     PARTNER: {"get"},
     f"{PARTNER}/{{referral_id}}": {"get"},
     f"{PARTNER}/{{referral_id}}/accept": {"post"},
@@ -985,7 +997,11 @@ def _bodies(records, office, partner, worker_id):
         "assignments": {"worker_id": worker_id},
         "status": {"status": "in_progress"},
         "closure-request": {"outcome": "resolved"},
-        "closure-decision": {"approve": True},
+        "closure-decision": {"approve": True, "open_actions": "done", "end_referrals": True},
+        "reopen": {"reason": "Klien kembali."},
+        "restrict": {"reason": "Kekerasan terungkap."},
+        "unrestrict": {"reason": "Salah catat."},
+        "revoke": {"reason": "Mitra tidak aman."},
         "consents": {
             "recipient_id": partner.pk,
             "items": ["identity"],

@@ -25,6 +25,7 @@ from satuatap.cases.models import (
     Contact,
     GroupCount,
     Referral,
+    ReferralEnd,
     ReferralState,
 )
 from satuatap.core.models import Organisation, User
@@ -106,8 +107,15 @@ def test_each_pilot_office_has_referrals_to_every_partner_in_every_state(demo_da
         assert declined.exists() and all(r.decline_reason for r in declined), slug
         completed = live.filter(state=ReferralState.COMPLETED)
         assert completed.exists() and all(r.feedback and r.completed_at for r in completed)
-        stopped = referrals.filter(stopped_at__isnull=False)
+        stopped = referrals.filter(end_reason=ReferralEnd.CONSENT_WITHDRAWN)
         assert stopped.exists() and all(not r.consent.is_active for r in stopped), slug
+        # A closed case shares nothing any more: every referral of it ended with the closure.
+        of_closed = referrals.filter(case__status=CaseStatus.CLOSED)
+        assert of_closed.exists(), slug
+        assert not of_closed.filter(stopped_at__isnull=True).exists(), slug
+        assert not of_closed.exclude(
+            end_reason__in=[ReferralEnd.CASE_CLOSED, ReferralEnd.CONSENT_WITHDRAWN]
+        ).exists(), slug
 
         partners = set(office.partners.values_list("pk", flat=True))
         assert set(referrals.values_list("partner_id", flat=True)) == partners, slug
@@ -121,6 +129,9 @@ def test_each_pilot_office_has_referrals_to_every_partner_in_every_state(demo_da
     assert mine.filter(state=ReferralState.SENT).count() >= 2
     for referral in mine:
         view = services.shared_view(referral)
+        if referral.has_ended:
+            assert view == {"items": []}
+            continue
         assert set(referral.consent.items) == set(view["items"])
         if "narrative" not in referral.consent.items:
             assert "narrative" not in view and "message" not in view

@@ -53,6 +53,8 @@ MODELS = [*apps.get_app_config("cases").get_models(), ServiceRecord]
 
 # Text fields that hold no free text. A field with choices is a code and needs no entry.
 NOT_FREE_TEXT = {
+    "cases.CaseEvent.params": "codes, counts and a partner's name, never what a person wrote "
+    "(cases/events.py: a reason or a note is an encrypted CaseNote)",
     "cases.Case.number": "a reference the system draws at random",
     "cases.Case.former_number": "the sequential number the system gave before (supervisors only)",
     "cases.Case.country": "an ISO 3166 country code",

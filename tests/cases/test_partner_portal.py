@@ -247,14 +247,30 @@ def test_a_case_id_used_as_a_referral_id_is_not_found(portal, referral, make_cas
     assert portal.get(reverse("cases:referral-letter-pdf", args=[case.pk])).status_code == 404
 
 
-def test_after_consent_is_withdrawn_the_partner_sees_nothing_more(portal, referral, counsellor):
+def test_after_consent_is_withdrawn_the_partner_sees_nothing_more(
+    portal, referral, counsellor, client_person, partner_worker
+):
+    partner_worker.language = "en"
+    partner_worker.save(update_fields=["language"])
     services.withdraw_consent(consent=referral.consent, by=counsellor)
 
-    listed = portal.get(reverse("cases:partner-referral-list")).context["rows"]
-    assert listed == []
-    assert portal.get(_detail(referral)).status_code == 404
+    listing = portal.get(reverse("cases:partner-referral-list"))
+    [row] = listing.context["rows"]
+    assert row["referral"] == referral and row["has_ended"]
+    assert client_person.full_name not in listing.content.decode()
+    assert referral.service not in listing.content.decode()
+    page = portal.get(_detail(referral))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "This referral has ended." in html
+    for personal in (client_person.full_name, "+6281234567890", referral.case.number):
+        assert personal not in html
+    # Not told that the client withdrew: only that the office ended it.
+    assert "The office ended this referral" in html and "withdr" not in html.lower()
     accept = reverse("cases:partner-referral-accept", args=[referral.pk])
-    assert portal.post(accept).status_code == 404
+    refused = portal.post(accept)
+    assert refused.status_code == 409
+    assert client_person.full_name not in refused.content.decode()
     letter = reverse("cases:referral-letter-pdf", args=[referral.pk])
     assert portal.get(letter).status_code == 404
     referral.refresh_from_db()
@@ -355,6 +371,10 @@ def test_office_staff_do_not_get_the_portal_tile(client, counsellor):
 
 
 # --- Every URL of the project -----------------------------------------------------------------
+
+# A referral sent to the partner that has ended (consent withdrawn) may be opened by it: the page
+# says that it ended and shows nothing of the client (checked in the sweep below).
+ENDED_REFERRAL_PAGES = {"cases:partner-referral-detail", "api:get_partner_referral"}
 
 # Pages any anonymous visitor may see (sign-in, language, about, health check, the public job
 # board, the waiting-room screen and the kiosk behind their secret links): not tested here.
@@ -470,6 +490,7 @@ def office_records(
         "ours": ours,
         "elsewhere": elsewhere,
         "withdrawn": withdrawn,
+        "secrets": [gbv_case.client.full_name, gbv_case.number, NARRATIVE, withdrawn.service],
         "candidates": {
             "case_id": case_ids,
             "referral_id": [elsewhere.pk, withdrawn.pk, not_ours],
@@ -519,6 +540,7 @@ def test_a_partner_reaches_no_page_of_the_office(client, partner_worker, office_
     seen = set()
     reached = []
     missed = []
+    ended_id = str(office_records["withdrawn"].pk)
     for name, route, view in _leaf_patterns():
         namespace = name.split(":")[0] if ":" in name else ""
         if name in PUBLIC or namespace in PUBLIC_NAMESPACES:
@@ -538,6 +560,11 @@ def test_a_partner_reaches_no_page_of_the_office(client, partner_worker, office_
                     continue
                 if name in PARTNER_PAGES or _reaches_nothing(response):
                     continue
+                if name in ENDED_REFERRAL_PAGES and method == "get" and ended_id in url:
+                    # The partner's own referral, ended: it may say so, and nothing more.
+                    body = response.content.decode()
+                    if not any(secret in body for secret in office_records["secrets"]):
+                        continue
                 reached.append((name, method, url, response.status_code))
     assert reached == [], "\n".join(map(str, reached))
     assert missed == [], "\n".join(map(str, missed))

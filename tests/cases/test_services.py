@@ -17,6 +17,7 @@ from satuatap.cases.models import (
     ContactKind,
     GbvType,
     Outcome,
+    ReferralEnd,
     ReferralState,
     SharedItem,
     Topic,
@@ -424,10 +425,14 @@ def test_withdrawn_consent_stops_sharing_and_new_referrals(
     services.withdraw_consent(consent=consent, by=counsellor)
     referral.refresh_from_db()
     assert referral.stopped_at is not None
-    assert not selectors.partner_referrals(partner_worker).exists()
+    assert referral.end_reason == ReferralEnd.CONSENT_WITHDRAWN
+    # The partner still finds the referral, as ended, with nothing of the client.
+    assert list(selectors.partner_referrals(partner_worker)) == [referral]
     assert not partner_worker.has_perm("cases.view_referral", referral)
-    with pytest.raises(DomainError):
+    assert services.shared_view(referral) == {"items": []}
+    with pytest.raises(DomainError) as ended:
         services.answer_referral(referral=referral, by=partner_worker, accept=True)
+    assert ended.value.code == "referral_ended" and ended.value.status == 409
     with pytest.raises(DomainError) as error:
         services.send_referral(
             case=case, by=counsellor, partner=partner, service="Konseling", due_on=today

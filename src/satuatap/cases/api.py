@@ -5,7 +5,9 @@ The same selectors and services as the pages, so the same restrictions:
 - reading a restricted case (its detail, consents, referrals or timeline) needs `?purpose=`
   and is logged with it; lists never carry the narrative, notes or safety details, and for a
   restricted case not even the client's name;
-- a partner case worker reaches only `/partner/referrals`, and only the fields consented.
+- a partner case worker reaches only `/partner/referrals`, and only the fields consented, while
+  the referral is live; an ended one (consent withdrawn, revoked, case closed) says only that
+  it ended, and answering it is a 409 `referral_ended`.
 Errors are `{code, message, details}` (`satuatap.api`).
 """
 
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 from ninja import Query, Router, Status
 
-from satuatap.cases import selectors, services
+from satuatap.cases import events, selectors, services
 from satuatap.cases.models import (
     ActionItem,
     Case,
@@ -56,6 +58,7 @@ from satuatap.cases.schemas import (
     PartnerReferralStateOut,
     PartnerReferralSummaryOut,
     PurposeQuery,
+    ReasonIn,
     ReferralIn,
     ReferralOut,
     SharedCaseOut,
@@ -366,7 +369,14 @@ def case_timeline(request, case_id: int, query: Query[PurposeQuery]):
     """Everything that happened on the case, oldest first."""
     case = _read_case(request, case_id, query.purpose)
     return [
-        EventOut(kind=e.kind, detail=e.detail, by=_name(e.by), at=e.at)
+        EventOut(
+            kind=e.kind,
+            label=events.label(e),
+            detail=events.detail(e),
+            params=e.params,
+            by=_name(e.by),
+            at=e.at,
+        )
         for e in selectors.case_events(request.user, case)
     ]
 
@@ -549,8 +559,50 @@ def decide_closure(request, case_id: int, payload: ClosureDecisionIn):
     """A case supervisor approves the closure, or sends the case back with a reason."""
     case = _visible_case(request, case_id)
     case = services.decide_closure(
-        case=case, by=request.user, approve=payload.approve, reason=payload.reason
+        case=case,
+        by=request.user,
+        approve=payload.approve,
+        reason=payload.reason,
+        open_actions=payload.open_actions,
+        end_referrals=payload.end_referrals,
     )
+    return summary_out(case, request.user)
+
+
+@cases_router.post(
+    "/{case_id}/reopen",
+    response={200: CaseSummaryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def reopen_case(request, case_id: int, payload: ReasonIn):
+    """A case supervisor reopens a closed case, with a reason (kept as an encrypted note). The
+    closure's outcome is cleared; referrals that ended stay ended."""
+    case = _visible_case(request, case_id)
+    case = services.reopen_case(case=case, by=request.user, reason=payload.reason)
+    return summary_out(case, request.user)
+
+
+@cases_router.post(
+    "/{case_id}/restrict",
+    response={200: CaseSummaryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def restrict_case(request, case_id: int, payload: ReasonIn):
+    """Restrict the case, at any status (its assigned case worker or a case supervisor): from
+    now on the case and everything in it are seen only by its case workers and the office's
+    case supervisors. The reason is kept as an encrypted note."""
+    case = _visible_case(request, case_id)
+    case = services.restrict_case(case=case, by=request.user, reason=payload.reason)
+    return summary_out(case, request.user)
+
+
+@cases_router.post(
+    "/{case_id}/unrestrict",
+    response={200: CaseSummaryOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def lift_restriction(request, case_id: int, payload: ReasonIn):
+    """A case supervisor lifts the restriction, with a reason. A case about violence,
+    trafficking or a child stays restricted (409 `restriction_required`)."""
+    case = _visible_case(request, case_id)
+    case = services.lift_restriction(case=case, by=request.user, reason=payload.reason)
     return summary_out(case, request.user)
 
 
@@ -592,6 +644,8 @@ def referral_out(referral: Referral, today: datetime.date) -> ReferralOut:
         state=referral.state,
         is_overdue=_is_overdue(referral, today),
         is_stopped=referral.stopped_at is not None,
+        ended_at=referral.stopped_at,
+        end_reason=referral.end_reason,
         decline_reason=referral.decline_reason,
         feedback=referral.feedback,
         sent_by=_name(referral.sent_by),
@@ -680,6 +734,35 @@ def send_referral(request, case_id: int, payload: ReferralIn):
     return Status(201, referral_out(referral, _today(request.user)))
 
 
+@cases_router.post(
+    "/{case_id}/referrals/{referral_id}/revoke",
+    response={
+        200: ReferralOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        428: ErrorOut,
+    },
+)
+def revoke_referral(
+    request, case_id: int, referral_id: int, payload: ReasonIn, query: Query[PurposeQuery]
+):
+    """End the partner's access to a referral, with a reason (kept as an encrypted note; the
+    partner is not told it): the partner sees that the referral ended and nothing more. The
+    answer holds the referral's message and feedback, so a restricted case's referral needs
+    `?purpose=` like any read of the case: without one nothing is changed (428)."""
+    case = _visible_case(request, case_id)
+    referral = _case_referrals(case).filter(pk=referral_id).first()
+    if referral is None:
+        raise _not_found()
+    referral.case = case
+    with transaction.atomic():
+        services.revoke_referral(referral=referral, by=request.user, reason=payload.reason)
+        sensitive.api_read(request, case, query.purpose)
+    return referral_out(_case_referrals(case).get(pk=referral.pk), _today(request.user))
+
+
 # --- Partner portal ---------------------------------------------------------------------------
 
 
@@ -707,9 +790,28 @@ def partner_referral_state_out(referral: Referral) -> PartnerReferralStateOut:
 
 def partner_referral_out(request, referral: Referral, purpose: str | None) -> PartnerReferralOut:
     """The referral and the consented fields of the case, read with a purpose (core.sensitive:
-    everything a partner reads of a referral is a survivor's personal data)."""
-    sensitive.api_read(request, referral, purpose)
+    everything a partner reads of a live referral is a survivor's personal data). An ended
+    referral says when it ended and nothing of the client (no shared fields, feedback or due
+    date), so it needs no purpose."""
     case = referral.case
+    if referral.has_ended:
+        return PartnerReferralOut(
+            id=referral.pk,
+            office_name=case.office.name,
+            state=referral.state,
+            due_on=None,
+            is_overdue=False,
+            sent_at=referral.sent_at,
+            answered_at=referral.answered_at,
+            completed_at=referral.completed_at,
+            decline_reason="",
+            feedback="",
+            has_ended=True,
+            ended_at=referral.stopped_at or case.closed_at,
+            end_reason=services.partner_end_reason(referral),
+            shared=None,
+        )
+    sensitive.api_read(request, referral, purpose)
     return PartnerReferralOut(
         id=referral.pk,
         office_name=case.office.name,
@@ -721,31 +823,57 @@ def partner_referral_out(request, referral: Referral, purpose: str | None) -> Pa
         completed_at=referral.completed_at,
         decline_reason=referral.decline_reason,
         feedback=referral.feedback,
+        has_ended=False,
+        ended_at=None,
+        end_reason=None,
         shared=SharedCaseOut(**services.shared_view(referral)),
     )
 
 
+def partner_summary_out(referral: Referral) -> PartnerReferralSummaryOut:
+    if referral.has_ended:
+        return PartnerReferralSummaryOut(
+            id=referral.pk,
+            number=None,
+            office_name=referral.case.office.name,
+            service=None,
+            state=referral.state,
+            due_on=None,
+            is_overdue=False,
+            sent_at=referral.sent_at,
+            has_ended=True,
+            end_reason=services.partner_end_reason(referral),
+        )
+    return PartnerReferralSummaryOut(
+        id=referral.pk,
+        number=referral.case.number,
+        office_name=referral.case.office.name,
+        service=referral.service,
+        state=referral.state,
+        due_on=referral.due_on,
+        is_overdue=_is_overdue(referral, referral.case.office.today()),
+        sent_at=referral.sent_at,
+        has_ended=False,
+        end_reason=None,
+    )
+
+
 @partner_router.get("", response={200: list[PartnerReferralSummaryOut], 403: ErrorOut})
-def list_partner_referrals(request, state: ReferralState | None = None):
-    """Referrals sent to the caller's partner organisation whose consent still stands."""
+def list_partner_referrals(
+    request, state: ReferralState | None = None, has_ended: bool | None = None
+):
+    """Referrals sent to the caller's partner organisation, newest first. One that has ended
+    (`has_ended`: consent withdrawn, revoked, case closed) carries no case number or service."""
     if not request.user.has_perm("cases.use_partner_portal"):
         raise _forbidden()
     referrals = _partner_referrals(request.user)
     if state is not None:
         referrals = referrals.filter(state=state)
-    return [
-        PartnerReferralSummaryOut(
-            id=r.pk,
-            number=r.case.number,
-            office_name=r.case.office.name,
-            service=r.service,
-            state=r.state,
-            due_on=r.due_on,
-            is_overdue=_is_overdue(r, r.case.office.today()),
-            sent_at=r.sent_at,
-        )
-        for r in referrals[:500]
-    ]
+    if has_ended is True:
+        referrals = referrals.filter(selectors.ended_referrals_q())
+    elif has_ended is False:
+        referrals = referrals.exclude(selectors.ended_referrals_q())
+    return [partner_summary_out(r) for r in referrals[:500]]
 
 
 @partner_router.get(

@@ -13,7 +13,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from satuatap.cases.models import Case, CaseAttachment, CaseEvent
+from satuatap.cases import events
+from satuatap.cases.models import Case, CaseAttachment
 from satuatap.cases.selectors import get_visible_case
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
@@ -53,9 +54,7 @@ def upload_attachment(*, case: Case, by: User, title: str, file) -> CaseAttachme
     try:
         with transaction.atomic():
             attachment.save()
-            CaseEvent.objects.create(
-                case=case, kind="attachment", by=by, detail=_("Attachment added")
-            )
+            events.record(case, "attachment", by)
     except BaseException:
         attachment.file.storage.delete(attachment.file.name)
         raise

@@ -723,7 +723,9 @@ def _case(context: _Office, spec: dict) -> Case:
         services.request_closure(case=case, by=worker, **closure)
         if approve:
             context.step(case)
-            services.decide_closure(case=case, by=supervisor, approve=True)
+            services.decide_closure(
+                case=case, by=supervisor, approve=True, open_actions="done", end_referrals=True
+            )
     if spec["days_ago"] > 10 and not case.is_closed:
         context.step(case)
         services.record_contact(

@@ -27,7 +27,8 @@ from satuatap.cases.models import (
     Urgency,
 )
 from satuatap.cases.selectors import case_workers
-from satuatap.cases.services import SAFETY_FLAGS, WORK_STATUSES
+from satuatap.cases.services import SAFETY_FLAGS, WORK_STATUSES, OpenActions
+from satuatap.core.currencies import currency_choices
 from satuatap.core.forms import DateInput
 from satuatap.core.limits import MAX_BIGINT
 from satuatap.core.models import Organisation, PartnerType, User
@@ -479,6 +480,21 @@ class StatusForm(forms.Form):
     )
 
 
+class CurrencyField(forms.ChoiceField):
+    """An ISO 4217 code chosen from the currencies in use (`core.currencies`), named in the
+    reader's language; typed in lower case it is read in upper case."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": _("%(value)s is not the ISO 4217 code of a currency in use.")},
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> str:
+        return super().to_python(value).strip().upper()
+
+
 class ClosureForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Outcome.choices])
     money_recovered_idr = forms.IntegerField(
@@ -495,20 +511,18 @@ class ClosureForm(forms.Form):
         min_value=0,
         required=False,
     )
-    money_original_currency = forms.CharField(
+    money_original_currency = CurrencyField(
         label=_("Original currency"),
-        max_length=3,
         required=False,
-        help_text=_("ISO 4217 code, such as HKD, TWD or MYR."),
+        help_text=_("The currency of the amount above (ISO 4217), such as HKD, TWD or MYR."),
     )
     return_assisted = forms.BooleanField(label=_("Return home assisted"), required=False)
     legal_action = forms.BooleanField(label=_("Legal action taken"), required=False)
 
-    def clean_money_original_currency(self) -> str:
-        value = (self.cleaned_data.get("money_original_currency") or "").strip().upper()
-        if value and (len(value) != 3 or not value.isalpha()):
-            raise forms.ValidationError(_("Give the three-letter ISO 4217 currency code."))
-        return value
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Names in the reader's language, from the CLDR (core.currencies).
+        self.fields["money_original_currency"].choices = [("", "—"), *currency_choices()]
 
 
 def closure_data(data: dict) -> dict:
@@ -533,7 +547,36 @@ class ClosureDecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for sending back"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    open_actions = forms.ChoiceField(
+        label=_("The open actions of the plan"),
+        choices=[
+            (OpenActions.DONE, _("Mark them done")),
+            (OpenActions.LEAVE, _("Leave them open (they come back if the case is reopened)")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    end_referrals = forms.BooleanField(
+        label=_(
+            "End the partners' access: they see that the case is closed and nothing of the "
+            "client any more"
+        ),
+        required=False,
+    )
+
+
+class ReasonForm(forms.Form):
+    """The written reason of a restriction, its lifting, a reopening or a revocation: kept as
+    an encrypted note of the case."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the reason.")},
     )
 
 

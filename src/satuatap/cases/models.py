@@ -524,6 +524,14 @@ class ReferralState(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class ReferralEnd(models.TextChoices):
+    """Why a partner's access to a referral ended (`Referral.stopped_at`)."""
+
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    CASE_CLOSED = "case_closed", _("Case closed")
+    REVOKED = "revoked", _("Revoked by the office")
+
+
 class Referral(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     partner = models.ForeignKey(
@@ -551,24 +559,49 @@ class Referral(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    stopped_at = models.DateTimeField(_("stopped (consent withdrawn)"), null=True, blank=True)
+    # When the partner's access ended, and why: consent withdrawn, case closed or revoked. From
+    # then on the partner sees that the referral ended and nothing of the client.
+    stopped_at = models.DateTimeField(_("partner's access ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why the partner's access ended"),
+        max_length=20,
+        choices=ReferralEnd.choices,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-sent_at", "-pk"]
         indexes = [models.Index(fields=["partner", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                name="referral_end_reason_iff_ended",
+                condition=Q(stopped_at__isnull=True, end_reason="")
+                | (Q(stopped_at__isnull=False) & ~Q(end_reason="")),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"referral #{self.pk}"
 
+    @property
+    def has_ended(self) -> bool:
+        """The partner's access is over: ended on the referral, or its case is closed."""
+        return self.stopped_at is not None or self.case.is_closed
+
 
 class CaseEvent(models.Model):
-    """One line of a case's timeline, in words that hold no sensitive detail."""
+    """One line of a case's timeline, in words that hold no sensitive detail.
+
+    Newer events keep a `kind` and `params` (codes, counts, a partner's name) and are put into
+    words when read, in the reader's language (`cases/events.py`); older ones hold `detail`, the
+    words in the language of whoever wrote them."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32)
     detail = models.CharField(max_length=255, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

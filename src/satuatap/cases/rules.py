@@ -9,8 +9,12 @@
   named person) is visible only to the counsellor who recorded it, the case workers currently
   assigned to its case and the office's case supervisors, like a restricted case; a contact
   that follows up a case is never visible to someone who may not see the case.
-- A partner case worker sees only referrals sent to their own organisation, and only while the
-  client's consent stands.
+- Any case can be restricted, at any time, by its assigned case workers or a case supervisor;
+  only a case supervisor lifts a restriction or reopens a closed case.
+- The client's consent can be withdrawn, and a referral revoked, by the case's workers or a
+  supervisor whatever the case's status (also after closure).
+- A partner case worker sees the referrals sent to their own organisation; the client's data
+  only while the referral is live (consent stands, not revoked, case not closed).
 """
 
 from __future__ import annotations
@@ -117,6 +121,13 @@ rules.add_perm("cases.work_on_case", can_work_on_case)
 rules.add_perm("cases.assign_case", is_same_office_as_case & is_open_case & is_case_supervisor)
 rules.add_perm("cases.approve_closure", is_same_office_as_case & is_case_supervisor)
 rules.add_perm("cases.view_team_cases", is_case_supervisor)
+# At any status, closed included: ending access and protecting the client never wait.
+is_case_worker_or_supervisor = is_same_office_as_case & (is_case_supervisor | is_assigned_to_case)
+rules.add_perm("cases.restrict_case", is_case_worker_or_supervisor)
+rules.add_perm("cases.withdraw_consent", is_case_worker_or_supervisor)
+rules.add_perm("cases.revoke_referral", is_case_worker_or_supervisor)
+rules.add_perm("cases.lift_restriction", is_same_office_as_case & is_case_supervisor)
+rules.add_perm("cases.reopen_case", is_same_office_as_case & is_case_supervisor)
 
 
 # --- Partner portal ---------------------------------------------------------------------------
@@ -138,13 +149,17 @@ def is_referral_recipient(user, referral) -> bool:
 
 
 @rules.predicate
-def referral_consent_stands(user, referral) -> bool:
-    return referral is not None and referral.stopped_at is None
+def is_live_referral(user, referral) -> bool:
+    """Consent stands, the office has not revoked it and the case is not closed."""
+    return referral is not None and not referral.has_ended
 
 
 rules.add_perm("cases.use_partner_portal", is_partner_caseworker)
+# The referral itself (that it was sent, and that it ended) ...
+rules.add_perm("cases.see_referral", is_partner_caseworker & is_referral_recipient)
+# ... and what the client agreed to share, only while it is live.
 rules.add_perm(
-    "cases.view_referral", is_partner_caseworker & is_referral_recipient & referral_consent_stands
+    "cases.view_referral", is_partner_caseworker & is_referral_recipient & is_live_referral
 )
 
 

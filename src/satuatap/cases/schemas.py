@@ -12,7 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from satuatap.cases.models import (
     AgeBand,
@@ -29,6 +31,7 @@ from satuatap.cases.models import (
     Urgency,
 )
 from satuatap.core.audit import ReadPurpose
+from satuatap.core.currencies import is_currency_code
 from satuatap.core.limits import MAX_BIGINT
 from satuatap.people.models import Sex
 
@@ -250,19 +253,48 @@ class ClosureRequestIn(Schema):
     outcome: Outcome
     money_recovered_idr: int = Field(0, ge=0, le=MAX_BIGINT)
     money_original_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    money_original_currency: str = Field("", max_length=3, description="ISO 4217 code")
+    money_original_currency: str = Field(
+        "", max_length=3, description="ISO 4217 code of a currency in use (HKD, TWD, MYR …)"
+    )
     return_assisted: bool = False
     legal_action: bool = False
+
+    @field_validator("money_original_currency")
+    @classmethod
+    def _iso_4217(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value and not is_currency_code(value):
+            raise ValueError(
+                _("%(code)s is not the ISO 4217 code of a currency in use.") % {"code": value}
+            )
+        return value
 
 
 class ClosureDecisionIn(Schema):
     approve: bool
-    reason: str = Field("", max_length=2_000)
+    reason: str = Field("", max_length=2_000, description="Required to send the case back.")
+    open_actions: Literal["done", "leave"] | None = Field(
+        None,
+        description="Approving while actions of the plan are open: mark them `done`, or "
+        "`leave` them open (they come back if the case is reopened). Without it: 409 "
+        "`open_actions`, listing them.",
+    )
+    end_referrals: bool = Field(
+        False,
+        description="Approving while referrals are open (sent or accepted): confirm that "
+        "their partners' access ends. Without it: 409 `open_referrals`, listing them.",
+    )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2_000)
 
 
 class EventOut(Schema):
     kind: str
-    detail: str
+    label: str
+    detail: str = Field(..., description="In the language of the request.")
+    params: dict
     by: str | None
     at: datetime
 
@@ -310,7 +342,11 @@ class ReferralOut(Schema):
     due_on: date
     state: str
     is_overdue: bool
-    is_stopped: bool
+    is_stopped: bool = Field(..., description="The partner's access has ended.")
+    ended_at: datetime | None
+    end_reason: str = Field(
+        ..., description="`consent_withdrawn`, `case_closed`, `revoked`, or empty while live."
+    )
     decline_reason: str
     feedback: str
     sent_by: str | None
@@ -342,29 +378,45 @@ class SharedCaseOut(Schema):
     safety_notes: str | None = None
 
 
+PARTNER_END_REASON = Field(
+    None,
+    description="Why it ended, as the partner is told: `case_closed` or `ended_by_office` "
+    "(consent withdrawn or revoked); null while the referral is live.",
+)
+
+
 class PartnerReferralSummaryOut(Schema):
+    """A referral in the partner's list. Once it has ended: no case number, no service."""
+
     id: int
-    number: str
+    number: str | None
     office_name: str
-    service: str
+    service: str | None
     state: str
-    due_on: date
+    due_on: date | None
     is_overdue: bool
     sent_at: datetime
+    has_ended: bool
+    end_reason: str | None = PARTNER_END_REASON
 
 
 class PartnerReferralOut(Schema):
+    """One referral. Once it has ended, `shared` is null and nothing of the client is given."""
+
     id: int
     office_name: str
     state: str
-    due_on: date
+    due_on: date | None
     is_overdue: bool
     sent_at: datetime
     answered_at: datetime | None
     completed_at: datetime | None
     decline_reason: str
     feedback: str
-    shared: SharedCaseOut
+    has_ended: bool
+    ended_at: datetime | None
+    end_reason: str | None = PARTNER_END_REASON
+    shared: SharedCaseOut | None
 
 
 class PartnerReferralStateOut(Schema):

@@ -144,14 +144,21 @@ def case_events(user, case: Case) -> QuerySet[CaseEvent]:
 
 
 def partner_referrals(user) -> QuerySet[Referral]:
-    """Referrals sent to the user's partner organisation whose consent still stands."""
+    """Referrals sent to the user's partner organisation, those that ended included (consent
+    withdrawn, revoked, case closed): the partner sees that they ended, and nothing of the
+    client (`Referral.has_ended`, `services.shared_view`)."""
     if not user.has_perm("cases.use_partner_portal"):
         return Referral.objects.none()
     return (
-        Referral.objects.filter(partner_id=user.organisation_id, stopped_at__isnull=True)
+        Referral.objects.filter(partner_id=user.organisation_id)
         .select_related("case", "case__client", "consent", "partner")
         .order_by("-sent_at", "-pk")
     )
+
+
+def ended_referrals_q() -> Q:
+    """Referrals whose partner's access is over (the same rule as `Referral.has_ended`)."""
+    return Q(stopped_at__isnull=False) | Q(case__status=CaseStatus.CLOSED)
 
 
 def get_partner_referral(user, referral_id: int) -> Referral | None:

@@ -1,6 +1,9 @@
-"""Writes of the MRC: contacts, cases, plan and notes, assignment, closure, consent, referrals
-and the partner's answers. Each function checks the caller's permission itself (rules.py) and
-leaves a line on the case timeline (`CaseEvent`) in words that hold no sensitive detail.
+"""Writes of the MRC: contacts, cases, plan and notes, assignment, restriction, closure and
+reopening, consent, referrals and the partner's answers. Each function checks the caller's
+permission itself (rules.py) and leaves a line on the case timeline (`CaseEvent`, see
+`events.py`) that holds no sensitive detail; a reason someone writes goes into an encrypted
+note. A change of a case's status or restriction locks the case's row first and saves only the
+fields it changes.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from satuatap.cases import events
 from satuatap.cases.models import (
     RESTRICTING_CATEGORIES,
     SENSITIVE_TOPICS,
@@ -35,12 +40,14 @@ from satuatap.cases.models import (
     GroupCount,
     Outcome,
     Referral,
+    ReferralEnd,
     ReferralState,
     SharedItem,
     Topic,
     Urgency,
 )
 from satuatap.cases.references import insert_with_random_identity, new_case_number
+from satuatap.core.currencies import is_currency_code
 from satuatap.core.exceptions import DomainError
 from satuatap.core.limits import MAX_BIGINT
 from satuatap.core.models import Organisation, User
@@ -100,8 +107,24 @@ def _refuse_if_too_long(**values: str) -> None:
         raise DomainError("too_long", messages[0], status=422, details={field: messages})
 
 
-def _event(case: Case, kind: str, by: User | None, detail: str = "") -> None:
-    CaseEvent.objects.create(case=case, kind=kind, by=by, detail=detail[:255])
+def _event(
+    case: Case, kind: str, by: User | None, detail: str = "", *, params: dict | None = None
+) -> CaseEvent:
+    return events.record(case, kind, by, params=params, detail=detail)
+
+
+def _lock_case(case: Case) -> Case:
+    """Lock the case's row until the transaction ends and bring `case` up to date with it, so
+    that a decision is taken on the case as it is, not as the caller last read it."""
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    return case
+
+
+def _reason(value: str | None, message: str) -> str:
+    reason = _clean_text(value)
+    if not reason:
+        raise DomainError("reason_required", message, status=422, details={"reason": [message]})
+    return reason
 
 
 def _require_visible(by: User, case: Case) -> None:
@@ -215,7 +238,7 @@ def record_contact(
             # Whoever may see the case but not a restricted contact must not learn of it from
             # the timeline either (selectors.case_events).
             kind_of_event = "restricted_contact" if contact.is_restricted else "contact"
-            _event(case, kind_of_event, by, ContactKind(kind).label)
+            _event(case, kind_of_event, by, params={"kind": kind})
     return contact
 
 
@@ -381,12 +404,12 @@ def open_case(
         insert_with_random_identity(case, fresh=lambda: {"number": new_case_number(case_office)})
         CaseCategory.objects.bulk_create(CaseCategory(case=case, category=c) for c in categories)
         CaseGbvType.objects.bulk_create(CaseGbvType(case=case, gbv_type=g) for g in gbv_types)
-        _event(case, "opened", by, _("Case opened"))
+        _event(case, "opened", by)
         if _may_be_assigned(case, worker) and (
             assign_to is not None or not wants_woman_worker or worker.gender == "F"
         ):
             CaseAssignment.objects.create(case=case, worker=worker, assigned_by=by)
-            _event(case, "assigned", by, str(worker))
+            _event(case, "assigned", by, params={"worker": str(worker)})
     return case
 
 
@@ -422,7 +445,7 @@ def assign(*, case: Case, worker: User, by: User, replace: bool = False) -> Case
             for current in case.assignments.filter(ended_at__isnull=True).exclude(worker=worker):
                 current.ended_at = now
                 current.save(update_fields=["ended_at"])
-                _event(case, "unassigned", by, str(current.worker))
+                _event(case, "unassigned", by, params={"worker": str(current.worker)})
         existing = case.assignments.filter(worker=worker, ended_at__isnull=True).first()
         if existing is not None:
             return existing
@@ -431,7 +454,7 @@ def assign(*, case: Case, worker: User, by: User, replace: bool = False) -> Case
                 assignment = CaseAssignment.objects.create(case=case, worker=worker, assigned_by=by)
         except IntegrityError:
             return case.assignments.get(worker=worker, ended_at__isnull=True)
-        _event(case, "assigned", by, str(worker))
+        _event(case, "assigned", by, params={"worker": str(worker)})
     return assignment
 
 
@@ -442,7 +465,7 @@ def add_note(*, case: Case, text: str, by: User) -> CaseNote:
         raise DomainError("text_required", _("Write the note."), status=422)
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, text=text, author=by)
-        _event(case, "note", by, _("Note added"))
+        _event(case, "note", by)
     return note
 
 
@@ -461,7 +484,7 @@ def add_action(*, case: Case, description: str, owner: User, due_on: datetime.da
         action = ActionItem.objects.create(
             case=case, description=description, owner=owner, due_on=due_on, created_by=by
         )
-        _event(case, "action", by, _("Action planned, due %(date)s") % {"date": due_on})
+        _event(case, "action", by, params={"due_on": due_on.isoformat()})
     return action
 
 
@@ -472,7 +495,7 @@ def complete_action(*, action: ActionItem, by: User) -> ActionItem:
     with transaction.atomic():
         action.done_at = timezone.now()
         action.save(update_fields=["done_at"])
-        _event(action.case, "action_done", by, _("Action done"))
+        _event(action.case, "action_done", by)
     return action
 
 
@@ -495,9 +518,17 @@ def set_status(*, case: Case, status: str, by: User) -> Case:
             status=409,
         )
     with transaction.atomic():
+        _lock_case(case)
+        _require_work(by, case)
+        if case.status == CaseStatus.RESOLVED:
+            raise DomainError(
+                "closure_requested",
+                _("Closure is waiting for a supervisor's decision."),
+                status=409,
+            )
         case.status = status
         case.save(update_fields=["status", "updated_at"])
-        _event(case, "status", by, CaseStatus(status).label)
+        _event(case, "status", by, params={"status": status})
     return case
 
 
@@ -522,52 +553,291 @@ def request_closure(
         raise DomainError(
             "invalid_amount", _("The amount is too large. Check what was typed."), status=422
         )
-    if money_original_amount is not None and not money_original_currency:
+    currency = (money_original_currency or "").strip().upper()
+    if money_original_amount is not None and not currency:
         raise DomainError(
-            "currency_required", _("Give the currency of the original amount."), status=422
+            "currency_required",
+            _("Give the currency of the original amount."),
+            status=422,
+            details={"money_original_currency": [_("Give the currency of the original amount.")]},
+        )
+    if currency and not is_currency_code(currency):
+        message = _("%(code)s is not the ISO 4217 code of a currency in use.") % {
+            "code": currency[:3]
+        }
+        raise DomainError(
+            "invalid_currency",
+            message,
+            status=422,
+            details={"money_original_currency": [message]},
         )
     with transaction.atomic():
+        _lock_case(case)
+        _require_work(by, case)
+        if case.status == CaseStatus.RESOLVED:
+            raise DomainError(
+                "closure_requested",
+                _("Closure is waiting for a supervisor's decision."),
+                status=409,
+            )
         case.outcome = outcome
         case.money_recovered_idr = money_recovered_idr
         case.money_original_amount = money_original_amount
-        case.money_original_currency = (money_original_currency or "").upper()[:3]
+        case.money_original_currency = currency
         case.return_assisted = return_assisted
         case.legal_action = legal_action
         case.status = CaseStatus.RESOLVED
         case.closure_requested_by = by
         case.closure_requested_at = timezone.now()
-        case.save()
-        _event(case, "closure_requested", by, Outcome(outcome).label)
+        case.save(update_fields=[*CLOSURE_PROPOSAL_FIELDS, "status", "updated_at"])
+        _event(case, "closure_requested", by, params={"outcome": outcome})
     return case
 
 
-def decide_closure(*, case: Case, by: User, approve: bool, reason: str = "") -> Case:
-    """A case supervisor closes the case, or sends it back to work with a reason."""
+# What a closure request proposes; a refused closure or a reopened case clears all of it.
+CLOSURE_PROPOSAL_FIELDS = (
+    "outcome",
+    "money_recovered_idr",
+    "money_original_amount",
+    "money_original_currency",
+    "return_assisted",
+    "legal_action",
+    "closure_requested_by",
+    "closure_requested_at",
+)
+
+
+def _clear_closure_proposal(case: Case) -> None:
+    case.outcome = ""
+    case.money_recovered_idr = 0
+    case.money_original_amount = None
+    case.money_original_currency = ""
+    case.return_assisted = False
+    case.legal_action = False
+    case.closure_requested_by = None
+    case.closure_requested_at = None
+
+
+class OpenActions:
+    """What becomes of the plan's open actions when a case is closed."""
+
+    DONE = "done"
+    LEAVE = "leave"
+    CHOICES = (DONE, LEAVE)
+
+
+def open_actions_of(case: Case):
+    return case.actions.filter(done_at__isnull=True).order_by("due_on", "pk")
+
+
+def live_referrals_of(case: Case):
+    """Referrals whose partner still has access to what the client consented to share."""
+    return case.referrals.filter(stopped_at__isnull=True).order_by("sent_at", "pk")
+
+
+OPEN_REFERRAL_STATES = (ReferralState.SENT, ReferralState.ACCEPTED)
+
+
+def open_referrals_of(case: Case):
+    """Live referrals the partner is still working on (sent or accepted)."""
+    return live_referrals_of(case).filter(state__in=OPEN_REFERRAL_STATES)
+
+
+def _end_referral(referral: Referral, reason: str, now) -> None:
+    referral.stopped_at = now
+    referral.end_reason = reason
+    referral.save(update_fields=["stopped_at", "end_reason"])
+
+
+def decide_closure(
+    *,
+    case: Case,
+    by: User,
+    approve: bool,
+    reason: str = "",
+    open_actions: str | None = None,
+    end_referrals: bool = False,
+) -> Case:
+    """A case supervisor closes the case, or sends it back to work with a reason (which clears
+    the proposed outcome).
+
+    Closing ends every partner's access to the case: its live referrals end with the reason
+    "case closed". While actions of the plan are open, `open_actions` says what becomes of
+    them (`done`, or `leave` them open for a reopening); while referrals are open (sent or
+    accepted), `end_referrals` confirms that their partners stop. Without the answer nothing
+    changes and the refusal names the open items."""
     _require_visible(by, case)
     if not by.has_perm("cases.approve_closure", case):
         raise _forbidden()
-    if case.status != CaseStatus.RESOLVED:
+    if not approve:
+        reason = _reason(reason, _("Say why the case goes back to work."))
+    if open_actions not in (None, "", *OpenActions.CHOICES):
         raise DomainError(
-            "no_closure_requested", _("No closure was requested for this case."), status=409
+            "invalid",
+            _("Some fields are not valid."),
+            status=422,
+            details={"open_actions": [_("Say whether the open actions are done or stay open.")]},
         )
     with transaction.atomic():
-        if approve:
-            case.status = CaseStatus.CLOSED
-            case.closed_by = by
-            case.closed_at = timezone.now()
-            _event(case, "closed", by, _("Closure approved"))
-        else:
-            reason = _clean_text(reason)
-            if not reason:
-                raise DomainError(
-                    "reason_required", _("Say why the case goes back to work."), status=422
-                )
+        _lock_case(case)
+        if case.status != CaseStatus.RESOLVED:
+            raise DomainError(
+                "no_closure_requested", _("No closure was requested for this case."), status=409
+            )
+        if not approve:
             case.status = CaseStatus.IN_PROGRESS
-            case.closure_requested_by = None
-            case.closure_requested_at = None
+            _clear_closure_proposal(case)
+            case.save(update_fields=[*CLOSURE_PROPOSAL_FIELDS, "status", "updated_at"])
             CaseNote.objects.create(case=case, text=reason, author=by)
-            _event(case, "closure_refused", by, _("Closure sent back"))
-        case.save()
+            _event(case, "closure_refused", by, params={"note": True})
+            return case
+        actions = list(open_actions_of(case))
+        if actions and open_actions not in OpenActions.CHOICES:
+            raise DomainError(
+                "open_actions",
+                ngettext(
+                    "%(count)d action of the plan is still open: say whether it is done or "
+                    "stays open.",
+                    "%(count)d actions of the plan are still open: say whether they are done "
+                    "or stay open.",
+                    len(actions),
+                )
+                % {"count": len(actions)},
+                status=409,
+                details={"open_actions": [action.pk for action in actions]},
+            )
+        still_open = list(open_referrals_of(case))
+        if still_open and not end_referrals:
+            raise DomainError(
+                "open_referrals",
+                ngettext(
+                    "%(count)d referral is still open: closing the case ends the partner's "
+                    "access to it. Confirm that it ends.",
+                    "%(count)d referrals are still open: closing the case ends the partners' "
+                    "access to them. Confirm that they end.",
+                    len(still_open),
+                )
+                % {"count": len(still_open)},
+                status=409,
+                details={"open_referrals": [referral.pk for referral in still_open]},
+            )
+        now = timezone.now()
+        done = 0
+        if open_actions == OpenActions.DONE:
+            for action in actions:
+                action.done_at = now
+                action.save(update_fields=["done_at"])
+            done = len(actions)
+        ended = list(live_referrals_of(case).select_for_update())
+        for referral in ended:
+            _end_referral(referral, ReferralEnd.CASE_CLOSED, now)
+        case.status = CaseStatus.CLOSED
+        case.closed_by = by
+        case.closed_at = now
+        case.save(update_fields=["status", "closed_by", "closed_at", "updated_at"])
+        _event(
+            case,
+            "closed",
+            by,
+            params={
+                "referrals_ended": len(ended),
+                "actions_done": done,
+                "actions_left_open": len(actions) - done,
+            },
+        )
+    return case
+
+
+def reopen_case(*, case: Case, by: User, reason: str) -> Case:
+    """A case supervisor reopens a closed case, with a reason. The closure's outcome is
+    cleared (the next closure gives it again); referrals that ended stay ended (refer again,
+    under a consent that stands, if a partner is needed)."""
+    _require_visible(by, case)
+    if not by.has_perm("cases.reopen_case", case):
+        raise _forbidden()
+    reason = _reason(reason, _("Say why the case is reopened."))
+    with transaction.atomic():
+        _lock_case(case)
+        if not case.is_closed:
+            raise DomainError("not_closed", _("This case is not closed."), status=409)
+        outcome = case.outcome
+        case.status = CaseStatus.IN_PROGRESS
+        case.closed_by = None
+        case.closed_at = None
+        _clear_closure_proposal(case)
+        case.save(
+            update_fields=[
+                *CLOSURE_PROPOSAL_FIELDS,
+                "status",
+                "closed_by",
+                "closed_at",
+                "updated_at",
+            ]
+        )
+        CaseNote.objects.create(case=case, text=reason, author=by)
+        _event(case, "reopened", by, params={"outcome": outcome})
+    return case
+
+
+# --- Restriction ------------------------------------------------------------------------------
+
+
+def restrict_case(*, case: Case, by: User, reason: str) -> Case:
+    """Restrict a case after a late disclosure (violence told in a note or a follow-up): from
+    now on it, and everything already in it (notes, follow-up contacts, attachments, plan,
+    referrals), is seen only by its assigned case workers and the office's case supervisors.
+    Its assigned case worker or a supervisor may do it, at any status. The reason is kept as an
+    encrypted note; the timeline says only that the case was restricted."""
+    _require_visible(by, case)
+    if not by.has_perm("cases.restrict_case", case):
+        raise _forbidden()
+    reason = _reason(reason, _("Say why the case is restricted."))
+    with transaction.atomic():
+        _lock_case(case)
+        if case.is_restricted:
+            raise DomainError(
+                "already_restricted", _("This case is already restricted."), status=409
+            )
+        case.is_restricted = True
+        case.save(update_fields=["is_restricted", "updated_at"])
+        CaseNote.objects.create(case=case, text=reason, author=by)
+        _event(case, "restricted", by, params={"note": True})
+    return case
+
+
+def must_stay_restricted(case: Case) -> bool:
+    """A case that intake would restrict (violence, trafficking, a GBV type, children at
+    risk, a child client) keeps its restriction."""
+    categories = case.categories.values_list("category", flat=True)
+    gbv_types = case.gbv_types.values_list("gbv_type", flat=True)
+    return _should_restrict(case, categories, gbv_types)
+
+
+def lift_restriction(*, case: Case, by: User, reason: str) -> Case:
+    """A case supervisor lifts a restriction, with a written reason: the case and everything in
+    it become visible again to the office head and the other counsellors. Refused for a case
+    that intake would restrict anyway."""
+    _require_visible(by, case)
+    if not by.has_perm("cases.lift_restriction", case):
+        raise _forbidden()
+    reason = _reason(reason, _("Say why the restriction is lifted."))
+    with transaction.atomic():
+        _lock_case(case)
+        if not case.is_restricted:
+            raise DomainError("not_restricted", _("This case is not restricted."), status=409)
+        if must_stay_restricted(case):
+            raise DomainError(
+                "restriction_required",
+                _(
+                    "This case concerns violence, trafficking or a child: its restriction "
+                    "cannot be lifted."
+                ),
+                status=409,
+            )
+        case.is_restricted = False
+        case.save(update_fields=["is_restricted", "updated_at"])
+        CaseNote.objects.create(case=case, text=reason, author=by)
+        _event(case, "unrestricted", by, params={"note": True})
     return case
 
 
@@ -622,33 +892,56 @@ def record_consent(
             witness=_clean_text(witness),
             taken_by=by,
         )
-        _event(
-            case,
-            "consent",
-            by,
-            _("Consent to share with %(partner)s") % {"partner": recipient.name},
-        )
+        _event(case, "consent", by, params={"partner": recipient.name})
     return consent
 
 
 def withdraw_consent(*, consent: CaseConsent, by: User) -> CaseConsent:
-    """The client withdraws consent: nothing more is shared, and the partner no longer sees the
-    referrals made under it."""
+    """The client withdraws consent, at any time (after closure too): nothing more is shared,
+    and every referral made under it ends (the partner sees that it ended, nothing else)."""
     case = consent.case
     _require_visible(by, case)
-    if not by.has_perm("cases.work_on_case", case) and not by.has_perm(
-        "cases.approve_closure", case
-    ):
+    if not by.has_perm("cases.withdraw_consent", case):
         raise _forbidden()
-    if consent.withdrawn_on is not None:
-        raise DomainError("already_withdrawn", _("This consent was already withdrawn."), status=409)
     with transaction.atomic():
+        consent.refresh_from_db(from_queryset=CaseConsent.objects.select_for_update())
+        if consent.withdrawn_on is not None:
+            raise DomainError(
+                "already_withdrawn", _("This consent was already withdrawn."), status=409
+            )
         consent.withdrawn_on = _today(by)
         consent.withdrawn_by = by
         consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
-        consent.referrals.filter(stopped_at__isnull=True).update(stopped_at=timezone.now())
-        _event(case, "consent_withdrawn", by, _("Consent withdrawn"))
+        now = timezone.now()
+        ended = list(consent.referrals.filter(stopped_at__isnull=True).select_for_update())
+        for referral in ended:
+            _end_referral(referral, ReferralEnd.CONSENT_WITHDRAWN, now)
+        _event(
+            case,
+            "consent_withdrawn",
+            by,
+            params={"partner": consent.recipient.name, "referrals_ended": len(ended)},
+        )
     return consent
+
+
+def revoke_referral(*, referral: Referral, by: User, reason: str) -> Referral:
+    """The case worker (or a supervisor) ends a partner's access to a referral, with a reason:
+    the partner sees that the referral ended and nothing of the client any more. The reason
+    is kept as an encrypted note of the case; the partner is not told it."""
+    case = referral.case
+    _require_visible(by, case)
+    if not by.has_perm("cases.revoke_referral", case):
+        raise _forbidden()
+    reason = _reason(reason, _("Say why the referral is revoked."))
+    with transaction.atomic():
+        _locked_referral(referral)
+        if referral.stopped_at is not None:
+            raise DomainError("referral_ended", _("This referral has already ended."), status=409)
+        _end_referral(referral, ReferralEnd.REVOKED, timezone.now())
+        CaseNote.objects.create(case=case, text=reason, author=by)
+        _event(case, "referral_revoked", by, params={"partner": referral.partner.name})
+    return referral
 
 
 def send_referral(
@@ -660,7 +953,9 @@ def send_referral(
     due_on: datetime.date,
     message: str = "",
 ) -> Referral:
-    """Refer the case to a partner. Refused without an active consent naming that partner."""
+    """Refer the case to a partner. Refused without an active consent naming that partner.
+    The case's row is locked and the consent read under a lock: a consent withdrawn or a case
+    closed meanwhile refuses the referral rather than sharing with a partner after all."""
     _require_work(by, case)
     _active_partner(partner, case)
     service = _clean_text(service)
@@ -669,29 +964,32 @@ def send_referral(
     _refuse_if_too_long(service=service)
     if due_on < _today(by):
         raise DomainError("due_in_past", _("The due date cannot be in the past."), status=422)
-    consent = (
-        case.consents.filter(recipient=partner, withdrawn_on__isnull=True)
-        .order_by("-given_on", "-pk")
-        .first()
-    )
-    if consent is None:
-        raise DomainError(
-            "consent_required",
-            _("The client has not consented to sharing with %(partner)s: record consent first.")
-            % {"partner": partner.name},
-            status=409,
-        )
     message = _clean_text(message)
-    if message and SharedItem.NARRATIVE not in consent.items:
-        raise DomainError(
-            "message_not_consented",
-            _(
-                "The client did not consent to share the story; leave the message out or take "
-                "consent for the narrative first."
-            ),
-            status=409,
-        )
     with transaction.atomic():
+        _lock_case(case)
+        _require_work(by, case)
+        consent = (
+            case.consents.select_for_update()
+            .filter(recipient=partner, withdrawn_on__isnull=True)
+            .order_by("-given_on", "-pk")
+            .first()
+        )
+        if consent is None:
+            raise DomainError(
+                "consent_required",
+                _("The client has not consented to sharing with %(partner)s: record consent first.")
+                % {"partner": partner.name},
+                status=409,
+            )
+        if message and SharedItem.NARRATIVE not in consent.items:
+            raise DomainError(
+                "message_not_consented",
+                _(
+                    "The client did not consent to share the story; leave the message out or "
+                    "take consent for the narrative first."
+                ),
+                status=409,
+            )
         referral = Referral.objects.create(
             case=case,
             partner=partner,
@@ -704,13 +1002,25 @@ def send_referral(
         if case.status in (CaseStatus.OPEN, CaseStatus.IN_PROGRESS):
             case.status = CaseStatus.PENDING_PARTNER
             case.save(update_fields=["status", "updated_at"])
-        _event(case, "referral", by, _("Referred to %(partner)s") % {"partner": partner.name})
+        _event(case, "referral", by, params={"partner": partner.name})
     return referral
 
 
 def _require_partner(by: User, referral: Referral) -> None:
-    if not by.has_perm("cases.view_referral", referral):
+    if not by.has_perm("cases.see_referral", referral):
         raise _not_found()
+
+
+def _require_live(referral: Referral) -> None:
+    if referral.has_ended:
+        raise DomainError(
+            "referral_ended",
+            _(
+                "This referral has ended: the office no longer shares this client's data "
+                "with you, and it cannot be answered or reported on."
+            ),
+            status=409,
+        )
 
 
 def _locked_referral(referral: Referral) -> Referral:
@@ -724,6 +1034,7 @@ def answer_referral(*, referral: Referral, by: User, accept: bool, reason: str =
         _require_partner(by, referral)
         _locked_referral(referral)
         _require_partner(by, referral)
+        _require_live(referral)
         if referral.state != ReferralState.SENT:
             raise DomainError(
                 "already_answered", _("This referral was already answered."), status=409
@@ -742,7 +1053,7 @@ def answer_referral(*, referral: Referral, by: User, accept: bool, reason: str =
             referral.case,
             "referral_accepted" if accept else "referral_declined",
             by,
-            referral.partner.name,
+            params={"partner": referral.partner.name},
         )
     return referral
 
@@ -753,6 +1064,7 @@ def add_feedback(*, referral: Referral, by: User, feedback: str, complete: bool 
         _require_partner(by, referral)
         _locked_referral(referral)
         _require_partner(by, referral)
+        _require_live(referral)
         if referral.state != ReferralState.ACCEPTED:
             raise DomainError(
                 "not_accepted", _("Only an accepted referral can be updated."), status=409
@@ -772,13 +1084,33 @@ def add_feedback(*, referral: Referral, by: User, feedback: str, complete: bool 
             referral.case,
             "referral_completed" if complete else "referral_update",
             by,
-            referral.partner.name,
+            params={"partner": referral.partner.name},
         )
     return referral
 
 
+PARTNER_END_CASE_CLOSED = "case_closed"
+PARTNER_END_BY_OFFICE = "ended_by_office"
+
+
+def partner_end_reason(referral: Referral) -> str | None:
+    """Why a referral ended, as its partner is told: the case was closed, or the office ended
+    it. Never whether the client withdrew consent: that choice stays between her and the
+    office. None while the referral is live."""
+    if not referral.has_ended:
+        return None
+    if referral.end_reason == ReferralEnd.CASE_CLOSED or (
+        not referral.end_reason and referral.case.is_closed
+    ):
+        return PARTNER_END_CASE_CLOSED
+    return PARTNER_END_BY_OFFICE
+
+
 def shared_view(referral: Referral) -> dict:
-    """What the partner may read of the case: only the consented items, nothing else."""
+    """What the partner may read of the case: only the consented items, nothing else; once the
+    referral has ended (consent withdrawn, revoked, case closed), nothing at all."""
+    if referral.has_ended:
+        return {"items": []}
     case = referral.case
     items = set(referral.consent.items) if referral.consent.is_active else set()
     client = case.client

@@ -2,7 +2,9 @@
 only what the client consented to share, and answers them (accept, decline, update, complete).
 
 Every referral is looked up through `selectors.get_partner_referral`, so another partner's
-referral, a referral whose consent was withdrawn, or any other id is a 404.
+referral or any other id is a 404. A referral that ended (consent withdrawn, revoked by the
+office, case closed) stays in the list, marked as ended, and its page says so: no name, phone,
+address, story or feedback, and no form; an answer posted to it is refused (409).
 """
 
 from __future__ import annotations
@@ -27,10 +29,17 @@ from satuatap.core.exceptions import DomainError
 # --- Forms ------------------------------------------------------------------------------------
 
 
+ENDED = "ended"
+
+
 class StateFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=gettext_lazy("State"),
-        choices=[("", gettext_lazy("All"))] + ReferralState.choices,
+        choices=[
+            ("", gettext_lazy("All")),
+            *ReferralState.choices,
+            (ENDED, gettext_lazy("Ended")),
+        ],
         required=False,
     )
 
@@ -68,6 +77,8 @@ def _referral_or_404(request, referral_id: int) -> Referral:
 
 
 def _detail(request, referral: Referral, *, decline_form=None, update_form=None, status=200):
+    if referral.has_ended:
+        return _ended(request, referral, status=status)
     if (gate := sensitive.gate(request, referral)) is not None:
         return gate
     shared = services.shared_view(referral)
@@ -86,15 +97,46 @@ def _detail(request, referral: Referral, *, decline_form=None, update_form=None,
     return render(request, "cases/partner_referral_detail.html", context, status=status)
 
 
-def _service_error(request, error: DomainError) -> None:
+def _ended(request, referral: Referral, *, status=200):
+    """The page of an ended referral: that it ended, when and (as the partner is told) why."""
+    context = {
+        "referral": referral,
+        "office": referral.case.office,
+        "ended_at": referral.stopped_at or referral.case.closed_at,
+        "case_closed": services.partner_end_reason(referral) == services.PARTNER_END_CASE_CLOSED,
+    }
+    response = render(request, "cases/partner_referral_ended.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _service_error(request, error: DomainError, referral: Referral):
+    """None after a refusal shown as a message (the caller redirects); the ended page (409)
+    when the referral ended meanwhile."""
     if error.status == 404:
         raise Http404 from error
     if error.status == 403:
         raise PermissionDenied(error.message) from error
     messages.error(request, error.message)
+    if error.code == "referral_ended":
+        return _ended(request, referral, status=409)
+    return None
 
 
 # --- Views ------------------------------------------------------------------------------------
+
+
+def _list_row(referral: Referral) -> dict:
+    """A line of the list: never the client's name (read with a purpose, on the referral's
+    page), nothing but that it ended once it has."""
+    if referral.has_ended:
+        return {"referral": referral, "has_ended": True, "is_overdue": False}
+    return {
+        "referral": referral,
+        "has_ended": False,
+        "is_overdue": referral.state == ReferralState.SENT
+        and referral.due_on < referral.case.office.today(),
+    }
 
 
 @login_required
@@ -104,22 +146,17 @@ def partner_referral_list(request):
     form = StateFilterForm(request.GET or None)
     referrals = selectors.partner_referrals(request.user).select_related("case__office")
     state = form.cleaned_data["state"] if form.is_valid() else ""
-    if state:
-        referrals = referrals.filter(state=state)
+    if state == ENDED:
+        referrals = referrals.filter(selectors.ended_referrals_q())
+    elif state:
+        referrals = referrals.filter(state=state).exclude(selectors.ended_referrals_q())
     page = Paginator(referrals, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "state": state,
         "page": page,
         "organisation": request.user.organisation,
-        "rows": [
-            {
-                "referral": referral,
-                "is_overdue": referral.state == ReferralState.SENT
-                and referral.due_on < referral.case.office.today(),
-            }
-            for referral in page
-        ],
+        "rows": [_list_row(referral) for referral in page],
     }
     return render(request, "cases/partner_referral_list.html", context)
 
@@ -137,7 +174,8 @@ def partner_referral_accept(request, referral_id: int):
     try:
         services.answer_referral(referral=referral, by=request.user, accept=True)
     except DomainError as error:
-        _service_error(request, error)
+        if (ended := _service_error(request, error, referral)) is not None:
+            return ended
     else:
         messages.success(request, _("You accepted the referral."))
     return redirect("cases:partner-referral-detail", referral_id=referral.pk)
@@ -148,14 +186,18 @@ def partner_referral_accept(request, referral_id: int):
 def partner_referral_decline(request, referral_id: int):
     referral = _referral_or_404(request, referral_id)
     form = DeclineForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() and not referral.has_ended:
         return _detail(request, referral, decline_form=form, status=422)
     try:
         services.answer_referral(
-            referral=referral, by=request.user, accept=False, reason=form.cleaned_data["reason"]
+            referral=referral,
+            by=request.user,
+            accept=False,
+            reason=form.cleaned_data.get("reason", ""),
         )
     except DomainError as error:
-        _service_error(request, error)
+        if (ended := _service_error(request, error, referral)) is not None:
+            return ended
     else:
         messages.success(request, _("You declined the referral."))
     return redirect("cases:partner-referral-detail", referral_id=referral.pk)
@@ -167,18 +209,19 @@ def partner_referral_update(request, referral_id: int):
     """Add an update; with the "complete" button, the update is the closing feedback."""
     referral = _referral_or_404(request, referral_id)
     form = UpdateForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() and not referral.has_ended:
         return _detail(request, referral, update_form=form, status=422)
     complete = "complete" in request.POST
     try:
         services.add_feedback(
             referral=referral,
             by=request.user,
-            feedback=form.cleaned_data["feedback"],
+            feedback=form.cleaned_data.get("feedback", ""),
             complete=complete,
         )
     except DomainError as error:
-        _service_error(request, error)
+        if (ended := _service_error(request, error, referral)) is not None:
+            return ended
     else:
         messages.success(
             request,

@@ -2,7 +2,9 @@
 
 - The case summary is for those who may view the case (rules `cases.view_case`).
 - The referral letter is for the same office staff, and for the partner the referral was sent
-  to (the partner sees the same letter: only what the client consented to share).
+  to (the partner sees the same letter: only what the client consented to share), while the
+  referral is live: once it ended (consent withdrawn, revoked, case closed) the partner's
+  letter is a 404.
 - A restricted case, and every referral letter a partner opens, is printed only once the reader
   gave a purpose (`core.sensitive`: the purpose page, then the PDF), and the read is logged.
 """
@@ -56,7 +58,7 @@ def referral_letter_pdf(request, referral_id: int):
     user = request.user
     if user.has_perm("cases.use_partner_portal"):
         referral = selectors.get_partner_referral(user, referral_id)
-        if referral is None:
+        if referral is None or not user.has_perm("cases.view_referral", referral):
             raise Http404
         if (gate := sensitive.gate(request, referral)) is not None:
             return gate

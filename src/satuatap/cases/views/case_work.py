@@ -1,7 +1,8 @@
 """The forms of a case's page, each posting here: assign, plan and complete actions, notes,
-attachments, consent, referrals, status, closure request and the supervisor's decision. Each
-calls one service; a refusal is shown as a message on the case page and changes nothing. The
-attachment download is here too: only for those who may see the case."""
+attachments, consent and its withdrawal, referrals and their revocation, status, restriction
+and its lifting, closure request, the supervisor's decision and reopening. Each calls one
+service; a refusal is shown as a message on the case page and changes nothing. The attachment
+download is here too: only for those who may see the case."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from satuatap.cases.forms import (
     ClosureForm,
     ConsentForm,
     NoteForm,
+    ReasonForm,
     ReferralForm,
     StatusForm,
     closure_data,
@@ -51,12 +53,16 @@ def _form_errors(request, form) -> None:
 
 
 def _domain_errors(request, error: DomainError) -> None:
+    """The messages of a refusal: per field when its details hold messages, else its own
+    message (details that list records, such as the open items of a closure, are for the
+    API)."""
     details = error.details if isinstance(error.details, dict) else {}
     shown = False
     for errors in details.values():
         for message in errors if isinstance(errors, list | tuple) else [errors]:
-            messages.error(request, message)
-            shown = True
+            if isinstance(message, str):
+                messages.error(request, message)
+                shown = True
     if not shown:
         messages.error(request, error.message)
 
@@ -70,12 +76,14 @@ def _act(
     success: str,
     anchor: str = "",
     permission: str = "cases.work_on_case",
+    any_status: bool = False,
 ):
     """Check the caller may act on the case, parse the form, call the service, and go back to
     the case page. The check comes first, so a refused caller gets 403 whatever they post (a
-    closed case is left to the service, which says it is closed)."""
+    closed case is left to the service, which says it is closed, unless the action is one
+    for `any_status`: its permission does not depend on the status)."""
     case = get_case_or_404(request.user, case_id)
-    if not case.is_closed:
+    if any_status or not case.is_closed:
         require(request.user, permission, case)
     form = make_form(case)
     if not form.is_valid():
@@ -214,9 +222,11 @@ def consent_add(request, case_id: int):
 @require_POST
 def consent_withdraw(request, case_id: int, consent_id: int):
     case = get_case_or_404(request.user, case_id)
+    require(request.user, "cases.withdraw_consent", case)
     consent = case.consents.filter(pk=consent_id).first()
     if consent is None:
         raise Http404
+    consent.case = case
     try:
         services.withdraw_consent(consent=consent, by=request.user)
     except DomainError as error:
@@ -280,6 +290,8 @@ def closure_decide(request, case_id: int):
             by=request.user,
             approve=data["decision"] == ClosureDecisionForm.APPROVE,
             reason=data["reason"],
+            open_actions=data["open_actions"] or None,
+            end_referrals=data["end_referrals"],
         )
 
     return _act(
@@ -290,4 +302,77 @@ def closure_decide(request, case_id: int):
         success=_("The decision is recorded."),
         anchor="closure",
         permission="cases.approve_closure",
+    )
+
+
+@login_required
+@require_POST
+def referral_revoke(request, case_id: int, referral_id: int):
+    case = get_case_or_404(request.user, case_id)
+    require(request.user, "cases.revoke_referral", case)
+    referral = case.referrals.select_related("partner").filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404
+    referral.case = case
+    form = ReasonForm(request.POST, prefix="revoke")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_case_url(case, "referrals"))
+    try:
+        services.revoke_referral(referral=referral, by=request.user, **form.cleaned_data)
+    except DomainError as error:
+        raise_for_access(error)
+        _domain_errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("The referral is revoked: the partner sees that it ended, and nothing more."),
+        )
+    return redirect(_case_url(case, "referrals"))
+
+
+@login_required
+@require_POST
+def case_restrict(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: ReasonForm(request.POST, prefix="restrict"),
+        act=lambda case, data: services.restrict_case(case=case, by=request.user, **data),
+        success=_(
+            "The case is restricted: only its case workers and the case supervisors see it now."
+        ),
+        anchor="restriction",
+        permission="cases.restrict_case",
+        any_status=True,
+    )
+
+
+@login_required
+@require_POST
+def case_unrestrict(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: ReasonForm(request.POST, prefix="unrestrict"),
+        act=lambda case, data: services.lift_restriction(case=case, by=request.user, **data),
+        success=_("The restriction is lifted."),
+        anchor="restriction",
+        permission="cases.lift_restriction",
+        any_status=True,
+    )
+
+
+@login_required
+@require_POST
+def case_reopen(request, case_id: int):
+    return _act(
+        request,
+        case_id,
+        make_form=lambda case: ReasonForm(request.POST, prefix="reopen"),
+        act=lambda case, data: services.reopen_case(case=case, by=request.user, **data),
+        success=_("The case is reopened."),
+        anchor="closure",
+        permission="cases.reopen_case",
+        any_status=True,
     )

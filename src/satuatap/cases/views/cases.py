@@ -16,10 +16,9 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from satuatap.cases import selectors, services
+from satuatap.cases import events, selectors, services
 from satuatap.cases.forms import (
     ActionForm,
     AssignForm,
@@ -32,6 +31,7 @@ from satuatap.cases.forms import (
     LegalHoldForm,
     NoteForm,
     PartnerFilterForm,
+    ReasonForm,
     ReferralForm,
     StatusForm,
 )
@@ -193,28 +193,6 @@ def case_create(request):
 
 # --- The case page ----------------------------------------------------------------------------
 
-EVENT_LABELS = {
-    "opened": gettext_lazy("Case opened"),
-    "assigned": gettext_lazy("Case worker assigned"),
-    "unassigned": gettext_lazy("Case worker taken off"),
-    "action": gettext_lazy("Action planned"),
-    "action_done": gettext_lazy("Action done"),
-    "status": gettext_lazy("Status changed"),
-    "closure_requested": gettext_lazy("Closure requested"),
-    "closed": gettext_lazy("Case closed"),
-    "closure_refused": gettext_lazy("Closure sent back"),
-    "consent": gettext_lazy("Consent recorded"),
-    "consent_withdrawn": gettext_lazy("Consent withdrawn"),
-    "referral": gettext_lazy("Referral sent"),
-    "referral_accepted": gettext_lazy("Referral accepted"),
-    "referral_declined": gettext_lazy("Referral declined"),
-    "referral_update": gettext_lazy("Partner's update"),
-    "referral_completed": gettext_lazy("Referral completed"),
-    "attachment": gettext_lazy("Attachment added"),
-    "legal_hold_set": gettext_lazy("Legal hold set"),
-    "legal_hold_lifted": gettext_lazy("Legal hold lifted"),
-}
-
 
 def timeline(case: Case, user) -> list[dict]:
     """Everything that happened to the case, oldest first: its events, notes and the contacts
@@ -223,9 +201,8 @@ def timeline(case: Case, user) -> list[dict]:
         {
             "at": event.at,
             "kind": event.kind,
-            "label": EVENT_LABELS.get(event.kind, event.kind),
-            # The opening event's detail repeats its label: say it once.
-            "detail": "" if event.detail == str(EVENT_LABELS.get(event.kind)) else event.detail,
+            "label": events.label(event),
+            "detail": events.detail(event),
             "by": event.by,
         }
         for event in selectors.case_events(user, case)
@@ -265,10 +242,23 @@ def case_context(request, case: Case) -> dict:
     can_assign = user.has_perm("cases.assign_case", case)
     can_decide = user.has_perm("cases.approve_closure", case)
     can_hold = user.has_perm("cases.manage_legal_hold", case) and case.anonymised_at is None
+    can_revoke = user.has_perm("cases.revoke_referral", case)
     actions = list(case.actions.select_related("owner"))
     for action in actions:
         action.is_overdue = action.done_at is None and action.due_on < today
     referrals = list(case.referrals.select_related("partner", "consent", "sent_by", "answered_by"))
+    for referral in referrals:
+        referral.case = case
+        referral.revoke_form = (
+            ReasonForm(prefix="revoke", auto_id=f"revoke-{referral.pk}-%s")
+            if can_revoke and referral.stopped_at is None
+            else None
+        )
+    # What a closure leaves behind: the plan's open actions, and partners who still have
+    # access (those still working on a referral must be confirmed to end).
+    open_actions = [action for action in actions if action.done_at is None]
+    live_referrals = [referral for referral in referrals if referral.stopped_at is None]
+    open_referrals = [r for r in live_referrals if r.state in services.OPEN_REFERRAL_STATES]
     consents = list(case.consents.select_related("recipient", "taken_by", "withdrawn_by"))
     item_labels = dict(SharedItem.choices)
     for consent in consents:
@@ -295,7 +285,27 @@ def case_context(request, case: Case) -> dict:
         "can_work": can_work,
         "can_assign": can_assign,
         "can_decide": can_decide and case.status == CaseStatus.RESOLVED,
-        "can_withdraw": can_work or can_decide,
+        "can_withdraw": user.has_perm("cases.withdraw_consent", case),
+        "open_actions": open_actions,
+        "live_referrals": live_referrals,
+        "open_referrals": open_referrals,
+        "restrict_form": (
+            ReasonForm(prefix="restrict", auto_id="restrict-%s")
+            if not case.is_restricted and user.has_perm("cases.restrict_case", case)
+            else None
+        ),
+        "unrestrict_form": (
+            ReasonForm(prefix="unrestrict", auto_id="unrestrict-%s")
+            if case.is_restricted
+            and user.has_perm("cases.lift_restriction", case)
+            and not services.must_stay_restricted(case)
+            else None
+        ),
+        "reopen_form": (
+            ReasonForm(prefix="reopen", auto_id="reopen-%s")
+            if case.is_closed and user.has_perm("cases.reopen_case", case)
+            else None
+        ),
         "referral_states": ReferralState,
         "assign_form": AssignForm(office=office, auto_id="assign-%s") if can_assign else None,
         "action_form": ActionForm(office=office, initial={"owner": user.pk}, auto_id="action-%s")
