@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "satuatap.placement",
     "satuatap.cases",
     "satuatap.outreach",
+    "satuatap.privacy",
     "satuatap.reports",
 ]
 
@@ -335,6 +336,16 @@ SENSITIVE_READ_GRANT_SECONDS = env.int("SENSITIVE_READ_GRANT_SECONDS", default=6
 # docs/security.md): "visits=3y,survey_answers=1y,exports=7d,audit_entries=never". Days (30,
 # 30d) or years (5y); `satuatap check` refuses an unknown class or an unreadable period.
 SATUATAP_RETENTION = env.dict("SATUATAP_RETENTION", default={})
+
+# How long the office has to answer each kind of data-subject request, overriding the defaults
+# (privacy/deadlines.py, table in docs/security.md): "erasure=7d,objection=72h". Hours (72h) or
+# days (14d); `satuatap check` refuses an unknown request type or an unreadable period.
+SATUATAP_REQUEST_DEADLINES = env.dict("SATUATAP_REQUEST_DEADLINES", default={})
+# The authority the written notices of a personal-data breach go to (UU 27/2022 Pasal 46(1)b,
+# "lembaga"), as it is to be named in the letter.
+SATUATAP_PDP_AUTHORITY = env.str(
+    "SATUATAP_PDP_AUTHORITY", default="Lembaga Pelindungan Data Pribadi"
+)
 
 # Background work (imports now; exports and roll-ups later): huey, one small task module in core.
 # SQLite queue in the data directory by default; Redis when REDIS_URL is set (production).

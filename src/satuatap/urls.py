@@ -23,6 +23,7 @@ urlpatterns = [
     path("jobs/", include("satuatap.placement.public_urls")),
     path("mrc/", include("satuatap.cases.urls")),
     path("outreach/", include("satuatap.outreach.urls")),
+    path("privacy/", include("satuatap.privacy.urls")),
     path("reports/", include("satuatap.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -19,6 +19,9 @@ STATS = {
     "placement:course-list",
     "outreach:event-list",
     "reports:office-dashboard",
+    # Every office role records a data-subject request and reports a suspected breach.
+    "privacy:subject-request-list",
+    "privacy:breach-list",
 }
 CASE_WORK = {"cases:contact-create", "cases:case-list"}
 PLACEMENT_WORK = {"placement:fraud-signals"}
@@ -67,6 +70,7 @@ EXPECTED_TILES = {
         "admin:index",
         "people:merge-list",
         "placement:agency-list",
+        "privacy:breach-list",
     }
     | TWO_FACTOR,
 }

@@ -299,7 +299,7 @@ def test_the_ministrys_home_shows_its_work_with_the_open_count(
     assert reverse("placement:agency-list") in tiles
     assert reverse("placement:agency-import") in tiles
     concerns = tiles[reverse("placement:agency-concern-list")]
-    assert concerns["status"] == "2 open concerns"
+    assert concerns["status"].text == "2 open concerns"
     assert "2 open concerns" in response.content.decode()
 
 

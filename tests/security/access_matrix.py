@@ -99,6 +99,9 @@ PARAMS = {
     "hold_id": "legal_hold",
     "request_id": "erasure_request",
     "run_id": "retention_run",
+    "subject_request_id": "subject_request",
+    "breach_id": "breach",
+    "notice_id": "breach_notice",
 }
 CASE_PARAMS = {"consent_id": "case_consent"}
 
@@ -350,6 +353,31 @@ ENTRIES: list[Entry] = [
     page("outreach:focal-point-end", OUTREACH_MANAGERS, method="post"),
     page("outreach:regulation-upload", OUTREACH_MANAGERS),
     page("outreach:regulation-file", OFFICE),
+    # --- Personal-data protection: data-subject requests and breaches ----------------------------
+    page("privacy:subject-request-list", OFFICE, note="the head: the office's; others: their own"),
+    page("privacy:subject-request-create", OFFICE),
+    page(
+        "privacy:subject-request-detail",
+        {HEAD, FRONTDESK},
+        note="the office head, and whoever recorded the request (the front desk here)",
+    ),
+    page("privacy:subject-request-edit", {HEAD}),
+    page("privacy:subject-request-start", {HEAD}, method="post"),
+    page("privacy:subject-request-close", {HEAD}),
+    page("privacy:subject-request-erase", {HEAD}, method="post"),
+    page("privacy:breach-list", OFFICE | {ADMIN}, note="the register, or the reports one made"),
+    page("privacy:breach-report", OFFICE | {ADMIN}),
+    page(
+        "privacy:breach-detail",
+        {ADMIN, HEAD},
+        other={ADMIN},
+        note="national: the administrator reads every office's, the reporter (the head) theirs",
+    ),
+    page("privacy:breach-edit", {ADMIN}, other={ADMIN}),
+    page("privacy:breach-decide", {ADMIN}, other={ADMIN}, method="post"),
+    page("privacy:breach-notice-record", {ADMIN}, other={ADMIN}, method="post"),
+    page("privacy:breach-notice-draft", {ADMIN}, other={ADMIN}, params={"recipient": "=subjects"}),
+    page("privacy:breach-notice-letter", {ADMIN}, other={ADMIN}),
     # --- Reports --------------------------------------------------------------------------------
     page(
         "reports:office-dashboard",

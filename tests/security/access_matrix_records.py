@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from satuatap.cases import attachments as case_attachments
 from satuatap.cases import holds as case_holds
@@ -31,6 +32,8 @@ from satuatap.people.models import DocumentType, Relation, Sex
 from satuatap.placement import files, training
 from satuatap.placement import services as placement_services
 from satuatap.placement.models import Agency, AgencyStatus, JobOrder, Scheme
+from satuatap.privacy import services as privacy
+from satuatap.privacy.models import Breach
 from satuatap.regions.models import Region, RegionLevel
 from satuatap.reports.exports import jobs as export_jobs
 from satuatap.reports.exports.common import ExportParameters
@@ -231,6 +234,23 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
     )
     erasure_request = data_rights.request_erasure(person=relative, by=head, reason="person")
 
+    # --- Personal-data protection ----------------------------------------------------------------
+    subject_request = privacy.register_subject_request(
+        by=frontdesk_user,
+        request_type="access",
+        received_at=timezone.now(),
+        channel="in_person",
+        person=person,
+    )
+    breach = privacy.report_breach(
+        by=head,
+        title="Laptop hilang",
+        discovered_at=timezone.now(),
+        data_categories=["identity"],
+        how="Laptop dicuri.",
+        remediation="Kata sandi diganti.",
+    )
+
     # --- Outreach ------------------------------------------------------------------------------
     outreach_user = users["outreach"]
     event = outreach.create_event(
@@ -296,6 +316,8 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "referral": referral.pk,
         "legal_hold": legal_hold.pk,
         "erasure_request": erasure_request.pk,
+        "subject_request": subject_request.pk,
+        "breach": breach.pk,
         "event": event.pk,
         "follow_up": follow_up.pk,
         "focal_point": focal_point.pk,
@@ -353,4 +375,13 @@ def build() -> Records:
         is_staff=True,
         is_superuser=True,
     )
+    for ids in (own, other):
+        notice = privacy.record_notice(
+            breach=Breach.objects.get(pk=ids["breach"]),
+            by=users["admin"],
+            recipient="authority",
+            sent_at=timezone.now(),
+            method="letter",
+        )
+        ids["breach_notice"] = notice.pk
     return Records(users=users, ids={"own": own, "other": other})

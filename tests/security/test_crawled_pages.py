@@ -80,7 +80,16 @@ NOT_FREE_TEXT = {
     "employer_phone",
     "time_zone",
 }
-FREE_TEXT_APPS = {"core", "people", "frontdesk", "placement", "cases", "outreach", "reports"}
+FREE_TEXT_APPS = {
+    "core",
+    "people",
+    "frontdesk",
+    "placement",
+    "cases",
+    "outreach",
+    "privacy",
+    "reports",
+}
 # Columns the payload must be seen in (escaped) somewhere, so a crawl that silently stopped
 # reaching the pages holding them fails instead of passing on nothing.
 MUST_BE_SHOWN = {
@@ -97,6 +106,9 @@ MUST_BE_SHOWN = {
     "cases.CaseNote.text",
     "outreach.OutreachEvent.title",
     "outreach.VillageRegulation.title",
+    "privacy.SubjectRequest.description",
+    "privacy.Breach.title",
+    "privacy.Breach.how",
 }
 
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.audit import ReadPurpose
@@ -15,6 +18,39 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker, which reads and writes `2026-08-17T09:30` only."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ZonedDateTimeField(forms.DateTimeField):
+    """A date and time typed as read on the office's clock (`zone`: WIB, WITA or WIT), stored
+    as the moment it is. The field's initial value is shown on that clock too."""
+
+    widget = DateTimeInput
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+    def __init__(self, *args, zone=None, **kwargs):
+        self.zone = zone
+        kwargs.setdefault("error_messages", {"invalid": _("Give a date and a time.")})
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value) and self.zone:
+            return timezone.localtime(value, timezone=self.zone).replace(tzinfo=None)
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if self.zone is None:
+            return super().to_python(value)
+        with timezone.override(self.zone):
+            return super().to_python(value)
 
 
 class LanguageForm(forms.Form):

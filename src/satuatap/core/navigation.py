@@ -1,8 +1,10 @@
 """What each role can do, as tiles on its home page and entries in the menu.
 
 Apps add their entries here by URL name; an entry shows only when the user has its permission.
-An app may also give a tile a line of status for the home page (how much work waits there) with
-`register_tile_status`, from its `AppConfig.ready`: core imports no app.
+A tile may also say what waits behind it ("3 open, 1 overdue"): the app that owns the page
+registers `register_tile_status(url_name, fn)` in its AppConfig, `fn(user)` returning a
+`TileStatus` or None; core knows no domain app. Statuses are computed for the home page only,
+never for the menu on every page.
 """
 
 from __future__ import annotations
@@ -86,6 +88,12 @@ ACTIONS: tuple[Action, ...] = (
         _("Requests to erase the record of someone in an MRC case, waiting for your review."),
         "cases:erasure-requests",
         "cases.review_erasure",
+    ),
+    Action(
+        _("Data-subject requests"),
+        _("Requests to see, correct, erase or restrict personal data, and their deadlines."),
+        "privacy:subject-request-list",
+        "privacy.register_subject_request",
     ),
     Action(
         _("Placement files"),
@@ -177,6 +185,12 @@ ACTIONS: tuple[Action, ...] = (
         "cases.use_partner_portal",
     ),
     Action(
+        _("Personal-data breaches"),
+        _("Report a suspected breach; the register and the written notices (3 × 24 hours)."),
+        "privacy:breach-list",
+        "privacy.report_breach",
+    ),
+    Action(
         _("Audit trail"),
         _("Who changed or read which record, when and why."),
         "core:audit-trail",
@@ -215,17 +229,26 @@ ACTIONS: tuple[Action, ...] = (
 )
 
 
-# URL name → a function of the user giving the tile's status line (or None), home page only.
-_TILE_STATUS: dict[str, Callable[[object], str | None]] = {}
+@dataclass(frozen=True)
+class TileStatus:
+    text: str
+    needs_attention: bool = False  # shown in the warning colour (something is overdue)
 
 
-def register_tile_status(url_name: str, status: Callable[[object], str | None]) -> None:
-    _TILE_STATUS[url_name] = status
+TileStatusFunction = Callable[[object], TileStatus | None]
+_tile_statuses: dict[str, TileStatusFunction] = {}
+
+
+def register_tile_status(url_name: str, status: TileStatusFunction) -> None:
+    _tile_statuses[url_name] = status
+
+
+def unregister_tile_status(url_name: str) -> None:
+    _tile_statuses.pop(url_name, None)
 
 
 def actions_for(user, *, with_status: bool = False) -> list[dict]:
-    """The actions the user may take. `with_status` (the home page) adds each tile's status
-    line; the menu on every other page goes without, so it costs no query."""
+    """The tiles the user may use; `with_status`: each with what its app says waits there."""
     visible = []
     for action in ACTIONS:
         target = user.office if action.needs_office else None
@@ -241,7 +264,7 @@ def actions_for(user, *, with_status: bool = False) -> list[dict]:
         except NoReverseMatch:
             continue
         entry = {"label": action.label, "description": action.description, "url": url}
-        if with_status and action.url_name in _TILE_STATUS:
-            entry["status"] = _TILE_STATUS[action.url_name](user)
+        if with_status and action.url_name in _tile_statuses:
+            entry["status"] = _tile_statuses[action.url_name](user)
         visible.append(entry)
     return visible

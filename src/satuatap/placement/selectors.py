@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.core.navigation import TileStatus
 from satuatap.placement.models import Agency, AgencyConcern, AgencyStatus, ConcernStatus, JobOrder
 
 
@@ -65,10 +66,11 @@ def open_concern_count(user) -> int:
     return concerns_to_review(user, status=ConcernStatus.OPEN).count()
 
 
-def open_concerns_status(user) -> str:
+def open_concerns_status(user) -> TileStatus:
     """The status line of the ministry's home tile."""
     count = open_concern_count(user)
-    return ngettext("%(count)s open concern", "%(count)s open concerns", count) % {"count": count}
+    text = ngettext("%(count)s open concern", "%(count)s open concerns", count) % {"count": count}
+    return TileStatus(text=text, needs_attention=count > 0)
 
 
 def get_reviewable_concern(user, concern_id: int) -> AgencyConcern | None:
