@@ -27,8 +27,8 @@ from satuatap.cases import services as cases
 from satuatap.cases.models import Case, Referral
 from satuatap.core import services as core_services
 from satuatap.core.models import Desk
-from satuatap.frontdesk.models import Ticket, TicketStatus
 from satuatap.frontdesk import services as frontdesk
+from satuatap.frontdesk.models import Ticket, TicketStatus
 from satuatap.placement import files
 from satuatap.placement.models import PlacementFile, Stage
 from tests.factories import PASSWORD
