@@ -131,12 +131,19 @@ fuzz: install
 # satuatap_bench_load, re-created) when DATABASE_URL is PostgreSQL; p50/p95 per page go to
 # docs/performance.md. A benchmark, not a gate: it fails only when a request fails.
 LOAD_DATA_DIR ?= var/bench-load
-.PHONY: bench-load load-smoke
+.PHONY: bench-load load-smoke checkin-smoke
 bench-load: bench-deps
 	env -u DATABASE_URL SATUATAP_DATA_DIR=$(LOAD_DATA_DIR) $(BIN)/python benchmarks/run_load.py
 	@case "$$DATABASE_URL" in postgres*) \
 	  $(BIN)/python benchmarks/run_load.py --engine postgres ;; \
 	  *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL load run." ;; esac
+
+# The CI check-in check: a short run on a fresh demo database (SQLite), failing when check-ins
+# fall below 5 % of the same run's floor with middleware (a ratio, so a busy machine does not
+# make it flaky), on any duplicate or skipped ticket number, or when the roll-ups do not catch up.
+checkin-smoke: install
+	env -u DATABASE_URL SATUATAP_DATA_DIR=var/checkin-smoke $(BIN)/python benchmarks/bench_checkin.py \
+	  --configs gthread-2x4 --duration 10 --warmup 2 --no-doc --min-ratio 0.05
 
 # The CI variant: 10 users for 20 s on SQLite, failing on any failed request; docs untouched.
 load-smoke: bench-deps

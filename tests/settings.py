@@ -19,6 +19,8 @@ WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process and at once (huey's own immediate mode, with in-memory storage).
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
+# Immediate mode does not run a task scheduled for later: the roll-up refresh runs at commit.
+ROLLUP_REFRESH_DELAY_SECONDS = 0
 MEDIA_ROOT = DATA_DIR / "test-private"  # noqa: F405
 # A file, not shared-cache memory, so concurrent tests meet WAL and busy_timeout as in production.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -347,6 +347,11 @@ SATUATAP_PDP_AUTHORITY = env.str(
     "SATUATAP_PDP_AUTHORITY", default="Lembaga Pelindungan Data Pribadi"
 )
 
+# Roll-ups follow the records through a background refresh queued after each commit, at most
+# once per this many seconds per app-server thread (0: at once, in the committing thread); a
+# sweep every minute takes whatever a refresh left (docs/reports.md, "Roll-ups").
+ROLLUP_REFRESH_DELAY_SECONDS = env.int("ROLLUP_REFRESH_DELAY_SECONDS", default=5)
+
 # Background work (imports now; exports and roll-ups later): huey, one small task module in core.
 # SQLite queue in the data directory by default; Redis when REDIS_URL is set (production).
 _redis_url = env.str("REDIS_URL", default="")

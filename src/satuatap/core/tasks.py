@@ -9,6 +9,8 @@ behalf it runs, so the audit trail never shows a change without an author (`core
   `additional_data["job"]`.
 - `system_task(schedule, "cases.referral_reminders")`: scheduled work nobody asked for; its
   changes are recorded as `additional_data["on_behalf_of"] = "system:cases.referral_reminders"`.
+- `system_job("reports.refresh_rollups")`: work the system queues itself when something
+  happens (a commit), recorded on behalf of the system like a scheduled task.
 
 huey's own decorators are not exported: a task declared without one of these two fails
 `tests/core/test_attribution.py`.
@@ -72,6 +74,20 @@ def system_task(schedule, job: str, **huey_options) -> Callable:
     return decorator
 
 
+def system_job(job: str, **huey_options) -> Callable:
+    """A task the system queues itself (not on a schedule, not for a user), named `job`."""
+
+    def decorator(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with attribution.acting_as_system(job):
+                return fn(*args, **kwargs)
+
+        return _registered(db_task(**huey_options)(run), fn)
+
+    return decorator
+
+
 # Huey reads crontabs in UTC: 18:30 UTC is 01:30 WIB, 02:30 WITA, 03:30 WIT — a quiet hour in
 # every office, after the monthly releases (17:30 UTC) are built.
 RETENTION_SCHEDULE = crontab(hour="18", minute="30")
@@ -85,4 +101,4 @@ def run_retention_task() -> None:
     retention.run(trigger="schedule")
 
 
-__all__ = ["ATTRIBUTED_TASKS", "run_retention_task", "system_task", "user_task"]
+__all__ = ["ATTRIBUTED_TASKS", "run_retention_task", "system_job", "system_task", "user_task"]

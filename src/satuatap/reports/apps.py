@@ -10,10 +10,13 @@ class ReportsConfig(AppConfig):
         from satuatap.reports import (  # noqa: F401 (rules registers permissions)
             adjustments,
             retention,
+            rollups,
             rules,
             signals,
+            tasks,
         )
 
+        rollups.set_refresh_scheduler(tasks.schedule_refresh)
         signals.connect()
         adjustments.register()
         retention.register()

@@ -126,6 +126,24 @@ class RollupMonthVersion(models.Model):
         return f"{self.office_id} {self.month:%Y-%m} v{self.version}"
 
 
+class DirtyOfficeDay(models.Model):
+    """An office-day whose roll-ups a committed change made stale: written in the transaction of
+    the change, removed once the background refresh (`rollups.refresh_dirty`) has recomputed it.
+    A mark is never updated, only added and removed, so a change committed while a refresh runs
+    leaves a mark of its own for the next one."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("office-day to recompute")
+        verbose_name_plural = _("office-days to recompute")
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day:%Y-%m-%d}"
+
+
 class StoredRelease(models.Model):
     """One indicator's monthly release (`release.py`) as built: every cell with its value and,
     when hidden, why. Readers outside the office take it as it is while its `stamp` (the

@@ -1,14 +1,18 @@
 """Keeping the roll-up table (`RollupValue`) equal to what the raw records say.
 
 Incremental: when a source record is saved or deleted, `signals.py` marks the office-days it
-touches (before and after the change) with `mark_dirty`. Once the transaction commits, those
-office-days are recomputed: their rows are deleted and computed afresh from the raw records
-(`compute.py`). Because an incremental update and a rebuild run the very same computation, the
-table after any sequence of changes is the table a rebuild gives.
+touches (before and after the change) with `mark_dirty`, which writes a `DirtyOfficeDay` row in
+the transaction of the change: a few index writes, never a recomputation on the request path.
+Once the transaction commits, a background refresh is queued (`tasks.refresh_rollups_task`,
+debounced to one per `ROLLUP_REFRESH_DELAY_SECONDS` per thread); it recomputes the marked
+office-days from the raw records (`compute.py`) and removes the marks it took. A sweep every
+minute takes whatever a lost or failed refresh left, so the roll-ups follow the records within
+a minute, usually within the delay. Because an incremental update and a rebuild run the very
+same computation, the table after any sequence of changes is the table a rebuild gives.
 
-Marks are kept per thread until the commit (a rolled-back transaction's marks only cause a
-harmless recomputation later). A reader in the same transaction as the change (a test, a view
-that writes then reads) calls `flush_pending()` first and reads its own writes.
+A reader in the same transaction as the change (a test, a view that writes then reads) calls
+`flush_pending()` first: the marks this thread made since its last commit are recomputed there
+and then, and it reads its own writes.
 
 Rebuild: `rebuild()` (the `satuatap rebuild_rollups` command) recomputes every office a month at
 a time, each month in its own transaction.
@@ -27,16 +31,20 @@ import calendar
 import datetime
 import logging
 import threading
+import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import Count, F, Max, Min
+from django.utils import timezone
 
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports.compute import compute, local_day
 from satuatap.reports.models import (
+    DirtyOfficeDay,
     RollupAdjustment,
     RollupMonth,
     RollupMonthVersion,
@@ -51,8 +59,18 @@ Key = tuple[int, datetime.date]
 # spans more than a month.
 RUN_GAP_DAYS = 3
 RUN_MAX_DAYS = 31
+# Marks taken by one refresh at most (the rest waits for the next one).
+REFRESH_BATCH = 5_000
 
 _local = threading.local()
+# Queues a background refresh; set by the app (`reports.apps`) to the huey task's enqueue, so
+# this module does not import the task module that imports it.
+_schedule_refresh: Callable[[], None] | None = None
+
+
+def set_refresh_scheduler(schedule: Callable[[], None] | None) -> None:
+    global _schedule_refresh
+    _schedule_refresh = schedule
 
 
 def _pending() -> set[Key]:
@@ -60,19 +78,6 @@ def _pending() -> set[Key]:
     if pending is None:
         pending = _local.pending = set()
     return pending
-
-
-def _flush_on_commit() -> None:
-    try:
-        flush_pending()
-    except Exception:  # the change is committed: report, and let a rebuild repair the days
-        logger.exception("Roll-up recomputation failed; run `satuatap rebuild_rollups`.")
-
-
-def _callback_registered(connection) -> bool:
-    # Django keeps the callbacks of the open transaction in `run_on_commit` as (savepoint ids,
-    # function, robust); a rolled-back savepoint drops its own.
-    return any(entry[1] is _flush_on_commit for entry in connection.run_on_commit)
 
 
 def _as_date(value) -> datetime.date:
@@ -85,58 +90,113 @@ def _as_date(value) -> datetime.date:
     return value
 
 
+def _committed() -> None:
+    """After the commit of a transaction that marked office-days: its marks are in the table
+    now, for the refresh to take; ask for one unless this thread did within the delay."""
+    _local.pending = set()
+    delay = settings.ROLLUP_REFRESH_DELAY_SECONDS
+    now = time.monotonic()
+    if delay and now < getattr(_local, "next_refresh", 0.0):
+        return
+    _local.next_refresh = now + delay
+    if _schedule_refresh is None:
+        return
+    try:
+        _schedule_refresh()
+    except Exception:  # the marks stay; the sweep takes them within a minute
+        logger.exception("Could not queue the roll-up refresh; the next sweep will do it.")
+
+
+def _write_marks(keys: set[Key]) -> None:
+    DirtyOfficeDay.objects.bulk_create(
+        [DirtyOfficeDay(office_id=office_id, day=day) for office_id, day in sorted(keys)]
+    )
+    _pending().update(keys)
+    transaction.on_commit(_committed)
+
+
 def mark_dirty(keys: Iterable[tuple[int | None, datetime.date | None]]) -> None:
     """The roll-ups of these (office id, day) pairs must be recomputed once this commits."""
     keys = {(office_id, _as_date(day)) for office_id, day in keys if office_id and day}
     if not keys:
         return
     if getattr(_local, "deferred", 0):
-        _pending().update(keys)
+        _local.deferred_keys.update(keys)
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        _pending().update(keys)
-        flush_pending()
-        return
-    if not _callback_registered(connection):
-        # A new transaction: marks still pending belong to work that was rolled back.
-        _local.pending = set()
-        transaction.on_commit(_flush_on_commit)
-    _pending().update(keys)
+    _write_marks(keys)
 
 
 @contextmanager
 def deferred() -> Iterator[None]:
-    """Collect the marks of many changes (an import, the demo data) and recompute once."""
+    """Collect the marks of many changes (an import, the demo data) and write them once."""
+    if not getattr(_local, "deferred", 0):
+        _local.deferred_keys = set()
     _local.deferred = getattr(_local, "deferred", 0) + 1
     try:
         yield
     finally:
         _local.deferred -= 1
-        if not _local.deferred and _pending():
-            connection = transaction.get_connection()
-            if not connection.in_atomic_block:
-                flush_pending()
-            elif not _callback_registered(connection):
-                transaction.on_commit(_flush_on_commit)
+        if not _local.deferred:
+            keys, _local.deferred_keys = _local.deferred_keys, set()
+            if keys:
+                _write_marks(keys)
 
 
 def flush_pending() -> None:
-    """Recompute the office-days marked so far in this thread (now, in this transaction)."""
+    """Recompute, now and in this transaction, the office-days this thread marked since its
+    last commit, and take their marks (a reader that must see its own writes)."""
     keys = _pending()
     if not keys:
         return
     _local.pending = set()
     recompute(keys)
+    for office_id, days in _by_office(keys).items():
+        DirtyOfficeDay.objects.filter(office_id=office_id, day__in=days).delete()
 
 
 def discard_pending() -> None:
     """Forget the marks so far (a full rebuild follows)."""
     _local.pending = set()
+    DirtyOfficeDay.objects.all().delete()
 
 
 def pending_keys() -> frozenset[Key]:
     return frozenset(_pending())
+
+
+def refresh_dirty(limit: int = REFRESH_BATCH) -> int:
+    """Recompute the office-days marked by committed changes and remove the marks taken (the
+    background refresh and the sweep); the number of office-days recomputed. A mark written
+    while this runs is not taken: the next refresh recomputes its day."""
+    marks = list(
+        DirtyOfficeDay.objects.order_by("pk").values_list("pk", "office_id", "day")[:limit]
+    )
+    if not marks:
+        return 0
+    keys = {(office_id, day) for _pk, office_id, day in marks}
+    recompute(keys)
+    DirtyOfficeDay.objects.filter(pk__in=[pk for pk, _office, _day in marks]).delete()
+    return len(keys)
+
+
+def refresh_backlog() -> tuple[int, datetime.datetime | None]:
+    """How many marks wait for the refresh, and since when (the oldest)."""
+    found = DirtyOfficeDay.objects.aggregate(count=Count("pk"), oldest=Min("marked_at"))
+    return found["count"], found["oldest"]
+
+
+def refresh_is_behind(now: datetime.datetime | None = None) -> bool:
+    """Marks older than two minutes wait: the refresh fails or no task worker runs."""
+    _count, oldest = refresh_backlog()
+    now = now or timezone.now()
+    return oldest is not None and now - oldest > datetime.timedelta(minutes=2)
+
+
+def _by_office(keys: Iterable[Key]) -> dict[int, set[datetime.date]]:
+    by_office: dict[int, set[datetime.date]] = defaultdict(set)
+    for office_id, day in keys:
+        by_office[office_id].add(day)
+    return by_office
 
 
 # --- Recomputing -----------------------------------------------------------------------------
@@ -289,9 +349,7 @@ def replace_range(office: Organisation, date_from: datetime.date, date_to: datet
 
 def recompute(keys: Iterable[Key]) -> None:
     """Recompute these office-days from the raw records."""
-    by_office: dict[int, set[datetime.date]] = defaultdict(set)
-    for office_id, day in keys:
-        by_office[office_id].add(day)
+    by_office = _by_office(keys)
     offices = Organisation.objects.filter(kind=OrganisationKind.OFFICE).in_bulk(list(by_office))
     for office_id, days in sorted(by_office.items()):
         office = offices.get(office_id)

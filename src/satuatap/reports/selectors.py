@@ -39,7 +39,7 @@ from satuatap.reports.indicators import (
 )
 from satuatap.reports.models import RollupMonth, RollupValue
 from satuatap.reports.results import Cell, IndicatorResult, Row
-from satuatap.reports.rollups import flush_pending
+from satuatap.reports.rollups import flush_pending, refresh_is_behind
 from satuatap.reports.suppression import COMPLEMENTARY
 
 TOTAL = None  # the key of the total row in the suppression grid
@@ -907,3 +907,9 @@ __all__ = [
     "suppression_applies",
     "visible_report_offices",
 ]
+
+
+def figures_are_behind() -> bool:
+    """The background refresh of the roll-ups has left changes waiting for over two minutes
+    (it fails, or no task worker runs): the dashboards say their figures may lag."""
+    return refresh_is_behind()

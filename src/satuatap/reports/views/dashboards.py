@@ -90,6 +90,7 @@ def office_dashboard(request):
         "xlsx_url": export_url("export-monthly-xlsx", query),
         "pdf_url": export_url("export-monthly-pdf", query),
         "exports_url": export_url("export-list", query),
+        "figures_behind": selectors.figures_are_behind(),
     }
     return render(request, "reports/dashboard_office.html", context)
 
@@ -174,6 +175,7 @@ def national_dashboard(request):
         "chosen": chosen,
         "filters": filters,
         "exports_url": export_url("export-list", query),
+        "figures_behind": selectors.figures_are_behind(),
     }
     return render(request, "reports/dashboard_national.html", context)
 
