@@ -545,19 +545,15 @@ def publish_closed_months() -> int:
     last = open_month() - datetime.timedelta(days=1)
     if last < first:
         return 0
-    rebuilt = 0
+    previous = dict(
+        (((code, month), at))
+        for code, month, at in StoredRelease.objects.values_list("indicator", "month", "built_at")
+    )
     for indicator in INDICATORS:
-        if not indicator.case_related:
-            continue
-        previous = dict(
-            StoredRelease.objects.filter(indicator=indicator.code).values_list("month", "built_at")
-        )
-        releases(indicator, first, last, every_month=True)
-        after = dict(
-            StoredRelease.objects.filter(indicator=indicator.code).values_list("month", "built_at")
-        )
-        rebuilt += sum(1 for month, at in after.items() if previous.get(month) != at)
-    return rebuilt
+        if indicator.case_related:
+            releases(indicator, first, last, every_month=True)
+    after = StoredRelease.objects.values_list("indicator", "month", "built_at")
+    return sum(1 for code, month, at in after if previous.get((code, month)) != at)
 
 
 def combine(month_releases: Sequence[MonthRelease], keys: Sequence[Key]) -> Released:
