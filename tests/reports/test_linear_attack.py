@@ -128,10 +128,6 @@ def test_no_hidden_cell_of_generated_releases_can_be_narrowed_to_one_value(analy
         if not reason and value is not None and 1 <= value <= 4
     ]
     assert shown_small == []
-    reasons = defaultdict(int)
-    for key, (_value, reason) in seen.cells.items():
-        reasons[(key[0], reason)] += 1
-    print(dict(reasons))
     assert found == []
 
 
