@@ -79,7 +79,8 @@ def generate(offices, months, *, seed: int) -> None:
                         amount = rng.randint(1, 40) * 500_000
                         add("money_recovered", months[at], office, "", sex, band, amount, 1)
                 for _ in range(rng.choice((0, 1, 1, 2))):
-                    add("referrals_by_partner", month, office, rng.choice(("wcc", "lbh")), sex, band)
+                    partner = rng.choice(("wcc", "lbh"))
+                    add("referrals_by_partner", month, office, partner, sex, band)
                     later = i + rng.choice((0, 0, 1, 2))
                     if later < len(months):
                         state = rng.choice(states)
