@@ -122,6 +122,11 @@ def widen_to_months(
     return date_from.replace(day=1), month_end(date_to.replace(day=1))
 
 
+def is_whole_months(date_from: datetime.date, date_to: datetime.date) -> bool:
+    """Whether the period is made of whole calendar months."""
+    return date_from.day == 1 and date_to == month_end(date_to.replace(day=1))
+
+
 def _column_matches(column, sex: str, band: str) -> bool:
     if column == "total":
         return sex in SEXES
