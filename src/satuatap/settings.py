@@ -328,6 +328,9 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Fraud signals: an open placement file in one preparation stage longer than this is "stuck".
 PLACEMENT_STUCK_AFTER_DAYS = env.int("PLACEMENT_STUCK_AFTER_DAYS", default=30)
+# A village profile shows no case figure for a village with fewer registered people than this
+# (reports.village): a registry count beside a case count would name the person.
+VILLAGE_PROFILE_MIN_PEOPLE = env.int("VILLAGE_PROFILE_MIN_PEOPLE", default=10)
 # How long a purpose given for a sensitive record lasts (core.sensitive); every read in that
 # time is still logged with it.
 SENSITIVE_READ_GRANT_SECONDS = env.int("SENSITIVE_READ_GRANT_SECONDS", default=600)

@@ -127,9 +127,11 @@ def test_a_sex_filter_gives_that_sex_column_without_age_bands(world, analyst, ma
     )
     assert list(women.total.by_sex) == ["F"]
     assert women.total.by_age_band == {}
-    expected = march.values[(release.NATIONAL, release.TOTAL_ROW, ("sex", "F"))]
+    key = (release.NATIONAL, release.TOTAL_ROW, ("sex", "F"))
+    expected = None if key in march.hidden else march.values[key]
     assert women.total.total.value == expected
     assert women.total.by_sex["F"].value == expected
+    assert women.total.total.suppressed == (key in march.hidden)
 
 
 @pytest.mark.django_db

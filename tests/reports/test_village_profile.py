@@ -201,7 +201,8 @@ def test_national_viewer_counts_every_offices_records(world, analyst):
 # --- the page ----------------------------------------------------------------------------
 
 
-def test_office_head_sees_the_profile_without_any_name(client, world, head):
+def test_office_head_sees_the_profile_without_any_name(client, world, head, settings):
+    settings.VILLAGE_PROFILE_MIN_PEOPLE = 5  # the village has five people of the office
     response, html = page(client, head)
     assert response.status_code == 200
     assert row_cells(html, "data-status", "abroad") == ["1", "1", "2"]
@@ -227,7 +228,8 @@ def test_office_staff_open_the_outreach_records_from_the_profile(client, world, 
     assert reverse("outreach:event-detail", args=[world.event.pk]) in html
 
 
-def test_analyst_sees_aggregates_only_and_no_link_to_records(client, world, analyst):
+def test_analyst_sees_aggregates_only_and_no_link_to_records(client, world, analyst, settings):
+    settings.VILLAGE_PROFILE_MIN_PEOPLE = 5
     response, html = page(client, analyst)
     assert response.status_code == 200
     assert 'data-testid="village-people-total">6<' in html
@@ -262,6 +264,123 @@ def test_profile_reads_in_few_queries(client, world, head, django_assert_max_num
     page(client, head)  # roll-ups catch up with the records written above
     with django_assert_max_num_queries(25):
         assert page(client, head)[0].status_code == 200
+
+
+# --- small villages and restricted cases (issue 16) ---------------------------------------
+
+
+def gbv_label() -> str:
+    from satuatap.cases.models import Category
+
+    return str(dict(Category.choices)["gbv"])
+
+
+def case(office, client, number, categories, *, restricted=False, status=CaseStatus.OPEN):
+    c = Case.objects.create(
+        office=office,
+        number=number,
+        client=client,
+        channel="walk_in",
+        received_on=d(2026, 2, 1),
+        status=status,
+        is_restricted=restricted,
+    )
+    for category in categories:
+        CaseCategory.objects.create(case=c, category=category)
+    return c
+
+
+@pytest.fixture
+def tiny_village(office):
+    """One woman registered from the village, returned in 2026, with a GBV case (not
+    restricted: the count alone must not name her)."""
+    code = neighbour_code()
+    woman = person(
+        office,
+        "Siti Aminah",
+        "F",
+        village=code,
+        steps=[("abroad", d(2024, 3), "SA"), ("returned", d(2026, 1, 10), "")],
+    )
+    case(office, woman, "T1", ["gbv"])
+    return code
+
+
+def cases_withheld(html: str) -> bool:
+    return (
+        'data-testid="village-cases-withheld"' in html
+        and 'data-testid="village-cases-table"' not in html
+        and 'id="village-cases"' not in html
+        and gbv_label() not in html
+    )
+
+
+@pytest.mark.parametrize("role", [Role.NATIONAL_ANALYST, Role.OFFICE_HEAD, Role.COUNSELLOR])
+def test_a_village_of_one_woman_shows_no_case_figure_to_anyone(
+    client, tiny_village, make_user, ministry, role
+):
+    organisation = ministry if role == Role.NATIONAL_ANALYST else None
+    user = make_user(role, organisation=organisation, language="en")
+    response, html = page(client, user, tiny_village)
+    assert response.status_code == 200
+    assert 'data-testid="village-people-total">1<' in html  # the registry count stays
+    assert cases_withheld(html)
+    assert "fewer than 10 registered people" in html
+    assert html.count('role="img"') == 2  # status and years: no case chart
+
+
+def test_the_sentence_is_in_indonesian(client, tiny_village, make_user):
+    user = make_user(Role.OFFICE_HEAD, language="id")
+    _response, html = page(client, user, tiny_village)
+    assert cases_withheld(html)
+    assert "kurang dari 10 orang terdaftar" in html
+
+
+def test_the_threshold_is_a_setting(client, tiny_village, world, head, settings):
+    settings.VILLAGE_PROFILE_MIN_PEOPLE = 1
+    _response, html = page(client, head, tiny_village)
+    assert 'data-testid="village-cases-table"' in html
+    assert row_cells(html, "data-category", "gbv") == ["&lt;5"]
+    settings.VILLAGE_PROFILE_MIN_PEOPLE = 6  # the world's village has five people of the office
+    _response, html = page(client, head)
+    assert cases_withheld(html) and "fewer than 6 registered people" in html
+    settings.VILLAGE_PROFILE_MIN_PEOPLE = 5
+    _response, html = page(client, head)
+    assert row_cells(html, "data-category", "wages") == ["6"]
+
+
+@pytest.fixture
+def big_village(office):
+    """Twelve people registered from the village, five wage cases, and one restricted
+    trafficking case of a woman of the village."""
+    code = neighbour_code()
+    people = [person(office, f"Orang {n}", "F" if n % 2 else "M", village=code) for n in range(12)]
+    for n in range(5):
+        case(office, people[n], f"B{n}", ["wages"])
+    case(office, people[11], "R1", ["trafficking", "gbv"], restricted=True)
+    return code
+
+
+def test_restricted_cases_are_not_counted_in_a_village(big_village, office):
+    cases = village_report.case_counts(big_village, [office.pk])
+    by_category = {code: cell.display() for code, _label, cell in cases.by_category}
+    assert by_category["trafficking"] == "0" and by_category["gbv"] == "0"
+    assert by_category["wages"] == "5"
+    assert cases.total.display() == "5"
+
+
+@pytest.mark.parametrize("role", [Role.NATIONAL_ANALYST, Role.OFFICE_HEAD, Role.CASE_SUPERVISOR])
+def test_no_role_sees_a_restricted_case_in_a_village_profile(
+    client, big_village, make_user, ministry, role
+):
+    organisation = ministry if role == Role.NATIONAL_ANALYST else None
+    user = make_user(role, organisation=organisation, language="en")
+    response, html = page(client, user, big_village)
+    assert response.status_code == 200
+    assert 'data-testid="village-people-total">12<' in html
+    assert row_cells(html, "data-category", "trafficking") == ["0"]
+    assert row_cells(html, "data-category", "gbv") == ["0"]
+    assert 'data-testid="village-cases-total">5<' in html
 
 
 # --- the village list --------------------------------------------------------------------

@@ -16,7 +16,7 @@ from babel.dates import format_date
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from satuatap.reports import selectors
+from satuatap.reports import release, selectors
 from satuatap.reports.forms import Period
 from satuatap.reports.indicators import get_indicator
 from satuatap.reports.results import Cell, IndicatorResult
@@ -104,6 +104,10 @@ class KeyFigure:
     change: Change
 
 
+def _overlap(now: IndicatorResult, before: IndicatorResult) -> bool:
+    return now.date_from <= before.date_to and before.date_from <= now.date_to
+
+
 def key_figures(now: list[IndicatorResult], before: list[IndicatorResult]) -> list[KeyFigure]:
     by_code_now = {r.code: r for r in now}
     by_code_before = {r.code: r for r in before}
@@ -113,6 +117,10 @@ def key_figures(now: list[IndicatorResult], before: list[IndicatorResult]) -> li
             continue
         current = by_code_now[code].total.total
         previous = by_code_before[code].total.total if code in by_code_before else Cell(None)
+        if code in by_code_before and _overlap(by_code_now[code], by_code_before[code]):
+            # Both periods widened to the same month (case figures count whole months): no
+            # figure before this one to compare with.
+            previous = Cell(None)
         figures.append(
             KeyFigure(
                 code=code,
@@ -200,6 +208,9 @@ class OfficeReads:
     figures: list[KeyFigure]
     trends: list[Trend]
     bars: list[dict]
+    # The calendar months case figures were counted over, when the period is not made of
+    # whole months (None when it is).
+    case_months: tuple[datetime.date, datetime.date] | None = None
 
 
 def office_reads(user, *, office_id: int, period: Period, filters: dict) -> OfficeReads:
@@ -227,7 +238,10 @@ def office_reads(user, *, office_id: int, period: Period, filters: dict) -> Offi
         trend(code, viewer=user, end=period.date_to, office_ids=office_ids, filters=filters)
         for code in TRENDS
     ]
-    return OfficeReads(key_figures(now, before), trends, bars)
+    case_months = None
+    if not release.is_whole_months(period.date_from, period.date_to):
+        case_months = release.widen_to_months(period.date_from, period.date_to)
+    return OfficeReads(key_figures(now, before), trends, bars, case_months)
 
 
 @dataclass

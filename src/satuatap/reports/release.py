@@ -36,21 +36,20 @@ month that is over ahead of the readers (a nightly task, and after `rebuild_roll
 from __future__ import annotations
 
 import datetime
-import hashlib
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Min, Sum
 from django.utils import timezone
 
 from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.reports import shadow
 from satuatap.reports.indicators import AGE_BANDS, INDICATORS, SEXES, Indicator, get_indicator
 from satuatap.reports.models import RollupMonth, RollupMonthVersion, StoredRelease
 from satuatap.reports.rollups import flush_pending
-from satuatap.reports.suppression import COMPLEMENTARY, SMALL, is_small, suppress
+from satuatap.reports.suppression import COMPLEMENTARY
 
 NATIONAL = "national"
 OFFICE = "office"
@@ -60,6 +59,22 @@ COLUMNS: list = ["total", *[("sex", s) for s in SEXES], *[("age", a) for a in AG
 Key = tuple[str, object, object]  # (NATIONAL, row, column) or (OFFICE, office id, column)
 CACHE_SECONDS = 24 * 60 * 60
 UNRELEASED = "unreleased"
+WITHHELD = shadow.WITHHELD
+# Indicators whose months are built together, in order, each from the month before: the
+# identities between them (pending = pending before + received − resolved; a referral's result
+# never before it is sent) hold across months.
+LINKED: dict[str, tuple[str, ...]] = {
+    "complaints": ("complaints_received", "complaints_resolved", "complaints_pending"),
+    "referrals": ("referrals_by_partner", "referrals_by_result"),
+}
+GROUP_OF = {code: name for name, codes in LINKED.items() for code in codes}
+ROLE_IN_GROUP = {
+    "complaints_received": "received",
+    "complaints_resolved": "resolved",
+    "complaints_pending": "pending",
+    "referrals_by_partner": "partner",
+    "referrals_by_result": "result",
+}
 RELEASE_ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
 MonthGrid = dict[tuple[int, str, str, str], list[int]]  # (office, row, sex, band) → [v, w]
 
@@ -73,6 +88,9 @@ class MonthRelease:
     values: dict[Key, int] = field(default_factory=dict)
     weights: dict[Key, int] = field(default_factory=dict)
     hidden: dict[Key, str] = field(default_factory=dict)
+    # The shadow's differences from the values (`shadow.py`): never shown, kept for the
+    # month after (pending complaints and referrals carry them over).
+    delta: dict[Key, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,11 @@ def widen_to_months(
     date_from: datetime.date, date_to: datetime.date
 ) -> tuple[datetime.date, datetime.date]:
     return date_from.replace(day=1), month_end(date_to.replace(day=1))
+
+
+def is_whole_months(date_from: datetime.date, date_to: datetime.date) -> bool:
+    """Whether the period is made of whole calendar months."""
+    return date_from.day == 1 and date_to == month_end(date_to.replace(day=1))
 
 
 def _column_matches(column, sex: str, band: str) -> bool:
@@ -160,32 +183,15 @@ def _read_months(indicator: Indicator, months: Sequence[datetime.date]) -> dict:
     return stock
 
 
-def _equations(indicator: Indicator, rows: list[str], office_ids: list[int]) -> list:
-    sex_columns = [("sex", s) for s in SEXES]
-    age_columns = [("age", a) for a in AGE_BANDS]
-    equations = []
-    lines = [(NATIONAL, r) for r in rows] + [(NATIONAL, TOTAL_ROW)]
-    lines += [(OFFICE, o) for o in office_ids]
-    for kind, line in lines:
-        total = (kind, line, "total")
-        equations.append((total, tuple((kind, line, c) for c in sex_columns)))
-        equations.append((total, tuple((kind, line, c) for c in age_columns)))
-    for column in COLUMNS:
-        national = (NATIONAL, TOTAL_ROW, column)
-        if rows and not _rows_overlap(indicator):
-            equations.append((national, tuple((NATIONAL, r, column) for r in rows)))
-        equations.append((national, tuple((OFFICE, o, column) for o in office_ids)))
-    return equations
-
-
 def _rows_overlap(indicator: Indicator) -> bool:
     return not indicator.dimension or indicator.rows_overlap
 
 
-def build_month(
+def month_values(
     indicator: Indicator, month: datetime.date, grid: MonthGrid, office_ids: Sequence[int]
 ) -> MonthRelease:
-    """The release of one month: cells, and which are hidden (suppressed all together)."""
+    """One month's cells (before anything is hidden): the national table and every office's
+    line."""
     national: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     per_office: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     whole = {""} if _rows_overlap(indicator) else None
@@ -212,35 +218,75 @@ def build_month(
         for office_id in office_ids:
             key = (OFFICE, office_id, column)
             release.values[key], release.weights[key] = _sum(per_office.get(office_id, {}), column)
-    release.hidden = _suppressed(indicator, release, list(office_ids))
     return release
 
 
-def _suppressed(indicator: Indicator, release: MonthRelease, office_ids: list[int]) -> dict:
-    """`suppress` of the month's cells, remembered in the cache under a digest of everything it
-    depends on (a changed count gives another key, so nothing needs invalidating)."""
-    digest = hashlib.sha256(
-        repr(
-            (
-                indicator.code,
-                release.rows,
-                office_ids,
-                sorted(release.values.items(), key=repr),
-                sorted(release.weights.items(), key=repr),
+def _table(indicator: Indicator, release: MonthRelease, office_ids: Sequence[int]) -> shadow.Table:
+    return shadow.Table(
+        values=release.values,
+        weights=release.weights,
+        rows=list(release.rows),
+        offices=list(office_ids),
+        overlap=_rows_overlap(indicator),
+        counts=indicator.unit != "rupiah",
+    )
+
+
+def _take(release: MonthRelease, table: shadow.Table) -> MonthRelease:
+    release.hidden = table.hidden()
+    release.delta = dict(table.delta)
+    return release
+
+
+def build_month(
+    indicator: Indicator, month: datetime.date, grid: MonthGrid, office_ids: Sequence[int]
+) -> MonthRelease:
+    """The release of one month of an indicator that is not linked to others."""
+    release = month_values(indicator, month, grid, office_ids)
+    table = _table(indicator, release, office_ids)
+    shadow.Group({indicator.code: table}).build()
+    return _take(release, table)
+
+
+def build_linked_month(
+    group: str,
+    month: datetime.date,
+    grids: dict[str, MonthGrid],
+    office_ids: Sequence[int],
+    before: dict[str, MonthRelease] | None,
+    state: dict,
+) -> dict[str, MonthRelease]:
+    """One month of a linked group, from the month before (`before`: its releases, None for
+    the first month) and the group's running `state` (updated here)."""
+    out: dict[str, MonthRelease] = {}
+    tables: dict[str, shadow.Table] = {}
+    for code in LINKED[group]:
+        indicator = get_indicator(code)
+        out[code] = month_values(indicator, month, grids.get(code, {}), office_ids)
+        tables[ROLE_IN_GROUP[code]] = _table(indicator, out[code], office_ids)
+    if group == "complaints":
+        pending_before = (before or {}).get("complaints_pending")
+        if pending_before is None:
+            carry: dict | None = {}
+            previous = None
+        elif pending_before.hidden and all(
+            reason == WITHHELD for reason in pending_before.hidden.values()
+        ):
+            carry, previous = (
+                None,
+                _table(get_indicator("complaints_pending"), pending_before, office_ids),
             )
-        ).encode()
-    ).hexdigest()
-    key = f"satuatap:release:{digest}"
-    hidden = cache.get(key)
-    if hidden is None:
-        hidden = suppress(
-            release.values,
-            release.weights,
-            _equations(indicator, release.rows, office_ids),
-            counts=indicator.unit != "rupiah",
-        )
-        cache.set(key, hidden, CACHE_SECONDS)
-    return hidden
+        else:
+            carry, previous = dict(pending_before.delta), None
+        complaints = shadow.ComplaintsGroup(tables, carry, previous)
+        complaints.build()
+    else:
+        referrals = shadow.ReferralsGroup(tables, state.get("credit", {}))
+        referrals.build()
+        state["credit"] = referrals.credit_after()
+    for code in LINKED[group]:
+        _take(out[code], tables[ROLE_IN_GROUP[code]])
+    return out
 
 
 def open_month() -> datetime.date:
@@ -274,15 +320,36 @@ def releases(
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    group = GROUP_OF.get(indicator.code)
+    if group is not None:
+        built = _linked_releases(group, months, office_ids)[indicator.code]
+        return [built[month] for month in months]
     # The stamps are read before the roll-ups: a release stored with an older stamp than its
     # data is merely rebuilt once more, never the other way round.
     stamps = _stamps(indicator, months)
+    stored = _stored(indicator.code, months, stamps, office_ids)
+    missing = [month for month in months if month not in stored]
+    if missing:
+        grids = _read_months(indicator, missing)
+        fresh = [build_month(indicator, m, grids.get(m, {}), office_ids) for m in missing]
+        _store(indicator, fresh, stamps, office_ids)
+        stored.update((r.month, r) for r in fresh)
+    return [stored[month] for month in months]
+
+
+def _stored(
+    code: str,
+    months: Sequence[datetime.date],
+    stamps: dict[datetime.date, int],
+    office_ids: list[int],
+) -> dict[datetime.date, MonthRelease]:
+    """The stored releases of these months that are still current (same stamp, same offices)."""
     # A build is known by its time as well as its stamp: versions restart with the database
     # (a restored backup, a test), times of builds do not come back with other contents.
     keys = {
-        month: (indicator.code, month, stamp, built_at)
+        month: (code, month, stamp, built_at)
         for month, stamp, offices, built_at in StoredRelease.objects.filter(
-            indicator=indicator.code, month__in=months
+            indicator=code, month__in=months
         ).values_list("month", "stamp", "offices", "built_at")
         if stamp == stamps[month] and offices == office_ids
     }
@@ -292,17 +359,93 @@ def releases(
             built[month] = _decoded[key]
     to_load = [month for month in keys if month not in built]
     if to_load:
-        for stored in StoredRelease.objects.filter(indicator=indicator.code, month__in=to_load):
-            key = (indicator.code, stored.month, stored.stamp, stored.built_at)
+        for stored in StoredRelease.objects.filter(indicator=code, month__in=to_load):
+            key = (code, stored.month, stored.stamp, stored.built_at)
             if stored.stamp == stamps[stored.month] and stored.offices == office_ids:
                 built[stored.month] = _remember(key, _from_stored(stored))
-    missing = [month for month in months if month not in built]
-    if missing:
-        grids = _read_months(indicator, missing)
-        fresh = [build_month(indicator, m, grids.get(m, {}), office_ids) for m in missing]
-        _store(indicator, fresh, stamps, office_ids)
-        built.update((r.month, r) for r in fresh)
-    return [built[month] for month in months]
+    return built
+
+
+def _linked_releases(
+    group: str, months: Sequence[datetime.date], office_ids: list[int]
+) -> dict[str, dict[datetime.date, MonthRelease]]:
+    """Every month of a linked group from its first month with records up to the last one
+    asked for: stored ones while they are current, the rest built in order, each from the one
+    before (a month rebuilt makes every later one rebuilt too: their stamps cover it)."""
+    codes = LINKED[group]
+    series = {
+        get_indicator(name).stored_series
+        for code in codes
+        for name in (get_indicator(code).stock_of or (code,))
+    }
+    first = RollupMonth.objects.filter(indicator__in=series).aggregate(first=Min("month"))["first"]
+    first = min(first, months[0]) if first is not None else months[0]
+    span = month_span(first, months[-1])
+    stamps = _cumulative_stamps(span)
+    stored = {code: _stored(code, span, stamps, office_ids) for code in codes}
+    out: dict[str, dict[datetime.date, MonthRelease]] = {code: {} for code in codes}
+    state: dict = {"credit": {}}
+    before: dict[str, MonthRelease] | None = None
+    for i, month in enumerate(span):
+        if all(month in stored[code] for code in codes):
+            current = {code: stored[code][month] for code in codes}
+            if group == "referrals":
+                state["credit"] = _credit_after(state.get("credit"), current)
+        else:
+            rest = span[i:]
+            grids = {code: _read_months(get_indicator(code), rest) for code in codes}
+            fresh_by_code: dict[str, list[MonthRelease]] = {code: [] for code in codes}
+            for month_to_build in rest:
+                current = build_linked_month(
+                    group,
+                    month_to_build,
+                    {code: grids[code].get(month_to_build, {}) for code in codes},
+                    office_ids,
+                    before,
+                    state,
+                )
+                for code in codes:
+                    out[code][month_to_build] = current[code]
+                    fresh_by_code[code].append(current[code])
+                before = current
+            for code in codes:
+                _store(get_indicator(code), fresh_by_code[code], stamps, office_ids)
+            break
+        for code in codes:
+            out[code][month] = current[code]
+        before = current
+    return out
+
+
+def _credit_after(credit: dict | None, current: dict[str, MonthRelease]) -> dict | None:
+    """The referral shadow's surplus of sent over results after a stored month."""
+    partner = current["referrals_by_partner"]
+    result = current["referrals_by_result"]
+    if credit is None or any(r == WITHHELD for r in partner.hidden.values()):
+        return None
+    out = dict(credit)
+    for key in partner.values.keys() | result.values.keys():
+        if key[0] == OFFICE or key[1] is TOTAL_ROW:
+            change = (
+                partner.values.get(key, 0)
+                + partner.delta.get(key, 0)
+                - result.values.get(key, 0)
+                - result.delta.get(key, 0)
+            )
+            if change:
+                out[key] = out.get(key, 0) + change
+    return out
+
+
+def _cumulative_stamps(months: Sequence[datetime.date]) -> dict[datetime.date, int]:
+    per_month = dict(
+        RollupMonthVersion.objects.filter(month__lte=months[-1])
+        .values("month")
+        .annotate(total=Sum("version"))
+        .values_list("month", "total")
+        .order_by()
+    )
+    return {month: sum(v for m, v in per_month.items() if m <= month) for month in months}
 
 
 def _stamps(indicator: Indicator, months: Sequence[datetime.date]) -> dict[datetime.date, int]:
@@ -362,7 +505,15 @@ def _store(
                 offices=office_ids,
                 rows=r.rows,
                 cells=[
-                    [kind, line, _column_code(column), value, r.weights[key], r.hidden.get(key)]
+                    [
+                        kind,
+                        line,
+                        _column_code(column),
+                        value,
+                        r.weights[key],
+                        r.hidden.get(key),
+                        r.delta.get(key, 0),
+                    ]
                     for key, value in r.values.items()
                     for kind, line, column in [key]
                 ],
@@ -378,12 +529,14 @@ def _store(
 
 def _from_stored(stored: StoredRelease) -> MonthRelease:
     release = MonthRelease(month=stored.month, rows=list(stored.rows))
-    for kind, line, column, value, weight, hidden in stored.cells:
+    for kind, line, column, value, weight, hidden, delta in stored.cells:
         key = (kind, line, _COLUMN_OF[column])
         release.values[key] = value
         release.weights[key] = weight
         if hidden is not None:
             release.hidden[key] = hidden
+        if delta:
+            release.delta[key] = delta
     return release
 
 
@@ -397,36 +550,45 @@ def publish_closed_months() -> int:
     last = open_month() - datetime.timedelta(days=1)
     if last < first:
         return 0
-    rebuilt = 0
+    previous = dict(
+        (((code, month), at))
+        for code, month, at in StoredRelease.objects.values_list("indicator", "month", "built_at")
+    )
     for indicator in INDICATORS:
-        if not indicator.case_related:
-            continue
-        previous = dict(
-            StoredRelease.objects.filter(indicator=indicator.code).values_list("month", "built_at")
-        )
-        releases(indicator, first, last, every_month=True)
-        after = dict(
-            StoredRelease.objects.filter(indicator=indicator.code).values_list("month", "built_at")
-        )
-        rebuilt += sum(1 for month, at in after.items() if previous.get(month) != at)
-    return rebuilt
+        if indicator.case_related:
+            releases(indicator, first, last, every_month=True)
+    after = StoredRelease.objects.values_list("indicator", "month", "built_at")
+    return sum(1 for code, month, at in after if previous.get((code, month)) != at)
 
 
 def combine(month_releases: Sequence[MonthRelease], keys: Sequence[Key]) -> Released:
     """The cell that adds up these keys over these months: shown only if every part is; with
-    no month released, not released."""
+    no month released, not released.
+
+    Hidden, it says no more than its parts do: "<5" only when it is one "<5" part and zeros
+    (a sum of several hidden parts shown "<5" would tell that they add up to 4 at most), "×"
+    otherwise, and withheld when a part is."""
     if not month_releases:
         return Released(0, 0, UNRELEASED)
     value = weight = 0
-    any_hidden = False
+    reasons = []
+    nonzero_shown = False
     for release in month_releases:
         for key in keys:
             value += release.values.get(key, 0)
             weight += release.weights.get(key, 0)
-            any_hidden = any_hidden or key in release.hidden
-    if not any_hidden:
+            reason = release.hidden.get(key)
+            if reason is not None:
+                reasons.append(reason)
+            elif release.values.get(key, 0) or release.weights.get(key, 0):
+                nonzero_shown = True
+    if not reasons:
         return Released(value, weight, None)
-    return Released(value, weight, SMALL if is_small(weight) else COMPLEMENTARY)
+    if WITHHELD in reasons:
+        return Released(value, weight, WITHHELD)
+    if len(reasons) == 1 and not nonzero_shown:
+        return Released(value, weight, reasons[0])
+    return Released(value, weight, COMPLEMENTARY)
 
 
 def national_rows(month_releases: Sequence[MonthRelease]) -> list[str]:
@@ -441,6 +603,7 @@ __all__ = [
     "UNRELEASED",
     "MonthRelease",
     "Released",
+    "build_linked_month",
     "build_month",
     "combine",
     "month_end",

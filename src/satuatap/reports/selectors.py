@@ -5,7 +5,10 @@ raw records. A viewer outside the office (the national analyst, the administrato
 that sums several offices, gets case-related indicators from the monthly releases of
 `release.py`: whole months, counts 1–4 hidden with the complementary cells that would give them
 away, suppressed once for the national table and every office's totals together. An office's
-own staff see their office's numbers as they are.
+own staff see their office's numbers as they are, but for whole calendar months only: a
+case-related table asked for a shorter period (a day, a week) is counted over the calendar months
+the period touches (`_own_office_months`), since a day's count of 1 next to its sex and age band
+points at one client (issue 16).
 
 Filters: `sex` keeps one sex (the sex cells then hold only that sex); `scheme` and
 `destination` act on the placement tables (departures, returns) and leave the others as they
@@ -706,19 +709,32 @@ def indicator_results(
             )
             continue
         sexes = _table_sexes(indicator, filters["sex"])
-        row_sums = _read_row_sums(indicator, scope, date_from, date_to, filters, sexes)
+        counted_from, counted_to = _own_office_months(indicator, date_from, date_to)
+        row_sums = _read_row_sums(indicator, scope, counted_from, counted_to, filters, sexes)
         results.append(
             _build_result(
                 indicator,
                 row_sums,
                 scope=scope,
-                date_from=date_from,
-                date_to=date_to,
+                date_from=counted_from,
+                date_to=counted_to,
                 sex=filters["sex"],
                 cache=cache,
             )
         )
     return results
+
+
+def _own_office_months(
+    indicator: Indicator, date_from: datetime.date, date_to: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The period an office's own case-related table counts: widened to the calendar months it
+    touches (unchanged when it is made of whole months). A day's or a week's case figures, as
+    they are, would point at a client ("gender-based violence 1, woman, 18–24" on one day);
+    a month's are what the office's own staff always see."""
+    if indicator.case_related:
+        return release.widen_to_months(date_from, date_to)
+    return date_from, date_to
 
 
 def _month_start(day: datetime.date) -> datetime.date:
@@ -766,6 +782,8 @@ def monthly_series(
     first = _add_months(_month_start(end), -(months - 1))
     if scope.suppress and indicator.case_related:
         return _released_series(indicator, scope, first, end, sex)
+    if indicator.case_related:  # the last month whole, not up to a day (`_own_office_months`)
+        end = release.month_end(_month_start(end))
     filters = {"sex": sex or None, "scheme": scheme or None, "destination": destination or None}
     by_month: dict[datetime.date, dict[str, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0])
@@ -870,6 +888,7 @@ def office_comparison(
             cell = release.combine(months, [(release.OFFICE, office.pk, column)])
             out.append((office, _cell(cell.value, cell.hidden)))
         return out
+    date_from, date_to = _own_office_months(indicator, date_from, date_to)
     filters = {"sex": sex or None, "scheme": None, "destination": None}
     if indicator.aggregate == "stock":
         inflow, outflow = indicator.stock_of

@@ -7,6 +7,12 @@ own office's records about a village of their office's area; the national analys
 administrator count every office's. Case counts are always suppressed (a count of 1–4 is "<5",
 with complementary cells, `reports.suppression`), for office staff too: the page is about a
 village, where a small number points at a neighbour.
+
+Two more rules (issue 16), for every role:
+- a village with fewer registered people than `settings.VILLAGE_PROFILE_MIN_PEOPLE` (default
+  10; counted in the viewer's scope) has no case figures at all: "1 woman registered" beside
+  "gender-based violence <5" names her;
+- restricted cases are never counted below the regency, so never here.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -192,12 +199,16 @@ def case_counts(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> CaseCounts:
-    """Cases whose person affected is from the village, by category (a case in two categories
-    counts in both) and open/closed, suppressed: 1–4 is "<5", and a complementary cell is
-    hidden wherever a hidden one could be worked out (total = open + closed)."""
+    """Cases whose person affected is from the village (restricted ones left out), by category
+    (a case in two categories counts in both) and open/closed, suppressed: 1–4 is "<5", and a
+    complementary cell is hidden wherever a hidden one could be worked out (total = open +
+    closed)."""
     from satuatap.cases.models import Case, CaseCategory, CaseStatus, Category
 
-    cases = Case.objects.filter(client__village_id=village_code, office_id__in=list(office_ids))
+    # Restricted cases never appear below the regency, for any role.
+    cases = Case.objects.filter(
+        client__village_id=village_code, office_id__in=list(office_ids), is_restricted=False
+    )
     if date_from:
         cases = cases.filter(received_on__gte=date_from)
     if date_to:
@@ -275,20 +286,33 @@ class VillageProfile:
     people: PeopleByStatus
     years: list[YearRow]
     outreach: OutreachSummary
-    cases: CaseCounts
+    cases: CaseCounts | None  # None: too few people registered from the village to show any
+    min_people: int  # the fewest registered people a village needs for case figures
+
+
+def min_people_for_cases() -> int:
+    """`settings.VILLAGE_PROFILE_MIN_PEOPLE`: below it a village profile shows no case figure."""
+    return int(getattr(settings, "VILLAGE_PROFILE_MIN_PEOPLE", 10))
 
 
 def village_profile(village: Region, office_ids: list[int]) -> VillageProfile:
     from satuatap.regions.selectors import region_path
 
+    people = people_by_status(village.code, office_ids)
+    min_people = min_people_for_cases()
+    # In a small village a registry count ("1 woman, returned in 2026") next to any case
+    # count, even "<5", points at one person: no case figure at all below the threshold. The
+    # cases are not even read, so nothing on the page (chart, table, caption) can depend on them.
+    shows_cases = (people.total.total.value or 0) >= min_people
     return VillageProfile(
         village=village,
         path=region_path(village.code),
         office_ids=office_ids,
-        people=people_by_status(village.code, office_ids),
+        people=people,
         years=movements_by_year(village.code, office_ids),
         outreach=outreach_summary(village.code, office_ids),
-        cases=case_counts(village.code, office_ids),
+        cases=case_counts(village.code, office_ids) if shows_cases else None,
+        min_people=min_people,
     )
 
 

@@ -86,6 +86,7 @@ def office_dashboard(request):
         "figures": reads.figures,
         "trends": reads.trends,
         "bars": reads.bars,
+        "case_months": reads.case_months,
         "filters": filters,
         "xlsx_url": export_url("export-monthly-xlsx", query),
         "pdf_url": export_url("export-monthly-pdf", query),

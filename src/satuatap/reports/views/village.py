@@ -105,7 +105,11 @@ def village_profile_view(request, code: str):
         "country_rows": [(row.label, row.total) for row in profile.people.abroad_by_country],
         "year_rows": [(str(y.year), [y.departures.total, y.returns.total]) for y in years],
         "year_series": [(_("Departures"), "departures"), (_("Returns"), "returns")],
-        "case_rows": [(label, cell) for _code, label, cell in profile.cases.by_category],
+        "case_rows": (
+            [(label, cell) for _code, label, cell in profile.cases.by_category]
+            if profile.cases is not None
+            else []
+        ),
         "is_national": own_office is None,
         "can_open_outreach": own_office is not None and user.has_perm("outreach.view_outreach"),
     }
