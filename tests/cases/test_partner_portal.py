@@ -421,6 +421,8 @@ def _group_value(name: str, regex: str, candidates: dict) -> list[str]:
         return [str(v) for v in candidates[name]]
     if "|" in regex:  # an alternation such as admin's app labels
         return [regex.split("|")[0]]
+    if regex in ("[0-9]+", r"\d+"):  # an id in a regex route (a breach's notices)
+        return ["1"]
     return ["x"]
 
 
