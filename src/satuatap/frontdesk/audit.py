@@ -13,3 +13,18 @@ def register_models() -> None:
     auditlog.register(DisplayLink, exclude_fields=["token"])
     # An office's services and screens hold nobody's personal data; visits and services do.
     show_values_of(Service, DisplayLink)
+
+
+def register_office_records() -> None:
+    """Visits, what the desks recorded, the service catalogue and the screens in the office
+    head's trail (`core.trail`)."""
+    from satuatap.core.trail import register_office_records as register
+    from satuatap.frontdesk.models import DisplayLink, Service, ServiceRecord, Visit
+
+    def of_office(model, path="office_id"):
+        return lambda viewer: model.objects.filter(**{path: viewer.office_id_or_none})
+
+    register(Visit, records=of_office(Visit))  # its page is the front desk's, not the head's
+    register(ServiceRecord, records=of_office(ServiceRecord, "ticket__office_id"))
+    register(Service, records=of_office(Service), url_name="frontdesk:service-edit")
+    register(DisplayLink, records=of_office(DisplayLink))
