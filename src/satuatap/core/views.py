@@ -128,7 +128,9 @@ def office_trail(request):
     form = AuditFilterForm(
         request.GET or None,
         model_choices=sorted(((str(ct.pk), ct.name) for ct in kinds), key=lambda c: c[1]),
-        action_choices=[(str(v), LogEntry.Action(v).label) for v in CHANGE_ACTIONS],
+        action_choices=[
+            (str(v), label) for v, label in LogEntry.Action.choices if v in CHANGE_ACTIONS
+        ],
     )
     filters = {}
     if form.is_valid():
