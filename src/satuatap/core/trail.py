@@ -245,9 +245,11 @@ def change_rows(entries: Iterable) -> list[ChangeRow]:
 
 def _field_label(model, name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:  # a field since removed is named as it was
         return name
+    # A relation seen from the other side (an m2m change named by its related name) has none.
+    return str(getattr(field, "verbose_name", None) or name)
 
 
 def _pair(change) -> tuple[object, object]:
