@@ -130,3 +130,19 @@ def test_the_trail_page_reads_a_bounded_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("core:office-trail"))
     assert response.content.decode().count('data-testid="trail-row"') == 50
+
+
+def test_a_record_deleted_since_is_listed_without_a_link(client, head, office):
+    desk = DeskFactory(office=office, desk_type=DeskType.objects.get(code="ketenagakerjaan"))
+    with acting_as(head):
+        kept = Service.objects.create(office=office, desk=desk, name_id="Tetap", target_minutes=5)
+        gone = Service.objects.create(office=office, desk=desk, name_id="Hapus", target_minutes=5)
+        gone_pk = gone.pk
+        gone.delete()
+
+    client.force_login(head)
+    page = client.get(reverse("core:office-trail")).content.decode()
+
+    assert reverse("frontdesk:service-edit", args=[kept.pk]) in page
+    assert reverse("frontdesk:service-edit", args=[gone_pk]) not in page
+    assert page.count(f"#{gone_pk}") == 2  # created, deleted

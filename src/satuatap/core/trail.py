@@ -205,23 +205,37 @@ class ChangeRow:
     values: list[tuple[str, object, object]]  # (field, old, new): records of no one's data only
 
 
-def change_rows(entries: Iterable) -> list[ChangeRow]:
-    from django.urls import NoReverseMatch, reverse
+def _linkable(entries: list, viewer) -> set[tuple[type[models.Model], str]]:
+    """(model, pk) of the records among `entries` that have a page and that the viewer may
+    still reach (not deleted since, not restricted since): one query per kind of record."""
+    wanted: dict[type[models.Model], set[str]] = {}
+    for entry in entries:
+        source = office_records_of(entry.content_type.model_class())
+        if source is not None and source.url_name:
+            wanted.setdefault(source.model, set()).add(entry.object_pk)
+    found = set()
+    for model, pks in wanted.items():
+        ids = [int(pk) for pk in pks if pk.isdigit()]
+        records = _office_records[model].records(viewer).filter(pk__in=ids)
+        found.update((model, str(pk)) for pk in records.values_list("pk", flat=True))
+    return found
+
+
+def change_rows(entries: Iterable, viewer) -> list[ChangeRow]:
+    from django.urls import reverse
 
     from satuatap.core.audit import entries_with_values
 
     entries = list(entries)
     with_values = entries_with_values(entries)
+    linkable = _linkable(entries, viewer)
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()
         source = office_records_of(model)
         url = ""
-        if source is not None and source.url_name and entry.action != LogEntry.Action.DELETE:
-            try:
-                url = reverse(source.url_name, args=[entry.object_pk])
-            except NoReverseMatch:
-                url = ""
+        if (model, entry.object_pk) in linkable:
+            url = reverse(source.url_name, args=[entry.object_pk])
         values, fields = [], []
         changes = entry.changes_dict or {}
         is_outside_the_mrc = source is not None and not source.is_case_record

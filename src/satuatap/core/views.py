@@ -151,7 +151,7 @@ def office_trail(request):
     context = {
         "form": form,
         "page": page,
-        "rows": trail.change_rows(page.object_list),
+        "rows": trail.change_rows(page.object_list, request.user),
         "query": query.urlencode(),
         "office": request.user.office,
     }
