@@ -28,6 +28,7 @@ from satuatap.cases.models import Case, Referral
 from satuatap.core import services as core_services
 from satuatap.core.models import Desk
 from satuatap.frontdesk import services as frontdesk
+from satuatap.frontdesk.models import Ticket, TicketStatus
 from satuatap.placement import files
 from satuatap.placement.models import PlacementFile, Stage
 from tests.factories import PASSWORD
@@ -99,6 +100,25 @@ def _file_departed(users, ids) -> None:
     )
 
 
+def _visit_served(users, ids) -> None:
+    _ticket_called(users, ids)
+    ticket = Ticket.objects.get(visit__survey_token=ids["survey_token"], status=TicketStatus.CALLED)
+    frontdesk.finish_ticket(ticket=ticket, by=users["deskofficer"])
+
+
+def _case_closed(users, ids) -> None:
+    _closure_requested(users, ids)
+    case = Case.objects.get(pk=ids["case"])
+    cases.decide_closure(
+        case=case, by=users["supervisor"], approve=True, open_actions="leave", end_referrals=True
+    )
+
+
+def _case_restricted(users, ids) -> None:
+    case = Case.objects.get(pk=ids["case"])
+    cases.restrict_case(case=case, by=users["counsellor"], reason="Pengungkapan kekerasan")
+
+
 RECIPES: dict[str, Recipe] = {
     "POST /api/v1/auth/token": Recipe(
         "counsellor", auth="password", note="the caller is who the password and code name"
@@ -114,10 +134,16 @@ RECIPES: dict[str, Recipe] = {
     ),
     "POST /api/v1/tickets/{ticket_id}/finish": Recipe("deskofficer", prepare=_ticket_called),
     "POST /api/v1/surveys": Recipe(
-        "anonymous", auth="public", audited=False, note="anonymous satisfaction answers"
+        "anonymous",
+        auth="public",
+        audited=False,
+        prepare=_visit_served,
+        note="anonymous satisfaction answers",
     ),
-    "POST /api/v1/agencies": Recipe("placement"),
-    "PATCH /api/v1/agencies/{agency_id}": Recipe("placement"),
+    "POST /api/v1/agencies": Recipe("placementadmin"),
+    "PATCH /api/v1/agencies/{agency_id}": Recipe("placementadmin"),
+    "POST /api/v1/agencies/{agency_id}/concerns": Recipe("placement"),
+    "POST /api/v1/agencies/concerns/{concern_id}/status": Recipe("placementadmin"),
     "POST /api/v1/job-orders": Recipe("placement"),
     "PATCH /api/v1/job-orders/{job_order_id}": Recipe("placement"),
     "POST /api/v1/placement-files": Recipe("placement"),
@@ -135,7 +161,15 @@ RECIPES: dict[str, Recipe] = {
     "POST /api/v1/cases/{case_id}/status": Recipe("counsellor"),
     "POST /api/v1/cases/{case_id}/closure-request": Recipe("counsellor"),
     "POST /api/v1/cases/{case_id}/closure-decision": Recipe(
-        "supervisor", body={"approve": True}, prepare=_closure_requested
+        "supervisor",
+        body={"approve": True, "open_actions": "leave", "end_referrals": True},
+        prepare=_closure_requested,
+    ),
+    "POST /api/v1/cases/{case_id}/reopen": Recipe("supervisor", prepare=_case_closed),
+    "POST /api/v1/cases/{case_id}/restrict": Recipe("counsellor"),
+    "POST /api/v1/cases/{case_id}/unrestrict": Recipe("supervisor", prepare=_case_restricted),
+    "POST /api/v1/cases/{case_id}/referrals/{referral_id}/revoke": Recipe(
+        "counsellor", body={"reason": "Klien meminta berhenti"}
     ),
     "POST /api/v1/cases/{case_id}/consents": Recipe("counsellor"),
     "POST /api/v1/cases/{case_id}/consents/{consent_id}/withdraw": Recipe("counsellor"),

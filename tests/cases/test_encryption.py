@@ -91,6 +91,9 @@ def test_encrypted_columns_cannot_be_searched(gbv_case):
     with pytest.raises(FieldError):
         list(Case.objects.filter(narrative=SECRETS[0]))
     assert Case.objects.filter(narrative__isnull=False).count() == 1
+    # Only emptiness can be asked: an empty value is stored empty.
+    assert not Case.objects.filter(narrative="").exists()
+    assert Case.objects.exclude(narrative="").count() == 1
 
 
 def test_rotation_re_encrypts_with_the_new_key_and_the_old_one_can_go(

@@ -293,7 +293,9 @@ def test_old_exports_and_their_files_are_purged(world, national):
 # --- Every export URL × every role -----------------------------------------------------------
 
 NATIONAL_ROLES = {Role.NATIONAL_ANALYST, Role.ADMINISTRATOR}
-# URL name → (query, status for office staff, status for national viewers); partners get 403.
+# Partners and the ministry's placement administrator (agencies only) see no report: 403.
+NO_REPORTS = {Role.PARTNER_CASEWORKER, Role.NATIONAL_PLACEMENT}
+# URL name → (query, status for office staff, status for national viewers).
 EXPECTATIONS = {
     "export-list": ({}, 200, 200),
     "export-monthly-xlsx": ({"month": "2026-03"}, 200, 302),  # national: to the exports page
@@ -319,12 +321,13 @@ def test_export_permissions(client, make_user, partner, ministry, office, role, 
         Role.PARTNER_CASEWORKER: partner,
         Role.NATIONAL_ANALYST: ministry,
         Role.ADMINISTRATOR: ministry,
+        Role.NATIONAL_PLACEMENT: ministry,
     }.get(role, office)
     client.force_login(make_user(role, organisation=organisation))
     query, office_status, national_status = EXPECTATIONS[name]
     args = [job.pk] if name == "export-download" else []
     response = client.get(reverse(f"reports:{name}", args=args), query)
-    if role == Role.PARTNER_CASEWORKER:
+    if role in NO_REPORTS:
         expected = 403
     elif role in NATIONAL_ROLES:
         expected = national_status

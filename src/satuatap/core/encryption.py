@@ -18,7 +18,8 @@ readable again once its key is back); a text built from a placeholder (an update
 it, the placeholder typed back) is refused with `UndecryptableValue` (503), so the stored
 ciphertext is never overwritten by it nor encrypted twice. The API answers 503 for a record
 whose value it would have to show (`satuatap.api`). Encrypted columns cannot be searched or
-filtered on: every lookup except `isnull` is refused.
+filtered on: every lookup except `isnull` and equality with the empty text (an empty value is
+stored empty) is refused.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.db import models
 from django.db.models.signals import post_init
 from django.utils import translation
@@ -200,6 +201,16 @@ def rotate(stored: str) -> str:
     return encrypt(decrypt(stored))
 
 
+class IsEmptyText(models.lookups.Exact):
+    """`field=""`: whether an encrypted column is empty, which is stored as it is. Equality
+    with any other text is refused (a ciphertext never equals its plain text)."""
+
+    def __init__(self, lhs, rhs):
+        if rhs != "":
+            raise FieldError("An encrypted column can only be compared with the empty text.")
+        super().__init__(lhs, rhs)
+
+
 class EncryptedTextField(models.TextField):
     """Text stored encrypted. An empty value is stored empty (it holds nothing to hide)."""
 
@@ -240,6 +251,8 @@ class EncryptedTextField(models.TextField):
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":
             return super().get_lookup(lookup_name)
+        if lookup_name == "exact":
+            return IsEmptyText
         return None  # Django then raises FieldError: encrypted text cannot be searched.
 
     def get_transform(self, lookup_name):
