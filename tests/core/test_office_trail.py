@@ -17,7 +17,7 @@ from satuatap.core.selectors import office_trail_entries
 from satuatap.frontdesk import services as frontdesk_services
 from satuatap.frontdesk.models import Service, Visit
 from satuatap.people import services as people
-from satuatap.people.models import Person, Sex
+from satuatap.people.models import FamilyLink, Person, Sex
 from tests.factories import DeskFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +146,27 @@ def test_a_record_deleted_since_is_listed_without_a_link(client, head, office):
     assert reverse("frontdesk:service-edit", args=[kept.pk]) in page
     assert reverse("frontdesk:service-edit", args=[gone_pk]) not in page
     assert page.count(f"#{gone_pk}") == 2  # created, deleted
+
+
+def test_a_removed_family_link_is_in_the_trail_and_another_offices_is_not(
+    head, frontdesk, make_user, other_office
+):
+    other_frontdesk = make_user(Role.FRONTDESK, organisation=other_office)
+    links = []
+    for user in (frontdesk, other_frontdesk):
+        person, relative = _register(user, "Ibu"), _register(user, "Anak")
+        with acting_as(user):
+            link = people.link_family(person=person, relative=relative, relation="child", by=user)
+            links.append(link.pk)
+            people.unlink_family(link=link, by=user)
+    link_kind = ContentType.objects.get_for_model(FamilyLink)
+
+    seen = {
+        (entry.object_pk, entry.action)
+        for entry in office_trail_entries(head)
+        if entry.content_type == link_kind
+    }
+
+    ours, theirs = (str(pk) for pk in links)
+    assert seen == {(ours, LogEntry.Action.CREATE), (ours, LogEntry.Action.DELETE)}
+    assert theirs not in {pk for pk, _action in seen}

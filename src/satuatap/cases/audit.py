@@ -37,7 +37,9 @@ def register_office_records() -> None:
     """The MRC's records in the office head's trail (`core.trail`): only those of the cases
     and contacts the viewer may see (`visible_cases`, `visible_contacts`), so a restricted case
     she may not read leaves no entry there, not even that it exists; the trail shows that a
-    record changed, by whom and when, never what (`core.audit`)."""
+    record changed, by whom and when, never what (`core.audit`). A case's record deleted since
+    is found through its case, so through `visible_cases` too; a deleted contact is not listed
+    (whether it was restricted is not known once it is gone)."""
     from satuatap.cases.models import (
         ActionItem,
         Case,
@@ -74,4 +76,5 @@ def register_office_records() -> None:
                 case__in=visible_cases(viewer)
             ),
             is_case_record=True,
+            parent=("case", visible_cases),
         )

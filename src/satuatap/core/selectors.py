@@ -88,8 +88,7 @@ def office_trail_entries(
         content_type = ContentType.objects.get_for_model(source.model)
         if content_type_id and content_type.pk != content_type_id:
             continue
-        records = source.records(viewer).order_by().values("pk")
-        scope |= Q(content_type=content_type, object_id__in=records)
+        scope |= trail.entries_of(source, viewer, content_type)
         if not source.is_case_record:
             outside_the_mrc.append(content_type.pk)
     entries = LogEntry.objects.filter(scope).exclude(action=LogEntry.Action.ACCESS)

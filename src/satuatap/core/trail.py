@@ -53,6 +53,18 @@ class OfficeRecords:
     records: Callable[[object], QuerySet]
     is_case_record: bool
     url_name: str
+    parent: tuple[str, Callable[[object], QuerySet]] | None
+
+
+def own_office(viewer) -> QuerySet:
+    """The viewer's office, as the parent of records that name their office."""
+    from satuatap.core.models import Organisation
+
+    return Organisation.objects.filter(pk=viewer.office_id_or_none)
+
+
+# The parent of a record that names its office itself.
+OFFICE = ("office", own_office)
 
 
 _office_records: dict[type[models.Model], OfficeRecords] = {}
@@ -64,13 +76,23 @@ def register_office_records(
     records: Callable[[object], QuerySet],
     is_case_record: bool = False,
     url_name: str = "",
+    parent: tuple[str, Callable[[object], QuerySet]] | None = None,
 ) -> None:
     """Put `model`'s changes in the office trail. `records(viewer)`: the records of the viewer's
     office that the viewer may see (nothing else may reach the trail). `is_case_record`: an MRC
     record, whose entries are case work by nature and reach the trail only through `records`;
-    `url_name`: the page of one record (`reverse(url_name, args=[pk])`), if it has one."""
+    `url_name`: the page of one record (`reverse(url_name, args=[pk])`), if it has one.
+
+    `parent`: `(foreign key, parents(viewer))` — for a record deleted since, which `records`
+    no longer finds, the creation and the deletion are still in the trail when the foreign key
+    they recorded (the record's office, person, case…) is one of `parents(viewer)`, itself
+    limited to what the viewer may see (`OFFICE` for a record that names its office)."""
     _office_records[model] = OfficeRecords(
-        model=model, records=records, is_case_record=is_case_record, url_name=url_name
+        model=model,
+        records=records,
+        is_case_record=is_case_record,
+        url_name=url_name,
+        parent=parent,
     )
 
 
@@ -80,6 +102,34 @@ def office_records() -> list[OfficeRecords]:
 
 def office_records_of(model: type[models.Model] | None) -> OfficeRecords | None:
     return _office_records.get(model) if model is not None else None
+
+
+def entries_of(source: OfficeRecords, viewer, content_type) -> Q:
+    """The entries of `source`'s records that the viewer's office trail covers: those of the
+    records `records(viewer)` finds, and the creation and deletion of a record deleted since
+    whose parent the viewer may see (the values auditlog recorded: `[old, new]` per field)."""
+    from django.db.models import CharField
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast
+    from django.db.models.lookups import In
+
+    found = Q(
+        content_type=content_type,
+        object_id__in=source.records(viewer).order_by().values("pk"),
+    )
+    if source.parent is None:
+        return found
+    field, parents = source.parent
+    keys = parents(viewer).order_by().annotate(key=Cast("pk", CharField())).values("key")
+    created = In(KT(f"changes__{field}__1"), keys)
+    deleted = In(KT(f"changes__{field}__0"), keys)
+    return found | (
+        Q(content_type=content_type)
+        & (
+            (Q(action=LogEntry.Action.CREATE) & Q(created))
+            | (Q(action=LogEntry.Action.DELETE) & Q(deleted))
+        )
+    )
 
 
 # --- The rule ---------------------------------------------------------------------------------

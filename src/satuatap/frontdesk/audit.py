@@ -18,13 +18,19 @@ def register_models() -> None:
 def register_office_records() -> None:
     """Visits, what the desks recorded, the service catalogue and the screens in the office
     head's trail (`core.trail`)."""
+    from satuatap.core.trail import OFFICE
     from satuatap.core.trail import register_office_records as register
-    from satuatap.frontdesk.models import DisplayLink, Service, ServiceRecord, Visit
+    from satuatap.frontdesk.models import DisplayLink, Service, ServiceRecord, Ticket, Visit
 
     def of_office(model, path="office_id"):
         return lambda viewer: model.objects.filter(**{path: viewer.office_id_or_none})
 
-    register(Visit, records=of_office(Visit))  # its page is the front desk's, not the head's
-    register(ServiceRecord, records=of_office(ServiceRecord, "ticket__office_id"))
-    register(Service, records=of_office(Service), url_name="frontdesk:service-edit")
-    register(DisplayLink, records=of_office(DisplayLink))
+    # A visit's page is the front desk's, not the head's: no link.
+    register(Visit, records=of_office(Visit), parent=OFFICE)
+    register(
+        ServiceRecord,
+        records=of_office(ServiceRecord, "ticket__office_id"),
+        parent=("ticket", of_office(Ticket)),
+    )
+    register(Service, records=of_office(Service), url_name="frontdesk:service-edit", parent=OFFICE)
+    register(DisplayLink, records=of_office(DisplayLink), parent=OFFICE)

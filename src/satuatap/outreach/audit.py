@@ -19,6 +19,7 @@ def register_models() -> None:
 
 def register_office_records() -> None:
     """The office's outreach in the office head's trail (`core.trail`)."""
+    from satuatap.core.trail import OFFICE
     from satuatap.core.trail import register_office_records as register
     from satuatap.outreach.models import (
         OutreachCount,
@@ -31,8 +32,17 @@ def register_office_records() -> None:
     def of_office(model, path="office_id"):
         return lambda viewer: model.objects.filter(**{path: viewer.office_id_or_none})
 
-    register(OutreachEvent, records=of_office(OutreachEvent), url_name="outreach:event-detail")
-    register(OutreachCount, records=of_office(OutreachCount, "event__office_id"))
-    register(OutreachFollowUp, records=of_office(OutreachFollowUp, "event__office_id"))
-    register(VillageFocalPoint, records=of_office(VillageFocalPoint))
-    register(VillageRegulation, records=of_office(VillageRegulation))
+    events = of_office(OutreachEvent)
+    register(OutreachEvent, records=events, url_name="outreach:event-detail", parent=OFFICE)
+    register(
+        OutreachCount,
+        records=of_office(OutreachCount, "event__office_id"),
+        parent=("event", events),
+    )
+    register(
+        OutreachFollowUp,
+        records=of_office(OutreachFollowUp, "event__office_id"),
+        parent=("event", events),
+    )
+    register(VillageFocalPoint, records=of_office(VillageFocalPoint), parent=OFFICE)
+    register(VillageRegulation, records=of_office(VillageRegulation), parent=OFFICE)

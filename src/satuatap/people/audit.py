@@ -26,6 +26,7 @@ def register_models() -> None:
 def register_office_records() -> None:
     """The registry's records in the office head's trail (`core.trail`). Not the erasure
     requests: one waiting for the MRC's review is shown only to the head who made it."""
+    from satuatap.core.trail import OFFICE
     from satuatap.core.trail import register_office_records as register
     from satuatap.people.models import (
         FamilyLink,
@@ -38,15 +39,17 @@ def register_office_records() -> None:
     )
     from satuatap.people.selectors import visible_people
 
-    register(Person, records=visible_people, url_name="people:detail")
+    register(Person, records=visible_people, url_name="people:detail", parent=OFFICE)
     for model in (Phone, StatusEvent, FamilyLink, ProcessingConsent, PersonDocument):
         register(
             model,
             records=lambda viewer, model=model: model.objects.filter(
                 person__in=visible_people(viewer)
             ),
+            parent=("person", visible_people),
         )
     register(
         PersonMerge,
         records=lambda viewer: PersonMerge.objects.filter(survivor__in=visible_people(viewer)),
+        parent=("survivor", visible_people),
     )
