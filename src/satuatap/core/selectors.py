@@ -76,7 +76,6 @@ def office_trail_entries(
     `core.trail`): only records the viewer may see, and no case work unless the viewer may see
     it. Reads are in each record's access log, not here."""
     from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
 
     from satuatap.core import trail
 
@@ -84,8 +83,9 @@ def office_trail_entries(
         return LogEntry.objects.none()
     scope = Q(pk__in=[])
     outside_the_mrc = []
+    content_types = trail.office_content_types()
     for source in trail.office_records():
-        content_type = ContentType.objects.get_for_model(source.model)
+        content_type = content_types[source.model]
         if content_type_id and content_type.pk != content_type_id:
             continue
         scope |= trail.entries_of(source, viewer, content_type)

@@ -100,6 +100,13 @@ def office_records() -> list[OfficeRecords]:
     return list(_office_records.values())
 
 
+def office_content_types() -> dict[type[models.Model], object]:
+    """The content type of each registered model, in one query (then cached by Django)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_models(*_office_records)
+
+
 def office_records_of(model: type[models.Model] | None) -> OfficeRecords | None:
     return _office_records.get(model) if model is not None else None
 

@@ -124,7 +124,7 @@ def office_trail(request):
     """The office head's trail: who changed the office's records, and when (`core.trail`)."""
     if not request.user.has_perm("core.view_office_trail"):
         raise PermissionDenied
-    kinds = [ContentType.objects.get_for_model(s.model) for s in trail.office_records()]
+    kinds = trail.office_content_types().values()
     form = AuditFilterForm(
         request.GET or None,
         model_choices=sorted(((str(ct.pk), ct.name) for ct in kinds), key=lambda c: c[1]),
