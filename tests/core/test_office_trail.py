@@ -170,3 +170,12 @@ def test_a_removed_family_link_is_in_the_trail_and_another_offices_is_not(
     ours, theirs = (str(pk) for pk in links)
     assert seen == {(ours, LogEntry.Action.CREATE), (ours, LogEntry.Action.DELETE)}
     assert theirs not in {pk for pk, _action in seen}
+
+
+def test_every_linked_kind_of_record_has_a_page_of_one_record():
+    from satuatap.core.trail import office_records
+
+    linked = [source for source in office_records() if source.url_name]
+    assert linked
+    for source in linked:
+        assert reverse(source.url_name, args=[1])

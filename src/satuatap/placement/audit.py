@@ -67,7 +67,6 @@ def register_office_records() -> None:
     register(
         Enrolment,
         records=of_office(Enrolment, "course__office_id"),
-        url_name="placement:enrolment-detail",
         parent=("course", of_office(Course)),
     )
     register(
