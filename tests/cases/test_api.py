@@ -428,7 +428,10 @@ def test_reading_a_restricted_case_needs_a_purpose_and_is_logged(client, counsel
     assert body["narrative"] == NARRATIVE and body["safety_notes"] == SAFETY_NOTES
     assert body["client_name"] == CLIENT_NAME and body["gbv_types"] == ["physical_assault"]
     entry = _access_entries(gbv_case).get()
-    assert entry.actor == counsellor and entry.additional_data == {"purpose": "case"}
+    assert entry.actor == counsellor and entry.additional_data == {
+        "purpose": "case",
+        "case_work": True,
+    }
 
 
 @pytest.mark.parametrize("suffix", ["/timeline", "/consents", "/referrals"])
@@ -437,7 +440,10 @@ def test_every_read_of_a_restricted_case_asks_a_purpose(client, supervisor, gbv_
     url = f"/api/v1/cases/{gbv_case.pk}{suffix}"
     assert client.get(url).status_code == 428
     assert client.get(f"{url}?purpose=supervision").status_code == 200
-    assert _access_entries(gbv_case).get().additional_data == {"purpose": "supervision"}
+    assert _access_entries(gbv_case).get().additional_data == {
+        "purpose": "supervision",
+        "case_work": True,
+    }
 
 
 def test_an_unrestricted_case_reads_without_a_purpose(client, head, make_case):
@@ -852,7 +858,10 @@ def test_a_partner_reading_a_restricted_case_is_logged(
     entry = LogEntry.objects.get(
         action=LogEntry.Action.ACCESS, content_type__model="referral", object_pk=str(referral.pk)
     )
-    assert entry.actor == partner_worker and entry.additional_data == {"purpose": "legal"}
+    assert entry.actor == partner_worker and entry.additional_data == {
+        "purpose": "legal",
+        "case_work": True,
+    }
 
 
 def test_a_partner_token_reaches_nothing_of_the_office(

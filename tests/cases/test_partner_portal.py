@@ -213,9 +213,10 @@ def test_reading_a_referral_through_the_portal_is_logged_with_the_partners_purpo
         content_type=ContentType.objects.get_for_model(Referral),
         object_pk=str(shared.pk),
     )
+    # (A partner case worker's reads are case work: core.trail.)
     assert [(r.actor, r.additional_data) for r in reads] == [
-        (partner_worker, {"purpose": "legal"}),
-        (partner_worker, {"purpose": "legal"}),
+        (partner_worker, {"purpose": "legal", "case_work": True}),
+        (partner_worker, {"purpose": "legal", "case_work": True}),
     ]
     assert not LogEntry.objects.filter(
         action=LogEntry.Action.ACCESS, content_type=ContentType.objects.get_for_model(Case)

@@ -159,7 +159,7 @@ def test_a_partners_read_of_a_letter_asks_why_and_is_logged(
         object_pk=str(letter.pk),
     )
     assert read.actor == partner_worker
-    assert read.additional_data == {"purpose": "legal"}
+    assert read.additional_data == {"purpose": "legal", "case_work": True}
 
 
 def test_the_office_prints_a_restricted_letter_only_with_a_purpose(
@@ -173,7 +173,10 @@ def test_the_office_prints_a_restricted_letter_only_with_a_purpose(
 
     assert response.status_code == 200
     [read] = _reads_of(gbv_case)
-    assert read.actor == counsellor and read.additional_data == {"purpose": "supervision"}
+    assert read.actor == counsellor and read.additional_data == {
+        "purpose": "supervision",
+        "case_work": True,
+    }
 
 
 def test_another_partner_and_unassigned_staff_cannot_get_the_letter(
@@ -228,7 +231,13 @@ def test_the_summary_of_an_ordinary_case_is_printed_for_those_who_may_view_it(
         assert "Minta slip gaji ke agensi" in text
         assert client_person.nik not in text  # the NIK is masked
     # An ordinary case asks no purpose; each print is still in its access log, as not asked.
-    assert [r.additional_data for r in _reads_of(case)] == [{"purpose": ""}] * 3
+    # (The counsellors' reads are marked as case work, the head's not: core.trail.)
+    assert sorted(r.additional_data.get("case_work", False) for r in _reads_of(case)) == [
+        False,
+        True,
+        True,
+    ]
+    assert [r.additional_data["purpose"] for r in _reads_of(case)] == [""] * 3
 
 
 def test_a_restricted_summary_needs_a_purpose_and_logs_the_read(client, counsellor, gbv_case):
@@ -251,7 +260,10 @@ def test_a_restricted_summary_needs_a_purpose_and_logs_the_read(client, counsell
     text = pdf_text(response.content)
     assert NARRATIVE in text and SAFETY_NOTES in text
     [read] = _reads_of(gbv_case)
-    assert read.actor == counsellor and read.additional_data == {"purpose": "case"}
+    assert read.actor == counsellor and read.additional_data == {
+        "purpose": "case",
+        "case_work": True,
+    }
 
 
 def test_a_restricted_summary_is_not_found_for_an_unassigned_counsellor_and_the_head(

@@ -148,7 +148,10 @@ def test_restricted_case_is_read_by_its_case_worker_and_supervisor_with_a_logged
     entries = list(_access_entries(restricted))
     assert len(entries) == 1
     assert entries[0].actor == user
-    assert entries[0].additional_data == {"purpose": ReadPurpose.SUPERVISION}
+    assert entries[0].additional_data == {
+        "purpose": ReadPurpose.SUPERVISION,
+        "case_work": True,
+    }
     assert prompt.context["form"].initial == {"purpose": ReadPurpose.CASE_HANDLING}
 
     # Every further read of the page is logged again, with the purpose given.
@@ -214,5 +217,9 @@ def test_attachment_of_a_restricted_case_is_downloaded_only_after_a_purpose_and_
     # The read is logged on the case (the attachment's subject), naming the attachment.
     logged = _access_entries(restricted)
     assert list(logged.values_list("additional_data", flat=True)) == [
-        {"purpose": ReadPurpose.CASE_HANDLING, "read": f"caseattachment #{attachment.pk}"}
+        {
+            "purpose": ReadPurpose.CASE_HANDLING,
+            "read": f"caseattachment #{attachment.pk}",
+            "case_work": True,
+        }
     ]

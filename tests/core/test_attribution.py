@@ -291,3 +291,33 @@ def test_the_trail_shows_the_token_and_the_job_and_finds_system_changes(
     assert "System (reports.purge_old_exports)" in page
     assert "System (reports.purge_old_exports)" in found
     assert frontdesk.username not in found
+
+
+# --- Case work ----------------------------------------------------------------------------------
+
+
+def test_an_entry_by_mrc_staff_is_marked_as_case_work_and_no_other(client, make_user):
+    """`core.trail` hides such entries outside the MRC from whoever may not read every case;
+    the mark keeps them hidden after the author moves to another role."""
+    counsellor = make_user(Role.COUNSELLOR)
+    frontdesk = make_user(Role.FRONTDESK)
+    last = last_entry()
+
+    for user in (counsellor, frontdesk):
+        headers, _token = bearer(user)
+        response = client.post(
+            "/api/v1/people",
+            {"full_name": f"Orang {user.pk}", "sex": "F"},
+            content_type="application/json",
+            headers=headers,
+        )
+        assert response.status_code == 201
+    with attribution.acting_as_system("tests.case_work"):
+        Organisation.objects.filter(pk=counsellor.organisation_id).get().save()
+
+    marks = {
+        (entry.actor, bool((entry.additional_data or {}).get("case_work")))
+        for entry in entries_after(last)
+        if entry.actor in (counsellor, frontdesk, None)
+    }
+    assert marks == {(counsellor, True), (frontdesk, False), (None, False)}

@@ -73,7 +73,7 @@ def test_reading_a_sensitive_record_asks_a_purpose_then_logs_it(client, make_use
     assert child.full_name in page.content.decode()
     read = entries_for(child).get(action=LogEntry.Action.ACCESS)
     assert read.actor == reader
-    assert read.additional_data == {"purpose": "case"}
+    assert read.additional_data == {"purpose": "case", "case_work": True}
 
 
 def test_api_read_of_sensitive_record_needs_and_logs_a_purpose(client, make_user, office):

@@ -52,6 +52,7 @@ EXPECTED_TILES = {
         "frontdesk:services",
         "frontdesk:devices",
         "cases:case-list",
+        "core:office-trail",
     }
     | STATS
     | PLACEMENT_WORK,

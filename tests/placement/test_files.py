@@ -672,7 +672,7 @@ def test_the_persons_data_export_includes_placement_files_and_training(
     person = make_worker()
     job_order = make_job_order("SIP2MI/EXPORT", agency=agency)
     files.open_file(person=person, by=officer, values={"job_order": job_order})
-    data = person_data(person)
+    data = person_data(person, viewer=officer)
     assert data["placement_files"][0]["job_order_permit"] == "SIP2MI/EXPORT"
     assert [step["to"] for step in data["placement_files"][0]["stage_history"]] == [
         str(files.Stage.REGISTRATION.label)

@@ -155,6 +155,7 @@ ENTRIES: list[Entry] = [
     public("core:about"),
     page("core:office-desks", {HEAD}),
     page("core:audit-trail", {ADMIN}),
+    page("core:office-trail", {HEAD}, note="the office's own records, for its head"),
     page(
         "core:read-purpose",
         SIGNED_IN,
@@ -182,6 +183,11 @@ ENTRIES: list[Entry] = [
     page("people:edit", OFFICE),
     page("people:export", OFFICE, params={"fmt": "=json"}),
     page("people:erase", {HEAD}),
+    page(
+        "people:access-log",
+        {HEAD, SUPERVISOR},
+        note="who read the record: the head, and the case supervisors who also see case work",
+    ),
     page("people:status-add", OFFICE),
     page("people:family-add", OFFICE),
     page("people:family-remove", OFFICE, method="post"),
@@ -287,6 +293,14 @@ ENTRIES: list[Entry] = [
         params={"case_id": "restricted_case"},
         variant="restricted",
         note="a restricted case: its assigned workers and the supervisors only, not the head",
+    ),
+    page("cases:case-access-log", {SUPERVISOR}, note="who read the case: its supervisors"),
+    page(
+        "cases:case-access-log",
+        {SUPERVISOR},
+        params={"case_id": "restricted_case"},
+        variant="restricted",
+        note="the head and the counsellor not on it get 404: the case does not exist for them",
     ),
     page("cases:case-assign", {SUPERVISOR}, method="post"),
     page("cases:action-add", CASE_WORKERS, method="post"),
@@ -438,6 +452,11 @@ ENTRIES: list[Entry] = [
     api("GET /api/v1/people/{person_id}", OFFICE),
     api("PATCH /api/v1/people/{person_id}", OFFICE, body={"address": "Jl. Melati 1"}),
     api("GET /api/v1/people/{person_id}/timeline", OFFICE),
+    api(
+        "GET /api/v1/people/{person_id}/access-log",
+        {HEAD, SUPERVISOR},
+        note="who read the record: the head, and the case supervisors who also see case work",
+    ),
     # --- API: front desk ------------------------------------------------------------------------
     api(
         "GET /api/v1/services",

@@ -52,17 +52,20 @@ CHOSEN_PURPOSE = "supervision"
 # proves nothing, so it says so.
 MUST_BE_GATED = {
     "cases:case-detail",
+    "cases:case-access-log",
     "cases:attachment-file",
     "cases:case-summary-pdf",
     "cases:referral-letter-pdf",
     "cases:partner-referral-detail",
     "people:detail",
+    "people:access-log",
     "people:edit",
     "people:export",
     "people:document-file",
     "GET /api/v1/cases/{case_id}",
     "GET /api/v1/partner/referrals/{referral_id}",
     "GET /api/v1/people/{person_id}",
+    "GET /api/v1/people/{person_id}/access-log",
 }
 
 

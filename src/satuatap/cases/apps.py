@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
         from satuatap.cases import audit, data_rights, retention, sensitive
 
         audit.register_models()
+        audit.register_office_records()
         data_rights.register()
         sensitive.register()
         retention.register()

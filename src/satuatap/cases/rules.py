@@ -128,6 +128,9 @@ rules.add_perm("cases.withdraw_consent", is_case_worker_or_supervisor)
 rules.add_perm("cases.revoke_referral", is_case_worker_or_supervisor)
 rules.add_perm("cases.lift_restriction", is_same_office_as_case & is_case_supervisor)
 rules.add_perm("cases.reopen_case", is_same_office_as_case & is_case_supervisor)
+# Who read the case (its pages, PDFs, attachments, the API) and its referrals (the partners):
+# the case supervisors, who may read every case of the office (core.trail).
+rules.add_perm("cases.view_access_log", is_same_office_as_case & is_case_supervisor)
 
 
 # --- Partner portal ---------------------------------------------------------------------------

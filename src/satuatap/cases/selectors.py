@@ -178,3 +178,18 @@ def case_workers(office: Organisation | None) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+def case_access_log(user, case: Case):
+    """Who read the case and its referrals (a partner reads a referral), when and why, newest
+    first. For the case supervisors (`cases.view_access_log`, checked by the caller), who see
+    every read: nothing is hidden from them (`core.trail`)."""
+    from satuatap.core.selectors import access_entries
+
+    referrals = list(case.referrals.values_list("pk", flat=True))
+    return access_entries(
+        user,
+        records={Case: [case.pk], Referral: referrals},
+        office=case.office,
+        hide_case_work=False,
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/overdue/", cases.overdue, name="overdue"),
     path("cases/new/", cases.case_create, name="case-create"),
     path("cases/<int:case_id>/", cases.case_detail, name="case-detail"),
+    path("cases/<int:case_id>/access-log/", cases.case_access_log, name="case-access-log"),
     path("cases/<int:case_id>/assign/", case_work.case_assign, name="case-assign"),
     path("cases/<int:case_id>/actions/new/", case_work.action_add, name="action-add"),
     path(

@@ -21,6 +21,12 @@ the innermost scope that says who acts, plus the data of the scopes inside that 
 - `with_audit_data(**data)`: adds data (why a token was revoked) to the entries made inside,
   leaving who acts to the scopes around it.
 
+An entry whose author holds a role of the MRC's case work (`core.roles.CASE_WORK_ROLES`) is
+marked `additional_data["case_work"] = True`, as the author's roles are when it is written: what
+they read or changed outside the MRC can tell that a person is an MRC client, so `core.trail`
+shows such entries only to who may read every case of the office, even after the author has
+moved to another role.
+
 This module imports no model, so `satuatap.__main__` can open a scope before Django is set up.
 """
 
@@ -117,6 +123,12 @@ def current_attribution() -> tuple[Any, dict[str, Any]]:
     return None, data
 
 
+def _does_case_work(user) -> bool:
+    from satuatap.core.roles import CASE_WORK_ROLES
+
+    return bool(CASE_WORK_ROLES.intersection(getattr(user, "roles", None) or ()))
+
+
 def _attribute_entry(sender, instance, **kwargs) -> None:
     """pre_save of every LogEntry: fill in who made the change, and how."""
     if instance.pk is not None:
@@ -128,6 +140,8 @@ def _attribute_entry(sender, instance, **kwargs) -> None:
     elif instance.actor_id is not None and actor is not None and instance.actor_id != actor.pk:
         # An entry written for someone else names them itself; the token is not theirs.
         data.pop("api_token", None)
+    if instance.actor_id is not None and _does_case_work(instance.actor):
+        data["case_work"] = True
     if not data:
         return
     existing = instance.additional_data

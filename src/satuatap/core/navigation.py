@@ -191,6 +191,12 @@ ACTIONS: tuple[Action, ...] = (
         "privacy.report_breach",
     ),
     Action(
+        _("Office change trail"),
+        _("Who changed the office's records (people, visits, files, outreach, cases), and when."),
+        "core:office-trail",
+        "core.view_office_trail",
+    ),
+    Action(
         _("Audit trail"),
         _("Who changed or read which record, when and why."),
         "core:audit-trail",

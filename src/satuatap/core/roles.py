@@ -47,3 +47,10 @@ REGISTRY_ROLES = frozenset(
         Role.OFFICE_HEAD,
     }
 )
+
+# The roles of the MRC's case work: whoever holds one of them works with survivors' cases (or,
+# at a partner, with what a survivor consented to share). What they read or change in the rest
+# of the system (a person's record, a visit) can tell that the person is an MRC client, so the
+# audit trail marks their entries and shows them only to who may read every case of the office
+# (`core.trail`, docs/security.md "Side channels").
+CASE_WORK_ROLES = frozenset({Role.COUNSELLOR, Role.CASE_SUPERVISOR, Role.PARTNER_CASEWORKER})

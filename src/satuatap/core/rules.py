@@ -23,6 +23,11 @@ def is_office_head(user) -> bool:
 
 
 @rules.predicate
+def is_case_supervisor(user) -> bool:
+    return user.is_authenticated and user.has_role(Role.CASE_SUPERVISOR)
+
+
+@rules.predicate
 def is_office_staff(user) -> bool:
     return (
         user.is_authenticated
@@ -48,6 +53,11 @@ rules.add_perm("core.view_office", is_administrator | is_national_analyst | is_o
 rules.add_perm("core.list_offices", is_administrator | is_national_analyst | is_office_staff)
 rules.add_perm("core.configure_office", is_administrator | (is_office_head & is_own_office))
 rules.add_perm("core.view_audit_trail", is_administrator)
+# The changes of the office's own records (core.trail), for its head.
+rules.add_perm("core.view_office_trail", is_office_head & is_office_staff)
+# Case work in the office trail and in access logs (core.trail): for whoever may read every
+# case of the office — its case supervisors (cases.rules gives them every case of the office).
+rules.add_perm("core.view_case_work", is_case_supervisor & is_office_staff & is_own_office)
 rules.add_perm("core.view_retention_report", is_administrator)
 rules.add_perm("core.manage_users", is_administrator)
 rules.add_perm("core.view_national_reports", is_administrator | is_national_analyst)

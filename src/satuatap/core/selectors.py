@@ -60,3 +60,79 @@ def office_partners(office: Organisation | None) -> QuerySet[Organisation]:
     if office is None:
         return Organisation.objects.none()
     return office.partners.filter(kind=OrganisationKind.PARTNER, is_active=True).order_by("name")
+
+
+def office_trail_entries(
+    viewer,
+    *,
+    actor: str = "",
+    content_type_id: int | None = None,
+    action: int | None = None,
+    object_pk: str = "",
+    date_from=None,
+    date_to=None,
+):
+    """The changes of the viewer's office's records, newest first (the office head's trail,
+    `core.trail`): only records the viewer may see, and no case work unless the viewer may see
+    it. Reads are in each record's access log, not here."""
+    from auditlog.models import LogEntry
+
+    from satuatap.core import trail
+
+    if not viewer.has_perm("core.view_office_trail"):
+        return LogEntry.objects.none()
+    scope = Q(pk__in=[])
+    outside_the_mrc = []
+    content_types = trail.office_content_types()
+    for source in trail.office_records():
+        content_type = content_types[source.model]
+        if content_type_id and content_type.pk != content_type_id:
+            continue
+        scope |= trail.entries_of(source, viewer, content_type)
+        if not source.is_case_record:
+            outside_the_mrc.append(content_type.pk)
+    entries = LogEntry.objects.filter(scope).exclude(action=LogEntry.Action.ACCESS)
+    entries = trail.without_hidden_case_work(
+        entries, viewer, viewer.office, content_type_ids=outside_the_mrc
+    )
+    if actor:
+        entries = entries.filter(
+            Q(actor__username__icontains=actor)
+            | Q(actor__full_name__icontains=actor)
+            | Q(additional_data__on_behalf_of__icontains=actor)
+        )
+    if action is not None:
+        entries = entries.filter(action=action)
+    if object_pk:
+        entries = entries.filter(object_pk=object_pk)
+    if date_from:
+        entries = entries.filter(timestamp__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(timestamp__date__lte=date_to)
+    return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+
+
+def access_entries(viewer, *, records: dict, office, hide_case_work: bool = True):
+    """The reads of `records` (`{model: [pk, …]}`: a person with the records merged into it, a
+    case with its referrals), newest first: `core.sensitive` writes each read as an ACCESS
+    entry on the record read about. `hide_case_work`: leave out the case work the viewer may
+    not see (`core.trail`). The caller has checked that the viewer may read the log at all."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from satuatap.core import trail
+
+    scope = Q(pk__in=[])
+    for model, pks in records.items():
+        scope |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_pk__in=[str(pk) for pk in pks],
+        )
+    entries = (
+        LogEntry.objects.filter(scope, action=LogEntry.Action.ACCESS)
+        .select_related("actor__organisation", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+    if hide_case_work:
+        entries = trail.without_hidden_case_work(entries, viewer, office)
+    return entries

@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("office/desks/", views.office_desks, name="office-desks"),
     path("audit/", views.audit_trail, name="audit-trail"),
+    path("office/trail/", views.office_trail, name="office-trail"),
     path("retention/", views_retention.retention_overview, name="retention"),
     path("retention/<int:run_id>/", views_retention.retention_run_detail, name="retention-run"),
     path("account/api-tokens/", views.api_tokens, name="api-tokens"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
-from satuatap.core import audit, selectors, services
+from satuatap.core import audit, selectors, services, trail
 from satuatap.core.exceptions import DomainError
 from satuatap.core.forms import AuditFilterForm, DeskConfigurationForm, LanguageForm
 from satuatap.core.models import ApiToken
@@ -112,6 +112,48 @@ def audit_trail(request):
         "page": page,
         "query": query.urlencode(),
         "with_values": audit.entries_with_values(page.object_list),
+    }
+    return render(request, template, context)
+
+
+CHANGE_ACTIONS = (LogEntry.Action.CREATE, LogEntry.Action.UPDATE, LogEntry.Action.DELETE)
+
+
+@login_required
+def office_trail(request):
+    """The office head's trail: who changed the office's records, and when (`core.trail`)."""
+    if not request.user.has_perm("core.view_office_trail"):
+        raise PermissionDenied
+    kinds = trail.office_content_types().values()
+    form = AuditFilterForm(
+        request.GET or None,
+        model_choices=sorted(((str(ct.pk), ct.name) for ct in kinds), key=lambda c: c[1]),
+        action_choices=[
+            (str(v), label) for v, label in LogEntry.Action.choices if v in CHANGE_ACTIONS
+        ],
+    )
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "actor": data["actor"],
+            "content_type_id": int(data["model"]) if data["model"] else None,
+            "action": int(data["action"]) if data["action"] else None,
+            "object_pk": data["object_pk"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    entries = selectors.office_trail_entries(request.user, **filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "core/_office_trail_rows.html" if request.htmx else "core/office_trail.html"
+    context = {
+        "form": form,
+        "page": page,
+        "rows": trail.change_rows(page.object_list, request.user),
+        "query": query.urlencode(),
+        "office": request.user.office,
     }
     return render(request, template, context)
 

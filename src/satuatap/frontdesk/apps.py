@@ -10,4 +10,5 @@ class FrontdeskConfig(AppConfig):
         from satuatap.frontdesk import audit, retention
 
         audit.register_models()
+        audit.register_office_records()
         retention.register()

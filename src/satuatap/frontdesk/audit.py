@@ -13,3 +13,24 @@ def register_models() -> None:
     auditlog.register(DisplayLink, exclude_fields=["token"])
     # An office's services and screens hold nobody's personal data; visits and services do.
     show_values_of(Service, DisplayLink)
+
+
+def register_office_records() -> None:
+    """Visits, what the desks recorded, the service catalogue and the screens in the office
+    head's trail (`core.trail`)."""
+    from satuatap.core.trail import OFFICE
+    from satuatap.core.trail import register_office_records as register
+    from satuatap.frontdesk.models import DisplayLink, Service, ServiceRecord, Ticket, Visit
+
+    def of_office(model, path="office_id"):
+        return lambda viewer: model.objects.filter(**{path: viewer.office_id_or_none})
+
+    # A visit's page is the front desk's, not the head's: no link.
+    register(Visit, records=of_office(Visit), parent=OFFICE)
+    register(
+        ServiceRecord,
+        records=of_office(ServiceRecord, "ticket__office_id"),
+        parent=("ticket", of_office(Ticket)),
+    )
+    register(Service, records=of_office(Service), url_name="frontdesk:service-edit", parent=OFFICE)
+    register(DisplayLink, records=of_office(DisplayLink), parent=OFFICE)

@@ -10,4 +10,5 @@ class OutreachConfig(AppConfig):
         from satuatap.outreach import audit, retention
 
         audit.register_models()
+        audit.register_office_records()
         retention.register()

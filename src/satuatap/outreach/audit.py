@@ -15,3 +15,34 @@ def register_models() -> None:
     auditlog.register(OutreachFollowUp)
     auditlog.register(VillageFocalPoint)
     auditlog.register(VillageRegulation, exclude_fields=["file", "sha256"])
+
+
+def register_office_records() -> None:
+    """The office's outreach in the office head's trail (`core.trail`)."""
+    from satuatap.core.trail import OFFICE
+    from satuatap.core.trail import register_office_records as register
+    from satuatap.outreach.models import (
+        OutreachCount,
+        OutreachEvent,
+        OutreachFollowUp,
+        VillageFocalPoint,
+        VillageRegulation,
+    )
+
+    def of_office(model, path="office_id"):
+        return lambda viewer: model.objects.filter(**{path: viewer.office_id_or_none})
+
+    events = of_office(OutreachEvent)
+    register(OutreachEvent, records=events, url_name="outreach:event-detail", parent=OFFICE)
+    register(
+        OutreachCount,
+        records=of_office(OutreachCount, "event__office_id"),
+        parent=("event", events),
+    )
+    register(
+        OutreachFollowUp,
+        records=of_office(OutreachFollowUp, "event__office_id"),
+        parent=("event", events),
+    )
+    register(VillageFocalPoint, records=of_office(VillageFocalPoint), parent=OFFICE)
+    register(VillageRegulation, records=of_office(VillageRegulation), parent=OFFICE)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from satuatap.core import sensitive
 from satuatap.core.audit import ReadPurpose
 from satuatap.core.exceptions import DomainError
+from satuatap.core.limits import MAX_BIGINT
 from satuatap.core.schemas import ErrorOut
+from satuatap.core.trail import access_row
 from satuatap.people import selectors, services
 from satuatap.people.models import Person
 from satuatap.people.nik import check_nik
 from satuatap.people.schemas import (
+    AccessLogEntryOut,
     PersonIn,
     PersonOut,
     PersonPatch,
@@ -76,6 +81,11 @@ class PeopleFilter(Schema):
 
 class PurposeQuery(Schema):
     purpose: ReadPurpose | None = None
+
+
+class AccessLogQuery(PurposeQuery):
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=MAX_BIGINT)
 
 
 def _readable_person(request, person_id: int, purpose: str | None) -> Person:
@@ -177,3 +187,23 @@ def person_timeline(request, person_id: int, query: Query[PurposeQuery]):
         )
         for e in person.status_events.all()
     ]
+
+
+@router.get(
+    "/{person_id}/access-log",
+    response={200: list[AccessLogEntryOut], 403: ErrorOut, 404: ErrorOut, 428: ErrorOut},
+)
+def person_access_log(request, person_id: int, query: Query[AccessLogQuery]):
+    """Who read the record (and the records merged into it), when, for which purpose and how,
+    newest first: for the office head and the case supervisors of the person's office. Reads
+    made in the MRC's case work are listed for the case supervisors only. Reading the log is a
+    read of the person: a sensitive record needs `?purpose=`, and the read is logged."""
+    person = selectors.get_visible_person(request.user, person_id)
+    if person is None or person.merged_into_id:
+        raise DomainError("not_found", _("No such record."), status=404)
+    if not request.user.has_perm("people.view_access_log", person):
+        raise PermissionDenied
+    sensitive.api_read(request, person, query.purpose)
+    entries = selectors.person_access_log(request.user, person)
+    page = entries[query.offset : query.offset + query.limit]
+    return [AccessLogEntryOut(**asdict(access_row(entry))) for entry in page]

@@ -10,5 +10,6 @@ class PeopleConfig(AppConfig):
         from satuatap.people import audit, retention, sensitive
 
         audit.register_models()
+        audit.register_office_records()
         sensitive.register()
         retention.register()

@@ -109,11 +109,18 @@ def erasure_blockers(person: Person) -> list[str]:
     return [reason for blocker in _erasure_blockers if (reason := blocker(person))]
 
 
-def person_data(person: Person) -> dict:
-    """Everything the registry holds on a person, as plain JSON-ready data."""
+def person_data(person: Person, *, viewer) -> dict:
+    """Everything the registry holds on a person, as plain JSON-ready data, with who read the
+    record (UU 27/2022 Pasal 7). `viewer` produces the copy: the correction history and the
+    access log leave out the case work they may not see (`core.trail`), so a copy made by the
+    office head tells her of no MRC case; the case supervisor's copy holds everything."""
+    from satuatap.core.trail import access_row, may_see_case_work
+    from satuatap.people.selectors import correction_history, person_access_log
+
     family = FamilyLink.objects.filter(person=person).select_related("relative")
     family_of = FamilyLink.objects.filter(relative=person).select_related("person")
-    history = LogEntry.objects.get_for_object(person).select_related("actor").order_by("timestamp")
+    history = reversed(correction_history(viewer, person, limit=None))
+    reads = [access_row(entry) for entry in person_access_log(viewer, person)]
     data = {
         "id": person.pk,
         "office": person.office.name,
@@ -176,8 +183,20 @@ def person_data(person: Person) -> dict:
                 "changes": entry.changes_dict,
             }
             for entry in history
-            if entry.action != LogEntry.Action.ACCESS
         ],
+        "access_log": [
+            {
+                "at": read.at.isoformat(),
+                "reader": read.reader,
+                "organisation": read.organisation,
+                "purpose": read.purpose,
+                "purpose_label": read.purpose_label,
+                "channel": read.channel,
+                "read": read.read,
+            }
+            for read in reads
+        ],
+        "access_log_complete": may_see_case_work(viewer, person.office),
     }
     for key, section in _data_sections.items():
         data[key] = section(person)
@@ -189,7 +208,7 @@ def export_person_data(*, person: Person, by) -> dict:
     (core.sensitive), which asked the reader's purpose and logged the read with it."""
     if not by.has_perm("people.view_person", person):
         raise DomainError("not_found", _("No such record."), status=404)
-    return person_data(person)
+    return person_data(person, viewer=by)
 
 
 # --- Erasure ---------------------------------------------------------------------------------

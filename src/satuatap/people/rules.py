@@ -3,7 +3,7 @@
 import rules
 
 from satuatap.core.roles import REGISTRY_ROLES, Role
-from satuatap.core.rules import is_administrator, is_office_head
+from satuatap.core.rules import is_administrator, is_case_supervisor, is_office_head
 
 
 @rules.predicate
@@ -33,6 +33,13 @@ rules.add_perm(
     "people.change_person", works_with_registry & is_same_office_as_person & is_active_record
 )
 
+
+# Who read the record (core.trail): the office head, and the case supervisors, who alone see the
+# reads made in the MRC's case work.
+rules.add_perm(
+    "people.view_access_log",
+    works_with_registry & is_same_office_as_person & (is_office_head | is_case_supervisor),
+)
 
 rules.add_perm("people.reverse_merge", is_administrator)
 rules.add_perm("people.erase_person", is_office_head & is_same_office_as_person & is_active_record)

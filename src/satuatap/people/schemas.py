@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
@@ -101,3 +101,23 @@ class TimelineEventOut(Schema):
     country: str
     employer: str
     sector: str
+
+
+class AccessLogEntryOut(Schema):
+    """One read of the record (`core.sensitive` logs every read)."""
+
+    id: int
+    at: datetime
+    reader: str = Field(..., description="The user who read it.")
+    organisation: str = Field(..., description="The reader's office or organisation.")
+    purpose: str = Field(
+        ...,
+        description="The purpose the reader chose (`service`, `case`, `verification`, "
+        "`supervision`, `data_subject`, `legal`), or empty when the record needed none.",
+    )
+    purpose_label: str = Field(..., description="The purpose, in the language of the request.")
+    channel: Literal["web", "api"]
+    api_token_id: int | None = Field(None, description="The API token used, for an API read.")
+    read: str = Field(
+        ..., description="What was read when it was not the record itself (a document)."
+    )

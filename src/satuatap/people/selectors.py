@@ -81,13 +81,26 @@ def family_of(person: Person) -> list[dict]:
     return rows
 
 
-def correction_history(person: Person) -> list:
-    """Changes to the record, newest first (auditlog entries; reads are left out)."""
+def correction_history(viewer, person: Person, *, limit: int | None = 50) -> list:
+    """Changes to the record, newest first (auditlog entries; reads are left out), without the
+    case work the viewer may not see (`core.trail`: a change made by MRC staff can tell that
+    the person is an MRC client)."""
     from auditlog.models import LogEntry
 
-    return list(
-        LogEntry.objects.get_for_object(person)
-        .exclude(action=LogEntry.Action.ACCESS)
-        .select_related("actor")
-        .order_by("-timestamp")[:50]
-    )
+    from satuatap.core.trail import without_hidden_case_work
+
+    entries = LogEntry.objects.get_for_object(person).exclude(action=LogEntry.Action.ACCESS)
+    entries = without_hidden_case_work(entries, viewer, person.office)
+    entries = entries.select_related("actor").order_by("-timestamp", "-pk")
+    return list(entries[:limit] if limit is not None else entries)
+
+
+def person_access_log(viewer, person: Person):
+    """Who read the record and the records merged into it, when and why, newest first (the
+    reads `core.sensitive` logs), without the case work the viewer may not see (`core.trail`).
+    The caller checks `people.view_access_log`, or gives the person their copy."""
+    from satuatap.core.selectors import access_entries
+    from satuatap.people.data_rights import merged_group
+
+    ids = [p.pk for p in merged_group(person)]
+    return access_entries(viewer, records={Person: ids}, office=person.office)

@@ -13,6 +13,7 @@ urlpatterns = [
         r"^(?P<person_id>[0-9]+)/export\.(?P<fmt>json|html)$", persons.person_export, name="export"
     ),
     path("<int:person_id>/erase/", persons.person_erase, name="erase"),
+    path("<int:person_id>/access-log/", persons.person_access_log, name="access-log"),
     path("<int:person_id>/timeline/new/", records.status_add, name="status-add"),
     path("<int:person_id>/family/new/", records.family_add, name="family-add"),
     path(

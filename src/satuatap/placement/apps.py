@@ -10,6 +10,7 @@ class PlacementConfig(AppConfig):
         from satuatap.placement import audit
 
         audit.register_models()
+        audit.register_office_records()
 
         from satuatap.placement import data_rights, retention
 

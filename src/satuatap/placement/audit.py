@@ -35,3 +35,42 @@ def register_models() -> None:
     auditlog.register(Attendance)
     # The national list of agencies, job orders, rules and courses hold nobody's personal data.
     show_values_of(Agency, JobOrder, ChecklistRule, SchemePolicy, Course)
+
+
+def register_office_records() -> None:
+    """The office's placement files, job orders, concerns and training in the office head's
+    trail (`core.trail`)."""
+    from satuatap.core.trail import OFFICE
+    from satuatap.core.trail import register_office_records as register
+    from satuatap.placement.models import AgencyConcern, GateOverride, JobOrder, PlacementFile
+    from satuatap.placement.training_models import Attendance, Course, Enrolment
+
+    def of_office(model, path="office_id"):
+        return lambda viewer: model.objects.filter(**{path: viewer.office_id_or_none})
+
+    register(
+        PlacementFile,
+        records=of_office(PlacementFile),
+        url_name="placement:file-detail",
+        parent=OFFICE,
+    )
+    register(
+        GateOverride,
+        records=of_office(GateOverride, "file__office_id"),
+        parent=("file", of_office(PlacementFile)),
+    )
+    register(
+        JobOrder, records=of_office(JobOrder), url_name="placement:job-order-edit", parent=OFFICE
+    )
+    register(AgencyConcern, records=of_office(AgencyConcern), parent=OFFICE)
+    register(Course, records=of_office(Course), url_name="placement:course-detail", parent=OFFICE)
+    register(
+        Enrolment,
+        records=of_office(Enrolment, "course__office_id"),
+        parent=("course", of_office(Course)),
+    )
+    register(
+        Attendance,
+        records=of_office(Attendance, "enrolment__course__office_id"),
+        parent=("enrolment", of_office(Enrolment, "course__office_id")),
+    )

@@ -10,6 +10,7 @@ class PrivacyConfig(AppConfig):
         from satuatap.privacy import audit, checks, panels, retention, tiles  # noqa: F401
 
         audit.register_models()
+        audit.register_office_records()
         panels.register()
         tiles.register()
         retention.register()

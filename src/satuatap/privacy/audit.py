@@ -17,3 +17,19 @@ def register_models() -> None:
 
     for model in (SubjectRequest, Breach, BreachNotice):
         auditlog.register(model, exclude_fields=_encrypted_fields(model))
+
+
+def register_office_records() -> None:
+    """The office's data-subject requests in the office head's trail (`core.trail`), which she
+    reads all of anyway. Not breaches: a report is read by its reporter and the administrator
+    only."""
+    from satuatap.core.trail import OFFICE
+    from satuatap.core.trail import register_office_records as register
+    from satuatap.privacy.models import SubjectRequest
+
+    register(
+        SubjectRequest,
+        records=lambda viewer: SubjectRequest.objects.filter(office_id=viewer.office_id_or_none),
+        url_name="privacy:subject-request-detail",
+        parent=OFFICE,
+    )

@@ -51,6 +51,7 @@ from satuatap.cases.views.common import (
 from satuatap.core import sensitive
 from satuatap.core.exceptions import DomainError
 from satuatap.core.selectors import office_partners
+from satuatap.core.trail import access_row
 from satuatap.people.search import search_people
 
 SEARCH_LIMIT = 10
@@ -266,6 +267,7 @@ def case_context(request, case: Case) -> dict:
     office = case.office
     return {
         "case": case,
+        "can_view_access_log": user.has_perm("cases.view_access_log", case),
         "today": today,
         "read_purpose": sensitive.granted_purpose(request, case) if case.is_restricted else "",
         "categories": [c.get_category_display() for c in case.categories.order_by("category")],
@@ -339,6 +341,29 @@ def case_detail(request, case_id: int):
     if (gate := sensitive.gate(request, case)) is not None:
         return gate
     response = render(request, "cases/case_detail.html", case_context(request, case))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def case_access_log(request, case_id: int):
+    """Who read the case and its referrals, when and why: for the case supervisors. Reading it
+    is a read of the case, through the sensitive-data gate like the case page."""
+    case = get_case_or_404(request.user, case_id)
+    require(request.user, "cases.view_access_log", case)
+    if (gate := sensitive.gate(request, case)) is not None:
+        return gate
+    page = Paginator(selectors.case_access_log(request.user, case), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "case": case,
+        "page": page,
+        "rows": [access_row(entry, subject_model=Case) for entry in page.object_list],
+    }
+    template = "core/_access_log_rows.html" if request.htmx else "cases/case_access_log.html"
+    response = render(request, template, context)
     response["Cache-Control"] = "private, no-store"
     return response
 

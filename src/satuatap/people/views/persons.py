@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from satuatap.core import sensitive
 from satuatap.core.audit import ReadPurpose
 from satuatap.core.exceptions import DomainError
+from satuatap.core.trail import access_row, may_see_case_work
 from satuatap.people import data_rights, selectors, services
 from satuatap.people.forms import PersonForm, SearchForm
 from satuatap.people.models import Person
@@ -125,10 +126,11 @@ def person_detail(request, person_id: int):
         "family": selectors.family_of(person),
         "consents": person.consents.select_related("taken_by"),
         "documents": documents_for_person(request.user, person),
-        "history": selectors.correction_history(person),
+        "history": selectors.correction_history(request.user, person),
         "nik_notes": region_notes(person.nik),
         "can_change": request.user.has_perm("people.change_person", person),
         "can_erase": request.user.has_perm("people.erase_person", person),
+        "can_view_access_log": request.user.has_perm("people.view_access_log", person),
         "panels": render_person_panels(request, person),
     }
     return render(request, "people/person_detail.html", context)
@@ -153,6 +155,31 @@ def person_export(request, person_id: int, fmt: str):
         response["Cache-Control"] = "private, no-store"
         return response
     return render(request, "people/person_export.html", {"data": data, "person": person})
+
+
+@login_required
+def person_access_log(request, person_id: int):
+    """Who read the record, when and why (the office head, the case supervisors). Reading it
+    is a read of the person, through the sensitive-data gate like the record itself."""
+    person = get_person_or_404(request.user, person_id)
+    if not request.user.has_perm("people.view_access_log", person):
+        raise PermissionDenied
+    if person.merged_into_id:
+        return redirect("people:access-log", person.merged_into_id)
+    if (gate := sensitive.gate(request, person)) is not None:
+        return gate
+    entries = selectors.person_access_log(request.user, person)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    context = {
+        "person": person,
+        "page": page,
+        "rows": [access_row(entry) for entry in page.object_list],
+        "shows_case_work": may_see_case_work(request.user, person.office),
+    }
+    template = "core/_access_log_rows.html" if request.htmx else "people/access_log.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
