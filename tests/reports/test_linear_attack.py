@@ -17,7 +17,8 @@ from satuatap.cases.models import Category, Channel, ReferralState
 from satuatap.placement.models import ReturnReason
 from satuatap.regions.models import Region
 from satuatap.reports import release
-from satuatap.reports.models import RollupMonth, RollupMonthVersion
+from satuatap.reports.indicators import get_indicator
+from satuatap.reports.models import RollupMonth
 from tests.factories import OfficeFactory
 from tests.reports.linear_attack import Seen, narrowed
 
@@ -102,11 +103,6 @@ def generate(offices, months, *, seed: int) -> None:
         )
         for (series, month, office_id, row, sex, band), (value, weight) in cells.items()
     )
-    RollupMonthVersion.objects.bulk_create(
-        RollupMonthVersion(office=office, month=month, version=1)
-        for office in offices
-        for month in months
-    )
 
 
 def _attack(analyst, months, office_ids):
@@ -130,6 +126,51 @@ def test_no_hidden_cell_of_generated_releases_can_be_narrowed_to_one_value(analy
     ]
     assert shown_small == []
     assert found == []
+
+
+def _enter_late(months, *, seed: int) -> int:
+    """Records entered after their month was published: one more in a few hundred roll-up
+    cells of those months (some cells new); the number added to counselling contacts."""
+    rng = random.Random(seed)
+    rows = list(RollupMonth.objects.filter(month__in=months).order_by("pk"))
+    counselling = 0
+    for row in rng.sample(rows, k=min(len(rows), 300)):
+        step = 500_000 if row.indicator == "money_recovered" else 1
+        row.value += step
+        row.weight += 1
+        row.save(update_fields=["value", "weight"])
+        counselling += row.indicator == "counselling_contacts"
+    return counselling
+
+
+@pytest.mark.django_db
+def test_a_reader_who_keeps_every_release_learns_nothing_from_late_records(analyst):
+    """The releases before a late record are the releases after it (a month is published
+    once); what came late is counted in the months published next, which the attacker reads
+    with everything kept from before: no hidden cell narrows to one value."""
+    offices = _offices(4)
+    office_ids = [o.pk for o in offices]
+    months = [_month(datetime.date(2025, 1, 1), k) for k in range(6)]
+    generate(offices, months, seed=17)
+    first, _hidden, found_before = _attack(analyst, months[:3], office_ids)
+    real_before = sum(
+        RollupMonth.objects.filter(indicator="counselling_contacts").values_list(
+            "value", flat=True
+        )
+    )
+
+    added = _enter_late(months[:3], seed=18)
+    later, hidden, found = _attack(analyst, months, office_ids)
+
+    assert found_before == [] and found == []
+    assert hidden > 200
+    kept = {key: cell for key, cell in later.cells.items() if key in first.cells}
+    assert kept == first.cells  # what was out is out unchanged
+    indicator = get_indicator("counselling_contacts")
+    published = release.releases(indicator, months[0], release.month_end(months[-1]))
+    total = (release.NATIONAL, release.TOTAL_ROW, "total")
+    assert added > 0
+    assert sum(m.values[total] for m in published) == real_before + added
 
 
 @pytest.mark.django_db

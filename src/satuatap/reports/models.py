@@ -105,27 +105,6 @@ class RollupMonth(models.Model):
         return f"{self.indicator} {self.office_id} {self.month:%Y-%m}"
 
 
-class RollupMonthVersion(models.Model):
-    """How many times an office's monthly roll-ups of one month were rewritten. A stored
-    release remembers the sum of the versions it was built from and is rebuilt once that sum
-    moves (versions only grow, so any rewrite moves it)."""
-
-    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(_("month (first day)"))
-    version = models.BigIntegerField(_("version"), default=0)
-
-    class Meta:
-        verbose_name = _("monthly roll-up version")
-        verbose_name_plural = _("monthly roll-up versions")
-        constraints = [
-            models.UniqueConstraint(fields=["office", "month"], name="one_version_per_office_month")
-        ]
-        indexes = [models.Index(fields=["month"], name="rollup_version_month")]
-
-    def __str__(self) -> str:
-        return f"{self.office_id} {self.month:%Y-%m} v{self.version}"
-
-
 class DirtyOfficeDay(models.Model):
     """An office-day whose roll-ups a committed change made stale: written in the transaction of
     the change, removed once the background refresh (`rollups.refresh_dirty`) has recomputed it.
@@ -146,16 +125,17 @@ class DirtyOfficeDay(models.Model):
 
 class StoredRelease(models.Model):
     """One indicator's monthly release (`release.py`) as built: every cell with its value and,
-    when hidden, why. Readers outside the office take it as it is while its `stamp` (the
-    roll-up versions it was built from) and its offices are current, so no reader pays for the
-    suppression of a month that did not change."""
+    when hidden, why. Built once and never changed, so a reader outside the office can never set
+    two versions of a month side by side; `accounted` holds the records it counts (roll-up
+    cells: office, row, sex, age band, value, weight), those of its month when it was built and
+    those a later month took over since, so that what comes late is counted once, later."""
 
     indicator = models.CharField(_("indicator"), max_length=40)
     month = models.DateField(_("month (first day)"))
-    stamp = models.BigIntegerField(_("roll-up versions"))
     offices = models.JSONField(_("offices"))
     rows = models.JSONField(_("rows"))
     cells = models.JSONField(_("cells"))
+    accounted = models.JSONField(_("records counted"), default=list)
     built_at = models.DateTimeField(_("built at"))
 
     class Meta:

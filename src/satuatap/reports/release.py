@@ -26,29 +26,35 @@ The ways out are slices of it:
 
 Inside the office nothing here is used: the office's staff see their numbers as they are.
 
-Each month's release is built once and stored (`StoredRelease`) with the sum of the roll-up
-versions it was built from (`RollupMonthVersion`, bumped whenever an office-month's roll-ups are
-rewritten): a reader takes the stored release while that sum and the list of offices are
-unchanged, and builds (and stores) it afresh otherwise. `publish_closed_months` builds every
-month that is over ahead of the readers (a nightly task, and after `rebuild_rollups`).
+Published once: each month's release is built the first time it is asked for (the nightly
+`publish_closed_months` builds every month that is over ahead of the readers) and stored
+(`StoredRelease`); it never changes after. Were it rebuilt after a late record, a reader who kept
+both versions could subtract them (the record is the difference). What the roll-ups of a
+published month gain or lose later (a record entered late, a correction) is counted in the next
+month built instead: each stored release keeps the records it counts (`accounted`), and a month
+built takes the difference between the roll-ups of every month published before it and what
+they count, cell by cell, where it fits (a count never goes below zero: a decrease that does not
+fit waits). So every month leaves once, and the months' sum still counts every record.
 """
 
 from __future__ import annotations
 
 import datetime
+import zlib
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Min, Sum
+from django.db import connection, transaction
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports import shadow
 from satuatap.reports.indicators import AGE_BANDS, INDICATORS, SEXES, Indicator, get_indicator
-from satuatap.reports.models import RollupMonth, RollupMonthVersion, StoredRelease
-from satuatap.reports.rollups import flush_pending
+from satuatap.reports.models import RollupMonth, StoredRelease
+from satuatap.reports.rollups import flush_pending, refresh_dirty
 from satuatap.reports.suppression import COMPLEMENTARY
 
 NATIONAL = "national"
@@ -57,7 +63,7 @@ TOTAL_ROW = None
 COLUMNS: list = ["total", *[("sex", s) for s in SEXES], *[("age", a) for a in AGE_BANDS]]
 
 Key = tuple[str, object, object]  # (NATIONAL, row, column) or (OFFICE, office id, column)
-CACHE_SECONDS = 24 * 60 * 60
+BUILD_LOCK = 1_602_160  # PostgreSQL advisory-lock class of the release builders
 UNRELEASED = "unreleased"
 WITHHELD = shadow.WITHHELD
 # Indicators whose months are built together, in order, each from the month before: the
@@ -308,7 +314,8 @@ def releases(
     every_month: bool = False,
 ) -> list[MonthRelease]:
     """The monthly releases a period needs (months that are over): only the last month for a
-    stock, unless a series wants `every_month`."""
+    stock, unless a series wants `every_month`. A month's release is built once, the first time
+    it is asked for, and never changes after (see "Published once" above)."""
     flush_pending()
     months = released_months(date_from, date_to)
     if not months:
@@ -324,34 +331,37 @@ def releases(
     if group is not None:
         built = _linked_releases(group, months, office_ids)[indicator.code]
         return [built[month] for month in months]
-    # The stamps are read before the roll-ups: a release stored with an older stamp than its
-    # data is merely rebuilt once more, never the other way round.
-    stamps = _stamps(indicator, months)
-    stored = _stored(indicator.code, months, stamps, office_ids)
-    missing = [month for month in months if month not in stored]
-    if missing:
-        grids = _read_months(indicator, missing)
-        fresh = [build_month(indicator, m, grids.get(m, {}), office_ids) for m in missing]
-        _store(indicator, fresh, stamps, office_ids)
-        stored.update((r.month, r) for r in fresh)
+    stored = _stored(indicator.code, months)
+    if any(month not in stored for month in months):
+        with transaction.atomic():
+            _lock_builds(indicator.code)
+            stored.update(_stored(indicator.code, [m for m in months if m not in stored]))
+            missing = [month for month in months if month not in stored]
+            if missing:
+                stored.update((r.month, r) for r in _build_months(indicator, missing, office_ids))
     return [stored[month] for month in months]
 
 
-def _stored(
-    code: str,
-    months: Sequence[datetime.date],
-    stamps: dict[datetime.date, int],
-    office_ids: list[int],
-) -> dict[datetime.date, MonthRelease]:
-    """The stored releases of these months that are still current (same stamp, same offices)."""
-    # A build is known by its time as well as its stamp: versions restart with the database
-    # (a restored backup, a test), times of builds do not come back with other contents.
+def _lock_builds(name: str) -> None:
+    """One builder at a time for an indicator (a linked group): a month is built once. SQLite
+    takes its write lock when the transaction starts (IMMEDIATE), PostgreSQL needs a lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
+                [BUILD_LOCK, zlib.crc32(name.encode()) & 0x7FFFFFFF],
+            )
+
+
+def _stored(code: str, months: Sequence[datetime.date]) -> dict[datetime.date, MonthRelease]:
+    """The stored releases of these months."""
+    # A build is known by its time: stored releases never change, but a restored backup or a
+    # test may bring other ones under the same month.
     keys = {
-        month: (code, month, stamp, built_at)
-        for month, stamp, offices, built_at in StoredRelease.objects.filter(
+        month: (code, month, built_at)
+        for month, built_at in StoredRelease.objects.filter(
             indicator=code, month__in=months
-        ).values_list("month", "stamp", "offices", "built_at")
-        if stamp == stamps[month] and offices == office_ids
+        ).values_list("month", "built_at")
     }
     built: dict[datetime.date, MonthRelease] = {}
     for month, key in keys.items():
@@ -360,61 +370,267 @@ def _stored(
     to_load = [month for month in keys if month not in built]
     if to_load:
         for stored in StoredRelease.objects.filter(indicator=code, month__in=to_load):
-            key = (code, stored.month, stored.stamp, stored.built_at)
-            if stored.stamp == stamps[stored.month] and stored.offices == office_ids:
-                built[stored.month] = _remember(key, _from_stored(stored))
+            key = (code, stored.month, stored.built_at)
+            built[stored.month] = _remember(key, _from_stored(stored))
     return built
+
+
+# --- Records that come after their month was published ------------------------------------
+
+
+def _grid_rows(grid: MonthGrid) -> list[list]:
+    return [[*key, value, weight] for key, (value, weight) in grid.items() if value or weight]
+
+
+def _grid_from(rows: list[list]) -> MonthGrid:
+    return {(o, r, s, b): [v, w] for o, r, s, b, v, w in rows}
+
+
+def _counted(
+    codes: Sequence[str], until: datetime.date
+) -> dict[str, dict[datetime.date, MonthGrid]]:
+    """Per indicator, per published month before `until`: the records its releases count so far
+    (what the month counted when it was built, and what later months took over since)."""
+    out: dict[str, dict[datetime.date, MonthGrid]] = {code: {} for code in codes}
+    for code, month, rows in StoredRelease.objects.filter(
+        indicator__in=codes, month__lt=until
+    ).values_list("indicator", "month", "accounted"):
+        out[code][month] = _grid_from(rows)
+    return out
+
+
+def _late(
+    now: dict[datetime.date, MonthGrid],
+    counted: dict[datetime.date, MonthGrid],
+    month: datetime.date,
+) -> MonthGrid:
+    """What the roll-ups of the months published before `month` hold now and no release
+    counts yet: records entered (or changed) after their month was published."""
+    late: MonthGrid = defaultdict(lambda: [0, 0])
+    for published, was in counted.items():
+        if published >= month:
+            continue
+        current = now.get(published, {})
+        for key in current.keys() | was.keys():
+            value, weight = current.get(key, (0, 0))
+            old_value, old_weight = was.get(key, (0, 0))
+            if value != old_value or weight != old_weight:
+                late[key][0] += value - old_value
+                late[key][1] += weight - old_weight
+    return {key: cell for key, cell in late.items() if cell != [0, 0]}
+
+
+def _take_late(indicator: Indicator, grid: MonthGrid, late: MonthGrid) -> tuple[MonthGrid, set]:
+    """The month's cells with what came late added where it fits (a count never below zero;
+    when rows overlap, a row never above its line's whole, so a line's cells go together), and
+    the cells taken. A decrease that does not fit waits for a month it fits in."""
+    out = {key: list(cell) for key, cell in grid.items()}
+    overlap = _rows_overlap(indicator)
+    batches: dict[tuple, set] = defaultdict(set)
+    for key in late:
+        office_id, _row, sex, band = key
+        batches[(office_id, sex, band) if overlap else key].add(key)
+    taken: set = set()
+    for line, keys in batches.items():
+        trial = {
+            key: [out.get(key, [0, 0])[0] + late[key][0], out.get(key, [0, 0])[1] + late[key][1]]
+            for key in keys
+        }
+        if any(value < 0 or weight < 0 for value, weight in trial.values()):
+            continue
+        if overlap:
+            office_id, sex, band = line
+            merged = {**{k: c for k, c in out.items() if (k[0], k[2], k[3]) == line}, **trial}
+            whole = merged.get((office_id, "", sex, band), [0, 0])[0]
+            if any(row and value > whole for (_o, row, _s, _b), (value, _w) in merged.items()):
+                continue
+        out.update(trial)
+        taken |= keys
+    return out, taken
+
+
+def _take_over(
+    counted: dict[datetime.date, MonthGrid],
+    now: dict[datetime.date, MonthGrid],
+    month: datetime.date,
+    taken: set,
+) -> set[datetime.date]:
+    """`month` counts the `taken` cells of the months published before it as they are now: mark
+    them counted there; the months whose count changed."""
+    changed = set()
+    for published, was in counted.items():
+        if published >= month:
+            continue
+        current = now.get(published, {})
+        for key in taken:
+            cell = current.get(key, [0, 0])
+            if list(was.get(key, [0, 0])) != list(cell):
+                changed.add(published)
+                if cell[0] or cell[1]:
+                    was[key] = list(cell)
+                else:
+                    was.pop(key, None)
+    return changed
+
+
+def _build_months(
+    indicator: Indicator, missing: Sequence[datetime.date], office_ids: list[int]
+) -> list[MonthRelease]:
+    """Build and store these months of an indicator that is not linked to others, each with
+    what came late for the months published before it."""
+    counted = _counted([indicator.code], missing[-1])[indicator.code]
+    grids = _read_months(indicator, sorted({*counted, *missing}))
+    late_possible = indicator.aggregate != "stock"
+    built = []
+    changed: set[datetime.date] = set()
+    for month in missing:
+        grid = grids.get(month, {})
+        late = _late(grids, counted, month) if late_possible else {}
+        adjusted = grid
+        if late:
+            adjusted, taken = _take_late(indicator, grid, late)
+            changed |= _take_over(counted, grids, month, taken)
+        built.append(build_month(indicator, month, adjusted, office_ids))
+        counted[month] = {key: list(cell) for key, cell in grid.items()}
+    _store(indicator, built, {month: counted[month] for month in missing}, office_ids)
+    _update_counted(indicator.code, {m: counted[m] for m in changed - set(missing)})
+    return built
+
+
+def _update_counted(code: str, counted: dict[datetime.date, MonthGrid]) -> None:
+    for month, grid in counted.items():
+        StoredRelease.objects.filter(indicator=code, month=month).update(accounted=_grid_rows(grid))
+
+
+def _pending_grid(before: MonthGrid, received: MonthGrid, resolved: MonthGrid) -> MonthGrid:
+    """Pending at the end of a month: pending before + received − resolved, cell by cell."""
+    out: MonthGrid = defaultdict(lambda: [0, 0])
+    for grid, sign in ((before, 1), (received, 1), (resolved, -1)):
+        for key, (value, weight) in grid.items():
+            out[key][0] += sign * value
+            out[key][1] += sign * weight
+    return {key: cell for key, cell in out.items() if cell != [0, 0]}
 
 
 def _linked_releases(
     group: str, months: Sequence[datetime.date], office_ids: list[int]
 ) -> dict[str, dict[datetime.date, MonthRelease]]:
     """Every month of a linked group from its first month with records up to the last one
-    asked for: stored ones while they are current, the rest built in order, each from the one
-    before (a month rebuilt makes every later one rebuilt too: their stamps cover it)."""
+    asked for: the stored ones as they are, the others built in order, each from the one
+    before, with what came late for the months published before it."""
     codes = LINKED[group]
     series = {
         get_indicator(name).stored_series
         for code in codes
         for name in (get_indicator(code).stock_of or (code,))
     }
-    first = RollupMonth.objects.filter(indicator__in=series).aggregate(first=Min("month"))["first"]
-    first = min(first, months[0]) if first is not None else months[0]
-    span = month_span(first, months[-1])
-    stamps = _cumulative_stamps(span)
-    stored = {code: _stored(code, span, stamps, office_ids) for code in codes}
+    firsts = [
+        RollupMonth.objects.filter(indicator__in=series).aggregate(first=Min("month"))["first"],
+        StoredRelease.objects.filter(indicator__in=codes).aggregate(first=Min("month"))["first"],
+        months[0],
+    ]
+    span = month_span(min(f for f in firsts if f is not None), months[-1])
+    stored = {code: _stored(code, span) for code in codes}
+    if all(month in stored[code] for code in codes for month in span):
+        return stored
+    with transaction.atomic():
+        _lock_builds(group)
+        stored = {code: _stored(code, span) for code in codes}
+        return _build_linked(group, span, stored, office_ids)
+
+
+def _build_linked(
+    group: str,
+    span: Sequence[datetime.date],
+    stored: dict[str, dict[datetime.date, MonthRelease]],
+    office_ids: list[int],
+) -> dict[str, dict[datetime.date, MonthRelease]]:
+    codes = LINKED[group]
+    flows = [code for code in codes if get_indicator(code).aggregate != "stock"]
+    stock = next((code for code in codes if code not in flows), None)
+    last_published = StoredRelease.objects.filter(indicator__in=codes).aggregate(last=Max("month"))[
+        "last"
+    ]
+    counted = _counted(codes, span[-1] + datetime.timedelta(days=1))
+    now = {
+        code: _read_months(get_indicator(code), sorted({*counted[code], *span})) for code in flows
+    }
     out: dict[str, dict[datetime.date, MonthRelease]] = {code: {} for code in codes}
+    fresh: dict[str, list[MonthRelease]] = {code: [] for code in codes}
+    changed: dict[str, set[datetime.date]] = {code: set() for code in flows}
     state: dict = {"credit": {}}
     before: dict[str, MonthRelease] | None = None
-    for i, month in enumerate(span):
+    pending_before: MonthGrid = {}
+    for month in span:
         if all(month in stored[code] for code in codes):
             current = {code: stored[code][month] for code in codes}
             if group == "referrals":
                 state["credit"] = _credit_after(state.get("credit"), current)
         else:
-            rest = span[i:]
-            grids = {code: _read_months(get_indicator(code), rest) for code in codes}
-            fresh_by_code: dict[str, list[MonthRelease]] = {code: [] for code in codes}
-            for month_to_build in rest:
-                current = build_linked_month(
-                    group,
-                    month_to_build,
-                    {code: grids[code].get(month_to_build, {}) for code in codes},
-                    office_ids,
-                    before,
-                    state,
-                )
-                for code in codes:
-                    out[code][month_to_build] = current[code]
-                    fresh_by_code[code].append(current[code])
-                before = current
+            grids: dict[str, MonthGrid] = {}
+            counts: dict[str, MonthGrid] = {}
+            if last_published is not None and month < last_published:
+                # Never built although later months were (its first records came after they
+                # were published): published empty, its records count in the next month built.
+                for code in flows:
+                    grids[code], counts[code] = {}, {}
+            else:
+                taken: dict[str, set] = {}
+                for code in flows:
+                    grid = now[code].get(month, {})
+                    late = _late(now[code], counted[code], month)
+                    grids[code], taken[code] = (
+                        _take_late(get_indicator(code), grid, late) if late else (grid, set())
+                    )
+                    counts[code] = {key: list(cell) for key, cell in grid.items()}
+                if stock is not None:
+                    _keep_pending_whole(grids, counts, taken, pending_before)
+                for code in flows:
+                    changed[code] |= _take_over(counted[code], now[code], month, taken[code])
+            if stock is not None:
+                received, resolved = get_indicator(stock).stock_of or ("", "")
+                grids[stock] = _pending_grid(pending_before, grids[received], grids[resolved])
+                counts[stock] = grids[stock]
+            current = build_linked_month(group, month, grids, office_ids, before, state)
             for code in codes:
-                _store(get_indicator(code), fresh_by_code[code], stamps, office_ids)
-            break
+                fresh[code].append(current[code])
+                counted[code][month] = counts[code]
         for code in codes:
             out[code][month] = current[code]
         before = current
+        if stock is not None:
+            pending_before = counted[stock].get(month, {})
+    for code in codes:
+        if fresh[code]:
+            built = {r.month for r in fresh[code]}
+            _store(
+                get_indicator(code), fresh[code], {m: counted[code][m] for m in built}, office_ids
+            )
+    for code in flows:
+        _update_counted(code, {m: counted[code][m] for m in changed[code] if m in stored[code]})
     return out
+
+
+def _keep_pending_whole(
+    grids: dict[str, MonthGrid],
+    counts: dict[str, MonthGrid],
+    taken: dict[str, set],
+    pending_before: MonthGrid,
+) -> None:
+    """Where what came late would leave a cell's pending complaints below zero (a complaint
+    taken as resolved before it is taken as received), it waits."""
+    received, resolved = "complaints_received", "complaints_resolved"
+    pending = _pending_grid(pending_before, grids[received], grids[resolved])
+    for key, (value, weight) in pending.items():
+        if value < 0 or weight < 0:
+            for code in (received, resolved):
+                if key in taken[code]:
+                    taken[code].discard(key)
+                    cell = counts[code].get(key)
+                    if cell is None:
+                        grids[code].pop(key, None)
+                    else:
+                        grids[code][key] = list(cell)
 
 
 def _credit_after(credit: dict | None, current: dict[str, MonthRelease]) -> dict | None:
@@ -437,35 +653,8 @@ def _credit_after(credit: dict | None, current: dict[str, MonthRelease]) -> dict
     return out
 
 
-def _cumulative_stamps(months: Sequence[datetime.date]) -> dict[datetime.date, int]:
-    per_month = dict(
-        RollupMonthVersion.objects.filter(month__lte=months[-1])
-        .values("month")
-        .annotate(total=Sum("version"))
-        .values_list("month", "total")
-        .order_by()
-    )
-    return {month: sum(v for m, v in per_month.items() if m <= month) for month in months}
-
-
-def _stamps(indicator: Indicator, months: Sequence[datetime.date]) -> dict[datetime.date, int]:
-    """Per month: the sum of the roll-up versions its release depends on (that month's, or for
-    a stock every month up to it)."""
-    per_month = dict(
-        RollupMonthVersion.objects.filter(month__lte=months[-1])
-        .values("month")
-        .annotate(total=Sum("version"))
-        .values_list("month", "total")
-        .order_by()
-    )
-    if indicator.aggregate != "stock":
-        return {month: per_month.get(month, 0) for month in months}
-    return {month: sum(v for m, v in per_month.items() if m <= month) for month in months}
-
-
-# Stored releases decoded in this process, by (indicator, month, stamp, time built): a release
-# is never changed once built (a rebuild is a new build), so a key that moves simply misses.
-# Emptied when full.
+# Stored releases decoded in this process, by (indicator, month, time built): a release never
+# changes once built. Emptied when full.
 _decoded: dict[tuple, MonthRelease] = {}
 DECODED_MAX = 2000
 
@@ -492,7 +681,7 @@ _COLUMN_OF = {_column_code(column): column for column in COLUMNS}
 def _store(
     indicator: Indicator,
     built: Sequence[MonthRelease],
-    stamps: dict[datetime.date, int],
+    counted: dict[datetime.date, MonthGrid],
     office_ids: list[int],
 ) -> None:
     now = timezone.now()
@@ -501,7 +690,6 @@ def _store(
             StoredRelease(
                 indicator=indicator.code,
                 month=r.month,
-                stamp=stamps[r.month],
                 offices=office_ids,
                 rows=r.rows,
                 cells=[
@@ -517,13 +705,11 @@ def _store(
                     for key, value in r.values.items()
                     for kind, line, column in [key]
                 ],
+                accounted=_grid_rows(counted.get(r.month, {})),
                 built_at=now,
             )
             for r in built
         ],
-        update_conflicts=True,
-        unique_fields=["indicator", "month"],
-        update_fields=["stamp", "offices", "rows", "cells", "built_at"],
     )
 
 
@@ -542,7 +728,11 @@ def _from_stored(stored: StoredRelease) -> MonthRelease:
 
 def publish_closed_months() -> int:
     """Build and store, ahead of any reader, the release of every case-related indicator for
-    every month that is over and has roll-ups; the number of months (re)built."""
+    every month that is over and has roll-ups; the number of releases built. The roll-ups
+    waiting for the background refresh are refreshed first, so a month is built with every
+    record entered before it was over."""
+    while refresh_dirty():
+        pass
     flush_pending()
     first = RollupMonth.objects.aggregate(first=Min("month"))["first"]
     if first is None:
@@ -550,15 +740,11 @@ def publish_closed_months() -> int:
     last = open_month() - datetime.timedelta(days=1)
     if last < first:
         return 0
-    previous = dict(
-        (((code, month), at))
-        for code, month, at in StoredRelease.objects.values_list("indicator", "month", "built_at")
-    )
+    before = StoredRelease.objects.count()
     for indicator in INDICATORS:
         if indicator.case_related:
             releases(indicator, first, last, every_month=True)
-    after = StoredRelease.objects.values_list("indicator", "month", "built_at")
-    return sum(1 for code, month, at in after if previous.get((code, month)) != at)
+    return StoredRelease.objects.count() - before
 
 
 def combine(month_releases: Sequence[MonthRelease], keys: Sequence[Key]) -> Released:

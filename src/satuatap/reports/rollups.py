@@ -21,8 +21,8 @@ Both add the office-days' `RollupAdjustment` rows (`adjustments.py`) to what the
 what retention and erasure anonymised or removed keeps counting as it was counted.
 
 Every recomputation of days also rewrites the monthly sums (`RollupMonth`) of their months from
-the day rows, in the same transaction, so the two tables never disagree, and bumps the
-office-month's `RollupMonthVersion`, which tells stored releases (`release.py`) they are stale.
+the day rows, in the same transaction, so the two tables never disagree. (A month's release,
+once published, does not follow: `release.py` counts what changed in a later month.)
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from satuatap.core.models import Organisation, OrganisationKind
@@ -47,7 +47,6 @@ from satuatap.reports.models import (
     DirtyOfficeDay,
     RollupAdjustment,
     RollupMonth,
-    RollupMonthVersion,
     RollupValue,
 )
 
@@ -299,18 +298,7 @@ def _refresh_months(office: Organisation, date_from: datetime.date, date_to: dat
                 f"GROUP BY {office_column}, {cell_columns}",
                 [month, office.pk, month, _month_end(month)],
             )
-        _bump_version(office, month)
         month = _month_end(month) + datetime.timedelta(days=1)
-
-
-def _bump_version(office: Organisation, month: datetime.date) -> None:
-    """The office's roll-ups of the month changed: releases built from them are stale. Runs
-    under the office's lock, so the row is created once."""
-    bumped = RollupMonthVersion.objects.filter(office=office, month=month).update(
-        version=F("version") + 1
-    )
-    if not bumped:
-        RollupMonthVersion.objects.create(office=office, month=month, version=1)
 
 
 def replace_range(office: Organisation, date_from: datetime.date, date_to: datetime.date) -> int:
@@ -441,11 +429,8 @@ def rebuild(
                 stale_months = stale_months.exclude(month__gte=_month_start(lo), month__lte=hi)
             with transaction.atomic():
                 _lock(office)
-                months = set(stale_months.values_list("month", flat=True))
                 stale.delete()
                 stale_months.delete()
-                for month in months:
-                    _bump_version(office, month)
         if lo is None or hi < lo:
             continue
         for month_start, month_end in _months(lo, hi):
