@@ -154,9 +154,7 @@ def test_a_reader_who_keeps_every_release_learns_nothing_from_late_records(analy
     generate(offices, months, seed=17)
     first, _hidden, found_before = _attack(analyst, months[:3], office_ids)
     real_before = sum(
-        RollupMonth.objects.filter(indicator="counselling_contacts").values_list(
-            "value", flat=True
-        )
+        RollupMonth.objects.filter(indicator="counselling_contacts").values_list("value", flat=True)
     )
 
     added = _enter_late(months[:3], seed=18)

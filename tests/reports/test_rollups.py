@@ -342,4 +342,7 @@ def test_rebuild_command_refuses_bad_input_in_indonesian_and_changes_nothing(off
         ]:
             with pytest.raises(CommandError, match=message):
                 call_command("rebuild_rollups", *args, stdout=io.StringIO())
-    assert sorted(RollupMonth.objects.values_list("office_id", "month", "indicator", "value")) == before
+    assert (
+        sorted(RollupMonth.objects.values_list("office_id", "month", "indicator", "value"))
+        == before
+    )

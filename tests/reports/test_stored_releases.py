@@ -206,9 +206,7 @@ def test_publishing_builds_every_closed_month_once_and_never_again(world, make_u
 
 def test_rebuilding_the_rollups_changes_no_published_month(world):
     release.publish_closed_months()
-    before = {
-        (r.indicator, r.month): (r.built_at, r.cells) for r in StoredRelease.objects.all()
-    }
+    before = {(r.indicator, r.month): (r.built_at, r.cells) for r in StoredRelease.objects.all()}
     counted = dict(StoredRelease.objects.values_list("pk", "accounted"))
 
     call_command("rebuild_rollups", verbosity=0, stdout=io.StringIO())
