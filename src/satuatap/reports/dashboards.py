@@ -16,10 +16,10 @@ from babel.dates import format_date
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from satuatap.reports import release, selectors
+from satuatap.reports import selectors
 from satuatap.reports.forms import Period
 from satuatap.reports.indicators import get_indicator
-from satuatap.reports.results import Cell, IndicatorResult
+from satuatap.reports.results import CasePeriod, Cell, IndicatorResult
 
 # Key figures of the office dashboard: (indicator code, short label).
 KEY_FIGURES = (
@@ -208,9 +208,8 @@ class OfficeReads:
     figures: list[KeyFigure]
     trends: list[Trend]
     bars: list[dict]
-    # The calendar months case figures were counted over, when the period is not made of
-    # whole months (None when it is).
-    case_months: tuple[datetime.date, datetime.date] | None = None
+    # The days the case figures count (`selectors.case_figures_period`).
+    case_period: CasePeriod | None = None
 
 
 def office_reads(user, *, office_id: int, period: Period, filters: dict) -> OfficeReads:
@@ -238,10 +237,10 @@ def office_reads(user, *, office_id: int, period: Period, filters: dict) -> Offi
         trend(code, viewer=user, end=period.date_to, office_ids=office_ids, filters=filters)
         for code in TRENDS
     ]
-    case_months = None
-    if not release.is_whole_months(period.date_from, period.date_to):
-        case_months = release.widen_to_months(period.date_from, period.date_to)
-    return OfficeReads(key_figures(now, before), trends, bars, case_months)
+    counted = selectors.case_figures_period(
+        viewer=user, date_from=period.date_from, date_to=period.date_to, office_ids=office_ids
+    )
+    return OfficeReads(key_figures(now, before), trends, bars, counted)
 
 
 @dataclass
@@ -274,6 +273,8 @@ class NationalReads:
     withheld: set[str]
     results: list[IndicatorResult]
     trends: list[Trend]
+    # The days the case figures count (`selectors.case_figures_period`).
+    case_period: CasePeriod | None = None
 
 
 def national_reads(
@@ -336,4 +337,5 @@ def national_reads(
         for code in NATIONAL_TRENDS
         if code not in withheld
     ]
-    return NationalReads(comparisons, all_offices, withheld, results, trends)
+    counted = selectors.case_figures_period(viewer=user, office_ids=chosen_ids, **dates)
+    return NationalReads(comparisons, all_offices, withheld, results, trends, counted)

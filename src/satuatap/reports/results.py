@@ -11,6 +11,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 Number = int | Decimal
 
 
@@ -56,3 +59,62 @@ class IndicatorResult:
     # Case-related, outside the office, and the period holds the month under way: that month
     # is left out (`reports/release.py`); with no month over, every cell is "unreleased".
     open_month_left_out: bool = False
+
+
+@dataclass(frozen=True)
+class CasePeriod:
+    """The days the case-related figures of a read count, beside the days asked for
+    (`selectors.case_figures_period`; the same days an `IndicatorResult` of a case-related
+    indicator carries as `date_from`/`date_to`). A period that is not made of whole calendar
+    months is widened to the months it touches (for everyone: a day's case count could point at
+    one client); outside the office it is also cut at the last month that is over."""
+
+    asked_from: datetime.date
+    asked_to: datetime.date
+    date_from: datetime.date
+    date_to: datetime.date
+    # Outside the office: whether any month of the period is over (False: every case-related
+    # cell is "…", and `date_from`/`date_to` are the months the period touches).
+    is_released: bool = True
+    # Outside the office: the period reaches into the month under way, which is left out.
+    open_month_left_out: bool = False
+
+    @property
+    def is_as_asked(self) -> bool:
+        return (
+            self.is_released
+            and not self.open_month_left_out
+            and (self.date_from, self.date_to) == (self.asked_from, self.asked_to)
+        )
+
+    def note(self) -> str:
+        """The sentence a report shows next to the period asked for: which days its case
+        figures count ("" when they count the days asked for)."""
+        if self.is_as_asked:
+            return ""
+        if not self.is_released:
+            return _(
+                "Case figures (returns by reason, counselling, complaints, money recovered, "
+                "referrals) leave the office a month at a time, once the month is over: no "
+                "month of this period is over yet, so they are shown as “…”."
+            )
+        days = {
+            "first": date_format(self.date_from, "j F Y"),
+            "last": date_format(self.date_to, "j F Y"),
+        }
+        if self.open_month_left_out:
+            return (
+                _(
+                    "Case figures (returns by reason, counselling, complaints, money recovered, "
+                    "referrals) count whole calendar months that are over: %(first)s – "
+                    "%(last)s. The month under way is not released yet."
+                )
+                % days
+            )
+        return (
+            _(
+                "Case figures (returns by reason, counselling, complaints, money recovered, "
+                "referrals) count whole calendar months: %(first)s – %(last)s."
+            )
+            % days
+        )

@@ -8,7 +8,8 @@ away, suppressed once for the national table and every office's totals together.
 own staff see their office's numbers as they are, but for whole calendar months only: a
 case-related table asked for a shorter period (a day, a week) is counted over the calendar months
 the period touches (`_own_office_months`), since a day's count of 1 next to its sex and age band
-points at one client (issue 16).
+points at one client (issue 16). `case_figures_period` says which days a read's case-related
+tables count, for the exports and report pages to say next to the period asked for.
 
 Filters: `sex` keeps one sex (the sex cells then hold only that sex); `scheme` and
 `destination` act on the placement tables (departures, returns) and leave the others as they
@@ -41,7 +42,7 @@ from satuatap.reports.indicators import (
     get_indicator,
 )
 from satuatap.reports.models import RollupMonth, RollupValue
-from satuatap.reports.results import Cell, IndicatorResult, Row
+from satuatap.reports.results import CasePeriod, Cell, IndicatorResult, Row
 from satuatap.reports.rollups import flush_pending, refresh_is_behind
 from satuatap.reports.suppression import COMPLEMENTARY
 
@@ -631,22 +632,53 @@ def _released_result(
         row_values = _row_order(indicator, data_values, labels, cache)
     rows = [make_row(v, v, labels.get(v, v)) for v in row_values]
     total = make_row(release.TOTAL_ROW, "", str(_("Total")))
-    widened_from, widened_to = release.widen_to_months(date_from, date_to)
-    released = release.released_months(date_from, date_to)
-    if released:  # the months that are over
-        widened_to = release.month_end(released[-1])
+    counted = _released_period(date_from, date_to)
     return IndicatorResult(
         code=indicator.code,
         name=indicator.name,
         unit=indicator.unit,
-        date_from=widened_from,
-        date_to=widened_to,
+        date_from=counted.date_from,
+        date_to=counted.date_to,
         office_ids=list(scope.office_ids),
         rows=rows,
         total=total,
         suppressed_cells=hidden_count,
+        open_month_left_out=counted.open_month_left_out,
+    )
+
+
+def _released_period(date_from: datetime.date, date_to: datetime.date) -> CasePeriod:
+    """The days a case-related table outside the office counts: the calendar months the
+    period touches, up to the last one that is over (all of them, every cell "…", when none
+    is)."""
+    widened_from, widened_to = release.widen_to_months(date_from, date_to)
+    released = release.released_months(date_from, date_to)
+    if released:  # the months that are over
+        widened_to = release.month_end(released[-1])
+    return CasePeriod(
+        asked_from=date_from,
+        asked_to=date_to,
+        date_from=widened_from,
+        date_to=widened_to,
+        is_released=bool(released),
         open_month_left_out=date_to >= release.open_month(),
     )
+
+
+def case_figures_period(
+    *,
+    viewer,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    office_ids: Iterable[int] | None = None,
+) -> CasePeriod:
+    """The days the case-related tables of a read (`indicator_results` with the same viewer,
+    offices and period) count, beside the days asked for: what exports and report pages say
+    next to the period. PermissionDenied for an office the viewer may not see."""
+    scope = _Scope(viewer, None if office_ids is None else list(office_ids))
+    if scope.suppress:
+        return _released_period(date_from, date_to)
+    return _own_case_period(date_from, date_to)
 
 
 # --- Public reads ----------------------------------------------------------------------------
@@ -728,13 +760,23 @@ def indicator_results(
 def _own_office_months(
     indicator: Indicator, date_from: datetime.date, date_to: datetime.date
 ) -> tuple[datetime.date, datetime.date]:
-    """The period an office's own case-related table counts: widened to the calendar months it
-    touches (unchanged when it is made of whole months). A day's or a week's case figures, as
-    they are, would point at a client ("gender-based violence 1, woman, 18–24" on one day);
-    a month's are what the office's own staff always see."""
+    """The period an office's own table counts: for a case-related one, `_own_case_period`;
+    the days asked for otherwise."""
     if indicator.case_related:
-        return release.widen_to_months(date_from, date_to)
+        counted = _own_case_period(date_from, date_to)
+        return counted.date_from, counted.date_to
     return date_from, date_to
+
+
+def _own_case_period(date_from: datetime.date, date_to: datetime.date) -> CasePeriod:
+    """The days an office's own case-related table counts: the calendar months the period
+    touches (the period itself when it is made of whole months). A day's or a week's case
+    figures, as they are, would point at a client ("gender-based violence 1, woman, 18–24" on
+    one day); a month's are what the office's own staff always see."""
+    widened_from, widened_to = release.widen_to_months(date_from, date_to)
+    return CasePeriod(
+        asked_from=date_from, asked_to=date_to, date_from=widened_from, date_to=widened_to
+    )
 
 
 def _month_start(day: datetime.date) -> datetime.date:
@@ -918,6 +960,7 @@ def period_of_month(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 __all__ = [
     "COMPLEMENTARY",
+    "case_figures_period",
     "indicator_result",
     "indicator_results",
     "monthly_series",

@@ -6,6 +6,9 @@ after each indicator of each office, so a background job can show how far it is.
 
 Every number comes from the report selectors as the viewer may see it: an office's own staff
 see its numbers whole, anyone else (and every sum over several offices) sees them suppressed.
+Case figures count whole calendar months (outside the office, only those that are over): the
+XLSX and PDF headers say so under the period asked for, the CSV on each line of case figures,
+all from `selectors.case_figures_period` (`_case_period`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from satuatap.reports.exports.common import (
     period_label,
     scope_label,
 )
-from satuatap.reports.results import IndicatorResult
+from satuatap.reports.results import CasePeriod, IndicatorResult
 
 Progress = Callable[[int, int], None]
 
@@ -125,12 +128,31 @@ def _results(
     return results
 
 
-def _header(params: ExportParameters, office, *, title: str = "") -> xlsx.ReportHeader:
+def _case_period(params: ExportParameters, *, viewer, codes: Sequence[str]) -> CasePeriod | None:
+    """The days the export's case figures count (None when it holds no case-related
+    indicator)."""
+    from satuatap.reports import selectors
+    from satuatap.reports.indicators import get_indicator
+
+    if not any(get_indicator(code).case_related for code in codes):
+        return None
+    return selectors.case_figures_period(
+        viewer=viewer,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        office_ids=None if params.is_national else [params.office_id],
+    )
+
+
+def _header(
+    params: ExportParameters, office, *, title: str = "", counted: CasePeriod | None = None
+) -> xlsx.ReportHeader:
     return xlsx.ReportHeader(
         scope=scope_label(office),
         period=period_label(params.date_from, params.date_to),
         filters=filters_label(params),
         title=title,
+        case_period=counted.note() if counted is not None else "",
     )
 
 
@@ -140,13 +162,19 @@ def _report_title(params: ExportParameters) -> str:
 
 
 def _comparison(
-    params: ExportParameters, *, viewer, codes: Sequence[str], steps: _Steps | None
+    params: ExportParameters,
+    *,
+    viewer,
+    codes: Sequence[str],
+    steps: _Steps | None,
+    counted: CasePeriod | None,
 ) -> list[tuple[str, list[IndicatorResult]]]:
     """For a national export: each office's total of every indicator, from
     `selectors.office_comparison`, which suppresses the offices' totals together with the
     national total they add up to (so a hidden office cannot be worked out from the others).
     Only the period and the sex filter apply there: with a scheme or destination filter, the
-    indicators those filters act on are left out of the comparison."""
+    indicators those filters act on are left out of the comparison. A case-related total
+    counts the days `counted` says."""
     from satuatap.reports import selectors
     from satuatap.reports.indicators import get_indicator
     from satuatap.reports.results import Row
@@ -158,6 +186,9 @@ def _comparison(
             params.destination and indicator.accepts("destination")
         )
         if not skipped:
+            days = (params.date_from, params.date_to)
+            if indicator.case_related and counted is not None:
+                days = (counted.date_from, counted.date_to)
             for office, cell in selectors.office_comparison(
                 code=code,
                 viewer=viewer,
@@ -170,8 +201,8 @@ def _comparison(
                         code=code,
                         name=str(indicator.name),
                         unit=indicator.unit,
-                        date_from=params.date_from,
-                        date_to=params.date_to,
+                        date_from=days[0],
+                        date_to=days[1],
                         office_ids=[office.pk],
                         rows=[],
                         total=Row(dimension="", label=office.name, total=cell),
@@ -191,10 +222,13 @@ def _report_parts(params, *, viewer, on_progress):
     steps = _Steps(len(codes) * (2 if params.is_national else 1), on_progress) if follow else None
     office_ids = None if params.is_national else [params.office_id]
     results = _results(params, viewer=viewer, codes=codes, office_ids=office_ids, steps=steps)
+    counted = _case_period(params, viewer=viewer, codes=codes)
     per_office = (
-        _comparison(params, viewer=viewer, codes=codes, steps=steps) if params.is_national else []
+        _comparison(params, viewer=viewer, codes=codes, steps=steps, counted=counted)
+        if params.is_national
+        else []
     )
-    header = _header(params, office, title=_report_title(params))
+    header = _header(params, office, title=_report_title(params), counted=counted)
     return office, results, header, indicator_groups(results), per_office, codes
 
 
@@ -225,6 +259,8 @@ def build_pdf(params, *, viewer, on_progress: Progress | None = None) -> ExportF
 def build_csv(params, *, viewer, on_progress: Progress | None = None) -> ExportFile:
     """The indicator table(s) of one office or of every office together; a national export
     made in the background adds each office's totals below (see `_comparison`)."""
+    from satuatap.reports.indicators import get_indicator
+
     codes = indicator_codes(params)
     offices = report_offices(viewer, params)
     office = offices[0] if params.office_id is not None and offices else None
@@ -238,12 +274,16 @@ def build_csv(params, *, viewer, on_progress: Progress | None = None) -> ExportF
             params, viewer=viewer, codes=codes, office_ids=office_ids, steps=steps
         )
     ]
+    counted = _case_period(params, viewer=viewer, codes=codes)
     if compare:
-        for name, results in _comparison(params, viewer=viewer, codes=codes, steps=steps):
+        comparison = _comparison(params, viewer=viewer, codes=codes, steps=steps, counted=counted)
+        for name, results in comparison:
             blocks += [(name, result) for result in results]
     kind = params.indicator.replace("_", "-") if params.indicator else "tables"
+    note = counted.note() if counted is not None else ""
+    notes = {code: note for code in codes if note and get_indicator(code).case_related}
     return ExportFile(
-        csv_export.indicator_csv(blocks),
+        csv_export.indicator_csv(blocks, notes=notes),
         f"{file_stem(kind, office, params)}.csv",
         CONTENT_TYPES["csv"],
     )

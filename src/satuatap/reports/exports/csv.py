@@ -2,7 +2,10 @@
 
 One long table: a line per office (or "National"), indicator and value of its dimension, with
 women, men, not recorded, total and the age bands as columns, so files of several offices or
-periods can be put one under the other. UTF-8 with a byte-order mark (Excel then reads the
+periods can be put one under the other. "From" and "To" are the days a line counts; the last
+column, "Note", says so on the lines of case figures when those are not the days asked for
+(`CasePeriod.note`: whole calendar months, and outside the office only the months that are
+over). UTF-8 with a byte-order mark (Excel then reads the
 Indonesian text right); suppressed cells are "<5" (or "×"); every text cell that a spreadsheet
 could run as a formula (starting with = + - @, a tab or a carriage return) gets a leading '.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from django.utils.translation import gettext as _
 
@@ -36,9 +39,12 @@ def _value(cell: Cell | None) -> str:
     )
 
 
-def iter_csv_lines(blocks: Sequence[tuple[str, IndicatorResult]]) -> Iterator[str]:
+def iter_csv_lines(
+    blocks: Sequence[tuple[str, IndicatorResult]], *, notes: Mapping[str, str] | None = None
+) -> Iterator[str]:
     """The CSV, line by line (the first starts with the BOM). `blocks` are (office or
-    "National", result) pairs."""
+    "National", result) pairs; `notes` the note of an indicator's lines, by its code."""
+    notes = notes or {}
     columns = columns_for(result for _scope, result in blocks)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -59,6 +65,7 @@ def iter_csv_lines(blocks: Sequence[tuple[str, IndicatorResult]]) -> Iterator[st
         _("Value code"),
         _("Value"),
         *(column.label for column in columns),
+        _("Note"),
     ]
     yield BOM + line(neutralise(text) for text in heading)
     for scope, result in blocks:
@@ -76,8 +83,11 @@ def iter_csv_lines(blocks: Sequence[tuple[str, IndicatorResult]]) -> Iterator[st
             yield line(
                 [neutralise(text) for text in texts]
                 + [_value(column.cell(row)) for column in columns]
+                + [neutralise(notes.get(result.code, ""))]
             )
 
 
-def indicator_csv(blocks: Sequence[tuple[str, IndicatorResult]]) -> bytes:
-    return "".join(iter_csv_lines(blocks)).encode("utf-8")
+def indicator_csv(
+    blocks: Sequence[tuple[str, IndicatorResult]], *, notes: Mapping[str, str] | None = None
+) -> bytes:
+    return "".join(iter_csv_lines(blocks, notes=notes)).encode("utf-8")

@@ -68,6 +68,9 @@ class ReportHeader:
     period: str
     filters: str = ""
     title: str = ""
+    # Which days the case figures count, when not the period asked for
+    # (`CasePeriod.note`); "" otherwise.
+    case_period: str = ""
 
 
 def _put_text(ws, row: int, column: int, text: str, *, font=None, fill=None, alignment=None):
@@ -125,12 +128,15 @@ class _SheetWriter:
         ws = self.ws
         _put_text(ws, 1, 1, header.title or _("Monthly report"), font=TITLE)
         lines = [(_("Office"), header.scope), (_("Period"), header.period)]
+        if header.case_period:  # right under the period it qualifies
+            lines.append(("", header.case_period))
         if header.filters:
             lines.append((_("Filters"), header.filters))
         lines.append((_("Made on"), date_format(timezone.localtime(), "DATETIME_FORMAT")))
         row = 2
         for name, value in lines:
-            _put_text(ws, row, 1, name, font=BOLD)
+            if name:
+                _put_text(ws, row, 1, name, font=BOLD)
             _put_text(ws, row, 2, value)
             row += 1
         if suppressed:
