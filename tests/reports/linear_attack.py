@@ -167,13 +167,18 @@ class Seen:
             if not reason:
                 out.append((coefficients, value, value))
             elif reason == "small":
-                out.append((coefficients, 1, 4))
+                money = get_indicator(parts[0][0]).unit == "rupiah"
+                out.append((coefficients, 1, np.inf if money else 4))
             elif reason == "complementary":
                 out.append((coefficients, 1, np.inf))
         return out
 
 
-def _box(reason: str) -> tuple[float, float]:
+def _box(key: tuple, reason: str) -> tuple[float, float]:
+    """What a hidden cell's symbol says about its value: "<5" is 1–4 of a count, but of money
+    it says 1–4 cases, hence at least one rupiah."""
+    if reason == "small" and get_indicator(key[0]).unit == "rupiah":
+        return (1, None)
     return {"small": (1, 4), "complementary": (1, None), "withheld": (0, None)}[reason]
 
 
@@ -245,7 +250,7 @@ def narrowed(seen: Seen, *, truth: dict | None = None, seed: int = 1) -> list:
 
             a_ub = vstack([matrix[[i]] * sign for i, sign in upper]).tocsr()
             b_ub = [hi[i] if sign == 1 else -lo[i] for i, sign in upper]
-        bounds = [_box(seen.cells[hidden[g]][1]) for g in members]
+        bounds = [_box(hidden[g], seen.cells[hidden[g]][1]) for g in members]
 
         def solve(c, a_ub=a_ub, b_ub=b_ub, a_eq=a_eq, b_eq=b_eq, bounds=bounds):
             result = linprog(
