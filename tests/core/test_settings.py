@@ -88,6 +88,14 @@ def test_production_neither_installs_nor_imports_the_demo(tmp_path):
     assert result.stdout.split() == ["False", "False", "False", "False"], result.stderr
 
 
+def test_check_deploy_warns_when_the_demo_is_installed(tmp_path):
+    env = {**_production_env(tmp_path), "SATUATAP_DEMO": "true"}
+    result = _satuatap("check", "--deploy", "--fail-level", "WARNING", env=env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "satuatap.W003" in result.stdout + result.stderr
+    assert "satuatap.W001" not in result.stdout + result.stderr
+
+
 def test_missing_secret_key_is_generated_once_and_kept_private(tmp_path):
     env = _production_env(tmp_path)
     env.pop("SECRET_KEY")
