@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP) pdf-libs
 
+# DEBUG=true also installs the demo app (satuatap.demo: seed_demo, demo_otp_code), which
+# production settings leave out.
 demo: install
 	DEBUG=true $(SATUATAP) migrate --no-input
 	DEBUG=true $(SATUATAP) load_regions

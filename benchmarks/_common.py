@@ -124,8 +124,12 @@ def choose_database(engine: str, pg_database: str) -> dict[str, str]:
     return env
 
 
-def setup_django() -> None:
+def setup_django(*, demo: bool = False) -> None:
+    """Production settings; with `demo`, plus the demo app (`seed_demo`) in this process only:
+    the servers a benchmark starts set SATUATAP_DEMO=false."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "satuatap.settings")
+    if demo:
+        os.environ["SATUATAP_DEMO"] = "true"
     os.environ.setdefault("SECRET_KEY", "satuatap-benchmark-not-secret")
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

@@ -169,6 +169,7 @@ def server_env(db_env: dict[str, str]) -> dict[str, str]:
     env.update(
         {
             "DEBUG": "false",
+            "SATUATAP_DEMO": "false",
             "SECURE_SSL_REDIRECT": "false",
             "ALLOWED_HOSTS": "127.0.0.1",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "satuatap-benchmark-not-secret"),
@@ -559,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(f"unknown configuration {config}")
 
     db_env = fresh_database(args.engine, args.pg_database)
-    setup_django()
+    setup_django(demo=True)
     from django.conf import settings
 
     from satuatap.frontdesk.models import Visit

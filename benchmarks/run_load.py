@@ -108,8 +108,8 @@ def scenario() -> dict:
 
     from satuatap.cases.models import Case
     from satuatap.cases.selectors import visible_cases
-    from satuatap.core.demo import DEMO_TOTP_KEY
     from satuatap.core.models import Organisation, User
+    from satuatap.demo.core import DEMO_TOTP_KEY
     from satuatap.frontdesk.models import Service
     from satuatap.people.models import Person
 
@@ -169,6 +169,7 @@ def start_server(db_env: dict[str, str], workers: int, threads: int, log_path: P
         **os.environ,
         **db_env,
         "DEBUG": "false",
+        "SATUATAP_DEMO": "false",
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
@@ -307,7 +308,7 @@ def main() -> None:
     args = parser.parse_args()
 
     db_env, build = prepare_database(args.engine, args.pg_database, args.reuse)
-    setup_django()
+    setup_django(demo=True)
     build_time = f"{build_dataset():.0f} s" if build else "an earlier run (reused)"
     if not build:
         from django.core.management import call_command

@@ -27,3 +27,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(DATA_DIR / f"test-satuatap-{os.getpid()}.sqlite3")  # noqa: F405
     }
+# The tests seed and test the demo dataset (production leaves the demo app out).
+if "satuatap.demo" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "satuatap.demo"]  # noqa: F405

@@ -98,6 +98,12 @@ INSTALLED_APPS = [
     "satuatap.privacy",
     "satuatap.reports",
 ]
+# The demo dataset (`seed_demo`, `demo_otp_code`: the satuatap.demo app) for development and
+# demos. Off unless DEBUG is on or SATUATAP_DEMO=true: production neither installs nor imports it
+# (the demo accounts share a published password and two-factor secret).
+SATUATAP_DEMO = env.bool("SATUATAP_DEMO", default=DEBUG)
+if SATUATAP_DEMO:
+    INSTALLED_APPS.append("satuatap.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

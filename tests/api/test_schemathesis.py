@@ -123,7 +123,7 @@ def tokens(django_db_setup, django_db_blocker):
 
     Requests go through the real WSGI handler, which closes the database connection after
     each request unless, as Django's test client does, that handler is disconnected."""
-    from satuatap.people import demo as people_demo
+    from satuatap.demo import people as people_demo
 
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
         patch.setattr(people_demo, "PEOPLE_PER_OFFICE", DEMO_PEOPLE_PER_OFFICE)

@@ -22,8 +22,8 @@ from satuatap.cases import attachments
 from satuatap.cases import services as case_services
 from satuatap.cases.models import Case, CaseNote, Category, Channel, GbvType
 from satuatap.core import backup
-from satuatap.core.demo_files import tiny_pdf
 from satuatap.core.roles import Role
+from satuatap.demo.files import tiny_pdf
 from satuatap.people.documents import upload_document
 from satuatap.people.models import DocumentType, Person
 from tests.factories import PersonFactory

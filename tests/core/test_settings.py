@@ -26,8 +26,14 @@ def _satuatap(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Complete
     )
 
 
+def _python(code: str, *, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
 def _production_env(tmp_path: Path) -> dict[str, str]:
-    unwanted = {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unwanted = {"DEBUG", "SATUATAP_DEMO", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env.update(
         SECRET_KEY=secrets.token_urlsafe(60),
@@ -63,15 +69,31 @@ def test_production_defaults_are_secure_and_hash_with_argon2(tmp_path):
     )
     env = _production_env(tmp_path)
     env["DJANGO_SETTINGS_MODULE"] = "satuatap.settings"
-    result = subprocess.run(
-        [sys.executable, "-c", f"import django;django.setup();{code}"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _python(f"import django;django.setup();{code}", env=env, cwd=tmp_path)
     assert result.stdout.split() == ["False", "True", "True", "True", "True", "True"], result.stderr
+
+
+def test_production_neither_installs_nor_imports_the_demo(tmp_path):
+    code = (
+        "import sys, satuatap.wsgi;"
+        "from django.apps import apps;"
+        "from django.core.management import get_commands;"
+        "print(apps.is_installed('satuatap.demo'),"
+        " any(m.split('.')[:2] == ['satuatap', 'demo'] for m in sys.modules),"
+        " 'seed_demo' in get_commands(), 'demo_otp_code' in get_commands())"
+    )
+    env = _production_env(tmp_path)
+    env["DJANGO_SETTINGS_MODULE"] = "satuatap.settings"
+    result = _python(code, env=env, cwd=tmp_path)
+    assert result.stdout.split() == ["False", "False", "False", "False"], result.stderr
+
+
+def test_check_deploy_warns_when_the_demo_is_installed(tmp_path):
+    env = {**_production_env(tmp_path), "SATUATAP_DEMO": "true"}
+    result = _satuatap("check", "--deploy", "--fail-level", "WARNING", env=env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "satuatap.W003" in result.stdout + result.stderr
+    assert "satuatap.W001" not in result.stdout + result.stderr
 
 
 def test_missing_secret_key_is_generated_once_and_kept_private(tmp_path):
@@ -81,22 +103,8 @@ def test_missing_secret_key_is_generated_once_and_kept_private(tmp_path):
     code = (
         "import django;django.setup();from django.conf import settings;print(settings.SECRET_KEY)"
     )
-    first = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    second = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    first = _python(code, env=env, cwd=tmp_path)
+    second = _python(code, env=env, cwd=tmp_path)
     assert first.stdout == second.stdout and len(first.stdout.strip()) >= 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 

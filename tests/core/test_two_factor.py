@@ -458,9 +458,9 @@ def test_only_an_administrator_may_reset_devices(counsellor, make_user):
 def test_demo_users_under_the_rule_get_the_demo_authenticator_and_its_code_signs_in(
     client, settings
 ):
-    from satuatap.core import demo
-    from satuatap.core.demo import DEMO_TOTP_SECRET
     from satuatap.core.models import User
+    from satuatap.demo import core as demo
+    from satuatap.demo.core import DEMO_TOTP_SECRET
 
     settings.DEBUG = False
     demo.seed()

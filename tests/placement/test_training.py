@@ -10,13 +10,12 @@ import threading
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.db.models import F
 from django.utils import timezone, translation
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.people.models import PersonDocument, Sex, VerificationStatus
-from satuatap.placement import demo_training, files, training
+from satuatap.placement import files, training
 from satuatap.placement import training_selectors as selectors
 from satuatap.placement.checklist import ItemStatus, checklist
 from satuatap.placement.models import Scheme
@@ -753,27 +752,3 @@ def test_another_office_counts_none_of_these_courses(make_user, other_office, co
     result = selectors.office_counts(stranger, date_from=today - 60 * DAY, date_to=today)
 
     assert result.rows == [] and result.total.enrolled.total == 0
-
-
-# --- Demo -------------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_demo_seed_is_idempotent(office, other_office):
-    for each in (office, other_office):
-        for _ in range(25):
-            PersonFactory(office=each, sex=Sex.MALE if _ % 3 == 0 else Sex.FEMALE)
-
-    demo_training.seed()
-    enrolments = Enrolment.objects.count()
-    attendance = Attendance.objects.count()
-    demo_training.seed()
-
-    assert Course.objects.count() == 2 * len(demo_training.COURSES)
-    for each in (office, other_office):
-        kinds = sorted(Course.objects.filter(office=each).values_list("kind", flat=True))
-        assert kinds == ["opp", "training", "training"]
-    assert Enrolment.objects.count() == enrolments > 0
-    assert Attendance.objects.count() == attendance > 0
-    assert Enrolment.objects.filter(result=Result.PASSED).exists()
-    assert not Enrolment.objects.exclude(person__office=F("course__office")).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
@@ -32,6 +33,20 @@ def two_factor_sign_in_is_required(app_configs, **kwargs):
             hint="Set SATUATAP_REQUIRE_2FA=true (the default) once the staff have authenticator "
             "apps (docs/security.md).",
             id="satuatap.W002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def demo_is_not_installed(app_configs, **kwargs):
+    if not apps.is_installed("satuatap.demo"):
+        return []
+    return [
+        Warning(
+            "The demo app is installed (SATUATAP_DEMO or DEBUG is on): `satuatap seed_demo` "
+            "would create accounts whose password and two-factor secret are published.",
+            hint="Leave SATUATAP_DEMO and DEBUG unset in production.",
+            id="satuatap.W003",
         )
     ]
 

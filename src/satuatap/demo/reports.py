@@ -1,4 +1,4 @@
-"""Demo roll-ups: the other apps' demo records are loaded first (reports is the last app), some
+"""Demo roll-ups: the other apps' demo records are loaded first (this is the last step), some
 of them in bulk without signals, so the report roll-ups are rebuilt from them once here."""
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from satuatap.core import demo as core_demo
-from satuatap.outreach import demo, selectors
+from satuatap.demo import core as core_demo
+from satuatap.demo import outreach as demo
+from satuatap.demo import people as people_demo
+from satuatap.outreach import selectors
 from satuatap.outreach.models import (
     OutreachCount,
     OutreachEvent,
@@ -13,7 +15,6 @@ from satuatap.outreach.models import (
     VillageFocalPoint,
     VillageRegulation,
 )
-from satuatap.people import demo as people_demo
 from satuatap.people.documents import detect_content_type
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -66,7 +67,7 @@ def test_demo_is_idempotent_and_plausible(pilot):
     assert OutreachEvent.objects.exclude(office=office).count() >= demo.EVENTS_PER_OFFICE
 
 
-def test_seed_demo_discovers_the_outreach_demo(settings, tmp_path, request):
+def test_seed_demo_loads_the_outreach_demo(settings, tmp_path, request):
     settings.MEDIA_ROOT = tmp_path
     request.getfixturevalue("demo_data")
     assert OutreachEvent.objects.filter(office__slug="cirebon").count() == demo.EVENTS_PER_OFFICE

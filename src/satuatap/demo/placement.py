@@ -24,9 +24,10 @@ from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuatap.core.demo_files import tiny_pdf
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
+from satuatap.demo import training
+from satuatap.demo.files import tiny_pdf
 from satuatap.people.models import (
     MigrationStatus,
     Person,
@@ -36,7 +37,7 @@ from satuatap.people.models import (
     StatusEvent,
     VerificationStatus,
 )
-from satuatap.placement import demo_training, services
+from satuatap.placement import services
 from satuatap.placement.checklist import PASSPORT_CODE, FileFacts, required_document_types
 from satuatap.placement.models import (
     PREPARATION_STAGES,
@@ -333,7 +334,7 @@ def seed(stdout=None) -> None:
         )
     _seed_concerns(agencies)
     # The training demo enrols the open files made above, so it runs last.
-    demo_training.seed(stdout)
+    training.seed(stdout)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from satuatap.cases import demo, selectors, services
+from satuatap.cases import selectors, services
 from satuatap.cases.models import (
     ActionItem,
     Case,
@@ -29,6 +29,7 @@ from satuatap.cases.models import (
     ReferralState,
 )
 from satuatap.core.models import Organisation, User
+from satuatap.demo import cases as demo
 
 pytestmark = pytest.mark.django_db
 

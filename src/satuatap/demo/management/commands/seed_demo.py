@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from satuatap.core import demo as core_demo
+from satuatap.demo.core import DEMO_TOTP_SECRET
+from satuatap.demo.seed import seed_all
 from satuatap.regions.models import Region
 
 
@@ -23,17 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, quiet_logins=False, **options):
         if not Region.objects.filter(code="32.09").exists():
             call_command("load_regions", stdout=self.stdout)
-        usernames = core_demo.seed(self.stdout)
-        for config in apps.get_app_configs():
-            if not config.name.startswith("satuatap.") or config.name == "satuatap.core":
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as error:
-                if error.name != f"{config.name}.demo":
-                    raise
-                continue
-            module.seed(self.stdout)
+        usernames = seed_all(self.stdout)
         self.stdout.write(self.style.SUCCESS(_("Demo data is loaded.")))
         if not quiet_logins:
             self.stdout.write("")
@@ -49,5 +37,5 @@ class Command(BaseCommand):
                     "admin also need a two-factor code: `satuatap demo_otp_code <username>` "
                     "prints it (or add the secret %(secret)s to an authenticator app)."
                 )
-                % {"secret": core_demo.DEMO_TOTP_SECRET}
+                % {"secret": DEMO_TOTP_SECRET}
             )

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from satuatap.core.demo_files import tiny_pdf
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
+from satuatap.demo.files import tiny_pdf
 from satuatap.outreach import services
 from satuatap.outreach.models import (
     AgeBand,

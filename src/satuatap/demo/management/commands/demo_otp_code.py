@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 
-from satuatap.core.demo import is_demo_device
 from satuatap.core.models import User
 from satuatap.core.two_factor import confirmed_totp_device
+from satuatap.demo.core import is_demo_device
 
 
 class Command(BaseCommand):
