@@ -16,7 +16,7 @@ from django.utils import translation
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import OFFICE_ROLES, REGISTRY_ROLES, Role
-from satuatap.people import imports
+from satuatap.people import import_worker, imports
 from satuatap.people.models import ImportJob, ImportStatus, Person, Phone
 from satuatap.people.services import register_person
 from tests.factories import PersonFactory
@@ -360,16 +360,16 @@ def test_person_without_nik_matching_name_birth_date_and_village_is_unchanged(im
 
 
 def test_rows_are_committed_per_batch_and_progress_is_saved(import_file, monkeypatch):
-    monkeypatch.setattr(imports, "BATCH_SIZE", 3)
+    monkeypatch.setattr(import_worker, "BATCH_SIZE", 3)
     progress = []
-    original = imports._import_batch
+    original = import_worker._import_batch
 
     def spy(job, *args):
         outcome = original(job, *args)
         progress.append(ImportJob.objects.get(pk=job.pk).processed_rows)
         return outcome
 
-    monkeypatch.setattr(imports, "_import_batch", spy)
+    monkeypatch.setattr(import_worker, "_import_batch", spy)
     job = import_file("register.xlsx", make_xlsx(register_rows(excel_dates=True)))
     assert progress == [0, 3, 6]  # read before each batch saved its own progress
     assert (job.processed_rows, job.percent_done, job.created_count) == (8, 100, GOOD_ROWS)
@@ -378,15 +378,15 @@ def test_rows_are_committed_per_batch_and_progress_is_saved(import_file, monkeyp
 def test_unexpected_error_rolls_back_its_batch_keeps_earlier_ones_and_fails_generically(
     import_file, monkeypatch
 ):
-    monkeypatch.setattr(imports, "BATCH_SIZE", 3)
-    original = imports.register_person
+    monkeypatch.setattr(import_worker, "BATCH_SIZE", 3)
+    original = import_worker.register_person
 
     def flaky(**kwargs):
         if kwargs["full_name"] == "Agus Salim":
             raise RuntimeError(f"database fell over on {kwargs['nik']}")
         return original(**kwargs)
 
-    monkeypatch.setattr(imports, "register_person", flaky)
+    monkeypatch.setattr(import_worker, "register_person", flaky)
     job = import_file("register.xlsx", make_xlsx(register_rows(excel_dates=True)))
 
     assert job.status == ImportStatus.FAILED
@@ -395,15 +395,15 @@ def test_unexpected_error_rolls_back_its_batch_keeps_earlier_ones_and_fails_gene
     assert (job.processed_rows, job.created_count) == (6, 3)  # two batches committed
     assert Person.objects.count() == 3
 
-    monkeypatch.setattr(imports, "register_person", original)
+    monkeypatch.setattr(import_worker, "register_person", original)
     imports.start_import(job=job, by=job.uploaded_by, run_in_background=False)
-    job = imports.run_import(job.pk)
+    job = import_worker.run_import(job.pk)
     assert (job.status, job.created_count, job.unchanged_count) == (ImportStatus.DONE, 1, 3)
 
 
 def test_a_job_is_run_only_once(import_file):
     job = import_file("register.xlsx", make_xlsx(register_rows(excel_dates=True)))
-    again = imports.run_import(job.pk)
+    again = import_worker.run_import(job.pk)
     assert (again.status, again.created_count) == (ImportStatus.DONE, GOOD_ROWS)
     assert Person.objects.count() == GOOD_ROWS
 

@@ -15,7 +15,7 @@ from django.utils import translation
 
 from satuatap.core.roles import Role
 from satuatap.reports import release, selectors
-from satuatap.reports.exports import builders, jobs
+from satuatap.reports.exports import builders, jobs, worker
 from satuatap.reports.exports.common import ExportParameters
 from satuatap.reports.indicators import INDICATORS
 from tests.reports.core_fixture import MARCH, build
@@ -261,7 +261,7 @@ def test_pdf_of_a_whole_month_has_no_note(client, world, head):
 def test_national_pdf_made_in_the_background_says_the_months(world, national, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     params = ExportParameters(date_from=DAY, date_to=DAY)
-    job = jobs.run_export(jobs.start_export(by=national, kind="pdf", params=params).pk)
+    job = worker.run_export(jobs.start_export(by=national, kind="pdf", params=params).pk)
     with job.file.open("rb") as handle:
         text = pdf_text(handle.read())
     assert "National (all offices)" in text and WIDENED in text

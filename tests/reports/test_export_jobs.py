@@ -14,7 +14,7 @@ from satuatap.core.models import RoleAssignment
 from satuatap.core.roles import Role
 from satuatap.reports import selectors
 from satuatap.reports.export_models import ExportJob, ExportStatus
-from satuatap.reports.exports import builders, dhis2, jobs
+from satuatap.reports.exports import builders, dhis2, jobs, worker
 from satuatap.reports.exports.common import ExportParameters
 from tests.reports.core_fixture import MARCH, build
 from tests.reports.exports_support import find_table, read_workbook
@@ -114,12 +114,12 @@ def test_job_goes_from_queued_to_done_with_progress(world, national, monkeypatch
         return original(**kwargs)
 
     monkeypatch.setattr(selectors, "indicator_result", watching)
-    job = jobs.run_export(job.pk)
+    job = worker.run_export(job.pk)
     assert (job.status, job.progress) == (ExportStatus.DONE, 100)
     assert seen[0] == 0 and seen == sorted(seen) and 0 < seen[-1] < 100
     assert ExportJob.objects.get(pk=job.pk).progress == 100
     # Running it again does nothing.
-    assert jobs.run_export(job.pk).status == ExportStatus.DONE
+    assert worker.run_export(job.pk).status == ExportStatus.DONE
 
 
 def test_only_the_owner_downloads_the_file(
@@ -156,7 +156,7 @@ def test_export_list_polls_while_a_job_runs_and_links_the_file_when_done(
     fragment = client.get(reverse("reports:export-list"), headers={"HX-Request": "true"})
     assert "<html" not in fragment.content.decode()
     assert 'aria-valuenow="0"' in fragment.content.decode()
-    jobs.run_export(waiting.pk)
+    worker.run_export(waiting.pk)
     fragment = client.get(reverse("reports:export-list"), headers={"HX-Request": "true"})
     html = fragment.content.decode()
     assert "hx-trigger" not in html
@@ -222,7 +222,7 @@ def test_a_person_may_have_only_a_few_exports_running(world, national):
 def test_job_fails_when_the_person_lost_the_right_to_export(world, national):
     job = jobs.start_export(by=national, kind="xlsx", params=march())
     RoleAssignment.objects.filter(user=national).delete()
-    job = jobs.run_export(job.pk)
+    job = worker.run_export(job.pk)
     assert job.status == ExportStatus.FAILED and job.failure
     assert not job.file
 
@@ -232,9 +232,9 @@ def test_job_fails_cleanly_on_an_unexpected_error(world, national, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(builders.BUILDERS, "xlsx", broken)
-    monkeypatch.setattr(jobs, "build_export", lambda kind, *a, **k: broken())
+    monkeypatch.setattr(worker, "build_export", lambda kind, *a, **k: broken())
     job = jobs.start_export(by=national, kind="xlsx", params=march())
-    job = jobs.run_export(job.pk)
+    job = worker.run_export(job.pk)
     assert job.status == ExportStatus.FAILED
     assert "boom" not in job.failure
 
@@ -243,7 +243,7 @@ def test_national_dhis2_export_has_every_office_and_month(world, national):
     params = ExportParameters(
         date_from=datetime.date(2026, 2, 1), date_to=datetime.date(2026, 3, 31)
     )
-    job = jobs.run_export(jobs.start_export(by=national, kind="dhis2", params=params).pk)
+    job = worker.run_export(jobs.start_export(by=national, kind="dhis2", params=params).pk)
     assert job.status == ExportStatus.DONE and job.filename.endswith(".json")
     with job.file.open("rb") as handle:
         document = json.load(handle)
@@ -267,7 +267,7 @@ def test_national_dhis2_export_has_every_office_and_month(world, national):
 
 def test_national_pdf_and_csv_exports(world, national):
     for kind in ("pdf", "csv"):
-        job = jobs.run_export(jobs.start_export(by=national, kind=kind, params=march()).pk)
+        job = worker.run_export(jobs.start_export(by=national, kind=kind, params=march()).pk)
         assert job.status == ExportStatus.DONE, job.failure
         with job.file.open("rb") as handle:
             content = handle.read()
@@ -279,7 +279,7 @@ def test_national_pdf_and_csv_exports(world, national):
 
 
 def test_old_exports_and_their_files_are_purged(world, national):
-    job = jobs.run_export(jobs.start_export(by=national, kind="csv", params=march()).pk)
+    job = worker.run_export(jobs.start_export(by=national, kind="csv", params=march()).pk)
     path = job.file.path
     assert jobs.purge_old_exports() == 0
     later = timezone.now() + datetime.timedelta(days=jobs.RETENTION_DAYS + 1)

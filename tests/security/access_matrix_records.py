@@ -36,6 +36,7 @@ from satuatap.privacy import services as privacy
 from satuatap.privacy.models import Breach
 from satuatap.regions.models import Region, RegionLevel
 from satuatap.reports.exports import jobs as export_jobs
+from satuatap.reports.exports import worker as export_worker
 from satuatap.reports.exports.common import ExportParameters
 from tests.factories import (
     DeskFactory,
@@ -283,7 +284,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         kind="dhis2",
         params=ExportParameters(date_from=today.replace(day=1), date_to=today, office_id=office.pk),
     )
-    export_jobs.run_export(export.pk)
+    export_worker.run_export(export.pk)
 
     ids = {
         "office": office.pk,

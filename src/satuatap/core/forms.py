@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,41 @@ class ZonedDateTimeField(forms.DateTimeField):
             return super().to_python(value)
         with timezone.override(self.zone):
             return super().to_python(value)
+
+
+# A hint for the browser's file picker only; the server decides by the file's content.
+ACCEPTED_SCAN_FILES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+
+
+class ScanUploadForm(forms.Form):
+    """The scan of a paper (PDF, JPEG or PNG, at most `DOCUMENT_MAX_BYTES`) with its number and
+    dates: a person's document (`people`), a training certificate (`placement`). A subclass
+    names the number and the scan (`number_label`, `file_label`), adds its fields and extends
+    `ERROR_FIELDS` with its service's errors; the service checks the file by its content."""
+
+    number_label = _("Document number")
+    file_label = _("Scan")
+
+    number = forms.CharField(required=False, max_length=64)
+    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput())
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
+    file = forms.FileField(widget=forms.FileInput(attrs={"accept": ACCEPTED_SCAN_FILES}))
+
+    # Which field a domain error of the service that stores the scan belongs to.
+    ERROR_FIELDS = {
+        "unsupported_file_type": "file",
+        "file_too_large": "file",
+        "empty_file": "file",
+        "expiry_before_issue": "expires_on",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].label = self.number_label
+        self.fields["file"].label = self.file_label
+        self.fields["file"].help_text = _("A PDF, JPEG or PNG file of at most %(size)s MB.") % {
+            "size": f"{settings.DOCUMENT_MAX_BYTES / (1024 * 1024):g}"
+        }
 
 
 class LanguageForm(forms.Form):

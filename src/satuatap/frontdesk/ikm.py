@@ -4,15 +4,13 @@ Nine elements (unsur), each answered 1–4. Per element the mean of the answers 
 blank answer is left out of that element's mean: the regulation divides by the answers given);
 IKM = Σ mean_i × 1/9; index = IKM × 25, on the 25–100 scale; graded A–D.
 
-All arithmetic is exact (`Fraction`): reports that weight each element by 0.111 instead of 1/9
-shift the index by 0.1 % and change a grade at the boundaries. Only the final converted value
+The arithmetic is `core.ikm`'s (exact, shared with the reports): only the final converted value
 is rounded, to 2 decimals half up, and the grade is read from that rounded value.
 """
 
 from __future__ import annotations
 
 import datetime
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,11 +21,15 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.ikm import (
+    ANSWERS,
+    ELEMENT_COUNT,
+    ikm_of_means,
+    round_half_up,
+    to_index_scale,
+)
 from satuatap.core.models import Desk, Organisation
 from satuatap.frontdesk.models import IKM_ELEMENTS, Survey, Ticket
-
-SCALE = 25  # IKM (1–4) × 25 = index (25–100)
-ANSWERS = (1, 2, 3, 4)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ ELEMENTS: tuple[Element, ...] = (
         _("How do you rate the office's facilities (waiting room, seats, toilets, access)?"),
     ),
 )
-assert len(ELEMENTS) == IKM_ELEMENTS
+assert len(ELEMENTS) == IKM_ELEMENTS == ELEMENT_COUNT
 ELEMENT_CODES: tuple[str, ...] = tuple(e.code for e in ELEMENTS)
 
 # A generic four-level wording (the regulation allows element-specific wording; one wording is
@@ -121,15 +123,6 @@ def grade_for(index: Decimal) -> Grade:
     return GRADES[-1]
 
 
-def round_half_up(value: Fraction) -> Decimal:
-    """`value` to 2 decimals, half up, without going through a float or an inexact Decimal.
-
-    Gives what `Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)` would give if the
-    exact value could be written as a Decimal (1/9 cannot: converting it first and then
-    rounding could round twice). Values here are positive."""
-    return Decimal(math.floor(value * 100 + Fraction(1, 2))).scaleb(-2)
-
-
 @dataclass(frozen=True)
 class ElementResult:
     element: Element
@@ -147,7 +140,7 @@ class ElementResult:
     @property
     def converted(self) -> Decimal | None:
         """The element's mean on the 25–100 scale, rounded like the index."""
-        return None if self.mean is None else round_half_up(self.mean * SCALE)
+        return None if self.mean is None else to_index_scale(self.mean)
 
     @property
     def mean_rounded(self) -> Decimal | None:
@@ -212,8 +205,8 @@ def compute_ikm(answers: Iterable[Sequence[int | None]]) -> IkmResult:
             "No index: nobody answered %(elements)s, and the index needs all nine elements."
         ) % {"elements": ", ".join(f"{e.code.upper()} ({e.label})" for e in missing)}
         return IkmResult(respondents, elements, None, None, None, str(reason))
-    ikm = sum((e.mean * Fraction(1, IKM_ELEMENTS) for e in elements), Fraction(0))
-    index = round_half_up(ikm * SCALE)
+    ikm = ikm_of_means([e.mean for e in elements])
+    index = to_index_scale(ikm)
     return IkmResult(respondents, elements, ikm, index, grade_for(index))
 
 

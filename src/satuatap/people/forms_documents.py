@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.forms import DateInput
+from satuatap.core.forms import ScanUploadForm
 from satuatap.people.models import DocumentType
-
-# A hint for the browser's file picker only; the server decides by the file's content.
-ACCEPTED_FILES = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
 
 
 class DocumentTypeChoiceField(forms.ModelChoiceField):
@@ -18,32 +14,14 @@ class DocumentTypeChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(ScanUploadForm):
     document_type = DocumentTypeChoiceField(
         label=_("Document type"), queryset=DocumentType.objects.all()
     )
-    number = forms.CharField(label=_("Document number"), required=False, max_length=64)
-    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput())
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
-    file = forms.FileField(
-        label=_("Scan"),
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_FILES}),
-    )
+    field_order = ["document_type"]
 
     # Which field a domain error from `upload_document` belongs to.
-    ERROR_FIELDS = {
-        "unsupported_file_type": "file",
-        "file_too_large": "file",
-        "empty_file": "file",
-        "expiry_before_issue": "expires_on",
-        "issue_date_required": "issued_on",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("A PDF, JPEG or PNG file of at most %(size)s MB.") % {
-            "size": f"{settings.DOCUMENT_MAX_BYTES / (1024 * 1024):g}"
-        }
+    ERROR_FIELDS = {**ScanUploadForm.ERROR_FIELDS, "issue_date_required": "issued_on"}
 
 
 class DocumentRejectForm(forms.Form):

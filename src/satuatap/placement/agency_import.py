@@ -20,26 +20,22 @@ import csv
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.core.exceptions import DomainError
-from satuatap.core.uploads import read_upload
-from satuatap.people.imports import (
-    ALLOWED_EXTENSIONS,
+from satuatap.core.spreadsheets import (
     XLSX,
-    _headings,
-    _is_blank,
-    _key,
-    _NotASpreadsheetError,
-    _parse_date,
-    _rows,
-    _text,
+    NotASpreadsheetError,
+    cell_text,
+    is_blank,
+    match_key,
+    parse_date,
+    read_spreadsheet_upload,
+    read_table,
 )
 from satuatap.placement import services
 from satuatap.placement.models import Agency, AgencyStatus
@@ -65,7 +61,8 @@ FIELDS: dict[str, Any] = {
 REQUIRED_FIELDS = ("name", "licence_number", "licence_valid_from", "licence_valid_until")
 DATE_FIELDS = ("licence_valid_from", "licence_valid_until")
 
-# Headings recognised for each field (compared by `_key`: case, spaces and punctuation ignored).
+# Headings recognised for each field (compared by `match_key`: case, spaces and punctuation
+# ignored).
 HEADING_SYNONYMS: dict[str, tuple[str, ...]] = {
     "name": (
         "Nama",
@@ -118,8 +115,12 @@ HEADING_SYNONYMS: dict[str, tuple[str, ...]] = {
     "contact_person": ("Narahubung", "Kontak", "Penanggung jawab", "Contact person", "Contact"),
 }
 _HEADING_FIELD = {
-    **{_key(name): name for name in FIELDS},
-    **{_key(heading): name for name, headings in HEADING_SYNONYMS.items() for heading in headings},
+    **{match_key(name): name for name in FIELDS},
+    **{
+        match_key(heading): name
+        for name, headings in HEADING_SYNONYMS.items()
+        for heading in headings
+    },
 }
 
 _STATUS_VALUES = {
@@ -202,25 +203,17 @@ def _not_a_spreadsheet() -> DomainError:
 
 def _read(uploaded_file) -> tuple[list[str], list[tuple[int, list[Any]]], bool]:
     """(headings, [(row number, values)] without blank rows, whether the file is a workbook)."""
-    extension = PurePath(getattr(uploaded_file, "name", "") or "").suffix.lower()
-    if extension not in ALLOWED_EXTENSIONS:
-        raise _not_a_spreadsheet()
-    limit = settings.IMPORT_MAX_BYTES
-    data = read_upload(uploaded_file, limit)
-    if len(data) > limit:
-        raise DomainError(
-            "file_too_large",
-            _("The file is too large. A list of agencies may be at most %(size)s MB.")
-            % {"size": f"{limit / (1024 * 1024):g}"},
-            status=413,
-        )
+    data, extension = read_spreadsheet_upload(
+        uploaded_file,
+        not_a_spreadsheet=_not_a_spreadsheet(),
+        too_large_message=_(
+            "The file is too large. A list of agencies may be at most %(size)s MB."
+        ),
+    )
     try:
-        rows = _rows(data, extension)
-        headings = _headings(next(rows, []))
+        headings, rows = read_table(data, extension)
         body: list[tuple[int, list[Any]]] = []
-        for number, row in enumerate(rows, start=2):
-            if all(_is_blank(value) for value in row):
-                continue
+        for number, row in rows:
             body.append((number, row))
             if len(body) > MAX_ROWS:
                 raise DomainError(
@@ -231,7 +224,7 @@ def _read(uploaded_file) -> tuple[list[str], list[tuple[int, list[Any]]], bool]:
                 )
     except DomainError:
         raise
-    except (_NotASpreadsheetError, csv.Error) as error:
+    except (NotASpreadsheetError, csv.Error) as error:
         raise _not_a_spreadsheet() from error
     except Exception as error:  # openpyxl raises many kinds of error on a broken workbook
         logger.warning("agency import: unreadable upload (%s)", type(error).__name__)
@@ -250,7 +243,7 @@ def map_columns(headings: list[str]) -> tuple[dict[str, int], list[str]]:
     indexes: dict[str, int] = {}
     ignored: list[str] = []
     for index, heading in enumerate(headings):
-        name = _HEADING_FIELD.get(_key(heading))
+        name = _HEADING_FIELD.get(match_key(heading))
         if name is not None and name not in indexes:
             indexes[name] = index
         else:
@@ -278,7 +271,7 @@ class _RowReader:
         values: dict[str, Any] = {}
 
         for name in ("name", "licence_number"):
-            text = _text(self.cell(row, name))
+            text = cell_text(self.cell(row, name))
             if text:
                 values[name] = text
         outcome.name = values.get("name", "")
@@ -307,11 +300,11 @@ class _RowReader:
             ),
         ):
             raw = self.cell(row, name)
-            if _is_blank(raw):
+            if is_blank(raw):
                 errors.append(missing)
                 continue
             try:
-                day = _parse_date(raw, is_excel=self.is_excel)
+                day = parse_date(raw, is_excel=self.is_excel)
             except (ValueError, OverflowError, TypeError):
                 errors.append(invalid)
                 continue
@@ -323,9 +316,9 @@ class _RowReader:
         if start and end and end < start:
             errors.append(_("The licence cannot end before it starts."))
 
-        raw_status = _text(self.cell(row, "status"))
+        raw_status = cell_text(self.cell(row, "status"))
         if raw_status:
-            status = _STATUS_VALUES.get(_key(raw_status))
+            status = _STATUS_VALUES.get(match_key(raw_status))
             if status is None:
                 errors.append(
                     _(
@@ -337,7 +330,7 @@ class _RowReader:
                 values["status"] = status
 
         raw_branches = self.cell(row, "branches")
-        if not _is_blank(raw_branches):
+        if not is_blank(raw_branches):
             branches = [
                 " ".join(part.split())
                 for part in _BRANCH_SEPARATORS.split(str(raw_branches))
@@ -346,7 +339,7 @@ class _RowReader:
             values["branches"] = "\n".join(branches)
 
         for name in ("address", "phone", "email", "contact_person"):
-            text = _text(self.cell(row, name))
+            text = cell_text(self.cell(row, name))
             if text:
                 values[name] = text
         return outcome, values

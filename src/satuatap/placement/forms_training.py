@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.forms import DateInput
-from satuatap.people.forms_documents import ACCEPTED_FILES
+from satuatap.core.forms import DateInput, ScanUploadForm
 from satuatap.placement.training import COURSE_FIELDS
 from satuatap.placement.training_models import Course, CourseKind, Result, Weekday
 
@@ -87,29 +85,12 @@ class ResultForm(forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=Result.choices)
 
 
-class CertificateForm(forms.Form):
-    number = forms.CharField(label=_("Certificate number"), required=False, max_length=64)
-    issued_on = forms.DateField(label=_("Issued on"), required=False, widget=DateInput())
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput())
-    file = forms.FileField(
-        label=_("Scan of the certificate"),
-        widget=forms.FileInput(attrs={"accept": ACCEPTED_FILES}),
-    )
+class CertificateForm(ScanUploadForm):
+    number_label = _("Certificate number")
+    file_label = _("Scan of the certificate")
 
     # Which field a domain error of `attach_certificate` belongs to.
-    ERROR_FIELDS = {
-        "unsupported_file_type": "file",
-        "file_too_large": "file",
-        "empty_file": "file",
-        "expiry_before_issue": "expires_on",
-        "future_issue_date": "issued_on",
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("A PDF, JPEG or PNG file of at most %(size)s MB.") % {
-            "size": f"{settings.DOCUMENT_MAX_BYTES / (1024 * 1024):g}"
-        }
+    ERROR_FIELDS = {**ScanUploadForm.ERROR_FIELDS, "future_issue_date": "issued_on"}
 
 
 class CountsForm(forms.Form):

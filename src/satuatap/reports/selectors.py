@@ -32,6 +32,7 @@ from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satuatap.core import ikm
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports import release
 from satuatap.reports.indicators import (
@@ -47,8 +48,6 @@ from satuatap.reports.rollups import flush_pending, refresh_is_behind
 from satuatap.reports.suppression import COMPLEMENTARY
 
 TOTAL = None  # the key of the total row in the suppression grid
-IKM_SCALE = 25
-IKM_ELEMENTS = 9
 
 
 # --- Who sees what ---------------------------------------------------------------------------
@@ -438,18 +437,9 @@ def _minutes(seconds: int, count: int) -> Decimal | None:
     )
 
 
-def _round_half_up(value: Fraction) -> Decimal:
-    from satuatap.frontdesk.ikm import round_half_up
-
-    return round_half_up(value)
-
-
 def _ikm_index(sums: dict[str, list[int]]) -> Decimal | None:
     """The index from per-element [Σ answers, answers] (None unless all nine are answered)."""
-    means = [Fraction(v, w) for v, w in sums.values() if w]
-    if len(means) < IKM_ELEMENTS:
-        return None
-    return _round_half_up(sum(means, Fraction(0)) / IKM_ELEMENTS * IKM_SCALE)
+    return ikm.index_from_sums((v, w) for v, w in sums.values())
 
 
 class _Table:
@@ -500,8 +490,7 @@ class _Table:
                 elif not weight:
                     shown[column] = (None, 0)
                 else:
-                    ikm = _round_half_up(Fraction(value, weight) * IKM_SCALE)
-                    shown[column] = (ikm, weight)
+                    shown[column] = (ikm.to_index_scale(Fraction(value, weight)), weight)
             elif aggregate == "mean":
                 shown[column] = (_minutes(value, weight), weight)
             else:

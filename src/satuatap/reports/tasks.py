@@ -1,7 +1,9 @@
 """Background work of the reports, run by huey (see `satuatap.core.tasks`).
 
 Tasks take record ids only: huey pickles their arguments into the queue. Each says on whose
-behalf it runs (`satuatap.core.tasks`).
+behalf it runs (`satuatap.core.tasks`). A task imports the worker it runs; the service that
+queues it imports only the task (`exports.jobs.start_export` → `run_export_task` →
+`exports.worker.run_export`).
 """
 
 from django.conf import settings
@@ -9,12 +11,12 @@ from huey import crontab
 
 from satuatap.core.tasks import system_job, system_task, user_task
 from satuatap.reports import release, rollups
-from satuatap.reports.exports import jobs
+from satuatap.reports.exports import worker
 
 
 @user_task("reports.export")
 def run_export_task(job_id: int) -> None:
-    jobs.run_export(job_id)
+    worker.run_export(job_id)
 
 
 # 17:30 UTC is 00:30 WIB: the month that just ended (and any month whose roll-ups changed since

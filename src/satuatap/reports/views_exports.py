@@ -34,7 +34,7 @@ from django_countries import countries
 
 from satuatap.core.exceptions import DomainError
 from satuatap.reports.export_models import ExportKind, ExportStatus
-from satuatap.reports.exports import jobs
+from satuatap.reports.exports import access, jobs
 from satuatap.reports.exports.builders import CONTENT_TYPES, ExportFile, build_export
 from satuatap.reports.exports.common import (
     ExportParameters,
@@ -50,7 +50,7 @@ SHOWN_JOBS = 30
 
 
 def _require_exporter(request) -> None:
-    if not jobs.may_export(request.user):
+    if not access.may_export(request.user):
         raise PermissionDenied
 
 
@@ -125,7 +125,7 @@ def _export(request, kind: str, *, indicator: str = "") -> HttpResponse:
     _require_exporter(request)
     try:
         params = _parameters(request, indicator=indicator)
-        jobs.export_office(request.user, params)
+        access.export_office(request.user, params)
     except DomainError as error:
         if error.status == 404:
             raise Http404 from error
@@ -203,7 +203,7 @@ class ExportRequestForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         offices = [(str(o.pk), o.name) for o in visible_report_offices(user).order_by("name")]
-        if jobs.may_export_national(user):
+        if access.may_export_national(user):
             offices.insert(0, ("", _("National (all offices)")))
         self.fields["office"].choices = offices
         self.fields["scheme"].choices = [("", _("Every scheme")), *Scheme.choices]
@@ -292,7 +292,7 @@ def export_download(request, job_id: int):
     if job is None or job.status != ExportStatus.DONE or not job.file:
         raise Http404
     try:
-        jobs.export_office(request.user, ExportParameters.from_json(job.parameters))
+        access.export_office(request.user, ExportParameters.from_json(job.parameters))
     except DomainError as error:  # the person lost the right to this export since
         raise Http404 from error
     try:

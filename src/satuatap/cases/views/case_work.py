@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from satuatap.cases.views.common import (
     require,
 )
 from satuatap.core import sensitive
+from satuatap.core.downloads import private_file_response
 from satuatap.core.exceptions import DomainError
 
 
@@ -183,26 +184,12 @@ def attachment_file(request, case_id: int, attachment_id: int):
         raise Http404
     if (gate := sensitive.gate(request, attachment)) is not None:
         return gate
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    content_type = (
-        attachment.content_type
-        if attachment.content_type in attachments.ALLOWED_CONTENT_TYPES
-        else "application/octet-stream"
-    )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        attachment.file,
         filename=attachments.download_filename(attachment),
-        content_type=content_type,
+        content_type=attachment.content_type,
+        allowed_content_types=attachments.ALLOWED_CONTENT_TYPES,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

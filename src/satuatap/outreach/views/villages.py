@@ -8,13 +8,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from satuatap.core.downloads import private_file_response
 from satuatap.core.exceptions import DomainError
 from satuatap.outreach import selectors, services
 from satuatap.outreach.forms import (
@@ -164,28 +165,13 @@ def regulation_file(request, regulation_id: int):
     regulation = selectors.get_visible_regulation(request.user, regulation_id)
     if regulation is None:
         raise Http404
-    try:
-        handle = regulation.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    content_type = (
-        regulation.content_type
-        if regulation.content_type in ALLOWED_CONTENT_TYPES
-        else "application/octet-stream"
-    )
     number = "".join(ch if ch.isalnum() else "-" for ch in regulation.number).strip("-")
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        regulation.file,
         filename=f"perdes-{regulation.village_id}-{number or regulation.pk}{regulation.extension}",
-        content_type=content_type,
+        content_type=regulation.content_type,
+        allowed_content_types=ALLOWED_CONTENT_TYPES,
     )
-    # Never rendered by the browser as a page of ours, never kept in a shared cache.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 urlpatterns = [

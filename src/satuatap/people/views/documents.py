@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satuatap.core import sensitive
+from satuatap.core.downloads import private_file_response
 from satuatap.core.exceptions import DomainError
 from satuatap.people import documents, selectors
 from satuatap.people.forms_documents import DocumentRejectForm, DocumentUploadForm
@@ -79,27 +80,12 @@ def document_file(request, person_id: int, document_id: int):
     document = _get_document_or_404(request, person_id, document_id)
     if (gate := sensitive.gate(request, document)) is not None:
         return gate
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    content_type = (
-        document.content_type
-        if document.content_type in documents.ALLOWED_CONTENT_TYPES
-        else "application/octet-stream"
-    )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        document.file,
         filename=documents.download_filename(document),
-        content_type=content_type,
+        content_type=document.content_type,
+        allowed_content_types=documents.ALLOWED_CONTENT_TYPES,
     )
-    # Never rendered by the browser as a page of ours, never kept in a shared cache.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _decide(request, document: PersonDocument, decide, success: str):

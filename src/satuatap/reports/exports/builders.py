@@ -1,7 +1,7 @@
 """From what was asked (kind, office or national, period, filters) to a file.
 
 The same builders serve a download made in the request (one office's monthly report) and an
-export that runs in the background (`jobs.run_export`); `on_progress(done, total)` is told
+export that runs in the background (`worker.run_export`); `on_progress(done, total)` is told
 after each indicator of each office, so a background job can show how far it is.
 
 Every number comes from the report selectors as the viewer may see it: an office's own staff

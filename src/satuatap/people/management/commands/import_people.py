@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.attribution import acting_as
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation
-from satuatap.people import imports
+from satuatap.people import import_worker, imports
 from satuatap.people.models import ImportStatus
 
 
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         )
         for name, column in job.mapping.items():
             self.stdout.write(f"  {name} ← {column}")
-        job = imports.run_import(job.pk, on_progress=self._progress)
+        job = import_worker.run_import(job.pk, on_progress=self._progress)
         self._report(job)
         if job.status == ImportStatus.FAILED:
             raise CommandError(job.failure)
