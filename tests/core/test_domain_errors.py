@@ -15,7 +15,7 @@ from django.test import Client, RequestFactory
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from satuatap.core.errors import add_domain_error, add_domain_message
+from satuatap.core.errors import add_domain_error, add_domain_message, add_form_messages
 from satuatap.core.exceptions import DomainError
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
@@ -46,43 +46,44 @@ def _get(client, url: str, language: str, **headers):
     return client.get(url, headers=headers)
 
 
+def _error_page(client, status: int, language: str, heading: str):
+    response = _get(client, f"/refuse/{status}/", language)
+    assert response.status_code == status
+    page = response.content.decode()
+    assert heading in page and f'<html lang="{language}">' in page
+    return response, page
+
+
 # --- The mapping ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("language", "heading", "message"),
-    [
-        ("id", "Tidak diizinkan", "Anda tidak berwenang melakukan tindakan ini."),
-        ("en", "Not allowed", "You may not do this."),
-    ],
-)
+# (language, the page's heading, the refusal's message) for 403 and for 404.
+FORBIDDEN = [
+    ("id", "Tidak diizinkan", "Anda tidak berwenang melakukan tindakan ini."),
+    ("en", "Not allowed", "You may not do this."),
+]
+NOT_FOUND = [
+    ("id", "Halaman tidak ditemukan", "Data tidak ditemukan."),
+    ("en", "Page not found", "No such record."),
+]
+
+
+@pytest.mark.parametrize(("language", "heading", "message"), FORBIDDEN)
 def test_a_refusal_for_lack_of_permission_is_the_403_page_in_the_readers_language(
     client, language, heading, message
 ):
-    response = _get(client, "/refuse/403/", language)
+    response, _page = _error_page(client, 403, language, heading)
 
-    assert response.status_code == 403
-    page = response.content.decode()
-    assert heading in page and f'<html lang="{language}">' in page
     # The refusal's own message goes with the 403, as PermissionDenied(message) did.
     assert response.context["exception"] == message
 
 
-@pytest.mark.parametrize(
-    ("language", "heading", "message"),
-    [
-        ("id", "Halaman tidak ditemukan", "Data tidak ditemukan."),
-        ("en", "Page not found", "No such record."),
-    ],
-)
+@pytest.mark.parametrize(("language", "heading", "message"), NOT_FOUND)
 def test_a_refusal_for_a_record_not_found_is_the_404_page_saying_nothing_more(
     client, language, heading, message
 ):
-    response = _get(client, "/refuse/404/", language)
+    response, page = _error_page(client, 404, language, heading)
 
-    assert response.status_code == 404
-    page = response.content.decode()
-    assert heading in page and f'<html lang="{language}">' in page
     # A bare Http404: the page is the one of any missing page, whatever the service said.
     assert message not in page
     assert response.context["exception"] == "Http404"
@@ -232,3 +233,15 @@ def test_a_refusal_for_lack_of_access_is_passed_on_not_shown_as_a_message(status
 
     assert raised.value is error
     assert _messages(request) == []
+
+
+def test_a_forms_own_errors_become_messages_after_their_fields_label():
+    request = _request()
+    form = _form()
+    form.fields["name"].label = "Name"
+    form.add_error("name", "Too short.")
+    form.add_error(None, "Choose a visit.")
+
+    add_form_messages(request, form)
+
+    assert _messages(request) == ["Name: Too short.", "Choose a visit."]

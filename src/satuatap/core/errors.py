@@ -9,7 +9,9 @@ or as a message. The API has its own mapping, to JSON (`satuatap/api.py`).
   case (or another office's record) exists is not confirmed.
 - Any other refusal (400, 409, 422, 429…) is the view's to show: beside the form's fields
   (`add_domain_error`) or as error messages on the next page (`add_domain_message`). Both pass
-  a refusal for lack of access on to the middleware, so no view maps one by hand.
+  a refusal for lack of access on to the middleware, so no view maps one by hand. A form
+  posted from another page and redirected back there shows its own errors as messages too
+  (`add_form_messages`).
 - A refusal of another status that a view lets through is a bug, and stays a server error.
 """
 
@@ -117,3 +119,12 @@ def add_domain_message(request, error: DomainError) -> None:
         shown = True
     if not shown:
         messages.error(request, error.message)
+
+
+def add_form_messages(request, form) -> None:
+    """A form's errors as error messages on the next page, each after its field's label: for
+    a form posted from another page (the case's, the file's) that the view redirects back to."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
