@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "satuatap.core.middleware.AuditMiddleware",
     "axes.middleware.AxesMiddleware",
     "satuatap.core.middleware_two_factor.TwoFactorMiddleware",
+    # A refusal for lack of access that leaves a view: the 403 or 404 page (core/errors.py).
+    "satuatap.core.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "satuatap.urls"

@@ -529,6 +529,21 @@ def test_mapping_errors_are_shown_on_their_fields(client, officer):
     assert job.status == ImportStatus.UPLOADED
 
 
+def test_a_refused_retry_of_a_failed_import_is_a_message_on_its_page(client, officer):
+    job = imports.create_import_job(uploaded_file=upload("r.csv", b"Nama,JK\nAni,P\n"), by=officer)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, mapping={})
+    client.force_login(officer)
+    detail = reverse("people:import-detail", args=[job.pk])
+
+    response = client.post(detail, follow=True)
+
+    assert response.redirect_chain == [(detail, 302)]
+    messages = [str(message) for message in response.context["messages"]]
+    assert messages == ["Choose the columns to import first."]
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+
+
 def test_non_spreadsheet_upload_is_refused_on_the_page(client, officer):
     client.force_login(officer)
     response = client.post(

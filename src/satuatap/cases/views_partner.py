@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from satuatap.cases import selectors, services
 from satuatap.cases.models import Referral, ReferralState, SharedItem
 from satuatap.core import sensitive
+from satuatap.core.errors import add_domain_message
 from satuatap.core.exceptions import DomainError
 
 # --- Forms ------------------------------------------------------------------------------------
@@ -113,11 +114,7 @@ def _ended(request, referral: Referral, *, status=200):
 def _service_error(request, error: DomainError, referral: Referral):
     """None after a refusal shown as a message (the caller redirects); the ended page (409)
     when the referral ended meanwhile."""
-    if error.status == 404:
-        raise Http404 from error
-    if error.status == 403:
-        raise PermissionDenied(error.message) from error
-    messages.error(request, error.message)
+    add_domain_message(request, error)
     if error.code == "referral_ended":
         return _ended(request, referral, status=409)
     return None

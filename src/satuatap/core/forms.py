@@ -109,6 +109,8 @@ class DeskConfigurationForm(forms.Form):
         super().__init__(*args, **kwargs)
         current = {d.desk_type_id: d for d in office.desks.all() if d.is_active}
         self.desk_types = list(DeskType.objects.all())
+        # `services.configure_desks` names a refused desk by its type's code.
+        self.error_fields = {t.code: f"prefix_{t.code}" for t in self.desk_types}
         for desk_type in self.desk_types:
             desk = current.get(desk_type.pk)
             self.fields[f"has_{desk_type.code}"] = forms.BooleanField(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rules.contrib.views import permission_required
 
 from satuatap.core import audit, selectors, services, trail
+from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.core.forms import AuditFilterForm, DeskConfigurationForm, LanguageForm
 from satuatap.core.models import ApiToken
@@ -73,10 +74,7 @@ def office_desks(request):
         try:
             services.configure_desks(office=office, prefixes=form.prefixes(), by=request.user)
         except DomainError as error:
-            for code, message in (error.details or {}).items():
-                form.add_error(f"prefix_{code}", message)
-            if not error.details:
-                form.add_error(None, error.message)
+            add_domain_error(form, error, form.error_fields)
         else:
             messages.success(request, _("The office's desks are saved."))
             return redirect("core:office-desks")

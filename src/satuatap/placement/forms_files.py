@@ -84,14 +84,6 @@ class PlacementFileForm(forms.ModelForm):
     def service_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields}
 
-    def add_domain_error(self, error) -> None:
-        if error.code == "invalid" and isinstance(error.details, dict):
-            for name, messages in error.details.items():
-                for message in messages:
-                    self.add_error(name if name in self.fields else None, message)
-            return
-        self.add_error(self.ERROR_FIELDS.get(error.code), error.message)
-
     def _post_clean(self):
         # The service validates the file; the form only parses the boxes (and must not change
         # the instance the service reads).

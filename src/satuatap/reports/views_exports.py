@@ -32,8 +32,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_countries import countries
 
+from satuatap.core.errors import pass_on_access_refusal
 from satuatap.core.exceptions import DomainError
-from satuatap.reports.export_models import ExportKind, ExportStatus
+from satuatap.reports.export_models import ExportKind
 from satuatap.reports.exports import access, jobs
 from satuatap.reports.exports.builders import CONTENT_TYPES, ExportFile, build_export
 from satuatap.reports.exports.common import (
@@ -127,10 +128,7 @@ def _export(request, kind: str, *, indicator: str = "") -> HttpResponse:
         params = _parameters(request, indicator=indicator)
         access.export_office(request.user, params)
     except DomainError as error:
-        if error.status == 404:
-            raise Http404 from error
-        if error.status == 403:
-            raise PermissionDenied(error.message) from error
+        pass_on_access_refusal(error)
         return _bad_request(request, error.message)
     in_background = (params.is_national and kind != "csv") or (
         kind == "dhis2" and len(params.months()) > MAX_DIRECT_DHIS2_MONTHS
@@ -288,13 +286,9 @@ def export_list(request):
 @require_GET
 def export_download(request, job_id: int):
     _require_exporter(request)
-    job = jobs.get_own_export_job(request.user, job_id)
-    if job is None or job.status != ExportStatus.DONE or not job.file:
+    job = jobs.get_downloadable_export_job(request.user, job_id)
+    if job is None:
         raise Http404
-    try:
-        access.export_office(request.user, ExportParameters.from_json(job.parameters))
-    except DomainError as error:  # the person lost the right to this export since
-        raise Http404 from error
     try:
         handle = job.file.open("rb")
     except FileNotFoundError as error:

@@ -31,41 +31,16 @@ from satuatap.cases.forms import (
     closure_data,
 )
 from satuatap.cases.models import Case
-from satuatap.cases.views.common import (
-    get_case_or_404,
-    raise_for_access,
-    require,
-)
+from satuatap.cases.views.common import get_case_or_404, require
 from satuatap.core import sensitive
 from satuatap.core.downloads import private_file_response
+from satuatap.core.errors import add_domain_message, add_form_messages
 from satuatap.core.exceptions import DomainError
 
 
 def _case_url(case: Case, anchor: str = "") -> str:
     url = reverse("cases:case-detail", args=[case.pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _form_errors(request, form) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
-def _domain_errors(request, error: DomainError) -> None:
-    """The messages of a refusal: per field when its details hold messages, else its own
-    message (details that list records, such as the open items of a closure, are for the
-    API)."""
-    details = error.details if isinstance(error.details, dict) else {}
-    shown = False
-    for errors in details.values():
-        for message in errors if isinstance(errors, list | tuple) else [errors]:
-            if isinstance(message, str):
-                messages.error(request, message)
-                shown = True
-    if not shown:
-        messages.error(request, error.message)
 
 
 def _act(
@@ -88,13 +63,12 @@ def _act(
         require(request.user, permission, case)
     form = make_form(case)
     if not form.is_valid():
-        _form_errors(request, form)
+        add_form_messages(request, form)
     else:
         try:
             act(case, form.cleaned_data)
         except DomainError as error:
-            raise_for_access(error)
-            _domain_errors(request, error)
+            add_domain_message(request, error)
         else:
             messages.success(request, success)
     return redirect(_case_url(case, anchor))
@@ -139,8 +113,7 @@ def action_done(request, case_id: int, action_id: int):
     try:
         services.complete_action(action=action, by=request.user)
     except DomainError as error:
-        raise_for_access(error)
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     else:
         messages.success(request, _("The action is marked as done."))
     return redirect(_case_url(case, "plan"))
@@ -217,8 +190,7 @@ def consent_withdraw(request, case_id: int, consent_id: int):
     try:
         services.withdraw_consent(consent=consent, by=request.user)
     except DomainError as error:
-        raise_for_access(error)
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     else:
         messages.success(
             request, _("The consent is withdrawn: nothing more is shared with the partner.")
@@ -303,13 +275,12 @@ def referral_revoke(request, case_id: int, referral_id: int):
     referral.case = case
     form = ReasonForm(request.POST, prefix="revoke")
     if not form.is_valid():
-        _form_errors(request, form)
+        add_form_messages(request, form)
         return redirect(_case_url(case, "referrals"))
     try:
         services.revoke_referral(referral=referral, by=request.user, **form.cleaned_data)
     except DomainError as error:
-        raise_for_access(error)
-        _domain_errors(request, error)
+        add_domain_message(request, error)
     else:
         messages.success(
             request,

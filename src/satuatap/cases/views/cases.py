@@ -43,12 +43,9 @@ from satuatap.cases.models import (
     ReferralState,
     SharedItem,
 )
-from satuatap.cases.views.common import (
-    add_domain_error,
-    get_case_or_404,
-    require,
-)
+from satuatap.cases.views.common import get_case_or_404, require
 from satuatap.core import sensitive
+from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.core.selectors import office_partners
 from satuatap.core.trail import access_row

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods
 from satuatap.cases import selectors, services
 from satuatap.cases.forms import ContactFilterForm, ContactForm
 from satuatap.cases.models import Contact, GroupCount
-from satuatap.cases.views.common import add_domain_error, get_case_or_404, require
+from satuatap.cases.views.common import get_case_or_404, require
+from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.people.models import Sex
 from satuatap.people.search import search_people

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from satuatap.cases import erasure, holds
 from satuatap.cases.forms import ErasureDecisionForm, LegalHoldForm
-from satuatap.cases.views.common import get_case_or_404, raise_for_access, require
+from satuatap.cases.views.common import get_case_or_404, require
+from satuatap.core.errors import add_domain_message
 from satuatap.core.exceptions import DomainError
 
 
@@ -34,8 +35,7 @@ def legal_hold_set(request, case_id: int):
     try:
         holds.set_legal_hold(case=case, by=request.user, reason=form.cleaned_data["reason"])
     except DomainError as error:
-        raise_for_access(error)
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     else:
         messages.success(request, _("The legal hold is set."))
     return redirect(_holds_url(case))
@@ -52,8 +52,7 @@ def legal_hold_lift(request, case_id: int, hold_id: int):
     try:
         holds.lift_legal_hold(hold=hold, by=request.user)
     except DomainError as error:
-        raise_for_access(error)
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     else:
         messages.success(request, _("The legal hold is lifted."))
     return redirect(_holds_url(case))
@@ -90,6 +89,5 @@ def erasure_decide(request, request_id: int):
             erasure.decline_erasure(erasure_request=item, by=request.user)
             messages.success(request, _("The record is kept; the request is closed."))
     except DomainError as error:
-        raise_for_access(error)
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     return redirect("cases:erasure-requests")

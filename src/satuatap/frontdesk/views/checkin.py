@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.frontdesk import catalogue, selectors, services
 from satuatap.frontdesk.forms_checkin import ANONYMOUS, CheckInForm, ServiceForm
@@ -26,7 +27,6 @@ CHECK_IN_ERROR_FIELDS = {
     "no_service": "services",
     "unknown_service": "services",
     "person_required": "services",
-    "not_found": "visitor",
     "unknown_priority": "priority",
 }
 
@@ -57,9 +57,7 @@ def check_in(request):
         try:
             visit = services.check_in(by=request.user, **form.check_in_data())
         except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.message) from error
-            form.add_error(CHECK_IN_ERROR_FIELDS.get(error.code), error.message)
+            add_domain_error(form, error, CHECK_IN_ERROR_FIELDS)
         else:
             messages.success(request, _("The visitor is checked in."))
             return redirect("frontdesk:visit", visit.pk)
@@ -156,12 +154,7 @@ def _service_form_page(request, office, service: Service | None):
                 office=office, by=request.user, service=service, **form.cleaned_data
             )
         except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.message) from error
-            for field, message in (error.details or {}).items():
-                form.add_error(field if field in form.fields else None, message)
-            if not error.details:
-                form.add_error(None, error.message)
+            add_domain_error(form, error)
         else:
             messages.success(request, _("The service is saved."))
             return redirect("frontdesk:services")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-
-from satuatap.core.exceptions import DomainError
 
 
 def require_view(user) -> None:
@@ -17,10 +14,3 @@ def require_view(user) -> None:
 def require_manage(user, office) -> None:
     if not user.has_perm("outreach.manage_outreach", office):
         raise PermissionDenied
-
-
-def raise_for_status(error: DomainError) -> None:
-    if error.status == 404:
-        raise Http404 from error
-    if error.status == 403:
-        raise PermissionDenied(error.message) from error

@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
 from satuatap.outreach import selectors, services
 from satuatap.outreach.forms import (
@@ -24,7 +25,7 @@ from satuatap.outreach.forms import (
     PersonSearchForm,
 )
 from satuatap.outreach.models import OutreachEvent
-from satuatap.outreach.views._common import raise_for_status, require_manage, require_view
+from satuatap.outreach.views._common import require_manage, require_view
 from satuatap.people.search import search_people
 from satuatap.people.selectors import get_visible_person
 from satuatap.regions.models import Region
@@ -82,8 +83,7 @@ def _save_event(request, event: OutreachEvent | None):
             else:
                 event = services.update_event(event=event, by=request.user, **form.event_values())
         except DomainError as error:
-            raise_for_status(error)
-            form.add_error(ERROR_FIELDS.get(error.code), error.message)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(request, _("The event is saved."))
             return redirect("outreach:event-detail", event.pk)
@@ -155,8 +155,7 @@ def participant_add(request, event_id: int):
     try:
         services.add_participant(event=event, person=person, by=request.user)
     except DomainError as error:
-        raise_for_status(error)
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     else:
         messages.success(
             request, _("%(name)s is named as a participant.") % {"name": person.full_name}
@@ -197,8 +196,7 @@ def follow_up_add(request, event_id: int):
             by=request.user,
         )
     except DomainError as error:
-        raise_for_status(error)
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     else:
         messages.success(request, _("The follow-up is recorded."))
     return redirect("outreach:event-detail", event.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from satuatap.core.downloads import private_file_response
+from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
 from satuatap.outreach import selectors, services
 from satuatap.outreach.forms import (
@@ -24,7 +25,7 @@ from satuatap.outreach.forms import (
     FocalPointForm,
     RegulationForm,
 )
-from satuatap.outreach.views._common import raise_for_status, require_manage, require_view
+from satuatap.outreach.views._common import require_manage, require_view
 from satuatap.people.documents import ALLOWED_CONTENT_TYPES
 from satuatap.people.phones import format_phone
 from satuatap.regions.models import Region
@@ -107,8 +108,7 @@ def focal_point_add(request, code: str):
         try:
             services.add_focal_point(by=request.user, village=village, **form.cleaned_data)
         except DomainError as error:
-            raise_for_status(error)
-            form.add_error(ERROR_FIELDS.get(error.code), error.message)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(request, _("The focal point is added."))
             return redirect("outreach:village-detail", village.code)
@@ -132,8 +132,7 @@ def focal_point_end(request, focal_point_id: int):
                 focal_point=focal_point, until=form.cleaned_data["until"], by=request.user
             )
         except DomainError as error:
-            raise_for_status(error)
-            messages.error(request, error.message)
+            add_domain_message(request, error)
         else:
             messages.success(
                 request, _("%(name)s is no longer a focal point.") % {"name": focal_point.name}
@@ -151,8 +150,7 @@ def regulation_upload(request, code: str):
         try:
             services.upload_regulation(by=request.user, village=village, **form.cleaned_data)
         except DomainError as error:
-            raise_for_status(error)
-            form.add_error(ERROR_FIELDS.get(error.code), error.message)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(request, _("The village regulation is saved."))
             return redirect("outreach:village-detail", village.code)

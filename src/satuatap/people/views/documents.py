@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from satuatap.core import sensitive
 from satuatap.core.downloads import private_file_response
+from satuatap.core.errors import add_domain_message
 from satuatap.core.exceptions import DomainError
 from satuatap.people import documents, selectors
 from satuatap.people.forms_documents import DocumentRejectForm, DocumentUploadForm
@@ -92,11 +93,7 @@ def _decide(request, document: PersonDocument, decide, success: str):
     try:
         decide()
     except DomainError as error:
-        if error.status == 404:
-            raise Http404 from error
-        if error.status == 403:
-            raise PermissionDenied(error.message) from error
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     else:
         messages.success(request, success)
     return redirect(_safe_next(request) or reverse("people:detail", args=[document.person_id]))

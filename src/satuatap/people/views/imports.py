@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
 from satuatap.people import imports
 from satuatap.people.forms_imports import ImportMappingForm, ImportUploadForm
@@ -55,17 +56,14 @@ def import_detail(request, job_id: int):
                 imports.set_mapping(job=job, mapping=form.mapping(), by=request.user)
                 imports.start_import(job=job, by=request.user)
             except DomainError as error:
-                for name, message in (error.details or {}).items():
-                    form.add_error(name if name in form.fields else None, message)
-                if not error.details:
-                    form.add_error(None, error.message)
+                add_domain_error(form, error)
             else:
                 return redirect("people:import-detail", job.pk)
     elif request.method == "POST" and job.status == ImportStatus.FAILED:
         try:
             imports.start_import(job=job, by=request.user)
         except DomainError as error:
-            raise PermissionDenied(error.message) from error
+            add_domain_message(request, error)
         return redirect("people:import-detail", job.pk)
     job.refresh_from_db()
     context = {

@@ -13,23 +13,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.placement import selectors, services
 from satuatap.placement.forms import ConcernForm, ConcernReviewForm
 from satuatap.placement.models import ConcernStatus
-
-
-def _add_errors(form, error: DomainError) -> None:
-    """A service's refusal, next to the field it concerns (else above the form)."""
-    details = error.details if isinstance(error.details, dict) else {}
-    placed = False
-    for name, problems in details.items():
-        if name in form.fields:
-            for problem in problems:
-                form.add_error(name, problem)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 @login_required
@@ -50,9 +38,7 @@ def concern_create(request, agency_id: int):
                 text=form.cleaned_data["text"],
             )
         except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.message) from error
-            _add_errors(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request, _("The concern is recorded and sent to the ministry for review.")
@@ -104,9 +90,7 @@ def concern_detail(request, concern_id: int):
                 note=form.cleaned_data["note"],
             )
         except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.message) from error
-            _add_errors(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request,

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.people import selectors as people_selectors
 from satuatap.placement import files, selectors
@@ -108,9 +109,7 @@ def file_create(request):
                 person=person, by=request.user, values=form.service_values()
             )
         except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.message) from error
-            form.add_domain_error(error)
+            add_domain_error(form, error, form.ERROR_FIELDS)
         else:
             messages.success(request, _("The placement file is opened."))
             return redirect("placement:file-detail", placement_file.pk)
@@ -140,9 +139,7 @@ def file_edit(request, file_id: int):
                 placement_file=placement_file, by=request.user, values=form.service_values()
             )
         except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.message) from error
-            form.add_domain_error(error)
+            add_domain_error(form, error, form.ERROR_FIELDS)
         else:
             messages.success(request, _("The placement file is saved."))
             return redirect("placement:file-detail", placement_file.pk)

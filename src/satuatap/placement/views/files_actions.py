@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from satuatap.core.errors import add_domain_message, add_form_messages
 from satuatap.core.exceptions import DomainError
 from satuatap.placement import files, selectors
 from satuatap.placement.forms_files import (
@@ -35,13 +36,6 @@ def get_file_or_404(user, file_id: int) -> PlacementFile:
     return placement_file
 
 
-def _form_errors(request, form) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
 def _act(
     request,
     file_id: int,
@@ -57,16 +51,12 @@ def _act(
         raise PermissionDenied
     form = make_form(placement_file)
     if not form.is_valid():
-        _form_errors(request, form)
+        add_form_messages(request, form)
     else:
         try:
             act(placement_file, form.cleaned_data)
         except DomainError as error:
-            if error.status == 404:
-                raise Http404 from error
-            if error.status == 403:
-                raise PermissionDenied(error.message) from error
-            messages.error(request, error.message)
+            add_domain_message(request, error)
         else:
             messages.success(request, success)
     return redirect("placement:file-detail", file_id)

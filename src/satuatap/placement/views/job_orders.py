@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.placement import selectors, services
 from satuatap.placement.forms import JobOrderForm
@@ -57,9 +58,7 @@ def _save(request, office, job_order: JobOrder | None):
                     job_order=job_order, by=request.user, values=values
                 )
         except DomainError as error:
-            if error.status == 403:
-                raise PermissionDenied(error.message) from error
-            form.add_error(ERROR_FIELDS.get(error.code), error.message)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(request, _("The job order is saved."))
             return redirect("placement:job-order-list")

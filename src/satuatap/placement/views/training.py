@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
 from satuatap.people.models import DocumentType
 from satuatap.people.search import search_people
@@ -44,13 +45,6 @@ COURSE_ERROR_FIELDS = {
     "duplicate_course": "title",
     "kind_locked": "kind",
 }
-
-
-def _raise_for_status(error: DomainError) -> None:
-    if error.status == 404:
-        raise Http404 from error
-    if error.status == 403:
-        raise PermissionDenied(error.message) from error
 
 
 def _require_view(user) -> None:
@@ -101,8 +95,7 @@ def _save_course(request, course: Course | None):
             else:
                 course = training.update_course(course=course, by=request.user, values=values)
         except DomainError as error:
-            _raise_for_status(error)
-            form.add_error(COURSE_ERROR_FIELDS.get(error.code), error.message)
+            add_domain_error(form, error, COURSE_ERROR_FIELDS)
         else:
             messages.success(request, _("The course is saved."))
             return redirect("placement:course-detail", course.pk)
@@ -171,9 +164,7 @@ def course_enrol(request, course_id: int):
     try:
         training.enrol(course=course, person=person, by=request.user)
     except DomainError as error:
-        if error.status == 403:
-            raise PermissionDenied(error.message) from error
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     else:
         messages.success(request, _("%(name)s is enrolled.") % {"name": person.full_name})
     return redirect("placement:course-detail", course.pk)
@@ -217,8 +208,7 @@ def course_attendance(request, course_id: int):
                     by=request.user,
                 )
             except DomainError as error:
-                _raise_for_status(error)
-                messages.error(request, error.message)
+                add_domain_message(request, error)
             else:
                 messages.success(request, _("The register is saved."))
                 url = reverse("placement:course-attendance", args=[course.pk])
@@ -261,8 +251,7 @@ def enrolment_detail(request, course_id: int, enrolment_id: int):
                 enrolment=enrolment, result=result_form.cleaned_data["result"], by=request.user
             )
         except DomainError as error:
-            _raise_for_status(error)
-            result_form.add_error("result", error.message)
+            add_domain_error(result_form, error, default="result")
         else:
             messages.success(request, _("The result is saved."))
             return redirect(request.path)
@@ -272,8 +261,7 @@ def enrolment_detail(request, course_id: int, enrolment_id: int):
                 enrolment=enrolment, by=request.user, **certificate_form.cleaned_data
             )
         except DomainError as error:
-            _raise_for_status(error)
-            certificate_form.add_error(certificate_form.ERROR_FIELDS.get(error.code), error.message)
+            add_domain_error(certificate_form, error, certificate_form.ERROR_FIELDS)
         else:
             messages.success(
                 request,

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import OfficeTimeZone
 from satuatap.privacy import deadlines, notices, selectors, services
@@ -61,15 +62,6 @@ def _zone_of_user(user) -> zoneinfo.ZoneInfo:
 
 def _zone_of(breach: Breach) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(notices.zone_of(breach))
-
-
-def _add_error(form, error: DomainError) -> None:
-    if error.status == 404:
-        raise Http404 from error
-    if error.status == 403:
-        raise PermissionDenied(error.message) from error
-    field = ERROR_FIELDS.get(error.code)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 def _pdf_response(data: bytes, filename: str) -> HttpResponse:
@@ -130,7 +122,7 @@ def breach_report(request):
         try:
             breach = services.report_breach(by=user, **form.values())
         except DomainError as error:
-            _add_error(form, error)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(
                 request,
@@ -211,7 +203,7 @@ def breach_edit(request, breach_id: int):
         try:
             services.update_breach(breach=breach, by=request.user, **form.values())
         except DomainError as error:
-            _add_error(form, error)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(request, _("The breach is saved."))
             return redirect("privacy:breach-detail", breach.pk)
@@ -233,7 +225,7 @@ def breach_decide(request, breach_id: int):
                 note=form.cleaned_data["note"],
             )
         except DomainError as error:
-            _add_error(form, error)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(request, _("The status of the breach is changed."))
             return redirect("privacy:breach-detail", breach.pk)
@@ -250,7 +242,7 @@ def breach_notice_record(request, breach_id: int):
         try:
             services.record_notice(breach=breach, by=request.user, **form.values())
         except DomainError as error:
-            _add_error(form, error)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(request, _("The notice is recorded, with the letter as it was."))
             return redirect("privacy:breach-detail", breach.pk)

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
 from satuatap.people.selectors import get_visible_person
 from satuatap.privacy import deadlines, selectors, services
@@ -38,13 +39,6 @@ def _require_register(user) -> None:
         raise PermissionDenied
 
 
-def _raise_for_status(error: DomainError) -> None:
-    if error.status == 404:
-        raise Http404 from error
-    if error.status == 403:
-        raise PermissionDenied(error.message) from error
-
-
 def _visible_or_404(request, subject_request_id: int) -> SubjectRequest:
     _require_register(request.user)
     subject_request = selectors.get_visible_subject_request(request.user, subject_request_id)
@@ -56,11 +50,6 @@ def _visible_or_404(request, subject_request_id: int) -> SubjectRequest:
 def _require_handle(user, subject_request: SubjectRequest) -> None:
     if not user.has_perm("privacy.handle_subject_request", subject_request):
         raise PermissionDenied
-
-
-def _add_error(form, error: DomainError) -> None:
-    field = ERROR_FIELDS.get(error.code)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 @login_required
@@ -125,8 +114,7 @@ def subject_request_create(request):
                 by=user, person=person, **form.values()
             )
         except DomainError as error:
-            _raise_for_status(error)
-            _add_error(form, error)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(
                 request,
@@ -205,8 +193,7 @@ def subject_request_edit(request, subject_request_id: int):
                 subject_request=subject_request, by=request.user, **form.values()
             )
         except DomainError as error:
-            _raise_for_status(error)
-            _add_error(form, error)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(request, _("The request is corrected."))
             return redirect("privacy:subject-request-detail", subject_request.pk)
@@ -227,8 +214,7 @@ def subject_request_start(request, subject_request_id: int):
     try:
         services.start_subject_request(subject_request=subject_request, by=request.user)
     except DomainError as error:
-        _raise_for_status(error)
-        messages.error(request, error.message)
+        add_domain_message(request, error)
     else:
         messages.success(request, _("The request is in progress."))
     return redirect("privacy:subject-request-detail", subject_request.pk)
@@ -259,8 +245,7 @@ def subject_request_close(request, subject_request_id: int):
                 note=form.cleaned_data["note"],
             )
         except DomainError as error:
-            _raise_for_status(error)
-            _add_error(form, error)
+            add_domain_error(form, error, ERROR_FIELDS)
         else:
             messages.success(request, _("The answer is recorded and the request is closed."))
             return redirect("privacy:subject-request-detail", subject_request.pk)
@@ -289,8 +274,7 @@ def subject_request_erase(request, subject_request_id: int):
     try:
         erasure = services.erase_for_request(subject_request=subject_request, by=request.user)
     except DomainError as error:
-        _raise_for_status(error)
-        messages.error(request, error.message)
+        add_domain_message(request, error)
         return redirect(target)
     if erasure.is_pending:
         messages.info(

@@ -38,6 +38,20 @@ def get_own_export_job(user, job_id: int) -> ExportJob | None:
     return visible_export_jobs(user).filter(pk=job_id).first()
 
 
+def get_downloadable_export_job(user, job_id: int) -> ExportJob | None:
+    """The user's finished export with its file, if they may still make it: a right lost since
+    (another office, no longer national) hides it like any other job (404), whatever the
+    refusal."""
+    job = get_own_export_job(user, job_id)
+    if job is None or job.status != ExportStatus.DONE or not job.file:
+        return None
+    try:
+        export_office(user, ExportParameters.from_json(job.parameters))
+    except DomainError:
+        return None
+    return job
+
+
 def start_export(*, by, kind: str, params: ExportParameters) -> ExportJob:
     """Queue an export; huey makes it once the transaction commits."""
     if kind not in ExportKind.values:
