@@ -16,9 +16,12 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from django.db.models import Q
-
+from satuatap.cases import facts as cases_facts
 from satuatap.core.models import Organisation
+from satuatap.frontdesk import facts as frontdesk_facts
+from satuatap.outreach import facts as outreach_facts
+from satuatap.people import facts as people_facts
+from satuatap.placement import facts as placement_facts
 from satuatap.reports.indicators import AGE_BANDS
 
 UNKNOWN_BAND = "unknown"
@@ -135,23 +138,7 @@ def _seconds(start, end) -> int | None:
 
 def compute_frontdesk(office, date_from, date_to, acc: Accumulator) -> None:
     """visitors, services_served, waiting_time, service_time: one query on the tickets."""
-    from satuatap.frontdesk.models import Ticket, TicketStatus
-
-    rows = Ticket.objects.filter(office=office, day__gte=date_from, day__lte=date_to).values_list(
-        "visit_id",
-        "visit__day",
-        "desk__desk_type__code",
-        "status",
-        "issued_at",
-        "called_at",
-        "served_at",
-        "finished_at",
-        "visit__person_id",
-        "visit__person__sex",
-        "visit__person__birth_date",
-        "visit__sex",
-        "visit__age_band",
-    )
+    rows = frontdesk_facts.ticket_rows(office, date_from, date_to)
     visits: dict[int, tuple] = {}
     visit_desks: dict[int, set[str]] = defaultdict(set)
     for (
@@ -179,7 +166,7 @@ def compute_frontdesk(office, date_from, date_to, acc: Accumulator) -> None:
         )
         visits[visit_id] = (day, sex, band)
         visit_desks[visit_id].add(desk)
-        if status != TicketStatus.SERVED:
+        if status != frontdesk_facts.TicketStatus.SERVED:
             continue
         cell = {"dimension": desk, "sex": sex, "age_band": band}
         acc.add(day, "services_served", **cell)
@@ -197,20 +184,8 @@ def compute_frontdesk(office, date_from, date_to, acc: Accumulator) -> None:
 
 def compute_surveys(office, date_from, date_to, acc: Accumulator) -> None:
     """ikm (per element: Σ answers, answers given) and ikm_respondents."""
-    from satuatap.frontdesk.ikm import ANSWER_FIELDS
-    from satuatap.frontdesk.models import Survey
-
-    rows = Survey.objects.filter(
-        visit__office=office, visit__day__gte=date_from, visit__day__lte=date_to
-    ).values_list(
-        "visit__day",
-        "visit__person_id",
-        "visit__person__sex",
-        "visit__person__birth_date",
-        "visit__sex",
-        "visit__age_band",
-        *ANSWER_FIELDS,
-    )
+    answer_fields = frontdesk_facts.ANSWER_FIELDS
+    rows = frontdesk_facts.survey_rows(office, date_from, date_to)
     for day, person_id, person_sex, person_birth, visit_sex, visit_band, *answers in rows:
         sex, band = person_cell(
             day,
@@ -221,7 +196,7 @@ def compute_surveys(office, date_from, date_to, acc: Accumulator) -> None:
             VISIT_AGE_BANDS.get(visit_band or "", UNKNOWN_BAND),
         )
         acc.add(day, "ikm_respondents", sex=sex, age_band=band)
-        for element, answer in zip(ANSWER_FIELDS, answers, strict=True):
+        for element, answer in zip(answer_fields, answers, strict=True):
             if answer is not None:
                 acc.add(
                     day, "ikm", dimension=element, sex=sex, age_band=band, value=answer, weight=1
@@ -232,12 +207,8 @@ def compute_surveys(office, date_from, date_to, acc: Accumulator) -> None:
 
 
 def compute_registrations(office, date_from, date_to, acc: Accumulator) -> None:
-    from satuatap.people.models import Person
-
     start, end = day_bounds(office, date_from, date_to)
-    rows = Person.objects.filter(
-        office=office, created_at__gte=start, created_at__lt=end, merged_into__isnull=True
-    ).values_list("created_at", "sex", "birth_date")
+    rows = people_facts.registration_rows(office, start, end)
     zone = office.zone
     for created_at, sex, birth_date in rows:
         day = local_day(created_at, zone)
@@ -250,27 +221,7 @@ def compute_registrations(office, date_from, date_to, acc: Accumulator) -> None:
 def compute_placement(office, date_from, date_to, acc: Accumulator) -> None:
     """departures (dimension: sector) and returns (dimension: reason), with scheme and
     destination on every row for the filters."""
-    from satuatap.placement.models import PlacementFile
-
-    in_range = Q(departure_date__gte=date_from, departure_date__lte=date_to) | Q(
-        return_date__gte=date_from, return_date__lte=date_to
-    )
-    rows = (
-        PlacementFile.objects.filter(office=office)
-        .filter(in_range)
-        .values_list(
-            "departure_date",
-            "return_date",
-            "return_reason",
-            "scheme",
-            "country",
-            "job_order__country",
-            "sector",
-            "job_order__sector",
-            "person__sex",
-            "person__birth_date",
-        )
-    )
+    rows = placement_facts.file_rows(office, date_from, date_to)
     for (
         departed,
         returned,
@@ -304,14 +255,7 @@ def compute_placement(office, date_from, date_to, acc: Accumulator) -> None:
 
 
 def compute_training(office, date_from, date_to, acc: Accumulator) -> None:
-    from satuatap.placement.training_models import Enrolment, Result
-
-    rows = Enrolment.objects.filter(
-        course__office=office,
-        course__end_date__gte=date_from,
-        course__end_date__lte=date_to,
-        result=Result.PASSED,
-    ).values_list("course__end_date", "course__kind", "person__sex", "person__birth_date")
+    rows = placement_facts.trained_rows(office, date_from, date_to)
     for day, kind, sex, birth_date in rows:
         acc.add(
             day, "people_trained", dimension=kind, sex=_sex(sex), age_band=age_band(birth_date, day)
@@ -326,32 +270,12 @@ CONTACT_SERIES = {"information": "information_contacts", "counselling": "counsel
 def compute_contacts(office, date_from, date_to, acc: Accumulator) -> None:
     """People reached: an individual contact is one person; a group contact its counts by sex
     and age band (or, when it has none, its named participants)."""
-    from satuatap.cases.models import Contact, GroupCount
-
-    contacts = Contact.objects.filter(
-        office=office, occurred_on__gte=date_from, occurred_on__lte=date_to
-    )
-    rows = contacts.values_list(
-        "pk",
-        "occurred_on",
-        "kind",
-        "channel",
-        "is_group",
-        "person_id",
-        "person__sex",
-        "person__birth_date",
-        "sex",
-        "age_band",
-    )
+    rows = cases_facts.contact_rows(office, date_from, date_to)
     counts: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
-    for contact_id, sex, band, count in GroupCount.objects.filter(
-        contact__in=contacts.filter(is_group=True)
-    ).values_list("contact_id", "sex", "age_band", "count"):
+    for contact_id, sex, band, count in cases_facts.group_count_rows(office, date_from, date_to):
         counts[contact_id].append((sex, band, count))
     named: dict[int, list[tuple]] = defaultdict(list)
-    for contact_id, sex, birth_date in Contact.participants.through.objects.filter(
-        contact__in=contacts.filter(is_group=True)
-    ).values_list("contact_id", "person__sex", "person__birth_date"):
+    for contact_id, sex, birth_date in cases_facts.participant_rows(office, date_from, date_to):
         named[contact_id].append((sex, birth_date))
     for pk, day, kind, channel, is_group, person_id, p_sex, p_birth, own_sex, own_band in rows:
         series = CONTACT_SERIES.get(kind)
@@ -379,26 +303,9 @@ def compute_contacts(office, date_from, date_to, acc: Accumulator) -> None:
 def compute_cases(office, date_from, date_to, acc: Accumulator) -> None:
     """complaints_received (received day), complaints_resolved and money_recovered (closed
     day). Every flow of a case uses the client's age band on the day it was received."""
-    from satuatap.cases.models import Case, CaseStatus
-
     start, end = day_bounds(office, date_from, date_to)
     zone = office.zone
-    received = Q(received_on__gte=date_from, received_on__lte=date_to)
-    closed = Q(status=CaseStatus.CLOSED, closed_at__gte=start, closed_at__lt=end)
-    rows = (
-        Case.objects.filter(office=office)
-        .filter(received | closed)
-        .values_list(
-            "pk",
-            "received_on",
-            "status",
-            "closed_at",
-            "money_recovered_idr",
-            "client__sex",
-            "client__birth_date",
-            "categories__category",
-        )
-    )
+    rows = cases_facts.case_rows(office, date_from, date_to, start, end)
     cases: dict[int, tuple] = {}
     categories: dict[int, set[str]] = defaultdict(set)
     for pk, received_on, status, closed_at, money, sex, birth_date, category in rows:
@@ -410,7 +317,7 @@ def compute_cases(office, date_from, date_to, acc: Accumulator) -> None:
         flows = []
         if date_from <= received_on <= date_to:
             flows.append((received_on, "complaints_received"))
-        closed_day = local_day(closed_at, zone) if status == CaseStatus.CLOSED else None
+        closed_day = local_day(closed_at, zone) if status == cases_facts.CaseStatus.CLOSED else None
         if closed_day is not None and date_from <= closed_day <= date_to:
             flows.append((closed_day, "complaints_resolved"))
             if money:
@@ -432,29 +339,9 @@ def referral_result_moment(state: str, sent_at, answered_at, completed_at):
 
 def compute_referrals(office, date_from, date_to, acc: Accumulator) -> None:
     """referrals_by_partner (sent day) and referrals_by_result (day the state was reached)."""
-    from satuatap.cases.models import Referral
-
     start, end = day_bounds(office, date_from, date_to)
     zone = office.zone
-    in_range = (
-        Q(sent_at__gte=start, sent_at__lt=end)
-        | Q(answered_at__gte=start, answered_at__lt=end)
-        | Q(completed_at__gte=start, completed_at__lt=end)
-    )
-    rows = (
-        Referral.objects.filter(case__office=office)
-        .filter(in_range)
-        .values_list(
-            "state",
-            "sent_at",
-            "answered_at",
-            "completed_at",
-            "partner__slug",
-            "case__received_on",
-            "case__client__sex",
-            "case__client__birth_date",
-        )
-    )
+    rows = cases_facts.referral_rows(office, start, end)
     for state, sent_at, answered_at, completed_at, partner, received_on, sex, birth in rows:
         cell = {"sex": _sex(sex), "age_band": age_band(birth, received_on)}
         sent_day = local_day(sent_at, zone)
@@ -471,14 +358,9 @@ def compute_referrals(office, date_from, date_to, acc: Accumulator) -> None:
 
 
 def compute_outreach(office, date_from, date_to, acc: Accumulator) -> None:
-    from satuatap.outreach.models import OutreachCount, OutreachEvent
-
-    events = OutreachEvent.objects.filter(office=office, date__gte=date_from, date__lte=date_to)
-    for day, village in events.values_list("date", "village_id"):
+    for day, village in outreach_facts.event_rows(office, date_from, date_to):
         acc.add(day, "outreach_events", dimension=village)
-    for day, village, sex, band, count in OutreachCount.objects.filter(
-        event__in=events
-    ).values_list("event__date", "event__village_id", "sex", "age_band", "count"):
+    for day, village, sex, band, count in outreach_facts.reached_rows(office, date_from, date_to):
         acc.add(
             day,
             "outreach_people_reached",

@@ -41,7 +41,12 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from satuatap.cases import facts as cases_facts
 from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.frontdesk import facts as frontdesk_facts
+from satuatap.outreach import facts as outreach_facts
+from satuatap.people import facts as people_facts
+from satuatap.placement import facts as placement_facts
 from satuatap.reports.compute import compute, local_day
 from satuatap.reports.models import (
     DirtyOfficeDay,
@@ -359,15 +364,12 @@ def _months(date_from: datetime.date, date_to: datetime.date):
         start = end + datetime.timedelta(days=1)
 
 
+# The apps' facts modules whose records the roll-ups count, in the order their spans are read.
+SOURCE_FACTS = (frontdesk_facts, people_facts, placement_facts, cases_facts, outreach_facts)
+
+
 def source_span(office: Organisation) -> tuple[datetime.date | None, datetime.date | None]:
     """The first and last day any source record of the office falls on."""
-    from satuatap.cases.models import Case, Contact, Referral
-    from satuatap.frontdesk.models import Ticket
-    from satuatap.outreach.models import OutreachEvent
-    from satuatap.people.models import Person
-    from satuatap.placement.models import PlacementFile
-    from satuatap.placement.training_models import Course
-
     zone = office.zone
     days: list[datetime.date] = []
 
@@ -381,21 +383,9 @@ def source_span(office: Organisation) -> tuple[datetime.date | None, datetime.da
                 continue
             days.append(local_day(value, zone) if moments else value)
 
-    span(Ticket.objects.filter(office=office), "day")
-    span(Person.objects.filter(office=office), "created_at", moments=True)
-    span(PlacementFile.objects.filter(office=office), "departure_date", "return_date")
-    span(Course.objects.filter(office=office), "end_date")
-    span(Contact.objects.filter(office=office), "occurred_on")
-    span(Case.objects.filter(office=office), "received_on")
-    span(Case.objects.filter(office=office), "closed_at", moments=True)
-    span(
-        Referral.objects.filter(case__office=office),
-        "sent_at",
-        "answered_at",
-        "completed_at",
-        moments=True,
-    )
-    span(OutreachEvent.objects.filter(office=office), "date")
+    for facts in SOURCE_FACTS:
+        for queryset, fields, moments in facts.spans(office):
+            span(queryset, *fields, moments=moments)
     # Days whose records retention took away still hold what was published for them.
     span(RollupAdjustment.objects.filter(office=office), "day")
     if not days:

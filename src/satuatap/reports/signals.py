@@ -19,22 +19,22 @@ ticket called or a no-show) moves no indicator.
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
+from satuatap.cases import facts as cases_facts
+from satuatap.core.facts import TrackedSource, day_in_zone
+from satuatap.core.models import Organisation
+from satuatap.frontdesk import facts as frontdesk_facts
+from satuatap.outreach import facts as outreach_facts
+from satuatap.people import facts as people_facts
+from satuatap.placement import facts as placement_facts
 from satuatap.reports.rollups import mark_dirty
 
 Keys = set[tuple[int, datetime.date]]
-
-
-def _day(moment, zone_name: str | None) -> datetime.date | None:
-    if moment is None:
-        return None
-    return moment.astimezone(zoneinfo.ZoneInfo(zone_name or "Asia/Jakarta")).date()
 
 
 # Offices' time zones, read once (a changed time zone moves every office day anyway: rebuild).
@@ -45,8 +45,6 @@ def _zone_of(office_id: int | None) -> str | None:
     if not office_id:
         return None
     if office_id not in _zones:
-        from satuatap.core.models import Organisation
-
         _zones[office_id] = (
             Organisation.objects.filter(pk=office_id).values_list("time_zone", flat=True).first()
             or "Asia/Jakarta"
@@ -112,92 +110,15 @@ class Source:
 # --- Office-days of records ------------------------------------------------------------------
 
 
-def _case_keys(row: dict, prefix: str = ""):
-    office = row[f"{prefix}office_id"]
-    yield office, row[f"{prefix}received_on"]
-    yield office, _day(row[f"{prefix}closed_at"], row[f"{prefix}office__time_zone"])
-
-
-CASE_FIELDS = ("office_id", "office__time_zone", "received_on", "closed_at")
-
-
-def _referral_keys(row: dict):
-    office, zone = row["case__office_id"], row["case__office__time_zone"]
-    for name in ("sent_at", "answered_at", "completed_at"):
-        yield office, _day(row[name], zone)
-
-
-REFERRAL_FIELDS = (
-    "case__office_id",
-    "case__office__time_zone",
-    "sent_at",
-    "answered_at",
-    "completed_at",
-)
-
-
-def _case_referral_keys(case_pk: int):
-    from satuatap.cases.models import Referral
-
-    for row in Referral.objects.filter(case_id=case_pk).values(*REFERRAL_FIELDS):
-        yield from _referral_keys(row)
-
-
-def _contact_keys(row: dict):
-    yield row["office_id"], row["occurred_on"]
-
-
 def sources() -> list[Source]:
-    from satuatap.cases.models import Case, CaseCategory, Contact, GroupCount, Referral
-    from satuatap.frontdesk.models import ServiceRecord, Survey, Ticket, Visit
-    from satuatap.outreach.models import OutreachCount, OutreachEvent
-    from satuatap.placement.models import PlacementFile
-    from satuatap.placement.training_models import Course, Enrolment
-
-    return [
-        Source(Visit, ("office_id", "day"), lambda r: [(r["office_id"], r["day"])]),
-        Source(Ticket, ("office_id", "day"), lambda r: [(r["office_id"], r["day"])]),
-        Source(
-            ServiceRecord,
-            ("ticket__office_id", "ticket__day"),
-            lambda r: [(r["ticket__office_id"], r["ticket__day"])],
-        ),
-        Source(
-            Survey,
-            ("visit__office_id", "visit__day"),
-            lambda r: [(r["visit__office_id"], r["visit__day"])],
-        ),
-        Source(
-            PlacementFile,
-            ("office_id", "departure_date", "return_date"),
-            lambda r: [(r["office_id"], r["departure_date"]), (r["office_id"], r["return_date"])],
-        ),
-        Source(Course, ("office_id", "end_date"), lambda r: [(r["office_id"], r["end_date"])]),
-        Source(
-            Enrolment,
-            ("course__office_id", "course__end_date"),
-            lambda r: [(r["course__office_id"], r["course__end_date"])],
-        ),
-        Source(Contact, ("office_id", "occurred_on"), _contact_keys),
-        Source(
-            GroupCount,
-            ("contact__office_id", "contact__occurred_on"),
-            lambda r: [(r["contact__office_id"], r["contact__occurred_on"])],
-        ),
-        Source(Case, CASE_FIELDS, _case_keys, more=_case_referral_keys),
-        Source(
-            CaseCategory,
-            tuple(f"case__{name}" for name in CASE_FIELDS),
-            lambda r: _case_keys(r, "case__"),
-        ),
-        Source(Referral, REFERRAL_FIELDS, _referral_keys),
-        Source(OutreachEvent, ("office_id", "date"), lambda r: [(r["office_id"], r["date"])]),
-        Source(
-            OutreachCount,
-            ("event__office_id", "event__date"),
-            lambda r: [(r["event__office_id"], r["event__date"])],
-        ),
+    """Every model whose saves and deletes move roll-up numbers, as its app's facts say."""
+    tracked: list[TrackedSource] = [
+        *frontdesk_facts.tracked_sources(),
+        *placement_facts.tracked_sources(),
+        *cases_facts.tracked_sources(),
+        *outreach_facts.tracked_sources(),
     ]
+    return [Source(t.model, t.fields, t.keys, t.more) for t in tracked]
 
 
 def record_keys(model, pks: Iterable) -> Keys:
@@ -220,14 +141,7 @@ def record_keys(model, pks: Iterable) -> Keys:
 
 # --- People ----------------------------------------------------------------------------------
 
-PERSON_FIELDS = (
-    "office_id",
-    "office__time_zone",
-    "created_at",
-    "sex",
-    "birth_date",
-    "merged_into_id",
-)
+PERSON_FIELDS = people_facts.PERSON_FIELDS
 # A change to any of these changes the cells the person's records fall in.
 PERSON_CELL_FIELDS = ("sex", "birth_date", "merged_into_id", "office_id")
 
@@ -235,52 +149,27 @@ PERSON_CELL_FIELDS = ("sex", "birth_date", "merged_into_id", "office_id")
 def _registration_key(row: dict | None):
     if row is None:
         return set()
-    return {(row["office_id"], _day(row["created_at"], row["office__time_zone"]))}
+    return {(row["office_id"], day_in_zone(row["created_at"], row["office__time_zone"]))}
 
 
 def person_keys(person_ids: Iterable[int]) -> Keys:
     """Every office-day on which one of these people counts."""
-    from satuatap.cases.models import Case, Contact, Referral
-    from satuatap.frontdesk.models import Visit
-    from satuatap.people.models import Person
-    from satuatap.placement.models import PlacementFile
-    from satuatap.placement.training_models import Enrolment
-
     ids = [pk for pk in set(person_ids) if pk]
     keys: Keys = set()
     if not ids:
         return keys
-    for row in Person.objects.filter(pk__in=ids).values(*PERSON_FIELDS):
+    for row in people_facts.person_rows(ids):
         keys |= _registration_key(row)
-    keys.update(Visit.objects.filter(person_id__in=ids).values_list("office_id", "day"))
-    keys.update(Contact.objects.filter(person_id__in=ids).values_list("office_id", "occurred_on"))
-    keys.update(
-        Contact.participants.through.objects.filter(person_id__in=ids).values_list(
-            "contact__office_id", "contact__occurred_on"
-        )
-    )
-    for row in Case.objects.filter(client_id__in=ids).values(*CASE_FIELDS):
-        keys.update(_case_keys(row))
-    for row in Referral.objects.filter(case__client_id__in=ids).values(*REFERRAL_FIELDS):
-        keys.update(_referral_keys(row))
-    for office_id, departed, returned in PlacementFile.objects.filter(
-        person_id__in=ids
-    ).values_list("office_id", "departure_date", "return_date"):
-        keys.update({(office_id, departed), (office_id, returned)})
-    keys.update(
-        Enrolment.objects.filter(person_id__in=ids).values_list(
-            "course__office_id", "course__end_date"
-        )
-    )
+    keys.update(frontdesk_facts.person_days(ids))
+    keys.update(cases_facts.person_days(ids))
+    keys.update(placement_facts.person_days(ids))
     return {(o, d) for o, d in keys if o and d}
 
 
 def _read_person(pk) -> dict | None:
-    from satuatap.people.models import Person
-
     if pk is None:
         return None
-    return Person.objects.filter(pk=pk).values(*PERSON_FIELDS).first()
+    return people_facts.person_rows([pk]).first()
 
 
 def _person_pre_save(sender, instance, raw=False, **kwargs) -> None:
@@ -333,25 +222,18 @@ _connected: list = []  # the receivers, kept alive (signals hold weak references
 def _contact_participants_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
         return
-    from satuatap.cases.models import Contact
-
     if reverse:  # person.<related>.add(contact…): pk_set holds contacts
         contact_ids = pk_set or ()
     else:
         contact_ids = [instance.pk]
-    mark_dirty(
-        Contact.objects.filter(pk__in=list(contact_ids)).values_list("office_id", "occurred_on")
-    )
+    mark_dirty(cases_facts.contact_days(contact_ids))
 
 
 def connect() -> None:
     """Connect the receivers (ReportsConfig.ready)."""
-    from satuatap.cases.models import Contact
-    from satuatap.core.models import Organisation
-    from satuatap.people.models import Person
-
     if _connected:
         return
+    Person = people_facts.person_model()  # noqa: N806
     post_save.connect(_forget_zone, sender=Organisation, dispatch_uid="reports-office-zone")
     for source in sources():
         before_save, after_save, before_delete = _receivers(source)
@@ -365,6 +247,6 @@ def connect() -> None:
     pre_delete.connect(_person_pre_delete, sender=Person, dispatch_uid="reports-person-delete")
     m2m_changed.connect(
         _contact_participants_changed,
-        sender=Contact.participants.through,
+        sender=cases_facts.participants_model(),
         dispatch_uid="reports-contact-participants",
     )
