@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
@@ -10,7 +11,7 @@ from satuatap.core.facts import Span, TrackedSource
 from satuatap.core.models import Organisation
 from satuatap.outreach.models import OutreachCount, OutreachEvent
 
-__all__ = ["event_rows", "reached_rows", "spans", "tracked_sources"]
+__all__ = ["event_rows", "events_of_offices", "reached_rows", "spans", "tracked_sources"]
 
 
 def _events(office: Organisation, date_from: datetime.date, date_to: datetime.date) -> QuerySet:
@@ -46,3 +47,8 @@ def tracked_sources() -> list[TrackedSource]:
             lambda r: [(r["event__office_id"], r["event__date"])],
         ),
     ]
+
+
+def events_of_offices(office_ids: Iterable[int]) -> QuerySet[OutreachEvent]:
+    """The offices' outreach events (each has a `village_id`)."""
+    return OutreachEvent.objects.filter(office_id__in=list(office_ids))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from satuatap.placement.models import Scheme
+from satuatap.placement.facts import Scheme
 
 MAX_DAYS = 3660  # ten years, as the exports
 

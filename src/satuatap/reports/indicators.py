@@ -95,10 +95,9 @@ def _choices(text_choices) -> tuple[str, ...]:
 
 
 def _build() -> list[Indicator]:
-    from satuatap.cases.models import Category, Channel, ReferralState
-    from satuatap.frontdesk.ikm import ELEMENT_CODES
-    from satuatap.placement.models import ReturnReason, Scheme
-    from satuatap.placement.training_models import CourseKind
+    from satuatap.cases.facts import Category, Channel, ReferralState
+    from satuatap.frontdesk.facts import ELEMENT_CODES
+    from satuatap.placement.facts import CourseKind, ReturnReason, Scheme
 
     people = "people"
     return [

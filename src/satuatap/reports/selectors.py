@@ -129,7 +129,7 @@ def dimension_labels(dimension: str, values: Iterable[str]) -> dict[str, str]:
 
         labels = dict(Region.objects.filter(code__in=values).values_list("code", "name"))
     elif dimension == "element":
-        from satuatap.frontdesk.ikm import ELEMENTS
+        from satuatap.frontdesk.facts import ELEMENTS
 
         labels = {e.code: f"{e.code.upper()} {e.label}" for e in ELEMENTS}
     else:
@@ -140,10 +140,9 @@ def dimension_labels(dimension: str, values: Iterable[str]) -> dict[str, str]:
 
 
 def _choice_labels(dimension: str) -> dict:
-    from satuatap.cases.models import Category, Channel, ReferralState
-    from satuatap.people.models import Sector
-    from satuatap.placement.models import ReturnReason, Scheme
-    from satuatap.placement.training_models import CourseKind
+    from satuatap.cases.facts import Category, Channel, ReferralState
+    from satuatap.people.facts import Sector
+    from satuatap.placement.facts import CourseKind, ReturnReason, Scheme
 
     choices = {
         "scheme": Scheme,

@@ -196,7 +196,7 @@ class ExportRequestForm(forms.Form):
     destination = forms.ChoiceField(label=gettext_lazy("Destination"), required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from satuatap.placement.models import Scheme
+        from satuatap.placement.facts import Scheme
         from satuatap.reports.selectors import visible_report_offices
 
         super().__init__(*args, **kwargs)

@@ -27,8 +27,10 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from satuatap.cases import facts as cases_facts
+from satuatap.outreach import facts as outreach_facts
 from satuatap.outreach import selectors as outreach_selectors
-from satuatap.people.models import MigrationStatus, Person, StatusEvent
+from satuatap.people import facts as people_facts
 from satuatap.regions.models import Region, RegionLevel
 from satuatap.reports import suppression
 from satuatap.reports.results import Cell
@@ -54,16 +56,6 @@ def profile_office_ids(viewer, village: Region) -> list[int] | None:
     ):
         return None
     return [office.pk]
-
-
-def _people(village_code: str, office_ids: Iterable[int]) -> QuerySet[Person]:
-    """Active registry records (not merged away, not anonymised) of people from the village."""
-    return Person.objects.filter(
-        village_id=village_code,
-        office_id__in=list(office_ids),
-        merged_into__isnull=True,
-        anonymised_at__isnull=True,
-    )
 
 
 # --- people by status --------------------------------------------------------------------
@@ -98,27 +90,17 @@ class PeopleByStatus:
 def people_by_status(village_code: str, office_ids: Iterable[int]) -> PeopleByStatus:
     """People from the village by their current status (the latest step of their migration
     timeline), and those abroad by country. One query."""
-    latest = StatusEvent.objects.filter(person=OuterRef("pk")).order_by("-effective_date", "-pk")
-    grouped = (
-        _people(village_code, office_ids)
-        .annotate(
-            current=Subquery(latest.values("status")[:1]),
-            current_country=Subquery(latest.values("country")[:1]),
-        )
-        .values("current", "current_country", "sex")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    grouped = people_facts.status_counts(village_code, office_ids)
     by_status: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_country: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for item in grouped:
         status = item["current"] or ""
         by_status[status][item["sex"]] += item["n"]
-        if status == MigrationStatus.ABROAD:
+        if status == people_facts.MigrationStatus.ABROAD:
             by_country[item["current_country"] or ""][item["sex"]] += item["n"]
     rows = [
         _count_row(status, str(label), by_status.get(status, {}))
-        for status, label in MigrationStatus.choices
+        for status, label in people_facts.MigrationStatus.choices
     ]
     rows.append(_count_row("", _("No migration step recorded"), by_status.get("", {})))
     totals: dict[str, int] = defaultdict(int)
@@ -154,11 +136,7 @@ def movements_by_year(village_code: str, office_ids: Iterable[int]) -> list[Year
     abroad is no new departure); a return is a step to "returned" from any other status."""
     # The whole timeline, in order: a step back to "prospective" ends a stay abroad, so a
     # departure after it counts again.
-    steps = (
-        StatusEvent.objects.filter(person__in=_people(village_code, office_ids).values("pk"))
-        .values_list("person_id", "status", "effective_date", "person__sex")
-        .order_by("person_id", "effective_date", "pk")
-    )
+    steps = people_facts.status_steps(village_code, office_ids)
     departures: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     returns: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     previous: dict[int, str] = {}
@@ -166,9 +144,9 @@ def movements_by_year(village_code: str, office_ids: Iterable[int]) -> list[Year
         if status == previous.get(person_id):
             continue
         previous[person_id] = status
-        if status == MigrationStatus.ABROAD:
+        if status == people_facts.MigrationStatus.ABROAD:
             departures[day.year][sex] += 1
-        elif status == MigrationStatus.RETURNED:
+        elif status == people_facts.MigrationStatus.RETURNED:
             returns[day.year][sex] += 1
     years = sorted(set(departures) | set(returns))
     return [
@@ -203,26 +181,12 @@ def case_counts(
     (a case in two categories counts in both) and open/closed, suppressed: 1–4 is "<5", and a
     complementary cell is hidden wherever a hidden one could be worked out (total = open +
     closed)."""
-    from satuatap.cases.models import Case, CaseCategory, CaseStatus, Category
-
-    # Restricted cases never appear below the regency, for any role.
-    cases = Case.objects.filter(
-        client__village_id=village_code, office_id__in=list(office_ids), is_restricted=False
+    totals, per_category = cases_facts.village_case_counts(
+        village_code, office_ids, date_from=date_from, date_to=date_to
     )
-    if date_from:
-        cases = cases.filter(received_on__gte=date_from)
-    if date_to:
-        cases = cases.filter(received_on__lte=date_to)
-    totals = cases.aggregate(
-        total=Count("pk"), closed=Count("pk", filter=Q(status=CaseStatus.CLOSED))
-    )
-    per_category = dict(
-        CaseCategory.objects.filter(case__in=cases.values("pk"))
-        .values_list("category")
-        .annotate(n=Count("case_id", distinct=True))
-        .order_by()
-    )
-    values: dict = {("category", code): per_category.get(code, 0) for code in Category.values}
+    values: dict = {
+        ("category", code): per_category.get(code, 0) for code in cases_facts.Category.values
+    }
     values["total"] = totals["total"]
     values["closed"] = totals["closed"]
     values["open"] = totals["total"] - totals["closed"]
@@ -236,7 +200,8 @@ def case_counts(
 
     return CaseCounts(
         by_category=[
-            (code, str(label), cell(("category", code))) for code, label in Category.choices
+            (code, str(label), cell(("category", code)))
+            for code, label in cases_facts.Category.choices
         ],
         open=cell("open"),
         closed=cell("closed"),
@@ -324,13 +289,9 @@ def villages_with_records(
 ) -> QuerySet[Region]:
     """Villages of an area (a regency's code) with people from them in the registry or outreach
     held there, with `people_count`, `abroad_count` and `event_count`."""
-    from satuatap.outreach.models import OutreachEvent
-
     office_ids = list(office_ids)
-    people = Person.objects.filter(
-        office_id__in=office_ids, merged_into__isnull=True, anonymised_at__isnull=True
-    )
-    latest = StatusEvent.objects.filter(person=OuterRef("pk")).order_by("-effective_date", "-pk")
+    people = people_facts.active_people(office_ids)
+    events = outreach_facts.events_of_offices(office_ids)
 
     def count_of(queryset) -> Subquery:
         return Subquery(
@@ -344,18 +305,14 @@ def villages_with_records(
     villages = Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=area_code + ".")
     if q.strip():
         villages = villages.filter(name__icontains=q.strip())
-    with_records = Q(code__in=people.values("village_id")) | Q(
-        code__in=OutreachEvent.objects.filter(office_id__in=office_ids).values("village_id")
-    )
-    abroad = people.annotate(current=Subquery(latest.values("status")[:1])).filter(
-        current=MigrationStatus.ABROAD
-    )
+    with_records = Q(code__in=people.values("village_id")) | Q(code__in=events.values("village_id"))
+    abroad = people_facts.abroad(people)
     return (
         villages.filter(with_records)
         .annotate(
             people_count=count_of(people),
             abroad_count=count_of(abroad),
-            event_count=count_of(OutreachEvent.objects.filter(office_id__in=office_ids)),
+            event_count=count_of(events),
         )
         .select_related("parent")
         .order_by("parent__name", "name", "code")
