@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from satuatap.core.models import Desk, Organisation, OrganisationKind
+from satuatap.core.models import Desk, Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
 
 
-def visible_offices(user) -> QuerySet[Organisation]:
+def visible_offices(user: User) -> QuerySet[Organisation]:
     offices = Organisation.objects.filter(kind=OrganisationKind.OFFICE).prefetch_related(
         Prefetch("desks", queryset=Desk.objects.select_related("desk_type"))
     )
@@ -63,7 +63,7 @@ def office_partners(office: Organisation | None) -> QuerySet[Organisation]:
 
 
 def office_trail_entries(
-    viewer,
+    viewer: User,
     *,
     actor: str = "",
     content_type_id: int | None = None,
@@ -112,7 +112,7 @@ def office_trail_entries(
     return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
 
 
-def access_entries(viewer, *, records: dict, office, hide_case_work: bool = True):
+def access_entries(viewer: User, *, records: dict, office, hide_case_work: bool = True):
     """The reads of `records` (`{model: [pk, …]}`: a person with the records merged into it, a
     case with its referrals), newest first: `core.sensitive` writes each read as an ACCESS
     entry on the record read about. `hide_case_work`: leave out the case work the viewer may

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
-from satuatap.core.models import Organisation
+from satuatap.core.models import Organisation, User
 from satuatap.core.selectors import office_partners
 from satuatap.outreach.models import (
     AgeBand,
@@ -41,14 +41,14 @@ CountRows = Iterable[tuple[str, str, object]]
 # --- Shared checks ---------------------------------------------------------------------------
 
 
-def _require_manage(by, office: Organisation) -> None:
+def _require_manage(by: User, office: Organisation) -> None:
     if not by.has_perm("outreach.manage_outreach", office):
         raise DomainError(
             "forbidden", _("You may not record outreach for this office."), status=403
         )
 
 
-def _office_of(by) -> Organisation:
+def _office_of(by: User) -> Organisation:
     office = getattr(by, "office", None)
     if office is None:
         raise DomainError(
@@ -189,7 +189,7 @@ def _write_counts(event: OutreachEvent, rows: list[tuple[str, str, int]]) -> Non
 @transaction.atomic
 def create_event(
     *,
-    by,
+    by: User,
     village,
     date: datetime.date,
     kind: str,
@@ -238,7 +238,7 @@ def create_event(
 def update_event(
     *,
     event: OutreachEvent,
-    by,
+    by: User,
     village,
     date: datetime.date,
     kind: str,
@@ -281,7 +281,7 @@ def event_total(event: OutreachEvent) -> int:
 
 
 @transaction.atomic
-def add_participant(*, event: OutreachEvent, person: Person, by) -> None:
+def add_participant(*, event: OutreachEvent, person: Person, by: User) -> None:
     """Name a registry person as a participant; they must be among the people counted."""
     event = OutreachEvent.objects.select_for_update().select_related("office").get(pk=event.pk)
     _require_manage(by, event.office)
@@ -297,7 +297,7 @@ def add_participant(*, event: OutreachEvent, person: Person, by) -> None:
 
 
 @transaction.atomic
-def remove_participant(*, event: OutreachEvent, person: Person, by) -> None:
+def remove_participant(*, event: OutreachEvent, person: Person, by: User) -> None:
     """Un-name a participant; a follow-up recorded for them at this event goes with it."""
     _require_manage(by, event.office)
     event.follow_ups.filter(person=person).delete()
@@ -309,7 +309,7 @@ def remove_participant(*, event: OutreachEvent, person: Person, by) -> None:
 
 @transaction.atomic
 def record_follow_up(
-    *, event: OutreachEvent, person: Person, came_on: datetime.date, by, note: str = ""
+    *, event: OutreachEvent, person: Person, came_on: datetime.date, by: User, note: str = ""
 ) -> OutreachFollowUp:
     """Record that a participant came to the office after the event."""
     _require_manage(by, event.office)
@@ -339,7 +339,7 @@ def record_follow_up(
 
 
 @transaction.atomic
-def delete_follow_up(*, follow_up: OutreachFollowUp, by) -> None:
+def delete_follow_up(*, follow_up: OutreachFollowUp, by: User) -> None:
     _require_manage(by, follow_up.event.office)
     follow_up.delete()
 
@@ -350,7 +350,7 @@ def delete_follow_up(*, follow_up: OutreachFollowUp, by) -> None:
 @transaction.atomic
 def add_focal_point(
     *,
-    by,
+    by: User,
     village,
     name: str,
     since: datetime.date,
@@ -388,7 +388,7 @@ def add_focal_point(
 
 @transaction.atomic
 def end_focal_point(
-    *, focal_point: VillageFocalPoint, until: datetime.date, by
+    *, focal_point: VillageFocalPoint, until: datetime.date, by: User
 ) -> VillageFocalPoint:
     """Record the last day a focal point served."""
     focal_point = VillageFocalPoint.objects.select_for_update().get(pk=focal_point.pk)
@@ -408,7 +408,7 @@ def end_focal_point(
 
 def upload_regulation(
     *,
-    by,
+    by: User,
     village,
     number: str,
     date: datetime.date,

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core import ikm
-from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.reports import release
 from satuatap.reports.indicators import (
     AGE_BANDS,
@@ -53,7 +53,7 @@ TOTAL = None  # the key of the total row in the suppression grid
 # --- Who sees what ---------------------------------------------------------------------------
 
 
-def visible_report_offices(viewer) -> QuerySet[Organisation]:
+def visible_report_offices(viewer: User) -> QuerySet[Organisation]:
     """The offices whose reports the viewer may see: every office for the national analyst and
     the administrator, their own for office staff, none for anyone else."""
     offices = Organisation.objects.filter(kind=OrganisationKind.OFFICE).order_by("name", "pk")
@@ -69,7 +69,7 @@ def visible_report_offices(viewer) -> QuerySet[Organisation]:
 class _Scope:
     """The offices a result sums, and whether it must be suppressed."""
 
-    def __init__(self, viewer, office_ids: Iterable[int] | None):
+    def __init__(self, viewer: User, office_ids: Iterable[int] | None):
         visible = list(visible_report_offices(viewer).values_list("pk", flat=True))
         if not visible:
             raise PermissionDenied
@@ -93,12 +93,12 @@ class _Scope:
         return queryset if self.all_offices else queryset.filter(office_id__in=self.office_ids)
 
 
-def suppression_applies(viewer, office_ids: Iterable[int] | None = None) -> bool:
+def suppression_applies(viewer: User, office_ids: Iterable[int] | None = None) -> bool:
     """Whether the viewer's results for these offices (None: all they may see) are suppressed."""
     return _Scope(viewer, None if office_ids is None else list(office_ids)).suppress
 
 
-def _today(viewer, office_ids: Sequence[int] | None) -> datetime.date:
+def _today(viewer: User, office_ids: Sequence[int] | None) -> datetime.date:
     office = getattr(viewer, "office", None)
     if office is not None:
         return office.today()
@@ -656,7 +656,7 @@ def _released_period(date_from: datetime.date, date_to: datetime.date) -> CasePe
 
 def case_figures_period(
     *,
-    viewer,
+    viewer: User,
     date_from: datetime.date,
     date_to: datetime.date,
     office_ids: Iterable[int] | None = None,
@@ -676,7 +676,7 @@ def case_figures_period(
 def indicator_result(
     *,
     code: str,
-    viewer,
+    viewer: User,
     date_from: datetime.date,
     date_to: datetime.date,
     office_ids: Iterable[int] | None = None,
@@ -701,7 +701,7 @@ def indicator_result(
 def indicator_results(
     *,
     codes: Iterable[str] | None = None,
-    viewer,
+    viewer: User,
     date_from: datetime.date,
     date_to: datetime.date,
     office_ids: Iterable[int] | None = None,
@@ -795,7 +795,7 @@ def _series_value(indicator: Indicator, sums: dict[str, list[int]]) -> tuple[obj
 def monthly_series(
     *,
     code: str,
-    viewer,
+    viewer: User,
     months: int = 12,
     end: datetime.date | None = None,
     office_ids: Iterable[int] | None = None,
@@ -899,7 +899,7 @@ def _monthly(queryset: QuerySet):
 def office_comparison(
     *,
     code: str,
-    viewer,
+    viewer: User,
     date_from: datetime.date,
     date_to: datetime.date,
     sex: str | None = None,
