@@ -180,7 +180,7 @@ def case_workers(office: Organisation | None) -> QuerySet[User]:
     )
 
 
-def case_access_log(user: User, case: Case):
+def case_access_log(user: User, case: Case) -> QuerySet:
     """Who read the case and its referrals (a partner reads a referral), when and why, newest
     first. For the case supervisors (`cases.view_access_log`, checked by the caller), who see
     every read: nothing is hidden from them (`core.trail`)."""

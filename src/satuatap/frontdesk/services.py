@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -100,7 +101,7 @@ def _require_desk(by: User, desk: Desk) -> None:
         raise _forbidden()
 
 
-def _take(ticket_id: int, by: User, now) -> bool:
+def _take(ticket_id: int, by: User, now: datetime.datetime) -> bool:
     """Claim a waiting ticket; False when another officer was quicker."""
     claimed = Ticket.objects.filter(pk=ticket_id, status=TicketStatus.WAITING).update(
         status=TicketStatus.CALLED, called_at=now, called_by=by, call_count=1

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from satuatap.core.models import User
+from satuatap.core.models import Organisation, User
 from satuatap.outreach.models import (
     AgeBand,
     OutreachCount,
@@ -51,7 +51,7 @@ def _office_id(user: User) -> int | None:
 def with_totals(events: QuerySet[OutreachEvent]) -> QuerySet[OutreachEvent]:
     """Annotate `total`, `women`, `men` and `sex_not_recorded` (people counted)."""
 
-    def counted(condition: Q | None = None):
+    def counted(condition: Q | None = None) -> Coalesce:
         return Coalesce(Sum("counts__count", filter=condition), 0)
 
     return events.annotate(
@@ -190,7 +190,7 @@ class FollowUpRow:
         return self.follow_up is not None
 
 
-def _local_date(moment: datetime.datetime, office) -> datetime.date:
+def _local_date(moment: datetime.datetime, office: Organisation) -> datetime.date:
     return timezone.localtime(moment, office.zone).date()
 
 
@@ -285,7 +285,7 @@ def office_villages(
     if q.strip():
         villages = villages.filter(name__icontains=q.strip())
 
-    def count_of(queryset) -> Subquery:
+    def count_of(queryset: QuerySet) -> Coalesce:
         return Coalesce(
             Subquery(
                 queryset.filter(village_id=OuterRef("code"))
@@ -388,7 +388,9 @@ def get_visible_regulation(user: User, regulation_id: int) -> VillageRegulation 
     )
 
 
-def get_visible_follow_up(user: User, event: OutreachEvent, follow_up_id: int):
+def get_visible_follow_up(
+    user: User, event: OutreachEvent, follow_up_id: int
+) -> OutreachFollowUp | None:
     if _office_id(user) != event.office_id:
         return None
     return event.follow_ups.filter(pk=follow_up_id).select_related("event__office").first()

@@ -11,7 +11,9 @@ import hashlib
 from collections.abc import Iterable, Sequence
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
@@ -57,14 +59,14 @@ def _office_of(by: User) -> Organisation:
     return office
 
 
-def villages_of_office(office: Organisation):
+def villages_of_office(office: Organisation) -> QuerySet[Region]:
     """Every village of the regency or city the office serves."""
     if office.region_id is None:
         return Region.objects.none()
     return Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=office.region_id + ".")
 
 
-def check_village(*, office: Organisation, village) -> Region:
+def check_village(*, office: Organisation, village: Region | str | None) -> Region:
     """`village` (a Region or a code) as a village of the office's area; else a DomainError."""
     code = village.code if isinstance(village, Region) else str(village or "").strip()
     region = Region.objects.filter(code=code).first() if code else None
@@ -144,7 +146,7 @@ def _check_person(office: Organisation, person: Person | None) -> None:
 def _check_event_values(
     *,
     office: Organisation,
-    village,
+    village: Region | str | None,
     date: datetime.date | None,
     kind: str,
     title: str,
@@ -190,7 +192,7 @@ def _write_counts(event: OutreachEvent, rows: list[tuple[str, str, int]]) -> Non
 def create_event(
     *,
     by: User,
-    village,
+    village: Region | str | None,
     date: datetime.date,
     kind: str,
     title: str,
@@ -239,7 +241,7 @@ def update_event(
     *,
     event: OutreachEvent,
     by: User,
-    village,
+    village: Region | str | None,
     date: datetime.date,
     kind: str,
     title: str,
@@ -351,7 +353,7 @@ def delete_follow_up(*, follow_up: OutreachFollowUp, by: User) -> None:
 def add_focal_point(
     *,
     by: User,
-    village,
+    village: Region | str | None,
     name: str,
     since: datetime.date,
     phone: str = "",
@@ -409,11 +411,11 @@ def end_focal_point(
 def upload_regulation(
     *,
     by: User,
-    village,
+    village: Region | str | None,
     number: str,
     date: datetime.date,
     title: str,
-    file,
+    file: UploadedFile | None,
     office: Organisation | None = None,
 ) -> VillageRegulation:
     """Store a village regulation with its scan (PDF, JPEG or PNG, decided by the content)."""

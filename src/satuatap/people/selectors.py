@@ -96,7 +96,7 @@ def correction_history(viewer: User, person: Person, *, limit: int | None = 50) 
     return list(entries[:limit] if limit is not None else entries)
 
 
-def person_access_log(viewer: User, person: Person):
+def person_access_log(viewer: User, person: Person) -> QuerySet:
     """Who read the record and the records merged into it, when and why, newest first (the
     reads `core.sensitive` logs), without the case work the viewer may not see (`core.trail`).
     The caller checks `people.view_access_log`, or gives the person their copy."""

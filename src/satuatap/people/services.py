@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -121,8 +122,8 @@ def register_person(
 
 
 def update_person(
-    *, person: Person, by: User, confirmed_nik_warnings: Iterable[str] = (), **changes
-):
+    *, person: Person, by: User, confirmed_nik_warnings: Iterable[str] = (), **changes: Any
+) -> Person:
     """Correct a person's record; auditlog keeps the correction history (old → new)."""
     require_change_permission(by, person)
     if not person.is_active_record:

@@ -10,7 +10,14 @@ from django.utils.translation import ngettext
 
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.navigation import TileStatus
-from satuatap.placement.models import Agency, AgencyConcern, AgencyStatus, ConcernStatus, JobOrder
+from satuatap.placement.models import (
+    Agency,
+    AgencyConcern,
+    AgencyStatus,
+    ConcernStatus,
+    JobOrder,
+    PlacementFile,
+)
 
 
 def today_for(user: User) -> datetime.date:
@@ -127,14 +134,14 @@ def visible_files(user: User) -> QuerySet:
     )
 
 
-def get_visible_file(user: User, file_id: int):
+def get_visible_file(user: User, file_id: int) -> PlacementFile | None:
     placement_file = visible_files(user).filter(pk=file_id).first()
     if placement_file is None or not user.has_perm("placement.view_file", placement_file):
         return None
     return placement_file
 
 
-def file_history(placement_file) -> QuerySet:
+def file_history(placement_file: PlacementFile) -> QuerySet:
     """The file's stage changes, oldest first, with who made them and the overrides used."""
     return placement_file.history.select_related("changed_by").prefetch_related("overrides")
 

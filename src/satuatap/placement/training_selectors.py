@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from satuatap.core.models import User
-from satuatap.people.models import Sex
+from satuatap.people.models import Person, Sex
 from satuatap.placement.models import CLOSED_STAGES, PlacementFile
 from satuatap.placement.training_models import Attendance, Course, Enrolment, Result
 
@@ -108,7 +108,7 @@ def days_taken(course: Course) -> set[datetime.date]:
     return set(Attendance.objects.filter(enrolment__course=course).values_list("date", flat=True))
 
 
-def open_placement_file(person, office_id: int) -> PlacementFile | None:
+def open_placement_file(person: Person, office_id: int) -> PlacementFile | None:
     return (
         PlacementFile.objects.filter(person=person, office_id=office_id)
         .exclude(stage__in=CLOSED_STAGES)
@@ -116,7 +116,7 @@ def open_placement_file(person, office_id: int) -> PlacementFile | None:
     )
 
 
-def enrolments_of_person(person) -> QuerySet[Enrolment]:
+def enrolments_of_person(person: Person) -> QuerySet[Enrolment]:
     """A person's courses, newest first (for their record or placement file)."""
     return (
         Enrolment.objects.filter(person=person)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from satuatap.core.models import User
+from satuatap.people.models import Person
 from satuatap.privacy.deadlines import BREACH_NOTICE_HOURS
 from satuatap.privacy.models import (
     OPEN_BREACH_STATUSES,
@@ -86,7 +87,7 @@ def open_request_counts(user: User, now: datetime.datetime | None = None) -> Req
     )
 
 
-def requests_about(user: User, person) -> QuerySet[SubjectRequest]:
+def requests_about(user: User, person: Person) -> QuerySet[SubjectRequest]:
     """The requests about a person that the reader may see (the person page's panel)."""
     return visible_subject_requests(user).filter(person=person).order_by("-received_at", "-pk")
 

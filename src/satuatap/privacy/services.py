@@ -9,6 +9,7 @@ Every function checks its permission first, refuses bad input with a translated 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -64,7 +65,7 @@ def _text(value: str | None, *, limit: int, code: str, label: str) -> str:
     return text
 
 
-def _moment(value, *, code: str, now: datetime.datetime) -> datetime.datetime:
+def _moment(value: object, *, code: str, now: datetime.datetime) -> datetime.datetime:
     if not isinstance(value, datetime.datetime) or timezone.is_naive(value):
         raise DomainError(code, _("Give a date and a time."))
     if value > now + CLOCK_SKEW:
@@ -78,7 +79,7 @@ def _moment(value, *, code: str, now: datetime.datetime) -> datetime.datetime:
 def _request_values(
     *,
     request_type: str,
-    received_at,
+    received_at: object,
     channel: str,
     requester_relation: str,
     requester_name: str,
@@ -309,9 +310,9 @@ def erase_for_request(*, subject_request: SubjectRequest, by: User) -> ErasureRe
 def _breach_values(
     *,
     title: str,
-    discovered_at,
-    occurred_at,
-    data_categories,
+    discovered_at: object,
+    occurred_at: object,
+    data_categories: Iterable[str],
     subject_count: int | None,
     how: str,
     consequences: str,
