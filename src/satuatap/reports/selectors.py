@@ -21,9 +21,10 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
@@ -203,7 +204,7 @@ def _filtered(
     sex: str | None = None,
     scheme: str | None = None,
     destination: str | None = None,
-    model=RollupValue,
+    model: type[RollupValue | RollupMonth] = RollupValue,
 ) -> QuerySet:
     """The indicator's roll-up rows (day rows, or `RollupMonth` rows) the scope and filters
     keep, for any period (the caller adds it)."""
@@ -307,7 +308,9 @@ def _read_grid(
     return grid
 
 
-def _series_parts(indicator: Indicator, date_from: datetime.date):
+def _series_parts(
+    indicator: Indicator, date_from: datetime.date
+) -> list[tuple[str, int, datetime.date | None]]:
     """(stored series, sign, from) whose sums make the indicator: a stock is its inflow minus
     its outflow from the first day on."""
     if indicator.aggregate == "stock":
@@ -327,7 +330,7 @@ def _table_columns(indicator: Indicator, sexes: Sequence[str]) -> list:
     return ["total", *[("sex", s) for s in sexes], *[("age", a) for a in AGE_BANDS]]
 
 
-def _column_condition(column, sexes: Sequence[str], split: bool) -> tuple[str, list]:
+def _column_condition(column: Any, sexes: Sequence[str], split: bool) -> tuple[str, list]:
     """SQL over a grid line (r, s, b, v, w) saying whether it counts in the table column
     (split tables count the shown sexes only)."""
     shown = ", ".join(["%s"] * len(sexes))
@@ -387,7 +390,7 @@ def _monthly_rows(
     filters: dict,
     *,
     series: str | None = None,
-):
+) -> Iterator[tuple[datetime.date, str, int, int]]:
     """(month's first day, dimension, Σ value, Σ weight) over the period (None: from the first
     day on), whole months read from `RollupMonth`: what `_monthly` gives for the same days."""
     for rows in _period_rows(indicator, scope, date_from, date_to, filters, series=series):
@@ -412,7 +415,7 @@ def _office_sums(
     filters: dict,
     *,
     series: str | None = None,
-):
+) -> Iterator[tuple[int, str, int, int]]:
     """(office id, dimension, Σ value, Σ weight) over the period (None: from the first day
     on), whole months read from `RollupMonth`."""
     for rows in _period_rows(indicator, scope, date_from, date_to, filters, series=series):
@@ -470,7 +473,7 @@ class _Table:
                 sums[column][1] += w
         return sums
 
-    def element_sums(self, column) -> dict[str, list[int]]:
+    def element_sums(self, column: Any) -> dict[str, list[int]]:
         """Per row (an IKM element): its [Σ value, Σ weight] in the column."""
         return {element: line[column] for element, line in self.row_sums.items()}
 
@@ -498,7 +501,7 @@ class _Table:
         return shown
 
 
-def _cell(value, hidden_reason: str | None) -> Cell:
+def _cell(value: int | Decimal | None, hidden_reason: str | None) -> Cell:
     if hidden_reason:
         return Cell(value=None, suppressed=True, reason=hidden_reason)
     return Cell(value=value)
@@ -545,7 +548,7 @@ def _build_result(
             values[(key, column)], weights[(key, column)] = shown[column]
 
     # No suppression here: case-related tables for outsiders come from `_released_result`.
-    def make_row(key, dimension: str, label: str) -> Row:
+    def make_row(key: Any, dimension: str, label: str) -> Row:
         return Row(
             dimension=dimension,
             label=label,
@@ -591,20 +594,20 @@ def _released_result(
     total_column, sex_columns, age_columns = _released_columns(sex)
     national = scope.all_offices
 
-    def lines(row) -> list:
+    def lines(row: Any) -> list:
         if national:
             return [(release.NATIONAL, row)]
         return [(release.OFFICE, office_id) for office_id in scope.office_ids]
 
     hidden_count = 0
 
-    def cell(row, column) -> Cell:
+    def cell(row: Any, column: Any) -> Cell:
         nonlocal hidden_count
         out = release.combine(months, [(*line, column) for line in lines(row)])
         hidden_count += bool(out.hidden)
         return _cell(out.value, out.hidden)
 
-    def make_row(row, dimension: str, label: str) -> Row:
+    def make_row(row: Any, dimension: str, label: str) -> Row:
         return Row(
             dimension=dimension,
             label=label,
@@ -882,7 +885,7 @@ def _released_series(
     return series
 
 
-def _monthly(queryset: QuerySet):
+def _monthly(queryset: QuerySet) -> Iterator[tuple[datetime.date, str, int, int]]:
     rows = (
         queryset.annotate(month=TruncMonth("day"))
         .values("month", "dimension")
