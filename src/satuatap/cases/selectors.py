@@ -24,13 +24,13 @@ from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
 
 
-def _current_assignment(user) -> Exists:
+def _current_assignment(user: User) -> Exists:
     return Exists(
         CaseAssignment.objects.filter(case=OuterRef("pk"), worker_id=user.pk, ended_at__isnull=True)
     )
 
 
-def visible_cases(user) -> QuerySet[Case]:
+def visible_cases(user: User) -> QuerySet[Case]:
     if not user.is_authenticated or not user.has_perm("cases.list_cases"):
         return Case.objects.none()
     cases = Case.objects.filter(office_id=user.office_id_or_none).select_related("client")
@@ -39,11 +39,11 @@ def visible_cases(user) -> QuerySet[Case]:
     return cases.filter(Q(is_restricted=False) | _current_assignment(user))
 
 
-def get_visible_case(user, case_id: int) -> Case | None:
+def get_visible_case(user: User, case_id: int) -> Case | None:
     return visible_cases(user).filter(pk=case_id).first()
 
 
-def with_number(user, cases: QuerySet[Case], text: str) -> QuerySet[Case]:
+def with_number(user: User, cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     """The cases among `cases` whose reference contains `text`. Case supervisors also find a case
     by the sequential number it had before references were drawn at random: they see every case,
     while anyone else, setting the old numbers of the cases they see side by side, would count
@@ -54,21 +54,21 @@ def with_number(user, cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     return cases.filter(match)
 
 
-def my_cases(user) -> QuerySet[Case]:
+def my_cases(user: User) -> QuerySet[Case]:
     return visible_cases(user).filter(_current_assignment(user)).exclude(status=CaseStatus.CLOSED)
 
 
-def team_cases(user) -> QuerySet[Case]:
+def team_cases(user: User) -> QuerySet[Case]:
     if not user.has_perm("cases.view_team_cases"):
         return Case.objects.none()
     return visible_cases(user).exclude(status=CaseStatus.CLOSED)
 
 
-def awaiting_closure(user) -> QuerySet[Case]:
+def awaiting_closure(user: User) -> QuerySet[Case]:
     return team_cases(user).filter(status=CaseStatus.RESOLVED)
 
 
-def overdue_actions(user, today: datetime.date) -> QuerySet[ActionItem]:
+def overdue_actions(user: User, today: datetime.date) -> QuerySet[ActionItem]:
     return (
         ActionItem.objects.filter(
             case__in=visible_cases(user), done_at__isnull=True, due_on__lt=today
@@ -79,7 +79,7 @@ def overdue_actions(user, today: datetime.date) -> QuerySet[ActionItem]:
     )
 
 
-def overdue_referrals(user, today: datetime.date) -> QuerySet[Referral]:
+def overdue_referrals(user: User, today: datetime.date) -> QuerySet[Referral]:
     """Referrals the partner has not answered by their due date."""
     return (
         Referral.objects.filter(
@@ -93,7 +93,7 @@ def overdue_referrals(user, today: datetime.date) -> QuerySet[Referral]:
     )
 
 
-def overdue_cases(user, today: datetime.date) -> QuerySet[Case]:
+def overdue_cases(user: User, today: datetime.date) -> QuerySet[Case]:
     late_action = ActionItem.objects.filter(
         case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
     )
@@ -107,7 +107,7 @@ def overdue_cases(user, today: datetime.date) -> QuerySet[Case]:
     )
 
 
-def visible_contacts(user) -> QuerySet[Contact]:
+def visible_contacts(user: User) -> QuerySet[Contact]:
     """Contacts of the office for those who work with cases (rules: `cases.view_contact`).
     Contacts linked to a case the user may not see are left out, and so is a restricted contact
     (a sensitive topic with a named person) for anyone but who recorded it, the workers
@@ -128,7 +128,7 @@ def visible_contacts(user) -> QuerySet[Contact]:
     return contacts.select_related("person", "recorded_by")
 
 
-def case_events(user, case: Case) -> QuerySet[CaseEvent]:
+def case_events(user: User, case: Case) -> QuerySet[CaseEvent]:
     """The timeline events of a case the user may see: a restricted contact's event only for
     those who may see that contact (who recorded it, the case's workers, the supervisors)."""
     events = case.events.select_related("by")
@@ -143,7 +143,7 @@ def case_events(user, case: Case) -> QuerySet[CaseEvent]:
 # --- Partner portal ---------------------------------------------------------------------------
 
 
-def partner_referrals(user) -> QuerySet[Referral]:
+def partner_referrals(user: User) -> QuerySet[Referral]:
     """Referrals sent to the user's partner organisation, those that ended included (consent
     withdrawn, revoked, case closed): the partner sees that they ended, and nothing of the
     client (`Referral.has_ended`, `services.shared_view`)."""
@@ -161,7 +161,7 @@ def ended_referrals_q() -> Q:
     return Q(stopped_at__isnull=False) | Q(case__status=CaseStatus.CLOSED)
 
 
-def get_partner_referral(user, referral_id: int) -> Referral | None:
+def get_partner_referral(user: User, referral_id: int) -> Referral | None:
     return partner_referrals(user).filter(pk=referral_id).first()
 
 
@@ -180,7 +180,7 @@ def case_workers(office: Organisation | None) -> QuerySet[User]:
     )
 
 
-def case_access_log(user, case: Case):
+def case_access_log(user: User, case: Case) -> QuerySet:
     """Who read the case and its referrals (a partner reads a referral), when and why, newest
     first. For the case supervisors (`cases.view_access_log`, checked by the caller), who see
     every read: nothing is hidden from them (`core.trail`)."""

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -54,6 +55,7 @@ from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
 from satuatap.core.selectors import office_partners
 from satuatap.people.models import Person, Sex
+from satuatap.placement.models import Agency
 
 SAFETY_FLAGS = (
     "immediate_danger",
@@ -317,7 +319,7 @@ def open_case(
     safety: Iterable[str] = (),
     country: str = "",
     employer: str = "",
-    agency=None,
+    agency: Agency | None = None,
     recruiter: str = "",
     narrative: str = "",
     safety_notes: str = "",
@@ -469,7 +471,9 @@ def add_note(*, case: Case, text: str, by: User) -> CaseNote:
     return note
 
 
-def add_action(*, case: Case, description: str, owner: User, due_on: datetime.date, by: User):
+def add_action(
+    *, case: Case, description: str, owner: User, due_on: datetime.date, by: User
+) -> ActionItem:
     _require_work(by, case)
     description = _clean_text(description)
     if not description:
@@ -626,11 +630,11 @@ class OpenActions:
     CHOICES = (DONE, LEAVE)
 
 
-def open_actions_of(case: Case):
+def open_actions_of(case: Case) -> QuerySet[ActionItem]:
     return case.actions.filter(done_at__isnull=True).order_by("due_on", "pk")
 
 
-def live_referrals_of(case: Case):
+def live_referrals_of(case: Case) -> QuerySet[Referral]:
     """Referrals whose partner still has access to what the client consented to share."""
     return case.referrals.filter(stopped_at__isnull=True).order_by("sent_at", "pk")
 
@@ -638,12 +642,12 @@ def live_referrals_of(case: Case):
 OPEN_REFERRAL_STATES = (ReferralState.SENT, ReferralState.ACCEPTED)
 
 
-def open_referrals_of(case: Case):
+def open_referrals_of(case: Case) -> QuerySet[Referral]:
     """Live referrals the partner is still working on (sent or accepted)."""
     return live_referrals_of(case).filter(state__in=OPEN_REFERRAL_STATES)
 
 
-def _end_referral(referral: Referral, reason: str, now) -> None:
+def _end_referral(referral: Referral, reason: str, now: datetime.datetime) -> None:
     referral.stopped_at = now
     referral.end_reason = reason
     referral.save(update_fields=["stopped_at", "end_reason"])
@@ -1058,7 +1062,9 @@ def answer_referral(*, referral: Referral, by: User, accept: bool, reason: str =
     return referral
 
 
-def add_feedback(*, referral: Referral, by: User, feedback: str, complete: bool = False):
+def add_feedback(
+    *, referral: Referral, by: User, feedback: str, complete: bool = False
+) -> Referral:
     """The partner's update on an accepted referral; `complete` closes it."""
     with transaction.atomic():
         _require_partner(by, referral)

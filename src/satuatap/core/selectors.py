@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+import datetime
 
-from satuatap.core.models import Desk, Organisation, OrganisationKind
+from django.db.models import Model, Prefetch, Q, QuerySet
+
+from satuatap.core.models import Desk, Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
 
 
-def visible_offices(user) -> QuerySet[Organisation]:
+def visible_offices(user: User) -> QuerySet[Organisation]:
     offices = Organisation.objects.filter(kind=OrganisationKind.OFFICE).prefetch_related(
         Prefetch("desks", queryset=Desk.objects.select_related("desk_type"))
     )
@@ -29,9 +31,9 @@ def audit_entries(
     content_type_id: int | None = None,
     action: int | None = None,
     object_pk: str = "",
-    date_from=None,
-    date_to=None,
-):
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet:
     """The audit trail, newest first, filtered; for administrators only (checked by callers)."""
     from auditlog.models import LogEntry
 
@@ -63,15 +65,15 @@ def office_partners(office: Organisation | None) -> QuerySet[Organisation]:
 
 
 def office_trail_entries(
-    viewer,
+    viewer: User,
     *,
     actor: str = "",
     content_type_id: int | None = None,
     action: int | None = None,
     object_pk: str = "",
-    date_from=None,
-    date_to=None,
-):
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet:
     """The changes of the viewer's office's records, newest first (the office head's trail,
     `core.trail`): only records the viewer may see, and no case work unless the viewer may see
     it. Reads are in each record's access log, not here."""
@@ -112,7 +114,13 @@ def office_trail_entries(
     return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
 
 
-def access_entries(viewer, *, records: dict, office, hide_case_work: bool = True):
+def access_entries(
+    viewer: User,
+    *,
+    records: dict[type[Model], list[int]],
+    office: Organisation | None,
+    hide_case_work: bool = True,
+) -> QuerySet:
     """The reads of `records` (`{model: [pk, …]}`: a person with the records merged into it, a
     case with its referrals), newest first: `core.sensitive` writes each read as an ACCESS
     entry on the record read about. `hide_case_work`: leave out the case work the viewer may

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from satuatap.core.models import Desk, Organisation
+from satuatap.core.models import Desk, Organisation, User
 from satuatap.frontdesk.models import Service, Ticket, TicketStatus, Visit
 
 # The order a desk calls its waiting tickets in: priority tickets first, then by ticket number.
@@ -14,7 +14,7 @@ from satuatap.frontdesk.models import Service, Ticket, TicketStatus, Visit
 LINE_ORDER = ("-is_priority", "number")
 
 
-def office_desks(user) -> QuerySet[Desk]:
+def office_desks(user: User) -> QuerySet[Desk]:
     """Active desks of the user's office (none for users outside an office)."""
     if not user.has_perm("frontdesk.view_queues"):
         return Desk.objects.none()
@@ -23,7 +23,7 @@ def office_desks(user) -> QuerySet[Desk]:
     )
 
 
-def get_desk(user, desk_id: int) -> Desk | None:
+def get_desk(user: User, desk_id: int) -> Desk | None:
     return office_desks(user).filter(pk=desk_id).first()
 
 
@@ -33,7 +33,7 @@ def active_services(office: Organisation) -> QuerySet[Service]:
     ).select_related("desk__desk_type")
 
 
-def office_services(user, office_id: int) -> QuerySet[Service] | None:
+def office_services(user: User, office_id: int) -> QuerySet[Service] | None:
     """Every service of the office (offered now or not), in catalogue order, for the staff of
     that office; None for anyone else, to whom the office's catalogue does not exist."""
     if not user.has_perm("frontdesk.view_queues") or user.office_id_or_none != office_id:
@@ -81,7 +81,7 @@ def waiting_ahead(ticket: Ticket) -> int | None:
     )
 
 
-def get_visible_ticket(user, ticket_id: int) -> Ticket | None:
+def get_visible_ticket(user: User, ticket_id: int) -> Ticket | None:
     if not user.has_perm("frontdesk.view_queues"):
         return None
     return (
@@ -91,7 +91,7 @@ def get_visible_ticket(user, ticket_id: int) -> Ticket | None:
     )
 
 
-def get_visible_visit(user, visit_id: int) -> Visit | None:
+def get_visible_visit(user: User, visit_id: int) -> Visit | None:
     if not user.has_perm("frontdesk.view_queues"):
         return None
     return (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
-from satuatap.core.models import Desk
+from satuatap.core.models import Desk, User
 from satuatap.frontdesk.models import (
     OPEN_STATUSES,
     AgeBand,
@@ -32,7 +33,7 @@ def _forbidden() -> DomainError:
 
 def check_in(
     *,
-    by,
+    by: User,
     services: Iterable[Service],
     person: Person | None = None,
     sex: str = Sex.NOT_RECORDED,
@@ -95,12 +96,12 @@ def check_in(
     return visit
 
 
-def _require_desk(by, desk: Desk) -> None:
+def _require_desk(by: User, desk: Desk) -> None:
     if not by.has_perm("frontdesk.work_desk", desk):
         raise _forbidden()
 
 
-def _take(ticket_id: int, by, now) -> bool:
+def _take(ticket_id: int, by: User, now: datetime.datetime) -> bool:
     """Claim a waiting ticket; False when another officer was quicker."""
     claimed = Ticket.objects.filter(pk=ticket_id, status=TicketStatus.WAITING).update(
         status=TicketStatus.CALLED, called_at=now, called_by=by, call_count=1
@@ -108,7 +109,7 @@ def _take(ticket_id: int, by, now) -> bool:
     return claimed == 1
 
 
-def call_next(*, desk: Desk, by) -> Ticket | None:
+def call_next(*, desk: Desk, by: User) -> Ticket | None:
     """Call the next waiting ticket of the desk (priority first, then by number: `LINE_ORDER`).
 
     Two officers calling at once never get the same ticket: the claim is a conditional update
@@ -133,7 +134,7 @@ def call_next(*, desk: Desk, by) -> Ticket | None:
     raise DomainError("busy", _("The queue is very busy: try again."), status=409)
 
 
-def call_ticket(*, ticket: Ticket, by) -> Ticket:
+def call_ticket(*, ticket: Ticket, by: User) -> Ticket:
     """Call a specific waiting ticket, or call again one already called."""
     _require_desk(by, ticket.desk)
     now = timezone.now()
@@ -148,7 +149,7 @@ def call_ticket(*, ticket: Ticket, by) -> Ticket:
     return ticket
 
 
-def start_serving(*, ticket: Ticket, by) -> Ticket:
+def start_serving(*, ticket: Ticket, by: User) -> Ticket:
     _require_desk(by, ticket.desk)
     updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.CALLED).update(
         status=TicketStatus.SERVING, served_at=timezone.now()
@@ -167,7 +168,7 @@ NOTES_LIMIT = 2000
 def finish_ticket(
     *,
     ticket: Ticket,
-    by,
+    by: User,
     outcome: str = ServiceRecord.Outcome.COMPLETED,
     notes: str = "",
     services: Iterable[Service] | None = None,
@@ -201,7 +202,7 @@ def finish_ticket(
     return ticket
 
 
-def mark_no_show(*, ticket: Ticket, by) -> Ticket:
+def mark_no_show(*, ticket: Ticket, by: User) -> Ticket:
     _require_desk(by, ticket.desk)
     updated = Ticket.objects.filter(pk=ticket.pk, status=TicketStatus.CALLED).update(
         status=TicketStatus.NO_SHOW, finished_at=timezone.now()
@@ -213,7 +214,7 @@ def mark_no_show(*, ticket: Ticket, by) -> Ticket:
 
 
 def transfer_ticket(
-    *, ticket: Ticket, to_desk: Desk, by, services: Iterable[Service] = ()
+    *, ticket: Ticket, to_desk: Desk, by: User, services: Iterable[Service] = ()
 ) -> Ticket:
     """Send the visitor to another desk: a new ticket there, ahead of that desk's line, since
     the visitor has already waited once."""

@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satuatap.core.models import Organisation, User
 from satuatap.outreach.models import (
     AgeBand,
     OutreachCount,
@@ -41,7 +42,7 @@ from satuatap.regions.models import Region, RegionLevel
 SEXES = (Sex.FEMALE, Sex.MALE, Sex.NOT_RECORDED)
 
 
-def _office_id(user) -> int | None:
+def _office_id(user: User) -> int | None:
     if not user.is_authenticated or not user.has_perm("outreach.view_outreach"):
         return None
     return user.office_id_or_none
@@ -50,7 +51,7 @@ def _office_id(user) -> int | None:
 def with_totals(events: QuerySet[OutreachEvent]) -> QuerySet[OutreachEvent]:
     """Annotate `total`, `women`, `men` and `sex_not_recorded` (people counted)."""
 
-    def counted(condition: Q | None = None):
+    def counted(condition: Q | None = None) -> Coalesce:
         return Coalesce(Sum("counts__count", filter=condition), 0)
 
     return events.annotate(
@@ -62,7 +63,7 @@ def with_totals(events: QuerySet[OutreachEvent]) -> QuerySet[OutreachEvent]:
 
 
 def office_events(
-    user,
+    user: User,
     *,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
@@ -90,7 +91,7 @@ def office_events(
     )
 
 
-def get_visible_event(user, event_id: int) -> OutreachEvent | None:
+def get_visible_event(user: User, event_id: int) -> OutreachEvent | None:
     office_id = _office_id(user)
     if office_id is None:
         return None
@@ -189,7 +190,7 @@ class FollowUpRow:
         return self.follow_up is not None
 
 
-def _local_date(moment: datetime.datetime, office) -> datetime.date:
+def _local_date(moment: datetime.datetime, office: Organisation) -> datetime.date:
     return timezone.localtime(moment, office.zone).date()
 
 
@@ -264,7 +265,7 @@ def follow_ups(event: OutreachEvent) -> list[FollowUpRow]:
 
 
 def office_villages(
-    user,
+    user: User,
     *,
     district: str = "",
     q: str = "",
@@ -284,7 +285,7 @@ def office_villages(
     if q.strip():
         villages = villages.filter(name__icontains=q.strip())
 
-    def count_of(queryset) -> Subquery:
+    def count_of(queryset: QuerySet) -> Coalesce:
         return Coalesce(
             Subquery(
                 queryset.filter(village_id=OuterRef("code"))
@@ -316,7 +317,7 @@ def office_villages(
     return villages.select_related("parent").order_by("parent__name", "name", "code")
 
 
-def office_districts(user) -> QuerySet[Region]:
+def office_districts(user: User) -> QuerySet[Region]:
     office_id = _office_id(user)
     office = user.office if office_id else None
     if office is None or office.region_id is None:
@@ -326,7 +327,7 @@ def office_districts(user) -> QuerySet[Region]:
     )
 
 
-def get_office_village(user, code: str) -> Region | None:
+def get_office_village(user: User, code: str) -> Region | None:
     """A village of the caller's office's area, or None."""
     office_id = _office_id(user)
     office = user.office if office_id else None
@@ -365,7 +366,7 @@ def regulations_of(
     return regulations.order_by("-date", "pk")
 
 
-def get_visible_focal_point(user, focal_point_id: int) -> VillageFocalPoint | None:
+def get_visible_focal_point(user: User, focal_point_id: int) -> VillageFocalPoint | None:
     office_id = _office_id(user)
     if office_id is None:
         return None
@@ -376,7 +377,7 @@ def get_visible_focal_point(user, focal_point_id: int) -> VillageFocalPoint | No
     )
 
 
-def get_visible_regulation(user, regulation_id: int) -> VillageRegulation | None:
+def get_visible_regulation(user: User, regulation_id: int) -> VillageRegulation | None:
     office_id = _office_id(user)
     if office_id is None:
         return None
@@ -387,7 +388,9 @@ def get_visible_regulation(user, regulation_id: int) -> VillageRegulation | None
     )
 
 
-def get_visible_follow_up(user, event: OutreachEvent, follow_up_id: int):
+def get_visible_follow_up(
+    user: User, event: OutreachEvent, follow_up_id: int
+) -> OutreachFollowUp | None:
     if _office_id(user) != event.office_id:
         return None
     return event.follow_ups.filter(pk=follow_up_id).select_related("event__office").first()

@@ -11,11 +11,13 @@ import hashlib
 from collections.abc import Iterable, Sequence
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
-from satuatap.core.models import Organisation
+from satuatap.core.models import Organisation, User
 from satuatap.core.selectors import office_partners
 from satuatap.outreach.models import (
     AgeBand,
@@ -41,14 +43,14 @@ CountRows = Iterable[tuple[str, str, object]]
 # --- Shared checks ---------------------------------------------------------------------------
 
 
-def _require_manage(by, office: Organisation) -> None:
+def _require_manage(by: User, office: Organisation) -> None:
     if not by.has_perm("outreach.manage_outreach", office):
         raise DomainError(
             "forbidden", _("You may not record outreach for this office."), status=403
         )
 
 
-def _office_of(by) -> Organisation:
+def _office_of(by: User) -> Organisation:
     office = getattr(by, "office", None)
     if office is None:
         raise DomainError(
@@ -57,14 +59,14 @@ def _office_of(by) -> Organisation:
     return office
 
 
-def villages_of_office(office: Organisation):
+def villages_of_office(office: Organisation) -> QuerySet[Region]:
     """Every village of the regency or city the office serves."""
     if office.region_id is None:
         return Region.objects.none()
     return Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=office.region_id + ".")
 
 
-def check_village(*, office: Organisation, village) -> Region:
+def check_village(*, office: Organisation, village: Region | str | None) -> Region:
     """`village` (a Region or a code) as a village of the office's area; else a DomainError."""
     code = village.code if isinstance(village, Region) else str(village or "").strip()
     region = Region.objects.filter(code=code).first() if code else None
@@ -144,7 +146,7 @@ def _check_person(office: Organisation, person: Person | None) -> None:
 def _check_event_values(
     *,
     office: Organisation,
-    village,
+    village: Region | str | None,
     date: datetime.date | None,
     kind: str,
     title: str,
@@ -189,8 +191,8 @@ def _write_counts(event: OutreachEvent, rows: list[tuple[str, str, int]]) -> Non
 @transaction.atomic
 def create_event(
     *,
-    by,
-    village,
+    by: User,
+    village: Region | str | None,
     date: datetime.date,
     kind: str,
     title: str,
@@ -238,8 +240,8 @@ def create_event(
 def update_event(
     *,
     event: OutreachEvent,
-    by,
-    village,
+    by: User,
+    village: Region | str | None,
     date: datetime.date,
     kind: str,
     title: str,
@@ -281,7 +283,7 @@ def event_total(event: OutreachEvent) -> int:
 
 
 @transaction.atomic
-def add_participant(*, event: OutreachEvent, person: Person, by) -> None:
+def add_participant(*, event: OutreachEvent, person: Person, by: User) -> None:
     """Name a registry person as a participant; they must be among the people counted."""
     event = OutreachEvent.objects.select_for_update().select_related("office").get(pk=event.pk)
     _require_manage(by, event.office)
@@ -297,7 +299,7 @@ def add_participant(*, event: OutreachEvent, person: Person, by) -> None:
 
 
 @transaction.atomic
-def remove_participant(*, event: OutreachEvent, person: Person, by) -> None:
+def remove_participant(*, event: OutreachEvent, person: Person, by: User) -> None:
     """Un-name a participant; a follow-up recorded for them at this event goes with it."""
     _require_manage(by, event.office)
     event.follow_ups.filter(person=person).delete()
@@ -309,7 +311,7 @@ def remove_participant(*, event: OutreachEvent, person: Person, by) -> None:
 
 @transaction.atomic
 def record_follow_up(
-    *, event: OutreachEvent, person: Person, came_on: datetime.date, by, note: str = ""
+    *, event: OutreachEvent, person: Person, came_on: datetime.date, by: User, note: str = ""
 ) -> OutreachFollowUp:
     """Record that a participant came to the office after the event."""
     _require_manage(by, event.office)
@@ -339,7 +341,7 @@ def record_follow_up(
 
 
 @transaction.atomic
-def delete_follow_up(*, follow_up: OutreachFollowUp, by) -> None:
+def delete_follow_up(*, follow_up: OutreachFollowUp, by: User) -> None:
     _require_manage(by, follow_up.event.office)
     follow_up.delete()
 
@@ -350,8 +352,8 @@ def delete_follow_up(*, follow_up: OutreachFollowUp, by) -> None:
 @transaction.atomic
 def add_focal_point(
     *,
-    by,
-    village,
+    by: User,
+    village: Region | str | None,
     name: str,
     since: datetime.date,
     phone: str = "",
@@ -388,7 +390,7 @@ def add_focal_point(
 
 @transaction.atomic
 def end_focal_point(
-    *, focal_point: VillageFocalPoint, until: datetime.date, by
+    *, focal_point: VillageFocalPoint, until: datetime.date, by: User
 ) -> VillageFocalPoint:
     """Record the last day a focal point served."""
     focal_point = VillageFocalPoint.objects.select_for_update().get(pk=focal_point.pk)
@@ -408,12 +410,12 @@ def end_focal_point(
 
 def upload_regulation(
     *,
-    by,
-    village,
+    by: User,
+    village: Region | str | None,
     number: str,
     date: datetime.date,
     title: str,
-    file,
+    file: UploadedFile | None,
     office: Organisation | None = None,
 ) -> VillageRegulation:
     """Store a village regulation with its scan (PDF, JPEG or PNG, decided by the content)."""

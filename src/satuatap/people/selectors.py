@@ -6,30 +6,31 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
+from satuatap.core.models import User
 from satuatap.people.models import FamilyLink, Person, Phone
 from satuatap.regions.models import Region
 
 DUPLICATE_NAME_SCORE = 80
 
 
-def visible_people(user) -> QuerySet[Person]:
+def visible_people(user: User) -> QuerySet[Person]:
     """Every record of the user's office, merged and anonymised ones included."""
     if not user.has_perm("people.list_person"):
         return Person.objects.none()
     return Person.objects.filter(office_id=user.office_id_or_none).select_related("village")
 
 
-def active_people(user) -> QuerySet[Person]:
+def active_people(user: User) -> QuerySet[Person]:
     """The records a list shows: not merged into another, not anonymised."""
     return visible_people(user).filter(merged_into__isnull=True, anonymised_at__isnull=True)
 
 
-def get_visible_person(user, person_id: int) -> Person | None:
+def get_visible_person(user: User, person_id: int) -> Person | None:
     return visible_people(user).filter(pk=person_id).first()
 
 
 def likely_duplicates(
-    user,
+    user: User,
     *,
     full_name: str,
     birth_date: datetime.date | None,
@@ -81,7 +82,7 @@ def family_of(person: Person) -> list[dict]:
     return rows
 
 
-def correction_history(viewer, person: Person, *, limit: int | None = 50) -> list:
+def correction_history(viewer: User, person: Person, *, limit: int | None = 50) -> list:
     """Changes to the record, newest first (auditlog entries; reads are left out), without the
     case work the viewer may not see (`core.trail`: a change made by MRC staff can tell that
     the person is an MRC client)."""
@@ -95,7 +96,7 @@ def correction_history(viewer, person: Person, *, limit: int | None = 50) -> lis
     return list(entries[:limit] if limit is not None else entries)
 
 
-def person_access_log(viewer, person: Person):
+def person_access_log(viewer: User, person: Person) -> QuerySet:
     """Who read the record and the records merged into it, when and why, newest first (the
     reads `core.sensitive` logs), without the case work the viewer may not see (`core.trail`).
     The caller checks `people.view_access_log`, or gives the person their copy."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.models import User
 from satuatap.people.models import (
     ConsentMethod,
     Disability,
@@ -40,12 +42,12 @@ PERSON_FIELDS = (
 )
 
 
-def _require_registry_access(by) -> None:
+def _require_registry_access(by: User) -> None:
     if not by.has_perm("people.list_person") or by.office is None:
         raise DomainError("forbidden", _("You may not register people."), status=403)
 
 
-def require_change_permission(by, person: Person) -> None:
+def require_change_permission(by: User, person: Person) -> None:
     if not by.has_perm("people.change_person", person):
         raise DomainError("forbidden", _("You may not change this record."), status=403)
 
@@ -70,7 +72,7 @@ def _set_phones(person: Person, phones: Iterable[str | tuple[str, str]]) -> None
 
 def register_person(
     *,
-    by,
+    by: User,
     full_name: str,
     sex: str,
     nik: str | None = None,
@@ -119,7 +121,9 @@ def register_person(
         raise
 
 
-def update_person(*, person: Person, by, confirmed_nik_warnings: Iterable[str] = (), **changes):
+def update_person(
+    *, person: Person, by: User, confirmed_nik_warnings: Iterable[str] = (), **changes: Any
+) -> Person:
     """Correct a person's record; auditlog keeps the correction history (old → new)."""
     require_change_permission(by, person)
     if not person.is_active_record:
@@ -151,7 +155,7 @@ def update_person(*, person: Person, by, confirmed_nik_warnings: Iterable[str] =
 def record_status(
     *,
     person: Person,
-    by,
+    by: User,
     status: str,
     effective_date: datetime.date,
     country: str = "",
@@ -177,7 +181,7 @@ def record_status(
     )
 
 
-def link_family(*, person: Person, relative: Person, relation: str, by) -> FamilyLink:
+def link_family(*, person: Person, relative: Person, relation: str, by: User) -> FamilyLink:
     """Record that `relative` is the `relation` of `person` (e.g. her child)."""
     if not (
         by.has_perm("people.change_person", person) and by.has_perm("people.view_person", relative)
@@ -194,7 +198,7 @@ def link_family(*, person: Person, relative: Person, relation: str, by) -> Famil
     )
 
 
-def unlink_family(*, link: FamilyLink, by) -> None:
+def unlink_family(*, link: FamilyLink, by: User) -> None:
     require_change_permission(by, link.person)
     link.delete()
 
@@ -202,7 +206,7 @@ def unlink_family(*, link: FamilyLink, by) -> None:
 def record_consent(
     *,
     person: Person,
-    by,
+    by: User,
     purpose: str,
     given_on: datetime.date,
     method: str,
@@ -223,7 +227,7 @@ def record_consent(
     )
 
 
-def withdraw_consent(*, consent: ProcessingConsent, by) -> ProcessingConsent:
+def withdraw_consent(*, consent: ProcessingConsent, by: User) -> ProcessingConsent:
     require_change_permission(by, consent.person)
     if consent.withdrawn_on is not None:
         raise DomainError("already_withdrawn", _("This consent was already withdrawn."))

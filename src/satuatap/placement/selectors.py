@@ -8,12 +8,19 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.navigation import TileStatus
-from satuatap.placement.models import Agency, AgencyConcern, AgencyStatus, ConcernStatus, JobOrder
+from satuatap.placement.models import (
+    Agency,
+    AgencyConcern,
+    AgencyStatus,
+    ConcernStatus,
+    JobOrder,
+    PlacementFile,
+)
 
 
-def today_for(user) -> datetime.date:
+def today_for(user: User) -> datetime.date:
     """The day licences are judged on: the user's office's today, else the server's."""
     office = getattr(user, "office", None)
     return office.today() if office is not None else timezone.localdate()
@@ -39,7 +46,7 @@ def get_agency(agency_id: int) -> Agency | None:
 # --- Concerns about agencies ----------------------------------------------------------------
 
 
-def visible_concerns(user) -> QuerySet[AgencyConcern]:
+def visible_concerns(user: User) -> QuerySet[AgencyConcern]:
     """The concerns the caller may read: every office's for the ministry placement
     administrator, the own office's for those who raise them, none for anyone else."""
     queryset = AgencyConcern.objects.select_related(
@@ -52,7 +59,7 @@ def visible_concerns(user) -> QuerySet[AgencyConcern]:
     return queryset.none()
 
 
-def concerns_to_review(user, *, status: str = "") -> QuerySet[AgencyConcern]:
+def concerns_to_review(user: User, *, status: str = "") -> QuerySet[AgencyConcern]:
     """The ministry's list, oldest open concern first; `status` narrows it."""
     if not user.has_perm("placement.review_agency_concerns"):
         return AgencyConcern.objects.none()
@@ -62,22 +69,22 @@ def concerns_to_review(user, *, status: str = "") -> QuerySet[AgencyConcern]:
     return queryset.order_by("raised_at", "pk")
 
 
-def open_concern_count(user) -> int:
+def open_concern_count(user: User) -> int:
     return concerns_to_review(user, status=ConcernStatus.OPEN).count()
 
 
-def open_concerns_status(user) -> TileStatus:
+def open_concerns_status(user: User) -> TileStatus:
     """The status line of the ministry's home tile."""
     count = open_concern_count(user)
     text = ngettext("%(count)s open concern", "%(count)s open concerns", count) % {"count": count}
     return TileStatus(text=text, needs_attention=count > 0)
 
 
-def get_reviewable_concern(user, concern_id: int) -> AgencyConcern | None:
+def get_reviewable_concern(user: User, concern_id: int) -> AgencyConcern | None:
     return concerns_to_review(user).filter(pk=concern_id).first()
 
 
-def office_job_orders(user) -> QuerySet[JobOrder]:
+def office_job_orders(user: User) -> QuerySet[JobOrder]:
     """The job orders of the caller's office (none for a user without an office)."""
     office_id = user.office_id_or_none
     if office_id is None:
@@ -85,7 +92,7 @@ def office_job_orders(user) -> QuerySet[JobOrder]:
     return JobOrder.objects.filter(office_id=office_id).select_related("agency")
 
 
-def get_visible_job_order(user, job_order_id: int) -> JobOrder | None:
+def get_visible_job_order(user: User, job_order_id: int) -> JobOrder | None:
     return office_job_orders(user).filter(pk=job_order_id).first()
 
 
@@ -115,7 +122,7 @@ def open_job_orders(office: Organisation) -> QuerySet[JobOrder]:
 # --- Placement files (staff pages) ------------------------------------------------------------
 
 
-def visible_files(user) -> QuerySet:
+def visible_files(user: User) -> QuerySet:
     """The placement files of the caller's office (none without the right to list them)."""
     from satuatap.placement.models import PlacementFile
 
@@ -127,19 +134,19 @@ def visible_files(user) -> QuerySet:
     )
 
 
-def get_visible_file(user, file_id: int):
+def get_visible_file(user: User, file_id: int) -> PlacementFile | None:
     placement_file = visible_files(user).filter(pk=file_id).first()
     if placement_file is None or not user.has_perm("placement.view_file", placement_file):
         return None
     return placement_file
 
 
-def file_history(placement_file) -> QuerySet:
+def file_history(placement_file: PlacementFile) -> QuerySet:
     """The file's stage changes, oldest first, with who made them and the overrides used."""
     return placement_file.history.select_related("changed_by").prefetch_related("overrides")
 
 
-def returnees(user, *, reason: str = "") -> QuerySet:
+def returnees(user: User, *, reason: str = "") -> QuerySet:
     """The office's files of workers who came back, latest return first."""
     from satuatap.placement.models import Stage
 
@@ -149,7 +156,7 @@ def returnees(user, *, reason: str = "") -> QuerySet:
     return queryset.order_by("-return_date", "-pk")
 
 
-def office_overrides(user) -> QuerySet:
+def office_overrides(user: User) -> QuerySet:
     """Every readiness override granted on a file of the caller's office, latest first."""
     from satuatap.placement.models import GateOverride
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,7 @@ JOB_ORDER_FIELDS = (
 )
 
 
-def _assign(instance, values: dict[str, Any], allowed: tuple[str, ...]) -> None:
+def _assign(instance: Model, values: dict[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = set(values) - set(allowed)
     if unknown:
         raise DomainError("unknown_field", _("Unknown field."), status=422, details=sorted(unknown))
@@ -62,7 +63,7 @@ def _assign(instance, values: dict[str, Any], allowed: tuple[str, ...]) -> None:
         setattr(instance, name, value)
 
 
-def _validate(instance) -> None:
+def _validate(instance: Model) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:
@@ -71,7 +72,7 @@ def _validate(instance) -> None:
         ) from error
 
 
-def _require(user: User, permission: str, target=None) -> None:
+def _require(user: User, permission: str, target: Model | None = None) -> None:
     allowed = user.has_perm(permission, target) if target is not None else user.has_perm(permission)
     if not allowed:
         raise DomainError("forbidden", _("You may not do this."), status=403)

@@ -19,20 +19,21 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from satuatap.people.models import Sex
+from satuatap.core.models import User
+from satuatap.people.models import Person, Sex
 from satuatap.placement.models import CLOSED_STAGES, PlacementFile
 from satuatap.placement.training_models import Attendance, Course, Enrolment, Result
 
 PERIODS = ("upcoming", "running", "past")
 
 
-def _office_id(user) -> int | None:
+def _office_id(user: User) -> int | None:
     if not user.has_perm("placement.view_courses"):
         return None
     return user.office_id_or_none
 
 
-def office_courses(user, *, period: str = "", kind: str = "") -> QuerySet[Course]:
+def office_courses(user: User, *, period: str = "", kind: str = "") -> QuerySet[Course]:
     """The courses of the caller's office (none for a user without an office), with the number
     of places taken; `period` is "upcoming", "running" or "past" on the office's today."""
     office_id = _office_id(user)
@@ -56,7 +57,7 @@ def office_courses(user, *, period: str = "", kind: str = "") -> QuerySet[Course
     return queryset
 
 
-def get_visible_course(user, course_id: int) -> Course | None:
+def get_visible_course(user: User, course_id: int) -> Course | None:
     return office_courses(user).select_related("office").filter(pk=course_id).first()
 
 
@@ -71,7 +72,7 @@ def course_enrolments(course: Course) -> QuerySet[Enrolment]:
     )
 
 
-def get_visible_enrolment(user, course_id: int, enrolment_id: int) -> Enrolment | None:
+def get_visible_enrolment(user: User, course_id: int, enrolment_id: int) -> Enrolment | None:
     course = get_visible_course(user, course_id)
     if course is None:
         return None
@@ -107,7 +108,7 @@ def days_taken(course: Course) -> set[datetime.date]:
     return set(Attendance.objects.filter(enrolment__course=course).values_list("date", flat=True))
 
 
-def open_placement_file(person, office_id: int) -> PlacementFile | None:
+def open_placement_file(person: Person, office_id: int) -> PlacementFile | None:
     return (
         PlacementFile.objects.filter(person=person, office_id=office_id)
         .exclude(stage__in=CLOSED_STAGES)
@@ -115,7 +116,7 @@ def open_placement_file(person, office_id: int) -> PlacementFile | None:
     )
 
 
-def enrolments_of_person(person) -> QuerySet[Enrolment]:
+def enrolments_of_person(person: Person) -> QuerySet[Enrolment]:
     """A person's courses, newest first (for their record or placement file)."""
     return (
         Enrolment.objects.filter(person=person)
@@ -190,7 +191,7 @@ def counts_for_courses(courses: list[Course]) -> TrainingCounts:
 
 
 def office_counts(
-    user, *, date_from: datetime.date, date_to: datetime.date, kind: str = ""
+    user: User, *, date_from: datetime.date, date_to: datetime.date, kind: str = ""
 ) -> TrainingCounts:
     """The counts of the caller's office's courses whose first day is in the period."""
     courses = list(

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from satuatap.core.models import User
+from satuatap.people.models import Person
 from satuatap.privacy.deadlines import BREACH_NOTICE_HOURS
 from satuatap.privacy.models import (
     OPEN_BREACH_STATUSES,
@@ -22,7 +24,7 @@ from satuatap.privacy.models import (
 # --- Data-subject requests -------------------------------------------------------------------
 
 
-def visible_subject_requests(user) -> QuerySet[SubjectRequest]:
+def visible_subject_requests(user: User) -> QuerySet[SubjectRequest]:
     """The office head: every request of the office. Anyone else who records requests: those
     they recorded. Nobody else: none."""
     if not user.is_authenticated or not user.has_perm("privacy.register_subject_request"):
@@ -35,7 +37,7 @@ def visible_subject_requests(user) -> QuerySet[SubjectRequest]:
     )
 
 
-def get_visible_subject_request(user, subject_request_id: int) -> SubjectRequest | None:
+def get_visible_subject_request(user: User, subject_request_id: int) -> SubjectRequest | None:
     return visible_subject_requests(user).filter(pk=subject_request_id).first()
 
 
@@ -77,7 +79,7 @@ class RequestCounts:
     overdue: int
 
 
-def open_request_counts(user, now: datetime.datetime | None = None) -> RequestCounts:
+def open_request_counts(user: User, now: datetime.datetime | None = None) -> RequestCounts:
     """The counts on the office head's tile (and at the top of the register)."""
     requests = visible_subject_requests(user).filter(status__in=OPEN_REQUEST_STATUSES)
     return RequestCounts(
@@ -85,7 +87,7 @@ def open_request_counts(user, now: datetime.datetime | None = None) -> RequestCo
     )
 
 
-def requests_about(user, person) -> QuerySet[SubjectRequest]:
+def requests_about(user: User, person: Person) -> QuerySet[SubjectRequest]:
     """The requests about a person that the reader may see (the person page's panel)."""
     return visible_subject_requests(user).filter(person=person).order_by("-received_at", "-pk")
 
@@ -93,7 +95,7 @@ def requests_about(user, person) -> QuerySet[SubjectRequest]:
 # --- Breaches --------------------------------------------------------------------------------
 
 
-def visible_breaches(user) -> QuerySet[Breach]:
+def visible_breaches(user: User) -> QuerySet[Breach]:
     """The administrator: the whole register. Anyone who may report: what they reported."""
     if not user.is_authenticated:
         return Breach.objects.none()
@@ -106,7 +108,7 @@ def visible_breaches(user) -> QuerySet[Breach]:
     return breaches.select_related("office", "reported_by")
 
 
-def get_visible_breach(user, breach_id: int) -> Breach | None:
+def get_visible_breach(user: User, breach_id: int) -> Breach | None:
     return visible_breaches(user).filter(pk=breach_id).first()
 
 
@@ -157,7 +159,7 @@ class BreachCounts:
     notices_overdue: int
 
 
-def open_breach_counts(user, now: datetime.datetime | None = None) -> BreachCounts:
+def open_breach_counts(user: User, now: datetime.datetime | None = None) -> BreachCounts:
     breaches = visible_breaches(user)
     return BreachCounts(
         open=breaches.filter(status__in=OPEN_BREACH_STATUSES).count(),

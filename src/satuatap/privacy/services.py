@@ -9,6 +9,7 @@ Every function checks its permission first, refuses bad input with a translated 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.limits import MAX_INTEGER
+from satuatap.core.models import User
 from satuatap.people import data_rights
 from satuatap.people.models import ErasureReason, ErasureRequest, Person
 from satuatap.privacy import deadlines
@@ -63,7 +65,7 @@ def _text(value: str | None, *, limit: int, code: str, label: str) -> str:
     return text
 
 
-def _moment(value, *, code: str, now: datetime.datetime) -> datetime.datetime:
+def _moment(value: object, *, code: str, now: datetime.datetime) -> datetime.datetime:
     if not isinstance(value, datetime.datetime) or timezone.is_naive(value):
         raise DomainError(code, _("Give a date and a time."))
     if value > now + CLOCK_SKEW:
@@ -77,7 +79,7 @@ def _moment(value, *, code: str, now: datetime.datetime) -> datetime.datetime:
 def _request_values(
     *,
     request_type: str,
-    received_at,
+    received_at: object,
     channel: str,
     requester_relation: str,
     requester_name: str,
@@ -122,7 +124,7 @@ def _request_values(
 @transaction.atomic
 def register_subject_request(
     *,
-    by,
+    by: User,
     request_type: str,
     received_at: datetime.datetime,
     channel: str,
@@ -159,7 +161,7 @@ def register_subject_request(
     )
 
 
-def _locked_open_request(subject_request: SubjectRequest, by) -> SubjectRequest:
+def _locked_open_request(subject_request: SubjectRequest, by: User) -> SubjectRequest:
     if not by.has_perm("privacy.view_subject_request", subject_request):
         raise _not_found()
     if not by.has_perm("privacy.handle_subject_request", subject_request):
@@ -174,7 +176,7 @@ def _locked_open_request(subject_request: SubjectRequest, by) -> SubjectRequest:
 def correct_subject_request(
     *,
     subject_request: SubjectRequest,
-    by,
+    by: User,
     request_type: str,
     received_at: datetime.datetime,
     channel: str,
@@ -207,7 +209,7 @@ def correct_subject_request(
 
 
 @transaction.atomic
-def start_subject_request(*, subject_request: SubjectRequest, by) -> SubjectRequest:
+def start_subject_request(*, subject_request: SubjectRequest, by: User) -> SubjectRequest:
     """Say the request is being worked on."""
     locked = _locked_open_request(subject_request, by)
     if locked.status != RequestStatus.IN_PROGRESS:
@@ -223,7 +225,7 @@ CLOSING_OUTCOMES = (RequestStatus.ANSWERED, RequestStatus.REFUSED, RequestStatus
 def close_subject_request(
     *,
     subject_request: SubjectRequest,
-    by,
+    by: User,
     outcome: str,
     answered_at: datetime.datetime,
     action: str = "",
@@ -279,7 +281,7 @@ ERASURE_REASON_OF = {
 }
 
 
-def erase_for_request(*, subject_request: SubjectRequest, by) -> ErasureRequest:
+def erase_for_request(*, subject_request: SubjectRequest, by: User) -> ErasureRequest:
     """Ask for the erasure of the registry record the request is about, through the registry's
     own erasure (`people.data_rights.request_erasure`): carried out at once, or waiting for a
     review, exactly as on the record's erasure page, and just as silent about why."""
@@ -308,9 +310,9 @@ def erase_for_request(*, subject_request: SubjectRequest, by) -> ErasureRequest:
 def _breach_values(
     *,
     title: str,
-    discovered_at,
-    occurred_at,
-    data_categories,
+    discovered_at: object,
+    occurred_at: object,
+    data_categories: Iterable[str],
     subject_count: int | None,
     how: str,
     consequences: str,
@@ -361,7 +363,7 @@ def _breach_values(
 
 def report_breach(
     *,
-    by,
+    by: User,
     title: str,
     discovered_at: datetime.datetime,
     data_categories: list[str],
@@ -392,7 +394,7 @@ def report_breach(
     return breach
 
 
-def _locked_breach(breach: Breach, by) -> Breach:
+def _locked_breach(breach: Breach, by: User) -> Breach:
     if not by.has_perm("privacy.view_breach", breach):
         raise _not_found()
     if not by.has_perm("privacy.manage_breaches"):
@@ -404,7 +406,7 @@ def _locked_breach(breach: Breach, by) -> Breach:
 def update_breach(
     *,
     breach: Breach,
-    by,
+    by: User,
     title: str,
     discovered_at: datetime.datetime,
     data_categories: list[str],
@@ -450,7 +452,7 @@ BREACH_TRANSITIONS = {
 
 
 @transaction.atomic
-def decide_breach(*, breach: Breach, by, status: str, note: str = "") -> Breach:
+def decide_breach(*, breach: Breach, by: User, status: str, note: str = "") -> Breach:
     """Confirm a breach, find it was none, close it, or take it up again. Finding it was none
     and closing it need a note saying why (the register is the ministry's evidence)."""
     locked = _locked_breach(breach, by)
@@ -490,7 +492,7 @@ def decide_breach(*, breach: Breach, by, status: str, note: str = "") -> Breach:
 def record_notice(
     *,
     breach: Breach,
-    by,
+    by: User,
     recipient: str,
     sent_at: datetime.datetime,
     method: str,

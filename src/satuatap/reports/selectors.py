@@ -21,9 +21,10 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
@@ -33,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core import ikm
-from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.reports import release
 from satuatap.reports.indicators import (
     AGE_BANDS,
@@ -53,7 +54,7 @@ TOTAL = None  # the key of the total row in the suppression grid
 # --- Who sees what ---------------------------------------------------------------------------
 
 
-def visible_report_offices(viewer) -> QuerySet[Organisation]:
+def visible_report_offices(viewer: User) -> QuerySet[Organisation]:
     """The offices whose reports the viewer may see: every office for the national analyst and
     the administrator, their own for office staff, none for anyone else."""
     offices = Organisation.objects.filter(kind=OrganisationKind.OFFICE).order_by("name", "pk")
@@ -69,7 +70,7 @@ def visible_report_offices(viewer) -> QuerySet[Organisation]:
 class _Scope:
     """The offices a result sums, and whether it must be suppressed."""
 
-    def __init__(self, viewer, office_ids: Iterable[int] | None):
+    def __init__(self, viewer: User, office_ids: Iterable[int] | None):
         visible = list(visible_report_offices(viewer).values_list("pk", flat=True))
         if not visible:
             raise PermissionDenied
@@ -93,12 +94,12 @@ class _Scope:
         return queryset if self.all_offices else queryset.filter(office_id__in=self.office_ids)
 
 
-def suppression_applies(viewer, office_ids: Iterable[int] | None = None) -> bool:
+def suppression_applies(viewer: User, office_ids: Iterable[int] | None = None) -> bool:
     """Whether the viewer's results for these offices (None: all they may see) are suppressed."""
     return _Scope(viewer, None if office_ids is None else list(office_ids)).suppress
 
 
-def _today(viewer, office_ids: Sequence[int] | None) -> datetime.date:
+def _today(viewer: User, office_ids: Sequence[int] | None) -> datetime.date:
     office = getattr(viewer, "office", None)
     if office is not None:
         return office.today()
@@ -202,7 +203,7 @@ def _filtered(
     sex: str | None = None,
     scheme: str | None = None,
     destination: str | None = None,
-    model=RollupValue,
+    model: type[RollupValue | RollupMonth] = RollupValue,
 ) -> QuerySet:
     """The indicator's roll-up rows (day rows, or `RollupMonth` rows) the scope and filters
     keep, for any period (the caller adds it)."""
@@ -306,7 +307,9 @@ def _read_grid(
     return grid
 
 
-def _series_parts(indicator: Indicator, date_from: datetime.date):
+def _series_parts(
+    indicator: Indicator, date_from: datetime.date
+) -> list[tuple[str, int, datetime.date | None]]:
     """(stored series, sign, from) whose sums make the indicator: a stock is its inflow minus
     its outflow from the first day on."""
     if indicator.aggregate == "stock":
@@ -326,7 +329,7 @@ def _table_columns(indicator: Indicator, sexes: Sequence[str]) -> list:
     return ["total", *[("sex", s) for s in sexes], *[("age", a) for a in AGE_BANDS]]
 
 
-def _column_condition(column, sexes: Sequence[str], split: bool) -> tuple[str, list]:
+def _column_condition(column: Any, sexes: Sequence[str], split: bool) -> tuple[str, list]:
     """SQL over a grid line (r, s, b, v, w) saying whether it counts in the table column
     (split tables count the shown sexes only)."""
     shown = ", ".join(["%s"] * len(sexes))
@@ -386,7 +389,7 @@ def _monthly_rows(
     filters: dict,
     *,
     series: str | None = None,
-):
+) -> Iterator[tuple[datetime.date, str, int, int]]:
     """(month's first day, dimension, Σ value, Σ weight) over the period (None: from the first
     day on), whole months read from `RollupMonth`: what `_monthly` gives for the same days."""
     for rows in _period_rows(indicator, scope, date_from, date_to, filters, series=series):
@@ -411,7 +414,7 @@ def _office_sums(
     filters: dict,
     *,
     series: str | None = None,
-):
+) -> Iterator[tuple[int, str, int, int]]:
     """(office id, dimension, Σ value, Σ weight) over the period (None: from the first day
     on), whole months read from `RollupMonth`."""
     for rows in _period_rows(indicator, scope, date_from, date_to, filters, series=series):
@@ -469,7 +472,7 @@ class _Table:
                 sums[column][1] += w
         return sums
 
-    def element_sums(self, column) -> dict[str, list[int]]:
+    def element_sums(self, column: Any) -> dict[str, list[int]]:
         """Per row (an IKM element): its [Σ value, Σ weight] in the column."""
         return {element: line[column] for element, line in self.row_sums.items()}
 
@@ -497,7 +500,7 @@ class _Table:
         return shown
 
 
-def _cell(value, hidden_reason: str | None) -> Cell:
+def _cell(value: int | Decimal | None, hidden_reason: str | None) -> Cell:
     if hidden_reason:
         return Cell(value=None, suppressed=True, reason=hidden_reason)
     return Cell(value=value)
@@ -544,7 +547,7 @@ def _build_result(
             values[(key, column)], weights[(key, column)] = shown[column]
 
     # No suppression here: case-related tables for outsiders come from `_released_result`.
-    def make_row(key, dimension: str, label: str) -> Row:
+    def make_row(key: Any, dimension: str, label: str) -> Row:
         return Row(
             dimension=dimension,
             label=label,
@@ -590,20 +593,20 @@ def _released_result(
     total_column, sex_columns, age_columns = _released_columns(sex)
     national = scope.all_offices
 
-    def lines(row) -> list:
+    def lines(row: Any) -> list:
         if national:
             return [(release.NATIONAL, row)]
         return [(release.OFFICE, office_id) for office_id in scope.office_ids]
 
     hidden_count = 0
 
-    def cell(row, column) -> Cell:
+    def cell(row: Any, column: Any) -> Cell:
         nonlocal hidden_count
         out = release.combine(months, [(*line, column) for line in lines(row)])
         hidden_count += bool(out.hidden)
         return _cell(out.value, out.hidden)
 
-    def make_row(row, dimension: str, label: str) -> Row:
+    def make_row(row: Any, dimension: str, label: str) -> Row:
         return Row(
             dimension=dimension,
             label=label,
@@ -655,7 +658,7 @@ def _released_period(date_from: datetime.date, date_to: datetime.date) -> CasePe
 
 def case_figures_period(
     *,
-    viewer,
+    viewer: User,
     date_from: datetime.date,
     date_to: datetime.date,
     office_ids: Iterable[int] | None = None,
@@ -675,7 +678,7 @@ def case_figures_period(
 def indicator_result(
     *,
     code: str,
-    viewer,
+    viewer: User,
     date_from: datetime.date,
     date_to: datetime.date,
     office_ids: Iterable[int] | None = None,
@@ -700,7 +703,7 @@ def indicator_result(
 def indicator_results(
     *,
     codes: Iterable[str] | None = None,
-    viewer,
+    viewer: User,
     date_from: datetime.date,
     date_to: datetime.date,
     office_ids: Iterable[int] | None = None,
@@ -794,7 +797,7 @@ def _series_value(indicator: Indicator, sums: dict[str, list[int]]) -> tuple[obj
 def monthly_series(
     *,
     code: str,
-    viewer,
+    viewer: User,
     months: int = 12,
     end: datetime.date | None = None,
     office_ids: Iterable[int] | None = None,
@@ -881,7 +884,7 @@ def _released_series(
     return series
 
 
-def _monthly(queryset: QuerySet):
+def _monthly(queryset: QuerySet) -> Iterator[tuple[datetime.date, str, int, int]]:
     rows = (
         queryset.annotate(month=TruncMonth("day"))
         .values("month", "dimension")
@@ -898,7 +901,7 @@ def _monthly(queryset: QuerySet):
 def office_comparison(
     *,
     code: str,
-    viewer,
+    viewer: User,
     date_from: datetime.date,
     date_to: datetime.date,
     sex: str | None = None,
