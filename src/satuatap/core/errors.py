@@ -109,7 +109,7 @@ def add_domain_error(
         shown = True
     if not shown:
         fallback = fields[error.code] if error.code in fields else default
-        form.add_error(fallback if target in form.fields else None, error.message)
+        form.add_error(fallback if fallback in form.fields else None, error.message)
 
 
 def add_domain_message(request, error: DomainError) -> None:
