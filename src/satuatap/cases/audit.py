@@ -72,7 +72,7 @@ def register_office_records() -> None:
     ):
         register(
             model,
-            records=lambda viewer, model=model: model.objects.filter(
+            records=lambda viewer, model=model: model.objects.filter(  # type: ignore[misc]  # a lambda over a tuple of models
                 case__in=visible_cases(viewer)
             ),
             is_case_record=True,

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, cast
 
 from django import forms
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_bootstrap5.widgets import RadioSelectButtonGroup
@@ -36,6 +38,9 @@ from satuatap.core.selectors import office_partners
 from satuatap.people.models import Person, Sex
 from satuatap.people.selectors import active_people
 from satuatap.placement.models import Agency
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # Categories whose cases involve violence: the GBV types belong with them.
 VIOLENCE_CATEGORIES = (Category.GBV, Category.WORKPLACE_VIOLENCE, Category.TRAFFICKING)
@@ -165,7 +170,7 @@ class ContactForm(forms.Form):
         return people
 
     def counts(self) -> list[tuple[str, str, int]]:
-        rows = []
+        rows: list[tuple[str, str, int]] = []
         for index, (band, _label) in enumerate(AgeBand.choices):
             for sex in GROUP_SEXES:
                 value = self.cleaned_data.get(f"count_{sex}_{index}")
@@ -226,8 +231,11 @@ class AgencyChoiceField(forms.ModelChoiceField):
         return f"{obj.name} · {obj.licence_state(self.today).label}"
 
 
-def safety_choices() -> list[tuple[str, str]]:
-    return [(flag, capfirst(Case._meta.get_field(flag).verbose_name)) for flag in SAFETY_FLAGS]
+def safety_choices() -> list[tuple[str, StrOrPromise]]:
+    return [
+        (flag, capfirst(cast(models.Field, Case._meta.get_field(flag)).verbose_name))
+        for flag in SAFETY_FLAGS
+    ]
 
 
 class CaseForm(forms.Form):

@@ -12,6 +12,7 @@ its purpose (core.audit).
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -211,6 +212,9 @@ class Outcome(models.TextChoices):
 
 
 class Case(models.Model):
+    # Set by cases.erasure.cases_of on the cases it returns.
+    holds_erasure: bool
+
     office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     # Drawn at random (references.py): a sequence would count and date the restricted cases.
     number = models.CharField(_("case number"), max_length=32, unique=True)
@@ -418,6 +422,9 @@ class CaseNote(models.Model):
 class ActionItem(models.Model):
     """One item of the case plan."""
 
+    # Set by the case page (views/cases.py) for its template.
+    is_overdue: bool
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="actions")
     description = EncryptedTextField(_("action"))
     owner = models.ForeignKey(
@@ -479,6 +486,9 @@ class ConsentMethod(models.TextChoices):
 class CaseConsent(models.Model):
     """The client's informed consent to share chosen information with one partner."""
 
+    # Set by the case page (views/cases.py) for its template.
+    item_labels: list[str]
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
     recipient = models.ForeignKey(
         Organisation,
@@ -533,6 +543,9 @@ class ReferralEnd(models.TextChoices):
 
 
 class Referral(models.Model):
+    # Set by the case page (views/cases.py) for its template.
+    revoke_form: forms.Form | None
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     partner = models.ForeignKey(
         Organisation, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"

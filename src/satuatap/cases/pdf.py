@@ -10,6 +10,9 @@ so no survivor's data ever leaves the process.
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -32,7 +35,10 @@ def case_summary_html(case: Case, *, reader) -> str:
         "complainant": case.complainant,
         "categories": [c.get_category_display() for c in case.categories.all()],
         "gbv_types": [g.get_gbv_type_display() for g in case.gbv_types.all()],
-        "safety": [str(Case._meta.get_field(f).verbose_name) for f in case.safety_flags()],
+        "safety": [
+            str(cast(models.Field, Case._meta.get_field(f)).verbose_name)
+            for f in case.safety_flags()
+        ],
         "first_steps": first_steps(case),
         "workers": [a.worker for a in case.assignments.filter(ended_at__isnull=True)],
         "actions": case.actions.select_related("owner"),

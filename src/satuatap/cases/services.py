@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -385,6 +386,7 @@ def open_case(
     )
     case.priority = priority_for(urgency, safety)
     case.is_restricted = _should_restrict(case, categories, gbv_types)
+    assert by.office is not None  # an office role opens cases; `.slug` failed on None before
     case_office = by.office.slug
     worker = assign_to or by
     if assign_to is not None:
@@ -1136,6 +1138,9 @@ def shared_view(referral: Referral) -> dict:
         view["narrative"] = case.narrative
         view["message"] = referral.message
     if SharedItem.SAFETY in items:
-        view["safety"] = [str(Case._meta.get_field(f).verbose_name) for f in case.safety_flags()]
+        view["safety"] = [
+            str(cast(models.Field, Case._meta.get_field(f)).verbose_name)
+            for f in case.safety_flags()
+        ]
         view["safety_notes"] = case.safety_notes
     return view

@@ -12,6 +12,7 @@ from satuatap.core import attribution, selectors, services, two_factor
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation
 from satuatap.core.schemas import (
+    DeskOut,
     ErrorOut,
     MeOut,
     OfficeOut,
@@ -95,13 +96,13 @@ def _office_out(office: Organisation) -> OfficeOut:
         region_code=office.region_id,
         time_zone=office.time_zone,
         desks=[
-            {
-                "id": d.pk,
-                "desk_type": d.desk_type.code,
-                "name": d.desk_type.name,
-                "prefix": d.prefix,
-                "is_active": d.is_active,
-            }
+            DeskOut(
+                id=d.pk,
+                desk_type=d.desk_type.code,
+                name=d.desk_type.name,
+                prefix=d.prefix,
+                is_active=d.is_active,
+            )
             for d in office.desks.all()
         ],
     )

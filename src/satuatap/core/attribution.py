@@ -113,7 +113,7 @@ def with_audit_data(**data: Any) -> contextlib.AbstractContextManager[None]:
 
 def current_attribution() -> tuple[Any, dict[str, Any]]:
     """The actor (or None) and the `additional_data` an entry saved now would get."""
-    scope, data = _current.get(), {}
+    scope, data = _current.get(), dict[str, Any]()
     while scope is not None:
         data = {**scope.data, **data}
         if scope.says_who:

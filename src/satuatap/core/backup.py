@@ -597,7 +597,9 @@ def restore_backup(path: Path, *, replace_existing: bool = False) -> RestoreResu
         if engine == "sqlite":
             _restore_sqlite(backup.database_file)
         else:
-            _restore_postgres(backup.database_file, *tools, staging=backup.directory)
+            assert tools is not None  # engine is "postgresql" here, so _postgres_tools ran above
+            pg_restore, psql = tools
+            _restore_postgres(backup.database_file, pg_restore, psql, staging=backup.directory)
         files = sum(1 for name in manifest["files"] if name.startswith(MEDIA_PREFIX))
         _swap_media(backup.media_directory)
     tables, rows = _count_rows()

@@ -19,7 +19,7 @@ from django.utils.translation import get_language, to_locale
 def _codes_in_use(day: datetime.date) -> frozenset[str]:
     codes: set[str] = set()
     for territory in Locale("en").territories:
-        codes.update(get_territory_currencies(territory, start_date=day, tender=True))
+        codes.update(get_territory_currencies(str(territory), start_date=day, tender=True))
     return frozenset(codes)
 
 

@@ -66,6 +66,11 @@ class UndecryptableText(str):
     active when it was read. `is_undecryptable` tells code it is not the text."""
 
     is_undecryptable = True
+    # Set on each instance by __new__.
+    model: type[models.Model] | None
+    column: str
+    pk: None
+    _stored: str
 
     def __new__(
         cls,

@@ -18,6 +18,7 @@ or as a message. The API has its own mapping, to JSON (`satuatap/api.py`).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,9 @@ from django.http import Http404
 from django.utils.functional import Promise
 
 from satuatap.core.exceptions import DomainError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 # The statuses of a refusal for lack of access: answered with the 403 or 404 page.
 ACCESS_STATUSES = frozenset({403, 404})
@@ -73,7 +77,7 @@ class DomainErrorMiddleware:
         return response_for_exception(request, mapped)
 
 
-def _detail_messages(error: DomainError) -> Iterator[tuple[str, str]]:
+def _detail_messages(error: DomainError) -> Iterator[tuple[str, _StrOrPromise]]:
     """(name, message) for each message of the error's details, when they are a mapping of
     names to messages (details that list records, such as a closure's open items, are for
     the API)."""
@@ -81,7 +85,7 @@ def _detail_messages(error: DomainError) -> Iterator[tuple[str, str]]:
     for name, values in details.items():
         for message in values if isinstance(values, list | tuple) else [values]:
             if isinstance(message, str | Promise):
-                yield name, message
+                yield name, cast("_StrOrPromise", message)  # lazy text is a str promise
 
 
 def add_domain_error(
@@ -104,8 +108,8 @@ def add_domain_error(
         form.add_error(target if target in form.fields else None, message)
         shown = True
     if not shown:
-        target = fields.get(error.code, default)
-        form.add_error(target if target in form.fields else None, error.message)
+        fallback = fields[error.code] if error.code in fields else default
+        form.add_error(fallback if fallback in form.fields else None, error.message)
 
 
 def add_domain_message(request, error: DomainError) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db.models import ForeignKey, IntegerField
-from django.db.models.expressions import ColPairs
+from django.db.models.expressions import ColPairs  # type: ignore[attr-defined]  # Django 5.2, not in the stubs yet
 from django.db.models.fields.related_lookups import (
     RelatedExact,
     RelatedGreaterThan,
@@ -48,8 +48,8 @@ def _fits(value, bounds: tuple[int | None, int | None]) -> bool:
 class _OneValueInRange:
     """Like django.db.models.lookups.IntegerFieldOverflow, on the related column's range."""
 
-    underflow_exception = EmptyResultSet
-    overflow_exception = EmptyResultSet
+    underflow_exception: type[EmptyResultSet | FullResultSet] = EmptyResultSet
+    overflow_exception: type[EmptyResultSet | FullResultSet] = EmptyResultSet
 
     def process_rhs(self, compiler, connection):
         bounds = _range(self, connection)

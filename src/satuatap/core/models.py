@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import ClassVar
 
 import rules
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -231,7 +232,9 @@ class User(AbstractUser):
         help_text=_("Lets a client who asks for a woman case worker be assigned one."),
     )
 
-    objects = SatuAtapUserManager()
+    objects: ClassVar[SatuAtapUserManager] = SatuAtapUserManager()
+    # Set by AbstractBaseUser.set_password and kept until the save (read by core.signals).
+    _password: str | None
 
     class Meta:
         verbose_name = _("user")
@@ -278,6 +281,8 @@ class RoleAssignment(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    # Set by core.signals on a reassigned row, for the revocation after the save.
+    _satuatap_previous_user_id: int
 
     class Meta:
         verbose_name = _("role assignment")

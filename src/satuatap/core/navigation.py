@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from satuatap.core.models import User
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,7 @@ class TileStatus:
     needs_attention: bool = False  # shown in the warning colour (something is overdue)
 
 
-TileStatusFunction = Callable[[object], TileStatus | None]
+TileStatusFunction = Callable[["User"], TileStatus | None]
 _tile_statuses: dict[str, TileStatusFunction] = {}
 
 

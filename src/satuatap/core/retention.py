@@ -30,7 +30,7 @@ import re
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -198,7 +198,7 @@ def period_of(record_class: RecordClass) -> Period | None:
 
 # --- Hooks -----------------------------------------------------------------------------------
 
-AggregateKeeper = Callable[..., object]
+AggregateKeeper = Callable[..., AbstractContextManager[object]]
 _aggregate_keepers: list[AggregateKeeper] = []
 
 

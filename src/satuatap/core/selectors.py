@@ -18,7 +18,8 @@ def visible_offices(user: User) -> QuerySet[Organisation]:
         return offices.none()
     if user.has_role(Role.ADMINISTRATOR, Role.NATIONAL_ANALYST):
         return offices
-    return offices.filter(pk=user.office_id_or_none)
+    # No office (None) matches no row, as intended; the plugin wants a pk value.
+    return offices.filter(pk=user.office_id_or_none)  # type: ignore[misc]
 
 
 def active_desks(office: Organisation) -> QuerySet[Desk]:

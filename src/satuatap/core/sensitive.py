@@ -26,6 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from auditlog.models import LogEntry
 from django.apps import apps
@@ -40,6 +41,11 @@ from django.utils.translation import gettext as _
 from satuatap.core.audit import ReadPurpose
 from satuatap.core.exceptions import DomainError
 
+if TYPE_CHECKING:
+    from satuatap.core.models import User
+
+M = TypeVar("M", bound=models.Model)
+
 PURPOSE_FORM_TEMPLATE = "core/read_purpose.html"
 # The purpose of a read that needed none (an ordinary record): logged as such, never invented.
 NOT_ASKED = ""
@@ -51,9 +57,10 @@ class SensitiveKind:
     """How the policy treats one model."""
 
     model: type[models.Model]
-    may_read: Callable[[object, models.Model], bool]
-    needs_purpose: Callable[[models.Model], bool]
-    subject: Callable[[models.Model], models.Model]
+    # Called with records of `model` only (see `register`'s types).
+    may_read: Callable[[Any, Any], bool]
+    needs_purpose: Callable[[Any], bool]
+    subject: Callable[[Any], models.Model]
     initial_purpose: str
 
 
@@ -61,11 +68,11 @@ _kinds: dict[type[models.Model], SensitiveKind] = {}
 
 
 def register(
-    model: type[models.Model],
+    model: type[M],
     *,
-    may_read: Callable[[object, models.Model], bool],
-    needs_purpose: Callable[[models.Model], bool],
-    subject: Callable[[models.Model], models.Model] | None = None,
+    may_read: Callable[[User, M], bool],
+    needs_purpose: Callable[[M], bool],
+    subject: Callable[[M], models.Model] | None = None,
     initial_purpose: str = "",
 ) -> None:
     """Declare `model` sensitive. `subject(record)` is the record a grant and the access entry

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
@@ -42,6 +43,14 @@ from django.utils.translation import gettext as _
 from satuatap.core.audit import ReadPurpose
 from satuatap.core.roles import CASE_WORK_ROLES
 
+if TYPE_CHECKING:
+    from django.contrib.contenttypes.models import ContentType
+
+    from satuatap.core.models import User
+
+# `records(viewer)`: a viewer's records of one model.
+RecordsOf = Callable[["User"], QuerySet]
+
 CASE_WORK = "case_work"  # the key `core.attribution` marks case work with
 
 
@@ -50,10 +59,10 @@ class OfficeRecords:
     """One model's part in the office trail."""
 
     model: type[models.Model]
-    records: Callable[[object], QuerySet]
+    records: RecordsOf
     is_case_record: bool
     url_name: str
-    parent: tuple[str, Callable[[object], QuerySet]] | None
+    parent: tuple[str, RecordsOf] | None
 
 
 def own_office(viewer) -> QuerySet:
@@ -73,10 +82,10 @@ _office_records: dict[type[models.Model], OfficeRecords] = {}
 def register_office_records(
     model: type[models.Model],
     *,
-    records: Callable[[object], QuerySet],
+    records: RecordsOf,
     is_case_record: bool = False,
     url_name: str = "",
-    parent: tuple[str, Callable[[object], QuerySet]] | None = None,
+    parent: tuple[str, RecordsOf] | None = None,
 ) -> None:
     """Put `model`'s changes in the office trail. `records(viewer)`: the records of the viewer's
     office that the viewer may see (nothing else may reach the trail). `is_case_record`: an MRC
@@ -100,7 +109,7 @@ def office_records() -> list[OfficeRecords]:
     return list(_office_records.values())
 
 
-def office_content_types() -> dict[type[models.Model], object]:
+def office_content_types() -> dict[type[models.Model], ContentType]:
     """The content type of each registered model, in one query (then cached by Django)."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -128,8 +137,8 @@ def entries_of(source: OfficeRecords, viewer, content_type) -> Q:
         return found
     field, parents = source.parent
     keys = parents(viewer).order_by().annotate(key=Cast("pk", CharField())).values("key")
-    created = In(KT(f"changes__{field}__1"), keys)
-    deleted = In(KT(f"changes__{field}__0"), keys)
+    created: In = In(KT(f"changes__{field}__1"), keys)
+    deleted: In = In(KT(f"changes__{field}__0"), keys)
     return found | (
         Q(content_type=content_type)
         & (
@@ -149,10 +158,12 @@ def case_work_condition() -> Q:
     holds_case_work_role = RoleAssignment.objects.filter(
         user_id=OuterRef("actor_id"), role__in=CASE_WORK_ROLES
     )
-    return (
+    # Q | Exists is a Q at run time; the stubs type it as a Combinable.
+    return cast(
+        Q,
         Q(**{f"additional_data__{CASE_WORK}": True})
         | Q(additional_data__purpose=ReadPurpose.CASE_HANDLING)
-        | Exists(holds_case_work_role)
+        | Exists(holds_case_work_role),
     )
 
 
@@ -270,7 +281,7 @@ def _linkable(entries: list, viewer) -> set[tuple[type[models.Model], str]]:
         source = office_records_of(entry.content_type.model_class())
         if source is not None and source.url_name:
             wanted.setdefault(source.model, set()).add(entry.object_pk)
-    found = set()
+    found: set[tuple[type[models.Model], str]] = set()
     for model, pks in wanted.items():
         ids = [int(pk) for pk in pks if pk.isdigit()]
         records = _office_records[model].records(viewer).filter(pk__in=ids)
@@ -292,6 +303,7 @@ def change_rows(entries: Iterable, viewer) -> list[ChangeRow]:
         source = office_records_of(model)
         url = ""
         if (model, entry.object_pk) in linkable:
+            assert source is not None  # linkable holds only registered models
             url = reverse(source.url_name, args=[entry.object_pk])
         values, fields = [], []
         changes = entry.changes_dict or {}

@@ -3,6 +3,8 @@ live in `services.check_in` and `catalogue.save_service`."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +43,9 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["services"].queryset = active_services(user.office)
+        cast(forms.ModelChoiceField, self.fields["services"]).queryset = active_services(
+            user.office
+        )
         self.chosen_person: Person | None = None
 
     @property
@@ -82,9 +86,9 @@ class CheckInForm(forms.Form):
         """The offered services grouped by desk, each with whether it is ticked."""
         chosen = {str(v) for v in (self["services"].value() or [])}
         groups: dict[int, tuple[Desk, list[tuple[Service, bool]]]] = {}
-        services = self.fields["services"].queryset.order_by(
-            "desk__desk_type__order", "desk_id", "order", "pk"
-        )
+        offered = cast(forms.ModelChoiceField, self.fields["services"]).queryset
+        assert offered is not None  # set in __init__
+        services = offered.order_by("desk__desk_type__order", "desk_id", "order", "pk")
         for service in services:
             desk, rows = groups.setdefault(service.desk_id, (service.desk, []))
             rows.append((service, str(service.pk) in chosen))
@@ -136,5 +140,6 @@ class ServiceForm(forms.Form):
             desks = desks.filter(is_active=True) | desks.filter(pk=service.desk_id)
         else:
             desks = desks.filter(is_active=True)
-        self.fields["desk"].queryset = desks.order_by("desk_type__order", "pk")
-        self.fields["desk"].label_from_instance = lambda desk: str(desk)
+        desk_field = cast(forms.ModelChoiceField, self.fields["desk"])
+        desk_field.queryset = desks.order_by("desk_type__order", "pk")
+        desk_field.label_from_instance = lambda desk: str(desk)  # type: ignore[method-assign,assignment]  # replaced on this instance only

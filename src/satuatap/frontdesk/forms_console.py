@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,9 @@ class FinishForm(forms.Form):
 
     def __init__(self, *args, desk: Desk, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["services"].queryset = Service.objects.filter(desk=desk, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["services"]).queryset = Service.objects.filter(
+            desk=desk, is_active=True
+        )
         if ticket is not None:
             self.fields["services"].initial = [s.pk for s in ticket.services.all()]
             prefix = f"t{ticket.pk}"
@@ -72,8 +76,8 @@ class TransferForm(forms.Form):
     def __init__(self, *args, desk: Desk, desks, ticket=None, **kwargs):
         super().__init__(*args, **kwargs)
         others = desks.exclude(pk=desk.pk)
-        self.fields["to_desk"].queryset = others
-        self.fields["services"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["to_desk"]).queryset = others
+        cast(forms.ModelChoiceField, self.fields["services"]).queryset = (
             Service.objects.filter(desk__in=others, is_active=True)
             .select_related("desk__desk_type")
             .order_by("desk__desk_type__order", "order", "pk")

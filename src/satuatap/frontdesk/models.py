@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -78,6 +79,9 @@ def new_survey_token() -> str:
 class Visit(models.Model):
     """One visitor's visit to the office; a ticket for each desk they need."""
 
+    # Set by services.check_in on the visit it returns: each new ticket with its services.
+    issued_tickets: list[tuple[Ticket, list[Service]]]
+
     office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="visits")
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
@@ -136,6 +140,14 @@ class DeskDayCounter(models.Model):
 
 class Ticket(models.Model):
     """A queue ticket at one desk: `A-001`, numbered per desk per office day."""
+
+    # Set by the console view (views/console.py) for its templates.
+    waiting_minutes: int
+    waited_minutes: int
+    in_service_minutes: int
+    person_url: str | None
+    finish_form: forms.Form
+    transfer_form: forms.Form
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="tickets")
     office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

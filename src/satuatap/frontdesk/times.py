@@ -9,7 +9,7 @@ from statistics import median
 
 from django.db.models import Prefetch
 
-from satuatap.core.models import Organisation
+from satuatap.core.models import Desk, Organisation
 from satuatap.frontdesk.models import Service, Ticket, TicketStatus
 
 
@@ -27,7 +27,7 @@ def _minutes(start, end) -> float:
 
 @dataclass
 class DeskTimes:
-    desk: object
+    desk: Desk
     waiting_now: int = 0
     served: int = 0
     no_shows: int = 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,9 @@ from satuatap.people.models import Person, Sex
 from satuatap.people.selectors import active_people
 from satuatap.regions.forms import RegionPickerField
 from satuatap.regions.models import Region, RegionLevel
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # Which box of a form shows an error of the services.
 ERROR_FIELDS = {
@@ -111,8 +116,8 @@ class EventForm(forms.Form):
         if event is None and not self.is_bound:
             self.fields["village"].initial = office.region_id
             self.fields["date"].initial = office.today()
-        self.fields["partners"].queryset = office_partners(office)
-        self.grid_fields: list[tuple[str, list[str]]] = []
+        cast(forms.ModelChoiceField, self.fields["partners"]).queryset = office_partners(office)
+        self.grid_fields: list[tuple[StrOrPromise, list[str]]] = []
         for band, band_label in AgeBand.choices:
             names = []
             for sex in SEXES:
@@ -135,7 +140,7 @@ class EventForm(forms.Form):
         return [(label, [self[name] for name in names]) for label, names in self.grid_fields]
 
     def counts(self) -> list[tuple[str, str, int]]:
-        rows = []
+        rows: list[tuple[str, str, int]] = []
         for band in AgeBand.values:
             for sex in SEXES:
                 value = self.cleaned_data.get(self.count_name(sex, band))
@@ -205,7 +210,7 @@ class FocalPointForm(forms.Form):
 
     def __init__(self, *args, user, village: Region, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = (
             active_people(user).filter(village=village).order_by("full_name", "pk")
         )
         if user.office and not self.is_bound:

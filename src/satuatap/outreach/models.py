@@ -174,6 +174,9 @@ class OutreachFollowUp(models.Model):
 class VillageFocalPoint(models.Model):
     """A person in a village who relays information between the office and the village."""
 
+    # Set by the village page (views/villages.py) for its template.
+    phone_display: str
+
     office = models.ForeignKey(
         Organisation,
         verbose_name=_("office"),

@@ -127,7 +127,7 @@ def counts_by_sex(events: Iterable[OutreachEvent] | QuerySet[OutreachEvent]) -> 
     ids = [event.pk for event in events] if not isinstance(events, QuerySet) else None
     counts = OutreachCount.objects.all()
     counts = counts.filter(event__in=events) if ids is None else counts.filter(event_id__in=ids)
-    totals = {sex: 0 for sex in SEXES}
+    totals: dict[str, int] = {sex: 0 for sex in SEXES}
     for row in counts.values("sex").annotate(n=Sum("count")):
         totals[row["sex"]] = row["n"]
     totals["total"] = sum(totals.values())

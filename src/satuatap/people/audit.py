@@ -43,7 +43,7 @@ def register_office_records() -> None:
     for model in (Phone, StatusEvent, FamilyLink, ProcessingConsent, PersonDocument):
         register(
             model,
-            records=lambda viewer, model=model: model.objects.filter(
+            records=lambda viewer, model=model: model.objects.filter(  # type: ignore[misc]  # a lambda over a tuple of models
                 person__in=visible_people(viewer)
             ),
             parent=("person", visible_people),

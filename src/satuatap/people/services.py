@@ -92,10 +92,12 @@ def register_person(
     """Register a person at the office of `by`. Phones must already be E.164 (see phones.py)."""
     _require_registry_access(by)
     full_name = " ".join(full_name.split())
+    office = by.office
+    assert office is not None  # _require_registry_access refused a user without one
     try:
         with transaction.atomic():
             person = Person.objects.create(
-                office=by.office,
+                office=office,
                 nik=nik or None,
                 full_name=full_name,
                 name_key=name_key(full_name),
@@ -167,6 +169,7 @@ def record_status(
     require_change_permission(by, person)
     if status == MigrationStatus.ABROAD and not country:
         raise DomainError("country_required", _("Say in which country the person works."))
+    assert by.office is not None  # `.today()` failed on None before
     if effective_date > by.office.today():
         raise DomainError("future_date", _("The date cannot be in the future."))
     return StatusEvent.objects.create(
@@ -215,6 +218,7 @@ def record_consent(
     require_change_permission(by, person)
     if method == ConsentMethod.VERBAL_WITNESSED and not witness.strip():
         raise DomainError("witness_required", _("Verbal consent needs a witness."))
+    assert by.office is not None  # `.today()` failed on None before
     if given_on > by.office.today():
         raise DomainError("future_date", _("The date cannot be in the future."))
     return ProcessingConsent.objects.create(
@@ -231,6 +235,7 @@ def withdraw_consent(*, consent: ProcessingConsent, by: User) -> ProcessingConse
     require_change_permission(by, consent.person)
     if consent.withdrawn_on is not None:
         raise DomainError("already_withdrawn", _("This consent was already withdrawn."))
+    assert by.office is not None  # `.today()` failed on None before
     consent.withdrawn_on = by.office.today()
     consent.withdrawn_by = by
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -99,7 +100,9 @@ class StageForm(forms.Form):
         the service says why a move is refused."""
         super().__init__(*args, **kwargs)
         stages = list(Stage) if current is None else allowed_stages(current)
-        self.fields["to_stage"].choices = [(stage.value, stage.label) for stage in stages]
+        cast(forms.ChoiceField, self.fields["to_stage"]).choices = [
+            (stage.value, stage.label) for stage in stages
+        ]
 
 
 def allowed_stages(current: str) -> list[Stage]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +80,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args, enrolment_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [(pk, pk) for pk in enrolment_ids]
+        cast(forms.ChoiceField, self.fields["present"]).choices = [(pk, pk) for pk in enrolment_ids]
 
 
 class ResultForm(forms.Form):

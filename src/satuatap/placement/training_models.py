@@ -11,6 +11,7 @@ checklist sees it like any other scan.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.models import Organisation
 from satuatap.people.models import Person, PersonDocument
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
 class CourseKind(models.TextChoices):
@@ -114,7 +118,7 @@ class Course(models.Model):
     def is_course_day(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date and str(day.weekday()) in self.weekdays
 
-    def weekday_labels(self) -> list[str]:
+    def weekday_labels(self) -> list[StrOrPromise]:
         return [Weekday(code).label for code in sorted(self.weekdays)]
 
     def period(self, today: datetime.date) -> str:

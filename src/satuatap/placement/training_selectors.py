@@ -45,6 +45,7 @@ def office_courses(user: User, *, period: str = "", kind: str = "") -> QuerySet[
     if kind:
         queryset = queryset.filter(kind=kind)
     if period in PERIODS:
+        assert user.office is not None  # office_id is not None (checked above)
         today = user.office.today()
         if period == "upcoming":
             queryset = queryset.filter(start_date__gt=today).order_by("start_date", "title", "pk")

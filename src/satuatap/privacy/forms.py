@@ -3,6 +3,8 @@ are shown on the box they concern (`ERROR_FIELDS`)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,7 +117,7 @@ class SubjectRequestForm(forms.Form):
 
     def __init__(self, *args, zone, has_person: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["received_at"].zone = zone
+        cast(ZonedDateTimeField, self.fields["received_at"]).zone = zone
         self.has_person = has_person
         if not has_person:
             self.fields["requester_name"].help_text = _(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -129,7 +130,8 @@ def notices_overdue_filter(now: datetime.datetime | None = None) -> Q:
     since = (now or timezone.now()) - datetime.timedelta(hours=BREACH_NOTICE_HOURS)
     missing = Q()
     for recipient in REQUIRED_RECIPIENTS:
-        missing |= ~_notified(recipient)
+        # Q | Exists is a Q at run time; the stubs type it as a Combinable.
+        missing = cast(Q, missing | ~_notified(recipient))
     return Q(status__in=OPEN_BREACH_STATUSES, discovered_at__lt=since) & missing
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -156,8 +157,10 @@ def register_subject_request(
         description=description,
         person=person,
     )
+    office_id = by.office_id_or_none
+    assert office_id is not None  # the permission is an office role's; None failed the insert
     return SubjectRequest.objects.create(
-        office_id=by.office_id_or_none, person=person, received_by=by, **values
+        office_id=office_id, person=person, received_by=by, **values
     )
 
 
@@ -274,7 +277,7 @@ def close_subject_request(
     return locked
 
 
-ERASURE_REASON_OF = {
+ERASURE_REASON_OF: dict[str, str] = {
     RequesterRelation.SELF: ErasureReason.PERSON_REQUEST,
     RequesterRelation.GUARDIAN: ErasureReason.GUARDIAN_REQUEST,
     RequesterRelation.REPRESENTATIVE: ErasureReason.PERSON_REQUEST,
@@ -294,7 +297,7 @@ def erase_for_request(*, subject_request: SubjectRequest, by: User) -> ErasureRe
                 status=409,
             )
         if locked.erasure_request_id is not None:
-            return locked.erasure_request
+            return cast(ErasureRequest, locked.erasure_request)  # its id is set
         erasure = data_rights.request_erasure(
             person=locked.person, by=by, reason=ERASURE_REASON_OF[locked.requester_relation]
         )
@@ -443,7 +446,7 @@ def update_breach(
     return locked
 
 
-BREACH_TRANSITIONS = {
+BREACH_TRANSITIONS: dict[str, tuple[str, ...]] = {
     BreachStatus.REPORTED: (BreachStatus.CONFIRMED, BreachStatus.NOT_A_BREACH),
     BreachStatus.CONFIRMED: (BreachStatus.CLOSED, BreachStatus.NOT_A_BREACH),
     BreachStatus.NOT_A_BREACH: (BreachStatus.CONFIRMED,),

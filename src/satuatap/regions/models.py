@@ -14,6 +14,9 @@ class RegionLevel(models.IntegerChoices):
 class Region(models.Model):
     """One administrative area, identified by its dotted Kemendagri code (`32.09.01.2001`)."""
 
+    # Set by the region API (api.py) on the region it returns.
+    path: "list[Region]"
+
     code = models.CharField(_("code"), max_length=13, primary_key=True)
     parent = models.ForeignKey(
         "self",

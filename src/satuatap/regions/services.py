@@ -11,13 +11,16 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from satuatap.regions.codes import is_valid_code, level_of, parent_code_of
 from satuatap.regions.models import Region, RegionCodeChange, RegionLevel
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -173,7 +176,7 @@ def _load_code_changes(
     *,
     rows: list[CodeChangeRow],
     prefixes: Sequence[str] | None,
-    stdout: TextIO | None,
+    stdout: SupportsWrite[str] | None,
 ) -> None:
     """Make the table hold exactly the file's rows whose region today was loaded: create the
     missing, update the changed, delete those gone from the file. Rewrites nothing that is
@@ -244,7 +247,7 @@ def load_regions(
     *,
     data_dir: Path = DEFAULT_DATA_DIR,
     prefixes: Sequence[str] | None = None,
-    stdout: TextIO | None = None,
+    stdout: SupportsWrite[str] | None = None,
 ) -> dict[RegionLevel, int]:
     """Create or update every region in the data files; return the rows in the data per level.
     Then the table of code changes (`code_changes.csv`): which old codes the regions had, as far

@@ -101,7 +101,7 @@ def _office(user, value: str | None):
         if office is None:
             raise DomainError("forbidden", _("You may not do this."), status=403)
         return office
-    lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+    lookup: dict[str, int | str] = {"pk": int(value)} if value.isdigit() else {"slug": value}
     office = offices.filter(**lookup).first()
     if office is None:
         raise DomainError("not_found", _("No such record."), status=404)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import TypedDict, overload
 
 from satuatap.cases import facts as cases_facts
 from satuatap.core.models import Organisation
@@ -79,6 +80,23 @@ def person_cell(
     return _sex(own_sex), _band(own_band)
 
 
+class _PersonCell(TypedDict):
+    """Keyword arguments of `Accumulator.add` passed on as `**cell`."""
+
+    sex: str
+    age_band: str
+
+
+class _DeskCell(_PersonCell):
+    dimension: str
+
+
+class _PlacementCell(TypedDict):
+    scheme: str
+    destination: str
+    sex: str
+
+
 class Accumulator:
     """Sums of roll-up cells: (day, series, dimension, scheme, destination, sex, age band)."""
 
@@ -123,6 +141,12 @@ def day_bounds(
     return start, end
 
 
+@overload
+def local_day(moment: datetime.datetime, zone) -> datetime.date: ...
+@overload
+def local_day(moment: None, zone) -> None: ...
+@overload
+def local_day(moment: datetime.datetime | None, zone) -> datetime.date | None: ...
 def local_day(moment: datetime.datetime | None, zone) -> datetime.date | None:
     return None if moment is None else moment.astimezone(zone).date()
 
@@ -168,7 +192,7 @@ def compute_frontdesk(office, date_from, date_to, acc: Accumulator) -> None:
         visit_desks[visit_id].add(desk)
         if status != frontdesk_facts.TicketStatus.SERVED:
             continue
-        cell = {"dimension": desk, "sex": sex, "age_band": band}
+        cell: _DeskCell = {"dimension": desk, "sex": sex, "age_band": band}
         acc.add(day, "services_served", **cell)
         wait = _seconds(issued_at, called_at)
         if wait is not None:
@@ -235,7 +259,11 @@ def compute_placement(office, date_from, date_to, acc: Accumulator) -> None:
         birth_date,
     ) in rows:
         destination = str(country or job_country or "") or UNKNOWN
-        common = {"scheme": scheme or UNKNOWN, "destination": destination, "sex": _sex(sex)}
+        common: _PlacementCell = {
+            "scheme": scheme or UNKNOWN,
+            "destination": destination,
+            "sex": _sex(sex),
+        }
         if departed is not None and date_from <= departed <= date_to:
             acc.add(
                 departed,
@@ -313,7 +341,7 @@ def compute_cases(office, date_from, date_to, acc: Accumulator) -> None:
         if category:
             categories[pk].add(category)
     for pk, (received_on, status, closed_at, money, sex, birth_date) in cases.items():
-        cell = {"sex": _sex(sex), "age_band": age_band(birth_date, received_on)}
+        cell: _PersonCell = {"sex": _sex(sex), "age_band": age_band(birth_date, received_on)}
         flows = []
         if date_from <= received_on <= date_to:
             flows.append((received_on, "complaints_received"))
@@ -343,7 +371,7 @@ def compute_referrals(office, date_from, date_to, acc: Accumulator) -> None:
     zone = office.zone
     rows = cases_facts.referral_rows(office, start, end)
     for state, sent_at, answered_at, completed_at, partner, received_on, sex, birth in rows:
-        cell = {"sex": _sex(sex), "age_band": age_band(birth, received_on)}
+        cell: _PersonCell = {"sex": _sex(sex), "age_band": age_band(birth, received_on)}
         sent_day = local_day(sent_at, zone)
         if date_from <= sent_day <= date_to:
             acc.add(sent_day, "referrals_by_partner", dimension=partner, **cell)

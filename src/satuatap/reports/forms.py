@@ -10,6 +10,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -92,8 +93,14 @@ class ReportFilterForm(forms.Form):
         self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=DateInput())
         self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=DateInput())
         self.order_fields(["month", "from", "to", "office", "sex", "scheme", "destination"])
-        self.fields["scheme"].choices = [("", _("All schemes")), *Scheme.choices]
-        self.fields["destination"].choices = [("", _("All destinations")), *countries]
+        cast(forms.ChoiceField, self.fields["scheme"]).choices = [
+            ("", _("All schemes")),
+            *Scheme.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["destination"]).choices = [
+            ("", _("All destinations")),
+            *countries,
+        ]
         self.fields["month"].widget.attrs["placeholder"] = "YYYY-MM"
         if offices is not None:
             self.fields["office"] = forms.ModelMultipleChoiceField(

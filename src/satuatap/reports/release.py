@@ -173,6 +173,7 @@ def _read_months(indicator: Indicator, months: Sequence[datetime.date]) -> dict:
         return by_month
     # A stock at the end of each month: every flow up to then.
     flows = by_month
+    assert indicator.stock_of is not None  # every stock indicator names its two flows
     for series, sign in zip(indicator.stock_of, (1, -1), strict=True):
         read(get_indicator(series).stored_series, sign, None)
     stock: dict[datetime.date, MonthGrid] = {}

@@ -63,7 +63,8 @@ def visible_report_offices(viewer: User) -> QuerySet[Organisation]:
     if viewer.has_perm("reports.view_national_reports"):
         return offices
     if viewer.has_perm("reports.view_office_reports"):
-        return offices.filter(pk=viewer.office_id_or_none)
+        # No office (None) matches no row, as intended; the plugin wants a pk value.
+        return offices.filter(pk=viewer.office_id_or_none)  # type: ignore[misc]
     return offices.none()
 
 
@@ -185,7 +186,11 @@ def _row_order(
     values = set(values) | set(indicator.fixed_rows)
     values.discard("")
     fixed = [v for v in indicator.fixed_rows if v in values]
-    rest = sorted(values - set(fixed), key=lambda v: (v == "unknown", labels.get(v, v).lower()))
+
+    def by_label(v: str) -> tuple[bool, str]:  # a def: mypy mistypes the lambda's argument
+        return v == "unknown", labels.get(v, v).lower()
+
+    rest = sorted(values - set(fixed), key=by_label)
     if indicator.dimension == "desk":
         order = cache.desk_order()
         rest.sort(key=lambda v: (order.get(v, 999), v))
@@ -256,7 +261,7 @@ def _period_parts(
     if start is not None and start >= stop:
         return None, [(date_from, date_to)]
     days = []
-    if date_from is not None and date_from < start:
+    if date_from is not None and start is not None and date_from < start:  # start is set then
         days.append((date_from, start - datetime.timedelta(days=1)))
     if stop <= date_to:
         days.append((stop, date_to))
@@ -313,6 +318,7 @@ def _series_parts(
     """(stored series, sign, from) whose sums make the indicator: a stock is its inflow minus
     its outflow from the first day on."""
     if indicator.aggregate == "stock":
+        assert indicator.stock_of is not None  # every stock indicator names its two flows
         return [
             (get_indicator(indicator.stock_of[0]).stored_series, 1, None),
             (get_indicator(indicator.stock_of[1]).stored_series, -1, None),
@@ -780,7 +786,9 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month % 12 + 1, 1)
 
 
-def _series_value(indicator: Indicator, sums: dict[str, list[int]]) -> tuple[object, int]:
+def _series_value(
+    indicator: Indicator, sums: dict[str, list[int]]
+) -> tuple[int | Decimal | None, int]:
     """A month's total from its per-dimension [Σ value, Σ weight]."""
     if indicator.aggregate == "ikm":
         return _ikm_index(sums), sum(w for _v, w in sums.values())
@@ -822,6 +830,7 @@ def monthly_series(
         lambda: defaultdict(lambda: [0, 0])
     )
     if indicator.aggregate == "stock":
+        assert indicator.stock_of is not None  # every stock indicator names its two flows
         inflow, outflow = indicator.stock_of
         running: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         flows: dict[datetime.date, dict[str, list[int]]] = defaultdict(
@@ -853,8 +862,8 @@ def monthly_series(
     series_out = []
     for i in range(months):
         month = _add_months(first, i)
-        value, _weight = _series_value(indicator, by_month.get(month, {}))
-        series_out.append((month, _cell(value, None)))
+        total, _weight = _series_value(indicator, by_month.get(month, {}))
+        series_out.append((month, _cell(total, None)))
     return series_out
 
 
@@ -924,8 +933,9 @@ def office_comparison(
     date_from, date_to = _own_office_months(indicator, date_from, date_to)
     filters = {"sex": sex or None, "scheme": None, "destination": None}
     if indicator.aggregate == "stock":
+        assert indicator.stock_of is not None  # every stock indicator names its two flows
         inflow, outflow = indicator.stock_of
-        pairs = [
+        pairs: list[tuple[str, int, datetime.date | None]] = [
             (get_indicator(inflow).stored_series, 1, None),
             (get_indicator(outflow).stored_series, -1, None),
         ]

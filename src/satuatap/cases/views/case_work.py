@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -47,7 +48,7 @@ def _act(
     request,
     case_id: int,
     *,
-    make_form: Callable[[Case], object],
+    make_form: Callable[[Case], forms.Form],
     act: Callable[[Case, dict], object],
     success: str,
     anchor: str = "",

@@ -8,10 +8,12 @@ The forms of the case page post to `case_work.py`.
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import redirect, render
 from django.utils.text import capfirst
@@ -270,7 +272,8 @@ def case_context(request, case: Case) -> dict:
         "categories": [c.get_category_display() for c in case.categories.order_by("category")],
         "gbv_types": [g.get_gbv_type_display() for g in case.gbv_types.order_by("gbv_type")],
         "safety": [
-            capfirst(Case._meta.get_field(flag).verbose_name) for flag in case.safety_flags()
+            capfirst(cast(models.Field, Case._meta.get_field(flag)).verbose_name)
+            for flag in case.safety_flags()
         ],
         "first_steps": services.first_steps(case),
         "assignments": case.assignments.filter(ended_at__isnull=True).select_related(

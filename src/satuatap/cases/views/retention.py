@@ -30,7 +30,7 @@ def legal_hold_set(request, case_id: int):
     form = LegalHoldForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("reason", []):
-            messages.error(request, error)
+            messages.error(request, str(error))  # the messages of an ErrorList are str
         return redirect(_holds_url(case))
     try:
         holds.set_legal_hold(case=case, by=request.user, reason=form.cleaned_data["reason"])

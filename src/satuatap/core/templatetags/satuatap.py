@@ -42,7 +42,7 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
     Read here rather than with `entry.changes_dict.items` in a template: the template language
     looks `items` up as a key first, so a model with a field called `items` (a case consent)
     broke the audit page. A many-to-many change shows its operation and the objects."""
-    rows = []
+    rows: list[tuple[str, object, object]] = []
     for field, change in (entry.changes_dict or {}).items():
         if isinstance(change, dict):
             objects = ", ".join(str(o) for o in change.get("objects", []))

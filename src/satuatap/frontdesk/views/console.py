@@ -216,7 +216,7 @@ def transfer(request, desk_id: int, ticket_id: int):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))  # the messages of an ErrorList are str
         return _back(request, desk)
     data = form.cleaned_data
     new = _run(

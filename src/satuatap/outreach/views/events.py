@@ -3,6 +3,8 @@ with named participants and follow-ups. An event of another office is a 404."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -29,6 +31,9 @@ from satuatap.outreach.views._common import require_manage, require_view
 from satuatap.people.search import search_people
 from satuatap.people.selectors import get_visible_person
 from satuatap.regions.models import Region
+
+if TYPE_CHECKING:
+    from satuatap.people.models import Person
 
 PAGE_SIZE = 50
 
@@ -136,7 +141,7 @@ def event_detail(request, event_id: int):
     return render(request, "outreach/event_detail.html", context)
 
 
-def _person_from_post(request) -> object | None:
+def _person_from_post(request) -> Person | None:
     form = PersonIdForm(request.POST)
     if not form.is_valid():
         return None

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from django_countries.fields import LazyTypedChoiceField
+from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]  # not in its stubs
 
 from satuatap.people.models import MaritalStatus, Sector, Sex
 from satuatap.placement.checklist import FileFacts, required_document_types

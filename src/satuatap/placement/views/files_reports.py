@@ -3,6 +3,8 @@ every readiness override granted (for the office head)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,6 +15,9 @@ from django.utils.http import urlencode
 from satuatap.placement import selectors
 from satuatap.placement.forms_files import ReturneeFilterForm
 from satuatap.placement.readiness import Gate
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 PAGE_SIZE = 50
 
@@ -34,7 +39,7 @@ def returnee_list(request):
     return render(request, "placement/file_returnee_list.html", context)
 
 
-def gate_label(gate: str) -> str:
+def gate_label(gate: str) -> StrOrPromise:
     return Gate(gate).label if gate in Gate.values else gate
 
 
