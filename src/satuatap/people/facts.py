@@ -109,7 +109,8 @@ def status_counts(village_code: str, office_ids: Iterable[int]) -> QuerySet:
     `current_country`, `sex` and `n`. One query."""
     return (
         with_current_status(village_people(village_code, office_ids))
-        .values("current", "current_country", "sex")
+        # The plugin does not see the annotations `with_current_status` adds.
+        .values("current", "current_country", "sex")  # type: ignore[misc]
         .annotate(n=Count("pk"))
         .order_by()
     )
