@@ -18,7 +18,7 @@ from satuatap.reports import release, selectors
 from satuatap.reports.exports import builders, jobs, worker
 from satuatap.reports.exports.common import ExportParameters
 from satuatap.reports.indicators import INDICATORS
-from tests.reports.core_fixture import MARCH, build
+from tests.reports.core_fixture import MARCH
 from tests.reports.exports_support import read_workbook
 from tests.reports.test_dashboards import text_of
 from tests.reports.test_exports_csv_pdf import pdf_text, read_csv
@@ -29,23 +29,6 @@ DAY = datetime.date(2026, 3, 10)
 SHORT = {"from": DAY.isoformat(), "to": DAY.isoformat()}
 WIDENED = "count whole calendar months: 1 March 2026 – 31 March 2026."
 CASE_CODES = [indicator.code for indicator in INDICATORS if indicator.case_related]
-
-
-@pytest.fixture
-def world(office):
-    return build(office)
-
-
-@pytest.fixture
-def head(make_user):
-    return make_user(Role.OFFICE_HEAD, language="en")
-
-
-@pytest.fixture
-def national(analyst):
-    analyst.language = "en"
-    analyst.save()
-    return analyst
 
 
 def get(client, user, name, **query):

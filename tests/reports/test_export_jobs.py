@@ -16,7 +16,7 @@ from satuatap.reports import selectors
 from satuatap.reports.export_models import ExportJob, ExportStatus
 from satuatap.reports.exports import builders, dhis2, jobs, worker
 from satuatap.reports.exports.common import ExportParameters
-from tests.reports.core_fixture import MARCH, build
+from tests.reports.core_fixture import MARCH
 from tests.reports.exports_support import find_table, read_workbook
 from tests.reports.test_exports_dhis2 import assert_data_value_set
 
@@ -27,23 +27,6 @@ pytestmark = pytest.mark.django_db
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def world(office):
-    return build(office)
-
-
-@pytest.fixture
-def head(make_user):
-    return make_user(Role.OFFICE_HEAD, language="en")
-
-
-@pytest.fixture
-def national(analyst):
-    analyst.language = "en"
-    analyst.save()
-    return analyst
 
 
 def march(**extra):
