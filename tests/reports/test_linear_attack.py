@@ -112,6 +112,11 @@ def _attack(analyst, months, office_ids):
     return seen, hidden, narrowed(seen)
 
 
+def _withheld_share(seen) -> float:
+    withheld = sum(1 for _v, reason in seen.cells.values() if reason == release.WITHHELD)
+    return withheld / len(seen.cells)
+
+
 @pytest.mark.django_db
 def test_no_hidden_cell_of_generated_releases_can_be_narrowed_to_one_value(analyst):
     offices = _offices(4)
@@ -126,6 +131,9 @@ def test_no_hidden_cell_of_generated_releases_can_be_narrowed_to_one_value(analy
     ]
     assert shown_small == []
     assert found == []
+    # A month is withheld only where no shadow exists (tiny offices, carried differences),
+    # never because the search ran out of time: 17 % of these cells today.
+    assert _withheld_share(seen) < 0.2
 
 
 def _enter_late(months, *, seed: int) -> int:
@@ -209,3 +217,4 @@ def test_no_hidden_cell_of_the_demo_releases_can_be_narrowed_to_one_value(demo_d
     seen, hidden, found = _attack(analyst, months, offices)
     assert hidden > 0
     assert found == []
+    assert _withheld_share(seen) == 0  # every month of the demo has its shadow

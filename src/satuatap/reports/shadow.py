@@ -64,7 +64,10 @@ COST_CELL = 1
 COST_SHOWN_AS_OTHER = 6  # a small cell shown "×" instead of "<5"
 COST_SMALL_MOVE = 0.1  # a small cell moving further than it must
 COST_CARRIED = 3  # pending's differences carry over to the next month: keep them few
-BIG = 10_000  # larger than any move a shadow makes
+# No cell of a shadow moves further than this: a shadow that needs more is not worth finding,
+# and a tight bound keeps the programme's relaxation close (a loose one made it slow).
+MAX_MOVE = 100
+BIG = MAX_MOVE + 1  # larger than any move a shadow makes
 TIME_LIMIT = 10.0  # seconds for one month's programme; beyond it the month is withheld
 
 
@@ -100,7 +103,7 @@ class Table:
         value = self.value(key)
         if self.counts and self.is_small(key):
             return 1 - value, SMALL_MAX - value
-        return 1 - value, np.inf
+        return 1 - value, MAX_MOVE
 
     def keys(self) -> list[Key]:
         lines = [
@@ -221,9 +224,22 @@ class _Programme:
             constraints=[LinearConstraint(matrix, lo, hi)] if lo else None,
             options={"time_limit": TIME_LIMIT, "presolve": True},
         )
-        if result.status != 0 or result.x is None:
+        if result.x is None:  # no shadow, or none found in time (a best one found is taken)
             return None
-        return np.round(result.x[:n])
+        x = np.round(result.x)
+        if not _satisfied(matrix, lo, hi, low, high, x):
+            return None
+        return x[:n]
+
+
+def _satisfied(matrix, lo, hi, low, high, x) -> bool:
+    """The rounded solution meets every bound and constraint exactly (integers throughout)."""
+    if np.any(x < low) or np.any(x > high):
+        return False
+    if not len(lo):
+        return True
+    ax = matrix @ x
+    return bool(np.all(ax >= np.array(lo) - 1e-9) and np.all(ax <= np.array(hi) + 1e-9))
 
 
 class Group:
@@ -264,7 +280,7 @@ class Group:
                     value = table.value(key)
                     u = programme.binary(COST_SHOWN_AS_OTHER)
                     others[u] = (name, key)
-                    programme.high[i] = np.inf
+                    programme.high[i] = MAX_MOVE
                     programme.add_row({i: 1, u: -BIG}, -np.inf, SMALL_MAX - value)
                     if value <= 2:
                         programme.low[i] = 1
@@ -353,7 +369,7 @@ class ComplaintsGroup(Group):
                 if before.value(key):
                     j = len(programme.low)
                     programme.low.append(-before.value(key))
-                    programme.high.append(np.inf)
+                    programme.high.append(MAX_MOVE)
                     programme.cost.append(0)
                     free[key] = j
             for equation in before.equations():
