@@ -22,11 +22,11 @@ from django.db import transaction
 
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports.compute import Accumulator, compute
-from satuatap.reports.models import RollupAdjustment
+from satuatap.reports.models import CELL_FIELDS, RollupAdjustment
 from satuatap.reports.rollups import _runs, mark_dirty
 from satuatap.reports.signals import Keys, person_keys, record_keys
 
-CELL = ("day", "indicator", "dimension", "scheme", "destination", "sex", "age_band")
+CELL = ("day", *CELL_FIELDS)
 
 
 def affected_keys(*, person_ids: Iterable[int] = (), records: Iterable[tuple] = ()) -> Keys:

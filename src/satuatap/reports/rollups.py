@@ -49,6 +49,7 @@ from satuatap.people import facts as people_facts
 from satuatap.placement import facts as placement_facts
 from satuatap.reports.compute import compute, local_day
 from satuatap.reports.models import (
+    CELL_FIELDS,
     DirtyOfficeDay,
     RollupAdjustment,
     RollupMonth,
@@ -249,9 +250,8 @@ def _insert_values(office: Organisation, acc) -> int:
     of a busy office is tens of thousands of rows; the ORM's INSERTs would dominate a
     rebuild)."""
     meta = RollupValue._meta
-    names = ["office", "day", "indicator", "dimension", "scheme", "destination", "sex"]
     column_of = _columns(RollupValue)
-    columns = [column_of[n] for n in [*names, "age_band", "value", "weight"]]
+    columns = [column_of[n] for n in ["office", "day", *CELL_FIELDS, "value", "weight"]]
     rows = [
         (office.pk, day, series, dimension, scheme, destination, sex, age_band, value, weight)
         for (day, series, dimension, scheme, destination, sex, age_band), value, weight in (
@@ -291,10 +291,9 @@ def _refresh_months(office: Organisation, date_from: datetime.date, date_to: dat
     day_columns = _columns(RollupValue)
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
-    cells = ["indicator", "dimension", "scheme", "destination", "sex", "age_band"]
-    cell_columns = ", ".join(quote(day_columns[c]) for c in cells)
+    cell_columns = ", ".join(quote(day_columns[c]) for c in CELL_FIELDS)
     target = ", ".join(
-        quote(month_columns[c]) for c in ["office", "month", *cells, "value", "weight"]
+        quote(month_columns[c]) for c in ["office", "month", *CELL_FIELDS, "value", "weight"]
     )
     office_column = quote(day_columns["office"])
     day_column = quote(day_columns["day"])
