@@ -312,11 +312,20 @@ def _refresh_months(office: Organisation, date_from: datetime.date, date_to: dat
         month = _month_end(month) + datetime.timedelta(days=1)
 
 
+def _adjustments(
+    office: Organisation, date_from: datetime.date, date_to: datetime.date
+) -> Iterator[tuple[tuple, int, int]]:
+    """(cell, value, weight) of the office's `RollupAdjustment` rows over these days (what
+    retention and erasure took out, written by `adjustments.py`)."""
+    for row in RollupAdjustment.objects.filter(
+        office=office, day__gte=date_from, day__lte=date_to
+    ).values_list("day", *CELL_FIELDS, "value", "weight"):
+        yield row[:-2], row[-2], row[-1]
+
+
 def replace_range(office: Organisation, date_from: datetime.date, date_to: datetime.date) -> int:
     """Recompute the office's rows for the days `date_from`..`date_to` (and the monthly sums of
     their months); the number of day rows."""
-    from satuatap.reports.adjustments import adjustments_of
-
     with transaction.atomic():
         _lock(office)
         acc = compute(office, date_from, date_to)
@@ -328,7 +337,7 @@ def replace_range(office: Organisation, date_from: datetime.date, date_to: datet
             destination,
             sex,
             band,
-        ), value, weight in adjustments_of(office, date_from, date_to):
+        ), value, weight in _adjustments(office, date_from, date_to):
             acc.add(
                 day,
                 series,
