@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import random
 
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
@@ -236,5 +236,5 @@ def _seed_regulations(office, worker, villages, today) -> None:
             number=number,
             date=enacted,
             title=title,
-            file=ContentFile(data, name="perdes.pdf"),
+            file=SimpleUploadedFile("perdes.pdf", data, content_type="application/pdf"),
         )

@@ -199,13 +199,14 @@ def compute_ikm(answers: Iterable[Sequence[int | None]]) -> IkmResult:
     )
     if respondents == 0:
         return IkmResult(0, elements, None, None, None, str(_("No surveys in this period.")))
+    means = [e.mean for e in elements if e.mean is not None]
     missing = [e for e in elements if e.mean is None]
     if missing:
         reason = _(
             "No index: nobody answered %(elements)s, and the index needs all nine elements."
         ) % {"elements": ", ".join(f"{e.code.upper()} ({e.label})" for e in missing)}
         return IkmResult(respondents, elements, None, None, None, str(reason))
-    ikm = ikm_of_means([e.mean for e in elements])
+    ikm = ikm_of_means(means)
     index = to_index_scale(ikm)
     return IkmResult(respondents, elements, ikm, index, grade_for(index))
 

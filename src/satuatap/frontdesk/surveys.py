@@ -97,6 +97,11 @@ def has_survey(visit: Visit) -> bool:
     return Survey.objects.filter(visit_id=visit.pk).exists()
 
 
+def _fits(token: str, max_length: int | None) -> bool:
+    """A token worth looking up: not empty and no longer than its field holds."""
+    return bool(token) and (max_length is None or len(token) <= max_length)
+
+
 def _visits():
     return Visit.objects.select_related("office").prefetch_related(
         Prefetch("tickets", queryset=Ticket.objects.select_related("desk__desk_type"))
@@ -105,7 +110,7 @@ def _visits():
 
 def visit_for_survey_token(token: str) -> Visit | None:
     """The visit whose ticket's QR code carries `token`, or None."""
-    if not token or len(token) > Visit._meta.get_field("survey_token").max_length:
+    if not _fits(token, Visit._meta.get_field("survey_token").max_length):
         return None
     return _visits().filter(survey_token=token).first()
 
@@ -135,7 +140,7 @@ def visit_for_ticket_code(office: Organisation, code: str, day: datetime.date) -
 
 def active_kiosk_link(token: str) -> DisplayLink | None:
     """The exit kiosk's device link, unless it was revoked."""
-    if not token or len(token) > DisplayLink._meta.get_field("token").max_length:
+    if not _fits(token, DisplayLink._meta.get_field("token").max_length):
         return None
     return (
         DisplayLink.objects.filter(

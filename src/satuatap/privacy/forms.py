@@ -3,7 +3,7 @@ are shown on the box they concern (`ERROR_FIELDS`)."""
 
 from __future__ import annotations
 
-from typing import cast
+import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -68,10 +68,25 @@ def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
+class _ZonedForm(forms.Form):
+    """A form of the registers whose date-time boxes are read on `zone`'s clock (the office's,
+    or the breach's), and whose fields are the keyword arguments of the service it feeds."""
+
+    def __init__(self, *args, zone: zoneinfo.ZoneInfo, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, ZonedDateTimeField):
+                field.zone = zone
+
+    def values(self) -> dict:
+        """The cleaned fields, for the service."""
+        return {key: self.cleaned_data[key] for key in self.fields if key in self.cleaned_data}
+
+
 # --- Data-subject requests -------------------------------------------------------------------
 
 
-class SubjectRequestForm(forms.Form):
+class SubjectRequestForm(_ZonedForm):
     """A request as it came in (also to correct an open one)."""
 
     request_type = forms.ChoiceField(
@@ -115,9 +130,8 @@ class SubjectRequestForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, zone, has_person: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(ZonedDateTimeField, self.fields["received_at"]).zone = zone
+    def __init__(self, *args, zone: zoneinfo.ZoneInfo, has_person: bool, **kwargs):
+        super().__init__(*args, zone=zone, **kwargs)
         self.has_person = has_person
         if not has_person:
             self.fields["requester_name"].help_text = _(
@@ -137,20 +151,6 @@ class SubjectRequestForm(forms.Form):
                 )
         return cleaned
 
-    def values(self) -> dict:
-        return {
-            key: self.cleaned_data[key]
-            for key in (
-                "request_type",
-                "received_at",
-                "channel",
-                "requester_relation",
-                "requester_name",
-                "requester_contact",
-                "description",
-            )
-        }
-
 
 STATUS_FILTER_CHOICES = [
     ("open", _("Still open")),
@@ -168,7 +168,7 @@ class SubjectRequestFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Past the deadline only"), required=False)
 
 
-class CloseRequestForm(forms.Form):
+class CloseRequestForm(_ZonedForm):
     """The answer to a request: what was done, a refusal and why, or the requester's
     withdrawal."""
 
@@ -197,10 +197,6 @@ class CloseRequestForm(forms.Form):
         widget=_textarea(4),
     )
 
-    def __init__(self, *args, zone, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["answered_at"].zone = zone
-
     def clean(self):
         cleaned = super().clean()
         outcome = cleaned.get("outcome")
@@ -223,7 +219,7 @@ class ConfirmForm(forms.Form):
 # --- Breaches --------------------------------------------------------------------------------
 
 
-class BreachForm(forms.Form):
+class BreachForm(_ZonedForm):
     """A breach as it is known: reported by an office, completed by the data-protection
     officer (who also writes the advice and the contact of the notices)."""
 
@@ -271,14 +267,6 @@ class BreachForm(forms.Form):
         help_text=_("What was done and will be done to stop it and to recover the data."),
     )
 
-    def __init__(self, *args, zone, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["discovered_at"].zone = zone
-        self.fields["occurred_at"].zone = zone
-
-    def values(self) -> dict:
-        return {key: self.cleaned_data[key] for key in self.fields if key in self.cleaned_data}
-
 
 class BreachRecordForm(BreachForm):
     advice = forms.CharField(
@@ -310,7 +298,7 @@ class BreachDecisionForm(forms.Form):
     )
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(_ZonedForm):
     recipient = forms.ChoiceField(label=_("Notified"), choices=NoticeRecipient.choices)
     sent_at = ZonedDateTimeField(label=_("Sent at"))
     method = forms.ChoiceField(label=_("How"), choices=[("", "—"), *NoticeMethod.choices])
@@ -321,13 +309,6 @@ class NoticeForm(forms.Form):
         max_value=MAX_INTEGER,
     )
     reference = forms.CharField(label=_("Letter number"), required=False, max_length=100)
-
-    def __init__(self, *args, zone, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sent_at"].zone = zone
-
-    def values(self) -> dict:
-        return dict(self.cleaned_data)
 
 
 BREACH_FILTER_CHOICES = [("open", _("Still open")), ("closed", _("Closed")), ("all", _("All"))]

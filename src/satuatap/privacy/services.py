@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import cast
+from typing import TypeVar, cast
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,8 @@ MAX_TEXT = 10_000
 # A clock a little ahead of the server's (a phone, a laptop) is not "the future".
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
+RecordT = TypeVar("RecordT", bound=Model)
+
 
 def _not_found() -> DomainError:
     return DomainError("not_found", _("No such record."), status=404)
@@ -72,6 +75,23 @@ def _moment(value: object, *, code: str, now: datetime.datetime) -> datetime.dat
     if value > now + CLOCK_SKEW:
         raise DomainError(code, _("The time cannot be in the future."))
     return value
+
+
+def _number_of_people(value: int | None, *, code: str) -> int | None:
+    """A count of people (affected, notified): unknown (None), or 0 to MAX_INTEGER."""
+    if value is not None and not 0 <= value <= MAX_INTEGER:
+        raise DomainError(
+            code, _("The number of people must be between 0 and %(max)d.") % {"max": MAX_INTEGER}
+        )
+    return value
+
+
+def _save_values(record: RecordT, values: dict) -> RecordT:
+    """Set the checked values on the (locked) record and save those fields only."""
+    for field, value in values.items():
+        setattr(record, field, value)
+    record.save(update_fields=list(values))
+    return record
 
 
 # --- Data-subject requests -------------------------------------------------------------------
@@ -205,10 +225,7 @@ def correct_subject_request(
             "erasure_asked",
             _("The erasure of the record was already asked for: the request stays an erasure."),
         )
-    for field, value in values.items():
-        setattr(locked, field, value)
-    locked.save(update_fields=list(values))
-    return locked
+    return _save_values(locked, values)
 
 
 @transaction.atomic
@@ -337,11 +354,7 @@ def _breach_values(
         raise DomainError("categories_required", _("Choose the kinds of data concerned."))
     if any(code not in DataCategory.values for code in categories):
         raise DomainError("invalid_category", _("Choose the kinds of data from the list."))
-    if subject_count is not None and not 0 <= subject_count <= MAX_INTEGER:
-        raise DomainError(
-            "invalid_subject_count",
-            _("The number of people must be between 0 and %(max)d.") % {"max": MAX_INTEGER},
-        )
+    subject_count = _number_of_people(subject_count, code="invalid_subject_count")
     how = _text(how, limit=MAX_TEXT, code="how_too_long", label=_("How it happened"))
     if not how:
         raise DomainError("how_required", _("Say how it happened, as far as it is known."))
@@ -440,10 +453,7 @@ def update_breach(
             "notices_given",
             _("Notices were already given: the time of discovery can no longer change."),
         )
-    for field, value in values.items():
-        setattr(locked, field, value)
-    locked.save(update_fields=list(values))
-    return locked
+    return _save_values(locked, values)
 
 
 BREACH_TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -518,11 +528,7 @@ def record_notice(
         raise DomainError(
             "invalid_sent_at", _("A notice cannot be sent before the breach was discovered.")
         )
-    if recipient_count is not None and not 0 <= recipient_count <= MAX_INTEGER:
-        raise DomainError(
-            "invalid_recipient_count",
-            _("The number of people must be between 0 and %(max)d.") % {"max": MAX_INTEGER},
-        )
+    recipient_count = _number_of_people(recipient_count, code="invalid_recipient_count")
     reference = _text(reference, limit=100, code="reference_too_long", label=_("Letter number"))
     missing = missing_content(locked)
     if missing:

@@ -6,7 +6,8 @@ those days would give, and every day is recomputed sooner or later (another reco
 changes, `satuatap rebuild_rollups`). `keep_aggregates` (registered in
 `core.retention.keep_aggregates`, which lower apps call around such changes) computes the
 office-days the change touches before and after it, in the same transaction, and stores the
-difference as `RollupAdjustment` rows; `rollups.replace_range` adds them to what it computes.
+difference as `RollupAdjustment` rows; `rollups.replace_range` adds them to what it computes
+(it reads them itself: this module writes them and imports `rollups`, never the other way).
 So a day's numbers after the change, after any later recomputation and after a rebuild are the
 numbers it had before.
 """
@@ -22,11 +23,11 @@ from django.db import transaction
 
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports.compute import Accumulator, compute
-from satuatap.reports.models import RollupAdjustment
+from satuatap.reports.models import CELL_FIELDS, RollupAdjustment
 from satuatap.reports.rollups import _runs, mark_dirty
 from satuatap.reports.signals import Keys, person_keys, record_keys
 
-CELL = ("day", "indicator", "dimension", "scheme", "destination", "sex", "age_band")
+CELL = ("day", *CELL_FIELDS)
 
 
 def affected_keys(*, person_ids: Iterable[int] = (), records: Iterable[tuple] = ()) -> Keys:
@@ -93,14 +94,6 @@ def add_adjustments(difference: dict[tuple, list[int]]) -> None:
             else:
                 row.save(update_fields=["value", "weight"])
         RollupAdjustment.objects.bulk_create(new)
-
-
-def adjustments_of(office: Organisation, date_from: datetime.date, date_to: datetime.date):
-    """(cell, value, weight) of the office's adjustments over these days."""
-    for row in RollupAdjustment.objects.filter(
-        office=office, day__gte=date_from, day__lte=date_to
-    ).values_list(*CELL, "value", "weight"):
-        yield row[:-2], row[-2], row[-1]
 
 
 @contextmanager

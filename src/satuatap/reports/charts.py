@@ -605,8 +605,8 @@ def line_chart(
         for i, cell in enumerate(cells):
             value = _checked_value(cell)
             x = _r(x_at(i))
+            text = _cell_text(cell, formatter)
             if value is None:
-                text = _cell_text(cell, formatter)
                 point = Point(i, str(x_labels[i]), x, None, cell, text)
                 gaps.append(Point(i, str(x_labels[i]), x, _r(plot_bottom - 4 - 12 * s), cell, text))
                 if current:
@@ -614,7 +614,7 @@ def line_chart(
                     current = []
             else:
                 y = _r(plot_bottom - value / top * plot_height)
-                point = Point(i, str(x_labels[i]), x, y, cell, formatter(cell.value))
+                point = Point(i, str(x_labels[i]), x, y, cell, text)
                 current.append((x, y))
             points.append(point)
         if current:

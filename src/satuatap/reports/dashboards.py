@@ -289,11 +289,12 @@ def national_reads(
 ) -> NationalReads:
     """Everything the national dashboard shows, read for this analyst (the view renders it;
     benchmarks/bench_national.py times it)."""
-    dates = {"date_from": date_from, "date_to": date_to}
     comparisons = []
     for code in codes:
         indicator = get_indicator(code)
-        pairs = selectors.office_comparison(code=code, viewer=user, sex=filters["sex"], **dates)
+        pairs = selectors.office_comparison(
+            code=code, viewer=user, sex=filters["sex"], date_from=date_from, date_to=date_to
+        )
         cells = {office.pk: cell for office, cell in pairs}
         comparisons.append(
             Comparison(
@@ -309,7 +310,9 @@ def national_reads(
     # The comparison's own total: every office, by sex only (what office_comparison splits).
     every_office = {
         r.code: r
-        for r in selectors.indicator_results(codes=codes, viewer=user, sex=filters["sex"], **dates)
+        for r in selectors.indicator_results(
+            codes=codes, viewer=user, sex=filters["sex"], date_from=date_from, date_to=date_to
+        )
     }
     all_offices = {code: r.total.total for code, r in every_office.items()}
     withheld = withheld_for_subset(comparisons, chosen_ids)
@@ -325,7 +328,12 @@ def national_reads(
         r.code: r
         for r in (
             selectors.indicator_results(
-                codes=again, viewer=user, office_ids=chosen_ids, **filters, **dates
+                codes=again,
+                viewer=user,
+                office_ids=chosen_ids,
+                **filters,
+                date_from=date_from,
+                date_to=date_to,
             )
             if again
             else []
@@ -337,5 +345,7 @@ def national_reads(
         for code in NATIONAL_TRENDS
         if code not in withheld
     ]
-    counted = selectors.case_figures_period(viewer=user, office_ids=chosen_ids, **dates)
+    counted = selectors.case_figures_period(
+        viewer=user, office_ids=chosen_ids, date_from=date_from, date_to=date_to
+    )
     return NationalReads(comparisons, all_offices, withheld, results, trends, counted)

@@ -17,10 +17,21 @@ from django.utils.translation import gettext_lazy as _
 from satuatap.core.models import Organisation
 from satuatap.reports.export_models import ExportJob, ExportKind, ExportStatus  # noqa: F401
 
+# A roll-up cell beyond its office and its day (or month): what the dashboards split by.
+CELL_FIELDS = ("indicator", "dimension", "scheme", "destination", "sex", "age_band")
 
-class RollupValue(models.Model):
+
+def _one_row_per_cell(period: str, *, name: str) -> models.UniqueConstraint:
+    """One row per office, day (or month) and cell."""
+    return models.UniqueConstraint(fields=["office", period, *CELL_FIELDS], name=name)
+
+
+class RollupCell(models.Model):
+    """What the three roll-up tables share: an office, a cell (`CELL_FIELDS`) and its value
+    with the number of observations behind it. Each table adds its day or month, its one-row-
+    per-cell constraint and its indexes."""
+
     office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(_("day (office time)"))
     indicator = models.CharField(_("series"), max_length=40)
     dimension = models.CharField(_("dimension value"), max_length=64, blank=True, default="")
     # Placement series only: what the scheme and destination filters act on.
@@ -29,6 +40,14 @@ class RollupValue(models.Model):
     sex = models.CharField(_("sex"), max_length=1, blank=True, default="")
     age_band = models.CharField(_("age band"), max_length=8, blank=True, default="")
     value = models.BigIntegerField(_("value"))
+    weight = models.BigIntegerField(_("observations"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class RollupValue(RollupCell):
+    day = models.DateField(_("day (office time)"))
     weight = models.BigIntegerField(
         _("observations"),
         default=0,
@@ -38,21 +57,7 @@ class RollupValue(models.Model):
     class Meta:
         verbose_name = _("roll-up value")
         verbose_name_plural = _("roll-up values")
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "office",
-                    "day",
-                    "indicator",
-                    "dimension",
-                    "scheme",
-                    "destination",
-                    "sex",
-                    "age_band",
-                ],
-                name="one_rollup_value_per_cell",
-            )
-        ]
+        constraints = [_one_row_per_cell("day", name="one_rollup_value_per_cell")]
         indexes = [
             # One office (or a few) over a period: the office dashboard.
             models.Index(fields=["indicator", "office", "day"], name="rollup_indicator_office"),
@@ -64,39 +69,16 @@ class RollupValue(models.Model):
         return f"{self.indicator} {self.office_id} {self.day}"
 
 
-class RollupMonth(models.Model):
+class RollupMonth(RollupCell):
     """`RollupValue` summed over one calendar month of one office (same cells, `month` = the
     month's first day). Rewritten from the day rows whenever days of the month are."""
 
-    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("month (first day)"))
-    indicator = models.CharField(_("series"), max_length=40)
-    dimension = models.CharField(_("dimension value"), max_length=64, blank=True, default="")
-    scheme = models.CharField(_("scheme"), max_length=16, blank=True, default="")
-    destination = models.CharField(_("destination"), max_length=8, blank=True, default="")
-    sex = models.CharField(_("sex"), max_length=1, blank=True, default="")
-    age_band = models.CharField(_("age band"), max_length=8, blank=True, default="")
-    value = models.BigIntegerField(_("value"))
-    weight = models.BigIntegerField(_("observations"), default=0)
 
     class Meta:
         verbose_name = _("monthly roll-up value")
         verbose_name_plural = _("monthly roll-up values")
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "office",
-                    "month",
-                    "indicator",
-                    "dimension",
-                    "scheme",
-                    "destination",
-                    "sex",
-                    "age_band",
-                ],
-                name="one_rollup_month_per_cell",
-            )
-        ]
+        constraints = [_one_row_per_cell("month", name="one_rollup_month_per_cell")]
         indexes = [
             models.Index(fields=["indicator", "month"], name="rollup_month_indicator"),
         ]
@@ -149,7 +131,7 @@ class StoredRelease(models.Model):
         return f"{self.indicator} {self.month:%Y-%m}"
 
 
-class RollupAdjustment(models.Model):
+class RollupAdjustment(RollupCell):
     """What anonymising or purging records took out of a roll-up cell (`adjustments.py`).
 
     Retention and erasure change the raw records a day's numbers are computed from (a visit
@@ -159,35 +141,12 @@ class RollupAdjustment(models.Model):
     recomputation and by a rebuild, so the roll-ups stay as they were. Aggregates only: an
     office, a day and a cell, never a record."""
 
-    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day (office time)"))
-    indicator = models.CharField(_("series"), max_length=40)
-    dimension = models.CharField(_("dimension value"), max_length=64, blank=True, default="")
-    scheme = models.CharField(_("scheme"), max_length=16, blank=True, default="")
-    destination = models.CharField(_("destination"), max_length=8, blank=True, default="")
-    sex = models.CharField(_("sex"), max_length=1, blank=True, default="")
-    age_band = models.CharField(_("age band"), max_length=8, blank=True, default="")
-    value = models.BigIntegerField(_("value"))
-    weight = models.BigIntegerField(_("observations"), default=0)
 
     class Meta:
         verbose_name = _("roll-up adjustment")
         verbose_name_plural = _("roll-up adjustments")
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "office",
-                    "day",
-                    "indicator",
-                    "dimension",
-                    "scheme",
-                    "destination",
-                    "sex",
-                    "age_band",
-                ],
-                name="one_rollup_adjustment_per_cell",
-            )
-        ]
+        constraints = [_one_row_per_cell("day", name="one_rollup_adjustment_per_cell")]
         indexes = [models.Index(fields=["office", "day"], name="rollup_adjustment_day")]
 
     def __str__(self) -> str:

@@ -38,7 +38,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Aggregate, Count, Max, Min, Model
 from django.utils import timezone
 
 from satuatap.cases import facts as cases_facts
@@ -49,6 +49,7 @@ from satuatap.people import facts as people_facts
 from satuatap.placement import facts as placement_facts
 from satuatap.reports.compute import compute, local_day
 from satuatap.reports.models import (
+    CELL_FIELDS,
     DirtyOfficeDay,
     RollupAdjustment,
     RollupMonth,
@@ -121,13 +122,13 @@ def _write_marks(keys: set[Key]) -> None:
 
 def mark_dirty(keys: Iterable[tuple[int | None, datetime.date | None]]) -> None:
     """The roll-ups of these (office id, day) pairs must be recomputed once this commits."""
-    keys = {(office_id, _as_date(day)) for office_id, day in keys if office_id and day}
-    if not keys:
+    marks = {(office_id, _as_date(day)) for office_id, day in keys if office_id and day}
+    if not marks:
         return
     if getattr(_local, "deferred", 0):
-        _local.deferred_keys.update(keys)
+        _local.deferred_keys.update(marks)
         return
-    _write_marks(keys)
+    _write_marks(marks)
 
 
 @contextmanager
@@ -208,17 +209,16 @@ def _by_office(keys: Iterable[Key]) -> dict[int, set[datetime.date]]:
 
 def _runs(days: list[datetime.date]) -> Iterator[tuple[datetime.date, datetime.date]]:
     """Sorted days grouped into short ranges."""
-    start = end = None
-    for day in days:
-        if start is None:
-            start = end = day
-        elif (day - end).days <= RUN_GAP_DAYS and (day - start).days < RUN_MAX_DAYS:
+    if not days:
+        return
+    start = end = days[0]
+    for day in days[1:]:
+        if (day - end).days <= RUN_GAP_DAYS and (day - start).days < RUN_MAX_DAYS:
             end = day
         else:
             yield start, end
             start = end = day
-    if start is not None:
-        yield start, end
+    yield start, end
 
 
 def _lock(office: Organisation) -> None:
@@ -240,13 +240,18 @@ def _month_end(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def _columns(model: type[Model]) -> dict[str, str]:
+    """Field name → database column of the model's concrete fields."""
+    return {field.name: field.column for field in model._meta.concrete_fields}
+
+
 def _insert_values(office: Organisation, acc) -> int:
     """Write the accumulator's rows in bulk: PostgreSQL `COPY`, SQLite `executemany` (a month
     of a busy office is tens of thousands of rows; the ORM's INSERTs would dominate a
     rebuild)."""
     meta = RollupValue._meta
-    names = ["office", "day", "indicator", "dimension", "scheme", "destination", "sex"]
-    columns = [meta.get_field(n).column for n in [*names, "age_band", "value", "weight"]]
+    column_of = _columns(RollupValue)
+    columns = [column_of[n] for n in ["office", "day", *CELL_FIELDS, "value", "weight"]]
     rows = [
         (office.pk, day, series, dimension, scheme, destination, sex, age_band, value, weight)
         for (day, series, dimension, scheme, destination, sex, age_band), value, weight in (
@@ -282,15 +287,16 @@ def _refresh_months(office: Organisation, date_from: datetime.date, date_to: dat
     of its day rows (one INSERT … SELECT per month)."""
     months = RollupMonth._meta
     days = RollupValue._meta
+    month_columns = _columns(RollupMonth)
+    day_columns = _columns(RollupValue)
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
-    cells = ["indicator", "dimension", "scheme", "destination", "sex", "age_band"]
-    cell_columns = ", ".join(quote(days.get_field(c).column) for c in cells)
+    cell_columns = ", ".join(quote(day_columns[c]) for c in CELL_FIELDS)
     target = ", ".join(
-        quote(months.get_field(c).column) for c in ["office", "month", *cells, "value", "weight"]
+        quote(month_columns[c]) for c in ["office", "month", *CELL_FIELDS, "value", "weight"]
     )
-    office_column = quote(days.get_field("office").column)
-    day_column = quote(days.get_field("day").column)
+    office_column = quote(day_columns["office"])
+    day_column = quote(day_columns["day"])
     month = _month_start(date_from)
     while month <= date_to:
         RollupMonth.objects.filter(office=office, month=month).delete()
@@ -306,11 +312,20 @@ def _refresh_months(office: Organisation, date_from: datetime.date, date_to: dat
         month = _month_end(month) + datetime.timedelta(days=1)
 
 
+def _adjustments(
+    office: Organisation, date_from: datetime.date, date_to: datetime.date
+) -> Iterator[tuple[tuple, int, int]]:
+    """(cell, value, weight) of the office's `RollupAdjustment` rows over these days (what
+    retention and erasure took out, written by `adjustments.py`)."""
+    for row in RollupAdjustment.objects.filter(
+        office=office, day__gte=date_from, day__lte=date_to
+    ).values_list("day", *CELL_FIELDS, "value", "weight"):
+        yield row[:-2], row[-2], row[-1]
+
+
 def replace_range(office: Organisation, date_from: datetime.date, date_to: datetime.date) -> int:
     """Recompute the office's rows for the days `date_from`..`date_to` (and the monthly sums of
     their months); the number of day rows."""
-    from satuatap.reports.adjustments import adjustments_of
-
     with transaction.atomic():
         _lock(office)
         acc = compute(office, date_from, date_to)
@@ -322,7 +337,7 @@ def replace_range(office: Organisation, date_from: datetime.date, date_to: datet
             destination,
             sex,
             band,
-        ), value, weight in adjustments_of(office, date_from, date_to):
+        ), value, weight in _adjustments(office, date_from, date_to):
             acc.add(
                 day,
                 series,
@@ -374,7 +389,7 @@ def source_span(office: Organisation) -> tuple[datetime.date | None, datetime.da
     days: list[datetime.date] = []
 
     def span(queryset, *fields: str, moments: bool = False) -> None:
-        aggregates = {}
+        aggregates: dict[str, Aggregate] = {}
         for name in fields:
             aggregates[f"{name}__min"] = Min(name)
             aggregates[f"{name}__max"] = Max(name)
@@ -414,9 +429,9 @@ def rebuild(
         if date_from is None and date_to is None:
             stale = RollupValue.objects.filter(office=office)
             stale_months = RollupMonth.objects.filter(office=office)
-            if first is not None:
-                stale = stale.exclude(day__gte=lo, day__lte=hi)
-                stale_months = stale_months.exclude(month__gte=_month_start(lo), month__lte=hi)
+            if first is not None:  # without dates, `lo` is `first`
+                stale = stale.exclude(day__gte=first, day__lte=hi)
+                stale_months = stale_months.exclude(month__gte=_month_start(first), month__lte=hi)
             with transaction.atomic():
                 _lock(office)
                 stale.delete()

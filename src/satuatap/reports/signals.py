@@ -146,7 +146,7 @@ PERSON_FIELDS = people_facts.PERSON_FIELDS
 PERSON_CELL_FIELDS = ("sex", "birth_date", "merged_into_id", "office_id")
 
 
-def _registration_key(row: dict | None):
+def _registration_key(row: dict | None) -> set[tuple[int | None, datetime.date | None]]:
     if row is None:
         return set()
     return {(row["office_id"], day_in_zone(row["created_at"], row["office__time_zone"]))}
@@ -155,15 +155,15 @@ def _registration_key(row: dict | None):
 def person_keys(person_ids: Iterable[int]) -> Keys:
     """Every office-day on which one of these people counts."""
     ids = [pk for pk in set(person_ids) if pk]
-    keys: Keys = set()
     if not ids:
-        return keys
+        return set()
+    found: set[tuple[int | None, datetime.date | None]] = set()
     for row in people_facts.person_rows(ids):
-        keys |= _registration_key(row)
-    keys.update(frontdesk_facts.person_days(ids))
-    keys.update(cases_facts.person_days(ids))
-    keys.update(placement_facts.person_days(ids))
-    return {(o, d) for o, d in keys if o and d}
+        found |= _registration_key(row)
+    found.update(frontdesk_facts.person_days(ids))
+    found.update(cases_facts.person_days(ids))
+    found.update(placement_facts.person_days(ids))
+    return {(o, d) for o, d in found if o and d}
 
 
 def _read_person(pk) -> dict | None:

@@ -217,11 +217,11 @@ def _determined_modulo(rows: list[Mapping[int, int]], prime: int) -> set[int]:
         inverse = pow(row[column], -1, prime)
         row = {c: v * inverse % prime for c, v in row.items()}
         for other in pivots.values():
-            factor = other.get(column)
-            if not factor:
+            other_factor = other.get(column)
+            if not other_factor:
                 continue
             for c, v in row.items():
-                x = (other.get(c, 0) - factor * v) % prime
+                x = (other.get(c, 0) - other_factor * v) % prime
                 if x:
                     other[c] = x
                 else:

@@ -98,7 +98,10 @@ def _bad_request(request, message: str) -> HttpResponse:
 
 def download_response(made: ExportFile) -> HttpResponse:
     response = HttpResponse(made.content, content_type=made.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, made.filename)
+    # Never None for an attachment (the stubs type it for `inline` without a name too).
+    response["Content-Disposition"] = (
+        content_disposition_header(True, made.filename) or "attachment"
+    )
     _private(response)
     return response
 

@@ -111,7 +111,7 @@ def people_by_status(village_code: str, office_ids: Iterable[int]) -> PeopleBySt
         _count_row(code, countries.name(code) or _("Country not recorded"), counts)
         for code, counts in by_country.items()
     ]
-    country_rows.sort(key=lambda row: (-row.total.value, row.label))
+    country_rows.sort(key=lambda row: (-(row.total.value or 0), row.label))
     return PeopleByStatus(
         rows=rows, total=_count_row("total", _("Total"), totals), abroad_by_country=country_rows
     )

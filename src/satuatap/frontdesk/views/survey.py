@@ -142,8 +142,9 @@ def kiosk(request, token: str):
     code = request.GET.get("ticket", "").strip()[:16]
     error = ""
     if code:
+        parsed = surveys.parse_ticket_code(code)
         visit = surveys.visit_for_ticket_code(office, code, office.today())
-        if visit is None:
+        if parsed is None or visit is None:
             error = _(
                 "There is no ticket %(code)s today at this office. Check the number on your ticket."
             ) % {"code": code.upper()}
@@ -157,7 +158,7 @@ def kiosk(request, token: str):
                 "served you."
             ) % {"code": code.upper()}
         else:
-            prefix, number = surveys.parse_ticket_code(code)
+            prefix, number = parsed
             return redirect("public:kiosk-survey", token=token, code=f"{prefix}-{number:03d}")
     context = {"link": link, "office": office, "code": code, "error": error}
     return render(request, "frontdesk/kiosk_start.html", context)

@@ -169,18 +169,7 @@ def subject_request_edit(request, subject_request_id: int):
     if not subject_request.is_open:
         messages.info(request, _("This request is closed: it can no longer be changed."))
         return redirect("privacy:subject-request-detail", subject_request.pk)
-    initial = {
-        field: getattr(subject_request, field)
-        for field in (
-            "request_type",
-            "received_at",
-            "channel",
-            "requester_relation",
-            "requester_name",
-            "requester_contact",
-            "description",
-        )
-    }
+    initial = {field: getattr(subject_request, field) for field in SubjectRequestForm.base_fields}
     form = SubjectRequestForm(
         request.POST or None,
         zone=subject_request.office.zone,
@@ -236,13 +225,7 @@ def subject_request_close(request, subject_request_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.close_subject_request(
-                subject_request=subject_request,
-                by=request.user,
-                outcome=form.cleaned_data["outcome"],
-                answered_at=form.cleaned_data["answered_at"],
-                action=form.cleaned_data["action"],
-                refusal_reason=form.cleaned_data["refusal_reason"],
-                note=form.cleaned_data["note"],
+                subject_request=subject_request, by=request.user, **form.values()
             )
         except DomainError as error:
             add_domain_error(form, error, ERROR_FIELDS)

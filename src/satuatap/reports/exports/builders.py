@@ -13,7 +13,7 @@ all from `selectors.case_figures_period` (`_case_period`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from satuatap.reports.exports import csv as csv_export
 from satuatap.reports.exports import dhis2, pdf, xlsx
 from satuatap.reports.exports.common import (
     ExportParameters,
+    Progress,
     file_stem,
     filters_label,
     indicator_groups,
@@ -29,8 +30,6 @@ from satuatap.reports.exports.common import (
     scope_label,
 )
 from satuatap.reports.results import CasePeriod, IndicatorResult
-
-Progress = Callable[[int, int], None]
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -140,7 +139,7 @@ def _case_period(params: ExportParameters, *, viewer, codes: Sequence[str]) -> C
         viewer=viewer,
         date_from=params.date_from,
         date_to=params.date_to,
-        office_ids=None if params.is_national else [params.office_id],
+        office_ids=params.office_ids,
     )
 
 
@@ -220,8 +219,9 @@ def _report_parts(params, *, viewer, on_progress):
     office = offices[0] if params.office_id is not None and offices else None
     follow = on_progress is not None
     steps = _Steps(len(codes) * (2 if params.is_national else 1), on_progress) if follow else None
-    office_ids = None if params.is_national else [params.office_id]
-    results = _results(params, viewer=viewer, codes=codes, office_ids=office_ids, steps=steps)
+    results = _results(
+        params, viewer=viewer, codes=codes, office_ids=params.office_ids, steps=steps
+    )
     counted = _case_period(params, viewer=viewer, codes=codes)
     per_office = (
         _comparison(params, viewer=viewer, codes=codes, steps=steps, counted=counted)
@@ -267,11 +267,10 @@ def build_csv(params, *, viewer, on_progress: Progress | None = None) -> ExportF
     follow = on_progress is not None
     compare = params.is_national and follow
     steps = _Steps(len(codes) * (2 if compare else 1), on_progress) if follow else None
-    office_ids = None if params.is_national else [params.office_id]
     blocks = [
         (scope_label(office), result)
         for result in _results(
-            params, viewer=viewer, codes=codes, office_ids=office_ids, steps=steps
+            params, viewer=viewer, codes=codes, office_ids=params.office_ids, steps=steps
         )
     ]
     counted = _case_period(params, viewer=viewer, codes=codes)

@@ -2,8 +2,8 @@
 indicator table, labels, and the guard that keeps a spreadsheet cell from becoming a formula.
 
 The writers (`xlsx`, `pdf`, `csv`, `dhis2`) only read `IndicatorResult`s (`reports.results`);
-`collect_results` is the one place that asks the report selectors for them, so whatever the
-selectors suppress for the person who asked is never seen by a writer.
+the builders (`builders.py`) are the one place that asks the report selectors for them, so
+whatever the selectors suppress for the person who asked is never seen by a writer.
 """
 
 from __future__ import annotations
@@ -69,6 +69,11 @@ class ExportParameters:
     @property
     def is_national(self) -> bool:
         return self.office_id is None
+
+    @property
+    def office_ids(self) -> list[int] | None:
+        """The offices the selectors read: None for national, else the one office."""
+        return None if self.office_id is None else [self.office_id]
 
     @property
     def selected_codes(self) -> list[str] | None:
@@ -267,32 +272,9 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-# --- Reading the selectors ---------------------------------------------------------------------
+# --- Building ----------------------------------------------------------------------------------
 
 Progress = Callable[[int, int], None]  # (steps done, steps in all)
-
-
-def collect_results(
-    params: ExportParameters,
-    *,
-    viewer,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    office_ids: list[int] | None | str = "params",
-) -> list[IndicatorResult]:
-    """The indicator results the export shows, as the viewer may see them."""
-    from satuatap.reports import selectors
-
-    if office_ids == "params":
-        office_ids = None if params.office_id is None else [params.office_id]
-    return selectors.indicator_results(
-        codes=params.selected_codes,
-        viewer=viewer,
-        date_from=date_from or params.date_from,
-        date_to=date_to or params.date_to,
-        office_ids=office_ids,
-        **params.selector_filters(),
-    )
 
 
 def indicator_groups(results: Iterable[IndicatorResult]) -> dict[str, str]:

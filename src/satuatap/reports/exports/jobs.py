@@ -82,6 +82,8 @@ def purge_old_exports(*, now: datetime.datetime | None = None) -> int:
     from satuatap.reports.retention import delete_exports
 
     record_class = get_record_class("exports")
+    if record_class is None:  # registered by ReportsConfig.ready
+        raise LookupError("The exports record class is not registered.")
     period = period_of(record_class)
     if period is None:
         return 0
