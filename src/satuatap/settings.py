@@ -106,6 +106,8 @@ if SATUATAP_DEMO:
     INSTALLED_APPS.append("satuatap.demo")
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines carry the request's id (core/request_id.py).
+    "satuatap.core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -291,13 +293,22 @@ CONTENT_SECURITY_POLICY = {
 # search's NIK or name), long numbers, values a database error quotes. Django's own loggers
 # write through these handlers only: its default `mail_admins` (unfiltered request data) and
 # runserver's plain handler are replaced. gunicorn's logs: satuatap/gunicorn_conf.py.
+# LOG_FORMAT=json (the default unless DEBUG): one JSON object per line with the request's id
+# (core/json_logs.py, core/request_id.py); `plain` for a developer's console.
 LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json").lower()
+if LOG_FORMAT not in ("json", "plain"):
+    raise ValueError("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "satuatap.core.redaction.RedactPersonalData"}},
+    "filters": {
+        "redact": {"()": "satuatap.core.redaction.RedactPersonalData"},
+        "request_id": {"()": "satuatap.core.request_id.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "satuatap.core.json_logs.JsonLines"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
         "server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
@@ -305,8 +316,16 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
-        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact", "request_id"],
+        },
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "server",
+            "filters": ["redact", "request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
