@@ -12,13 +12,23 @@ With `LOG_FORMAT=json` (the default unless `DEBUG` is on, as in the settings) bo
 lines like the application's (`core/json_logs.py`); an access line carries the request's id,
 read from the answer's `X-Request-ID` (`core/request_id.py`), so it joins the application's
 lines of the same request.
+
+Metrics (`/metrics`, `core/metrics.py`): each worker process counts its own requests, so
+prometheus-client's multiprocess mode is on: the workers write their values to files in
+`PROMETHEUS_MULTIPROC_DIR` and a scrape of any worker adds up all of them. When the variable is
+not set, a fresh directory is made for this server (and removed when it stops); a directory set
+by the operator is emptied when the server starts. A worker that exits is marked dead, so its
+gauges (requests in progress) leave the sum.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 import traceback
+from pathlib import Path
 
 from gunicorn.glogging import Logger
 
@@ -76,3 +86,36 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+METRICS_DIRECTORY_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+_made_metrics_directory: str | None = None
+
+
+def _metrics_directory() -> None:
+    """Set PROMETHEUS_MULTIPROC_DIR before any worker imports prometheus-client."""
+    global _made_metrics_directory
+    if not os.environ.get(METRICS_DIRECTORY_VARIABLE):
+        _made_metrics_directory = tempfile.mkdtemp(prefix="satuatap-metrics-")
+        os.environ[METRICS_DIRECTORY_VARIABLE] = _made_metrics_directory
+
+
+_metrics_directory()
+
+
+def on_starting(server) -> None:
+    """The values of a previous run of this server are not this run's."""
+    directory = Path(os.environ[METRICS_DIRECTORY_VARIABLE])
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    if _made_metrics_directory:
+        shutil.rmtree(_made_metrics_directory, ignore_errors=True)

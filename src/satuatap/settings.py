@@ -108,6 +108,8 @@ if SATUATAP_DEMO:
 MIDDLEWARE = [
     # First: every later middleware's log lines carry the request's id (core/request_id.py).
     "satuatap.core.request_id.RequestIdMiddleware",
+    # Second: requests and their latency by URL pattern, for /metrics (core/metrics.py).
+    "satuatap.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -262,7 +264,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and Prometheus reach each app server directly on the private network, in plain HTTP.
+SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -342,6 +345,10 @@ LOGGING = {
 # Error reports (DEBUG pages, mails to ADMINS) without request values or local variables.
 DEFAULT_EXCEPTION_REPORTER = "satuatap.core.error_reports.PersonalDataExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "satuatap.core.error_reports.PersonalDataReporterFilter"
+
+# The bearer token Prometheus scrapes /metrics with (docs/operations.md); without it only a
+# signed-in administrator reads them. At least 32 characters (`check --deploy` warns).
+SATUATAP_METRICS_TOKEN = env.str("SATUATAP_METRICS_TOKEN", default="")
 
 SATUATAP_DEMO_PASSWORD = env.str("SATUATAP_DEMO_PASSWORD", default="satuatap-demo-2026")
 
