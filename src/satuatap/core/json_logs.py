@@ -49,8 +49,9 @@ class JsonLines(JsonFormatter):
         # The time first, as a reader scans a line.
         return {"time": log_data.pop("time", None), **log_data}
 
+    # Tracebacks as text (this formatter never sets `exc_info_as_array`).
     def formatException(self, ei) -> str:  # noqa: N802 - logging's name
-        return redact(super().formatException(ei))
+        return redact(str(super().formatException(ei)))
 
     def formatStack(self, stack_info: str) -> str:  # noqa: N802 - logging's name
-        return redact(super().formatStack(stack_info))
+        return redact(str(super().formatStack(stack_info)))
