@@ -37,6 +37,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Former secret keys, still accepted for what they signed (sessions, the purpose form's tokens)
+# while SECRET_KEY is rotated (docs/operations.md, "Key rotation"): newest first.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 
 def _field_encryption_keys() -> tuple[list[str], bool]:
@@ -347,7 +350,8 @@ DEFAULT_EXCEPTION_REPORTER = "satuatap.core.error_reports.PersonalDataExceptionR
 DEFAULT_EXCEPTION_REPORTER_FILTER = "satuatap.core.error_reports.PersonalDataReporterFilter"
 
 # The bearer token Prometheus scrapes /metrics with (docs/operations.md); without it only a
-# signed-in administrator reads them. At least 32 characters (`check --deploy` warns).
+# signed-in administrator reads them. At least 32 characters (`check --deploy` warns); two,
+# comma-separated, while Prometheus moves from the old one to the new one.
 SATUATAP_METRICS_TOKEN = env.str("SATUATAP_METRICS_TOKEN", default="")
 
 SATUATAP_DEMO_PASSWORD = env.str("SATUATAP_DEMO_PASSWORD", default="satuatap-demo-2026")

@@ -198,6 +198,15 @@ def test_prometheus_reads_them_with_the_token(client):
     assert "satuatap_http_requests_total" in scrape(client)
 
 
+def test_during_a_rotation_the_old_and_the_new_token_both_work(client, settings):
+    new = "the-new-token-prometheus-moves-to-9876543210"
+    settings.SATUATAP_METRICS_TOKEN = f"{new}, {TOKEN}"
+    for token in (new, TOKEN):
+        response = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+    assert client.get("/metrics", headers={"Authorization": "Bearer x"}).status_code == 401
+
+
 def test_the_administrator_reads_them_and_other_staff_are_refused(client, make_user):
     client.force_login(make_user(Role.ADMINISTRATOR))
     assert client.get("/metrics").status_code == 200
@@ -209,6 +218,8 @@ def test_the_administrator_reads_them_and_other_staff_are_refused(client, make_u
 
 def test_a_short_token_makes_the_deploy_check_warn(settings):
     settings.SATUATAP_METRICS_TOKEN = "short"
+    assert [w.id for w in metrics_token_is_long_enough(None)] == ["satuatap.W004"]
+    settings.SATUATAP_METRICS_TOKEN = f"{TOKEN},short"
     assert [w.id for w in metrics_token_is_long_enough(None)] == ["satuatap.W004"]
     settings.SATUATAP_METRICS_TOKEN = TOKEN
     assert metrics_token_is_long_enough(None) == []

@@ -56,13 +56,13 @@ METRICS_TOKEN_MIN_LENGTH = 32
 
 @register(Tags.security, deploy=True)
 def metrics_token_is_long_enough(app_configs, **kwargs):
-    token = getattr(settings, "SATUATAP_METRICS_TOKEN", "")
-    if not token or len(token) >= METRICS_TOKEN_MIN_LENGTH:
+    tokens = [t.strip() for t in getattr(settings, "SATUATAP_METRICS_TOKEN", "").split(",")]
+    if all(not token or len(token) >= METRICS_TOKEN_MIN_LENGTH for token in tokens):
         return []
     return [
         Warning(
-            "SATUATAP_METRICS_TOKEN is shorter than 32 characters: the operator's metrics "
-            "are guarded by a guessable token.",
+            "A token of SATUATAP_METRICS_TOKEN is shorter than 32 characters: the operator's "
+            "metrics are guarded by a guessable token.",
             hint='Generate one with `python -c "import secrets; print(secrets.token_urlsafe(32))'
             '"` (docs/operations.md).',
             id="satuatap.W004",

@@ -3,9 +3,10 @@ its metrics (`/metrics`, for Prometheus and the administrator). docs/operations.
 
 `/healthz` and `/readyz` answer anyone (load balancers and probes carry no credentials) and so
 say nothing but "ok" or which components by name are not ready: no version, no host, no error
-text. `/metrics` answers a request bearing `SATUATAP_METRICS_TOKEN` (`Authorization: Bearer …`,
-compared in constant time) or a signed-in administrator (past two-factor sign-in); anyone else
-gets 401 (no credentials) or 403.
+text. `/metrics` answers a request bearing a token of `SATUATAP_METRICS_TOKEN` (`Authorization:
+Bearer …`, compared in constant time; two tokens, comma-separated, while one replaces the
+other) or a signed-in administrator (past two-factor sign-in); anyone else gets 401 (no
+credentials) or 403.
 """
 
 from __future__ import annotations
@@ -41,12 +42,19 @@ def readyz(request):
     return JsonResponse(body, status=503 if failing else 200)
 
 
+def metrics_tokens() -> list[str]:
+    """The accepted tokens: SATUATAP_METRICS_TOKEN, comma-separated (two during a rotation)."""
+    return [token.strip() for token in settings.SATUATAP_METRICS_TOKEN.split(",") if token.strip()]
+
+
 def _bearer_token_matches(request) -> bool:
-    expected = settings.SATUATAP_METRICS_TOKEN
     scheme, _, offered = request.headers.get("Authorization", "").partition(" ")
-    if not expected or scheme.lower() != "bearer" or not offered:
+    offered = offered.strip()
+    if scheme.lower() != "bearer" or not offered:
         return False
-    return hmac.compare_digest(offered.strip().encode(), expected.encode())
+    # Every token is compared, so the time taken says nothing about which one came close.
+    matches = [hmac.compare_digest(offered.encode(), token.encode()) for token in metrics_tokens()]
+    return any(matches)
 
 
 @never_cache
