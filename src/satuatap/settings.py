@@ -37,6 +37,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Former secret keys, still accepted for what they signed (sessions, the purpose form's tokens)
+# while SECRET_KEY is rotated (docs/operations.md, "Key rotation"): newest first.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 
 def _field_encryption_keys() -> tuple[list[str], bool]:
@@ -106,6 +109,10 @@ if SATUATAP_DEMO:
     INSTALLED_APPS.append("satuatap.demo")
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines carry the request's id (core/request_id.py).
+    "satuatap.core.request_id.RequestIdMiddleware",
+    # Second: requests and their latency by URL pattern, for /metrics (core/metrics.py).
+    "satuatap.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -260,7 +267,8 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes and Prometheus reach each app server directly on the private network, in plain HTTP.
+SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
@@ -291,13 +299,22 @@ CONTENT_SECURITY_POLICY = {
 # search's NIK or name), long numbers, values a database error quotes. Django's own loggers
 # write through these handlers only: its default `mail_admins` (unfiltered request data) and
 # runserver's plain handler are replaced. gunicorn's logs: satuatap/gunicorn_conf.py.
+# LOG_FORMAT=json (the default unless DEBUG): one JSON object per line with the request's id
+# (core/json_logs.py, core/request_id.py); `plain` for a developer's console.
 LOG_LEVEL = env.str("LOG_LEVEL", default="WARNING")
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json").lower()
+if LOG_FORMAT not in ("json", "plain"):
+    raise ValueError("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "satuatap.core.redaction.RedactPersonalData"}},
+    "filters": {
+        "redact": {"()": "satuatap.core.redaction.RedactPersonalData"},
+        "request_id": {"()": "satuatap.core.request_id.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "satuatap.core.json_logs.JsonLines"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
         "server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
@@ -305,8 +322,16 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
-        "server": {"class": "logging.StreamHandler", "formatter": "server", "filters": ["redact"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact", "request_id"],
+        },
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "server",
+            "filters": ["redact", "request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -323,6 +348,11 @@ LOGGING = {
 # Error reports (DEBUG pages, mails to ADMINS) without request values or local variables.
 DEFAULT_EXCEPTION_REPORTER = "satuatap.core.error_reports.PersonalDataExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "satuatap.core.error_reports.PersonalDataReporterFilter"
+
+# The bearer token Prometheus scrapes /metrics with (docs/operations.md); without it only a
+# signed-in administrator reads them. At least 32 characters (`check --deploy` warns); two,
+# comma-separated, while Prometheus moves from the old one to the new one.
+SATUATAP_METRICS_TOKEN = env.str("SATUATAP_METRICS_TOKEN", default="")
 
 SATUATAP_DEMO_PASSWORD = env.str("SATUATAP_DEMO_PASSWORD", default="satuatap-demo-2026")
 

@@ -4,10 +4,13 @@ from django.urls import include, path
 
 from satuatap.api import api
 from satuatap.core import views as core_views
+from satuatap.core import views_operations
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", views_operations.healthz, name="healthz"),
+    path("readyz", views_operations.readyz, name="readyz"),
+    path("metrics", views_operations.metrics_view, name="metrics"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from satuatap.cases import reminders, services, tasks
 from satuatap.cases.models import CaseEvent, Referral, SharedItem
-from satuatap.core.models import PartnerType
+from satuatap.core.models import OperationsCounter, PartnerType
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,9 +189,18 @@ def test_a_failing_mail_server_records_nothing_so_the_next_run_tries_again(late,
 
     assert result.reminded == 0
     assert _reminders_of(late) == []
+    # The operator's metrics count it (satuatap_notifications_failed_total).
+    assert _notifications() == {"notifications_failed": 1}
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert reminders.send_referral_reminders(later).reminded == 1
+    assert _notifications() == {"notifications_failed": 1, "notifications_sent": 1}
+
+
+def _notifications() -> dict[str, int]:
+    return dict(
+        OperationsCounter.objects.filter(label="referral_reminder").values_list("metric", "value")
+    )
 
 
 def test_by_default_each_office_reminds_on_its_own_today(late, today):

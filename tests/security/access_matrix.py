@@ -119,6 +119,7 @@ class Entry:
     signs_out: bool = False  # answers with the sign-in page on purpose (signing out)
     answers: frozenset[int] = frozenset()  # more statuses that count as "allowed"
     refusal: frozenset[int] = frozenset()  # the only refusal, for everyone (anonymous too)
+    machine: bool = False  # for machines: anonymous gets 401 (as from the API), not sign-in
     note: str = ""
 
     @property
@@ -149,6 +150,14 @@ ENTRIES: list[Entry] = [
     # --- Shell, sign-in, account ----------------------------------------------------------------
     page("home", SIGNED_IN),
     public("healthz"),
+    public("readyz", note="a load balancer's probe: which components are ready, by name only"),
+    page(
+        "metrics",
+        {ADMIN},
+        machine=True,
+        note="the operator's: Prometheus with SATUATAP_METRICS_TOKEN (401 without), or an "
+        "administrator signed in",
+    ),
     public("login", note="a signed-in user is sent on to the home page"),
     public("logout", method="post", signs_out=True),
     public("set-language", method="post"),

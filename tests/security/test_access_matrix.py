@@ -180,7 +180,7 @@ def verdict(entry: Entry, role: str, office: str, response) -> str | None:
             return f"allowed but answered {status}"
         return None
     if role == ANONYMOUS:
-        if entry.is_api:
+        if entry.is_api or entry.machine:
             return None if status == 401 else f"anonymous API call answered {status}, not 401"
         return None if _is_sign_in_redirect(response) else f"anonymous answered {status}"
     if entry.route == "admin:*":

@@ -11,12 +11,15 @@ written at DEBUG as production configures it:
 - gunicorn in its own process with `-c python:satuatap.gunicorn_conf`, its access log, its error
   log and the application's log (Django's loggers on stderr at LOG_LEVEL=DEBUG).
 
-Then the captured text is searched for every NIK, name, phone number and free text used.
+Then the captured text is searched for every NIK, name, phone number and free text used, as
+written and as the JSON lines decode (production writes JSON lines: `LOG_FORMAT`), and every
+line written while a request ran must carry that request's id.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import subprocess
@@ -155,6 +158,25 @@ def assert_no_secrets(text: str, people) -> None:
     assert leaked == [], f"in the logs: {leaked}\n" + "\n".join(lines[:5])
 
 
+def json_lines(text: str) -> list[dict]:
+    """Every line of a log written as JSON lines, decoded (a line that is not JSON fails)."""
+    records = []
+    for line in text.splitlines():
+        if line.strip():
+            record = json.loads(line)
+            assert {"time", "level", "logger", "message", "request_id"} <= set(record), line
+            records.append(record)
+    return records
+
+
+def decoded(records: list[dict]) -> str:
+    """The messages and tracebacks of the records, one per line, as a reader sees them."""
+    return "\n".join(
+        " ".join(str(record.get(key) or "") for key in ("message", "exc_info"))
+        for record in records
+    )
+
+
 # --- runserver's server, through settings.LOGGING ---------------------------------------------
 
 
@@ -231,13 +253,19 @@ def test_runserver_and_django_logs_hold_no_personal_data(
     session.close()
     assert status == 500
 
-    text = captured_logs.getvalue()
+    raw = captured_logs.getvalue()
+    records = json_lines(raw)
+    text = decoded(records)
     assert all(status < 500 for _method, _path, status in sent), sent
     # The logs were written: a request line per request, the warnings and the error.
     assert text.count('"GET /people/?… HTTP/1.1" 200') >= 8
     assert '"POST /api/v1/cases HTTP/1.1" 201' in text
     assert "Not Found: /people/99999999/" in text
     assert "Internal Server Error: /people/" in text and "Key (nik)=(…)" in text
+    # What Django logged about an answer (404, 401, the 500) carries the request's id.
+    answers = [r for r in records if r["logger"] == "django.request"]
+    assert len(answers) >= 2 and all(r["request_id"] for r in answers), answers
+    assert_no_secrets(raw, people)
     assert_no_secrets(text, people)
 
 
@@ -297,19 +325,28 @@ def test_gunicorn_logs_hold_no_personal_data(people, gunicorn):
     assert all(status < 500 for _method, _path, status in sent), sent
     # gunicorn writes a request's access line after the answer is sent: wait for the last one.
     deadline = time.monotonic() + 20
-    while '"POST /api/v1/cases HTTP/1.1"' not in (logs / "access.log").read_text():
+    while '"POST /api/v1/cases HTTP/1.1"' not in decoded(
+        json_lines((logs / "access.log").read_text())
+    ):
         assert time.monotonic() < deadline, "the last request never reached the access log"
         time.sleep(0.1)
-    access = (logs / "access.log").read_text()
-    # One access line per request, each with its path (and its query string gone).
+    access_records = json_lines((logs / "access.log").read_text())
+    access = decoded(access_records)
+    # One access line per request, each with its path (and its query string gone) and the id
+    # the application answered with.
     assert access.count('"GET /people/?… HTTP/1.1" 200') >= 8
     assert '"POST /api/v1/cases HTTP/1.1" 201' in access
     assert '"http://127.0.0.1/people/?…"' in access  # the referrer, without its search
-    text = "\n".join(
+    assert all(len(record["request_id"] or "") == 32 for record in access_records)
+    raw = "\n".join(
         (logs / name).read_text() for name in ("access.log", "error.log", "gunicorn-output.log")
     )
-    assert "Not Found: /people/99999999/" in text  # the application's log is there too
-    assert_no_secrets(text, people)
+    application = json_lines((logs / "gunicorn-output.log").read_text())
+    not_found = [r for r in application if r["message"] == "Not Found: /people/99999999/"]
+    assert len(not_found) == 1  # the application's log is there too, with the request's id
+    assert not_found[0]["request_id"] in {r["request_id"] for r in access_records}
+    assert_no_secrets(raw, people)
+    assert_no_secrets(decoded(json_lines(raw)), people)
 
 
 # --- Error reports ----------------------------------------------------------------------------

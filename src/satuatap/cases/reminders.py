@@ -27,11 +27,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from satuatap.cases.models import CaseEvent, Referral, ReferralState
+from satuatap.core import metrics
 from satuatap.core.models import OfficeTimeZone, Organisation
 
 logger = logging.getLogger(__name__)
 
 REMINDER_EVENT = "referral_reminder"
+# The kind of notification, in the operator's metrics (core/metrics.py).
+NOTIFICATION = "referral_reminder"
 
 
 def unanswered_referrals(today: datetime.date) -> QuerySet[Referral]:
@@ -114,6 +117,7 @@ def send_referral_reminders(today: datetime.date | None = None) -> ReminderResul
     for referrals in groups.values():
         partner, office = referrals[0].partner, referrals[0].case.office
         day = today or office.today()
+        mailed = False
         try:
             with transaction.atomic():
                 locked = list(
@@ -137,6 +141,7 @@ def send_referral_reminders(today: datetime.date | None = None) -> ReminderResul
                     with translation.override(settings.LANGUAGE_CODE):
                         subject, body = _message(office, len(due))
                     send_mail(subject, body, None, [partner.email], fail_silently=False)
+                    mailed = True
                     result.emails += 1
                 elif due:
                     logger.warning("partner %s has no email address for reminders", partner.pk)
@@ -145,4 +150,8 @@ def send_referral_reminders(today: datetime.date | None = None) -> ReminderResul
             # One partner's mail server failing must not stop the others; nothing was recorded
             # for this partner, so the next run tries again.
             logger.exception("referral reminders for partner %s failed", partner.pk)
+            metrics.notification_failed(NOTIFICATION)
+            continue
+        if mailed:
+            metrics.count(metrics.NOTIFICATIONS_SENT, NOTIFICATION)
     return result

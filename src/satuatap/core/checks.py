@@ -51,6 +51,25 @@ def demo_is_not_installed(app_configs, **kwargs):
     ]
 
 
+METRICS_TOKEN_MIN_LENGTH = 32
+
+
+@register(Tags.security, deploy=True)
+def metrics_token_is_long_enough(app_configs, **kwargs):
+    tokens = [t.strip() for t in getattr(settings, "SATUATAP_METRICS_TOKEN", "").split(",")]
+    if all(not token or len(token) >= METRICS_TOKEN_MIN_LENGTH for token in tokens):
+        return []
+    return [
+        Warning(
+            "A token of SATUATAP_METRICS_TOKEN is shorter than 32 characters: the operator's "
+            "metrics are guarded by a guessable token.",
+            hint='Generate one with `python -c "import secrets; print(secrets.token_urlsafe(32))'
+            '"` (docs/operations.md).',
+            id="satuatap.W004",
+        )
+    ]
+
+
 @register()
 def retention_schedule_is_readable(app_configs, **kwargs):
     """SATUATAP_RETENTION names known record classes with readable periods (core/retention.py):

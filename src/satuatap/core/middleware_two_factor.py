@@ -2,11 +2,11 @@
 
 Sits after django-otp's OTPMiddleware (which tells whether this session passed a code) and
 after HtmxMiddleware. A signed-in user under the rule (`two_factor.requires_two_factor`) whose
-session is not verified reaches only the two-factor pages, sign-out, the language switch and
-/healthz; any other page sends them to set-up (no device yet) or to the code page, keeping the
-page they asked for as `next`. htmx requests get 403 with HX-Redirect (a full-page redirect, not
-a broken swap); API calls with the session get a JSON 403. A bearer token is a separate
-credential, issued only against a code (`POST /api/v1/auth/token` with `otp`).
+session is not verified reaches only the two-factor pages, sign-out, the language switch,
+/healthz and /readyz; any other page sends them to set-up (no device yet) or to the code page,
+keeping the page they asked for as `next`. htmx requests get 403 with HX-Redirect (a full-page
+redirect, not a broken swap); API calls with the session get a JSON 403. A bearer token is a
+separate credential, issued only against a code (`POST /api/v1/auth/token` with `otp`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ OPEN_VIEWS = frozenset(
         "login",
         "set-language",
         "healthz",
+        "readyz",
         "core:two-factor-setup",
         "core:two-factor-verify",
     }

@@ -368,3 +368,26 @@ class RetentionRun(models.Model):
     @property
     def total_held(self) -> int:
         return self.total("held")
+
+
+class OperationsCounter(models.Model):
+    """A counter the operator's `/metrics` reads (`core/metrics.py`): failed tasks, notifications
+    sent and failed, successes of the scheduled tasks (with when the last one was).
+
+    Kept in the database rather than in a process because the task worker that counts them runs
+    apart from the app servers Prometheus scrapes, possibly on another machine. `metric` and
+    `label` are fixed strings from the code (a task's name, a kind of notification), never data
+    about anyone. Rows change rarely (a failure, a mail, a scheduled task at most once a minute)."""
+
+    metric = models.CharField(max_length=64)
+    label = models.CharField(max_length=100)
+    value = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "label"], name="operationscounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}{{{self.label}}} = {self.value}"

@@ -53,6 +53,8 @@ rules.add_perm("core.view_office", is_administrator | is_national_analyst | is_o
 rules.add_perm("core.list_offices", is_administrator | is_national_analyst | is_office_staff)
 rules.add_perm("core.configure_office", is_administrator | (is_office_head & is_own_office))
 rules.add_perm("core.view_audit_trail", is_administrator)
+# The operator's metrics (/metrics): Prometheus with its token, or an administrator.
+rules.add_perm("core.view_metrics", is_administrator)
 # The changes of the office's own records (core.trail), for its head.
 rules.add_perm("core.view_office_trail", is_office_head & is_office_staff)
 # Case work in the office trail and in access logs (core.trail): for whoever may read every

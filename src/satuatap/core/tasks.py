@@ -12,6 +12,10 @@ behalf it runs, so the audit trail never shows a change without an author (`core
 - `system_job("reports.refresh_rollups")`: work the system queues itself when something
   happens (a commit), recorded on behalf of the system like a scheduled task.
 
+Each run that raises is counted under the task's name (`satuatap_task_failures_total{task=…}`,
+`core/metrics.py`), and each successful run of a scheduled task too, with its time (the
+operator's alert that the worker stopped: docs/operations.md).
+
 huey's own decorators are not exported: a task declared without one of these two fails
 `tests/core/test_attribution.py`.
 
@@ -21,13 +25,14 @@ domain app, and the report it stores is the administrator's.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from satuatap.core import attribution
+from satuatap.core import attribution, metrics
 
 # Names huey registers the tasks declared here under ("module.function"), for the test that
 # checks no task escapes them.
@@ -37,6 +42,16 @@ ATTRIBUTED_TASKS: set[str] = set()
 def _registered(wrapper, fn: Callable):
     ATTRIBUTED_TASKS.add(f"{fn.__module__}.{fn.__name__}")
     return wrapper
+
+
+@contextlib.contextmanager
+def _counted(job: str) -> Iterator[None]:
+    """A run of the task `job` that raises is counted as failed (and raises on)."""
+    try:
+        yield
+    except Exception:
+        metrics.task_failed(job)
+        raise
 
 
 def user_task(job: str, **huey_options) -> Callable:
@@ -52,7 +67,7 @@ def user_task(job: str, **huey_options) -> Callable:
                 scope = attribution.acting_as_system(job, for_user_id=by_user_id)
             else:
                 scope = attribution.acting_as(user, job=job)
-            with scope:
+            with scope, _counted(job):
                 return fn(*args, **kwargs)
 
         return _registered(db_task(**huey_options)(run), fn)
@@ -66,8 +81,10 @@ def system_task(schedule, job: str, **huey_options) -> Callable:
     def decorator(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def run(*args, **kwargs):
-            with attribution.acting_as_system(job):
-                return fn(*args, **kwargs)
+            with attribution.acting_as_system(job), _counted(job):
+                result = fn(*args, **kwargs)
+            metrics.task_succeeded(job)
+            return result
 
         return _registered(db_periodic_task(schedule, **huey_options)(run), fn)
 
@@ -80,7 +97,7 @@ def system_job(job: str, **huey_options) -> Callable:
     def decorator(fn: Callable) -> Callable:
         @functools.wraps(fn)
         def run(*args, **kwargs):
-            with attribution.acting_as_system(job):
+            with attribution.acting_as_system(job), _counted(job):
                 return fn(*args, **kwargs)
 
         return _registered(db_task(**huey_options)(run), fn)

@@ -7,11 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
 from satuatap.core import audit, selectors, services, trail
@@ -27,11 +26,6 @@ def home(request):
     return render(
         request, "core/home.html", {"actions": actions_for(request.user, with_status=True)}
     )
-
-
-@require_GET
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def about(request):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from satuatap.core import metrics
 from satuatap.core.models import User
 from satuatap.core.roles import Role
 from satuatap.privacy.deadlines import breach_notice_due
@@ -56,5 +57,6 @@ def alert_breach_reported(breach_id: int) -> int:
         url = _breach_url(breach)
         if url:
             body += "\n" + url
-    send_mail(subject, body, None, recipients, fail_silently=False)
+    with metrics.notification("breach_alert"):
+        send_mail(subject, body, None, recipients, fail_silently=False)
     return len(recipients)

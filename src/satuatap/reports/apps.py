@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from satuatap.core import metrics
         from satuatap.reports import (  # noqa: F401 (rules registers permissions)
             adjustments,
             retention,
@@ -17,6 +18,7 @@ class ReportsConfig(AppConfig):
         )
 
         rollups.set_refresh_scheduler(tasks.schedule_refresh)
+        metrics.register_collector(rollups.backlog_metrics)
         signals.connect()
         adjustments.register()
         retention.register()

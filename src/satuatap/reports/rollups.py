@@ -197,6 +197,25 @@ def refresh_is_behind(now: datetime.datetime | None = None) -> bool:
     return oldest is not None and now - oldest > datetime.timedelta(minutes=2)
 
 
+def backlog_metrics():
+    """The refresh's backlog, for the operator's /metrics (core/metrics.py): marks waiting and
+    the age of the oldest. Above two minutes the dashboards say so; alert before."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    count, oldest = refresh_backlog()
+    yield GaugeMetricFamily(
+        "satuatap_rollup_backlog_marks",
+        "Office-days marked by committed changes that wait for the roll-up refresh.",
+        value=count,
+    )
+    age = (timezone.now() - oldest).total_seconds() if oldest is not None else 0.0
+    yield GaugeMetricFamily(
+        "satuatap_rollup_backlog_oldest_seconds",
+        "Age of the oldest mark waiting for the roll-up refresh (0 when none waits).",
+        value=max(age, 0.0),
+    )
+
+
 def _by_office(keys: Iterable[Key]) -> dict[int, set[datetime.date]]:
     by_office: dict[int, set[datetime.date]] = defaultdict(set)
     for office_id, day in keys:
