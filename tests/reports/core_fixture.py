@@ -27,7 +27,7 @@ from satuatap.frontdesk.models import ServiceRecord, Survey, Ticket, TicketStatu
 from satuatap.outreach.models import OutreachCount, OutreachEvent
 from satuatap.people.models import Person
 from satuatap.placement.models import Agency, JobOrder, PlacementFile
-from satuatap.placement.training_models import Course, Enrolment
+from satuatap.placement.training.models import Course, Enrolment
 from satuatap.regions.models import Region, RegionLevel
 from tests.factories import OfficeFactory, PartnerFactory, UserFactory
 

@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.people.models import Person
 from satuatap.placement.models import CLOSED_STAGES, PlacementFile
-from satuatap.placement.training_models import (
+from satuatap.placement.training.models import (
     Attendance,
     Course,
     CourseKind,
     Enrolment,
     Result,
 )
-from satuatap.placement.training_selectors import open_placement_file
+from satuatap.placement.training.selectors import open_placement_file
 
 # title, kind, training centre, competency, first day (days from today), length (days),
 # weekdays, places, people enrolled

@@ -28,7 +28,7 @@ def register_models() -> None:
     auditlog.register(ChecklistRule)
     auditlog.register(SchemePolicy)
 
-    from satuatap.placement.training_models import Attendance, Course, Enrolment
+    from satuatap.placement.training.models import Attendance, Course, Enrolment
 
     auditlog.register(Course)
     auditlog.register(Enrolment)
@@ -43,7 +43,7 @@ def register_office_records() -> None:
     from satuatap.core.trail import OFFICE
     from satuatap.core.trail import register_office_records as register
     from satuatap.placement.models import AgencyConcern, GateOverride, JobOrder, PlacementFile
-    from satuatap.placement.training_models import Attendance, Course, Enrolment
+    from satuatap.placement.training.models import Attendance, Course, Enrolment
 
     def of_office(model, path="office_id"):
         return lambda viewer: model.objects.filter(**{path: viewer.office_id_or_none})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from satuatap.placement.models import PlacementFile
-from satuatap.placement.training_selectors import enrolments_of_person
+from satuatap.placement.training.selectors import enrolments_of_person
 
 
 def _day(value) -> str | None:

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from satuatap.core.facts import OfficeDay, Span, TrackedSource
 from satuatap.core.models import Organisation
 from satuatap.placement.models import PlacementFile, ReturnReason, Scheme
-from satuatap.placement.training_models import Course, CourseKind, Enrolment, Result
+from satuatap.placement.training.models import Course, CourseKind, Enrolment, Result
 
 __all__ = [
     "CourseKind",

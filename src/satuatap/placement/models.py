@@ -513,4 +513,6 @@ class StageChange(models.Model):
         return f"stage change #{self.pk}"
 
 
-from satuatap.placement.training_models import Attendance, Course, Enrolment  # noqa: E402,F401
+# The sub-domains' models belong to this app (app label "placement", their tables unchanged):
+# importing their modules here registers them when Django loads the app's models.
+from satuatap.placement.training import models as training_models  # noqa: E402,F401

@@ -1,5 +1,6 @@
 """Staff pages of placement services, mounted at /placement/."""
 
+from satuatap.placement.training import urls as training_urls
 from satuatap.placement.views import (
     agencies,
     agency_concerns,
@@ -8,7 +9,6 @@ from satuatap.placement.views import (
     files,
     fraud,
     job_orders,
-    training,
 )
 
 app_name = "placement"
@@ -20,5 +20,5 @@ urlpatterns = [
     *checklist_rules.urlpatterns,
     *fraud.urlpatterns,
     *files.urlpatterns,
-    *training.urlpatterns,
+    *training_urls.urlpatterns,
 ]

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from satuatap.core.roles import OFFICE_ROLES, Role
 from satuatap.people.models import PersonDocument, Sex
-from satuatap.placement import training
-from satuatap.placement.training_models import Attendance, Course, CourseKind, Enrolment, Result
-from satuatap.placement.views.training import urlpatterns as training_urlpatterns
+from satuatap.placement.training import services as training
+from satuatap.placement.training.models import Attendance, Course, CourseKind, Enrolment, Result
+from satuatap.placement.training.urls import urlpatterns as training_urlpatterns
 
 pytestmark = pytest.mark.django_db
 

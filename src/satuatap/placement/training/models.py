@@ -6,6 +6,9 @@ A course meets on the days between its first and last day that fall on one of it
 (`Course.course_days`); attendance is recorded only for those days. A passed enrolment can carry
 its certificate, which is an ordinary document of the person's registry record, so the placement
 checklist sees it like any other scan.
+
+These models belong to the placement app (app label `placement`, tables `placement_course`…):
+`satuatap.placement.models` imports this module so that Django registers them with the app.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Forms of the training and OPP pages: thin, the rules live in `placement/training.py`."""
+"""Forms of the training and OPP pages: thin, the rules live in `services.py`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.forms import DateInput, ScanUploadForm
-from satuatap.placement.training import COURSE_FIELDS
-from satuatap.placement.training_models import Course, CourseKind, Result, Weekday
+from satuatap.placement.training.models import Course, CourseKind, Result, Weekday
+from satuatap.placement.training.services import COURSE_FIELDS
 
 
 class CourseForm(forms.ModelForm):

@@ -22,7 +22,7 @@ from django.db.models import Count, Q, QuerySet
 from satuatap.core.models import User
 from satuatap.people.models import Person, Sex
 from satuatap.placement.models import CLOSED_STAGES, PlacementFile
-from satuatap.placement.training_models import Attendance, Course, Enrolment, Result
+from satuatap.placement.training.models import Attendance, Course, Enrolment, Result
 
 PERIODS = ("upcoming", "running", "past")
 

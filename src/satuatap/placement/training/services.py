@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from satuatap.core.models import User
 from satuatap.people.documents import upload_document
 from satuatap.people.models import DocumentType, Person, PersonDocument, VerificationStatus
 from satuatap.placement.models import PlacementFile
-from satuatap.placement.training_models import (
+from satuatap.placement.training.models import (
     Attendance,
     Course,
     CourseKind,
@@ -35,7 +36,7 @@ from satuatap.placement.training_models import (
     Result,
     Weekday,
 )
-from satuatap.placement.training_selectors import open_placement_file
+from satuatap.placement.training.selectors import open_placement_file
 
 COURSE_FIELDS = (
     "kind",
@@ -377,7 +378,7 @@ def record_result(*, enrolment: Enrolment, result: str, by: User) -> Enrolment:
 def attach_certificate(
     *,
     enrolment: Enrolment,
-    file,
+    file: UploadedFile,
     by: User,
     number: str = "",
     issued_on: datetime.date | None = None,

@@ -15,11 +15,12 @@ from django.utils import timezone, translation
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.people.models import PersonDocument, Sex, VerificationStatus
-from satuatap.placement import files, training
-from satuatap.placement import training_selectors as selectors
+from satuatap.placement import files
 from satuatap.placement.checklist import ItemStatus, checklist
 from satuatap.placement.models import Scheme
-from satuatap.placement.training_models import (
+from satuatap.placement.training import selectors
+from satuatap.placement.training import services as training
+from satuatap.placement.training.models import (
     Attendance,
     Course,
     CourseKind,

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,9 +19,8 @@ from satuatap.core.exceptions import DomainError
 from satuatap.people.models import DocumentType
 from satuatap.people.search import search_people
 from satuatap.people.selectors import get_visible_person
-from satuatap.placement import training
-from satuatap.placement import training_selectors as selectors
-from satuatap.placement.forms_training import (
+from satuatap.placement.training import selectors, services
+from satuatap.placement.training.forms import (
     AttendanceForm,
     CertificateForm,
     CountsForm,
@@ -31,7 +30,7 @@ from satuatap.placement.forms_training import (
     PersonSearchForm,
     ResultForm,
 )
-from satuatap.placement.training_models import Course, Result
+from satuatap.placement.training.models import Course, Result
 
 # Which box of the course form shows an error of the course services.
 COURSE_ERROR_FIELDS = {
@@ -91,9 +90,9 @@ def _save_course(request, course: Course | None):
         values = {name: form.cleaned_data[name] for name in CourseForm.Meta.fields}
         try:
             if course is None:
-                course = training.create_course(by=request.user, values=values)
+                course = services.create_course(by=request.user, values=values)
             else:
-                course = training.update_course(course=course, by=request.user, values=values)
+                course = services.update_course(course=course, by=request.user, values=values)
         except DomainError as error:
             add_domain_error(form, error, COURSE_ERROR_FIELDS)
         else:
@@ -162,7 +161,7 @@ def course_enrol(request, course_id: int):
         messages.error(request, _("This person was not found."))
         return redirect("placement:course-detail", course.pk)
     try:
-        training.enrol(course=course, person=person, by=request.user)
+        services.enrol(course=course, person=person, by=request.user)
     except DomainError as error:
         add_domain_message(request, error)
     else:
@@ -201,7 +200,7 @@ def course_attendance(request, course_id: int):
             messages.error(request, _("The register could not be read; take it again."))
         else:
             try:
-                training.record_attendance(
+                services.record_attendance(
                     course=course,
                     day=form.cleaned_data["day"],
                     present=form.cleaned_data["present"],
@@ -247,7 +246,7 @@ def enrolment_detail(request, course_id: int, enrolment_id: int):
     )
     if action == "result" and result_form.is_valid():
         try:
-            training.record_result(
+            services.record_result(
                 enrolment=enrolment, result=result_form.cleaned_data["result"], by=request.user
             )
         except DomainError as error:
@@ -257,7 +256,7 @@ def enrolment_detail(request, course_id: int, enrolment_id: int):
             return redirect(request.path)
     if action == "certificate" and certificate_form.is_valid():
         try:
-            training.attach_certificate(
+            services.attach_certificate(
                 enrolment=enrolment, by=request.user, **certificate_form.cleaned_data
             )
         except DomainError as error:
@@ -309,19 +308,3 @@ def training_counts(request):
         )
     context = {"form": form, "counts": counts, "office": request.user.office}
     return render(request, "placement/training_counts.html", context)
-
-
-urlpatterns = [
-    path("courses/", course_list, name="course-list"),
-    path("courses/new/", course_create, name="course-create"),
-    path("courses/counts/", training_counts, name="training-counts"),
-    path("courses/<int:course_id>/", course_detail, name="course-detail"),
-    path("courses/<int:course_id>/edit/", course_edit, name="course-edit"),
-    path("courses/<int:course_id>/enrol/", course_enrol, name="course-enrol"),
-    path("courses/<int:course_id>/attendance/", course_attendance, name="course-attendance"),
-    path(
-        "courses/<int:course_id>/enrolments/<int:enrolment_id>/",
-        enrolment_detail,
-        name="enrolment-detail",
-    ),
-]
