@@ -38,21 +38,23 @@ from satuatap.people.models import (
     VerificationStatus,
 )
 from satuatap.placement import services
-from satuatap.placement.checklist import PASSPORT_CODE, FileFacts, required_document_types
-from satuatap.placement.models import (
+from satuatap.placement.files.checklist import PASSPORT_CODE, FileFacts, required_document_types
+from satuatap.placement.files.models import (
     PREPARATION_STAGES,
+    ChecklistRule,
+    PlacementFile,
+    ReturnReason,
+    Stage,
+    StageChange,
+)
+from satuatap.placement.models import (
     Agency,
     AgencyConcern,
     AgencyStatus,
-    ChecklistRule,
     ConcernKind,
     ConcernStatus,
     JobOrder,
-    PlacementFile,
-    ReturnReason,
     Scheme,
-    Stage,
-    StageChange,
 )
 
 # licence number, name, status, licence starts (days from today), lasts (days), branches

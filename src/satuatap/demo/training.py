@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.people.models import Person
-from satuatap.placement.models import CLOSED_STAGES, PlacementFile
+from satuatap.placement.files.models import CLOSED_STAGES, PlacementFile
+from satuatap.placement.files.selectors import open_placement_file
 from satuatap.placement.training.models import (
     Attendance,
     Course,
@@ -22,7 +23,6 @@ from satuatap.placement.training.models import (
     Enrolment,
     Result,
 )
-from satuatap.placement.training.selectors import open_placement_file
 
 # title, kind, training centre, competency, first day (days from today), length (days),
 # weekdays, places, people enrolled

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from satuatap.placement.models import PlacementFile
+from satuatap.placement.files.models import PlacementFile
 from satuatap.placement.training.selectors import enrolments_of_person
 
 

@@ -1,15 +1,8 @@
 """Staff pages of placement services, mounted at /placement/."""
 
+from satuatap.placement.files import urls as files_urls
 from satuatap.placement.training import urls as training_urls
-from satuatap.placement.views import (
-    agencies,
-    agency_concerns,
-    agency_import,
-    checklist_rules,
-    files,
-    fraud,
-    job_orders,
-)
+from satuatap.placement.views import agencies, agency_concerns, agency_import, job_orders
 
 app_name = "placement"
 urlpatterns = [
@@ -17,8 +10,6 @@ urlpatterns = [
     *agency_import.urlpatterns,
     *agency_concerns.urlpatterns,
     *job_orders.urlpatterns,
-    *checklist_rules.urlpatterns,
-    *fraud.urlpatterns,
-    *files.urlpatterns,
+    *files_urls.urlpatterns,
     *training_urls.urlpatterns,
 ]

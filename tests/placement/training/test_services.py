@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.people.models import PersonDocument, Sex, VerificationStatus
-from satuatap.placement import files
-from satuatap.placement.checklist import ItemStatus, checklist
+from satuatap.placement.files import services as files
+from satuatap.placement.files.checklist import ItemStatus, checklist
 from satuatap.placement.models import Scheme
 from satuatap.placement.training import selectors
 from satuatap.placement.training import services as training

@@ -21,7 +21,6 @@ from django.db.models import Count, Q, QuerySet
 
 from satuatap.core.models import User
 from satuatap.people.models import Person, Sex
-from satuatap.placement.models import CLOSED_STAGES, PlacementFile
 from satuatap.placement.training.models import Attendance, Course, Enrolment, Result
 
 PERIODS = ("upcoming", "running", "past")
@@ -107,14 +106,6 @@ def attendance_register(course: Course, day: datetime.date) -> list[RegisterRow]
 def days_taken(course: Course) -> set[datetime.date]:
     """The days for which a register was taken."""
     return set(Attendance.objects.filter(enrolment__course=course).values_list("date", flat=True))
-
-
-def open_placement_file(person: Person, office_id: int) -> PlacementFile | None:
-    return (
-        PlacementFile.objects.filter(person=person, office_id=office_id)
-        .exclude(stage__in=CLOSED_STAGES)
-        .first()
-    )
 
 
 def enrolments_of_person(person: Person) -> QuerySet[Enrolment]:

@@ -27,7 +27,8 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
 from satuatap.people.documents import upload_document
 from satuatap.people.models import DocumentType, Person, PersonDocument, VerificationStatus
-from satuatap.placement.models import PlacementFile
+from satuatap.placement.files.models import PlacementFile
+from satuatap.placement.files.selectors import open_placement_file
 from satuatap.placement.training.models import (
     Attendance,
     Course,
@@ -36,7 +37,6 @@ from satuatap.placement.training.models import (
     Result,
     Weekday,
 )
-from satuatap.placement.training.selectors import open_placement_file
 
 COURSE_FIELDS = (
     "kind",

@@ -15,14 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.people.models import Sex
-from satuatap.placement.checklist import ItemStatus, checklist
-from satuatap.placement.models import (
-    QUOTA_STAGES,
-    GateOverride,
-    JobOrder,
-    PlacementFile,
-    SchemePolicy,
-)
+from satuatap.placement.files.checklist import ItemStatus, checklist
+from satuatap.placement.files.models import QUOTA_STAGES, GateOverride, PlacementFile, SchemePolicy
+from satuatap.placement.models import JobOrder
 
 DEFAULT_MINIMUM_AGE = 18
 

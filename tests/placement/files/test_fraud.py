@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from satuatap.core.roles import OFFICE_ROLES, Role
-from satuatap.placement.fraud import SignalKind, fraud_signals
-from satuatap.placement.models import AgencyStatus, PlacementFile, Scheme, SchemePolicy, Stage
-from tests.placement.test_checklist import add_document
+from satuatap.placement.files.fraud import SignalKind, fraud_signals
+from satuatap.placement.files.models import PlacementFile, SchemePolicy, Stage
+from satuatap.placement.models import AgencyStatus, Scheme
+from tests.placement.files.test_checklist import add_document
 
 pytestmark = pytest.mark.django_db
 

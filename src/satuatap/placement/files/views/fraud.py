@@ -1,13 +1,12 @@
-"""Fraud signals of the office: the warnings of `placement/fraud.py`, grouped by kind."""
+"""Fraud signals of the office: the warnings of `files/fraud.py`, grouped by kind."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path
 
-from satuatap.placement.fraud import SignalKind, fraud_signals
+from satuatap.placement.files.fraud import SignalKind, fraud_signals
 
 
 @login_required
@@ -22,6 +21,3 @@ def fraud_signal_list(request):
     ]
     context = {"office": office, "today": today, "groups": groups, "total": len(signals)}
     return render(request, "placement/fraud_signals.html", context)
-
-
-urlpatterns = [path("fraud-signals/", fraud_signal_list, name="fraud-signals")]

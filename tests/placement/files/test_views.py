@@ -15,18 +15,17 @@ from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
 from satuatap.people import documents
 from satuatap.people.models import DocumentType, PersonDocument, VerificationStatus
-from satuatap.placement import files
-from satuatap.placement.checklist import checklist
-from satuatap.placement.models import (
-    AgencyStatus,
+from satuatap.placement.files import services as files
+from satuatap.placement.files.checklist import checklist
+from satuatap.placement.files.models import (
     GateOverride,
     PlacementFile,
     ReturnReason,
-    Scheme,
     Stage,
     StageChange,
 )
-from satuatap.placement.readiness import Gate, readiness
+from satuatap.placement.files.readiness import Gate, readiness
+from satuatap.placement.models import AgencyStatus, Scheme
 from tests.factories import DeskFactory
 
 pytestmark = pytest.mark.django_db
@@ -597,7 +596,7 @@ def test_file_page_renders_in_the_default_language(client, make_user, placement_
 
 
 def test_returnees_link_their_mrc_case_for_those_who_may_see_cases(client, make_user, office):
-    from satuatap.placement.models import PlacementFile, ReturnReason, Stage
+    from satuatap.placement.files.models import PlacementFile, ReturnReason, Stage
     from tests.factories import PersonFactory
 
     PlacementFile.objects.create(

@@ -12,19 +12,18 @@ from django.utils import translation
 
 from satuatap.core.exceptions import DomainError
 from satuatap.people.models import Sex
-from satuatap.placement import files
-from satuatap.placement.checklist import checklist
-from satuatap.placement.models import (
-    AgencyStatus,
+from satuatap.placement.files import services as files
+from satuatap.placement.files.checklist import checklist
+from satuatap.placement.files.models import (
     GateOverride,
     PlacementFile,
-    Scheme,
     SchemePolicy,
     Stage,
     StageChange,
 )
-from satuatap.placement.readiness import Gate, readiness
-from tests.placement.test_checklist import add_document
+from satuatap.placement.files.readiness import Gate, readiness
+from satuatap.placement.models import AgencyStatus, Scheme
+from tests.placement.files.test_checklist import add_document
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Placement files: the office's list, opening a file, its page (checklist, readiness, history)
 and changing its details. The stage, override, departure and return forms post to
-`files_actions.py`; the returnee and override reports are in `files_reports.py`.
+`actions.py`; the returnee and override reports are in `reports.py`.
 
 A file of another office is a 404 everywhere, whether or not it exists.
 """
@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -24,9 +24,10 @@ from django.views.decorators.http import require_http_methods
 from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.people import selectors as people_selectors
-from satuatap.placement import files, selectors
-from satuatap.placement.checklist import ChecklistItem, ItemStatus, checklist
-from satuatap.placement.forms_files import (
+from satuatap.placement import selectors as placement_selectors
+from satuatap.placement.files import selectors, services
+from satuatap.placement.files.checklist import ChecklistItem, ItemStatus, checklist
+from satuatap.placement.files.forms import (
     CancelForm,
     DepartureForm,
     FileFilterForm,
@@ -36,11 +37,10 @@ from satuatap.placement.forms_files import (
     StageForm,
     allowed_stages,
 )
-from satuatap.placement.models import PREPARATION_STAGES, PlacementFile, Stage
-from satuatap.placement.readiness import readiness
-from satuatap.placement.views import files_actions, files_reports
-from satuatap.placement.views.files_actions import get_file_or_404
-from satuatap.placement.views.files_reports import gate_label
+from satuatap.placement.files.models import PREPARATION_STAGES, PlacementFile, Stage
+from satuatap.placement.files.readiness import readiness
+from satuatap.placement.files.views.actions import get_file_or_404
+from satuatap.placement.files.views.reports import gate_label
 
 PAGE_SIZE = 50
 
@@ -66,7 +66,7 @@ def file_list(request):
     page = Paginator(queryset.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    today = selectors.today_for(request.user)
+    today = placement_selectors.today_for(request.user)
     filters = {k: v for k, v in request.GET.items() if k in ("q", "stage") and v}
     context = {
         "form": form,
@@ -80,7 +80,7 @@ def file_list(request):
 
 
 def _job_orders(user):
-    return selectors.office_job_orders(user).order_by("-closing_date", "pk")
+    return placement_selectors.office_job_orders(user).order_by("-closing_date", "pk")
 
 
 @login_required
@@ -96,7 +96,7 @@ def file_create(request):
         raise Http404
     if not request.user.has_perm("placement.open_file", person):
         raise PermissionDenied
-    today = selectors.today_for(request.user)
+    today = placement_selectors.today_for(request.user)
     form = PlacementFileForm(
         request.POST or None,
         instance=PlacementFile(person=person),
@@ -105,7 +105,7 @@ def file_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            placement_file = files.open_file(
+            placement_file = services.open_file(
                 person=person, by=request.user, values=form.service_values()
             )
         except DomainError as error:
@@ -130,12 +130,12 @@ def file_edit(request, file_id: int):
         request.POST or None,
         instance=placement_file,
         job_orders=_job_orders(request.user),
-        today=selectors.today_for(request.user),
+        today=placement_selectors.today_for(request.user),
         editing=True,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            files.update_file(
+            services.update_file(
                 placement_file=placement_file, by=request.user, values=form.service_values()
             )
         except DomainError as error:
@@ -183,7 +183,7 @@ def _checklist_rows(request, placement_file: PlacementFile, today) -> list[Check
 def file_detail(request, file_id: int):
     placement_file = get_file_or_404(request.user, file_id)
     user = request.user
-    today = selectors.today_for(user)
+    today = placement_selectors.today_for(user)
     can_manage = user.has_perm("placement.manage_file", placement_file) and placement_file.is_open
     preparing = placement_file.stage in PREPARATION_STAGES
     gated = preparing or placement_file.stage == Stage.READY
@@ -206,7 +206,7 @@ def file_detail(request, file_id: int):
     }
     stages = allowed_stages(placement_file.stage) if can_manage else []
     if stages:
-        order = list(Stage)
+        order = Stage.values
         following = [s for s in stages if order.index(s) > order.index(placement_file.stage)]
         context["stage_form"] = StageForm(
             current=placement_file.stage, initial={"to_stage": (following or stages)[0]}
@@ -219,18 +219,12 @@ def file_detail(request, file_id: int):
         )
     if can_manage and placement_file.stage == Stage.DEPARTED:
         context["return_form"] = ReturnForm(initial={"return_date": today})
-    if preparing and user.has_perm("placement.override_gate", placement_file):
+    if (
+        preparing
+        and result is not None
+        and user.has_perm("placement.override_gate", placement_file)
+    ):
         gates = [check.gate for check in result.checks if not check.passes_with_override]
         if gates:
             context["override_form"] = OverrideForm(gates=gates)
     return render(request, "placement/file_detail.html", context)
-
-
-urlpatterns = [
-    path("files/", file_list, name="file-list"),
-    path("files/new/", file_create, name="file-create"),
-    path("files/<int:file_id>/", file_detail, name="file-detail"),
-    path("files/<int:file_id>/edit/", file_edit, name="file-edit"),
-    *files_actions.urlpatterns,
-    *files_reports.urlpatterns,
-]

@@ -31,18 +31,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from satuatap.core.models import Organisation
 from satuatap.core.templatetags.satuatap import idr
 from satuatap.people.models import PersonDocument
-from satuatap.placement.checklist import PASSPORT_CODE
-from satuatap.placement.models import (
-    CLOSED_STAGES,
-    PREPARATION_STAGES,
-    Agency,
-    AgencyStatus,
-    LicenceState,
-    PlacementFile,
-    Scheme,
-    Stage,
-)
-from satuatap.placement.readiness import minimum_age, needs_job_order
+from satuatap.placement.files.checklist import PASSPORT_CODE
+from satuatap.placement.files.models import CLOSED_STAGES, PREPARATION_STAGES, PlacementFile, Stage
+from satuatap.placement.files.readiness import minimum_age, needs_job_order
+from satuatap.placement.models import Agency, AgencyStatus, LicenceState, Scheme
 
 # Files an agency is still moving: being prepared or ready to depart.
 AGENCY_ACTIVE_STAGES = (*PREPARATION_STAGES, Stage.READY)

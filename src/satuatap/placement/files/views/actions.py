@@ -1,5 +1,5 @@
 """The forms of a file's page, each posting here: change the stage, cancel, grant an override,
-record the departure, record the return. Each calls one `placement.files` service; a refusal is
+record the departure, record the return. Each calls one of the files' services; a refusal is
 shown as a message on the file's page and changes nothing."""
 
 from __future__ import annotations
@@ -11,22 +11,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap.core.errors import add_domain_message, add_form_messages
 from satuatap.core.exceptions import DomainError
-from satuatap.placement import files, selectors
-from satuatap.placement.forms_files import (
+from satuatap.placement.files import selectors, services
+from satuatap.placement.files.forms import (
     CancelForm,
     DepartureForm,
     OverrideForm,
     ReturnForm,
     StageForm,
 )
-from satuatap.placement.models import PlacementFile, Stage
-from satuatap.placement.readiness import Gate
+from satuatap.placement.files.models import PlacementFile, Stage
+from satuatap.placement.files.readiness import Gate
 
 
 def get_file_or_404(user, file_id: int) -> PlacementFile:
@@ -70,7 +69,7 @@ def file_stage(request, file_id: int):
         file_id,
         permission="placement.manage_file",
         make_form=lambda f: StageForm(request.POST),
-        act=lambda f, data: files.change_stage(
+        act=lambda f, data: services.change_stage(
             placement_file=f, to_stage=data["to_stage"], note=data["note"], by=request.user
         ),
         success=_("The file moved to its new stage."),
@@ -85,7 +84,7 @@ def file_cancel(request, file_id: int):
         file_id,
         permission="placement.manage_file",
         make_form=lambda f: CancelForm(request.POST),
-        act=lambda f, data: files.change_stage(
+        act=lambda f, data: services.change_stage(
             placement_file=f, to_stage=Stage.CANCELLED, note=data["reason"], by=request.user
         ),
         success=_("The file is cancelled."),
@@ -101,7 +100,7 @@ def file_override(request, file_id: int):
         permission="placement.override_gate",
         # Every condition may be chosen here; the service refuses one the file meets.
         make_form=lambda f: OverrideForm(request.POST, gates=list(Gate)),
-        act=lambda f, data: files.grant_override(
+        act=lambda f, data: services.grant_override(
             placement_file=f, gate=data["gate"], reason=data["reason"], by=request.user
         ),
         success=_("The override is recorded; the office head sees it in the overrides report."),
@@ -116,7 +115,7 @@ def file_departure(request, file_id: int):
         file_id,
         permission="placement.manage_file",
         make_form=lambda f: DepartureForm(request.POST),
-        act=lambda f, data: files.record_departure(
+        act=lambda f, data: services.record_departure(
             placement_file=f,
             by=request.user,
             departure_date=data["departure_date"],
@@ -135,7 +134,7 @@ def file_return(request, file_id: int):
         file_id,
         permission="placement.manage_file",
         make_form=lambda f: ReturnForm(request.POST),
-        act=lambda f, data: files.record_return(
+        act=lambda f, data: services.record_return(
             placement_file=f,
             by=request.user,
             return_date=data["return_date"],
@@ -145,12 +144,3 @@ def file_return(request, file_id: int):
         ),
         success=_("The return is recorded."),
     )
-
-
-urlpatterns = [
-    path("files/<int:file_id>/stage/", file_stage, name="file-stage"),
-    path("files/<int:file_id>/cancel/", file_cancel, name="file-cancel"),
-    path("files/<int:file_id>/override/", file_override, name="file-override"),
-    path("files/<int:file_id>/departure/", file_departure, name="file-departure"),
-    path("files/<int:file_id>/return/", file_return, name="file-return"),
-]

@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from satuatap.core.roles import OFFICE_ROLES, Role
 from satuatap.people import documents
 from satuatap.people.models import DocumentType, MigrationStatus
-from satuatap.placement import files
-from satuatap.placement.models import GateOverride, PlacementFile, Scheme, Stage, StageChange
+from satuatap.placement.files import services as files
+from satuatap.placement.files.models import GateOverride, PlacementFile, Stage, StageChange
+from satuatap.placement.models import Scheme
 
 pytestmark = pytest.mark.django_db
 

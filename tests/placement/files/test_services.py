@@ -16,18 +16,12 @@ from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
 from satuatap.people import documents
 from satuatap.people.models import MigrationStatus, StatusEvent
-from satuatap.placement import files
-from satuatap.placement.models import (
-    AgencyStatus,
-    PlacementFile,
-    ReturnReason,
-    Scheme,
-    Stage,
-    StageChange,
-)
+from satuatap.placement.files import services as files
+from satuatap.placement.files.models import PlacementFile, ReturnReason, Stage, StageChange
+from satuatap.placement.models import AgencyStatus, Scheme
 from tests.factories import DeskFactory
-from tests.placement.test_checklist import add_document
-from tests.placement.test_readiness import give_complete_documents
+from tests.placement.files.test_checklist import add_document
+from tests.placement.files.test_readiness import give_complete_documents
 
 DAY = datetime.timedelta(days=1)
 

@@ -9,12 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
 from django.utils.http import urlencode
 
-from satuatap.placement import selectors
-from satuatap.placement.forms_files import ReturneeFilterForm
-from satuatap.placement.readiness import Gate
+from satuatap.placement.files import selectors
+from satuatap.placement.files.forms import ReturneeFilterForm
+from satuatap.placement.files.readiness import Gate
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -52,9 +51,3 @@ def override_list(request):
     )
     context = {"page": page, "rows": [(o, gate_label(o.gate)) for o in page]}
     return render(request, "placement/file_override_list.html", context)
-
-
-urlpatterns = [
-    path("returnees/", returnee_list, name="returnee-list"),
-    path("overrides/", override_list, name="override-list"),
-]

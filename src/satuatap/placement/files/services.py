@@ -18,17 +18,17 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
 from satuatap.people.models import MigrationStatus, Person
 from satuatap.people.services import record_status
-from satuatap.placement.models import (
+from satuatap.placement.files.models import (
     CLOSED_STAGES,
     PREPARATION_STAGES,
     GateOverride,
-    JobOrder,
     PlacementFile,
     ReturnReason,
     Stage,
     StageChange,
 )
-from satuatap.placement.readiness import Gate, readiness
+from satuatap.placement.files.readiness import Gate, readiness
+from satuatap.placement.models import JobOrder
 
 FILE_FIELDS = (
     "scheme",
@@ -135,12 +135,15 @@ def open_file(*, person: Person, by: User, values: dict[str, Any]) -> PlacementF
             _("This record was merged or anonymised; open the file on the current record."),
             status=409,
         )
+    office = by.office
+    if office is None:  # unreachable: `placement.open_file` needs a role in an office
+        raise _forbidden()
     today = _today(by)
     placement_file = PlacementFile(
-        office=by.office, person=person, created_by=by, stage=Stage.REGISTRATION, stage_since=today
+        office=office, person=person, created_by=by, stage=Stage.REGISTRATION, stage_since=today
     )
     _assign(placement_file, values)
-    _check_job_order(placement_file.job_order, by.office.pk, today)
+    _check_job_order(placement_file.job_order, office.pk, today)
     _validate(placement_file)
     if PlacementFile.objects.filter(person=person).exclude(stage__in=CLOSED_STAGES).exists():
         raise _already_open()
@@ -365,7 +368,7 @@ def record_departure(
             country=destination.code,
             employer=placement_file.employer_name(),
             sector=placement_file.sector
-            or (placement_file.job_order.sector if placement_file.job_order_id else ""),
+            or (placement_file.job_order.sector if placement_file.job_order is not None else ""),
             notes=_("Departed under placement file #%(id)s.") % {"id": placement_file.pk},
         )
         return _record_change(placement_file, Stage.DEPARTED, by=by, on=departure_date, note=note)
@@ -391,7 +394,8 @@ def record_return(
         if reason not in ReturnReason.values:
             raise DomainError("reason_required", _("Choose the reason for the return."), status=422)
         _check_day(return_date, by)
-        if return_date < placement_file.departure_date:
+        departed_on = placement_file.departure_date
+        if departed_on is not None and return_date < departed_on:
             raise DomainError(
                 "before_departure", _("The return cannot be before the departure."), status=422
             )
@@ -406,6 +410,6 @@ def record_return(
             by=by,
             status=MigrationStatus.RETURNED,
             effective_date=return_date,
-            notes=ReturnReason(reason).label,
+            notes=str(ReturnReason(reason).label),
         )
         return _record_change(placement_file, Stage.RETURNED, by=by, on=return_date, note=note)

@@ -26,7 +26,7 @@ from satuatap.people.models import (
     PersonDocument,
     VerificationStatus,
 )
-from satuatap.placement.models import ChecklistRule, PlacementFile
+from satuatap.placement.files.models import ChecklistRule, PlacementFile
 
 PASSPORT_CODE = "paspor"
 
@@ -56,7 +56,7 @@ class FileFacts:
             scheme=placement_file.scheme,
             country=placement_file.destination().code or "",
             sector=placement_file.sector
-            or (placement_file.job_order.sector if placement_file.job_order_id else ""),
+            or (placement_file.job_order.sector if placement_file.job_order is not None else ""),
             sex=person.sex,
             marital_status=person.marital_status,
         )

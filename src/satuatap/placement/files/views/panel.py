@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from satuatap.placement import selectors
+from satuatap.placement.files import selectors
 
 
 def person_panel(request, person) -> str:

@@ -1,4 +1,4 @@
-"""Forms of the placement-file pages: thin, the rules live in `placement/files.py`."""
+"""Forms of the placement-file pages: thin, the rules live in `services.py`."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries import countries
+from django_countries.fields import (  # type: ignore[attr-defined]
+    CountryField,
+    LazyTypedChoiceField,  # not in django-countries' stubs
+)
 
 from satuatap.core.forms import DateInput
-from satuatap.placement.models import (
-    PREPARATION_STAGES,
-    JobOrder,
-    PlacementFile,
-    ReturnReason,
-    Stage,
-)
+from satuatap.people.models import MaritalStatus, Sector, Sex
+from satuatap.placement.files.models import PREPARATION_STAGES, PlacementFile, ReturnReason, Stage
+from satuatap.placement.models import JobOrder, Scheme
 
 OPEN_FIELDS = (
     "scheme",
@@ -164,3 +164,13 @@ class ReturneeFilterForm(forms.Form):
         required=False,
         choices=[("", _("All reasons")), *ReturnReason.choices],
     )
+
+
+class ChecklistPreviewForm(forms.Form):
+    """The facts of an imagined file, to preview the documents the checklist rules require."""
+
+    scheme = forms.ChoiceField(label=_("Scheme"), choices=Scheme.choices)
+    country = LazyTypedChoiceField(label=_("Destination country"), choices=countries)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    marital_status = forms.ChoiceField(label=_("Marital status"), choices=MaritalStatus.choices)

@@ -1,7 +1,7 @@
 """API of placement files: a worker's way from registration to departure and back.
 
 Mounted at /api/v1/placement-files. Every route checks the `placement.*` rules; a file of another
-office is a 404 (never a 403 that confirms it exists). Writes go through `placement.files`, whose
+office is a 404 (never a 403 that confirms it exists). Writes go through `services`, whose
 `DomainError`s become `{code, message, details}` in `satuatap.api` (a file that is not ready
 gives 409 `not_ready` with the list of problems in `details`).
 """
@@ -18,11 +18,12 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.limits import MAX_BIGINT
 from satuatap.core.schemas import ErrorOut
 from satuatap.people.selectors import get_visible_person
-from satuatap.placement import files, selectors
-from satuatap.placement.checklist import ItemStatus, checklist
-from satuatap.placement.models import GateOverride, PlacementFile, Stage
-from satuatap.placement.readiness import readiness
-from satuatap.placement.schemas import (
+from satuatap.placement import selectors as placement_selectors
+from satuatap.placement.files import selectors, services
+from satuatap.placement.files.checklist import ItemStatus, checklist
+from satuatap.placement.files.models import GateOverride, PlacementFile, Stage
+from satuatap.placement.files.readiness import readiness
+from satuatap.placement.files.schemas import (
     ChecklistItemOut,
     ChecklistOut,
     DepartureIn,
@@ -40,6 +41,11 @@ from satuatap.placement.schemas import (
 )
 
 router = Router(tags=["placement"])
+
+# The OpenAPI operation ids these routes had when this module was `satuatap.placement.api_files`
+# (django-ninja derives a default id from the module's path): clients generated from the document
+# keep their method names.
+OPERATION_ID = "satuatap_placement_api_files_{}"
 
 READ_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS = {**READ_ERRORS, 409: ErrorOut, 422: ErrorOut}
@@ -117,7 +123,11 @@ class FileFilter(Schema):
     offset: int = Field(0, ge=0, le=MAX_BIGINT)
 
 
-@router.get("", response={200: list[PlacementFileOut], 401: ErrorOut, 403: ErrorOut})
+@router.get(
+    "",
+    response={200: list[PlacementFileOut], 401: ErrorOut, 403: ErrorOut},
+    operation_id=OPERATION_ID.format("list_files"),
+)
 def list_files(request, filters: Query[FileFilter]):
     """The placement files of the caller's office, newest first; filter by `stage`, `person`
     (person id) or `job_order` (job order id). `limit` (at most 500) and `offset` page."""
@@ -134,17 +144,25 @@ def list_files(request, filters: Query[FileFilter]):
     return [file_out(placement_file) for placement_file in page]
 
 
-@router.get("/{file_id}", response={200: PlacementFileOut, **READ_ERRORS})
+@router.get(
+    "/{file_id}",
+    response={200: PlacementFileOut, **READ_ERRORS},
+    operation_id=OPERATION_ID.format("get_file"),
+)
 def get_file(request, file_id: int):
     return file_out(_visible_file(request, file_id))
 
 
-@router.get("/{file_id}/checklist", response={200: ChecklistOut, **READ_ERRORS})
+@router.get(
+    "/{file_id}/checklist",
+    response={200: ChecklistOut, **READ_ERRORS},
+    operation_id=OPERATION_ID.format("get_checklist"),
+)
 def get_checklist(request, file_id: int):
     """The documents the file needs (decided by the checklist rules) and the status of each:
     missing, submitted, verified, rejected (with the reason) or expired."""
     placement_file = _visible_file(request, file_id)
-    items = checklist(placement_file, selectors.today_for(request.user))
+    items = checklist(placement_file, placement_selectors.today_for(request.user))
     return ChecklistOut(
         file_id=placement_file.pk,
         is_complete=all(item.is_satisfied for item in items),
@@ -164,12 +182,16 @@ def get_checklist(request, file_id: int):
     )
 
 
-@router.get("/{file_id}/readiness", response={200: ReadinessOut, **READ_ERRORS})
+@router.get(
+    "/{file_id}/readiness",
+    response={200: ReadinessOut, **READ_ERRORS},
+    operation_id=OPERATION_ID.format("get_readiness"),
+)
 def get_readiness(request, file_id: int):
     """Every condition of the readiness gate on the office's today: passed or not, what is
     missing, and an unused override if one was granted."""
     placement_file = _visible_file(request, file_id)
-    result = readiness(placement_file, selectors.today_for(request.user))
+    result = readiness(placement_file, placement_selectors.today_for(request.user))
     return ReadinessOut(
         file_id=placement_file.pk,
         is_ready=result.is_ready,
@@ -186,7 +208,11 @@ def get_readiness(request, file_id: int):
     )
 
 
-@router.get("/{file_id}/history", response={200: list[StageChangeOut], **READ_ERRORS})
+@router.get(
+    "/{file_id}/history",
+    response={200: list[StageChangeOut], **READ_ERRORS},
+    operation_id=OPERATION_ID.format("get_history"),
+)
 def get_history(request, file_id: int):
     """The file's stage changes, oldest first: who moved it, from where to where, and why."""
     placement_file = _visible_file(request, file_id)
@@ -211,14 +237,14 @@ def get_history(request, file_id: int):
 
 
 def _file_values(request, given: dict[str, Any]) -> dict[str, Any]:
-    """API input → `files` values: the job order looked up in the caller's office, text trimmed,
+    """API input → `services` values: the job order looked up in the caller's office, text trimmed,
     codes upper-cased, a null text field made blank."""
     values: dict[str, Any] = {}
     for name, value in given.items():
         if name == "job_order_id":
             name = "job_order"
             if value is not None:
-                value = selectors.get_visible_job_order(request.user, value)
+                value = placement_selectors.get_visible_job_order(request.user, value)
                 if value is None:
                     raise DomainError(
                         "not_found", _("No such job order in this office."), status=422
@@ -235,7 +261,11 @@ def _file_values(request, given: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-@router.post("", response={201: PlacementFileOut, **WRITE_ERRORS})
+@router.post(
+    "",
+    response={201: PlacementFileOut, **WRITE_ERRORS},
+    operation_id=OPERATION_ID.format("open_file"),
+)
 def open_file(request, payload: PlacementFileIn):
     """Open a placement file for a registered person at the caller's office (stage
     registration). A linked job order must be open, with a valid permit and agency licence."""
@@ -245,43 +275,59 @@ def open_file(request, payload: PlacementFileIn):
     if person is None:
         raise DomainError("not_found", _("This person was not found."), status=404)
     values = _file_values(request, payload.dict(exclude={"person_id"}))
-    placement_file = files.open_file(person=person, by=request.user, values=values)
+    placement_file = services.open_file(person=person, by=request.user, values=values)
     return Status(201, file_out(_visible_file(request, placement_file.pk)))
 
 
-@router.patch("/{file_id}", response={200: PlacementFileOut, **WRITE_ERRORS})
+@router.patch(
+    "/{file_id}",
+    response={200: PlacementFileOut, **WRITE_ERRORS},
+    operation_id=OPERATION_ID.format("patch_file"),
+)
 def patch_file(request, file_id: int, payload: PlacementFilePatch):
     """Change the file's details; only the fields sent are changed."""
     placement_file = _visible_file(request, file_id)
     values = _file_values(request, payload.dict(exclude_unset=True))
-    files.update_file(placement_file=placement_file, by=request.user, values=values)
+    services.update_file(placement_file=placement_file, by=request.user, values=values)
     return file_out(_visible_file(request, file_id))
 
 
-@router.post("/{file_id}/stage", response={200: PlacementFileOut, **WRITE_ERRORS})
+@router.post(
+    "/{file_id}/stage",
+    response={200: PlacementFileOut, **WRITE_ERRORS},
+    operation_id=OPERATION_ID.format("change_stage"),
+)
 def change_stage(request, file_id: int, payload: StageChangeIn):
     """Move the file to another stage. Moving to `ready` passes the readiness gate: when a
     condition fails the answer is 409 `not_ready` with every problem in `details`. Cancelling
     needs a `note` saying why."""
     placement_file = _visible_file(request, file_id)
-    files.change_stage(
+    services.change_stage(
         placement_file=placement_file, to_stage=payload.to_stage, by=request.user, note=payload.note
     )
     return file_out(_visible_file(request, file_id))
 
 
-@router.post("/{file_id}/overrides", response={201: GateOverrideOut, **WRITE_ERRORS})
+@router.post(
+    "/{file_id}/overrides",
+    response={201: GateOverrideOut, **WRITE_ERRORS},
+    operation_id=OPERATION_ID.format("grant_override"),
+)
 def grant_override(request, file_id: int, payload: GateOverrideIn):
     """Let the file pass one failed readiness condition (`gate`), for a written reason. Only the
     office head may; the override is used by the next move to `ready`."""
     placement_file = _visible_file(request, file_id)
-    override = files.grant_override(
+    override = services.grant_override(
         placement_file=placement_file, gate=payload.gate, reason=payload.reason, by=request.user
     )
     return Status(201, override_out(override))
 
 
-@router.post("/{file_id}/departure", response={200: PlacementFileOut, **WRITE_ERRORS})
+@router.post(
+    "/{file_id}/departure",
+    response={200: PlacementFileOut, **WRITE_ERRORS},
+    operation_id=OPERATION_ID.format("record_departure"),
+)
 def record_departure(request, file_id: int, payload: DepartureIn):
     """Record the departure of a file that is ready; the registry timeline says abroad."""
     placement_file = _visible_file(request, file_id)
@@ -293,7 +339,7 @@ def record_departure(request, file_id: int, payload: DepartureIn):
             status=422,
             details={"country": [_("Give the two-letter ISO code of the country, such as HK.")]},
         )
-    files.record_departure(
+    services.record_departure(
         placement_file=placement_file,
         by=request.user,
         departure_date=payload.departure_date,
@@ -303,11 +349,15 @@ def record_departure(request, file_id: int, payload: DepartureIn):
     return file_out(_visible_file(request, file_id))
 
 
-@router.post("/{file_id}/return", response={200: PlacementFileOut, **WRITE_ERRORS})
+@router.post(
+    "/{file_id}/return",
+    response={200: PlacementFileOut, **WRITE_ERRORS},
+    operation_id=OPERATION_ID.format("record_return"),
+)
 def record_return(request, file_id: int, payload: ReturnIn):
     """Record the worker's return (closes the file); `reason` is one of the return reasons."""
     placement_file = _visible_file(request, file_id)
-    files.record_return(
+    services.record_return(
         placement_file=placement_file,
         by=request.user,
         return_date=payload.return_date,

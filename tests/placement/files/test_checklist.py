@@ -10,9 +10,10 @@ from dateutil.relativedelta import relativedelta
 from django.utils import translation
 
 from satuatap.people.models import DocumentType, PersonDocument, Sex, VerificationStatus
-from satuatap.placement import files
-from satuatap.placement.checklist import ItemStatus, checklist, contract_end
-from satuatap.placement.models import ChecklistRule, Scheme
+from satuatap.placement.files import services as files
+from satuatap.placement.files.checklist import ItemStatus, checklist, contract_end
+from satuatap.placement.files.models import ChecklistRule
+from satuatap.placement.models import Scheme
 
 pytestmark = pytest.mark.django_db
 

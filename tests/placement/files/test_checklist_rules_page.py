@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from satuatap.core.roles import Role
-from satuatap.placement.models import ChecklistRule
+from satuatap.placement.files.models import ChecklistRule
 
 pytestmark = pytest.mark.django_db
 URL = reverse("placement:checklist-rules")
