@@ -5,7 +5,7 @@ change of an agency's licence or data: an office reads the list and raises conce
 
 The file is read whole (agencies are a list of hundreds, so this runs synchronously): the
 heading row is matched to the agency's fields (Indonesian or English headings), then every row is
-checked and saved through `services.create_agency` / `services.update_agency`, each row in its
+checked and saved through `placement.services.create_agency` / `update_agency`, each row in its
 own transaction, so a row with a problem saves nothing of itself while the other rows are saved.
 Rows are matched to agencies by their licence (SIP3MI) number: importing the same file again
 changes nothing, and a row that differs from its agency updates it. An empty cell in an optional
@@ -22,11 +22,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.models import User
 from satuatap.core.spreadsheets import (
     XLSX,
     NotASpreadsheetError,
@@ -37,7 +39,7 @@ from satuatap.core.spreadsheets import (
     read_spreadsheet_upload,
     read_table,
 )
-from satuatap.placement import services
+from satuatap.placement import services as agency_services
 from satuatap.placement.models import Agency, AgencyStatus
 
 logger = logging.getLogger(__name__)
@@ -201,7 +203,7 @@ def _not_a_spreadsheet() -> DomainError:
     )
 
 
-def _read(uploaded_file) -> tuple[list[str], list[tuple[int, list[Any]]], bool]:
+def _read(uploaded_file: File) -> tuple[list[str], list[tuple[int, list[Any]]], bool]:
     """(headings, [(row number, values)] without blank rows, whether the file is a workbook)."""
     data, extension = read_spreadsheet_upload(
         uploaded_file,
@@ -362,18 +364,18 @@ def _changes(agency: Agency, values: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if getattr(agency, name) != value}
 
 
-def _save_row(outcome: RowOutcome, values: dict[str, Any], agency: Agency | None, by) -> None:
+def _save_row(outcome: RowOutcome, values: dict[str, Any], agency: Agency | None, by: User) -> None:
     try:
         with transaction.atomic():
             if agency is None:
-                services.create_agency(by=by, values=values)
+                agency_services.create_agency(by=by, values=values)
                 outcome.action = RowAction.CREATED
                 return
             changes = _changes(agency, values)
             if not changes:
                 outcome.action = RowAction.UNCHANGED
                 return
-            services.update_agency(agency=agency, by=by, values=changes)
+            agency_services.update_agency(agency=agency, by=by, values=changes)
             outcome.action = RowAction.UPDATED
             outcome.changed = [str(FIELDS[name]) for name in changes]
     except DomainError as error:
@@ -388,7 +390,7 @@ def _save_row(outcome: RowOutcome, values: dict[str, Any], agency: Agency | None
         )
 
 
-def import_agencies(*, uploaded_file, by) -> AgencyImportReport:
+def import_agencies(*, uploaded_file: File, by: User) -> AgencyImportReport:
     """Read the spreadsheet and save every valid row; return what happened to each row.
 
     Raises DomainError (nothing saved) when the caller may not manage agencies (only the ministry
@@ -432,7 +434,7 @@ def import_agencies(*, uploaded_file, by) -> AgencyImportReport:
                 first_row[number] = outcome.row
         if outcome.errors:
             continue
-        _save_row(outcome, values, agencies.get(number), by)
+        _save_row(outcome, values, agencies.get(number) if number else None, by)
     logger.info(
         "agency import by user %s: %s created, %s updated, %s unchanged, %s with errors",
         by.pk,

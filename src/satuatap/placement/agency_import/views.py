@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from satuatap.core.exceptions import DomainError
-from satuatap.placement import agency_import
-from satuatap.placement.forms_import import AgencyImportForm
+from satuatap.placement.agency_import import services
+from satuatap.placement.agency_import.forms import AgencyImportForm
 
 
 @login_required
@@ -22,7 +21,7 @@ def agency_import_page(request):
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = agency_import.import_agencies(
+            report = services.import_agencies(
                 uploaded_file=form.cleaned_data["file"], by=request.user
             )
         except DomainError as error:
@@ -32,11 +31,8 @@ def agency_import_page(request):
     context = {
         "form": form,
         "report": report,
-        "fields": agency_import.FIELDS,
-        "required_fields": agency_import.REQUIRED_FIELDS,
-        "example_headings": agency_import.example_headings(),
+        "fields": services.FIELDS,
+        "required_fields": services.REQUIRED_FIELDS,
+        "example_headings": services.example_headings(),
     }
     return render(request, "placement/agency_import.html", context)
-
-
-urlpatterns = [path("agencies/import/", agency_import_page, name="agency-import")]
