@@ -92,7 +92,7 @@ def _seed_office(office: Organisation) -> int:
     )
     preparing = [person for person in people if person.pk in with_open_file]
     officer = User.objects.filter(username=f"{office.slug}.placement").first()
-    region = office.region.name.title() if office.region_id else office.name
+    region = office.region.name.title() if office.region is not None else office.name
     created = 0
     for index, row in enumerate(COURSES):
         title, kind, centre, competency, starts, length, weekdays, capacity, enrolled = row
