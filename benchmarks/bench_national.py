@@ -181,7 +181,7 @@ def dataset_sizes() -> dict[str, int]:
     from satuatap.frontdesk.models import Survey, Ticket, Visit
     from satuatap.outreach.models import OutreachEvent
     from satuatap.people.models import Person
-    from satuatap.placement.models import PlacementFile
+    from satuatap.placement.files.models import PlacementFile
     from satuatap.reports.models import RollupMonth, RollupValue
 
     return {

@@ -886,7 +886,7 @@ class Generator:
             )
 
     def training(self, kit: OfficeKit, per_course: int) -> None:
-        from satuatap.placement.models import Course
+        from satuatap.placement.training.models import Course
 
         rng = self.rng
         courses = []

@@ -29,7 +29,7 @@ from satuatap.frontdesk.api_surveys import router as surveys_router
 from satuatap.openapi_errors import document_common_errors
 from satuatap.people.api import router as people_router
 from satuatap.placement.api import agencies_router, job_orders_router
-from satuatap.placement.api_files import router as placement_files_router
+from satuatap.placement.files.api import router as placement_files_router
 from satuatap.regions.api import router as regions_router
 from satuatap.reports.api import indicators_router, reports_router
 

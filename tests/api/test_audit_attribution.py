@@ -29,11 +29,11 @@ from satuatap.core import services as core_services
 from satuatap.core.models import Desk
 from satuatap.frontdesk import services as frontdesk
 from satuatap.frontdesk.models import Ticket, TicketStatus
-from satuatap.placement import files
-from satuatap.placement.models import PlacementFile, Stage
+from satuatap.placement.files import services as files
+from satuatap.placement.files.models import PlacementFile, Stage
 from tests.factories import PASSWORD
 from tests.otp import authenticator_of, code_for
-from tests.placement.test_readiness import give_complete_documents
+from tests.placement.files.test_readiness import give_complete_documents
 from tests.security import access_matrix as matrix
 from tests.security.access_matrix_records import build
 from tests.security.test_access_matrix import _fill, _session_of, url_of

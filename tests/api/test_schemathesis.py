@@ -67,7 +67,8 @@ def _known_path_parameters() -> dict[tuple[str, ...], list[dict]]:
     from satuatap.core.models import Desk, Organisation
     from satuatap.frontdesk.models import Ticket
     from satuatap.people.models import Person
-    from satuatap.placement.models import Agency, JobOrder, PlacementFile
+    from satuatap.placement.files.models import PlacementFile
+    from satuatap.placement.models import Agency, JobOrder
 
     def ids(model, name, **filters):
         rows = model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True)[:20]

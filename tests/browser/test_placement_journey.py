@@ -16,8 +16,9 @@ from playwright.sync_api import expect
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
 from satuatap.people.models import Sex
-from satuatap.placement.checklist import checklist
-from satuatap.placement.models import Agency, JobOrder, PlacementFile, Scheme, Stage
+from satuatap.placement.files.checklist import checklist
+from satuatap.placement.files.models import PlacementFile, Stage
+from satuatap.placement.models import Agency, JobOrder, Scheme
 from tests.browser.session import sign_in
 from tests.factories import DeskFactory, PersonFactory
 

@@ -23,8 +23,8 @@ from satuatap.frontdesk.models import Service, TicketStatus, Visit
 from satuatap.frontdesk.services import check_in
 from satuatap.outreach.models import OutreachEvent
 from satuatap.people.services import register_person
-from satuatap.placement import files
 from satuatap.placement import services as placement_services
+from satuatap.placement.files import services as files
 from satuatap.placement.models import (
     Agency,
     AgencyConcern,

@@ -459,7 +459,7 @@ def office_records(
 ):
     """Records of the office (and of another office) the partner must never reach."""
     from satuatap.cases.models import Contact
-    from satuatap.placement import files
+    from satuatap.placement.files import services as files
 
     ordinary = make_case(employer="Majikan Lain")
     elsewhere = refer(ordinary, counsellor, other_partner)

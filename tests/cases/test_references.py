@@ -16,7 +16,7 @@ from django.urls import reverse
 from satuatap.cases import references
 from satuatap.cases.models import Case, Category, GbvType
 from satuatap.core.roles import Role
-from satuatap.placement.models import PlacementFile, ReturnReason, Stage
+from satuatap.placement.files.models import PlacementFile, ReturnReason, Stage
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

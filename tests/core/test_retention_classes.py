@@ -21,7 +21,7 @@ from satuatap.outreach.models import OutreachEvent, OutreachFollowUp
 from satuatap.people import merging
 from satuatap.people import services as people_services
 from satuatap.people.models import ImportJob, ImportStatus, Person, Sex
-from satuatap.placement.models import PlacementFile, StageChange
+from satuatap.placement.files.models import PlacementFile, StageChange
 from satuatap.regions.models import Region, RegionLevel
 from satuatap.reports.export_models import ExportJob, ExportStatus
 from tests.factories import DeskFactory

@@ -12,18 +12,17 @@ from satuatap.demo import people as people_demo
 from satuatap.demo import placement as demo
 from satuatap.people.documents import detect_content_type
 from satuatap.people.models import MigrationStatus, PersonDocument, StatusEvent, VerificationStatus
-from satuatap.placement.checklist import ItemStatus, checklist
-from satuatap.placement.fraud import SignalKind, fraud_signals
-from satuatap.placement.models import (
+from satuatap.placement.files.checklist import ItemStatus, checklist
+from satuatap.placement.files.fraud import SignalKind, fraud_signals
+from satuatap.placement.files.models import (
     PREPARATION_STAGES,
-    Agency,
-    JobOrder,
     PlacementFile,
     ReturnReason,
     Stage,
     StageChange,
 )
-from satuatap.placement.readiness import readiness
+from satuatap.placement.files.readiness import readiness
+from satuatap.placement.models import Agency, JobOrder
 from tests.factories import DeskFactory
 
 pytestmark = pytest.mark.django_db

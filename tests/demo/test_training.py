@@ -8,7 +8,7 @@ from django.db.models import F
 
 from satuatap.demo import training as demo
 from satuatap.people.models import Sex
-from satuatap.placement.training_models import Attendance, Course, Enrolment, Result
+from satuatap.placement.training.models import Attendance, Course, Enrolment, Result
 from tests.factories import PersonFactory
 
 

@@ -16,7 +16,7 @@ from django.utils import translation
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
-from satuatap.placement.agency_import import import_agencies
+from satuatap.placement.agency_import.services import import_agencies
 from satuatap.placement.models import Agency, AgencyStatus
 
 pytestmark = pytest.mark.django_db

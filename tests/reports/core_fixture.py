@@ -26,8 +26,9 @@ from satuatap.core.roles import Role
 from satuatap.frontdesk.models import ServiceRecord, Survey, Ticket, TicketStatus, Visit
 from satuatap.outreach.models import OutreachCount, OutreachEvent
 from satuatap.people.models import Person
-from satuatap.placement.models import Agency, JobOrder, PlacementFile
-from satuatap.placement.training_models import Course, Enrolment
+from satuatap.placement.files.models import PlacementFile
+from satuatap.placement.models import Agency, JobOrder
+from satuatap.placement.training.models import Course, Enrolment
 from satuatap.regions.models import Region, RegionLevel
 from tests.factories import OfficeFactory, PartnerFactory, UserFactory
 

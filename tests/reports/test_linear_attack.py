@@ -14,7 +14,7 @@ from collections import defaultdict
 import pytest
 
 from satuatap.cases.models import Category, Channel, ReferralState
-from satuatap.placement.models import ReturnReason
+from satuatap.placement.files.models import ReturnReason
 from satuatap.regions.models import Region
 from satuatap.reports import release
 from satuatap.reports.indicators import get_indicator

@@ -29,9 +29,10 @@ from satuatap.outreach.models import AgeBand, EventKind
 from satuatap.people import data_rights, documents, imports
 from satuatap.people import services as people
 from satuatap.people.models import DocumentType, Relation, Sex
-from satuatap.placement import files, training
 from satuatap.placement import services as placement_services
+from satuatap.placement.files import services as files
 from satuatap.placement.models import Agency, AgencyStatus, JobOrder, Scheme
+from satuatap.placement.training import services as training
 from satuatap.privacy import services as privacy
 from satuatap.privacy.models import Breach
 from satuatap.regions.models import Region, RegionLevel

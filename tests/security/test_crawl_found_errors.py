@@ -11,7 +11,7 @@ from satuatap.core.models import User
 from satuatap.core.roles import Role
 from satuatap.people import services as people_services
 from satuatap.people.models import Relation
-from satuatap.placement import files
+from satuatap.placement.files import services as files
 from satuatap.placement.models import Scheme
 from tests.factories import PersonFactory
 

@@ -23,7 +23,7 @@ from satuatap.outreach import services as outreach_services
 from satuatap.outreach.models import VillageRegulation
 from satuatap.people import documents, imports
 from satuatap.people.models import DocumentType, ImportJob, PersonDocument
-from satuatap.placement import agency_import
+from satuatap.placement.agency_import import services as agency_import
 from satuatap.placement.models import Agency
 from satuatap.regions.models import Region, RegionLevel
 from tests import purpose as purpose_form

@@ -38,21 +38,23 @@ from satuatap.people.models import (
     VerificationStatus,
 )
 from satuatap.placement import services
-from satuatap.placement.checklist import PASSPORT_CODE, FileFacts, required_document_types
-from satuatap.placement.models import (
+from satuatap.placement.files.checklist import PASSPORT_CODE, FileFacts, required_document_types
+from satuatap.placement.files.models import (
     PREPARATION_STAGES,
+    ChecklistRule,
+    PlacementFile,
+    ReturnReason,
+    Stage,
+    StageChange,
+)
+from satuatap.placement.models import (
     Agency,
     AgencyConcern,
     AgencyStatus,
-    ChecklistRule,
     ConcernKind,
     ConcernStatus,
     JobOrder,
-    PlacementFile,
-    ReturnReason,
     Scheme,
-    Stage,
-    StageChange,
 )
 
 # licence number, name, status, licence starts (days from today), lasts (days), branches
@@ -407,7 +409,7 @@ def _seed_office(office: Organisation, agencies: dict[str, Agency]) -> dict[str,
                 "is_published": published,
             },
         )
-    for row in PAST_JOB_ORDERS:
+    for past_row in PAST_JOB_ORDERS:
         (
             key,
             licence,
@@ -423,7 +425,7 @@ def _seed_office(office: Organisation, agencies: dict[str, Agency]) -> dict[str,
             fee,
             months,
             starts,
-        ) = row
+        ) = past_row
         valid_from = today + datetime.timedelta(days=starts)
         job_orders[key], _created = JobOrder.objects.get_or_create(
             permit_number=f"SIP2MI/{office.slug.upper()}/{key}",
@@ -608,12 +610,13 @@ def _history(
     return [*reversed(steps), *tail]
 
 
-def _candidates(office: Organisation) -> list[Person]:
-    """Demo workers of the office still only prospective on their timeline, with no file."""
+def _candidates(office: Organisation) -> list[tuple[Person, datetime.date]]:
+    """Demo workers of the office still only prospective on their timeline, with no file, each
+    with the day they became prospective."""
     moved = StatusEvent.objects.filter(
         person=OuterRef("pk"), status__in=[MigrationStatus.ABROAD, MigrationStatus.RETURNED]
     )
-    return list(
+    people = (
         Person.objects.filter(
             office=office,
             nik__isnull=False,
@@ -627,18 +630,22 @@ def _candidates(office: Organisation) -> list[Person]:
         .annotate(prospective_since=Min("status_events__effective_date"))
         .order_by("pk")
     )
+    return [(person, person.prospective_since) for person in people]
 
 
-def _pick(candidates: list[Person], sex: str, registered: datetime.date) -> Person | None:
-    for person in candidates:
+def _pick(
+    candidates: list[tuple[Person, datetime.date]], sex: str, registered: datetime.date
+) -> Person | None:
+    for candidate in candidates:
+        person, prospective_since = candidate
         age = person.age_on(registered)
         if (
             person.sex == sex
-            and person.prospective_since <= registered
+            and prospective_since <= registered
             and age is not None
             and 21 <= age <= 40
         ):
-            candidates.remove(person)
+            candidates.remove(candidate)
             return person
     return None
 
@@ -719,6 +726,7 @@ def _file(office, scenario, person, job_orders, history, officer) -> PlacementFi
     if scenario.special == "fee_above_job_order":
         values["fee_charged_idr"] = FEE_CHARGED_IDR
     if Stage.DEPARTED in dates:
+        assert job_order is not None  # every scenario that departs has a job order
         address, phone, contacts = ABROAD[job_order.country.code]
         values |= {
             "departure_date": dates[Stage.DEPARTED],

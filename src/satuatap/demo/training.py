@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.people.models import Person
-from satuatap.placement.models import CLOSED_STAGES, PlacementFile
-from satuatap.placement.training_models import (
+from satuatap.placement.files.models import CLOSED_STAGES, PlacementFile
+from satuatap.placement.files.selectors import open_placement_file
+from satuatap.placement.training.models import (
     Attendance,
     Course,
     CourseKind,
     Enrolment,
     Result,
 )
-from satuatap.placement.training_selectors import open_placement_file
 
 # title, kind, training centre, competency, first day (days from today), length (days),
 # weekdays, places, people enrolled
@@ -92,7 +92,7 @@ def _seed_office(office: Organisation) -> int:
     )
     preparing = [person for person in people if person.pk in with_open_file]
     officer = User.objects.filter(username=f"{office.slug}.placement").first()
-    region = office.region.name.title() if office.region_id else office.name
+    region = office.region.name.title() if office.region is not None else office.name
     created = 0
     for index, row in enumerate(COURSES):
         title, kind, centre, competency, starts, length, weekdays, capacity, enrolled = row

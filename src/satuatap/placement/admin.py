@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from satuatap.placement.models import Agency, ChecklistRule, SchemePolicy
+from satuatap.placement.files.models import ChecklistRule, SchemePolicy
+from satuatap.placement.models import Agency
 
 
 @admin.register(Agency)

@@ -3,7 +3,7 @@ them, and the office's job orders. Only the ministry placement administrator wri
 
 Reads go through `selectors`, writes through `services` (which check the caller's permission
 and raise `DomainError`, turned into `{code, message, details}` by `satuatap.api`). Placement
-files have their own router in `api_files.py`.
+files have their own router in `files/api.py`.
 """
 
 from __future__ import annotations

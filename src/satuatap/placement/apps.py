@@ -18,7 +18,7 @@ class PlacementConfig(AppConfig):
         retention.register()
 
         from satuatap.people.panels import register_person_panel
-        from satuatap.placement.views.files_panel import person_panel
+        from satuatap.placement.files.views.panel import person_panel
 
         register_person_panel(person_panel)
 

@@ -10,15 +10,13 @@ def _encrypted_fields(model) -> list[str]:
 
 
 def register_models() -> None:
-    from satuatap.placement.models import (
-        Agency,
-        AgencyConcern,
+    from satuatap.placement.files.models import (
         ChecklistRule,
         GateOverride,
-        JobOrder,
         PlacementFile,
         SchemePolicy,
     )
+    from satuatap.placement.models import Agency, AgencyConcern, JobOrder
 
     auditlog.register(Agency)
     auditlog.register(AgencyConcern, exclude_fields=_encrypted_fields(AgencyConcern))
@@ -28,7 +26,7 @@ def register_models() -> None:
     auditlog.register(ChecklistRule)
     auditlog.register(SchemePolicy)
 
-    from satuatap.placement.training_models import Attendance, Course, Enrolment
+    from satuatap.placement.training.models import Attendance, Course, Enrolment
 
     auditlog.register(Course)
     auditlog.register(Enrolment)
@@ -42,8 +40,9 @@ def register_office_records() -> None:
     trail (`core.trail`)."""
     from satuatap.core.trail import OFFICE
     from satuatap.core.trail import register_office_records as register
-    from satuatap.placement.models import AgencyConcern, GateOverride, JobOrder, PlacementFile
-    from satuatap.placement.training_models import Attendance, Course, Enrolment
+    from satuatap.placement.files.models import GateOverride, PlacementFile
+    from satuatap.placement.models import AgencyConcern, JobOrder
+    from satuatap.placement.training.models import Attendance, Course, Enrolment
 
     def of_office(model, path="office_id"):
         return lambda viewer: model.objects.filter(**{path: viewer.office_id_or_none})

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from satuatap.placement.models import PlacementFile
-from satuatap.placement.training_selectors import enrolments_of_person
+from satuatap.placement.files.models import PlacementFile
+from satuatap.placement.training.selectors import enrolments_of_person
 
 
 def _day(value) -> str | None:

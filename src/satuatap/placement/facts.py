@@ -9,8 +9,9 @@ from django.db.models import Q, QuerySet
 
 from satuatap.core.facts import OfficeDay, Span, TrackedSource
 from satuatap.core.models import Organisation
-from satuatap.placement.models import PlacementFile, ReturnReason, Scheme
-from satuatap.placement.training_models import Course, CourseKind, Enrolment, Result
+from satuatap.placement.files.models import PlacementFile, ReturnReason
+from satuatap.placement.models import Scheme
+from satuatap.placement.training.models import Course, CourseKind, Enrolment, Result
 
 __all__ = [
     "CourseKind",

@@ -28,8 +28,8 @@ from satuatap.core.retention import (
 )
 from satuatap.people.models import Person
 from satuatap.people.retention import held_people, register_activity
-from satuatap.placement.models import CLOSED_STAGES, GateOverride, PlacementFile, StageChange
-from satuatap.placement.training_models import Enrolment
+from satuatap.placement.files.models import CLOSED_STAGES, GateOverride, PlacementFile, StageChange
+from satuatap.placement.training.models import Enrolment
 
 ERASED_FIELDS = (
     "employer",

@@ -103,7 +103,7 @@ rules.add_perm("placement.manage_checklist_rules", is_administrator)
 rules.add_perm("placement.view_overrides", is_office_head & has_office_role)
 
 
-# --- Training and OPP (training.py) ----------------------------------------------------------
+# --- Training and OPP (training/) -----------------------------------------------------------------
 
 COURSE_MANAGERS = {Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD}
 

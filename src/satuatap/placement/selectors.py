@@ -16,7 +16,6 @@ from satuatap.placement.models import (
     AgencyStatus,
     ConcernStatus,
     JobOrder,
-    PlacementFile,
 )
 
 
@@ -116,53 +115,4 @@ def open_job_orders(office: Organisation) -> QuerySet[JobOrder]:
         )
         .select_related("agency")
         .order_by("closing_date", "pk")
-    )
-
-
-# --- Placement files (staff pages) ------------------------------------------------------------
-
-
-def visible_files(user: User) -> QuerySet:
-    """The placement files of the caller's office (none without the right to list them)."""
-    from satuatap.placement.models import PlacementFile
-
-    office_id = user.office_id_or_none
-    if office_id is None or not user.has_perm("placement.list_files"):
-        return PlacementFile.objects.none()
-    return PlacementFile.objects.filter(office_id=office_id).select_related(
-        "person", "job_order", "job_order__agency"
-    )
-
-
-def get_visible_file(user: User, file_id: int) -> PlacementFile | None:
-    placement_file = visible_files(user).filter(pk=file_id).first()
-    if placement_file is None or not user.has_perm("placement.view_file", placement_file):
-        return None
-    return placement_file
-
-
-def file_history(placement_file: PlacementFile) -> QuerySet:
-    """The file's stage changes, oldest first, with who made them and the overrides used."""
-    return placement_file.history.select_related("changed_by").prefetch_related("overrides")
-
-
-def returnees(user: User, *, reason: str = "") -> QuerySet:
-    """The office's files of workers who came back, latest return first."""
-    from satuatap.placement.models import Stage
-
-    queryset = visible_files(user).filter(stage=Stage.RETURNED)
-    if reason:
-        queryset = queryset.filter(return_reason=reason)
-    return queryset.order_by("-return_date", "-pk")
-
-
-def office_overrides(user: User) -> QuerySet:
-    """Every readiness override granted on a file of the caller's office, latest first."""
-    from satuatap.placement.models import GateOverride
-
-    office_id = user.office_id_or_none
-    if office_id is None or not user.has_perm("placement.view_overrides"):
-        return GateOverride.objects.none()
-    return GateOverride.objects.filter(file__office_id=office_id).select_related(
-        "file", "file__person", "granted_by"
     )

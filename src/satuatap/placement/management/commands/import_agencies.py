@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.attribution import acting_as
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
-from satuatap.placement.agency_import import import_agencies
+from satuatap.placement.agency_import.services import import_agencies
 
 
 class Command(BaseCommand):

@@ -1,0 +1,73 @@
+"""Reads of placement files, filtered to what the caller may see: the office's files, one file,
+its history, the returnees, the readiness overrides granted."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from satuatap.core.models import User
+from satuatap.people.models import Person
+from satuatap.placement.files.models import (
+    CLOSED_STAGES,
+    ChecklistRule,
+    GateOverride,
+    PlacementFile,
+    Stage,
+    StageChange,
+)
+
+
+def visible_files(user: User) -> QuerySet[PlacementFile]:
+    """The placement files of the caller's office (none without the right to list them)."""
+    office_id = user.office_id_or_none
+    if office_id is None or not user.has_perm("placement.list_files"):
+        return PlacementFile.objects.none()
+    return PlacementFile.objects.filter(office_id=office_id).select_related(
+        "person", "job_order", "job_order__agency"
+    )
+
+
+def get_visible_file(user: User, file_id: int) -> PlacementFile | None:
+    placement_file = visible_files(user).filter(pk=file_id).first()
+    if placement_file is None or not user.has_perm("placement.view_file", placement_file):
+        return None
+    return placement_file
+
+
+def file_history(placement_file: PlacementFile) -> QuerySet[StageChange]:
+    """The file's stage changes, oldest first, with who made them and the overrides used."""
+    return placement_file.history.select_related("changed_by").prefetch_related("overrides")
+
+
+def returnees(user: User, *, reason: str = "") -> QuerySet[PlacementFile]:
+    """The office's files of workers who came back, latest return first."""
+    queryset = visible_files(user).filter(stage=Stage.RETURNED)
+    if reason:
+        queryset = queryset.filter(return_reason=reason)
+    return queryset.order_by("-return_date", "-pk")
+
+
+def office_overrides(user: User) -> QuerySet[GateOverride]:
+    """Every readiness override granted on a file of the caller's office, latest first."""
+    office_id = user.office_id_or_none
+    if office_id is None or not user.has_perm("placement.view_overrides"):
+        return GateOverride.objects.none()
+    return GateOverride.objects.filter(file__office_id=office_id).select_related(
+        "file", "file__person", "granted_by"
+    )
+
+
+def open_placement_file(person: Person, office_id: int) -> PlacementFile | None:
+    """The person's open file in the office, if there is one (a course enrolment links to it)."""
+    return (
+        PlacementFile.objects.filter(person=person, office_id=office_id)
+        .exclude(stage__in=CLOSED_STAGES)
+        .first()
+    )
+
+
+def checklist_rules() -> QuerySet[ChecklistRule]:
+    """Every checklist rule, the active ones first, in the order of their document types."""
+    return ChecklistRule.objects.select_related("document_type").order_by(
+        "-is_active", "document_type__order", "pk"
+    )
