@@ -850,21 +850,23 @@ def lift_restriction(*, case: Case, by: User, reason: str) -> Case:
 # --- Consent and referrals --------------------------------------------------------------------
 
 
-def _active_partner(partner: Organisation | None, case: Case) -> None:
-    """Only an active partner that works with the case's office may receive its data."""
+def _active_partner(partner: Organisation | None, case: Case) -> Organisation:
+    """Only an active partner that works with the case's office may receive its data (None:
+    the caller found no organisation by the id it was given)."""
     if partner is None or not office_partners(case.office).filter(pk=partner.pk).exists():
         raise DomainError(
             "invalid_partner",
             _("Choose an active partner organisation that works with this office."),
             status=422,
         )
+    return partner
 
 
 def record_consent(
     *,
     case: Case,
     by: User,
-    recipient: Organisation,
+    recipient: Organisation | None,
     items: Iterable[str],
     given_on: datetime.date,
     method: str,
@@ -872,7 +874,7 @@ def record_consent(
 ) -> CaseConsent:
     """The client's informed consent to share the chosen items with one partner."""
     _require_work(by, case)
-    _active_partner(recipient, case)
+    recipient = _active_partner(recipient, case)
     items = sorted(set(items))
     errors = {}
     if not items:
@@ -954,7 +956,7 @@ def send_referral(
     *,
     case: Case,
     by: User,
-    partner: Organisation,
+    partner: Organisation | None,
     service: str,
     due_on: datetime.date,
     message: str = "",
@@ -963,7 +965,7 @@ def send_referral(
     The case's row is locked and the consent read under a lock: a consent withdrawn or a case
     closed meanwhile refuses the referral rather than sharing with a partner after all."""
     _require_work(by, case)
-    _active_partner(partner, case)
+    partner = _active_partner(partner, case)
     service = _clean_text(service)
     if not service:
         raise DomainError("service_required", _("Say which service is asked for."), status=422)

@@ -7,7 +7,7 @@ move is written down, so an administrator can put each one back.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import ForeignObjectRel, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,8 @@ def person_links(*, include_merges: bool = False):
     """(model, field name) of every foreign key to Person from another model (of any app), except
     the merge bookkeeping itself unless asked for."""
     for field in Person._meta.get_fields(include_hidden=True):
-        if not (field.one_to_many and field.auto_created):
+        # A foreign key to Person shows on Person as its reverse relation (auto-created).
+        if not (isinstance(field, ForeignObjectRel) and field.one_to_many):
             continue
         if field.related_model is Person:
             continue

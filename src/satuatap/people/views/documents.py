@@ -39,7 +39,9 @@ def _preselected_type(request) -> DocumentType | None:
     value = (request.GET.get("type") or "").strip()[:40]
     if not value:
         return None
-    lookup = {"pk": int(value)} if value.isdigit() and len(value) < 10 else {"code": value}
+    lookup: dict[str, int | str] = (
+        {"pk": int(value)} if value.isdigit() and len(value) < 10 else {"code": value}
+    )
     return DocumentType.objects.filter(**lookup).first()
 
 
