@@ -33,6 +33,8 @@ from satuatap.cases.models import (
     Referral,
     ReferralState,
 )
+from satuatap.cases.partner import selectors as partner_selectors
+from satuatap.cases.partner import services as partner_services
 from satuatap.cases.schemas import (
     ActionIn,
     ActionOut,
@@ -768,7 +770,7 @@ def revoke_referral(
 
 
 def _partner_referrals(user) -> QuerySet[Referral]:
-    return selectors.partner_referrals(user).select_related("case__office")
+    return partner_selectors.partner_referrals(user).select_related("case__office")
 
 
 def _partner_referral(request, referral_id: int) -> Referral:
@@ -809,7 +811,7 @@ def partner_referral_out(request, referral: Referral, purpose: str | None) -> Pa
             feedback="",
             has_ended=True,
             ended_at=referral.stopped_at or case.closed_at,
-            end_reason=services.partner_end_reason(referral),
+            end_reason=partner_selectors.partner_end_reason(referral),
             shared=None,
         )
     sensitive.api_read(request, referral, purpose)
@@ -827,7 +829,7 @@ def partner_referral_out(request, referral: Referral, purpose: str | None) -> Pa
         has_ended=False,
         ended_at=None,
         end_reason=None,
-        shared=SharedCaseOut(**services.shared_view(referral)),
+        shared=SharedCaseOut(**partner_selectors.shared_view(referral)),
     )
 
 
@@ -843,7 +845,7 @@ def partner_summary_out(referral: Referral) -> PartnerReferralSummaryOut:
             is_overdue=False,
             sent_at=referral.sent_at,
             has_ended=True,
-            end_reason=services.partner_end_reason(referral),
+            end_reason=partner_selectors.partner_end_reason(referral),
         )
     return PartnerReferralSummaryOut(
         id=referral.pk,
@@ -871,9 +873,9 @@ def list_partner_referrals(
     if state is not None:
         referrals = referrals.filter(state=state)
     if has_ended is True:
-        referrals = referrals.filter(selectors.ended_referrals_q())
+        referrals = referrals.filter(partner_selectors.ended_referrals_q())
     elif has_ended is False:
-        referrals = referrals.exclude(selectors.ended_referrals_q())
+        referrals = referrals.exclude(partner_selectors.ended_referrals_q())
     return [partner_summary_out(r) for r in referrals[:500]]
 
 
@@ -892,7 +894,7 @@ def get_partner_referral(request, referral_id: int, query: Query[PurposeQuery]):
 )
 def accept_referral(request, referral_id: int):
     referral = _partner_referral(request, referral_id)
-    services.answer_referral(referral=referral, by=request.user, accept=True)
+    partner_services.answer_referral(referral=referral, by=request.user, accept=True)
     return partner_referral_state_out(referral)
 
 
@@ -902,7 +904,7 @@ def accept_referral(request, referral_id: int):
 )
 def decline_referral(request, referral_id: int, payload: DeclineIn):
     referral = _partner_referral(request, referral_id)
-    services.answer_referral(
+    partner_services.answer_referral(
         referral=referral, by=request.user, accept=False, reason=payload.reason
     )
     return partner_referral_state_out(referral)
@@ -915,7 +917,7 @@ def decline_referral(request, referral_id: int, payload: DeclineIn):
 def add_referral_feedback(request, referral_id: int, payload: FeedbackIn):
     """An update on an accepted referral; `complete: true` completes it."""
     referral = _partner_referral(request, referral_id)
-    services.add_feedback(
+    partner_services.add_feedback(
         referral=referral, by=request.user, feedback=payload.feedback, complete=payload.complete
     )
     return partner_referral_state_out(referral)

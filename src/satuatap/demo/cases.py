@@ -49,6 +49,7 @@ from satuatap.cases.models import (
     Topic,
     Urgency,
 )
+from satuatap.cases.partner import services as partner_services
 from satuatap.core.models import (
     Organisation,
     OrganisationKind,
@@ -774,16 +775,18 @@ def _referral(context, case, worker, types, state, service, items) -> Referral:
     answerer = _partner_worker(partner)
     if state in ("accepted", "completed", "stopped"):
         context.step(case)
-        services.answer_referral(referral=referral, by=answerer, accept=True)
+        partner_services.answer_referral(referral=referral, by=answerer, accept=True)
     if state in ("accepted", "completed"):
         context.step(case)
-        services.add_feedback(referral=referral, by=answerer, feedback=FEEDBACK[0])
+        partner_services.add_feedback(referral=referral, by=answerer, feedback=FEEDBACK[0])
     if state == "completed":
         context.step(case)
-        services.add_feedback(referral=referral, by=answerer, feedback=FEEDBACK[1], complete=True)
+        partner_services.add_feedback(
+            referral=referral, by=answerer, feedback=FEEDBACK[1], complete=True
+        )
     if state == "declined":
         context.step(case)
-        services.answer_referral(
+        partner_services.answer_referral(
             referral=referral, by=answerer, accept=False, reason=DECLINE_REASON
         )
     if state == "stopped":

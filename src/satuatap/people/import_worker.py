@@ -1,4 +1,4 @@
-"""The worker of a register import (`people.imports`), run by the task
+"""The worker of a register import (`people.imports.services`), run by the task
 `people.tasks.run_import_task` (or by `satuatap import_people` in the foreground).
 
 It validates every row, reports every problem of a row at once (with its spreadsheet row

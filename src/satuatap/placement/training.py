@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
-from satuatap.people.documents import upload_document
+from satuatap.people.documents.services import upload_document
 from satuatap.people.models import DocumentType, Person, PersonDocument, VerificationStatus
 from satuatap.placement.models import PlacementFile
 from satuatap.placement.training_models import (
