@@ -23,6 +23,7 @@ from django_countries import countries
 from ninja import Query, Router, Status
 
 from satuatap.cases import events, selectors, services
+from satuatap.cases.guards import forbidden, not_found
 from satuatap.cases.models import (
     ActionItem,
     Case,
@@ -81,14 +82,6 @@ partner_router = Router(tags=["partner portal"])
 
 
 # --- Shared helpers ---------------------------------------------------------------------------
-
-
-def _not_found() -> DomainError:
-    return DomainError("not_found", _("No such record."), status=404)
-
-
-def _forbidden() -> DomainError:
-    return DomainError("forbidden", _("You may not do this."), status=403)
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -170,7 +163,7 @@ def contact_out(contact: Contact) -> ContactOut:
 def list_contacts(request, filters: Query[ContactFilter]):
     """The office's information and counselling contacts, newest first (no notes)."""
     if not request.user.has_perm("cases.list_cases"):
-        raise _forbidden()
+        raise forbidden()
     contacts = selectors.visible_contacts(request.user)
     if filters.date_from is not None:
         contacts = contacts.filter(occurred_on__gte=filters.date_from)
@@ -188,7 +181,7 @@ def create_contact(request, payload: ContactIn):
     age band (named `participant_ids` are optional); `case_id` makes it a case follow-up."""
     user = request.user
     if not user.has_perm("cases.record_contact"):
-        raise _forbidden()
+        raise forbidden()
     case = None
     if payload.case_id is not None:
         case = selectors.get_visible_case(user, payload.case_id)
@@ -259,7 +252,7 @@ def _visible_case(request, case_id: int) -> Case:
     """The case if the caller may see it, else 404 (whether or not it exists)."""
     case = selectors.get_visible_case(request.user, case_id)
     if case is None:
-        raise _not_found()
+        raise not_found()
     return case
 
 
@@ -344,7 +337,7 @@ def list_cases(request, filters: Query[CaseFilter]):
     case's client unnamed. `mine=true`: the caller's open cases."""
     user = request.user
     if not user.has_perm("cases.list_cases"):
-        raise _forbidden()
+        raise forbidden()
     cases = selectors.my_cases(user) if filters.mine else selectors.visible_cases(user)
     if filters.status is not None:
         cases = cases.filter(status=filters.status)
@@ -417,7 +410,7 @@ def create_case(request, payload: CaseIn):
     trafficking or a child make the case restricted."""
     user = request.user
     if not user.has_perm("cases.open_case"):
-        raise _forbidden()
+        raise forbidden()
     country = payload.country.strip().upper()
     if country and not countries.alpha2(country):
         raise _invalid("country", _("Unknown country code."))
@@ -496,7 +489,7 @@ def complete_action(request, case_id: int, action_id: int, query: Query[PurposeQ
     case = _visible_case(request, case_id)
     action = case.actions.select_related("owner").filter(pk=action_id).first()
     if action is None:
-        raise _not_found()
+        raise not_found()
     action.case = case
     with transaction.atomic():
         action = services.complete_action(action=action, by=request.user)
@@ -696,7 +689,7 @@ def withdraw_consent(request, case_id: int, consent_id: int):
     case = _visible_case(request, case_id)
     consent = case.consents.select_related("recipient", "taken_by").filter(pk=consent_id).first()
     if consent is None:
-        raise _not_found()
+        raise not_found()
     consent.case = case
     consent = services.withdraw_consent(consent=consent, by=request.user)
     return consent_out(consent)
@@ -758,7 +751,7 @@ def revoke_referral(
     case = _visible_case(request, case_id)
     referral = _case_referrals(case).filter(pk=referral_id).first()
     if referral is None:
-        raise _not_found()
+        raise not_found()
     referral.case = case
     with transaction.atomic():
         services.revoke_referral(referral=referral, by=request.user, reason=payload.reason)
@@ -776,7 +769,7 @@ def _partner_referrals(user) -> QuerySet[Referral]:
 def _partner_referral(request, referral_id: int) -> Referral:
     referral = _partner_referrals(request.user).filter(pk=referral_id).first()
     if referral is None:
-        raise _not_found()
+        raise not_found()
     return referral
 
 
@@ -868,7 +861,7 @@ def list_partner_referrals(
     """Referrals sent to the caller's partner organisation, newest first. One that has ended
     (`has_ended`: consent withdrawn, revoked, case closed) carries no case number or service."""
     if not request.user.has_perm("cases.use_partner_portal"):
-        raise _forbidden()
+        raise forbidden()
     referrals = _partner_referrals(request.user)
     if state is not None:
         referrals = referrals.filter(state=state)
