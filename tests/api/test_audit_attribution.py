@@ -25,6 +25,7 @@ from django.test import Client, override_settings
 from satuatap.api import api as ninja_api
 from satuatap.cases import services as cases
 from satuatap.cases.models import Case, Referral
+from satuatap.cases.partner import services as partner_services
 from satuatap.core import services as core_services
 from satuatap.core.models import Desk
 from satuatap.frontdesk import services as frontdesk
@@ -76,7 +77,7 @@ def _closure_requested(users, ids) -> None:
 
 def _referral_accepted(users, ids) -> None:
     referral = Referral.objects.get(pk=ids["referral"])
-    cases.answer_referral(referral=referral, by=users["caseworker"], accept=True)
+    partner_services.answer_referral(referral=referral, by=users["caseworker"], accept=True)
 
 
 def _ticket_called(users, ids) -> None:

@@ -27,8 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 
-from satuatap.cases import attachments, services
-from satuatap.cases.holds import set_legal_hold
+from satuatap.cases import services
 from satuatap.cases.models import (
     Case,
     CaseConsent,
@@ -39,6 +38,8 @@ from satuatap.cases.models import (
     SharedItem,
     Topic,
 )
+from satuatap.cases.partner import services as partner_services
+from satuatap.cases.retention.services import set_legal_hold
 from satuatap.core.encryption import PREFIX, EncryptedTextField
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import DeskType
@@ -147,7 +148,7 @@ def records(make_case, counsellor, partner, partner_worker, make_user, office, s
     services.add_action(
         case=case, description=_canary("action"), owner=counsellor, due_on=today, by=counsellor
     )
-    attachments.upload_attachment(
+    services.upload_attachment(
         case=case,
         by=counsellor,
         title=_canary("attachment"),
@@ -174,11 +175,13 @@ def records(make_case, counsellor, partner, partner_worker, make_user, office, s
         )
         for n in (1, 2)
     )
-    services.answer_referral(
+    partner_services.answer_referral(
         referral=declined, by=partner_worker, accept=False, reason=_canary("decline")
     )
-    services.answer_referral(referral=accepted, by=partner_worker, accept=True)
-    services.add_feedback(referral=accepted, by=partner_worker, feedback=_canary("feedback"))
+    partner_services.answer_referral(referral=accepted, by=partner_worker, accept=True)
+    partner_services.add_feedback(
+        referral=accepted, by=partner_worker, feedback=_canary("feedback")
+    )
     services.record_contact(
         by=counsellor,
         kind=ContactKind.COUNSELLING,
@@ -434,7 +437,7 @@ def test_a_decline_reason_or_desk_note_too_long_is_refused_and_nothing_changes(
         due_on=office.today() + datetime.timedelta(days=7),
     )
     with pytest.raises(DomainError) as raised:
-        services.answer_referral(
+        partner_services.answer_referral(
             referral=referral, by=partner_worker, accept=False, reason="r" * 256
         )
     assert raised.value.code == "too_long"

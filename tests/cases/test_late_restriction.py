@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from satuatap.cases import attachments, services
+from satuatap.cases import services
 from satuatap.cases.models import (
     Case,
     CaseEvent,
@@ -92,7 +92,7 @@ def disclosed(make_case, counsellor, partner, office):
     )
     type(referral).objects.filter(pk=referral.pk).update(due_on=yesterday)
     upload = SimpleUploadedFile("visum.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    attachments.upload_attachment(case=case, by=counsellor, title="Visum", file=upload)
+    services.upload_attachment(case=case, by=counsellor, title="Visum", file=upload)
     return case
 
 

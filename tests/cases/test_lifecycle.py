@@ -17,7 +17,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from satuatap.cases import events, reminders, selectors, services
+from satuatap.cases import events, selectors, services
 from satuatap.cases.forms import ClosureForm
 from satuatap.cases.models import (
     ActionItem,
@@ -30,6 +30,8 @@ from satuatap.cases.models import (
     ReferralState,
     SharedItem,
 )
+from satuatap.cases.partner import selectors as partner_selectors
+from satuatap.cases.partner import services as partner_services
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.people.models import Phone
@@ -80,8 +82,8 @@ def referred(make_case, counsellor, partner, partner_worker, office):
         due_on=office.today() + datetime.timedelta(days=7),
         message="Klien minta pendamping perempuan.",
     )
-    services.answer_referral(referral=referral, by=partner_worker, accept=True)
-    services.add_feedback(referral=referral, by=partner_worker, feedback=FEEDBACK)
+    partner_services.answer_referral(referral=referral, by=partner_worker, accept=True)
+    partner_services.add_feedback(referral=referral, by=partner_worker, feedback=FEEDBACK)
     referral.refresh_from_db()
     return referral
 
@@ -161,7 +163,7 @@ def test_closing_a_case_ends_the_partners_access(
     referred.refresh_from_db()
     assert referred.stopped_at is not None and referred.end_reason == ReferralEnd.CASE_CLOSED
     assert referred.state == ReferralState.ACCEPTED  # what the partner had done stays told
-    assert services.shared_view(referred) == {"items": []}
+    assert partner_selectors.shared_view(referred) == {"items": []}
     assert not partner_worker.has_perm("cases.view_referral", referred)
     pages = _partner_sees_nothing(client, partner_worker, referred)
     assert pages["detail"].context["case_closed"] is True
@@ -278,9 +280,9 @@ def test_closing_ends_every_referral_and_no_reminder_goes_out(
         case=case, by=counsellor, partner=partner, service="Konseling", due_on=office.today()
     )
     later = office.today() + datetime.timedelta(days=3)
-    assert waiting in reminders.unanswered_referrals(later)
+    assert waiting in partner_selectors.unanswered_referrals(later)
     _close(case, counsellor, supervisor, end_referrals=True)
-    assert waiting not in reminders.unanswered_referrals(later)
+    assert waiting not in partner_selectors.unanswered_referrals(later)
 
 
 # --- Revoking a referral ----------------------------------------------------------------------
@@ -716,8 +718,6 @@ def test_every_event_a_service_writes_has_a_label_and_no_stored_words(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from satuatap.cases import attachments
-
     settings.MEDIA_ROOT = tmp_path
     case = referred.case
     services.add_note(case=case, text="Catatan.", by=counsellor)
@@ -735,8 +735,10 @@ def test_every_event_a_service_writes_has_a_label_and_no_stored_words(
     )
     services.assign(case=case, worker=supervisor, by=supervisor, replace=True)
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    attachments.upload_attachment(case=case, by=supervisor, title="Surat", file=upload)
-    services.add_feedback(referral=referred, by=partner_worker, feedback="Lagi.", complete=True)
+    services.upload_attachment(case=case, by=supervisor, title="Surat", file=upload)
+    partner_services.add_feedback(
+        referral=referred, by=partner_worker, feedback="Lagi.", complete=True
+    )
     services.revoke_referral(referral=referred, by=supervisor, reason="Selesai.")
 
     written = list(case.events.all())

@@ -13,7 +13,7 @@ from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from satuatap.cases import references
+from satuatap.cases import references, services
 from satuatap.cases.models import Case, Category, GbvType
 from satuatap.core.roles import Role
 from satuatap.placement.files.models import PlacementFile, ReturnReason, Stage
@@ -108,13 +108,13 @@ def test_a_colliding_draw_is_drawn_again_and_other_errors_are_not_hidden(make_ca
     copy = Case.objects.get(pk=taken.pk)
     draws = iter([{"number": taken.number}, {"number": "MRC-CIREBON-FRESH-0001"}])
     with transaction.atomic():
-        references.insert_with_random_identity(copy, fresh=lambda: next(draws))
+        services.insert_with_random_identity(copy, fresh=lambda: next(draws))
     assert copy.number == "MRC-CIREBON-FRESH-0001" and copy.pk != taken.pk
 
     broken = Case.objects.get(pk=taken.pk)
     broken.channel = None  # NOT NULL: no drawing again can fix it
     with pytest.raises(IntegrityError), transaction.atomic():
-        references.insert_with_random_identity(broken, fresh=lambda: {"number": "MRC-X-ABCD-0002"})
+        services.insert_with_random_identity(broken, fresh=lambda: {"number": "MRC-X-ABCD-0002"})
 
 
 # --- Numbers given before: kept for supervisors only --------------------------------------------

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from satuatap.cases import attachments
+from satuatap.cases import services
 from satuatap.cases.models import Case
 from satuatap.core import sensitive
 from satuatap.core.audit import ReadPurpose
@@ -68,7 +68,7 @@ def _read(client, case, purpose=ReadPurpose.CASE_HANDLING):
 )
 def test_restricted_case_is_invisible_to(client, outsiders, restricted, counsellor, who):
     upload = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    attachment = attachments.upload_attachment(
+    attachment = services.upload_attachment(
         case=restricted, by=counsellor, title="Visum", file=upload
     )
     client.force_login(outsiders[who])
@@ -202,7 +202,7 @@ def test_attachment_of_a_restricted_case_is_downloaded_only_after_a_purpose_and_
     client, restricted, counsellor
 ):
     upload = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-    attachment = attachments.upload_attachment(
+    attachment = services.upload_attachment(
         case=restricted, by=counsellor, title="Visum et repertum", file=upload
     )
     client.force_login(counsellor)

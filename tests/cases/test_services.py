@@ -23,6 +23,8 @@ from satuatap.cases.models import (
     Topic,
     Urgency,
 )
+from satuatap.cases.partner import selectors as partner_selectors
+from satuatap.cases.partner import services as partner_services
 from satuatap.cases.references import is_valid_reference
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
@@ -370,13 +372,17 @@ def test_referral_lifecycle_and_what_the_partner_sees(
     )
     gbv_case.refresh_from_db()
     assert gbv_case.status == CaseStatus.PENDING_PARTNER
-    assert list(selectors.partner_referrals(partner_worker)) == [referral]
-    view = services.shared_view(referral)
+    assert list(partner_selectors.partner_referrals(partner_worker)) == [referral]
+    view = partner_selectors.shared_view(referral)
     assert view["client_name"] == "Siti Rahayu"
     assert "narrative" not in view and "safety_notes" not in view
-    services.answer_referral(referral=referral, by=partner_worker, accept=True)
-    services.add_feedback(referral=referral, by=partner_worker, feedback="Diterima di rumah aman")
-    services.add_feedback(referral=referral, by=partner_worker, feedback="Selesai", complete=True)
+    partner_services.answer_referral(referral=referral, by=partner_worker, accept=True)
+    partner_services.add_feedback(
+        referral=referral, by=partner_worker, feedback="Diterima di rumah aman"
+    )
+    partner_services.add_feedback(
+        referral=referral, by=partner_worker, feedback="Selesai", complete=True
+    )
     referral.refresh_from_db()
     assert referral.state == ReferralState.COMPLETED
     assert "Diterima di rumah aman" in referral.feedback and "Selesai" in referral.feedback
@@ -395,9 +401,9 @@ def test_a_partner_cannot_answer_another_partners_referral(
         case=case, by=counsellor, partner=partner, service="Konseling", due_on=today
     )
     with pytest.raises(DomainError) as error:
-        services.answer_referral(referral=referral, by=other_worker, accept=True)
+        partner_services.answer_referral(referral=referral, by=other_worker, accept=True)
     assert error.value.status == 404
-    assert not selectors.partner_referrals(other_worker).exists()
+    assert not partner_selectors.partner_referrals(other_worker).exists()
 
 
 def test_declining_needs_a_reason(make_case, counsellor, partner, partner_worker, today):
@@ -407,8 +413,8 @@ def test_declining_needs_a_reason(make_case, counsellor, partner, partner_worker
         case=case, by=counsellor, partner=partner, service="Konseling", due_on=today
     )
     with pytest.raises(DomainError):
-        services.answer_referral(referral=referral, by=partner_worker, accept=False)
-    services.answer_referral(
+        partner_services.answer_referral(referral=referral, by=partner_worker, accept=False)
+    partner_services.answer_referral(
         referral=referral, by=partner_worker, accept=False, reason="Di luar wilayah"
     )
     assert referral.state == ReferralState.DECLINED
@@ -427,11 +433,11 @@ def test_withdrawn_consent_stops_sharing_and_new_referrals(
     assert referral.stopped_at is not None
     assert referral.end_reason == ReferralEnd.CONSENT_WITHDRAWN
     # The partner still finds the referral, as ended, with nothing of the client.
-    assert list(selectors.partner_referrals(partner_worker)) == [referral]
+    assert list(partner_selectors.partner_referrals(partner_worker)) == [referral]
     assert not partner_worker.has_perm("cases.view_referral", referral)
-    assert services.shared_view(referral) == {"items": []}
+    assert partner_selectors.shared_view(referral) == {"items": []}
     with pytest.raises(DomainError) as ended:
-        services.answer_referral(referral=referral, by=partner_worker, accept=True)
+        partner_services.answer_referral(referral=referral, by=partner_worker, accept=True)
     assert ended.value.code == "referral_ended" and ended.value.status == 409
     with pytest.raises(DomainError) as error:
         services.send_referral(

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from satuatap.cases import services
 from satuatap.cases.models import Case, CaseNote, Referral, ReferralState, SharedItem
+from satuatap.cases.partner import services as partner_services
 from satuatap.core import encryption
 from satuatap.core.encryption import UndecryptableText, UndecryptableValue, is_undecryptable
 from tests import purpose as purpose_form
@@ -234,8 +235,10 @@ def test_the_pdfs_show_the_placeholder(client, counsellor, partner_worker, broke
 @pytest.fixture
 def lost_feedback(referral, partner_worker):
     """The partner accepted and reported; the report is now under a key that is gone."""
-    services.answer_referral(referral=referral, by=partner_worker, accept=True)
-    services.add_feedback(referral=referral, by=partner_worker, feedback="Sudah didampingi.")
+    partner_services.answer_referral(referral=referral, by=partner_worker, accept=True)
+    partner_services.add_feedback(
+        referral=referral, by=partner_worker, feedback="Sudah didampingi."
+    )
     stored = under_a_lost_key("UMPAN-BALIK-HILANG")
     write_raw(Referral, referral.pk, "feedback", stored)
     write_raw(Referral, referral.pk, "message", under_a_lost_key("PESAN-HILANG"))

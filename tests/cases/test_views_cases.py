@@ -24,6 +24,7 @@ from satuatap.cases.models import (
     SharedItem,
     Urgency,
 )
+from satuatap.cases.partner import services as partner_services
 from satuatap.core.audit import ReadPurpose
 from satuatap.core.models import PartnerType
 from satuatap.core.roles import Role
@@ -431,8 +432,8 @@ def test_the_case_page_shows_the_partners_answer(
         service="Shelter",
         due_on=office.today() + datetime.timedelta(days=2),
     )
-    services.answer_referral(referral=referral, by=partner_worker, accept=True)
-    services.add_feedback(
+    partner_services.answer_referral(referral=referral, by=partner_worker, accept=True)
+    partner_services.add_feedback(
         referral=referral, by=partner_worker, feedback="Klien sudah aman.", complete=True
     )
     client.force_login(counsellor)

@@ -23,7 +23,7 @@ from satuatap.core.audit import ReadPurpose
 from satuatap.core.models import Organisation
 from satuatap.core.roles import Role
 from satuatap.core.sensitive import record_read
-from satuatap.people import imports
+from satuatap.people.imports import services as imports
 from satuatap.people.models import Person
 from satuatap.people.services import register_person
 from satuatap.people.tasks import run_import_task

@@ -18,13 +18,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
-from satuatap.cases import attachments
 from satuatap.cases import services as case_services
 from satuatap.cases.models import Case, CaseNote, Category, Channel, GbvType
 from satuatap.core import backup
 from satuatap.core.roles import Role
 from satuatap.demo.files import tiny_pdf
-from satuatap.people.documents import upload_document
+from satuatap.people.documents.services import upload_document
 from satuatap.people.models import DocumentType, Person
 from tests.factories import PersonFactory
 
@@ -69,7 +68,7 @@ def populated(media, office, make_user, counsellor):
         narrative=NARRATIVE,
     )
     case_services.add_note(case=case, text="Sudah dihubungi kembali.", by=counsellor)
-    attachments.upload_attachment(
+    case_services.upload_attachment(
         case=case,
         by=counsellor,
         title="Visum",

@@ -18,7 +18,6 @@ from satuatap.core import retention
 from satuatap.core.roles import Role
 from satuatap.frontdesk.models import ServiceRecord, Survey, Ticket, Visit
 from satuatap.outreach.models import OutreachEvent, OutreachFollowUp
-from satuatap.people import merging
 from satuatap.people import services as people_services
 from satuatap.people.models import ImportJob, ImportStatus, Person, Sex
 from satuatap.placement.files.models import PlacementFile, StageChange
@@ -122,7 +121,7 @@ def test_a_record_without_activity_is_erased_with_its_duplicates(office, officer
     settings.SATUATAP_RETENTION = {"audit_entries": "never"}  # 2040: the trail would go too
     quiet = _person(officer, "Rina Wati", nik="3209014102900001")
     duplicate = _person(officer, "Rina W.")
-    merging.merge_people(survivor=quiet, merged=duplicate, by=officer, reason="duplikat")
+    people_services.merge_people(survivor=quiet, merged=duplicate, by=officer, reason="duplikat")
     busy = _person(officer, "Ani Lestari")
     Visit.objects.create(
         office=office, person=busy, day=datetime.date(2039, 6, 1), checked_in_by=officer
@@ -150,7 +149,7 @@ def test_someone_whose_duplicate_is_in_a_case_is_not_erased(office, officer, cou
     duplicate = _person(officer, "Rina W.")
     case = _open_case(counsellor, duplicate)
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=timezone.now())
-    merging.merge_people(survivor=survivor, merged=duplicate, by=officer, reason="duplikat")
+    people_services.merge_people(survivor=survivor, merged=duplicate, by=officer, reason="duplikat")
     # The case moved to the survivor; put it back on the absorbed record, as when a move fails.
     Case.objects.filter(pk=case.pk).update(client=duplicate)
 

@@ -1,5 +1,6 @@
 """`core.spreadsheets`: what the register import and the agency import read from a file
-(tests/people/test_imports.py and tests/placement/test_agency_import.py test each import)."""
+(tests/people/imports/test_imports.py and tests/placement/test_agency_import.py test each
+import)."""
 
 from __future__ import annotations
 

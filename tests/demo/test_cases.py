@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from satuatap.cases import selectors, services
+from satuatap.cases import selectors
 from satuatap.cases.models import (
     ActionItem,
     Case,
@@ -28,6 +28,7 @@ from satuatap.cases.models import (
     ReferralEnd,
     ReferralState,
 )
+from satuatap.cases.partner import selectors as partner_selectors
 from satuatap.core.models import Organisation, User
 from satuatap.demo import cases as demo
 
@@ -126,10 +127,10 @@ def test_each_pilot_office_has_referrals_to_every_partner_in_every_state(demo_da
 
     # The demo partner login has referrals waiting for an answer, and sees only what was shared.
     caseworker = User.objects.get(username="wcc-mawar-balqis.caseworker")
-    mine = selectors.partner_referrals(caseworker)
+    mine = partner_selectors.partner_referrals(caseworker)
     assert mine.filter(state=ReferralState.SENT).count() >= 2
     for referral in mine:
-        view = services.shared_view(referral)
+        view = partner_selectors.shared_view(referral)
         if referral.has_ended:
             assert view == {"items": []}
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from satuatap.core.uploads import detect_content_type
 from satuatap.demo import core as core_demo
 from satuatap.demo import outreach as demo
 from satuatap.demo import people as people_demo
@@ -15,7 +16,6 @@ from satuatap.outreach.models import (
     VillageFocalPoint,
     VillageRegulation,
 )
-from satuatap.people.documents import detect_content_type
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -8,9 +8,9 @@ import pytest
 
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
+from satuatap.core.uploads import detect_content_type
 from satuatap.demo import people as people_demo
 from satuatap.demo import placement as demo
-from satuatap.people.documents import detect_content_type
 from satuatap.people.models import MigrationStatus, PersonDocument, StatusEvent, VerificationStatus
 from satuatap.placement.files.checklist import ItemStatus, checklist
 from satuatap.placement.files.fraud import SignalKind, fraud_signals

@@ -20,7 +20,7 @@ from satuatap.outreach.models import (
     VillageRegulation,
 )
 from satuatap.people import services as people_services
-from satuatap.people.documents import upload_document
+from satuatap.people.documents.services import upload_document
 from satuatap.people.models import DocumentType, Sex
 from tests.factories import PersonFactory
 from tests.outreach.conftest import COUNTS

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
-from satuatap.people import merging, services
+from satuatap.people import services
 from satuatap.people.models import MigrationStatus, Person, Relation, Sex
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def pair(officer):
 def test_merge_moves_linked_records_and_fills_gaps(officer, pair):
     kept, duplicate, child = pair
 
-    merge = merging.merge_people(survivor=kept, merged=duplicate, by=officer, reason="same KTP")
+    merge = services.merge_people(survivor=kept, merged=duplicate, by=officer, reason="same KTP")
 
     kept.refresh_from_db()
     duplicate.refresh_from_db()
@@ -70,7 +70,7 @@ def test_merge_moves_linked_records_and_fills_gaps(officer, pair):
 
 def test_merged_record_leaves_lists_and_redirects_to_survivor(client, officer, pair):
     kept, duplicate, _ = pair
-    merging.merge_people(survivor=kept, merged=duplicate, by=officer, reason="same KTP")
+    services.merge_people(survivor=kept, merged=duplicate, by=officer, reason="same KTP")
     client.force_login(officer)
 
     listing = client.get(reverse("people:list")).content.decode()
@@ -82,7 +82,7 @@ def test_merged_record_leaves_lists_and_redirects_to_survivor(client, officer, p
 
 def test_administrator_reverses_a_merge_exactly(client, officer, administrator, pair):
     kept, duplicate, child = pair
-    merge = merging.merge_people(survivor=kept, merged=duplicate, by=officer, reason="oops")
+    merge = services.merge_people(survivor=kept, merged=duplicate, by=officer, reason="oops")
     client.force_login(administrator)
 
     response = client.post(reverse("people:merge-list"), {"merge": merge.pk})
@@ -105,9 +105,9 @@ def test_administrator_reverses_a_merge_exactly(client, officer, administrator, 
 
 def test_only_administrators_reverse_merges(client, officer, pair):
     kept, duplicate, _ = pair
-    merge = merging.merge_people(survivor=kept, merged=duplicate, by=officer, reason="x")
+    merge = services.merge_people(survivor=kept, merged=duplicate, by=officer, reason="x")
     with pytest.raises(DomainError):
-        merging.reverse_merge(merge=merge, by=officer)
+        services.reverse_merge(merge=merge, by=officer)
     client.force_login(officer)
     assert client.get(reverse("people:merge-list")).status_code == 403
 
@@ -116,7 +116,7 @@ def test_records_with_different_niks_cannot_be_merged(officer):
     a = services.register_person(by=officer, full_name="A", sex=Sex.FEMALE, nik="3209015403950001")
     b = services.register_person(by=officer, full_name="A", sex=Sex.FEMALE, nik="3209015403950002")
     with pytest.raises(DomainError) as error:
-        merging.merge_people(survivor=a, merged=b, by=officer, reason="x")
+        services.merge_people(survivor=a, merged=b, by=officer, reason="x")
     assert error.value.code == "different_niks"
 
 

@@ -52,14 +52,14 @@ def records(make_user, office, settings, tmp_path):
     )
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from satuatap.people.documents import upload_document
+    from satuatap.people.documents.services import upload_document
     from satuatap.people.models import DocumentType
 
     pdf = SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     document = upload_document(
         person=person, document_type=DocumentType.objects.get(code="ktp"), file=pdf, by=officer
     )
-    from satuatap.people.imports import create_import_job
+    from satuatap.people.imports.services import create_import_job
 
     csv = SimpleUploadedFile("register.csv", b"Nama,Jenis Kelamin\nAni,P\n", "text/csv")
     job = create_import_job(uploaded_file=csv, by=officer)

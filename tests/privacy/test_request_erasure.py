@@ -10,9 +10,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from satuatap.cases import erasure as case_erasure
 from satuatap.cases import services as cases
 from satuatap.cases.models import Category, Channel, GbvType
+from satuatap.cases.retention import selectors as case_retention
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.people.models import ErasureRequestStatus, Person
@@ -103,7 +103,7 @@ def test_someone_in_a_restricted_case_waits_for_the_supervisor_and_the_head_lear
     assert in_restricted_case.anonymised_at is None
     assert waiting.erasure_request.status == ErasureRequestStatus.PENDING
     # The case supervisor finds it where every erasure review waits, and decides.
-    assert list(case_erasure.pending_erasure_requests(supervisor)) == [waiting.erasure_request]
+    assert list(case_retention.pending_erasure_requests(supervisor)) == [waiting.erasure_request]
 
 
 def test_the_service_refuses_an_erasure_without_a_record_or_of_another_kind(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from satuatap.core.attribution import acting_as
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
-from satuatap.people import merging
+from satuatap.people import services as people_services
 from satuatap.privacy import selectors, services
 from satuatap.privacy.models import (
     RefusalReason,
@@ -275,7 +275,7 @@ def test_the_audit_trail_records_a_request_without_its_text(make_request, frontd
 def test_a_merge_moves_the_requests_to_the_surviving_record(make_request, person, office, head):
     duplicate = PersonFactory(office=office, full_name="Sulastri W.", nik=None)
     request = make_request(person=duplicate)
-    merging.merge_people(survivor=person, merged=duplicate, by=head, reason="duplikat")
+    people_services.merge_people(survivor=person, merged=duplicate, by=head, reason="duplikat")
     request.refresh_from_db()
     assert request.person == person
 

@@ -14,8 +14,8 @@ from satuatap.core import retention
 from satuatap.core.roles import Role
 from satuatap.frontdesk.models import Visit
 from satuatap.outreach.models import OutreachCount, OutreachEvent
-from satuatap.people import data_rights
 from satuatap.people import services as people_services
+from satuatap.people.data_rights import services as data_rights
 from satuatap.people.models import Person
 from satuatap.reports import rollups
 from satuatap.reports.models import RollupAdjustment, RollupMonth, RollupValue

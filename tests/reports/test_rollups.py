@@ -17,8 +17,8 @@ from satuatap.frontdesk import services as frontdesk_services
 from satuatap.frontdesk.models import Service, Visit
 from satuatap.outreach import services as outreach_services
 from satuatap.people import services as people_services
-from satuatap.people.merging import merge_people
 from satuatap.people.models import Person
+from satuatap.people.services import merge_people
 from satuatap.reports import rollups, selectors
 from satuatap.reports.models import RollupMonth, RollupValue
 from tests.reports.core_fixture import MARCH, at, build, d

@@ -15,10 +15,9 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from satuatap.cases import attachments as case_attachments
-from satuatap.cases import holds as case_holds
 from satuatap.cases import services as cases
 from satuatap.cases.models import Category, Channel, GbvType, SharedItem
+from satuatap.cases.retention import services as case_retention
 from satuatap.core.models import DeskType, Organisation, RetentionRun
 from satuatap.core.roles import Role
 from satuatap.frontdesk import devices
@@ -26,8 +25,10 @@ from satuatap.frontdesk import services as frontdesk
 from satuatap.frontdesk.models import DisplayLink, Service
 from satuatap.outreach import services as outreach
 from satuatap.outreach.models import AgeBand, EventKind
-from satuatap.people import data_rights, documents, imports
 from satuatap.people import services as people
+from satuatap.people.data_rights import services as data_rights
+from satuatap.people.documents import services as documents
+from satuatap.people.imports import services as imports
 from satuatap.people.models import DocumentType, Relation, Sex
 from satuatap.placement import services as placement_services
 from satuatap.placement.files import services as files
@@ -210,7 +211,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
     action = cases.add_action(
         case=case, description="Hubungi agensi", owner=counsellor, due_on=today, by=counsellor
     )
-    attachment = case_attachments.upload_attachment(
+    attachment = cases.upload_attachment(
         case=case, by=counsellor, title="Kontrak", file=_pdf("contract.pdf")
     )
     case_consent = cases.record_consent(
@@ -231,7 +232,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
 
     # A legal hold on the case, and an erasure request waiting for the MRC's review (the
     # restricted case's client).
-    legal_hold = case_holds.set_legal_hold(
+    legal_hold = case_retention.set_legal_hold(
         case=case, by=users["supervisor"], reason="Proses hukum berjalan."
     )
     erasure_request = data_rights.request_erasure(person=relative, by=head, reason="person")

@@ -375,8 +375,8 @@ def test_stored_xss_payload_is_shown_only_as_text(world):
 
 def test_pdf_html_shows_the_payload_only_as_text(world):
     """The case summary and referral letter are HTML before WeasyPrint makes them a PDF."""
-    from satuatap.cases import pdf
     from satuatap.cases.models import Case, Referral
+    from satuatap.cases.printing import pdf
 
     supervisor = User.objects.get(username="cirebon.supervisor")
     cases = Case.objects.filter(office__slug="cirebon").order_by("pk")[:5]

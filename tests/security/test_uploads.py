@@ -14,14 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.static import serve
 
-from satuatap.cases import attachments
 from satuatap.cases import services as case_services
 from satuatap.cases.models import CaseAttachment, Category, Channel
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.outreach import services as outreach_services
 from satuatap.outreach.models import VillageRegulation
-from satuatap.people import documents, imports
+from satuatap.people.documents import services as documents
+from satuatap.people.imports import services as imports
 from satuatap.people.models import DocumentType, ImportJob, PersonDocument
 from satuatap.placement.agency_import import services as agency_import
 from satuatap.placement.models import Agency
@@ -92,7 +92,7 @@ def test_a_disguised_page_or_script_is_refused_as_a_case_attachment(
         narrative="Gaji tidak dibayar.",
     )
     with pytest.raises(DomainError) as error:
-        attachments.upload_attachment(
+        case_services.upload_attachment(
             case=case,
             by=counsellor,
             title="Kontrak",

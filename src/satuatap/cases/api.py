@@ -23,6 +23,7 @@ from django_countries import countries
 from ninja import Query, Router, Status
 
 from satuatap.cases import events, selectors, services
+from satuatap.cases.guards import forbidden, not_found
 from satuatap.cases.models import (
     ActionItem,
     Case,
@@ -33,6 +34,8 @@ from satuatap.cases.models import (
     Referral,
     ReferralState,
 )
+from satuatap.cases.partner import selectors as partner_selectors
+from satuatap.cases.partner import services as partner_services
 from satuatap.cases.schemas import (
     ActionIn,
     ActionOut,
@@ -52,6 +55,7 @@ from satuatap.cases.schemas import (
     DeclineIn,
     EventOut,
     FeedbackIn,
+    GroupCountOut,
     NoteIn,
     NoteOut,
     PartnerReferralOut,
@@ -78,14 +82,6 @@ partner_router = Router(tags=["partner portal"])
 
 
 # --- Shared helpers ---------------------------------------------------------------------------
-
-
-def _not_found() -> DomainError:
-    return DomainError("not_found", _("No such record."), status=404)
-
-
-def _forbidden() -> DomainError:
-    return DomainError("forbidden", _("You may not do this."), status=403)
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -152,7 +148,7 @@ def contact_out(contact: Contact) -> ContactOut:
         person_id=contact.person_id,
         sex=contact.sex,
         age_band=contact.age_band,
-        counts=[{"sex": c.sex, "age_band": c.age_band, "count": c.count} for c in counts],
+        counts=[GroupCountOut(sex=c.sex, age_band=c.age_band, count=c.count) for c in counts],
         participants=participants,
         total_people=total,
         case_id=contact.case_id,
@@ -167,7 +163,7 @@ def contact_out(contact: Contact) -> ContactOut:
 def list_contacts(request, filters: Query[ContactFilter]):
     """The office's information and counselling contacts, newest first (no notes)."""
     if not request.user.has_perm("cases.list_cases"):
-        raise _forbidden()
+        raise forbidden()
     contacts = selectors.visible_contacts(request.user)
     if filters.date_from is not None:
         contacts = contacts.filter(occurred_on__gte=filters.date_from)
@@ -185,7 +181,7 @@ def create_contact(request, payload: ContactIn):
     age band (named `participant_ids` are optional); `case_id` makes it a case follow-up."""
     user = request.user
     if not user.has_perm("cases.record_contact"):
-        raise _forbidden()
+        raise forbidden()
     case = None
     if payload.case_id is not None:
         case = selectors.get_visible_case(user, payload.case_id)
@@ -256,7 +252,7 @@ def _visible_case(request, case_id: int) -> Case:
     """The case if the caller may see it, else 404 (whether or not it exists)."""
     case = selectors.get_visible_case(request.user, case_id)
     if case is None:
-        raise _not_found()
+        raise not_found()
     return case
 
 
@@ -341,7 +337,7 @@ def list_cases(request, filters: Query[CaseFilter]):
     case's client unnamed. `mine=true`: the caller's open cases."""
     user = request.user
     if not user.has_perm("cases.list_cases"):
-        raise _forbidden()
+        raise forbidden()
     cases = selectors.my_cases(user) if filters.mine else selectors.visible_cases(user)
     if filters.status is not None:
         cases = cases.filter(status=filters.status)
@@ -414,7 +410,7 @@ def create_case(request, payload: CaseIn):
     trafficking or a child make the case restricted."""
     user = request.user
     if not user.has_perm("cases.open_case"):
-        raise _forbidden()
+        raise forbidden()
     country = payload.country.strip().upper()
     if country and not countries.alpha2(country):
         raise _invalid("country", _("Unknown country code."))
@@ -493,7 +489,7 @@ def complete_action(request, case_id: int, action_id: int, query: Query[PurposeQ
     case = _visible_case(request, case_id)
     action = case.actions.select_related("owner").filter(pk=action_id).first()
     if action is None:
-        raise _not_found()
+        raise not_found()
     action.case = case
     with transaction.atomic():
         action = services.complete_action(action=action, by=request.user)
@@ -693,7 +689,7 @@ def withdraw_consent(request, case_id: int, consent_id: int):
     case = _visible_case(request, case_id)
     consent = case.consents.select_related("recipient", "taken_by").filter(pk=consent_id).first()
     if consent is None:
-        raise _not_found()
+        raise not_found()
     consent.case = case
     consent = services.withdraw_consent(consent=consent, by=request.user)
     return consent_out(consent)
@@ -755,7 +751,7 @@ def revoke_referral(
     case = _visible_case(request, case_id)
     referral = _case_referrals(case).filter(pk=referral_id).first()
     if referral is None:
-        raise _not_found()
+        raise not_found()
     referral.case = case
     with transaction.atomic():
         services.revoke_referral(referral=referral, by=request.user, reason=payload.reason)
@@ -767,13 +763,13 @@ def revoke_referral(
 
 
 def _partner_referrals(user) -> QuerySet[Referral]:
-    return selectors.partner_referrals(user).select_related("case__office")
+    return partner_selectors.partner_referrals(user).select_related("case__office")
 
 
 def _partner_referral(request, referral_id: int) -> Referral:
     referral = _partner_referrals(request.user).filter(pk=referral_id).first()
     if referral is None:
-        raise _not_found()
+        raise not_found()
     return referral
 
 
@@ -808,7 +804,7 @@ def partner_referral_out(request, referral: Referral, purpose: str | None) -> Pa
             feedback="",
             has_ended=True,
             ended_at=referral.stopped_at or case.closed_at,
-            end_reason=services.partner_end_reason(referral),
+            end_reason=partner_selectors.partner_end_reason(referral),
             shared=None,
         )
     sensitive.api_read(request, referral, purpose)
@@ -826,7 +822,7 @@ def partner_referral_out(request, referral: Referral, purpose: str | None) -> Pa
         has_ended=False,
         ended_at=None,
         end_reason=None,
-        shared=SharedCaseOut(**services.shared_view(referral)),
+        shared=SharedCaseOut(**partner_selectors.shared_view(referral)),
     )
 
 
@@ -842,7 +838,7 @@ def partner_summary_out(referral: Referral) -> PartnerReferralSummaryOut:
             is_overdue=False,
             sent_at=referral.sent_at,
             has_ended=True,
-            end_reason=services.partner_end_reason(referral),
+            end_reason=partner_selectors.partner_end_reason(referral),
         )
     return PartnerReferralSummaryOut(
         id=referral.pk,
@@ -865,14 +861,14 @@ def list_partner_referrals(
     """Referrals sent to the caller's partner organisation, newest first. One that has ended
     (`has_ended`: consent withdrawn, revoked, case closed) carries no case number or service."""
     if not request.user.has_perm("cases.use_partner_portal"):
-        raise _forbidden()
+        raise forbidden()
     referrals = _partner_referrals(request.user)
     if state is not None:
         referrals = referrals.filter(state=state)
     if has_ended is True:
-        referrals = referrals.filter(selectors.ended_referrals_q())
+        referrals = referrals.filter(partner_selectors.ended_referrals_q())
     elif has_ended is False:
-        referrals = referrals.exclude(selectors.ended_referrals_q())
+        referrals = referrals.exclude(partner_selectors.ended_referrals_q())
     return [partner_summary_out(r) for r in referrals[:500]]
 
 
@@ -891,7 +887,7 @@ def get_partner_referral(request, referral_id: int, query: Query[PurposeQuery]):
 )
 def accept_referral(request, referral_id: int):
     referral = _partner_referral(request, referral_id)
-    services.answer_referral(referral=referral, by=request.user, accept=True)
+    partner_services.answer_referral(referral=referral, by=request.user, accept=True)
     return partner_referral_state_out(referral)
 
 
@@ -901,7 +897,7 @@ def accept_referral(request, referral_id: int):
 )
 def decline_referral(request, referral_id: int, payload: DeclineIn):
     referral = _partner_referral(request, referral_id)
-    services.answer_referral(
+    partner_services.answer_referral(
         referral=referral, by=request.user, accept=False, reason=payload.reason
     )
     return partner_referral_state_out(referral)
@@ -914,7 +910,7 @@ def decline_referral(request, referral_id: int, payload: DeclineIn):
 def add_referral_feedback(request, referral_id: int, payload: FeedbackIn):
     """An update on an accepted referral; `complete: true` completes it."""
     referral = _partner_referral(request, referral_id)
-    services.add_feedback(
+    partner_services.add_feedback(
         referral=referral, by=request.user, feedback=payload.feedback, complete=payload.complete
     )
     return partner_referral_state_out(referral)

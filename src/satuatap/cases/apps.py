@@ -7,10 +7,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("MRC: contacts, cases and referrals")
 
     def ready(self) -> None:
-        from satuatap.cases import audit, data_rights, retention, sensitive
+        from satuatap.cases import audit, sensitive
+        from satuatap.cases.retention import hooks as retention_hooks
 
         audit.register_models()
         audit.register_office_records()
-        data_rights.register()
+        retention_hooks.register()
         sensitive.register()
-        retention.register()

@@ -1,6 +1,6 @@
 """The case timeline's events: what each kind is called and how its parameters are put into
 words, in the language of whoever reads it (the page and the API alike). Every service writes
-its event here (`record`) as a kind and parameters, never as words.
+its event (`services.record_event`) as a kind and parameters, never as words.
 
 An event holds no sensitive detail: its parameters are codes (a status, an outcome, why a
 referral ended), counts and a partner's name. What a person wrote (a reason, a note) is a
@@ -156,13 +156,6 @@ DETAILS: dict[str, Callable[[dict], str]] = {
     "reopened": _reopened,
     "consent_withdrawn": _consent_withdrawn,
 }
-
-
-def record(case, kind: str, by, *, params: dict | None = None, detail: str = "") -> CaseEvent:
-    """Write one line of the timeline (inside the caller's transaction)."""
-    return CaseEvent.objects.create(
-        case=case, kind=kind, by=by, detail=detail[:255], params=params or {}
-    )
 
 
 def label(event: CaseEvent) -> str:

@@ -1,5 +1,5 @@
-"""Forms of the MRC pages. They parse input only: the rules live in `services.py` (and
-`attachments.py`), which the views call with the cleaned data."""
+"""Forms of the MRC's staff pages. They parse input only: the rules live in `services.py` (and
+`retention/services.py`), which the views call with the cleaned data."""
 
 from __future__ import annotations
 

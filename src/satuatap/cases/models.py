@@ -212,7 +212,7 @@ class Outcome(models.TextChoices):
 
 
 class Case(models.Model):
-    # Set by cases.erasure.cases_of on the cases it returns.
+    # Set by cases.retention.selectors.cases_of on the cases it returns.
     holds_erasure: bool
 
     office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -313,7 +313,8 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Set by the retention schedule (cases/retention.py) once the closed case's texts are erased.
+    # Set by the retention schedule (cases/retention/services.py) once the closed case's texts
+    # are erased.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:

@@ -14,22 +14,19 @@ neighbours. So a case reference is the office and eight characters, `MRC-CIREBON
 
 New cases and contacts also get a random id (nine digits) instead of the next one in the table:
 nine, so that no log filter takes it for a NIK or a phone number (core.redaction masks ten digits
-or more) and the administrator can still find the row a log line names.
+or more) and the administrator can still find the row a log line names. The insert that draws
+again when a value is taken is `services.insert_with_random_identity`; nothing here writes.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
-
-from django.db import IntegrityError, models, transaction
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LETTERS = ALPHABET[10:]
 RANDOM_LENGTH = 7
 ID_RANGE = (100_000_000, 1_000_000_000)  # nine digits, well inside JavaScript's safe integers
-ATTEMPTS = 8
 
 _REFERENCE = re.compile(rf"^MRC-[A-Z0-9-]+-([{LETTERS}][{ALPHABET}]{{3}})-([{ALPHABET}]{{4}})$")
 
@@ -73,27 +70,3 @@ def is_valid_reference(text: str) -> bool:
 
 def random_id() -> int:
     return secrets.randbelow(ID_RANGE[1] - ID_RANGE[0]) + ID_RANGE[0]
-
-
-def insert_with_random_identity(
-    instance: models.Model, *, fresh: Callable[[], dict[str, object]] | None = None
-) -> None:
-    """Insert `instance` with a random id (and the values `fresh()` draws, such as a case
-    reference), drawing again in the rare event one is taken. Call inside a transaction."""
-    model = type(instance)
-    for attempt in range(ATTEMPTS):
-        drawn = {"pk": random_id(), **(fresh() if fresh else {})}
-        for name, value in drawn.items():
-            setattr(instance, name, value)
-        try:
-            with transaction.atomic():
-                instance.save(force_insert=True)
-        except IntegrityError:
-            taken = any(
-                model._default_manager.filter(**{name: value}).exists()
-                for name, value in drawn.items()
-            )
-            if not taken or attempt == ATTEMPTS - 1:
-                raise
-        else:
-            return

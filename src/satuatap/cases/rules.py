@@ -166,7 +166,7 @@ rules.add_perm(
 )
 
 
-# --- Retention and erasure (cases/holds.py, cases/erasure.py) ---------------------------------
+# --- Retention and erasure (cases/retention/) -------------------------------------------------
 
 
 @rules.predicate

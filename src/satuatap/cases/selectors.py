@@ -14,6 +14,7 @@ from satuatap.cases.models import (
     ActionItem,
     Case,
     CaseAssignment,
+    CaseAttachment,
     CaseEvent,
     CaseStatus,
     Contact,
@@ -140,29 +141,23 @@ def case_events(user: User, case: Case) -> QuerySet[CaseEvent]:
     return events.filter(~Q(kind="restricted_contact") | Q(by_id=user.pk))
 
 
-# --- Partner portal ---------------------------------------------------------------------------
-
-
-def partner_referrals(user: User) -> QuerySet[Referral]:
-    """Referrals sent to the user's partner organisation, those that ended included (consent
-    withdrawn, revoked, case closed): the partner sees that they ended, and nothing of the
-    client (`Referral.has_ended`, `services.shared_view`)."""
-    if not user.has_perm("cases.use_partner_portal"):
-        return Referral.objects.none()
+def get_visible_referral(user: User, referral_id: int) -> Referral | None:
+    """A referral of a case the (office) user may see, with what its letter prints."""
     return (
-        Referral.objects.filter(partner_id=user.organisation_id)
-        .select_related("case", "case__client", "consent", "partner")
-        .order_by("-sent_at", "-pk")
+        Referral.objects.filter(pk=referral_id, case__in=visible_cases(user))
+        .select_related("case", "case__office", "case__client", "consent", "partner", "sent_by")
+        .first()
     )
 
 
-def ended_referrals_q() -> Q:
-    """Referrals whose partner's access is over (the same rule as `Referral.has_ended`)."""
-    return Q(stopped_at__isnull=False) | Q(case__status=CaseStatus.CLOSED)
-
-
-def get_partner_referral(user: User, referral_id: int) -> Referral | None:
-    return partner_referrals(user).filter(pk=referral_id).first()
+def get_visible_attachment(
+    user: User, *, case_id: int, attachment_id: int
+) -> CaseAttachment | None:
+    """The attachment, if its case is one the user may see (else None: a 404)."""
+    case = get_visible_case(user, case_id)
+    if case is None or not user.has_perm("cases.view_case", case):
+        return None
+    return case.attachments.filter(pk=attachment_id).first()
 
 
 def case_workers(office: Organisation | None) -> QuerySet[User]:

@@ -1,25 +1,35 @@
-"""Writes of the MRC: contacts, cases, plan and notes, assignment, restriction, closure and
-reopening, consent, referrals and the partner's answers. Each function checks the caller's
-permission itself (rules.py) and leaves a line on the case timeline (`CaseEvent`, see
-`events.py`) that holds no sensitive detail; a reason someone writes goes into an encrypted
-note. A change of a case's status or restriction locks the case's row first and saves only the
-fields it changes.
+"""Writes of the MRC's staff: contacts, cases, plan and notes, attachments, assignment,
+restriction, closure and reopening, consent and referrals (the partner's answers are in
+`partner/services.py`, legal holds, erasure reviews and anonymisation in
+`retention/services.py`). Each function checks the caller's permission itself (rules.py) and
+leaves a line on the case timeline (`record_event`; `events.py` words it) that holds no
+sensitive detail; a reason someone writes goes into an encrypted note. A change of a case's
+status or restriction locks the case's row first and saves only the fields it changes.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import cast
 
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from satuatap.cases import events
+from satuatap.cases.guards import (
+    clean_text,
+    forbidden,
+    lock_referral,
+    not_found,
+    refuse_if_too_long,
+    too_long,
+)
 from satuatap.cases.models import (
     RESTRICTING_CATEGORIES,
     SENSITIVE_TOPICS,
@@ -27,6 +37,7 @@ from satuatap.cases.models import (
     AgeBand,
     Case,
     CaseAssignment,
+    CaseAttachment,
     CaseCategory,
     CaseConsent,
     CaseEvent,
@@ -48,13 +59,14 @@ from satuatap.cases.models import (
     Topic,
     Urgency,
 )
-from satuatap.cases.references import insert_with_random_identity, new_case_number
+from satuatap.cases.references import new_case_number, random_id
 from satuatap.core.currencies import is_currency_code
 from satuatap.core.exceptions import DomainError
 from satuatap.core.limits import MAX_BIGINT
 from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
 from satuatap.core.selectors import office_partners
+from satuatap.core.uploads import read_scan
 from satuatap.people.models import Person, Sex
 from satuatap.placement.models import Agency
 
@@ -67,53 +79,19 @@ SAFETY_FLAGS = (
 )
 
 
-def _forbidden() -> DomainError:
-    return DomainError("forbidden", _("You may not do this."), status=403)
-
-
-def _not_found() -> DomainError:
-    return DomainError("not_found", _("No such record."), status=404)
-
-
 def _today(by: User) -> datetime.date:
     return by.office.today() if by.office is not None else timezone.localdate()
 
 
-def _clean_text(value: str | None) -> str:
-    return (value or "").strip()
-
-
-# The longest text each encrypted short field takes (the columns no longer limit it: what is
-# stored is longer than what was typed). Forms and API schemas give the same limits.
-TEXT_LIMITS = {
-    "complainant_relation": 64,
-    "employer": 200,
-    "interpreter_language": 64,
-    "witness": 200,
-    "service": 200,
-    "decline_reason": 255,
-}
-
-
-def _too_long(errors: dict, **values: str) -> None:
-    """Add an error for every value longer than its field's limit (nothing is cut short)."""
-    for field, value in values.items():
-        limit = TEXT_LIMITS[field]
-        if len(value or "") > limit:
-            errors[field] = [_("Write at most %(limit)s characters.") % {"limit": limit}]
-
-
-def _refuse_if_too_long(**values: str) -> None:
-    errors: dict = {}
-    _too_long(errors, **values)
-    for field, messages in errors.items():
-        raise DomainError("too_long", messages[0], status=422, details={field: messages})
-
-
-def _event(
-    case: Case, kind: str, by: User | None, detail: str = "", *, params: dict | None = None
+def record_event(
+    case: Case, kind: str, by: User | None, *, params: dict | None = None, detail: str = ""
 ) -> CaseEvent:
-    return events.record(case, kind, by, params=params, detail=detail)
+    """Write one line of the case's timeline, inside the caller's transaction: the kind and its
+    parameters, which `events.py` puts into words in the reader's language. Every service that
+    changes a case (here and in the app's packages) calls it; nothing sensitive goes in."""
+    return CaseEvent.objects.create(
+        case=case, kind=kind, by=by, detail=detail[:255], params=params or {}
+    )
 
 
 def _lock_case(case: Case) -> Case:
@@ -124,7 +102,7 @@ def _lock_case(case: Case) -> Case:
 
 
 def _reason(value: str | None, message: str) -> str:
-    reason = _clean_text(value)
+    reason = clean_text(value)
     if not reason:
         raise DomainError("reason_required", message, status=422, details={"reason": [message]})
     return reason
@@ -132,7 +110,7 @@ def _reason(value: str | None, message: str) -> str:
 
 def _require_visible(by: User, case: Case) -> None:
     if not by.has_perm("cases.view_case", case):
-        raise _not_found()
+        raise not_found()
 
 
 def _require_work(by: User, case: Case) -> None:
@@ -140,7 +118,7 @@ def _require_work(by: User, case: Case) -> None:
     if case.is_closed:
         raise DomainError("case_closed", _("This case is closed."), status=409)
     if not by.has_perm("cases.work_on_case", case):
-        raise _forbidden()
+        raise forbidden()
 
 
 def _person_of_office(person: Person | None, by: User, *, label: str) -> None:
@@ -152,6 +130,38 @@ def _person_of_office(person: Person | None, by: User, *, label: str) -> None:
             _("%(label)s was not found in this office's registry.") % {"label": label},
             status=422,
         )
+
+
+# --- Random identities ------------------------------------------------------------------------
+
+# Tries before an insert gives up: two draws of nine digits colliding eight times running
+# means something else is wrong.
+IDENTITY_ATTEMPTS = 8
+
+
+def insert_with_random_identity(
+    instance: models.Model, *, fresh: Callable[[], dict[str, object]] | None = None
+) -> None:
+    """Insert `instance` with a random id (and the values `fresh()` draws, such as a case
+    reference), drawing again in the rare event one is taken (references.py says why ids and
+    references are drawn at random). Call inside a transaction."""
+    model = type(instance)
+    for attempt in range(IDENTITY_ATTEMPTS):
+        drawn = {"pk": random_id(), **(fresh() if fresh else {})}
+        for name, value in drawn.items():
+            setattr(instance, name, value)
+        try:
+            with transaction.atomic():
+                instance.save(force_insert=True)
+        except IntegrityError:
+            taken = any(
+                model._default_manager.filter(**{name: value}).exists()
+                for name, value in drawn.items()
+            )
+            if not taken or attempt == IDENTITY_ATTEMPTS - 1:
+                raise
+        else:
+            return
 
 
 # --- Contacts ---------------------------------------------------------------------------------
@@ -177,7 +187,7 @@ def record_contact(
     """Record one information or counselling contact. A group contact carries counts by sex and
     age band (named participants are optional); an individual one may name the person."""
     if not by.has_perm("cases.record_contact"):
-        raise _forbidden()
+        raise forbidden()
     errors = {}
     if kind not in ContactKind.values:
         errors["kind"] = [_("Choose the kind of contact.")]
@@ -220,7 +230,7 @@ def record_contact(
             sex=Sex.NOT_RECORDED if is_group else sex,
             age_band=AgeBand.NOT_RECORDED if is_group else age_band,
             occurred_on=occurred_on,
-            notes=_clean_text(notes),
+            notes=clean_text(notes),
             case=case,
             # A sensitive topic with a named person: restricted like a restricted case.
             is_restricted=topic in SENSITIVE_TOPICS and named,
@@ -241,7 +251,7 @@ def record_contact(
             # Whoever may see the case but not a restricted contact must not learn of it from
             # the timeline either (selectors.case_events).
             kind_of_event = "restricted_contact" if contact.is_restricted else "contact"
-            _event(case, kind_of_event, by, params={"kind": kind})
+            record_event(case, kind_of_event, by, params={"kind": kind})
     return contact
 
 
@@ -333,7 +343,7 @@ def open_case(
     client asked for a woman case worker and the counsellor is not one (then a supervisor
     assigns)."""
     if not by.has_perm("cases.open_case"):
-        raise _forbidden()
+        raise forbidden()
     categories = sorted(set(categories))
     gbv_types = sorted(set(gbv_types))
     safety = set(safety)
@@ -353,11 +363,11 @@ def open_case(
         errors["safety"] = [_("Unknown safety question.")]
     if received_on > _today(by):
         errors["received_on"] = [_("The date cannot be in the future.")]
-    _too_long(
+    too_long(
         errors,
-        complainant_relation=_clean_text(complainant_relation) if complainant else "",
-        employer=_clean_text(employer),
-        interpreter_language=_clean_text(interpreter_language),
+        complainant_relation=clean_text(complainant_relation) if complainant else "",
+        employer=clean_text(employer),
+        interpreter_language=clean_text(interpreter_language),
     )
     if errors:
         raise DomainError("invalid", _("Some fields are not valid."), status=422, details=errors)
@@ -369,18 +379,18 @@ def open_case(
         office=by.office,
         client=client,
         complainant=complainant,
-        complainant_relation=_clean_text(complainant_relation) if complainant else "",
+        complainant_relation=clean_text(complainant_relation) if complainant else "",
         channel=channel,
         received_on=received_on,
         country=country or "",
-        employer=_clean_text(employer),
+        employer=clean_text(employer),
         agency=agency,
-        recruiter=_clean_text(recruiter),
-        narrative=_clean_text(narrative),
+        recruiter=clean_text(recruiter),
+        narrative=clean_text(narrative),
         urgency=urgency,
-        safety_notes=_clean_text(safety_notes),
+        safety_notes=clean_text(safety_notes),
         wants_woman_worker=wants_woman_worker,
-        interpreter_language=_clean_text(interpreter_language),
+        interpreter_language=clean_text(interpreter_language),
         created_by=by,
         **{flag: flag in safety for flag in SAFETY_FLAGS},
     )
@@ -408,12 +418,12 @@ def open_case(
         insert_with_random_identity(case, fresh=lambda: {"number": new_case_number(case_office)})
         CaseCategory.objects.bulk_create(CaseCategory(case=case, category=c) for c in categories)
         CaseGbvType.objects.bulk_create(CaseGbvType(case=case, gbv_type=g) for g in gbv_types)
-        _event(case, "opened", by)
+        record_event(case, "opened", by)
         if _may_be_assigned(case, worker) and (
             assign_to is not None or not wants_woman_worker or worker.gender == "F"
         ):
             CaseAssignment.objects.create(case=case, worker=worker, assigned_by=by)
-            _event(case, "assigned", by, params={"worker": str(worker)})
+            record_event(case, "assigned", by, params={"worker": str(worker)})
     return case
 
 
@@ -430,7 +440,7 @@ def assign(*, case: Case, worker: User, by: User, replace: bool = False) -> Case
     worker is only ever assigned a woman. With `replace`, current workers are taken off."""
     _require_visible(by, case)
     if not by.has_perm("cases.assign_case", case):
-        raise _forbidden()
+        raise forbidden()
     if not _may_be_assigned(case, worker):
         raise DomainError(
             "not_a_case_worker",
@@ -449,7 +459,7 @@ def assign(*, case: Case, worker: User, by: User, replace: bool = False) -> Case
             for current in case.assignments.filter(ended_at__isnull=True).exclude(worker=worker):
                 current.ended_at = now
                 current.save(update_fields=["ended_at"])
-                _event(case, "unassigned", by, params={"worker": str(current.worker)})
+                record_event(case, "unassigned", by, params={"worker": str(current.worker)})
         existing = case.assignments.filter(worker=worker, ended_at__isnull=True).first()
         if existing is not None:
             return existing
@@ -458,18 +468,18 @@ def assign(*, case: Case, worker: User, by: User, replace: bool = False) -> Case
                 assignment = CaseAssignment.objects.create(case=case, worker=worker, assigned_by=by)
         except IntegrityError:
             return case.assignments.get(worker=worker, ended_at__isnull=True)
-        _event(case, "assigned", by, params={"worker": str(worker)})
+        record_event(case, "assigned", by, params={"worker": str(worker)})
     return assignment
 
 
 def add_note(*, case: Case, text: str, by: User) -> CaseNote:
     _require_work(by, case)
-    text = _clean_text(text)
+    text = clean_text(text)
     if not text:
         raise DomainError("text_required", _("Write the note."), status=422)
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, text=text, author=by)
-        _event(case, "note", by)
+        record_event(case, "note", by)
     return note
 
 
@@ -477,7 +487,7 @@ def add_action(
     *, case: Case, description: str, owner: User, due_on: datetime.date, by: User
 ) -> ActionItem:
     _require_work(by, case)
-    description = _clean_text(description)
+    description = clean_text(description)
     if not description:
         raise DomainError("description_required", _("Describe the action."), status=422)
     if not _may_be_assigned(case, owner):
@@ -490,7 +500,7 @@ def add_action(
         action = ActionItem.objects.create(
             case=case, description=description, owner=owner, due_on=due_on, created_by=by
         )
-        _event(case, "action", by, params={"due_on": due_on.isoformat()})
+        record_event(case, "action", by, params={"due_on": due_on.isoformat()})
     return action
 
 
@@ -501,7 +511,7 @@ def complete_action(*, action: ActionItem, by: User) -> ActionItem:
     with transaction.atomic():
         action.done_at = timezone.now()
         action.save(update_fields=["done_at"])
-        _event(action.case, "action_done", by)
+        record_event(action.case, "action_done", by)
     return action
 
 
@@ -534,7 +544,7 @@ def set_status(*, case: Case, status: str, by: User) -> Case:
             )
         case.status = status
         case.save(update_fields=["status", "updated_at"])
-        _event(case, "status", by, params={"status": status})
+        record_event(case, "status", by, params={"status": status})
     return case
 
 
@@ -596,7 +606,7 @@ def request_closure(
         case.closure_requested_by = by
         case.closure_requested_at = timezone.now()
         case.save(update_fields=[*CLOSURE_PROPOSAL_FIELDS, "status", "updated_at"])
-        _event(case, "closure_requested", by, params={"outcome": outcome})
+        record_event(case, "closure_requested", by, params={"outcome": outcome})
     return case
 
 
@@ -674,7 +684,7 @@ def decide_closure(
     changes and the refusal names the open items."""
     _require_visible(by, case)
     if not by.has_perm("cases.approve_closure", case):
-        raise _forbidden()
+        raise forbidden()
     if not approve:
         reason = _reason(reason, _("Say why the case goes back to work."))
     if open_actions not in (None, "", *OpenActions.CHOICES):
@@ -695,7 +705,7 @@ def decide_closure(
             _clear_closure_proposal(case)
             case.save(update_fields=[*CLOSURE_PROPOSAL_FIELDS, "status", "updated_at"])
             CaseNote.objects.create(case=case, text=reason, author=by)
-            _event(case, "closure_refused", by, params={"note": True})
+            record_event(case, "closure_refused", by, params={"note": True})
             return case
         actions = list(open_actions_of(case))
         if actions and open_actions not in OpenActions.CHOICES:
@@ -741,7 +751,7 @@ def decide_closure(
         case.closed_by = by
         case.closed_at = now
         case.save(update_fields=["status", "closed_by", "closed_at", "updated_at"])
-        _event(
+        record_event(
             case,
             "closed",
             by,
@@ -760,7 +770,7 @@ def reopen_case(*, case: Case, by: User, reason: str) -> Case:
     under a consent that stands, if a partner is needed)."""
     _require_visible(by, case)
     if not by.has_perm("cases.reopen_case", case):
-        raise _forbidden()
+        raise forbidden()
     reason = _reason(reason, _("Say why the case is reopened."))
     with transaction.atomic():
         _lock_case(case)
@@ -781,7 +791,7 @@ def reopen_case(*, case: Case, by: User, reason: str) -> Case:
             ]
         )
         CaseNote.objects.create(case=case, text=reason, author=by)
-        _event(case, "reopened", by, params={"outcome": outcome})
+        record_event(case, "reopened", by, params={"outcome": outcome})
     return case
 
 
@@ -796,7 +806,7 @@ def restrict_case(*, case: Case, by: User, reason: str) -> Case:
     encrypted note; the timeline says only that the case was restricted."""
     _require_visible(by, case)
     if not by.has_perm("cases.restrict_case", case):
-        raise _forbidden()
+        raise forbidden()
     reason = _reason(reason, _("Say why the case is restricted."))
     with transaction.atomic():
         _lock_case(case)
@@ -807,7 +817,7 @@ def restrict_case(*, case: Case, by: User, reason: str) -> Case:
         case.is_restricted = True
         case.save(update_fields=["is_restricted", "updated_at"])
         CaseNote.objects.create(case=case, text=reason, author=by)
-        _event(case, "restricted", by, params={"note": True})
+        record_event(case, "restricted", by, params={"note": True})
     return case
 
 
@@ -825,7 +835,7 @@ def lift_restriction(*, case: Case, by: User, reason: str) -> Case:
     that intake would restrict anyway."""
     _require_visible(by, case)
     if not by.has_perm("cases.lift_restriction", case):
-        raise _forbidden()
+        raise forbidden()
     reason = _reason(reason, _("Say why the restriction is lifted."))
     with transaction.atomic():
         _lock_case(case)
@@ -843,28 +853,30 @@ def lift_restriction(*, case: Case, by: User, reason: str) -> Case:
         case.is_restricted = False
         case.save(update_fields=["is_restricted", "updated_at"])
         CaseNote.objects.create(case=case, text=reason, author=by)
-        _event(case, "unrestricted", by, params={"note": True})
+        record_event(case, "unrestricted", by, params={"note": True})
     return case
 
 
 # --- Consent and referrals --------------------------------------------------------------------
 
 
-def _active_partner(partner: Organisation | None, case: Case) -> None:
-    """Only an active partner that works with the case's office may receive its data."""
+def _active_partner(partner: Organisation | None, case: Case) -> Organisation:
+    """Only an active partner that works with the case's office may receive its data (None:
+    the caller found no organisation by the id it was given)."""
     if partner is None or not office_partners(case.office).filter(pk=partner.pk).exists():
         raise DomainError(
             "invalid_partner",
             _("Choose an active partner organisation that works with this office."),
             status=422,
         )
+    return partner
 
 
 def record_consent(
     *,
     case: Case,
     by: User,
-    recipient: Organisation,
+    recipient: Organisation | None,
     items: Iterable[str],
     given_on: datetime.date,
     method: str,
@@ -872,7 +884,7 @@ def record_consent(
 ) -> CaseConsent:
     """The client's informed consent to share the chosen items with one partner."""
     _require_work(by, case)
-    _active_partner(recipient, case)
+    recipient = _active_partner(recipient, case)
     items = sorted(set(items))
     errors = {}
     if not items:
@@ -881,11 +893,11 @@ def record_consent(
         errors["items"] = [_("Unknown kind of information.")]
     if method not in ConsentMethod.values:
         errors["method"] = [_("Say how consent was given.")]
-    elif method == ConsentMethod.VERBAL_WITNESSED and not _clean_text(witness):
+    elif method == ConsentMethod.VERBAL_WITNESSED and not clean_text(witness):
         errors["witness"] = [_("Verbal consent needs a witness.")]
     if given_on > _today(by):
         errors["given_on"] = [_("The date cannot be in the future.")]
-    _too_long(errors, witness=_clean_text(witness))
+    too_long(errors, witness=clean_text(witness))
     if errors:
         raise DomainError("invalid", _("Some fields are not valid."), status=422, details=errors)
     with transaction.atomic():
@@ -895,10 +907,10 @@ def record_consent(
             items=items,
             given_on=given_on,
             method=method,
-            witness=_clean_text(witness),
+            witness=clean_text(witness),
             taken_by=by,
         )
-        _event(case, "consent", by, params={"partner": recipient.name})
+        record_event(case, "consent", by, params={"partner": recipient.name})
     return consent
 
 
@@ -908,7 +920,7 @@ def withdraw_consent(*, consent: CaseConsent, by: User) -> CaseConsent:
     case = consent.case
     _require_visible(by, case)
     if not by.has_perm("cases.withdraw_consent", case):
-        raise _forbidden()
+        raise forbidden()
     with transaction.atomic():
         consent.refresh_from_db(from_queryset=CaseConsent.objects.select_for_update())
         if consent.withdrawn_on is not None:
@@ -922,7 +934,7 @@ def withdraw_consent(*, consent: CaseConsent, by: User) -> CaseConsent:
         ended = list(consent.referrals.filter(stopped_at__isnull=True).select_for_update())
         for referral in ended:
             _end_referral(referral, ReferralEnd.CONSENT_WITHDRAWN, now)
-        _event(
+        record_event(
             case,
             "consent_withdrawn",
             by,
@@ -938,15 +950,15 @@ def revoke_referral(*, referral: Referral, by: User, reason: str) -> Referral:
     case = referral.case
     _require_visible(by, case)
     if not by.has_perm("cases.revoke_referral", case):
-        raise _forbidden()
+        raise forbidden()
     reason = _reason(reason, _("Say why the referral is revoked."))
     with transaction.atomic():
-        _locked_referral(referral)
+        lock_referral(referral)
         if referral.stopped_at is not None:
             raise DomainError("referral_ended", _("This referral has already ended."), status=409)
         _end_referral(referral, ReferralEnd.REVOKED, timezone.now())
         CaseNote.objects.create(case=case, text=reason, author=by)
-        _event(case, "referral_revoked", by, params={"partner": referral.partner.name})
+        record_event(case, "referral_revoked", by, params={"partner": referral.partner.name})
     return referral
 
 
@@ -954,7 +966,7 @@ def send_referral(
     *,
     case: Case,
     by: User,
-    partner: Organisation,
+    partner: Organisation | None,
     service: str,
     due_on: datetime.date,
     message: str = "",
@@ -963,14 +975,14 @@ def send_referral(
     The case's row is locked and the consent read under a lock: a consent withdrawn or a case
     closed meanwhile refuses the referral rather than sharing with a partner after all."""
     _require_work(by, case)
-    _active_partner(partner, case)
-    service = _clean_text(service)
+    partner = _active_partner(partner, case)
+    service = clean_text(service)
     if not service:
         raise DomainError("service_required", _("Say which service is asked for."), status=422)
-    _refuse_if_too_long(service=service)
+    refuse_if_too_long(service=service)
     if due_on < _today(by):
         raise DomainError("due_in_past", _("The due date cannot be in the past."), status=422)
-    message = _clean_text(message)
+    message = clean_text(message)
     with transaction.atomic():
         _lock_case(case)
         _require_work(by, case)
@@ -1008,139 +1020,45 @@ def send_referral(
         if case.status in (CaseStatus.OPEN, CaseStatus.IN_PROGRESS):
             case.status = CaseStatus.PENDING_PARTNER
             case.save(update_fields=["status", "updated_at"])
-        _event(case, "referral", by, params={"partner": partner.name})
+        record_event(case, "referral", by, params={"partner": partner.name})
     return referral
 
 
-def _require_partner(by: User, referral: Referral) -> None:
-    if not by.has_perm("cases.see_referral", referral):
-        raise _not_found()
+# --- Attachments ------------------------------------------------------------------------------
 
 
-def _require_live(referral: Referral) -> None:
-    if referral.has_ended:
-        raise DomainError(
-            "referral_ended",
-            _(
-                "This referral has ended: the office no longer shares this client's data "
-                "with you, and it cannot be answered or reported on."
-            ),
-            status=409,
-        )
-
-
-def _locked_referral(referral: Referral) -> Referral:
-    referral.refresh_from_db(from_queryset=Referral.objects.select_for_update())
-    return referral
-
-
-def answer_referral(*, referral: Referral, by: User, accept: bool, reason: str = "") -> Referral:
-    """The partner accepts the referral, or declines it with a reason."""
-    with transaction.atomic():
-        _require_partner(by, referral)
-        _locked_referral(referral)
-        _require_partner(by, referral)
-        _require_live(referral)
-        if referral.state != ReferralState.SENT:
-            raise DomainError(
-                "already_answered", _("This referral was already answered."), status=409
-            )
-        reason = _clean_text(reason)
-        if not accept and not reason:
-            raise DomainError("reason_required", _("Say why the referral is declined."), status=422)
-        if not accept:
-            _refuse_if_too_long(decline_reason=reason)
-        referral.state = ReferralState.ACCEPTED if accept else ReferralState.DECLINED
-        referral.decline_reason = "" if accept else reason
-        referral.answered_by = by
-        referral.answered_at = timezone.now()
-        referral.save()
-        _event(
-            referral.case,
-            "referral_accepted" if accept else "referral_declined",
-            by,
-            params={"partner": referral.partner.name},
-        )
-    return referral
-
-
-def add_feedback(
-    *, referral: Referral, by: User, feedback: str, complete: bool = False
-) -> Referral:
-    """The partner's update on an accepted referral; `complete` closes it."""
-    with transaction.atomic():
-        _require_partner(by, referral)
-        _locked_referral(referral)
-        _require_partner(by, referral)
-        _require_live(referral)
-        if referral.state != ReferralState.ACCEPTED:
-            raise DomainError(
-                "not_accepted", _("Only an accepted referral can be updated."), status=409
-            )
-        feedback = _clean_text(feedback)
-        if not feedback:
-            raise DomainError("feedback_required", _("Write the update."), status=422)
-        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-        referral.feedback = (referral.feedback + "\n\n" if referral.feedback else "") + (
-            f"[{stamp}] {feedback}"
-        )
-        if complete:
-            referral.state = ReferralState.COMPLETED
-            referral.completed_at = timezone.now()
-        referral.save()
-        _event(
-            referral.case,
-            "referral_completed" if complete else "referral_update",
-            by,
-            params={"partner": referral.partner.name},
-        )
-    return referral
-
-
-PARTNER_END_CASE_CLOSED = "case_closed"
-PARTNER_END_BY_OFFICE = "ended_by_office"
-
-
-def partner_end_reason(referral: Referral) -> str | None:
-    """Why a referral ended, as its partner is told: the case was closed, or the office ended
-    it. Never whether the client withdrew consent: that choice stays between her and the
-    office. None while the referral is live."""
-    if not referral.has_ended:
-        return None
-    if referral.end_reason == ReferralEnd.CASE_CLOSED or (
-        not referral.end_reason and referral.case.is_closed
-    ):
-        return PARTNER_END_CASE_CLOSED
-    return PARTNER_END_BY_OFFICE
-
-
-def shared_view(referral: Referral) -> dict:
-    """What the partner may read of the case: only the consented items, nothing else; once the
-    referral has ended (consent withdrawn, revoked, case closed), nothing at all."""
-    if referral.has_ended:
-        return {"items": []}
-    case = referral.case
-    items = set(referral.consent.items) if referral.consent.is_active else set()
-    client = case.client
-    view: dict = {"number": case.number, "service": referral.service, "items": sorted(items)}
-    if SharedItem.IDENTITY in items:
-        view["client_name"] = client.full_name
-        view["client_sex"] = client.get_sex_display()
-        view["client_age"] = client.age_on(timezone.localdate())
-    if SharedItem.CONTACT in items:
-        view["client_phones"] = [phone.number for phone in client.phones.all()]
-        view["client_address"] = client.address
-    if SharedItem.SUMMARY in items:
-        view["categories"] = [c.get_category_display() for c in case.categories.all()]
-        view["country"] = str(case.country.name) if case.country else ""
-        view["employer"] = case.employer
-    if SharedItem.NARRATIVE in items:
-        view["narrative"] = case.narrative
-        view["message"] = referral.message
-    if SharedItem.SAFETY in items:
-        view["safety"] = [
-            str(cast(models.Field, Case._meta.get_field(f)).verbose_name)
-            for f in case.safety_flags()
-        ]
-        view["safety_notes"] = case.safety_notes
-    return view
+def upload_attachment(*, case: Case, by: User, title: str, file: File) -> CaseAttachment:
+    """Attach a PDF, JPEG or PNG file (decided by its content, `core.uploads.read_scan`) to an
+    open case the user works on. The file is stored under MEDIA_ROOT (private, never served
+    directly) with a name made from its SHA-256; its title is encrypted like the rest of what a
+    client tells. It is only returned by the permission-checked view `cases:attachment-file`,
+    to those who may see the case."""
+    if not by.has_perm("cases.view_case", case):
+        raise not_found()
+    if case.is_closed:
+        raise DomainError("case_closed", _("This case is closed."), status=409)
+    if not by.has_perm("cases.work_on_case", case):
+        raise forbidden()
+    title = " ".join((title or "").split())
+    if not title:
+        raise DomainError("title_required", _("Give the attachment a title."), status=422)
+    data, content_type, extension = read_scan(file)
+    attachment = CaseAttachment(
+        case=case,
+        title=title[:200],
+        content_type=content_type,
+        extension=extension,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=by,
+    )
+    # The name given here is ignored by `attachment_path`: only the hash names the file.
+    attachment.file.save(f"attachment{extension}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+            record_event(case, "attachment", by)
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from satuatap.cases.urls_partner import urlpatterns as partner_and_print_patterns
+from satuatap.cases.partner.urls import urlpatterns as partner_patterns
+from satuatap.cases.printing.urls import urlpatterns as printing_patterns
 from satuatap.cases.views import case_work, cases, contacts, retention
 
 app_name = "cases"
@@ -67,5 +68,5 @@ urlpatterns = [
     ),
 ]
 
-# The partner portal and the printable PDFs (views_partner.py, views_print.py).
-urlpatterns += partner_and_print_patterns
+# The partner portal (partner/) and the printable PDFs (printing/).
+urlpatterns += [*partner_patterns, *printing_patterns]

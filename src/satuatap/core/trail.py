@@ -28,6 +28,7 @@ queryset, so the hidden entries are not counted either.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -225,7 +226,7 @@ class AccessRow:
     """One read, as the access log shows it."""
 
     id: int
-    at: object  # an aware datetime
+    at: datetime.datetime  # aware
     reader: str
     organisation: str
     purpose: str

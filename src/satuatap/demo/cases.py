@@ -19,8 +19,9 @@ import datetime
 import random
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,7 @@ from satuatap.cases.models import (
     Topic,
     Urgency,
 )
+from satuatap.cases.partner import services as partner_services
 from satuatap.core.models import (
     Organisation,
     OrganisationKind,
@@ -773,16 +775,18 @@ def _referral(context, case, worker, types, state, service, items) -> Referral:
     answerer = _partner_worker(partner)
     if state in ("accepted", "completed", "stopped"):
         context.step(case)
-        services.answer_referral(referral=referral, by=answerer, accept=True)
+        partner_services.answer_referral(referral=referral, by=answerer, accept=True)
     if state in ("accepted", "completed"):
         context.step(case)
-        services.add_feedback(referral=referral, by=answerer, feedback=FEEDBACK[0])
+        partner_services.add_feedback(referral=referral, by=answerer, feedback=FEEDBACK[0])
     if state == "completed":
         context.step(case)
-        services.add_feedback(referral=referral, by=answerer, feedback=FEEDBACK[1], complete=True)
+        partner_services.add_feedback(
+            referral=referral, by=answerer, feedback=FEEDBACK[1], complete=True
+        )
     if state == "declined":
         context.step(case)
-        services.answer_referral(
+        partner_services.answer_referral(
             referral=referral, by=answerer, accept=False, reason=DECLINE_REASON
         )
     if state == "stopped":
@@ -825,7 +829,7 @@ def _refer_to_every_partner(context: _Office, cases: list[Case]) -> None:
     missing = [p for p in context.partners if p.pk not in context.referred]
     for index, partner in enumerate(missing):
         case = open_cases[index % len(open_cases)]
-        worker = case.assignments.filter(ended_at__isnull=True).first().worker
+        worker = case.assignments.filter(ended_at__isnull=True).earliest("assigned_at", "pk").worker
         _referral(
             context,
             case,
@@ -855,14 +859,15 @@ def _spread_in_time(context: _Office) -> None:
     """Spread what happened on each case (all written a moment ago) over the days since it came
     in, step by step in its order: the timeline then reads like weeks of work."""
     case_ids = list(context.windows)
-    rows = []
+    rows: list[tuple[type[models.Model], list[str], list[Any]]] = []
     for model, fields in _TIMESTAMPS:
+        manager = model._default_manager
         if model is Case:
-            objs = model.objects.filter(pk__in=case_ids).only("pk", *fields)
+            found = manager.filter(pk__in=case_ids).only("pk", *fields)
         else:
             extra = ["occurred_on"] if model is Contact else []
-            objs = model.objects.filter(case_id__in=case_ids).only("pk", "case_id", *fields, *extra)
-        rows.append((model, fields, list(objs)))
+            found = manager.filter(case_id__in=case_ids).only("pk", "case_id", *fields, *extra)
+        rows.append((model, fields, list(found)))
 
     def case_of(obj) -> int:
         return obj.pk if isinstance(obj, Case) else obj.case_id
@@ -891,7 +896,7 @@ def _spread_in_time(context: _Office) -> None:
             if model is Contact:
                 obj.occurred_on = timezone.localtime(obj.recorded_at, context.zone).date()
         extra = ["occurred_on"] if model is Contact else []
-        model.objects.bulk_update(objs, fields + extra, batch_size=200)
+        model._default_manager.bulk_update(objs, fields + extra, batch_size=200)
 
 
 def _set_due_dates(context: _Office) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 
 from django.db import transaction
 
@@ -196,6 +197,8 @@ def seed(stdout=None) -> None:
 
 def _seed_office(office: Organisation) -> None:
     rng = random.Random(f"people-{office.slug}")  # noqa: S311 - demo data, not security
+    if office.region_id is None:
+        return
     villages = list(
         Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith=office.region_id + ".")
         .select_related("parent")
@@ -204,21 +207,24 @@ def _seed_office(office: Organisation) -> None:
     if not villages:
         return
     serial = 0
-    workers = []
+    workers: list[dict[str, Any]] = []
     for _ in range(PEOPLE_PER_OFFICE):
         serial += 1
         sex = Sex.FEMALE if rng.random() < 0.67 else Sex.MALE
         village = rng.choice(villages)
+        district = village.parent
+        if district is None:  # a village always lies in a district
+            continue
         birth_date = _birth_date(rng, 19, 45)
         married = rng.random() < 0.55
         workers.append(
             dict(
-                nik=make_nik(village.parent.code, birth_date, sex, serial),
+                nik=make_nik(district.code, birth_date, sex, serial),
                 full_name=_name(rng, sex),
                 sex=sex,
                 birth_date=birth_date,
                 village=village,
-                birth_place=village.parent.name.title(),
+                birth_place=district.name.title(),
                 marital_status=MaritalStatus.MARRIED if married else MaritalStatus.SINGLE,
                 education=rng.choice([Education.SD, Education.SMP, Education.SMP, Education.SMA]),
                 phone=f"+628{rng.randint(11, 59)}{rng.randint(10_000_000, 99_999_999)}",

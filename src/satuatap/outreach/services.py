@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, User
 from satuatap.core.selectors import office_partners
+from satuatap.core.uploads import read_scan
 from satuatap.outreach.models import (
     AgeBand,
     EventKind,
@@ -29,7 +30,6 @@ from satuatap.outreach.models import (
     VillageFocalPoint,
     VillageRegulation,
 )
-from satuatap.people.documents import read_scan
 from satuatap.people.models import Person, Sex
 from satuatap.people.phones import PhoneError, normalise_phone
 from satuatap.regions.models import Region, RegionLevel

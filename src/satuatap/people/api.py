@@ -19,10 +19,12 @@ from satuatap.people.models import Person
 from satuatap.people.nik import check_nik
 from satuatap.people.schemas import (
     AccessLogEntryOut,
+    NikWarningOut,
     PersonIn,
     PersonOut,
     PersonPatch,
     PersonSummaryOut,
+    PhoneOut,
     TimelineEventOut,
 )
 from satuatap.people.search import search_people
@@ -31,11 +33,11 @@ from satuatap.people.validation import clean_person_input
 router = Router(tags=["people"])
 
 
-def _nik_warnings(person: Person) -> list[dict]:
+def _nik_warnings(person: Person) -> list[NikWarningOut]:
     if not person.nik:
         return []
     check = check_nik(person.nik, sex=person.sex, birth_date=person.birth_date)
-    return [{"code": issue.code, "message": issue.message} for issue in check.warnings]
+    return [NikWarningOut(code=issue.code, message=issue.message) for issue in check.warnings]
 
 
 def _person_out(person: Person) -> PersonOut:
@@ -54,7 +56,7 @@ def _person_out(person: Person) -> PersonOut:
         education=person.education,
         languages=person.languages,
         disability=person.disability,
-        phones=[{"number": p.number, "kind": p.kind} for p in person.phones.all()],
+        phones=[PhoneOut(number=p.number, kind=p.kind) for p in person.phones.all()],
         current_status=status.status if status else None,
         is_sensitive=person.is_sensitive,
         is_missing_nik=person.is_missing_nik,

@@ -11,6 +11,7 @@ from satuatap.people.models import (
     ConsentPurpose,
     Disability,
     Education,
+    ErasureReason,
     MaritalStatus,
     MigrationStatus,
     Relation,
@@ -193,7 +194,5 @@ class EraseForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from satuatap.people.data_rights import ErasureReason
-
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = ErasureReason.choices

@@ -1,4 +1,4 @@
-"""The worker of a register import (`people.imports`), run by the task
+"""The worker of a register import (`people.imports.services`), run by the task
 `people.tasks.run_import_task` (or by `satuatap import_people` in the foreground).
 
 It validates every row, reports every problem of a row at once (with its spreadsheet row
@@ -10,6 +10,7 @@ itself: logs name the job by id and row by number, `ImportJob.failure` holds a g
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -105,8 +106,8 @@ class _RowReader:
         return row[index] if index is not None and index < len(row) else None
 
     def prefetch_villages(self, rows: list[tuple[int, list[Any]]]) -> None:
-        codes = {_village_code(cell_text(self.value(row, "village"))) for _, row in rows}
-        codes = {code for code in codes if code and code not in self.villages}
+        read = {_village_code(cell_text(self.value(row, "village"))) for _, row in rows}
+        codes = {code for code in read if code and code not in self.villages}
         found = Region.objects.filter(pk__in=codes, level=RegionLevel.VILLAGE).in_bulk()
         for code in codes:
             self.villages[code] = found.get(code)
@@ -252,7 +253,7 @@ def _import_batch(
     niks = {r.values["nik"] for r in results if r.values["nik"]}
     registered_niks = set(Person.objects.filter(nik__in=niks).values_list("nik", flat=True))
     keys = {name_key(r.values["full_name"]) for r in results if not r.values["nik"]}
-    known_people = set(
+    known_people: set[tuple[str, datetime.date | None, str | None]] = set(
         Person.objects.filter(office=job.office, nik__isnull=True, name_key__in=keys)
         .values_list("name_key", "birth_date", "village_id")
         .iterator()

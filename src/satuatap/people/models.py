@@ -556,11 +556,11 @@ class ErasureRequestStatus(models.TextChoices):
 
 
 class ErasureRequest(models.Model):
-    """An office head's request to erase a record (`data_rights.request_erasure`).
+    """An office head's request to erase a record (`data_rights.services.request_erasure`).
 
     Carried out at once, unless another part of the system asks for a review first (the MRC,
-    for anyone in one of its cases, through `data_rights.register_erasure_review`): then it waits
-    for a case supervisor, who sees why, while the head is never told."""
+    for anyone in one of its cases, through `data_rights.hooks.register_erasure_review`): then
+    it waits for a case supervisor, who sees why, while the head is never told."""
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"

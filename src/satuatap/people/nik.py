@@ -183,12 +183,13 @@ def _retired_code_note(change: RegionCodeChange) -> NikIssue:
         "new_code": today.code,
         "new_name": today.name,
     }
-    if change.old_code.count(".") == 2:  # a district: name its regency today as well
+    if change.old_code.count(".") == 2 and (regency := today.parent) is not None:
+        # A district: name its regency today as well.
         message = _(
             "Digits 1–6 of the NIK give district %(old_code)s %(old_name)s, a region code that "
             "changed on %(date)s: it is now %(new_code)s %(new_name)s, in %(regency_code)s "
             "%(regency_name)s."
-        ) % {**values, "regency_code": today.parent_id, "regency_name": today.parent.name}
+        ) % {**values, "regency_code": regency.code, "regency_name": regency.name}
     else:
         message = _(
             "Digits 1–%(digits)d of the NIK give %(old_code)s %(old_name)s, a region code that "

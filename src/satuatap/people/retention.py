@@ -16,11 +16,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.retention import Cutoff, RecordClass, RunContext, register_record_class
+from satuatap.core.retention import (
+    Cutoff,
+    RecordClass,
+    RunContext,
+    register_audit_keep,
+    register_record_class,
+)
+from satuatap.people.data_rights.hooks import needs_review, people_needing_review
+from satuatap.people.data_rights.services import erase_people
+from satuatap.people.imports.services import purge_import_files
 from satuatap.people.models import (
     ErasureReason,
     ImportJob,
@@ -30,6 +40,7 @@ from satuatap.people.models import (
     ProcessingConsent,
     StatusEvent,
 )
+from satuatap.people.selectors import merged_group
 
 PersonHold = Callable[[], models.QuerySet]
 _holds: list[PersonHold] = []
@@ -96,16 +107,12 @@ def _inactive_people(cutoff: Cutoff) -> models.QuerySet:
 
 
 def _not_held(people: models.QuerySet) -> models.QuerySet:
-    from satuatap.people.data_rights import people_needing_review
-
     # Someone whose erasure another part of the system reviews (anyone in an MRC case) is
     # never erased by the schedule: the case's own period comes first.
     return people.exclude(held_people()).exclude(people_needing_review())
 
 
 def _erase_inactive(pks: list[int], context: RunContext) -> list[int]:
-    from satuatap.people.data_rights import erase_people, merged_group, needs_review
-
     people = []
     for person in Person.objects.filter(pk__in=pks):
         group = merged_group(person)
@@ -127,28 +134,12 @@ def _old_imports(cutoff: Cutoff) -> models.QuerySet:
     return ImportJob.objects.filter(finished | abandoned).filter(still_holds)
 
 
-def _purge_imports(pks: list[int], context: RunContext) -> list[int]:
-    for job in ImportJob.objects.filter(pk__in=pks):
-        if job.file:
-            job.file.delete(save=False)
-        job.file = ""
-        job.error_rows = []
-        job.columns = []
-        job.mapping = {}
-        job.save(update_fields=["file", "error_rows", "columns", "mapping"])
-    return pks
-
-
 def _kept_person_audit() -> Q:
-    from django.contrib.contenttypes.models import ContentType
-
     held = Person.objects.filter(held_people()).values("pk")
     return Q(content_type=ContentType.objects.get_for_model(Person), object_id__in=held)
 
 
 def register() -> None:
-    from satuatap.core.retention import register_audit_keep
-
     register_audit_keep(_kept_person_audit)
     register_record_class(
         RecordClass(
@@ -179,7 +170,7 @@ def register() -> None:
             counted_from=_("the end of the import"),
             action=_("the uploaded file, its column headings and its list of rejected rows go"),
             due=_old_imports,
-            purge=_purge_imports,
+            purge=purge_import_files,
             office="office_id",
             order=15,
         )

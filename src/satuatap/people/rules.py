@@ -45,7 +45,7 @@ rules.add_perm("people.reverse_merge", is_administrator)
 rules.add_perm("people.erase_person", is_office_head & is_same_office_as_person & is_active_record)
 
 
-# --- Documents (people/documents.py) ---------------------------------------------------------
+# --- Documents (people/documents/) -----------------------------------------------------------
 
 # Documents of these desks may also be verified by a placement officer (Disnaker staff).
 PLACEMENT_DESK_TYPE_CODE = "ketenagakerjaan"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
-from django.db.models import Q, QuerySet
+from django.db.models import ForeignObjectRel, Model, Q, QuerySet
 
 from satuatap.core.models import User
-from satuatap.people.models import FamilyLink, Person, Phone
+from satuatap.people.models import FamilyLink, Person, PersonMerge, Phone
 from satuatap.regions.models import Region
 
 DUPLICATE_NAME_SCORE = 80
@@ -101,7 +102,35 @@ def person_access_log(viewer: User, person: Person) -> QuerySet:
     reads `core.sensitive` logs), without the case work the viewer may not see (`core.trail`).
     The caller checks `people.view_access_log`, or gives the person their copy."""
     from satuatap.core.selectors import access_entries
-    from satuatap.people.data_rights import merged_group
 
     ids = [p.pk for p in merged_group(person)]
     return access_entries(viewer, records={Person: ids}, office=person.office)
+
+
+def merged_group(person: Person) -> list[Person]:
+    """The record and every record merged into it, at any depth (a survivor merged later)."""
+    group = [person]
+    frontier = [person.pk]
+    seen = {person.pk}
+    while frontier:
+        absorbed = list(Person.objects.filter(merged_into_id__in=frontier).exclude(pk__in=seen))
+        group.extend(absorbed)
+        frontier = [p.pk for p in absorbed]
+        seen.update(frontier)
+    return group
+
+
+def person_links(*, include_merges: bool = False) -> Iterator[tuple[type[Model], str]]:
+    """(model, field name) of every foreign key to Person from another model (of any app), except
+    the merge bookkeeping itself unless asked for: what a merge moves and an erasure scrubs."""
+    for field in Person._meta.get_fields(include_hidden=True):
+        # A foreign key to Person shows on Person as its reverse relation (auto-created).
+        if not (isinstance(field, ForeignObjectRel) and field.one_to_many):
+            continue
+        model = field.related_model
+        # A reverse relation names its model by class, never as the string "self".
+        if isinstance(model, str) or model is Person:
+            continue
+        if model is PersonMerge and not include_merges:
+            continue
+        yield model, field.field.name

@@ -5,12 +5,11 @@ or of such a person are read with a purpose; a document's read is about its pers
 from __future__ import annotations
 
 from satuatap.core import sensitive
+from satuatap.people.documents.selectors import document_requires_read_purpose
+from satuatap.people.models import Person, PersonDocument
 
 
 def register() -> None:
-    from satuatap.people.documents import document_requires_read_purpose
-    from satuatap.people.models import Person, PersonDocument
-
     sensitive.register(
         Person,
         may_read=lambda user, person: user.has_perm("people.view_person", person),

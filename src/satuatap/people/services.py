@@ -1,4 +1,7 @@
-"""Writes on the registry. Each change is audited by django-auditlog in the same transaction."""
+"""Writes on the registry: registering and correcting a person, their migration timeline,
+family, consents, and merging two records of one person (and reversing it). Each change is
+audited by django-auditlog in the same transaction. Documents, imports and erasure have their
+own packages (`documents/`, `imports/`, `data_rights/`)."""
 
 from __future__ import annotations
 
@@ -6,8 +9,10 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
@@ -18,11 +23,13 @@ from satuatap.people.models import (
     FamilyLink,
     MigrationStatus,
     Person,
+    PersonMerge,
     Phone,
     ProcessingConsent,
     StatusEvent,
 )
 from satuatap.people.names import name_key
+from satuatap.people.selectors import person_links
 from satuatap.regions.models import Region
 
 PERSON_FIELDS = (
@@ -240,3 +247,114 @@ def withdraw_consent(*, consent: ProcessingConsent, by: User) -> ProcessingConse
     consent.withdrawn_by = by
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
     return consent
+
+
+# --- Merging ----------------------------------------------------------------------------------
+# Nothing is deleted: every record linked to the absorbed person is moved to the survivor and
+# the move is written down, so an administrator can put each one back.
+
+FILLABLE_FIELDS = (
+    "nik",
+    "birth_date",
+    "birth_place",
+    "village_id",
+    "address",
+    "marital_status",
+    "education",
+    "languages",
+)
+
+
+def _label(model: type[Model]) -> str:
+    return model._meta.label
+
+
+def _move(model: type[Model], field: str, pk: int, to_person_id: int) -> bool:
+    try:
+        with transaction.atomic():
+            model._default_manager.filter(pk=pk).update(**{f"{field}_id": to_person_id})
+        return True
+    except IntegrityError:
+        # e.g. the same phone number on both records, or a family link between the two:
+        # it stays with the absorbed record, which is kept.
+        return False
+
+
+def merge_people(*, survivor: Person, merged: Person, by: User, reason: str) -> PersonMerge:
+    """Merge `merged` into `survivor`; the absorbed record is kept, hidden, and linked."""
+    if survivor.pk == merged.pk:
+        raise DomainError("same_record", _("Choose two different records."))
+    for person in (survivor, merged):
+        require_change_permission(by, person)
+    if not reason.strip():
+        raise DomainError("reason_required", _("Say why these records are the same person."))
+    if survivor.nik and merged.nik and survivor.nik != merged.nik:
+        raise DomainError(
+            "different_niks", _("The two records have different NIKs: they are not one person.")
+        )
+    with transaction.atomic():
+        filled = {}
+        for field in FILLABLE_FIELDS:
+            if not getattr(survivor, field) and getattr(merged, field):
+                filled[field] = getattr(merged, field)
+        snapshot = {
+            "filled": {k: str(v) for k, v in filled.items()},
+            "merged_nik": merged.nik,
+        }
+        if "nik" in filled:
+            Person.objects.filter(pk=merged.pk).update(nik=None)
+            merged.nik = None
+        moved = []
+        for model, field in person_links():
+            for pk in model._default_manager.filter(**{field: merged}).values_list("pk", flat=True):
+                if _move(model, field, pk, survivor.pk):
+                    moved.append({"model": _label(model), "field": field, "pk": pk})
+        for field, value in filled.items():
+            setattr(survivor, field, value)
+        survivor.name_key = name_key(survivor.full_name)
+        survivor.save()
+        merged.merged_into = survivor
+        merged.save(update_fields=["merged_into", "nik"])
+        return PersonMerge.objects.create(
+            survivor=survivor,
+            merged=merged,
+            merged_by=by,
+            reason=reason.strip(),
+            snapshot=snapshot,
+            moved=moved,
+        )
+
+
+def reverse_merge(*, merge: PersonMerge, by: User) -> PersonMerge:
+    """Undo a merge: move every moved record back and restore what was filled in."""
+    if not by.has_perm("people.reverse_merge"):
+        raise DomainError("forbidden", _("Only an administrator can reverse a merge."), status=403)
+    if merge.reversed_at is not None:
+        raise DomainError("already_reversed", _("This merge was already reversed."))
+    if Person.objects.filter(
+        pk__in=[merge.survivor_id, merge.merged_id], anonymised_at__isnull=False
+    ).exists():
+        raise DomainError(
+            "erased", _("These records were erased: the merge cannot be reversed."), status=409
+        )
+    with transaction.atomic():
+        survivor = Person.objects.select_for_update().get(pk=merge.survivor_id)
+        merged = Person.objects.select_for_update().get(pk=merge.merged_id)
+        for item in merge.moved:
+            model = apps.get_model(item["model"])
+            model._default_manager.filter(pk=item["pk"], **{item["field"]: survivor}).update(
+                **{f"{item['field']}_id": merged.pk}
+            )
+        for field, value in merge.snapshot.get("filled", {}).items():
+            if str(getattr(survivor, field)) == value:
+                setattr(
+                    survivor, field, None if field in ("nik", "birth_date", "village_id") else ""
+                )
+        survivor.save()
+        merged.merged_into = None
+        merged.nik = merge.snapshot.get("merged_nik")
+        merged.save(update_fields=["merged_into", "nik"])
+        merge.reversed_at = timezone.now()
+        merge.reversed_by = by
+        merge.save(update_fields=["reversed_at", "reversed_by"])
+    return merge

@@ -2,7 +2,7 @@
 
 Tasks take record ids only, never personal data: huey pickles their arguments into the queue.
 A task imports the worker it runs; the service that queues it imports only the task
-(`imports.start_import` → `run_import_task` → `import_worker.run_import`).
+(`imports.services.start_import` → `run_import_task` → `import_worker.run_import`).
 """
 
 from satuatap.core.tasks import user_task

@@ -1,7 +1,8 @@
 from django.urls import path, re_path
 
-from satuatap.people.views import documents, persons, records
-from satuatap.people.views import imports as import_views
+from satuatap.people.documents.urls import urlpatterns as documents_patterns
+from satuatap.people.imports.urls import urlpatterns as imports_patterns
+from satuatap.people.views import persons, records
 
 app_name = "people"
 urlpatterns = [
@@ -27,23 +28,6 @@ urlpatterns = [
     ),
     path("<int:person_id>/merge/", records.merge, name="merge"),
     path("merges/", records.merge_list, name="merge-list"),
-    path("<int:person_id>/documents/new/", documents.document_upload, name="document-upload"),
-    path(
-        "<int:person_id>/documents/<int:document_id>/file/",
-        documents.document_file,
-        name="document-file",
-    ),
-    path(
-        "<int:person_id>/documents/<int:document_id>/verify/",
-        documents.document_verify,
-        name="document-verify",
-    ),
-    path(
-        "<int:person_id>/documents/<int:document_id>/reject/",
-        documents.document_reject,
-        name="document-reject",
-    ),
-    path("imports/", import_views.import_list, name="import-list"),
-    path("imports/<int:job_id>/", import_views.import_detail, name="import-detail"),
-    path("imports/<int:job_id>/errors.csv", import_views.import_errors, name="import-errors"),
+    *documents_patterns,
+    *imports_patterns,
 ]

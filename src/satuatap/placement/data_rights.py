@@ -59,7 +59,7 @@ def training(person) -> list[dict]:
 
 
 def register() -> None:
-    from satuatap.people.data_rights import register_data_section
+    from satuatap.people.data_rights.hooks import register_data_section
 
     register_data_section("placement_files", placement_files)
     register_data_section("training", training)

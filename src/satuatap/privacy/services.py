@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.exceptions import DomainError
 from satuatap.core.limits import MAX_INTEGER
 from satuatap.core.models import User
-from satuatap.people import data_rights
+from satuatap.people.data_rights import services as data_rights
 from satuatap.people.models import ErasureReason, ErasureRequest, Person
 from satuatap.privacy import deadlines
 from satuatap.privacy.models import (
@@ -303,8 +303,8 @@ ERASURE_REASON_OF: dict[str, str] = {
 
 def erase_for_request(*, subject_request: SubjectRequest, by: User) -> ErasureRequest:
     """Ask for the erasure of the registry record the request is about, through the registry's
-    own erasure (`people.data_rights.request_erasure`): carried out at once, or waiting for a
-    review, exactly as on the record's erasure page, and just as silent about why."""
+    own erasure (`people.data_rights.services.request_erasure`): carried out at once, or waiting
+    for a review, exactly as on the record's erasure page, and just as silent about why."""
     with transaction.atomic():
         locked = _locked_open_request(subject_request, by)
         if locked.request_type != RequestType.ERASURE or locked.person is None:

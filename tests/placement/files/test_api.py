@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from satuatap.core.roles import OFFICE_ROLES, Role
-from satuatap.people import documents
+from satuatap.people.documents import services as documents
 from satuatap.people.models import DocumentType, MigrationStatus
 from satuatap.placement.files import services as files
 from satuatap.placement.files.models import GateOverride, PlacementFile, Stage, StageChange

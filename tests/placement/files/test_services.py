@@ -14,7 +14,7 @@ from django.utils import translation
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
-from satuatap.people import documents
+from satuatap.people.documents import services as documents
 from satuatap.people.models import MigrationStatus, StatusEvent
 from satuatap.placement.files import services as files
 from satuatap.placement.files.models import PlacementFile, ReturnReason, Stage, StageChange
@@ -661,7 +661,7 @@ def test_concurrent_opens_for_one_person_create_exactly_one_open_file(
 def test_the_persons_data_export_includes_placement_files_and_training(
     officer, make_worker, make_job_order, agency
 ):
-    from satuatap.people.data_rights import person_data
+    from satuatap.people.data_rights.selectors import person_data
 
     person = make_worker()
     job_order = make_job_order("SIP2MI/EXPORT", agency=agency)

@@ -13,7 +13,7 @@ from django.urls import get_resolver, reverse
 
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
-from satuatap.people import documents
+from satuatap.people.documents import services as documents
 from satuatap.people.models import DocumentType, PersonDocument, VerificationStatus
 from satuatap.placement.files import services as files
 from satuatap.placement.files.checklist import checklist

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from satuatap.cases import attachments, services
+from satuatap.cases import selectors, services
 from satuatap.cases.forms import (
     ActionForm,
     AssignForm,
@@ -37,6 +37,7 @@ from satuatap.core import sensitive
 from satuatap.core.downloads import private_file_response
 from satuatap.core.errors import add_domain_message, add_form_messages
 from satuatap.core.exceptions import DomainError
+from satuatap.core.uploads import ALLOWED_CONTENT_TYPES
 
 
 def _case_url(case: Case, anchor: str = "") -> str:
@@ -140,7 +141,7 @@ def attachment_upload(request, case_id: int):
         request,
         case_id,
         make_form=lambda case: AttachmentForm(request.POST, request.FILES),
-        act=lambda case, data: attachments.upload_attachment(
+        act=lambda case, data: services.upload_attachment(
             case=case, by=request.user, title=data["title"], file=data["file"]
         ),
         success=_("The attachment is added."),
@@ -151,7 +152,7 @@ def attachment_upload(request, case_id: int):
 @login_required
 @require_GET
 def attachment_file(request, case_id: int, attachment_id: int):
-    attachment = attachments.get_visible_attachment(
+    attachment = selectors.get_visible_attachment(
         request.user, case_id=case_id, attachment_id=attachment_id
     )
     if attachment is None:
@@ -160,9 +161,10 @@ def attachment_file(request, case_id: int, attachment_id: int):
         return gate
     return private_file_response(
         attachment.file,
-        filename=attachments.download_filename(attachment),
+        # A neutral name: nothing of the title (which may be sensitive) leaves in it.
+        filename=f"{attachment.case.number}-attachment-{attachment.pk}{attachment.extension}",
         content_type=attachment.content_type,
-        allowed_content_types=attachments.ALLOWED_CONTENT_TYPES,
+        allowed_content_types=ALLOWED_CONTENT_TYPES,
     )
 
 

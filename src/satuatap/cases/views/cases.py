@@ -8,7 +8,7 @@ The forms of the case page post to `case_work.py`.
 from __future__ import annotations
 
 import datetime
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -197,7 +197,7 @@ def case_create(request):
 def timeline(case: Case, user) -> list[dict]:
     """Everything that happened to the case, oldest first: its events, notes and the contacts
     `user` may see (a restricted contact only by who may see it: selectors.visible_contacts)."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "at": event.at,
             "kind": event.kind,

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from satuatap.cases import erasure, holds
 from satuatap.cases.forms import ErasureDecisionForm, LegalHoldForm
+from satuatap.cases.retention import selectors, services
 from satuatap.cases.views.common import get_case_or_404, require
 from satuatap.core.errors import add_domain_message
 from satuatap.core.exceptions import DomainError
@@ -33,7 +33,7 @@ def legal_hold_set(request, case_id: int):
             messages.error(request, str(error))  # the messages of an ErrorList are str
         return redirect(_holds_url(case))
     try:
-        holds.set_legal_hold(case=case, by=request.user, reason=form.cleaned_data["reason"])
+        services.set_legal_hold(case=case, by=request.user, reason=form.cleaned_data["reason"])
     except DomainError as error:
         add_domain_message(request, error)
     else:
@@ -50,7 +50,7 @@ def legal_hold_lift(request, case_id: int, hold_id: int):
     if hold is None:
         raise Http404
     try:
-        holds.lift_legal_hold(hold=hold, by=request.user)
+        services.lift_legal_hold(hold=hold, by=request.user)
     except DomainError as error:
         add_domain_message(request, error)
     else:
@@ -63,8 +63,8 @@ def erasure_requests(request):
     """The office's erasure requests waiting for a case supervisor, with the person's cases."""
     require(request.user, "cases.review_erasure")
     rows = [
-        {"request": item, "cases": erasure.cases_of(item)}
-        for item in erasure.pending_erasure_requests(request.user)
+        {"request": item, "cases": selectors.cases_of(item)}
+        for item in selectors.pending_erasure_requests(request.user)
     ]
     context = {"rows": rows, "form": ErasureDecisionForm(auto_id="decision-%s")}
     return render(request, "cases/erasure_requests.html", context)
@@ -74,7 +74,7 @@ def erasure_requests(request):
 @require_POST
 def erasure_decide(request, request_id: int):
     require(request.user, "cases.review_erasure")
-    item = erasure.get_pending_request(request.user, request_id)
+    item = selectors.get_pending_request(request.user, request_id)
     if item is None:
         raise Http404
     form = ErasureDecisionForm(request.POST)
@@ -83,10 +83,10 @@ def erasure_decide(request, request_id: int):
         return redirect("cases:erasure-requests")
     try:
         if form.cleaned_data["decision"] == ErasureDecisionForm.APPROVE:
-            erasure.approve_erasure(erasure_request=item, by=request.user)
+            services.approve_erasure(erasure_request=item, by=request.user)
             messages.success(request, _("The registry record is erased."))
         else:
-            erasure.decline_erasure(erasure_request=item, by=request.user)
+            services.decline_erasure(erasure_request=item, by=request.user)
             messages.success(request, _("The record is kept; the request is closed."))
     except DomainError as error:
         add_domain_message(request, error)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from satuatap.core.downloads import private_file_response
 from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
+from satuatap.core.uploads import ALLOWED_CONTENT_TYPES
 from satuatap.outreach import selectors, services
 from satuatap.outreach.forms import (
     ERROR_FIELDS,
@@ -26,7 +27,6 @@ from satuatap.outreach.forms import (
     RegulationForm,
 )
 from satuatap.outreach.views._common import require_manage, require_view
-from satuatap.people.documents import ALLOWED_CONTENT_TYPES
 from satuatap.people.phones import format_phone
 from satuatap.regions.models import Region
 

@@ -15,7 +15,11 @@ from satuatap.core import sensitive
 from satuatap.core.audit import ReadPurpose
 from satuatap.core.exceptions import DomainError
 from satuatap.core.trail import access_row, may_see_case_work
-from satuatap.people import data_rights, selectors, services
+from satuatap.people import selectors, services
+from satuatap.people.data_rights import hooks as data_rights_hooks
+from satuatap.people.data_rights import selectors as data_rights_selectors
+from satuatap.people.data_rights import services as data_rights_services
+from satuatap.people.documents.selectors import documents_for_person
 from satuatap.people.forms import PersonForm, SearchForm
 from satuatap.people.models import Person
 from satuatap.people.nik import region_notes
@@ -117,8 +121,6 @@ def person_detail(request, person_id: int):
         return redirect("people:detail", person.merged_into_id)
     if (gate := sensitive.gate(request, person)) is not None:
         return gate
-    from satuatap.people.documents import documents_for_person
-
     context = {
         "person": person,
         "phones": person.phones.all(),
@@ -146,7 +148,7 @@ def person_export(request, person_id: int, fmt: str):
     )
     if gate is not None:
         return gate
-    data = data_rights.export_person_data(person=person, by=request.user)
+    data = data_rights_selectors.export_person_data(person=person, by=request.user)
     if fmt == "json":
         response = HttpResponse(
             json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
@@ -193,10 +195,10 @@ def person_erase(request, person_id: int):
     if not request.user.has_perm("people.erase_person", person):
         raise PermissionDenied
     form = EraseForm(request.POST or None)
-    blockers = data_rights.erasure_blockers(person)
+    blockers = data_rights_hooks.erasure_blockers(person)
     if request.method == "POST" and form.is_valid():
         try:
-            erasure = data_rights.request_erasure(
+            erasure = data_rights_services.request_erasure(
                 person=person, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
@@ -217,6 +219,6 @@ def person_erase(request, person_id: int):
         "form": form,
         "person": person,
         "blockers": blockers,
-        "pending": data_rights.own_pending_request(person, request.user),
+        "pending": data_rights_selectors.own_pending_request(person, request.user),
     }
     return render(request, "people/person_erase.html", context)

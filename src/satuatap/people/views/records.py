@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap.core.exceptions import DomainError
-from satuatap.people import merging, selectors, services
+from satuatap.people import selectors, services
 from satuatap.people.forms import ConsentForm, FamilyLinkForm, MergeForm, StatusEventForm
 from satuatap.people.models import FamilyLink, PersonMerge, ProcessingConsent
 from satuatap.people.views.persons import get_person_or_404
@@ -109,7 +109,7 @@ def merge(request, person_id: int):
         other = selectors.get_visible_person(request.user, data["other"])
         if other is None or not other.is_active_record:
             raise DomainError("not_found", _("No record with this number in your office."))
-        merging.merge_people(survivor=person, merged=other, by=request.user, reason=data["reason"])
+        services.merge_people(survivor=person, merged=other, by=request.user, reason=data["reason"])
 
     return _form_page(
         request,
@@ -128,7 +128,7 @@ def merge_list(request):
     if request.method == "POST":
         record = get_object_or_404(PersonMerge, pk=request.POST.get("merge"))
         try:
-            merging.reverse_merge(merge=record, by=request.user)
+            services.reverse_merge(merge=record, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
         else:

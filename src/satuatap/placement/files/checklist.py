@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from satuatap.people.documents import document_is_expired
+from satuatap.people.documents.selectors import document_is_expired
 from satuatap.people.models import (
     DocumentType,
     MaritalStatus,

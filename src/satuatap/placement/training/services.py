@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
-from satuatap.people.documents import upload_document
+from satuatap.people.documents.services import upload_document
 from satuatap.people.models import DocumentType, Person, PersonDocument, VerificationStatus
 from satuatap.placement.files.models import PlacementFile
 from satuatap.placement.files.selectors import open_placement_file

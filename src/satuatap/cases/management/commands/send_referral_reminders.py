@@ -8,7 +8,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from satuatap.cases.reminders import send_referral_reminders
+from satuatap.cases.partner.services import send_referral_reminders
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 day = datetime.date.fromisoformat(date)
             except ValueError as error:
                 raise CommandError(_("Give the date as YYYY-MM-DD.")) from error
-        result = send_referral_reminders(day)
+        result = send_referral_reminders(today=day)
         self.stdout.write(
             _("Referrals reminded: %(reminded)s; emails sent: %(emails)s.")
             % {"reminded": result.reminded, "emails": result.emails}

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from satuatap.core.attribution import acting_as
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation
-from satuatap.people import import_worker, imports
+from satuatap.people import import_worker
+from satuatap.people.imports import selectors, services
+from satuatap.people.imports.mapping import IMPORT_FIELDS
 from satuatap.people.models import ImportStatus
 
 
@@ -38,7 +40,7 @@ class Command(BaseCommand):
             metavar="FIELD=HEADING",
             help=(
                 "take FIELD from the column HEADING (FIELD= leaves it out); repeatable. "
-                f"Fields: {', '.join(imports.IMPORT_FIELDS)}"
+                f"Fields: {', '.join(IMPORT_FIELDS)}"
             ),
         )
 
@@ -55,9 +57,9 @@ class Command(BaseCommand):
         job = None
         try:
             with file.open("rb") as handle:
-                job = imports.create_import_job(uploaded_file=File(handle, name=file.name), by=by)
-            imports.set_mapping(job=job, mapping={**job.mapping, **overrides}, by=by)
-            imports.start_import(job=job, by=by, run_in_background=False)
+                job = services.create_import_job(uploaded_file=File(handle, name=file.name), by=by)
+            services.set_mapping(job=job, mapping={**job.mapping, **overrides}, by=by)
+            services.start_import(job=job, by=by, run_in_background=False)
         except DomainError as error:
             details = "".join(
                 f"\n  {name}: {message}" for name, message in (error.details or {}).items()
@@ -98,10 +100,10 @@ class Command(BaseCommand):
         for item in mappings:
             name, sep, column = item.partition("=")
             name = name.strip()
-            if not sep or name not in imports.IMPORT_FIELDS:
+            if not sep or name not in IMPORT_FIELDS:
                 raise CommandError(
                     _("--map takes FIELD=HEADING with FIELD one of: %(fields)s")
-                    % {"fields": ", ".join(imports.IMPORT_FIELDS)}
+                    % {"fields": ", ".join(IMPORT_FIELDS)}
                 )
             overrides[name] = column.strip()
         return overrides
@@ -124,7 +126,7 @@ class Command(BaseCommand):
         ) % {
             "created": job.created_count,
             "unchanged": job.unchanged_count,
-            "errors": imports.error_count(job),
+            "errors": selectors.error_count(job),
         }
         self.stdout.write(
             self.style.SUCCESS(summary) if job.status == ImportStatus.DONE else summary
