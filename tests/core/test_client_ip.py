@@ -83,9 +83,7 @@ def test_behind_the_proxy_failures_from_one_client_do_not_lock_out_another(
     assert elsewhere.status_code == 302
 
 
-def test_served_directly_made_up_forwarded_addresses_do_not_escape_the_lockout(
-    client, counsellor
-):
+def test_served_directly_made_up_forwarded_addresses_do_not_escape_the_lockout(client, counsellor):
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         sign_in(client, counsellor.username, "nope", f"203.0.113.{attempt}")
 
