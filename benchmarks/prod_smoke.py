@@ -24,8 +24,10 @@ browser sends it): two front-desk officers check visitors in on the web form and
 through the API, in a loop; meanwhile a front-desk officer registers a person and uploads a
 1.4 MB identity-card scan, the office head starts an export and downloads it once the task
 worker made it, and a counsellor signs in with a password and an authenticator code, opens a
-case, records the client's consent and refers the case to a partner. A few seconds in, one app
-server is killed (SIGKILL to its process group), and started again 8 s later.
+case, records the client's consent and refers the case to a partner. A second after the
+registration one app server is killed (SIGKILL to its process group), and started again 8 s
+later; once it serves again, the other one is reloaded (SIGHUP, as `systemctl reload` does on an
+upgrade: new workers on the same socket), which must cost no request at all.
 
 It fails (exit 1) on
 - any request a user would not have sent again: an unexpected status, a lost session (sent to
@@ -39,7 +41,7 @@ It fails (exit 1) on
 - nginx not taking the killed server out and back in (its access log: a request retried on the
   other server, and requests served by the restarted one), a static file not served by nginx,
   HSTS not sent once, an upload over the limit not refused by nginx (413), plain HTTP not
-  redirected;
+  redirected, `/metrics` reachable from outside, any 5xx after the reload;
 - the nightly unit's commands (`clearsessions`, `backup`) failing.
 
 The run directory (logs of every process, nginx's access log) is removed after a pass and kept
@@ -614,6 +616,7 @@ class Morning:
         self.kill_at = self.back_at = 0.0
         self.registered = threading.Event()
         self.back_line = 0  # the length of nginx's access log when the killed server was back
+        self.reload_line = 0  # and when the other one was reloaded
 
     def browser(self, who: str) -> Browser:
         return Browser(who, self.topology, self.ledger)
@@ -836,11 +839,30 @@ class Morning:
         self.back_line = len(nginx_lines(self.topology.nginx_access_log))
         log(f"{name} restarted with the unit's command and ready")
 
+    def served_since(self, name: str, line: int) -> int:
+        """Requests the app server `name` answered through nginx from the access log's `line`."""
+        port = f":{self.topology.web_ports[name]}"
+        lines = nginx_lines(self.topology.nginx_access_log)[line:]
+        return sum(1 for entry in lines if entry.upstreams.split(", ")[-1].endswith(port))
+
     def served_since_back(self) -> int:
         """Requests the restarted app server answered through nginx since it was back."""
-        port = f":{self.topology.web_ports['web-b']}"
-        lines = nginx_lines(self.topology.nginx_access_log)[self.back_line :]
-        return sum(1 for line in lines if line.upstreams.split(", ")[-1].endswith(port))
+        return self.served_since("web-b", self.back_line)
+
+    def reload_gracefully(self, name: str) -> None:
+        """The upgrade path of deploy/README.md: `systemctl reload` (SIGHUP to gunicorn's
+        master) starts workers with the code now installed on the same listening socket and lets
+        the old ones finish; the front desk keeps working, and nothing may be answered 502."""
+        process = self.topology.processes[name]
+        assert process.popen is not None
+        self.reload_line = len(nginx_lines(self.topology.nginx_access_log))
+        os.kill(process.popen.pid, signal.SIGHUP)
+        log(f"reloaded {name} (SIGHUP, as `systemctl reload`)")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.served_since(name, self.reload_line) < 5:
+            time.sleep(0.5)
+        if self.served_since(name, self.reload_line) < 5:
+            self.ledger.fail(f"{name} took no request through nginx after its reload")
 
     def run(self, *, kill_after: float, down_for: float) -> None:
         threads = [
@@ -869,6 +891,7 @@ class Morning:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and self.served_since_back() < 5:
             time.sleep(0.5)
+        self.reload_gracefully("web-a")
         time.sleep(2)
         self.stop.set()
         for thread in threads:
@@ -930,6 +953,9 @@ def check_edges(topology_: Topology, ledger: Ledger) -> None:
     )
     if plain.status_code != 301 or not plain.headers.get("Location", "").startswith("https://"):
         ledger.fail(f"plain HTTP: {plain.status_code} {plain.headers.get('Location')}")
+    metrics = session.get(topology_.origin + "/metrics", timeout=30)
+    if metrics.status_code != 403:
+        ledger.fail(f"/metrics through nginx answered {metrics.status_code}, not 403")
     # An upload over client_max_body_size: nginx refuses it from the headers alone.
     context = ssl.create_default_context(cafile=str(topology_.certificate))
     conn = http.client.HTTPSConnection(
@@ -986,12 +1012,18 @@ def check_failover(topology_: Topology, morning: Morning, ledger: Ledger) -> dic
         ledger.fail("the restarted app server took no request through nginx")
     if not by_killed:
         ledger.fail("the killed app server never served a request")
+    after_reload = [line for line in lines[morning.reload_line :] if line.status >= 500]
+    if morning.reload_line and after_reload:
+        ledger.fail(
+            f"{len(after_reload)} requests answered {after_reload[0].status} after a reload"
+        )
     return {
         "requests through nginx": len(lines),
         "retried by nginx on the other app server": len(retried),
         "answered 502 to the user": sum(1 for line in lines if line.status == 502),
         "served by the killed app server, in all": by_killed,
         "served by it after its restart": after_restart,
+        "answered 5xx after the other one's reload": len(after_reload),
     }
 
 
