@@ -1027,6 +1027,17 @@ def check_failover(topology_: Topology, morning: Morning, ledger: Ledger) -> dic
     }
 
 
+def check_sessions_in_redis(ledger: Ledger) -> int:
+    """The users' sessions are in the cache's Redis database (SESSION_ENGINE=…cache)."""
+    import redis
+
+    cache = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_CACHE_DB)
+    sessions = sum(1 for _key in cache.scan_iter(match="*django.contrib.sessions.cache*"))
+    if sessions < 5:  # two front-desk officers, the registry, the head, the counsellor
+        ledger.fail(f"{sessions} sessions in Redis, not one per signed-in user")
+    return sessions
+
+
 def nightly(topology_: Topology) -> None:
     """satuatap-nightly.service's commands, with the environment file."""
     data_dir = topology_.data_dir("nightly")
@@ -1116,6 +1127,7 @@ def run(args) -> int:
             check_each_app_server_serves_the_files(topology_, morning, ledger)
         failover = check_failover(topology_, morning, ledger)
         problems, counts = check_writes(scenario, ledger.claims)
+        counts["sessions in Redis"] = check_sessions_in_redis(ledger)
         for problem in problems:
             ledger.fail(problem)
         nightly(topology_)
