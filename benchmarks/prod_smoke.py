@@ -77,6 +77,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from cryptography.fernet import Fernet
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # This checkout's code, whatever the virtual environment's editable install points at.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -93,7 +95,7 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STATIC_LINK = re.compile(r'href="(/static/[^"]+\.css)"')
 DOCUMENT_FILE = re.compile(r'href="(/people/\d+/documents/\d+/file/)"')
 EXPORT_DOWNLOAD = re.compile(r'href="/reports/exports/(\d+)/download/"')
-ONE_OF_TWO_502 = 502, 504  # what nginx answers when the app server died under the request
+NGINX_GAVE_UP = 502, 504  # what nginx answers when the app server died under the request
 
 
 class SmokeError(Exception):
@@ -243,6 +245,11 @@ class Topology:
         self.processes: dict[str, Process] = {}
         self.s3 = None
         self.s3_note = ""
+        self.storage_env: dict[str, str] = {}
+        self._secrets = {
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        }
         self.static_root = run / "static"
         base_url = os.environ.get("DATABASE_URL", "")
         if not base_url.startswith("postgres"):
@@ -252,14 +259,7 @@ class Topology:
 
     # The environment file with this run's values: every CHANGE-ME and path replaced.
     def environment(self, data_dir: Path, storage: dict[str, str]) -> dict[str, str]:
-        from cryptography.fernet import Fernet
-
         template = topology.read_env_file()
-        if not hasattr(self, "_secrets"):
-            self._secrets = {
-                "SECRET_KEY": secrets.token_urlsafe(60),
-                "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            }
         values = {
             **template,
             **self._secrets,
@@ -460,7 +460,6 @@ class Browser:
     """One user's browser: a cookie session over HTTPS through nginx."""
 
     def __init__(self, who: str, topology_: Topology, ledger: Ledger) -> None:
-
         self.who = who
         self.base = topology_.origin
         self.ledger = ledger
@@ -527,7 +526,7 @@ class Browser:
             except requests.RequestException as error:
                 self.ledger.fail(f"{self.who}: {label}: {error!r}")
                 raise UserGaveUpError(label) from error
-            if response.status_code in ONE_OF_TWO_502 and attempt < 2:
+            if response.status_code in NGINX_GAVE_UP and attempt < 2:
                 self.ledger.record(self.who, label, response.status_code)
                 with self.ledger.lock:
                     self.ledger.retried_after_502.append((time.monotonic(), self.who, label))
