@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install demo test screenshots test-sqlite test-postgres lint format messages lock chromium pdf-libs clean bench bench-deps
+.PHONY: run install demo test screenshots test-sqlite test-postgres lint format messages lock chromium pdf-libs clean bench bench-deps nginx prod-smoke
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ run: demo
 # The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one. It runs in
 # TEST_WORKERS processes (pytest-xdist; each has its own test database); 0 runs it in one.
 TEST_WORKERS ?= 2
-test: install chromium
+test: install chromium nginx
 	$(MAKE) test-sqlite
 	@case "$$DATABASE_URL" in postgres*) $(MAKE) test-postgres ;; *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL run." ;; esac
 
@@ -50,6 +50,14 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The deploy tests (tests/deploy: `nginx -t` on deploy/nginx) and `make prod-smoke` run Debian's
+# nginx; install it when missing. Never started as the system's service by these targets.
+nginx:
+	@test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx for the deploy tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx >/dev/null; }
 
 # WeasyPrint (the printable PDFs) needs Debian's Pango, HarfBuzz subsetter and a font; install
 # them when missing. Elsewhere than Debian, install Pango >= 1.44 and HarfBuzz yourself.
@@ -152,6 +160,15 @@ checkin-smoke: install
 load-smoke: bench-deps
 	env -u DATABASE_URL SATUATAP_DATA_DIR=$(LOAD_DATA_DIR) $(BIN)/python benchmarks/run_load.py \
 	  --users 10 --duration 20s --no-doc
+
+# The production topology of deploy/ on loopback (benchmarks/prod_smoke.py, deploy/README.md):
+# Debian's nginx over TLS in front of two gunicorn app servers, the huey worker, cache and
+# sessions on Redis (databases 14 and 15 of 127.0.0.1:6379, emptied), PostgreSQL (database
+# satuatap_prod_smoke on DATABASE_URL's server, re-created), each started with its systemd
+# unit's command; an office morning while one app server is killed and restarted. Fails on a
+# lost write or a request a user would not have sent again. About 2-3 minutes.
+prod-smoke: install nginx
+	$(BIN)/python benchmarks/prod_smoke.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

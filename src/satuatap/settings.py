@@ -185,6 +185,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
+# Sessions: in the database by default. With several app servers and Redis as the cache,
+# `django.contrib.sessions.backends.cache` keeps them in Redis only (a Redis restart, or an
+# evicting `maxmemory-policy`, signs everyone out), `…backends.cached_db` reads them from Redis
+# and writes them through to the database (deploy/README.md).
+SESSION_ENGINES = (
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cache",
+    "django.contrib.sessions.backends.cached_db",
+)
+SESSION_ENGINE = env.str("SESSION_ENGINE", default=SESSION_ENGINES[0])
+if SESSION_ENGINE not in SESSION_ENGINES:
+    raise ValueError("SESSION_ENGINE must be one of " + ", ".join(SESSION_ENGINES) + ".")
+
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
@@ -215,6 +228,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "satuatap.core.lockout.lockout_response"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "satuatap.core.client_ip.client_ip"
 
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=12)
 
@@ -263,9 +277,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- Security -------------------------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
-)
+# Behind the reverse proxy (deploy/nginx): trust what it says about the request, the scheme
+# (X-Forwarded-Proto) and the client's address (the last X-Forwarded-For entry, core/client_ip.py:
+# the sign-in lock-out and the audit trail). Without it both headers are the client's own word.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Probes and Prometheus reach each app server directly on the private network, in plain HTTP.
 SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]

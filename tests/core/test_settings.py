@@ -137,3 +137,23 @@ def test_sqlite_database_file_is_created_in_wal_mode(tmp_path):
 
     mode = sqlite3.connect(tmp_path / "satuatap.sqlite3").execute("PRAGMA journal_mode").fetchone()
     assert mode[0] == "wal"
+
+
+def test_sessions_stay_in_the_database_unless_session_engine_says_otherwise(tmp_path):
+    code = "from django.conf import settings as s;print(s.SESSION_ENGINE)"
+    env = _production_env(tmp_path)
+    env["DJANGO_SETTINGS_MODULE"] = "satuatap.settings"
+    default = _python(f"import django;django.setup();{code}", env=env, cwd=tmp_path)
+    env["SESSION_ENGINE"] = "django.contrib.sessions.backends.cache"
+    in_the_cache = _python(f"import django;django.setup();{code}", env=env, cwd=tmp_path)
+
+    assert default.stdout.strip() == "django.contrib.sessions.backends.db", default.stderr
+    assert in_the_cache.stdout.strip() == "django.contrib.sessions.backends.cache"
+
+
+def test_an_unknown_session_engine_stops_the_start(tmp_path):
+    env = _production_env(tmp_path)
+    env["SESSION_ENGINE"] = "django.contrib.sessions.backends.signed_cookies"
+    result = _satuatap("check", env=env, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "SESSION_ENGINE must be one of" in result.stderr

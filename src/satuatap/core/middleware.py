@@ -4,15 +4,27 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from satuatap.core import attribution
+from satuatap.core.client_ip import client_ip, client_port
 
 
 class AuditMiddleware(AuditlogMiddleware):
-    """django-auditlog's middleware (address, port, correlation id) with SatuAtap's attribution.
+    """django-auditlog's middleware (address, port, correlation id) with SatuAtap's attribution,
+    and the client's address and port as `core.client_ip` reads them.
 
     auditlog would fix the actor from `request.user` when the request comes in, before the API's
     bearer authentication has run, and so record every API change without an author. Here the
     actor is left to `core.attribution`, which reads the request's user when each entry is written.
     """
+
+    # auditlog believes the first X-Forwarded-For entry and X-Forwarded-Port, which any client
+    # can write.
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return client_port(request)
 
     def get_extra_data(self, request):
         return {
