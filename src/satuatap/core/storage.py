@@ -76,6 +76,19 @@ def storage_failure(operation: str, name: str, error: BaseException) -> StorageU
     return StorageUnavailable(operation)
 
 
+class SavedWholeOrNotAtAll:
+    """A save that fails on any step (the name check included) is a failure to save, with the
+    message that says nothing was saved."""
+
+    def save(self, name, content, max_length=None):
+        try:
+            return super().save(name, content, max_length=max_length)  # type: ignore[misc]
+        except StorageUnavailable as error:
+            if error.operation == SAVE:
+                raise
+            raise StorageUnavailable(SAVE) from error
+
+
 class _MovableFile:
     """A file already written to a temporary path, for `FileSystemStorage._save` to move."""
 
@@ -102,7 +115,7 @@ def _write_temporary(directory: Path, chunks) -> str:
     return temporary
 
 
-class PrivateFileSystemStorage(FileSystemStorage):
+class PrivateFileSystemStorage(SavedWholeOrNotAtAll, FileSystemStorage):
     """`MEDIA_ROOT` on the app server. A file is written to a temporary name and renamed into
     place, so a full disk or a crash never leaves half a file under a name a record holds."""
 
@@ -205,7 +218,7 @@ def is_encrypted_file(stored: bytes) -> bool:
     return stored.startswith(MAGIC)
 
 
-class EncryptedStorage(Storage):
+class EncryptedStorage(SavedWholeOrNotAtAll, Storage):
     """The default storage, with every file encrypted before it is handed over and decrypted
     when it is opened. The inner storage is looked up on each use, so a change of
     `STORAGES` (a test, a restart) takes effect for fields created before it.

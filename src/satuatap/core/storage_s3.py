@@ -25,7 +25,14 @@ from s3transfer.exceptions import RetriesExceededError
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
-from satuatap.core.storage import CHECK, DELETE, READ, SAVE, storage_failure
+from satuatap.core.storage import (
+    CHECK,
+    DELETE,
+    READ,
+    SAVE,
+    SavedWholeOrNotAtAll,
+    storage_failure,
+)
 
 # Errors of boto3, botocore and s3transfer that mean the store cannot do what was asked.
 STORE_ERRORS = (BotoCoreError, ClientError, Boto3Error, RetriesExceededError)
@@ -38,7 +45,7 @@ def _is_not_found(error: BaseException) -> bool:
     return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404
 
 
-class PrivateS3Storage(S3Storage):
+class PrivateS3Storage(SavedWholeOrNotAtAll, S3Storage):
     def get_default_settings(self) -> dict[str, Any]:
         return {
             **super().get_default_settings(),
@@ -62,7 +69,8 @@ class PrivateS3Storage(S3Storage):
             proxies=self.proxies,
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
-            retries={"max_attempts": self.max_attempts, "mode": "standard"},
+            # Attempts in all, the first included (botocore's max_attempts counts retries).
+            retries={"total_max_attempts": self.max_attempts, "mode": "standard"},
         )
         self.transfer_config = TransferConfig(
             multipart_threshold=SINGLE_PUT_LIMIT, use_threads=False
