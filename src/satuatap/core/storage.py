@@ -45,6 +45,8 @@ logger = logging.getLogger("satuatap.storage")
 MAGIC = b"SATUATAP-FERNET-1\n"
 
 SAVE, READ, DELETE, CHECK = "save", "read", "delete", "check"
+# A file being written on disk, renamed into place once whole (never backed up).
+PARTIAL_PREFIX = ".partial-"
 
 
 class StorageUnavailable(DomainError):  # noqa: N818 - named as what the user meets, like Http404
@@ -82,7 +84,7 @@ class SavedWholeOrNotAtAll:
 
     def save(self, name, content, max_length=None):
         try:
-            return super().save(name, content, max_length=max_length)  # type: ignore[misc]
+            return super().save(name, content, max_length=max_length)
         except StorageUnavailable as error:
             if error.operation == SAVE:
                 raise
@@ -102,7 +104,7 @@ class _MovableFile:
 def _write_temporary(directory: Path, chunks) -> str:
     """Write `chunks` to a new hidden file in `directory` (flushed to disk); its path."""
     directory.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".partial-", suffix=".tmp")
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=PARTIAL_PREFIX, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             for chunk in chunks:
