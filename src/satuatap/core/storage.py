@@ -159,17 +159,6 @@ class PrivateFileSystemStorage(SavedWholeOrNotAtAll, FileSystemStorage):
         except OSError as error:
             raise storage_failure(SAVE, name, error) from error
 
-    def check(self) -> None:
-        """Raise `StorageUnavailable` unless a file can be written, read and deleted."""
-        probe = ContentFile(b"probe")
-        try:
-            name = self.save(".readiness/probe", probe)
-            with self.open(name) as handle:
-                handle.read()
-            self.delete(name)
-        except FileNotFoundError as error:
-            raise storage_failure(CHECK, ".readiness/probe", error) from error
-
 
 # --- Encrypted files -----------------------------------------------------------------------
 
@@ -311,13 +300,6 @@ _encrypted = EncryptedStorage()
 def encrypted_storage() -> EncryptedStorage:
     """The storage of the encrypted file fields (`FileField(storage=encrypted_storage)`)."""
     return _encrypted
-
-
-def check_storage() -> None:
-    """Raise `StorageUnavailable` unless the default storage takes, returns and deletes a file
-    (for a readiness check)."""
-    storage: Any = storages["default"]
-    storage.check()
 
 
 # --- Data migrations: files stored before they were encrypted ---

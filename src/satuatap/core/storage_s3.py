@@ -127,12 +127,5 @@ class PrivateS3Storage(SavedWholeOrNotAtAll, S3Storage):
         except STORE_ERRORS as error:
             raise storage_failure(SAVE, name, error) from error
 
-    def check(self) -> None:
-        """Raise `StorageUnavailable` unless the bucket answers (a HEAD of the bucket)."""
-        try:
-            self.connection.meta.client.head_bucket(Bucket=self.bucket_name)
-        except STORE_ERRORS as error:
-            raise storage_failure(CHECK, self.bucket_name, error) from error
-
     def __str__(self) -> str:
         return f"s3 {self.endpoint_url or 'aws'}/{self.bucket_name}"
