@@ -26,6 +26,7 @@ from satuatap.core.roles import Role
 from satuatap.core.storage import (
     MAGIC,
     SAVE,
+    EncryptedStorage,
     StorageUnavailable,
     decrypt_stored_files,
     encrypt_stored_files,
@@ -327,6 +328,28 @@ def test_a_file_no_configured_key_opens_is_a_503_and_stops_the_rotation(
     with pytest.raises(CommandError, match=f"people.PersonDocument {document.pk}"):
         call_command("rotate_encryption_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert private_storage.stored_bytes(document.file.name) == stored  # left as it was
+
+
+def test_a_file_whose_record_is_deleted_during_the_rotation_is_not_brought_back(
+    client, settings, monkeypatch, private_storage, person, frontdesk
+):
+    client.force_login(frontdesk)
+    upload_document(client, person)
+    document = PersonDocument.objects.get()
+    rotate = EncryptedStorage.rotate
+
+    def erased_meanwhile(storage, name):
+        # An erasure removes the record while the command rewrites its file.
+        PersonDocument.objects.filter(pk=document.pk).delete()
+        rotate(storage, name)
+
+    monkeypatch.setattr(EncryptedStorage, "rotate", erased_meanwhile)
+    keys = settings.FIELD_ENCRYPTION_KEYS
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *keys]
+
+    call_command("rotate_encryption_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    assert private_storage.stored_names() == []
 
 
 def test_files_stored_before_encryption_are_encrypted_by_the_migration_and_back(

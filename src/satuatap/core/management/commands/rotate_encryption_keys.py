@@ -105,6 +105,11 @@ class Command(BaseCommand):
                     ) from error
                 except StorageUnavailable as error:
                     raise CommandError(error.message) from error
+                if not rows.filter(pk=pk, **{field.attname: name}).exists():
+                    # Deleted (erasure, retention) while it was being rewritten: the rewrite
+                    # must not bring the file back.
+                    storage.delete(name)
+                    continue
                 done += 1
         if fields:
             self.stdout.write(
