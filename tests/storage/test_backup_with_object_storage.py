@@ -9,6 +9,7 @@ import tarfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from satuatap.core import backup
 from satuatap.core.roles import Role
@@ -19,6 +20,13 @@ from tests.storage.conftest import use_s3
 from tests.storage.test_object_storage import PDF
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.s3]
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The assertions read the English messages."""
+    with translation.override("en"):
+        yield
 
 
 def store_a_scan(office, make_user) -> PersonDocument:
