@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -259,8 +260,42 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
+
+
+def _private_storage() -> dict:
+    """Where uploads and exports are kept: `SATUATAP_STORAGE=local` (the default: MEDIA_ROOT on
+    this machine) or `s3` (an S3-compatible bucket shared by every app server). Never served
+    directly either way (core/storage.py, docs/security.md "Object storage")."""
+    kind = env.str("SATUATAP_STORAGE", default="local").lower()
+    if kind == "local":
+        return {"BACKEND": "satuatap.core.storage.PrivateFileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured("SATUATAP_STORAGE must be local or s3.")
+    return {
+        "BACKEND": "satuatap.core.storage_s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("SATUATAP_S3_BUCKET"),
+            # Empty: Amazon S3 itself; else the store's address (https://s3.example.id).
+            "endpoint_url": env.str("SATUATAP_S3_ENDPOINT_URL", default="") or None,
+            # Empty: boto3 looks for credentials itself (instance role, AWS_* variables).
+            "access_key": env.str("SATUATAP_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("SATUATAP_S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("SATUATAP_S3_REGION", default="us-east-1"),
+            # A folder inside the bucket, for a bucket shared with something else.
+            "location": env.str("SATUATAP_S3_PREFIX", default=""),
+            # "path" (https://host/bucket/key) suits MinIO, SeaweedFS and Ceph; or "virtual".
+            "addressing_style": env.str("SATUATAP_S3_ADDRESSING_STYLE", default="path"),
+            # A CA bundle for a store with a private certificate authority.
+            "verify": env.str("SATUATAP_S3_CA_BUNDLE", default="") or None,
+            "connect_timeout": env.float("SATUATAP_S3_CONNECT_TIMEOUT", default=5.0),
+            "read_timeout": env.float("SATUATAP_S3_READ_TIMEOUT", default=30.0),
+            "max_attempts": env.int("SATUATAP_S3_MAX_ATTEMPTS", default=3),
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _private_storage(),
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",

@@ -5,12 +5,15 @@ What a survivor says, and any free text that could tell her story or where she i
 notes, safety details, plan items, the employer, the recruiter, the complainant's relation, the
 interpreter language, a consent's witness, a referral's service, message, decline reason and
 feedback, attachment titles) is held in `EncryptedTextField` columns, which the audit trail
-leaves out; `tests/cases/test_encryption_coverage.py` fails on any new plain text field. Who may
-read a case at all is decided in `rules.py`, and every read of a restricted case is logged with
-its purpose (core.audit).
+leaves out; `tests/cases/test_encryption_coverage.py` fails on any new plain text field. The
+attached files are encrypted too (`core.storage.EncryptedStorage`). Who may read a case at all
+is decided in `rules.py`, and every read of a restricted case is logged with its purpose
+(core.audit).
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -21,6 +24,7 @@ from django_countries.fields import CountryField
 
 from satuatap.core.encryption import EncryptedTextField
 from satuatap.core.models import Organisation
+from satuatap.core.storage import encrypted_storage
 from satuatap.people.models import Person, Sex
 from satuatap.placement.models import Agency
 
@@ -449,13 +453,15 @@ class ActionItem(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    return f"cases/{instance.case_id}/{instance.sha256[:32]}{instance.extension}"
+    # A random name: nothing of the title, the uploader's file name or the content.
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
 class CaseAttachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     title = EncryptedTextField(_("title"))
-    file = models.FileField(upload_to=attachment_path, max_length=255)
+    # Encrypted before it is stored (core/storage.py).
+    file = models.FileField(upload_to=attachment_path, storage=encrypted_storage, max_length=255)
     content_type = models.CharField(max_length=64)
     extension = models.CharField(max_length=8)
     size = models.PositiveIntegerField()

@@ -1029,10 +1029,10 @@ def send_referral(
 
 def upload_attachment(*, case: Case, by: User, title: str, file: File) -> CaseAttachment:
     """Attach a PDF, JPEG or PNG file (decided by its content, `core.uploads.read_scan`) to an
-    open case the user works on. The file is stored under MEDIA_ROOT (private, never served
-    directly) with a name made from its SHA-256; its title is encrypted like the rest of what a
-    client tells. It is only returned by the permission-checked view `cases:attachment-file`,
-    to those who may see the case."""
+    open case the user works on. The file is encrypted and kept in the private storage
+    (MEDIA_ROOT or the bucket, never served directly; core/storage.py) under a random name; its
+    title is encrypted like the rest of what a client tells. It is only returned by the
+    permission-checked view `cases:attachment-file`, to those who may see the case."""
     if not by.has_perm("cases.view_case", case):
         raise not_found()
     if case.is_closed:
@@ -1052,7 +1052,8 @@ def upload_attachment(*, case: Case, by: User, title: str, file: File) -> CaseAt
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=by,
     )
-    # The name given here is ignored by `attachment_path`: only the hash names the file.
+    # The name given here is ignored by `attachment_path`, which makes a random one. The file
+    # is stored first (a storage failure leaves no row); if the row fails, it goes again.
     attachment.file.save(f"attachment{extension}", ContentFile(data), save=False)
     try:
         with transaction.atomic():

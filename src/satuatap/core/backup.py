@@ -3,7 +3,11 @@
 The archive (`.tar.gz`) holds
 - `database/satuatap.sqlite3`: a copy made with SQLite's online backup API (consistent while
   the server keeps writing), or `database/satuatap.pgdump`: `pg_dump --format=custom`;
-- `media/…`: every file under MEDIA_ROOT (document scans, case attachments, imports, exports);
+- `media/…`: every file under MEDIA_ROOT (document scans, case attachments, imports, exports),
+  when the private files are kept on this machine's disk (`SATUATAP_STORAGE=local`, the
+  default). With object storage (`SATUATAP_STORAGE=s3`) they stay in the bucket, which is backed
+  up there (versioning or replication): the manifest says so (`private_files`), a restore leaves
+  the bucket alone and refuses an archive that holds files it would have nowhere to put;
 - `manifest.json`: format, versions, engine, the applied migrations, the SHA-256 of every member,
   and the ids (hashes) of the field-encryption keys in use.
 
@@ -37,10 +41,13 @@ from pathlib import Path
 
 import django
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from satuatap.core.storage import PARTIAL_PREFIX
 
 FORMAT = "satuatap-backup"
 FORMAT_VERSION = 1
@@ -48,6 +55,7 @@ MANIFEST = "manifest.json"
 SQLITE_MEMBER = "database/satuatap.sqlite3"
 POSTGRES_MEMBER = "database/satuatap.pgdump"
 MEDIA_PREFIX = "media/"
+OBJECT_STORAGE = "object-storage"
 CHUNK = 1024 * 1024
 
 
@@ -62,6 +70,8 @@ class BackupResult:
     size: int
     files: int
     migrations: int
+    # The object storage that keeps the private files, when they are not in the archive.
+    files_kept_in: str = ""
 
 
 @dataclass
@@ -74,6 +84,7 @@ class RestoreResult:
     rows: int
     pending_migrations: list[str] = field(default_factory=list)
     key_warning: str = ""
+    files_warning: str = ""
 
 
 # --- helpers shared by both directions ---------------------------------------------------------
@@ -114,12 +125,19 @@ def _media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
+def private_files_on_disk() -> bool:
+    """Whether the private files are under MEDIA_ROOT (else in object storage)."""
+    return isinstance(storages["default"], FileSystemStorage)
+
+
 def _media_files(root: Path) -> Iterator[tuple[Path, str]]:
     if not root.is_dir():
         return
     for directory, _dirs, names in os.walk(root):
         for name in sorted(names):
             path = Path(directory) / name
+            if name.startswith(PARTIAL_PREFIX):  # an upload being written: not a file yet
+                continue
             if path.is_file() and not path.is_symlink():
                 yield path, path.relative_to(root).as_posix()
 
@@ -271,6 +289,9 @@ def create_backup(output: Path | None = None) -> BackupResult:
             "encryption_key_ids": key_ids(list(settings.FIELD_ENCRYPTION_KEYS)),
             "files": {},
         }
+        on_disk = private_files_on_disk()
+        if not on_disk:
+            manifest["private_files"] = OBJECT_STORAGE
         if engine == "sqlite":
             member = SQLITE_MEMBER
             database_file = staging_path / "database.sqlite3"
@@ -291,7 +312,7 @@ def create_backup(output: Path | None = None) -> BackupResult:
                 "size": database_file.stat().st_size,
             }
             archive.add(database_file, arcname=member, recursive=False)
-            for path, relative in _media_files(_media_root()):
+            for path, relative in _media_files(_media_root()) if on_disk else ():
                 # Read once: the bytes hashed are the bytes archived, even if the file changes.
                 data = path.read_bytes()
                 name = MEDIA_PREFIX + relative
@@ -320,6 +341,7 @@ def create_backup(output: Path | None = None) -> BackupResult:
         size=output.stat().st_size,
         files=files,
         migrations=len(migrations),
+        files_kept_in="" if on_disk else str(storages["default"]),
     )
 
 
@@ -574,6 +596,29 @@ def _key_warning(manifest: dict) -> str:
     ) % {"id": wanted[0]}
 
 
+def _check_private_files(manifest: dict) -> str:
+    """Refuse an archive whose private files this installation has nowhere to put (it keeps
+    them in object storage); a warning when the archive has none to give (they were in object
+    storage when it was made)."""
+    holds_files = any(name.startswith(MEDIA_PREFIX) for name in manifest.get("files") or {})
+    if holds_files and not private_files_on_disk():
+        raise BackupError(
+            _(
+                "This archive holds private files, but this installation keeps them in object "
+                "storage (%(storage)s). Restore it with SATUATAP_STORAGE=local, then copy the "
+                "files of MEDIA_ROOT into the bucket (docs/security.md, Object storage)."
+            )
+            % {"storage": storages["default"]}
+        )
+    if manifest.get("private_files") == OBJECT_STORAGE:
+        return _(
+            "The private files (scans, attachments, exports) were in object storage when this "
+            "backup was made and are not in it: restore the bucket from its own backup "
+            "(versioning or replication) to the same moment."
+        )
+    return ""
+
+
 def restore_backup(path: Path, *, replace_existing: bool = False) -> RestoreResult:
     """Replace the database and the private files with the backup's, after checking it."""
     engine = engine_name()
@@ -584,6 +629,7 @@ def restore_backup(path: Path, *, replace_existing: bool = False) -> RestoreResu
         _check_engine(manifest, engine)
         pending = pending_migrations(manifest)
         tools = _postgres_tools(manifest) if engine == "postgresql" else None
+        files_warning = _check_private_files(manifest)
         existing = target_contents()
         if existing and not replace_existing:
             held = ", ".join(f"{table}: {n}" for table, n in sorted(existing.items()))
@@ -601,7 +647,8 @@ def restore_backup(path: Path, *, replace_existing: bool = False) -> RestoreResu
             pg_restore, psql = tools
             _restore_postgres(backup.database_file, pg_restore, psql, staging=backup.directory)
         files = sum(1 for name in manifest["files"] if name.startswith(MEDIA_PREFIX))
-        _swap_media(backup.media_directory)
+        if private_files_on_disk() and manifest.get("private_files") != OBJECT_STORAGE:
+            _swap_media(backup.media_directory)
     tables, rows = _count_rows()
     return RestoreResult(
         engine=engine,
@@ -612,4 +659,5 @@ def restore_backup(path: Path, *, replace_existing: bool = False) -> RestoreResu
         rows=rows,
         pending_migrations=pending,
         key_warning=_key_warning(manifest),
+        files_warning=files_warning,
     )

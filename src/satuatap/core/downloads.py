@@ -1,8 +1,11 @@
 """Sending a private upload (a scan, an attachment, a regulation) to the one who may read it.
 
-Uploads live under `MEDIA_ROOT`, which is never served directly: a view checks who may read the
+Uploads live in the private storage (`MEDIA_ROOT`, or an S3 bucket: core/storage.py), which is
+never served directly and hands out no public or signed link: a view checks who may read the
 record (and asks the purpose through `core.sensitive` where the record needs one), then answers
-with `private_file_response`.
+with `private_file_response`, which streams the file (decrypted, for the encrypted kinds). A
+storage that cannot be reached is a 503 with a translated message (`StorageUnavailable`,
+answered by `core.errors.DomainErrorMiddleware`), a file gone from it a 404.
 """
 
 from __future__ import annotations

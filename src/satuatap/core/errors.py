@@ -12,6 +12,9 @@ or as a message. The API has its own mapping, to JSON (`satuatap/api.py`).
   a refusal for lack of access on to the middleware, so no view maps one by hand. A form
   posted from another page and redirected back there shows its own errors as messages too
   (`add_form_messages`).
+- A 503 (the file storage cannot be reached, a file or value no key decrypts) is not a refusal
+  but a service that is not there: a view that lets one through is answered with the 503 page,
+  which shows its message ("try again in a few minutes"), for htmx requests too.
 - A refusal of another status that a view lets through is a bug, and stays a server error.
 """
 
@@ -23,7 +26,8 @@ from typing import TYPE_CHECKING, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.exception import response_for_exception
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.functional import Promise
 
 from satuatap.core.exceptions import DomainError
@@ -56,6 +60,15 @@ def access_exception(error: DomainError) -> PermissionDenied | Http404 | None:
     return None
 
 
+def unavailable_response(request, error: DomainError) -> HttpResponse:
+    """The 503 page with the error's message (translated when it was raised)."""
+    response = HttpResponse(
+        render_to_string("503.html", {"message": error.message}, request=request), status=503
+    )
+    response["Retry-After"] = "120"
+    return response
+
+
 class DomainErrorMiddleware:
     """Answers a `DomainError` that refuses access and leaves a view with the 403 or 404 page,
     through Django's own handling of `PermissionDenied` and `Http404` (handler, template,
@@ -70,6 +83,8 @@ class DomainErrorMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DomainError):
             return None
+        if exception.status == 503:
+            return unavailable_response(request, exception)
         mapped = access_exception(exception)
         if mapped is None:
             return None

@@ -33,6 +33,7 @@ from satuatap.core.spreadsheets import (
     parse_date,
     read_table,
 )
+from satuatap.core.storage import StorageUnavailable
 from satuatap.people.models import (
     Education,
     ImportJob,
@@ -353,6 +354,8 @@ def run_import(job_id: int, *, on_progress: Callable[[ImportJob], None] | None =
             if missing:
                 raise NotASpreadsheetError
             reader = _RowReader(job, columns)
+        except StorageUnavailable as error:  # logged by the storage
+            return _fail(job, error.message)
         except Exception:
             logger.exception("import %s: file could not be read", job.pk)
             return _fail(job, _("The file could not be read again. Upload it once more."))

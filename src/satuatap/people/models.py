@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,7 @@ from django_countries.fields import CountryField
 
 from satuatap.core.i18n import in_language
 from satuatap.core.models import Organisation
+from satuatap.core.storage import encrypted_storage
 from satuatap.regions.models import Region
 
 
@@ -352,8 +354,9 @@ class VerificationStatus(models.TextChoices):
 
 
 def document_upload_path(instance, filename: str) -> str:
-    # Never the uploader's file name: it may hold a name or a NIK.
-    return f"documents/{instance.person_id}/{instance.sha256[:32]}{instance.extension}"
+    # Never the uploader's file name (it may hold a name or a NIK), nor anything computed from
+    # the content (a hash would let whoever lists the bucket confirm a scan they hold).
+    return f"documents/{instance.person_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
 class PersonDocument(models.Model):
@@ -364,7 +367,10 @@ class PersonDocument(models.Model):
     number = models.CharField(_("document number"), max_length=64, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    file = models.FileField(_("scan"), upload_to=document_upload_path, max_length=255)
+    # Encrypted before it is stored (core/storage.py).
+    file = models.FileField(
+        _("scan"), upload_to=document_upload_path, storage=encrypted_storage, max_length=255
+    )
     content_type = models.CharField(max_length=64)
     extension = models.CharField(max_length=8)
     size = models.PositiveIntegerField()
@@ -512,7 +518,8 @@ class ImportJob(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    file = models.FileField(upload_to="imports/", max_length=255)
+    # Encrypted before it is stored (core/storage.py): a register holds many people's NIKs.
+    file = models.FileField(upload_to="imports/", storage=encrypted_storage, max_length=255)
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64)
     columns = models.JSONField(default=list, help_text="Column headings found in the file.")

@@ -1,8 +1,9 @@
 """An export that runs in the background (a national report, a year of DHIS2 data…).
 
 The file it makes holds aggregates only (suppressed as the report selectors return them for the
-person who asked), and is stored under `MEDIA_ROOT` (never served directly): only the person who
-asked for it downloads it, through `reports:export-download`.
+person who asked), and is kept in the private storage (MEDIA_ROOT or the bucket, never served
+directly; core/storage.py): only the person who asked for it downloads it, streamed through
+`reports:export-download`.
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ def files_under(root: Path) -> list[Path]:
     [(PDF, "application/pdf", ".pdf"), (PNG, "image/png", ".png"), (JPEG, "image/jpeg", ".jpg")],
     ids=["pdf", "png", "jpeg"],
 )
-def test_a_pdf_png_or_jpeg_scan_is_stored_privately_under_a_hashed_name(
+def test_a_pdf_png_or_jpeg_scan_is_stored_privately_encrypted_under_a_random_name(
     settings, media_root, person, frontdesk, data, content_type, extension
 ):
     document = services.upload_document(
@@ -138,7 +138,10 @@ def test_a_pdf_png_or_jpeg_scan_is_stored_privately_under_a_hashed_name(
     )
 
     stored = Path(document.file.path).resolve()
-    assert stored.read_bytes() == data
+    assert data not in stored.read_bytes()  # only ciphertext on disk
+    with document.file.open("rb") as handle:
+        assert handle.read() == data
+    assert document.sha256[:32] not in document.file.name
     assert stored.is_relative_to(Path(media_root).resolve())
     assert not stored.is_relative_to(Path(settings.STATIC_ROOT).resolve())
     assert "Siti" not in document.file.name and "3209015403950001" not in document.file.name

@@ -1,8 +1,9 @@
 """Writes on a person's documents (KTP, KK, passport, certificates…): upload and verification.
 
 A scan is accepted by what its bytes are, never by its file name (`core.uploads.read_scan`).
-The file is stored under MEDIA_ROOT (private, outside every served directory) with a name made
-from its SHA-256, and it is only ever returned by the permission-checked view in `views.py`.
+The file is encrypted and kept in the private storage (MEDIA_ROOT or the bucket, never served
+directly; core/storage.py) under a random name, and it is only ever returned by the
+permission-checked view in `views.py`.
 Every change of a `PersonDocument` is audited by django-auditlog in the same transaction.
 """
 
@@ -71,7 +72,8 @@ def upload_document(
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=by,
     )
-    # The name passed here is ignored by `document_upload_path`: only the hash names the file.
+    # The name passed here is ignored by `document_upload_path`, which makes a random one. The
+    # file is stored first (a storage failure leaves no row); if the row fails, it goes again.
     document.file.save(f"scan{extension}", ContentFile(data), save=False)
     try:
         with transaction.atomic():

@@ -87,19 +87,24 @@ def create_import_job(*, uploaded_file: File, by: User) -> ImportJob:
         raise DomainError(
             "no_headings", _("The first row of the file must hold the column headings.")
         )
-    with transaction.atomic():
-        job = ImportJob(
-            office=by.office,
-            uploaded_by=by,
-            original_name=original_name[:255],
-            sha256=hashlib.sha256(data).hexdigest(),
-            columns=columns,
-            mapping=propose_mapping(columns),
-            total_rows=total_rows,
-        )
-        # Never the uploader's file name on disk: it may hold a name or a NIK.
-        job.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(data), save=False)
-        job.save()
+    job = ImportJob(
+        office=by.office,
+        uploaded_by=by,
+        original_name=original_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        columns=columns,
+        mapping=propose_mapping(columns),
+        total_rows=total_rows,
+    )
+    # Never the uploader's file name in storage: it may hold a name or a NIK. The file is
+    # stored (encrypted) first; if the row cannot be saved, the file goes again.
+    job.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(data), save=False)
+    try:
+        with transaction.atomic():
+            job.save()
+    except BaseException:
+        job.file.storage.delete(job.file.name)
+        raise
     return job
 
 

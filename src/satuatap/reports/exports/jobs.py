@@ -5,7 +5,7 @@ and never imports the worker), downloaded by the person who asked.
 - Who may export what: `access.py`. The numbers are the report selectors' for that person,
   suppressed as they return them; the permission is checked again when the job runs and when
   the file is downloaded.
-- The file lands under `MEDIA_ROOT/exports/` (never served directly) and is kept
+- The file lands in the private storage under `exports/` (never served directly) and is kept
   `RETENTION_DAYS` days (the `exports` class of the retention schedule, `SATUATAP_RETENTION`);
   the nightly retention run removes older ones (`reports/retention.py`).
 """

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.storage import StorageUnavailable
 from satuatap.reports.export_models import ExportJob, ExportStatus
 from satuatap.reports.exports.access import export_office
 from satuatap.reports.exports.builders import build_export
@@ -60,6 +61,15 @@ def run_export(job_id: int) -> ExportJob:
             job.refresh_from_db(fields=["progress"])
             job.filename = made.filename
             job.file.save(f"{job.pk}-{made.filename}", ContentFile(made.content), save=False)
+        except StorageUnavailable:
+            # Logged by the storage (satuatap.storage); nothing was kept.
+            return _fail(
+                job,
+                _(
+                    "The export was made, but the file storage cannot be reached, so it could "
+                    "not be kept. Ask for it again in a few minutes."
+                ),
+            )
         except Exception:
             # The job id only: the export's numbers never go into a log.
             logger.exception("export %s failed", job.pk)

@@ -46,6 +46,17 @@ class Command(BaseCommand):
                 }
             )
         )
+        if result.files_kept_in:
+            self.stdout.write(
+                self.style.WARNING(
+                    _(
+                        "The private files (scans, attachments, exports) are kept in object "
+                        "storage (%(storage)s) and are not in this archive: back up the bucket "
+                        "itself (versioning or replication)."
+                    )
+                    % {"storage": result.files_kept_in}
+                )
+            )
         self.stdout.write(
             self.style.WARNING(
                 _(

@@ -60,3 +60,5 @@ class Command(BaseCommand):
             )
         if result.key_warning:
             self.stdout.write(self.style.WARNING(result.key_warning))
+        if result.files_warning:
+            self.stdout.write(self.style.WARNING(result.files_warning))
