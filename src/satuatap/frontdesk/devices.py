@@ -174,23 +174,25 @@ def claim_device(*, secret: str) -> tuple[str, Device] | None:
 
 def paired_device(raw: str) -> Device | None:
     """The unrevoked device of an active office whose credential this is (with its office), or
-    None. Notes when it was last seen, at most once a minute."""
+    None. Reads only: `note_seen` says the device was there."""
     if not raw or len(raw) > 64:
         return None
-    device = (
+    return (
         Device.objects.filter(
             token_hash=_hash(raw), revoked_at__isnull=True, office__is_active=True
         )
         .select_related("office")
         .first()
     )
-    if device is None:
-        return None
+
+
+def note_seen(device: Device) -> None:
+    """Note that the device was there now, at most once a minute (no audit entry: the time is
+    shown on the head's list)."""
     now = timezone.now()
     if device.last_seen_at is None or now - device.last_seen_at > LAST_SEEN_EVERY:
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
         device.last_seen_at = now
-    return device
 
 
 # --- The office head's side -------------------------------------------------------------------

@@ -35,6 +35,11 @@ class Tile:
     code: str = ""
     key: str = ""
 
+    @property
+    def is_long(self) -> bool:
+        """A code longer than `A-123`, set in smaller type so that it fits its tile."""
+        return len(self.code) > 5
+
 
 @dataclass
 class Call:

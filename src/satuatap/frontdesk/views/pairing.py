@@ -108,6 +108,7 @@ def device_page(kind: str, *, unpaired: str = "pair", refresh_cookie: bool = Fal
                 if unpaired == "404":
                     return HttpResponseNotFound(b"", content_type="text/plain")
                 return redirect(HOME[device.kind])
+            devices.note_seen(device)
             response = view(request, device, *args, **kwargs)
             if issued or refresh_cookie:
                 _set_cookie(response, devices.DEVICE_COOKIE, raw, devices.DEVICE_COOKIE_MAX_AGE)
