@@ -158,7 +158,7 @@ def claim_device(*, secret: str) -> tuple[str, Device] | None:
             .first()
         )
         now = timezone.now()
-        if pairing is None or not _is_live(pairing, now):
+        if pairing is None or pairing.device_id is None or not _is_live(pairing, now):
             return None
         device = Device.objects.select_for_update().get(pk=pairing.device_id)
         if device.revoked_at is not None or device.token_hash:
