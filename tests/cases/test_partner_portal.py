@@ -378,7 +378,7 @@ def test_office_staff_do_not_get_the_portal_tile(client, counsellor):
 ENDED_REFERRAL_PAGES = {"cases:partner-referral-detail", "api:get_partner_referral"}
 
 # Pages any anonymous visitor may see (sign-in, language, about, health check, the public job
-# board, the waiting-room screen and the kiosk behind their secret links): not tested here.
+# board, the paired waiting-room screen and kiosk, the survey behind its token): not tested here.
 PUBLIC = {"login", "logout", "set-language", "healthz", "core:about", "admin:login", "admin:logout"}
 PUBLIC_NAMESPACES = {"public", "public_jobs"}
 # What a partner case worker may open: the home page and the portal (its record pages are

@@ -64,7 +64,7 @@ def test_an_inactive_user_sees_no_reports(make_user):
 # --- The analyst's sweep ----------------------------------------------------------------------
 
 # Reachable by anyone (sign-in, language, about, health check, public job board, the
-# waiting-room screen and kiosk behind their secret links): not part of the sweep.
+# paired waiting-room screen and kiosk, the survey behind its token): not part of the sweep.
 PUBLIC = {"login", "logout", "set-language", "healthz", "core:about", "admin:login", "admin:logout"}
 PUBLIC_NAMESPACES = {"public", "public_jobs"}
 # What the analyst may open: home, own account, the API's description and reference data, the
