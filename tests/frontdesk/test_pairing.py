@@ -492,3 +492,27 @@ def test_only_the_head_opens_the_device_pages(client, make_user, head, office, d
     assert client.post(reverse("frontdesk:device-revoke", args=[device.pk])).status_code == 403
     device.refresh_from_db()
     assert device.revoked_at is None and Device.objects.count() == 1
+
+
+def test_the_upgrade_revokes_the_old_links_which_cannot_work_any_more(head, office):
+    """Links made before pairing became devices without a credential: the migration marks
+    them revoked, so that the list does not show them as working."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("satuatap.frontdesk.migrations.0004_paired_devices")
+    old = Device.objects.create(office=office, kind=SCREEN, name="TV lama", created_by=head)
+    paired, _raw = pair_device(office=office, kind=SCREEN, by=head)
+    gone = timezone.now() - timedelta(days=3)
+    revoked = Device.objects.create(
+        office=office, kind=KIOSK, name="Tablet", created_by=head, revoked_at=gone
+    )
+
+    migration.revoke_old_links(apps, None)
+
+    old.refresh_from_db()
+    revoked.refresh_from_db()
+    paired.refresh_from_db()
+    assert old.revoked_at is not None and revoked.revoked_at == gone
+    assert paired.revoked_at is None

@@ -12,7 +12,9 @@ from django.utils import timezone
 
 def revoke_old_links(apps, schema_editor):
     Device = apps.get_model("frontdesk", "Device")
-    Device.objects.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    Device.objects.filter(revoked_at__isnull=True, token_hash__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 class Migration(migrations.Migration):
@@ -25,7 +27,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RenameModel("DisplayLink", "Device"),
         migrations.RemoveField(model_name="device", name="token"),
-        migrations.RunPython(revoke_old_links, migrations.RunPython.noop),
         migrations.AlterModelOptions(
             name="device",
             options={
@@ -117,7 +118,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={"indexes": [models.Index(fields=["expires_at"], name="frontdesk_d_expires_1f8f94_idx")]},
+            options={
+                "indexes": [
+                    models.Index(fields=["expires_at"], name="frontdesk_d_expires_1f8f94_idx")
+                ]
+            },
         ),
         migrations.CreateModel(
             name="PairingFailure",
@@ -138,6 +143,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            options={"indexes": [models.Index(fields=["user", "at"], name="frontdesk_p_user_id_3bc652_idx")]},
+            options={
+                "indexes": [
+                    models.Index(fields=["user", "at"], name="frontdesk_p_user_id_3bc652_idx")
+                ]
+            },
         ),
+        migrations.RunPython(revoke_old_links, migrations.RunPython.noop),
     ]
