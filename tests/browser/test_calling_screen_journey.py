@@ -153,11 +153,17 @@ def test_the_head_pairs_a_screen_and_a_call_at_the_desk_shows_on_it(
     expect(head.locator("input[name=kind][value=screen]")).to_be_checked()
     head.locator("input[name=name]").fill("TV ruang tunggu")
     audit(head)
+    SCREENSHOTS_SCRATCH.mkdir(parents=True, exist_ok=True)
+    head.screenshot(path=str(SCREENSHOTS_SCRATCH / "device-pair-id.png"), full_page=True)
     head.get_by_test_id("pair-form").locator("button[type=submit]").click()
     expect(head.get_by_test_id("devices")).to_contain_text("TV ruang tunggu")
+    audit(head)
 
     # The TV opens the calling screen by itself, and keeps its credential.
     expect(tv.locator("#calling-screen")).to_be_visible(timeout=8000)
+    head.reload()
+    expect(head.get_by_test_id("devices")).not_to_contain_text("Belum tersambung")
+    head.screenshot(path=str(SCREENSHOTS_SCRATCH / "devices-id.png"), full_page=True)
     cookies = {c["name"]: c for c in tv_context.cookies()}
     assert cookies["satuatap_device"]["httpOnly"]
     device = Device.objects.get()
