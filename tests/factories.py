@@ -97,3 +97,20 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
 def demo_password() -> str:
     return settings.SATUATAP_DEMO_PASSWORD
+
+
+def pair_device(*, office, kind: str, by, name: str = "TV ruang tunggu", desks=()):
+    """A device paired the way a real one is (a code on the device, the head's confirmation,
+    the device picking its credential up); returns the device and its credential, the value
+    of its `devices.DEVICE_COOKIE` cookie."""
+    from satuatap.frontdesk import devices
+
+    secret, pairing = devices.start_pairing(kind=kind)
+    device = devices.confirm_pairing(
+        office=office, code=pairing.code, kind=kind, name=name, desks=desks, by=by
+    )
+    claimed = devices.claim_device(secret=secret)
+    assert claimed is not None
+    raw, claimed_device = claimed
+    assert claimed_device == device
+    return device, raw

@@ -1,5 +1,5 @@
 """The front desk checks a visitor in through the check-in page; the desk officer calls the
-next ticket from the console, and the calling screen on the waiting-room TV (a device link, no
+next ticket from the console, and the calling screen on the waiting-room TV (a paired device, no
 sign-in) shows it within 2 seconds."""
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from playwright.sync_api import expect
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
 from satuatap.frontdesk import devices
-from satuatap.frontdesk.models import DisplayLink, Service, TicketStatus
+from satuatap.frontdesk.models import Device, Service, TicketStatus
 from satuatap.frontdesk.services import call_next, check_in
 from tests.browser.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, DeskFactory, PersonFactory
+from tests.factories import PASSWORD, DeskFactory, PersonFactory, pair_device
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_desk_officer_calls_next_and_the_calling_screen_shows_it(
-    live_server, page, browser, make_user, office, screenshot
+    live_server, page, browser, make_user, office
 ):
     desk = DeskFactory(office=office)
     Service.objects.create(
@@ -49,9 +49,7 @@ def test_desk_officer_calls_next_and_the_calling_screen_shows_it(
         check_in(by=frontdesk, services=[passport], person=PersonFactory(office=office))
     for _ in range(2):
         call_next(desk=immigration, by=immigration_officer)
-    link = devices.create_display_link(
-        office=office, kind=DisplayLink.Kind.CALLING_SCREEN, name="TV ruang tunggu", by=head
-    )
+    screen, credential = pair_device(office=office, kind=Device.Kind.CALLING_SCREEN, by=head)
 
     # The front desk checks the visitor in through the page and gets a printed ticket.
     desk_context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -77,9 +75,12 @@ def test_desk_officer_calls_next_and_the_calling_screen_shows_it(
     front.screenshot(path=str(SCREENSHOTS / "check-in-visit-en.png"), full_page=True)
     desk_context.close()
 
-    # The TV: its own browser profile, never signed in.
+    # The TV: its own browser profile, never signed in, paired (its credential in a cookie).
     page.set_viewport_size({"width": 1920, "height": 1080})
-    page.goto(f"{live_server.url}/display/{link.token}/")
+    page.context.add_cookies(
+        [{"name": devices.DEVICE_COOKIE, "value": credential, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/display/")
     tile_code = page.get_by_test_id(f"desk-{desk.prefix}-code")
     expect(tile_code).not_to_contain_text(code)
     expect(page.get_by_test_id(f"desk-{immigration.prefix}-code")).to_contain_text("E-002")
@@ -103,7 +104,6 @@ def test_desk_officer_calls_next_and_the_calling_screen_shows_it(
     expect(tile_code).to_contain_text(code, timeout=2000)
     expect(page.locator(f'[data-desk="{desk.pk}"]')).to_have_class(re.compile("is-new"))
     assert "Sulastri" not in page.content()
-    screenshot("calling-screen")
     console.screenshot(path=str(SCREENSHOTS / "desk-console-en.png"), full_page=True)
 
     console.get_by_role("button", name="Start serving").click()
@@ -114,8 +114,8 @@ def test_desk_officer_calls_next_and_the_calling_screen_shows_it(
     assert ticket.status == TicketStatus.SERVED
     assert ticket.record.person == person
 
-    # The office head revokes the link: the TV says so at its next poll.
-    devices.revoke_display_link(link=link, by=head)
+    # The office head revokes the screen: the TV says so at its next poll.
+    devices.revoke_device(device=screen, by=head)
     expect(page.locator("#revoked")).to_be_visible(timeout=3000)
     expect(tile_code).to_have_count(0)
     officer_context.close()

@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import reverse
 
 from satuatap.core.roles import OFFICE_ROLES, Role
-from satuatap.frontdesk import devices
 from satuatap.frontdesk.models import ServiceRecord, Ticket, TicketStatus
 from satuatap.frontdesk.services import call_next, check_in
 from satuatap.frontdesk.views.console import urlpatterns as console_urlpatterns
@@ -370,7 +369,7 @@ def test_two_officers_calling_next_at_once_never_get_the_same_ticket(
     assert all(t.status == TicketStatus.CALLED for t in tickets.values())
 
 
-# --- Permission matrix: every console and device-link route × every role --------------------
+# --- Permission matrix: every console route × every role --------------------
 
 WORKS_LABOUR_DESK = {Role.DESK_OFFICER, Role.PLACEMENT_OFFICER}
 OUTSIDERS = {Role.PARTNER_CASEWORKER, Role.NATIONAL_ANALYST, Role.ADMINISTRATOR}
@@ -379,10 +378,6 @@ ALL_ROLES = sorted(OFFICE_ROLES) + sorted(OUTSIDERS)
 
 def _desk_route(ok: int):
     return lambda role: ok if role in WORKS_LABOUR_DESK else 404 if role in OUTSIDERS else 403
-
-
-def _head_route(ok: int):
-    return lambda role: ok if role == Role.OFFICE_HEAD else 403
 
 
 # name: (method, expected status for a role). A new route nobody lists here fails the test.
@@ -395,8 +390,6 @@ EXPECTED = {
     "console-finish": ("post", _desk_route(302)),
     "console-no-show": ("post", _desk_route(302)),
     "console-transfer": ("post", _desk_route(302)),
-    "devices": ("get", _head_route(200)),
-    "device-revoke": ("post", _head_route(302)),
 }
 
 
@@ -412,14 +405,12 @@ def test_permission_matrix(
 ):
     labour = desks["ketenagakerjaan"]
     ticket = _issue(frontdesk, services["registration"])
-    head = make_user(Role.OFFICE_HEAD, username="the.head")
-    link = devices.create_display_link(office=labour.office, kind="screen", name="TV", by=head)
     organisation = (
         partner if role == Role.PARTNER_CASEWORKER else ministry if role in OUTSIDERS else None
     )
     extra = {"desk": labour} if role == Role.DESK_OFFICER else {}
     client.force_login(make_user(role, organisation=organisation, username="who", **extra))
-    ids = {"desk_id": labour.pk, "ticket_id": ticket.pk, "link_id": link.pk}
+    ids = {"desk_id": labour.pk, "ticket_id": ticket.pk}
     pattern = next(p for p in console_urlpatterns if p.name == name)
     url = reverse(f"frontdesk:{name}", kwargs={k: ids[k] for k in pattern.pattern.converters})
 

@@ -1,4 +1,5 @@
-"""The calling screen (public, through a device link) and the office head's device links."""
+"""The calling screen: a device the office head paired (no sign-in), its tiles and the strip of
+the last calls. Pairing itself is tested in test_pairing.py."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ import re
 import pytest
 from django.urls import reverse
 
-from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.frontdesk import devices
-from satuatap.frontdesk.models import DisplayLink
+from satuatap.frontdesk.models import Device
 from satuatap.frontdesk.services import call_next, call_ticket, check_in
-from tests.factories import DeskFactory, PersonFactory
+from tests.factories import DeskFactory, PersonFactory, pair_device
 
 pytestmark = pytest.mark.django_db
+
+PAGE = "/display/"
+NOW = "/display/now/"
 
 
 @pytest.fixture
@@ -23,23 +26,17 @@ def head(make_user):
 
 
 @pytest.fixture
-def screen(head, office):
-    return devices.create_display_link(
-        office=office, kind=DisplayLink.Kind.CALLING_SCREEN, name="TV ruang tunggu", by=head
-    )
+def screen(head, office, client, desks):
+    """The paired calling screen of the office; `client` is its browser (the credential in its
+    cookie)."""
+    device, raw = pair_device(office=office, kind=Device.Kind.CALLING_SCREEN, by=head)
+    client.cookies[devices.DEVICE_COOKIE] = raw
+    return device
 
 
 @pytest.fixture
 def officer(make_user, desks):
     return make_user(Role.DESK_OFFICER, desk=desks["ketenagakerjaan"])
-
-
-def _page(link):
-    return reverse("public:display", args=[link.token])
-
-
-def _now(link):
-    return reverse("public:display-now", args=[link.token])
 
 
 def _issue(frontdesk, service, person=None):
@@ -48,7 +45,13 @@ def _issue(frontdesk, service, person=None):
     ).tickets.get()
 
 
-# --- Calling screen -------------------------------------------------------------------------
+def _recent(body: str) -> list[str]:
+    strip = body[body.index('data-testid="recent-calls"') :]
+    return re.findall(r'class="recent-code">([^<]+)<', strip)
+
+
+def test_the_addresses_are_short():
+    assert reverse("public:display") == PAGE and reverse("public:display-now") == NOW
 
 
 def test_calling_screen_shows_the_latest_call_per_desk_without_signing_in(
@@ -60,37 +63,61 @@ def test_calling_screen_shows_the_latest_call_per_desk_without_signing_in(
     for _ in range(3):
         call_next(desk=labour, by=officer)
 
-    response = client.get(_page(screen))
+    response = client.get(PAGE)
 
     assert response.status_code == 200
     body = response.content.decode()
     assert office.name in body
-    assert 'data-testid="desk-A-code">A-003<' in body
-    assert "<li>A-002</li><li>A-001</li>" in body
+    assert 'data-testid="desk-A-code"><span class="tile-code-text">A-003<' in body
+    assert _recent(body) == ["A-003", "A-002", "A-001"]
     assert 'hx-trigger="every 1s"' in body
-    assert _now(screen) in body
+    assert NOW in body
     assert "chime.wav" in body
     # Every active desk has its tile, called at or not; no session, no CSRF token.
     assert 'data-testid="desk-E-code"' in body
     assert "csrfmiddlewaretoken" not in body and "X-CSRFToken" not in body
-    assert not response.cookies
     assert "no-store" in response["Cache-Control"]
+    # The only cookie is the device's own credential, set again so that it lasts.
+    assert set(response.cookies) == {devices.DEVICE_COOKIE}
+    assert response.cookies[devices.DEVICE_COOKIE]["httponly"]
 
 
-def test_fragment_is_tiny_uncached_and_carries_a_state(
+def test_the_strip_shows_the_last_five_calls_of_every_desk_newest_first_with_desk_names(
+    client, screen, frontdesk, make_user, services, desks
+):
+    immigration = make_user(Role.DESK_OFFICER, desk=desks["keimigrasian"], username="imi")
+    labour = make_user(Role.DESK_OFFICER, desk=desks["ketenagakerjaan"], username="labour")
+    for _ in range(4):
+        _issue(frontdesk, services["registration"])
+        _issue(frontdesk, services["passport"])
+    order = []
+    for _ in range(4):
+        order.append(call_next(desk=labour.desk, by=labour).code)
+        order.append(call_next(desk=immigration.desk, by=immigration).code)
+
+    body = client.get(NOW).content.decode()
+
+    assert _recent(body) == order[::-1][:5]
+    assert 'class="recent-desk">Loket E · Keimigrasian<' in body
+    # Calling again brings a ticket back to the front of the strip.
+    call_ticket(ticket=labour.desk.tickets.get(number=1), by=labour)
+    assert _recent(client.get(NOW).content.decode())[0] == "A-001"
+
+
+def test_fragment_is_small_uncached_and_carries_a_state(
     client, screen, frontdesk, officer, services
 ):
     _issue(frontdesk, services["registration"])
-    empty = client.get(_now(screen))
+    empty = client.get(NOW)
     call_next(desk=officer.desk, by=officer)
 
-    response = client.get(_now(screen))
+    response = client.get(NOW)
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert b"<html" not in response.content and b"<script" not in response.content
     assert b"A-001" in response.content
-    assert len(response.content) < 3000
+    assert len(response.content) < 4000
     assert response["X-Display-State"] != empty["X-Display-State"]
     assert not response.cookies
 
@@ -100,10 +127,10 @@ def test_call_again_changes_the_tile_so_the_screen_chimes_again(
 ):
     _issue(frontdesk, services["registration"])
     ticket = call_next(desk=officer.desk, by=officer)
-    before = client.get(_now(screen))
+    before = client.get(NOW)
 
     call_ticket(ticket=ticket, by=officer)
-    after = client.get(_now(screen))
+    after = client.get(NOW)
 
     def call_key(response):
         pattern = rf'data-desk="{officer.desk_id}" data-call="([^"]+)"'
@@ -113,12 +140,32 @@ def test_call_again_changes_the_tile_so_the_screen_chimes_again(
     assert before["X-Display-State"] != after["X-Display-State"]
 
 
+def test_a_screen_for_some_desks_shows_only_those(
+    client, office, head, frontdesk, officer, services, desks
+):
+    device, raw = pair_device(
+        office=office,
+        kind=Device.Kind.CALLING_SCREEN,
+        by=head,
+        name="TV lantai 2",
+        desks=[desks["keimigrasian"]],
+    )
+    client.cookies[devices.DEVICE_COOKIE] = raw
+    _issue(frontdesk, services["registration"])
+    call_next(desk=officer.desk, by=officer)
+
+    body = client.get(NOW).content.decode()
+
+    assert 'data-testid="desk-E-code"' in body
+    assert 'data-testid="desk-A-code"' not in body and "A-001" not in body
+
+
 def test_calling_screen_never_shows_personal_data(client, screen, frontdesk, officer, services):
     person = PersonFactory(full_name="Siti Rahmawati Kusumadewi", nik="3209014403950001")
     _issue(frontdesk, services["registration"], person=person)
     call_next(desk=officer.desk, by=officer)
 
-    for url in (_page(screen), _now(screen)):
+    for url in (PAGE, NOW):
         body = client.get(url).content.decode()
         assert "A-001" in body
         for secret in ("Siti", "Rahmawati", "Kusumadewi", person.nik):
@@ -137,28 +184,7 @@ def test_other_offices_calls_are_not_shown(client, screen, other_office, make_us
     check_in(by=elsewhere, services=list(Service.objects.filter(desk=desk)))
     call_next(desk=desk, by=officer)
 
-    assert b"A-001" not in client.get(_now(screen)).content
-
-
-def test_revoked_link_stops_working_at_the_next_poll(client, screen, head):
-    assert client.get(_now(screen)).status_code == 200
-
-    devices.revoke_display_link(link=screen, by=head)
-
-    page = client.get(_page(screen))
-    poll = client.get(_now(screen))
-    assert page.status_code == 404
-    assert poll.status_code == 404 and poll.content == b""
-    assert "no-store" in poll["Cache-Control"]
-
-
-def test_unknown_token_and_kiosk_link_do_not_open_the_calling_screen(client, head, office):
-    kiosk = devices.create_display_link(
-        office=office, kind=DisplayLink.Kind.EXIT_KIOSK, name="Tablet", by=head
-    )
-    for token in (kiosk.token, "not-a-token"):
-        assert client.get(reverse("public:display", args=[token])).status_code == 404
-        assert client.get(reverse("public:display-now", args=[token])).status_code == 404
+    assert b"A-001" not in client.get(NOW).content
 
 
 def test_fragment_query_count_stays_small_with_many_tickets(
@@ -176,85 +202,9 @@ def test_fragment_query_count_stays_small_with_many_tickets(
             call_next(desk=desk, by=officers[code])
 
     with django_assert_max_num_queries(2):
-        response = client.get(_now(screen))
+        response = client.get(NOW)
 
     body = response.content.decode()
-    assert 'data-testid="desk-A-code">A-012<' in body
-    assert 'data-testid="desk-E-code">E-012<' in body
-    assert body.count("<li>") == 3 * len(desks)
-
-
-# --- Device links -----------------------------------------------------------------------------
-
-
-def test_head_creates_a_calling_screen_link_and_sees_its_address(client, head, office):
-    client.force_login(head)
-
-    response = client.post(
-        reverse("frontdesk:devices"), {"kind": "screen", "name": "TV ruang tunggu"}
-    )
-
-    assert response.status_code == 302
-    link = DisplayLink.objects.get()
-    assert (link.office, link.kind, link.name, link.created_by) == (
-        office,
-        "screen",
-        "TV ruang tunggu",
-        head,
-    )
-    assert len(link.token) >= 43
-    page = client.get(reverse("frontdesk:devices")).content.decode()
-    assert f"http://testserver{_page(link)}" in page
-
-
-def test_head_revokes_a_link_and_its_address_is_no_longer_shown(client, head, screen):
-    client.force_login(head)
-
-    response = client.post(reverse("frontdesk:device-revoke", args=[screen.pk]))
-
-    assert response.status_code == 302
-    screen.refresh_from_db()
-    assert screen.revoked_at is not None
-    page = client.get(reverse("frontdesk:devices")).content.decode()
-    assert "TV ruang tunggu" in page and screen.token not in page
-
-
-def test_blank_name_is_refused(client, head):
-    client.force_login(head)
-    response = client.post(reverse("frontdesk:devices"), {"kind": "screen", "name": "  "})
-    assert response.status_code == 200
-    assert not DisplayLink.objects.exists()
-
-
-@pytest.mark.parametrize(
-    "role", [Role.FRONTDESK, Role.DESK_OFFICER, Role.COUNSELLOR, Role.CASE_SUPERVISOR]
-)
-def test_only_the_office_head_manages_device_links(client, make_user, screen, role, desks):
-    client.force_login(make_user(role))
-
-    assert client.get(reverse("frontdesk:devices")).status_code == 403
-    assert (
-        client.post(reverse("frontdesk:devices"), {"kind": "screen", "name": "X"}).status_code
-        == 403
-    )
-    assert client.post(reverse("frontdesk:device-revoke", args=[screen.pk])).status_code == 403
-    screen.refresh_from_db()
-    assert screen.revoked_at is None and DisplayLink.objects.count() == 1
-
-
-def test_head_of_another_office_cannot_revoke_this_offices_link(
-    client, make_user, other_office, screen
-):
-    client.force_login(make_user(Role.OFFICE_HEAD, organisation=other_office))
-    response = client.post(reverse("frontdesk:device-revoke", args=[screen.pk]))
-    assert response.status_code == 404
-    screen.refresh_from_db()
-    assert screen.revoked_at is None
-
-
-def test_device_link_services_refuse_anyone_but_the_head(make_user, office, screen):
-    officer = make_user(Role.FRONTDESK)
-    with pytest.raises(DomainError):
-        devices.create_display_link(office=office, kind="screen", name="TV", by=officer)
-    with pytest.raises(DomainError):
-        devices.revoke_display_link(link=screen, by=officer)
+    assert 'data-testid="desk-A-code"><span class="tile-code-text">A-012<' in body
+    assert 'data-testid="desk-E-code"><span class="tile-code-text">E-012<' in body
+    assert len(_recent(body)) == 5

@@ -11,16 +11,15 @@ import pytest
 from django.db import IntegrityError
 from django.test import Client
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from ninja import NinjaAPI
 
 from satuatap.api import api as project_api
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
-from satuatap.frontdesk import surveys
+from satuatap.frontdesk import devices, surveys
 from satuatap.frontdesk.api_surveys import ikm_router, router
-from satuatap.frontdesk.models import DisplayLink, Service, Survey
+from satuatap.frontdesk.models import Device, Service, Survey
 from satuatap.frontdesk.services import (
     call_ticket,
     check_in,
@@ -34,7 +33,7 @@ from satuatap.frontdesk.surveys import (
     visit_for_ticket_code,
 )
 from satuatap.urls import urlpatterns as project_urlpatterns
-from tests.factories import DeskFactory, UserFactory
+from tests.factories import DeskFactory, UserFactory, pair_device
 
 ALL_GOOD = {f"u{n}": 3 for n in range(1, 10)}
 
@@ -109,14 +108,13 @@ def visit(unserved_visit):
 
 
 @pytest.fixture
-def kiosk_link(office, frontdesk):
-    return DisplayLink.objects.create(
-        office=office,
-        kind=DisplayLink.Kind.EXIT_KIOSK,
-        token="kiosk-token-cirebon-exit",
-        name="Exit",
-        created_by=frontdesk,
-    )
+def kiosk(office, client, make_user):
+    """The office's paired exit kiosk; `client` is its browser."""
+    head = make_user(Role.OFFICE_HEAD)
+    device, raw = pair_device(office=office, kind=Device.Kind.EXIT_KIOSK, by=head, name="Exit")
+    client.cookies[devices.DEVICE_COOKIE] = raw
+    device.head = head
+    return device
 
 
 @pytest.fixture
@@ -395,43 +393,41 @@ def test_qr_survey_form_is_csrf_protected_for_anonymous_visitors(visit):
 # The exit kiosk ----------------------------------------------------------------------------
 
 
-def test_kiosk_flow_from_ticket_number_to_thanks_and_back_to_start(client, kiosk_link, visit):
+def test_kiosk_flow_from_ticket_number_to_thanks_and_back_to_start(client, kiosk, visit):
     code = visit.tickets.get().code
-    start = reverse("public:kiosk", args=[kiosk_link.token])
+    start = reverse("public:kiosk")
 
     assert client.get(start).status_code == 200
     found = client.get(start, {"ticket": code.lower()})
     assert found.status_code == 302
-    assert found.url == reverse("public:kiosk-survey", args=[kiosk_link.token, code])
+    assert found.url == reverse("public:kiosk-survey", args=[code])
     page = client.get(found.url)
     assert page.status_code == 200
     assert page.content.decode().count("<fieldset") == 9
     sent = client.post(found.url, survey_post())
-    assert sent.url == reverse("public:kiosk-thanks", args=[kiosk_link.token])
+    assert sent.url == reverse("public:kiosk-thanks")
     thanks = client.get(sent.url)
     assert f'http-equiv="refresh" content="8;url={start}"' in thanks.content.decode()
     assert Survey.objects.get(visit=visit).channel == "kiosk"
 
 
-def test_kiosk_says_when_the_ticket_is_already_answered(client, kiosk_link, visit):
+def test_kiosk_says_when_the_ticket_is_already_answered(client, kiosk, visit):
     submit_survey(visit=visit, answers=ALL_GOOD, channel="qr")
     code = visit.tickets.get().code
 
-    response = client.get(reverse("public:kiosk", args=[kiosk_link.token]), {"ticket": code})
-    survey_page = client.get(reverse("public:kiosk-survey", args=[kiosk_link.token, code]))
+    response = client.get(reverse("public:kiosk"), {"ticket": code})
+    survey_page = client.get(reverse("public:kiosk-survey", args=[code]))
 
     assert b'data-testid="kiosk-error"' in response.content
     assert survey_page.status_code == 302
 
 
-def test_kiosk_refuses_a_ticket_not_served_yet_and_stores_nothing(
-    client, kiosk_link, unserved_visit
-):
+def test_kiosk_refuses_a_ticket_not_served_yet_and_stores_nothing(client, kiosk, unserved_visit):
     code = unserved_visit.tickets.get().code
     client.cookies["satuatap_language"] = "en"
-    survey_url = reverse("public:kiosk-survey", args=[kiosk_link.token, code])
+    survey_url = reverse("public:kiosk-survey", args=[code])
 
-    start = client.get(reverse("public:kiosk", args=[kiosk_link.token]), {"ticket": code})
+    start = client.get(reverse("public:kiosk"), {"ticket": code})
     direct = client.get(survey_url)
     posted = client.post(survey_url, survey_post())
 
@@ -442,11 +438,11 @@ def test_kiosk_refuses_a_ticket_not_served_yet_and_stores_nothing(
     assert not Survey.objects.exists()
 
 
-def test_kiosk_does_not_find_another_offices_ticket(client, kiosk_link, other_office_visit):
+def test_kiosk_does_not_find_another_offices_ticket(client, kiosk, other_office_visit):
     code = other_office_visit.tickets.get().code
 
-    response = client.get(reverse("public:kiosk", args=[kiosk_link.token]), {"ticket": code})
-    direct = client.get(reverse("public:kiosk-survey", args=[kiosk_link.token, code]))
+    response = client.get(reverse("public:kiosk"), {"ticket": code})
+    direct = client.get(reverse("public:kiosk-survey", args=[code]))
 
     assert response.status_code == 200
     assert b'data-testid="kiosk-error"' in response.content
@@ -454,24 +450,24 @@ def test_kiosk_does_not_find_another_offices_ticket(client, kiosk_link, other_of
     assert not Survey.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["public:kiosk", "public:kiosk-thanks"])
-def test_revoked_or_unknown_or_screen_kiosk_link_is_404(client, kiosk_link, name):
-    assert client.get(reverse(name, args=["unknown"])).status_code == 404
-    kiosk_link.kind = DisplayLink.Kind.CALLING_SCREEN
-    kiosk_link.save()
-    assert client.get(reverse(name, args=[kiosk_link.token])).status_code == 404
-    kiosk_link.kind = DisplayLink.Kind.EXIT_KIOSK
-    kiosk_link.revoked_at = timezone.now()
-    kiosk_link.save()
-    assert client.get(reverse(name, args=[kiosk_link.token])).status_code == 404
+def test_an_unpaired_browser_gets_the_pairing_page_not_the_kiosk(visit):
+    browser = Client()
+    code = visit.tickets.get().code
+
+    start = browser.get(reverse("public:kiosk"), {"ticket": code})
+    direct = browser.get(reverse("public:kiosk-survey", args=[code]))
+
+    assert b'data-testid="pairing"' in start.content and b"kiosk-form" not in start.content
+    assert direct.status_code == 302 and direct["Location"] == reverse("public:kiosk")
 
 
-def test_revoked_kiosk_link_cannot_submit(client, kiosk_link, visit):
-    kiosk_link.revoked_at = timezone.now()
-    kiosk_link.save()
-    url = reverse("public:kiosk-survey", args=[kiosk_link.token, visit.tickets.get().code])
+def test_a_revoked_kiosk_cannot_submit(client, kiosk, visit):
+    devices.revoke_device(device=kiosk, by=kiosk.head)
+    url = reverse("public:kiosk-survey", args=[visit.tickets.get().code])
 
-    assert client.post(url, survey_post()).status_code == 404
+    response = client.post(url, survey_post())
+
+    assert response.status_code == 302 and response["Location"] == reverse("public:kiosk")
     assert not Survey.objects.exists()
 
 

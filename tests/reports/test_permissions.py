@@ -63,8 +63,8 @@ def test_an_inactive_user_sees_no_reports(make_user):
 
 # --- The analyst's sweep ----------------------------------------------------------------------
 
-# Reachable by anyone (sign-in, language, about, health and readiness checks, public job board, the
-# waiting-room screen and kiosk behind their secret links): not part of the sweep.
+# Reachable by anyone (sign-in, language, about, health and readiness checks, public job board,
+# the paired waiting-room screen and kiosk, the survey behind its token): not part of the sweep.
 PUBLIC = {
     "login",
     "logout",

@@ -7,6 +7,11 @@ administrator, the administrator, and an anonymous visitor), once with the ids o
 records and once with the ids of office B's (Tulungagung), and checks the answer against the
 entry:
 
+Two more callers are devices, not users: the office's paired calling screen (`screen`) and exit
+kiosk (`kiosk`), each with its credential cookie and no session. A device may use what an
+anonymous visitor may, and the entries that name it in `devices`; everything else refuses it as
+it refuses an anonymous visitor.
+
 - a role in `allow` gets what it asked for: not 401/403/404 and no server error (2xx/3xx for a
   page; for a POST, the form's own answer to empty data: 200, 302, 400, 409 or 422);
 - everyone else is refused: 403 or 404 when signed in, the sign-in page for an anonymous visitor
@@ -46,12 +51,15 @@ ANALYST = "analyst"
 PLACEMENT_ADMIN = "placementadmin"  # the ministry placement administrator: agencies only
 ADMIN = "admin"
 ANONYMOUS = "anonymous"
+SCREEN = "screen"  # a paired calling screen of office A (a device: a cookie, no user)
+KIOSK = "kiosk"  # a paired exit kiosk of office A
+DEVICES = frozenset({SCREEN, KIOSK})
 
 OFFICE = frozenset({FRONTDESK, DESK_OFFICER, PLACEMENT, COUNSELLOR, SUPERVISOR, OUTREACH, HEAD})
 NATIONAL = frozenset({ANALYST, ADMIN})
 SIGNED_IN = OFFICE | NATIONAL | {PARTNER, PLACEMENT_ADMIN}
 PUBLIC = SIGNED_IN | {ANONYMOUS}
-ROLES = (*sorted(OFFICE), PARTNER, ANALYST, PLACEMENT_ADMIN, ADMIN, ANONYMOUS)
+ROLES = (*sorted(OFFICE), PARTNER, ANALYST, PLACEMENT_ADMIN, ADMIN, ANONYMOUS, KIOSK, SCREEN)
 
 NOBODY: frozenset[str] = frozenset()
 CHECK_IN = frozenset({FRONTDESK, DESK_OFFICER, PLACEMENT, COUNSELLOR})
@@ -77,8 +85,8 @@ PARAMS = {
     "visit_id": "visit",
     "ticket_id": "ticket",
     "desk_id": "desk",
+    "device_id": "device",
     "service_id": "service",
-    "token": "display_token",
     "code": "village",
     "agency_id": "agency",
     "concern_id": "concern",
@@ -120,6 +128,7 @@ class Entry:
     answers: frozenset[int] = frozenset()  # more statuses that count as "allowed"
     refusal: frozenset[int] = frozenset()  # the only refusal, for everyone (anonymous too)
     machine: bool = False  # for machines: anonymous gets 401 (as from the API), not sign-in
+    devices: frozenset[str] = frozenset()  # paired devices that may use it (beyond `allow`)
     note: str = ""
 
     @property
@@ -229,16 +238,35 @@ ENTRIES: list[Entry] = [
     page("frontdesk:console-no-show", LABOUR_DESK, method="post"),
     page("frontdesk:console-transfer", LABOUR_DESK, method="post"),
     page("frontdesk:devices", {HEAD}),
-    page("frontdesk:device-revoke", {HEAD}, method="post", params={"link_id": "device_link"}),
+    page("frontdesk:device-pair", {HEAD}),
+    page("frontdesk:device-pair", {HEAD}, method="post", variant="post"),
+    page("frontdesk:device-revoke", {HEAD}, method="post"),
     page("frontdesk:ikm", OFFICE),
     page("frontdesk:today", OFFICE),
-    public("public:display", note="the secret link is the credential, whoever opens it"),
-    public("public:display-now"),
+    public(
+        "public:display",
+        note="the calling screen for a paired screen; anyone else gets a pairing code",
+    ),
+    page(
+        "public:display-now",
+        NOBODY,
+        devices={SCREEN},
+        refusal=frozenset({404}),
+        note="the paired calling screen only (its credential cookie): 404 for everyone else",
+    ),
+    public("public:device-pairing", note="polled by a pairing page: tells it when to reload"),
     public("public:survey", params={"token": "survey_token"}),
     public("public:survey-thanks", params={"token": "survey_token"}),
-    public("public:kiosk", params={"token": "kiosk_token"}),
-    public("public:kiosk-survey", params={"token": "kiosk_token", "code": "ticket_code"}),
-    public("public:kiosk-thanks", params={"token": "kiosk_token"}),
+    public(
+        "public:kiosk",
+        note="the exit kiosk for a paired kiosk; anyone else gets a pairing code",
+    ),
+    public(
+        "public:kiosk-survey",
+        params={"code": "ticket_code"},
+        note="the paired kiosk's questionnaire; anyone else is sent to the pairing code",
+    ),
+    public("public:kiosk-thanks", note="as kiosk-survey"),
     # --- Placement ------------------------------------------------------------------------------
     page("placement:agency-list", AGENCY_READERS),
     page("placement:agency-create", {PLACEMENT_ADMIN}, note="the national list: the ministry's"),

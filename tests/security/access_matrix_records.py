@@ -20,9 +20,8 @@ from satuatap.cases.models import Category, Channel, GbvType, SharedItem
 from satuatap.cases.retention import services as case_retention
 from satuatap.core.models import DeskType, Organisation, RetentionRun
 from satuatap.core.roles import Role
-from satuatap.frontdesk import devices
 from satuatap.frontdesk import services as frontdesk
-from satuatap.frontdesk.models import DisplayLink, Service
+from satuatap.frontdesk.models import Device, Service
 from satuatap.outreach import services as outreach
 from satuatap.outreach.models import AgeBand, EventKind
 from satuatap.people import services as people
@@ -46,6 +45,7 @@ from tests.factories import (
     OfficeFactory,
     PartnerFactory,
     UserFactory,
+    pair_device,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -65,6 +65,8 @@ NIK_PREFIX = {"cirebon": "320901", "tulungagung": "350401"}
 class Records:
     users: dict[str, object] = field(default_factory=dict)  # persona role → user (office A)
     ids: dict[str, dict[str, object]] = field(default_factory=dict)  # "own"/"other" → key → id
+    # Paired device → its credential cookie (office A's calling screen and exit kiosk).
+    device_cookies: dict[str, str] = field(default_factory=dict)
 
 
 def _pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
@@ -143,11 +145,9 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
     )
     visit = frontdesk.check_in(by=frontdesk_user, services=[service], person=person)
     ticket = visit.tickets.get()
-    screen = devices.create_display_link(
-        office=office, kind=DisplayLink.Kind.CALLING_SCREEN, name="TV", by=head
-    )
-    kiosk = devices.create_display_link(
-        office=office, kind=DisplayLink.Kind.EXIT_KIOSK, name="Tablet", by=head
+    screen, screen_cookie = pair_device(office=office, kind=Device.Kind.CALLING_SCREEN, by=head)
+    _kiosk, kiosk_cookie = pair_device(
+        office=office, kind=Device.Kind.EXIT_KIOSK, by=head, name="Tablet"
     )
 
     # --- Placement -----------------------------------------------------------------------------
@@ -301,9 +301,9 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "ticket_code": f"{ticket.prefix}-{ticket.number:03d}",
         "desk": labour.pk,
         "service": service.pk,
-        "device_link": screen.pk,
-        "display_token": screen.token,
-        "kiosk_token": kiosk.token,
+        "device": screen.pk,
+        "screen_cookie": screen_cookie,
+        "kiosk_cookie": kiosk_cookie,
         "survey_token": visit.survey_token,
         "job_order": job_order.pk,
         "placement_file": placement_file.pk,
@@ -387,4 +387,5 @@ def build() -> Records:
             method="letter",
         )
         ids["breach_notice"] = notice.pk
-    return Records(users=users, ids={"own": own, "other": other})
+    device_cookies = {"screen": str(own["screen_cookie"]), "kiosk": str(own["kiosk_cookie"])}
+    return Records(users=users, ids={"own": own, "other": other}, device_cookies=device_cookies)

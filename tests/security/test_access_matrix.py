@@ -19,8 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from satuatap.api import api as ninja_api
 from satuatap.core.two_factor import mark_session_verified, requires_two_factor
+from satuatap.frontdesk.devices import DEVICE_COOKIE
 from tests.otp import authenticator_of
-from tests.security.access_matrix import ANONYMOUS, ENTRIES, PARAMS, ROLES, Entry
+from tests.security.access_matrix import ANONYMOUS, DEVICES, ENTRIES, PARAMS, ROLES, Entry
 from tests.security.access_matrix_records import build
 
 pytestmark = pytest.mark.django_db
@@ -159,27 +160,37 @@ def _is_sign_in_redirect(response) -> bool:
     )
 
 
+def is_allowed(entry: Entry, role: str, office: str) -> bool:
+    """Whether the table lets `role` through; a device may what an anonymous visitor may, and
+    what its entry names it for."""
+    allow = entry.allow if office == "own" else entry.other
+    if role in DEVICES:
+        return role in entry.devices or ANONYMOUS in allow
+    return role in allow
+
+
 def verdict(entry: Entry, role: str, office: str, response) -> str | None:
     """None when the answer is what the table says, else what is wrong with it."""
     status = response.status_code
-    allowed = role in (entry.allow if office == "own" else entry.other)
+    allowed = is_allowed(entry, role, office)
     if status >= 500:
         return f"server error {status}"
-    if entry.refusal:
+    if entry.refusal and not allowed:
         return None if status in entry.refusal else f"answered {status}"
     if allowed and status in entry.answers:
         return None
     if allowed:
         if status in (401, 403, 404, 405):
             return f"allowed but answered {status}"
-        if role != ANONYMOUS and _is_sign_in_redirect(response) and not entry.signs_out:
+        signed_in = role != ANONYMOUS and role not in DEVICES
+        if signed_in and _is_sign_in_redirect(response) and not entry.signs_out:
             return "allowed but sent to sign in"
         if status >= 400 and status not in ALLOWED_WRITE_ANSWERS:
             return f"allowed but answered {status}"
         if status in ALLOWED_WRITE_ANSWERS and entry.method == "get" and status != 428:
             return f"allowed but answered {status}"
         return None
-    if role == ANONYMOUS:
+    if role == ANONYMOUS or role in DEVICES:
         if entry.is_api or entry.machine:
             return None if status == 401 else f"anonymous API call answered {status}, not 401"
         return None if _is_sign_in_redirect(response) else f"anonymous answered {status}"
@@ -237,7 +248,9 @@ def _cases():
 @pytest.mark.parametrize(("entry", "role", "office"), list(_cases()))
 def test_access(world, client, entry, role, office):
     records, sessions = world
-    if role != ANONYMOUS:
+    if role in DEVICES:
+        client.cookies[DEVICE_COOKIE] = records.device_cookies[role]
+    elif role != ANONYMOUS:
         client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
     before = database_changes()
     response = send(client, entry, records.ids[office])
@@ -246,5 +259,5 @@ def test_access(world, client, entry, role, office):
         b"".join(response.streaming_content)  # through the client's wrapper, which closes it
     problem = verdict(entry, role, office, response)
     assert problem is None, f"{entry.key} as {role} with {office} office's ids: {problem}"
-    if role not in (entry.allow if office == "own" else entry.other):
+    if not is_allowed(entry, role, office):
         assert changed == 0, f"{entry.key} as {role}: refused, yet {changed} rows were written"

@@ -116,6 +116,7 @@ MUST_BE_SHOWN = {
 class World:
     pages: list[Fetched]
     injected: dict[str, str]  # "app.Model.field" -> the payload written there
+    device_cookies: dict[str, str]  # "screen"/"kiosk" -> the paired device's credential
 
 
 def free_text_columns() -> list[tuple[type[models.Model], models.Field]]:
@@ -164,28 +165,41 @@ def inject_payload() -> dict[str, str]:
 
 
 def _anonymous_start() -> list[str]:
-    from satuatap.core.models import Organisation
-    from satuatap.frontdesk import devices
-    from satuatap.frontdesk.models import DisplayLink, Visit
+    from satuatap.frontdesk.models import Visit
 
-    office = Organisation.objects.get(slug="cirebon")
-    head = User.objects.get(username="cirebon.head")
-    screen = devices.create_display_link(
-        office=office, kind=DisplayLink.Kind.CALLING_SCREEN, name="TV", by=head
-    )
-    kiosk = devices.create_display_link(
-        office=office, kind=DisplayLink.Kind.EXIT_KIOSK, name="Kiosk", by=head
-    )
-    visit = Visit.objects.filter(office=office).order_by("pk").first()
+    visit = Visit.objects.filter(office__slug="cirebon").order_by("pk").first()
     return [
         "/login/",
         "/about/",
         "/jobs/cirebon/",
-        f"/display/{screen.token}/",
-        f"/display/{screen.token}/now/",
-        f"/kiosk/{kiosk.token}/",
+        "/display/",  # an unpaired device: the pairing code
+        "/kiosk/",
         f"/survey/{visit.survey_token}/",
     ]
+
+
+# The paired devices' crawls: who → where it starts.
+DEVICE_START = {"screen": ["/display/", "/display/now/"], "kiosk": ["/kiosk/"]}
+
+
+def _paired_devices() -> dict[str, str]:
+    """Cirebon's calling screen and exit kiosk, paired by its head: who → credential."""
+    from satuatap.core.models import Organisation
+    from tests.factories import pair_device
+
+    office = Organisation.objects.get(slug="cirebon")
+    head = User.objects.get(username="cirebon.head")
+    _screen, screen = pair_device(office=office, kind="screen", by=head, name="TV")
+    _kiosk, kiosk = pair_device(office=office, kind="kiosk", by=head, name="Kiosk")
+    return {"screen": screen, "kiosk": kiosk}
+
+
+def _device_client(raw: str, **options) -> Client:
+    from satuatap.frontdesk.devices import DEVICE_COOKIE
+
+    client = Client(**options)
+    client.cookies[DEVICE_COOKIE] = raw
+    return client
 
 
 def _signed_in_start() -> list[str]:
@@ -207,6 +221,7 @@ def world(django_db_setup, django_db_blocker):
             with redirect_stdout(io.StringIO()):
                 call_command("seed_demo", "--quiet-logins")
             anonymous_start = _anonymous_start()
+            device_cookies = _paired_devices()
             signed_in_start = _signed_in_start()
             injected = inject_payload()
             pages: list[Fetched] = []
@@ -216,12 +231,15 @@ def world(django_db_setup, django_db_blocker):
                 pages += crawl(client, username, signed_in_start, per_shape=1)
             anonymous = Client(raise_request_exception=False)
             pages += crawl(anonymous, "anonymous", anonymous_start, per_shape=1)
+            for who, raw in device_cookies.items():
+                device = _device_client(raw, raise_request_exception=False)
+                pages += crawl(device, who, DEVICE_START[who], per_shape=1)
             # A counsellor signed in with the password only meets the two-factor pages.
             unverified = Client(raise_request_exception=False)
             unverified.force_login(User.objects.get(username="cirebon.counsellor"))
             with override_settings(SATUATAP_REQUIRE_2FA=True):
                 pages += crawl(unverified, TWO_FACTOR, ["/", "/account/two-factor/setup/"])
-            yield World(pages=pages, injected=injected)
+            yield World(pages=pages, injected=injected, device_cookies=device_cookies)
         finally:  # the next test modules expect an empty database
             call_command("flush", interactive=False, verbosity=0)
             ensure_reference_data()
@@ -240,7 +258,7 @@ def _where(page: Fetched) -> str:
 
 def test_crawl_reaches_the_pages_of_every_role(world):
     reached = {page.who for page in _html_pages(world)}
-    assert reached == {*SIGNED_IN, "anonymous", TWO_FACTOR}
+    assert reached == {*SIGNED_IN, "anonymous", TWO_FACTOR, *DEVICE_START}
     two_factor = {shape(page.url) for page in _html_pages(world) if page.who == TWO_FACTOR}
     assert "/account/two-factor/verify/" in two_factor
     shapes = {shape(page.url) for page in _html_pages(world)}
@@ -339,6 +357,8 @@ def test_posting_any_form_without_the_csrf_token_is_refused_and_changes_nothing(
     targets = _post_targets(world)
     assert len({url_shape for _, url_shape in targets}) >= 20
     clients = {"anonymous": Client(enforce_csrf_checks=True)}
+    for who, raw in world.device_cookies.items():
+        clients[who] = _device_client(raw, enforce_csrf_checks=True)
     for who in SIGNED_IN:
         clients[who] = Client(enforce_csrf_checks=True)
         clients[who].force_login(User.objects.get(username=who))

@@ -59,7 +59,7 @@ class _Scope:
         if user is not None and user.is_authenticated:
             token_id = getattr(self.request, API_TOKEN_ATTRIBUTE, None)
             return user, ({"api_token": token_id} if token_id is not None else {})
-        # The view's name, never the path: a public path may hold a token (a display link).
+        # The view's name, never the path: a public path may hold a token (a ticket's survey).
         match = getattr(self.request, "resolver_match", None)
         view = match.view_name if match is not None and match.view_name else "unknown"
         return None, {"on_behalf_of": f"public:{view}"}

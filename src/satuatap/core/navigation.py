@@ -169,8 +169,8 @@ ACTIONS: tuple[Action, ...] = (
         needs_office=True,
     ),
     Action(
-        _("Calling screen and kiosk links"),
-        _("Links for the waiting-room TV and the exit kiosk, and revoking them."),
+        _("Screens and kiosks"),
+        _("Pair the waiting-room TV and the exit kiosk by the code they show; revoke them."),
         "frontdesk:devices",
         "frontdesk.manage_devices",
         needs_office=True,

@@ -110,6 +110,20 @@ STAFF_GENDER = {
     Role.OUTREACH_WORKER: "F",
     Role.OFFICE_HEAD: "M",
 }
+# A desk officer for every other desk (`<office>.deskofficer-<letter>`; `<office>.deskofficer` is
+# the labour desk's, A), so that every desk's tickets can be called and served and every kind of
+# document verified at its desk (passports at immigration, SKCK at the police, health letters at
+# the health desk…). The MRC desk (B) is worked by the counsellors.
+DESK_OFFICERS = [
+    # desk type, full name, gender
+    ("kependudukan", "Yuli Astuti", "F"),
+    ("kesehatan", "dr. Ratih Puspitasari", "F"),
+    ("keimigrasian", "Hendra Gunawan", "M"),
+    ("kepolisian", "Aipda Slamet Riyadi", "M"),
+    ("perbankan", "Dewi Anggraini", "F"),
+    ("jaminan-sosial", "Fajar Nugroho", "M"),
+    ("bp3mi", "Nining Suryani", "F"),
+]
 # A second MRC counsellor per office, a man (`<office>.counsellor2`): a restricted case assigned
 # to one counsellor stays hidden from the other, and a client who asks for a woman case worker
 # is not given him.
@@ -207,6 +221,18 @@ def seed(stdout=None) -> list[str]:
             gender=gender,
         )
         usernames.append(f"{slug}.{suffix}")
+        for desk_code, full_name, gender in DESK_OFFICERS:
+            desk = office.desks.get(desk_type__code=desk_code)
+            username = f"{slug}.{Role.DESK_OFFICER}-{desk.prefix.lower()}"
+            _user(
+                username,
+                full_name=full_name,
+                organisation=office,
+                roles=[Role.DESK_OFFICER],
+                desk=desk,
+                gender=gender,
+            )
+            usernames.append(username)
     _user(
         "wcc-mawar-balqis.caseworker",
         full_name="Nurul Hidayah",

@@ -50,11 +50,22 @@ def _staff(office: Organisation) -> User | None:
     )
 
 
+def _desk_officers(office: Organisation) -> dict[int, User]:
+    """Desk id → the office's (first) desk officer bound to it: they called and served there."""
+    officers: dict[int, User] = {}
+    for user in User.objects.filter(
+        organisation=office, desk__isnull=False, role_assignments__role=Role.DESK_OFFICER
+    ).order_by("pk"):
+        officers.setdefault(user.desk_id, user)
+    return officers
+
+
 def seed(stdout=None) -> None:
     for office in Organisation.objects.filter(kind=OrganisationKind.OFFICE).order_by("slug"):
         frontdesk = _staff(office)
         if frontdesk is None:
             continue
+        officers = _desk_officers(office)
         install_default_services(office=office)
         services = list(
             Service.objects.filter(office=office, is_active=True).select_related("desk__desk_type")
@@ -70,11 +81,11 @@ def seed(stdout=None) -> None:
         for back in range(DAYS, 0, -1):
             day = today - datetime.timedelta(days=back)
             if day.weekday() < 5:
-                _seed_day(office, day, frontdesk, services, people)
+                _seed_day(office, day, frontdesk, services, people, officers)
 
 
 @transaction.atomic
-def _seed_day(office, day, frontdesk, services, people) -> None:
+def _seed_day(office, day, frontdesk, services, people, officers) -> None:
     if Visit.objects.filter(office=office, day=day).exists():
         return
     rng = random.Random(f"frontdesk-{office.slug}-{day}")  # noqa: S311 - demo data
@@ -129,6 +140,7 @@ def _seed_day(office, day, frontdesk, services, people) -> None:
                 finished_at=finished,
                 status=TicketStatus.NO_SHOW if no_show else TicketStatus.SERVED,
                 call_count=1,
+                called_by=officers.get(desk_id),
             )
             ticket.services.set(desk_services)
             if not no_show:
@@ -136,7 +148,7 @@ def _seed_day(office, day, frontdesk, services, people) -> None:
                 record = ServiceRecord.objects.create(
                     ticket=ticket,
                     person=person,
-                    recorded_by=frontdesk,
+                    recorded_by=officers.get(desk_id, frontdesk),
                     outcome=rng.choice(list(ServiceRecord.Outcome.values) + ["completed"] * 4),
                 )
                 record.services.set(desk_services)

@@ -1,4 +1,4 @@
-"""Forms of the desk console and of the device links page."""
+"""Forms of the desk console and of the page that pairs devices."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.models import Desk
-from satuatap.frontdesk.models import DisplayLink, Service, ServiceRecord
+from satuatap.frontdesk.models import Device, Service, ServiceRecord
 
 
 class ServiceChoiceField(forms.ModelMultipleChoiceField):
@@ -93,16 +93,38 @@ class TransferForm(forms.Form):
         return data
 
 
-class DisplayLinkForm(forms.Form):
+class PairDeviceForm(forms.Form):
+    """The office head's confirmation of a code an unpaired device shows."""
+
+    code = forms.CharField(
+        label=_("Code shown on the device"),
+        max_length=16,
+        help_text=_("Eight letters and digits, e.g. K7QM-4TXC."),
+    )
     kind = forms.ChoiceField(
-        label=_("Device"),
-        choices=DisplayLink.Kind.choices,
-        initial=DisplayLink.Kind.CALLING_SCREEN,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        label=_("The device is"),
+        choices=Device.Kind.choices,
+        initial=Device.Kind.CALLING_SCREEN,
+        widget=forms.RadioSelect,
     )
     name = forms.CharField(
-        label=_("Where it is shown"),
+        label=_("Where it is"),
         max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
         help_text=_("For example “TV ruang tunggu” or “Tablet pintu keluar”."),
     )
+    desks = forms.ModelMultipleChoiceField(
+        label=_("Desks the calling screen shows"),
+        queryset=Desk.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave every box empty to show every desk, also desks opened later."),
+    )
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desks"].queryset = (
+            Desk.objects.filter(office=office, is_active=True)
+            .select_related("desk_type")
+            .order_by("desk_type__order", "pk")
+        )
+        self.fields["desks"].label_from_instance = str

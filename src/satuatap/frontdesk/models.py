@@ -227,9 +227,11 @@ class ServiceRecord(models.Model):
         return f"service record #{self.pk}"
 
 
-class DisplayLink(models.Model):
-    """A secret link for a device that works without signing in: the calling screen on a TV,
-    or the exit kiosk tablet where visitors answer the satisfaction survey."""
+class Device(models.Model):
+    """A device that works without signing in, paired to the office by its head: the calling
+    screen on a TV in the waiting room, or the exit kiosk tablet where visitors answer the
+    satisfaction survey (`devices.py` describes the pairing). The device's credential is a
+    random token in a cookie of its browser; only its SHA-256 hash is kept here."""
 
     class Kind(models.TextChoices):
         CALLING_SCREEN = "screen", _("Calling screen")
@@ -237,21 +239,73 @@ class DisplayLink(models.Model):
 
     office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("device"), max_length=8, choices=Kind.choices)
-    token = models.CharField(max_length=64, unique=True)
-    name = models.CharField(_("where it is shown"), max_length=100)
+    name = models.CharField(_("where it is"), max_length=100)
+    desks = models.ManyToManyField(
+        Desk,
+        verbose_name=_("desks shown"),
+        related_name="+",
+        blank=True,
+        help_text=_("A calling screen's desks; none: every desk of the office."),
+    )
+    # Set when the device picks its credential up; emptied when the device is revoked.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("paired at"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
-        verbose_name = _("device link")
-        verbose_name_plural = _("device links")
+        verbose_name = _("device")
+        verbose_name_plural = _("devices")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class DevicePairing(models.Model):
+    """A code an unpaired device shows until the office head confirms it (or it expires).
+    `secret_hash`: the hash of a random secret kept in a cookie of that device's browser, so
+    that only this browser picks up the credential the confirmation makes."""
+
+    code = models.CharField(max_length=8, unique=True)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=8, choices=Device.Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    device = models.OneToOneField(
+        Device, on_delete=models.CASCADE, null=True, blank=True, related_name="pairing"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return f"pairing #{self.pk}"
+
+
+class PairingFailure(models.Model):
+    """A wrong pairing code typed by an office head: too many in a while lock pairing for them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"pairing failure #{self.pk}"
 
 
 IKM_ELEMENTS = 9

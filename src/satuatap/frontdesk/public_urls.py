@@ -1,7 +1,12 @@
-"""Pages that work without signing in, through a secret link: calling screen, exit kiosk, and
-the survey opened from a ticket's QR code. Mounted at the site root."""
+"""Pages that work without signing in: the calling screen and the exit kiosk (devices the office
+head paired, `views/pairing.py`), and the survey opened from a ticket's QR code (its secret
+token). Mounted at the site root."""
 
-from satuatap.frontdesk.views import display, survey
+from satuatap.frontdesk.views import display, pairing, survey
 
 app_name = "public"
-urlpatterns = [*display.public_urlpatterns, *survey.public_urlpatterns]
+urlpatterns = [
+    *display.public_urlpatterns,
+    *pairing.public_urlpatterns,
+    *survey.public_urlpatterns,
+]

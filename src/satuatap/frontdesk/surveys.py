@@ -1,7 +1,7 @@
 """The IKM survey a visitor answers at the exit kiosk or through the QR code on the ticket.
 
 Visitors have no account: the visit's survey token (printed as a QR code on the ticket) or the
-kiosk's device link plus a ticket number of today is what lets them answer. One survey per visit,
+paired exit kiosk plus a ticket number of today is what lets them answer. One survey per visit,
 and only once a desk has served it: a visitor still waiting, or one who left without being
 served, has no service to rate, and such answers would count in the office's IKM.
 """
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation
 from satuatap.frontdesk.ikm import ANSWERS, ELEMENT_CODES
-from satuatap.frontdesk.models import DisplayLink, Survey, Ticket, TicketStatus, Visit
+from satuatap.frontdesk.models import Survey, Ticket, TicketStatus, Visit
 
 COMMENT_MAX_LENGTH = 1000
 TICKET_CODE = re.compile(r"^\s*([A-Za-z]{1,2})\s*-?\s*(\d{1,4})\s*$")
@@ -136,19 +136,6 @@ def visit_for_ticket_code(office: Organisation, code: str, day: datetime.date) -
         .first()
     )
     return None if visit_id is None else _visits().filter(pk=visit_id).first()
-
-
-def active_kiosk_link(token: str) -> DisplayLink | None:
-    """The exit kiosk's device link, unless it was revoked."""
-    if not _fits(token, DisplayLink._meta.get_field("token").max_length):
-        return None
-    return (
-        DisplayLink.objects.filter(
-            token=token, kind=DisplayLink.Kind.EXIT_KIOSK, revoked_at__isnull=True
-        )
-        .select_related("office")
-        .first()
-    )
 
 
 def desks_visited(visit: Visit) -> list:

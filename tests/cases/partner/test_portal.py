@@ -382,8 +382,8 @@ def test_office_staff_do_not_get_the_portal_tile(client, counsellor):
 ENDED_REFERRAL_PAGES = {"cases:partner-referral-detail", "api:get_partner_referral"}
 
 # Pages any anonymous visitor may see (sign-in, language, about, health and readiness checks,
-# the public job board, the waiting-room screen and the kiosk behind their secret links): not
-# tested here.
+# the public job board, the paired waiting-room screen and kiosk, the survey behind its token):
+# not tested here.
 PUBLIC = {
     "login",
     "logout",

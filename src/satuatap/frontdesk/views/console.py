@@ -1,5 +1,4 @@
 """The desk console: a desk's waiting line, calling tickets and recording what was done.
-Also the office head's page for the device links (calling screen, exit kiosk).
 
 Every action is a POST that calls a service and redirects back to the console; a `DomainError`
 (another officer was quicker, the ticket is closed, ...) becomes a message."""
@@ -12,16 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Desk
-from satuatap.frontdesk import devices, selectors, services
-from satuatap.frontdesk.forms_console import DisplayLinkForm, FinishForm, TransferForm
-from satuatap.frontdesk.models import DisplayLink, Ticket, TicketStatus
+from satuatap.frontdesk import selectors, services
+from satuatap.frontdesk.forms_console import FinishForm, TransferForm
+from satuatap.frontdesk.models import Ticket, TicketStatus
 
 # --- Desks and their console ----------------------------------------------------------------
 
@@ -234,66 +233,6 @@ def transfer(request, desk_id: int, ticket_id: int):
     return _back(request, desk)
 
 
-# --- Device links (office head) ---------------------------------------------------------------
-
-
-def _managed_office(request):
-    office = request.user.office
-    if office is None or not request.user.has_perm("frontdesk.manage_devices", office):
-        raise PermissionDenied
-    return office
-
-
-def device_url(request, link: DisplayLink) -> str | None:
-    """The full address to open on the device; None when that page does not exist."""
-    name = "public:display" if link.kind == DisplayLink.Kind.CALLING_SCREEN else "public:kiosk"
-    try:
-        return request.build_absolute_uri(reverse(name, args=[link.token]))
-    except NoReverseMatch:
-        return None
-
-
-@login_required
-def device_links(request):
-    office = _managed_office(request)
-    form = DisplayLinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            link = devices.create_display_link(office=office, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                _("The link for “%(name)s” is ready: open it on the device.") % {"name": link.name},
-            )
-            return redirect("frontdesk:devices")
-    links = list(devices.office_links(office))
-    for link in links:
-        link.url = None if link.revoked_at else device_url(request, link)
-    return render(
-        request, "frontdesk/devices.html", {"office": office, "links": links, "form": form}
-    )
-
-
-@login_required
-@require_POST
-def revoke_device_link(request, link_id: int):
-    office = _managed_office(request)
-    link = devices.office_links(office).filter(pk=link_id).first()
-    if link is None:
-        raise Http404
-    try:
-        devices.revoke_display_link(link=link, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("“%(name)s” is revoked: it stops working now.") % {"name": link.name}
-        )
-    return redirect("frontdesk:devices")
-
-
 urlpatterns = [
     path("desks/", desk_list, name="desk-list"),
     path("desks/<int:desk_id>/", console, name="console"),
@@ -311,6 +250,4 @@ urlpatterns = [
         transfer,
         name="console-transfer",
     ),
-    path("devices/", device_links, name="devices"),
-    path("devices/<int:link_id>/revoke/", revoke_device_link, name="device-revoke"),
 ]

@@ -1,5 +1,5 @@
-"""The IKM survey: the visitor's questionnaire (QR code on the ticket, or the exit kiosk) and the
-office's IKM report."""
+"""The IKM survey: the visitor's questionnaire (QR code on the ticket, or the exit kiosk, a
+device the office head paired: `views/pairing.py`) and the office's IKM report."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from satuatap.frontdesk.ikm import (
     office_ikm,
     office_ikm_by_desk,
 )
-from satuatap.frontdesk.models import Survey, Visit
+from satuatap.frontdesk.models import Device, Survey, Visit
+from satuatap.frontdesk.views.pairing import device_page
 
 # The visitor's questionnaire ---------------------------------------------------------------
 
@@ -126,19 +127,12 @@ def survey_thanks(request, token: str):
 KIOSK_RESTART_SECONDS = 8
 
 
-def _kiosk_link_or_404(token: str):
-    link = surveys.active_kiosk_link(token)
-    if link is None:
-        raise Http404
-    return link
-
-
 @never_cache
 @require_GET
-def kiosk(request, token: str):
+@device_page(Device.Kind.EXIT_KIOSK, refresh_cookie=True)
+def kiosk(request, device: Device):
     """Step 1: the visitor types the number on their ticket (e.g. A-012)."""
-    link = _kiosk_link_or_404(token)
-    office = link.office
+    office = device.office
     code = request.GET.get("ticket", "").strip()[:16]
     error = ""
     if code:
@@ -159,41 +153,41 @@ def kiosk(request, token: str):
             ) % {"code": code.upper()}
         else:
             prefix, number = parsed
-            return redirect("public:kiosk-survey", token=token, code=f"{prefix}-{number:03d}")
-    context = {"link": link, "office": office, "code": code, "error": error}
+            return redirect("public:kiosk-survey", code=f"{prefix}-{number:03d}")
+    context = {"device": device, "office": office, "code": code, "error": error}
     return render(request, "frontdesk/kiosk_start.html", context)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def kiosk_survey(request, token: str, code: str):
+@device_page(Device.Kind.EXIT_KIOSK, unpaired="home")
+def kiosk_survey(request, device: Device, code: str):
     """Step 2: the questionnaire for today's ticket `code`."""
-    link = _kiosk_link_or_404(token)
-    office = link.office
+    office = device.office
     visit = surveys.visit_for_ticket_code(office, code, office.today())
-    back = f"{reverse('public:kiosk', kwargs={'token': token})}?{urlencode({'ticket': code})}"
+    back = f"{reverse('public:kiosk')}?{urlencode({'ticket': code})}"
     if visit is None or surveys.has_survey(visit) or not surveys.was_served(visit):
         return redirect(back)
-    context = {**_visit_context(visit), "link": link, "code": code}
+    context = {**_visit_context(visit), "device": device, "code": code}
     try:
         stored, form = _answer(request, visit, channel=Survey.Channel.KIOSK)
     except DomainError:
         return redirect(back)
     if stored:
-        return redirect("public:kiosk-thanks", token=token)
+        return redirect("public:kiosk-thanks")
     return render(request, "frontdesk/kiosk_survey.html", {**context, "form": form})
 
 
 @never_cache
 @require_GET
-def kiosk_thanks(request, token: str):
+@device_page(Device.Kind.EXIT_KIOSK, unpaired="home")
+def kiosk_thanks(request, device: Device):
     """Step 3: thank you; the page goes back to step 1 by itself after a few seconds."""
-    link = _kiosk_link_or_404(token)
     context = {
-        "link": link,
-        "office": link.office,
+        "device": device,
+        "office": device.office,
         "restart_seconds": KIOSK_RESTART_SECONDS,
-        "restart_url": reverse("public:kiosk", kwargs={"token": token}),
+        "restart_url": reverse("public:kiosk"),
     }
     return render(request, "frontdesk/kiosk_thanks.html", context)
 
@@ -320,7 +314,7 @@ urlpatterns = [path("ikm/", ikm_report, name="ikm")]
 public_urlpatterns = [
     path("survey/<str:token>/", survey, name="survey"),
     path("survey/<str:token>/thanks/", survey_thanks, name="survey-thanks"),
-    path("kiosk/<str:token>/", kiosk, name="kiosk"),
-    path("kiosk/<str:token>/survey/<str:code>/", kiosk_survey, name="kiosk-survey"),
-    path("kiosk/<str:token>/thanks/", kiosk_thanks, name="kiosk-thanks"),
+    path("kiosk/", kiosk, name="kiosk"),
+    path("kiosk/survey/<str:code>/", kiosk_survey, name="kiosk-survey"),
+    path("kiosk/thanks/", kiosk_thanks, name="kiosk-thanks"),
 ]

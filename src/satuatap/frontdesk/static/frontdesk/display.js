@@ -6,7 +6,8 @@
  * - keeps the clock in the office's time zone;
  * - "Turn on sound": browsers block audio until someone presses a button once; the choice is
  *   kept in localStorage, and the button comes back if the browser still refuses to play;
- * - a 404 from the poll means the link was revoked: stop polling, clear the codes, say so.
+ * - a 404 from the poll means the device was revoked: stop polling, clear the codes, say so,
+ *   and reload a little later, when the page shows a new pairing code.
  * No inline script or handler is needed (CSP-safe).
  */
 (function () {
@@ -15,7 +16,8 @@
   var SOUND_KEY = 'satuatap.display.sound';
   var HIGHLIGHT_MS = 8000;
   var body = document.body;
-  var grid = document.getElementById('calling-grid');
+  var REPAIR_AFTER_MS = 8000;
+  var board = document.getElementById('calling-screen');
   var soundButton = document.getElementById('sound-on');
   var fullScreenButton = document.getElementById('full-screen');
   var offline = document.getElementById('offline');
@@ -41,7 +43,7 @@
 
   function readCalls() {
     var calls = {};
-    grid.querySelectorAll('[data-desk]').forEach(function (tile) {
+    board.querySelectorAll('[data-desk]').forEach(function (tile) {
       calls[tile.dataset.desk] = tile.dataset.call || '';
     });
     return calls;
@@ -64,7 +66,7 @@
 
   function applyHighlights() {
     var now = Date.now();
-    grid.querySelectorAll('[data-desk]').forEach(function (tile) {
+    board.querySelectorAll('[data-desk]').forEach(function (tile) {
       var until = highlightUntil[tile.dataset.desk] || 0;
       tile.classList.toggle('is-new', until > now);
     });
@@ -89,10 +91,11 @@
 
   function showRevoked() {
     revoked = true;
-    grid.innerHTML = '';
+    board.innerHTML = '';
     revokedBox.hidden = false;
     offline.hidden = true;
     soundButton.hidden = true;
+    window.setTimeout(function () { window.location.reload(); }, REPAIR_AFTER_MS);
   }
 
   function tick() {
@@ -128,13 +131,13 @@
   }
 
   body.addEventListener('htmx:beforeRequest', function (event) {
-    if (revoked && event.detail.elt === grid) {
+    if (revoked && event.detail.elt === board) {
       event.preventDefault();
     }
   });
 
   body.addEventListener('htmx:beforeSwap', function (event) {
-    if (event.detail.target !== grid || !event.detail.xhr) {
+    if (event.detail.target !== board || !event.detail.xhr) {
       return;
     }
     var xhr = event.detail.xhr;
@@ -144,21 +147,21 @@
       return;
     }
     var state = xhr.getResponseHeader('X-Display-State');
-    if (state && state === grid.dataset.state) {
+    if (state && state === board.dataset.state) {
       event.detail.shouldSwap = false;
     } else if (state) {
-      grid.dataset.state = state;
+      board.dataset.state = state;
     }
   });
 
   body.addEventListener('htmx:afterSwap', function (event) {
-    if (event.detail.target === grid) {
+    if (event.detail.target === board) {
       onNewTiles();
     }
   });
 
   body.addEventListener('htmx:afterRequest', function (event) {
-    if (event.detail.elt === grid && !revoked) {
+    if (event.detail.elt === board && !revoked) {
       offline.hidden = !!event.detail.successful || (event.detail.xhr && event.detail.xhr.status === 404);
     }
   });
