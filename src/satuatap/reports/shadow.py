@@ -121,7 +121,7 @@ class Table:
         for line in lines:
             total = (*line, "total")
             for group in (SEX_COLUMNS, AGE_COLUMNS):
-                equation = {total: 1}
+                equation: dict[Key, int] = {total: 1}
                 equation.update({(*line, c): -1 for c in group})
                 out.append(equation)
         for column in COLUMNS:
@@ -198,7 +198,11 @@ class _Programme:
         c[:n] = self.cost
         for i, weight in objective_of.items():
             c[extra[i]] = weight
-        r, k, v, lo, hi = [], [], [], [], []
+        r: list[int] = []
+        k: list[int] = []
+        v: list[float] = []
+        lo: list[float] = []
+        hi: list[float] = []
 
         def put(coefficients, low, high):
             row = len(lo)
@@ -215,19 +219,19 @@ class _Programme:
             put({t: 1, i: -1}, 0, np.inf)
             put({t: 1, i: 1}, 0, np.inf)
         matrix = coo_array((v, (r, k)), shape=(len(lo), size)).tocsr()
-        low = np.array([*self.low, *([0] * len(extra))], dtype=float)
-        high = np.array([*self.high, *([np.inf] * len(extra))], dtype=float)
+        lower = np.array([*self.low, *([0] * len(extra))], dtype=float)
+        upper = np.array([*self.high, *([np.inf] * len(extra))], dtype=float)
         result = milp(
             c,
             integrality=np.ones(size),
-            bounds=Bounds(low, high),
+            bounds=Bounds(lower, upper),
             constraints=[LinearConstraint(matrix, lo, hi)] if lo else None,
             options={"time_limit": TIME_LIMIT, "presolve": True},
         )
         if result.x is None:  # no shadow, or none found in time (a best one found is taken)
             return None
         x = np.round(result.x)
-        if not _satisfied(matrix, lo, hi, low, high, x):
+        if not _satisfied(matrix, lo, hi, lower, upper, x):
             return None
         return x[:n]
 
