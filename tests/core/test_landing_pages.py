@@ -55,7 +55,8 @@ EXPECTED_TILES = {
         "core:office-trail",
     }
     | STATS
-    | PLACEMENT_WORK,
+    | PLACEMENT_WORK
+    | TWO_FACTOR,
     Role.PARTNER_CASEWORKER: {"cases:partner-referral-list"} | TWO_FACTOR,
     Role.NATIONAL_ANALYST: {"reports:national-dashboard"},
     Role.NATIONAL_PLACEMENT: {

@@ -9,6 +9,9 @@ administer the system signs in with a code from an authenticator app as well as 
 - ministry placement administrators (they change an agency's licence for the whole country,
   and read the concerns offices raise about agencies, whose text may name a complaining
   worker),
+- office heads (they add the office's staff, give them roles — counsellor among them — and
+  reset a colleague's second factor: with the head's password alone, those would open the
+  door the second factor closes for everyone else),
 - administrators, superusers and staff users (the admin site and the audit trail).
 
 `SATUATAP_REQUIRE_2FA=false` turns enforcement off for a deployment that cannot use it yet;
@@ -43,6 +46,7 @@ TWO_FACTOR_ROLES = frozenset(
         Role.CASE_SUPERVISOR,
         Role.PARTNER_CASEWORKER,
         Role.NATIONAL_PLACEMENT,
+        Role.OFFICE_HEAD,
         Role.ADMINISTRATOR,
     }
 )
