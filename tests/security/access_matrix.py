@@ -102,6 +102,8 @@ PARAMS = {
     "subject_request_id": "subject_request",
     "breach_id": "breach",
     "notice_id": "breach_notice",
+    "user_id": "staff_member",
+    "grant_id": "role_grant",
 }
 CASE_PARAMS = {"consent_id": "case_consent"}
 
@@ -154,6 +156,37 @@ ENTRIES: list[Entry] = [
     public("set-language", method="post"),
     public("core:about"),
     page("core:office-desks", {HEAD}),
+    page("core:staff-list", {HEAD}, note="the office's own staff, for its head"),
+    page("core:staff-add", {HEAD}),
+    page("core:staff-detail", {HEAD}),
+    page("core:staff-active", {HEAD}, method="post"),
+    page("core:staff-password-link", {HEAD}, method="post"),
+    page("core:staff-two-factor-reset", {HEAD}),
+    page(
+        "core:role-grants",
+        {SUPERVISOR, ADMIN},
+        note="a second person confirms a head's grant of the case supervisor role",
+    ),
+    page(
+        "core:role-grant-decide",
+        {SUPERVISOR, ADMIN},
+        method="post",
+        other={ADMIN},
+        note="the office's case supervisors, and the administrator for every office",
+    ),
+    page("core:office-list", {ADMIN}, note="the administrator creates offices and first heads"),
+    page("core:office-create", {ADMIN}),
+    page(
+        "core:office-head",
+        {ADMIN},
+        other={ADMIN},
+        note="a head for an office with none left: the administrator's, for every office",
+    ),
+    public(
+        "core:set-password",
+        params={"uidb64": "=MQ", "token": "=not-a-token"},
+        note="the one-time link is the credential: a wrong one shows that it does not work",
+    ),
     page("core:audit-trail", {ADMIN}),
     page("core:office-trail", {HEAD}, note="the office's own records, for its head"),
     page(

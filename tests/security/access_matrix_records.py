@@ -19,7 +19,7 @@ from satuatap.cases import attachments as case_attachments
 from satuatap.cases import holds as case_holds
 from satuatap.cases import services as cases
 from satuatap.cases.models import Category, Channel, GbvType, SharedItem
-from satuatap.core.models import DeskType, Organisation, RetentionRun
+from satuatap.core.models import DeskType, Organisation, RetentionRun, RoleGrant
 from satuatap.core.roles import Role
 from satuatap.frontdesk import devices
 from satuatap.frontdesk import services as frontdesk
@@ -278,6 +278,11 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         file=_pdf("perdes.pdf"),
     )
 
+    # --- Staff: a colleague the head manages, a grant waiting for a second person --------------
+    role_grant = RoleGrant.objects.create(
+        user=users["outreach"], role=Role.CASE_SUPERVISOR, requested_by=head
+    )
+
     # --- Reports -------------------------------------------------------------------------------
     export = export_jobs.start_export(
         by=head,
@@ -328,6 +333,8 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "partner": partner.pk,
         "counsellor_id": counsellor.pk,
         "counsellor2_id": users["counsellor2"].pk,
+        "staff_member": frontdesk_user.pk,
+        "role_grant": role_grant.pk,
         "today": today.isoformat(),
     }
     return users, ids

@@ -73,13 +73,21 @@ def entries_with_values(entries: Iterable) -> set[int]:
 
 
 def register_models() -> None:
-    from satuatap.core.models import ApiToken, Desk, Organisation, RoleAssignment, User
+    from satuatap.core.models import (
+        ApiToken,
+        Desk,
+        Organisation,
+        RoleAssignment,
+        RoleGrant,
+        User,
+    )
 
     auditlog.register(
         User,
         exclude_fields=["password", "last_login"],
     )
     auditlog.register(RoleAssignment)
+    auditlog.register(RoleGrant)
     auditlog.register(Organisation, m2m_fields={"partner_offices"})
     auditlog.register(Desk)
     auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
@@ -90,7 +98,9 @@ def register_models() -> None:
     otp_counters = ["throttling_failure_timestamp", "throttling_failure_count", "last_used_at"]
     auditlog.register(TOTPDevice, exclude_fields=["key", "last_t", "drift", *otp_counters])
     auditlog.register(StaticDevice, exclude_fields=otp_counters)
-    show_values_of(User, RoleAssignment, Organisation, Desk, ApiToken, TOTPDevice, StaticDevice)
+    show_values_of(
+        User, RoleAssignment, RoleGrant, Organisation, Desk, ApiToken, TOTPDevice, StaticDevice
+    )
 
 
 def _scrub(value, pattern: re.Pattern | None):

@@ -295,6 +295,55 @@ class RoleAssignment(models.Model):
         return f"{self.user_id}:{self.role}"
 
 
+class RoleGrant(models.Model):
+    """An office head's grant of a role that opens every restricted case of the office
+    (`roles.CONFIRMED_ROLES`): it becomes a `RoleAssignment` only once a second person — a case
+    supervisor of the office or the administrator, neither the head who asked nor the colleague
+    — confirms it (`core.staff`). Decided grants stay, with who decided and how."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("colleague"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    is_confirmed = models.BooleanField(_("confirmed"), default=False)
+
+    class Meta:
+        verbose_name = _("role grant waiting for confirmation")
+        verbose_name_plural = _("role grants waiting for confirmation")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(decided_at__isnull=True),
+                name="one_open_grant_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided_at is None
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only a SHA-256 hash of the secret is stored."""
 

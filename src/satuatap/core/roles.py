@@ -35,6 +35,15 @@ OFFICE_ROLES = frozenset(
 )
 PARTNER_ROLES = frozenset({Role.PARTNER_CASEWORKER})
 MINISTRY_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.NATIONAL_PLACEMENT, Role.ADMINISTRATOR})
+
+
+def roles_of_organisation_kind(kind: str) -> frozenset[str]:
+    """The roles an account of an organisation of this kind (`OrganisationKind`) may hold."""
+    return {"office": OFFICE_ROLES, "partner": PARTNER_ROLES, "ministry": MINISTRY_ROLES}.get(
+        kind, frozenset()
+    )
+
+
 # The national roles that read every office's reports (as aggregates). The ministry placement
 # administrator (`NATIONAL_PLACEMENT`) is a ministry role too but not one of these: it keeps the
 # national list of agencies (P3MI) and their licences, and reads no registry, case or report.
