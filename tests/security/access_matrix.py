@@ -104,6 +104,9 @@ PARAMS = {
     "notice_id": "breach_notice",
     "user_id": "staff_member",
     "grant_id": "role_grant",
+    "partner_id": "partner",
+    "contact_id": "partner_contact",
+    "template_id": "consent_template",
 }
 CASE_PARAMS = {"consent_id": "case_consent"}
 
@@ -367,6 +370,14 @@ ENTRIES: list[Entry] = [
         note="the head and the counsellor not on it get 404: the case does not exist for them",
     ),
     page("cases:partner-directory", CASES),
+    page("cases:partner-new", {HEAD}, note="the office's partner directory: its head keeps it"),
+    page("cases:partner-edit", {HEAD}),
+    page("cases:partner-stop", {HEAD}, method="post"),
+    page("cases:partner-contact-new", {HEAD}),
+    page("cases:partner-contact-edit", {HEAD}),
+    page("cases:partner-contact-delete", {HEAD}, method="post"),
+    page("cases:consent-template-new", {HEAD}),
+    page("cases:consent-template-edit", {HEAD}),
     page("cases:legal-hold-set", {SUPERVISOR}, method="post"),
     page("cases:legal-hold-lift", {SUPERVISOR}, method="post"),
     page("cases:erasure-requests", {SUPERVISOR}),

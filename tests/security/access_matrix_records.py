@@ -18,7 +18,9 @@ from django.utils import timezone
 from satuatap.cases import attachments as case_attachments
 from satuatap.cases import holds as case_holds
 from satuatap.cases import services as cases
+from satuatap.cases.directory import services as directory_services
 from satuatap.cases.models import Category, Channel, GbvType, SharedItem
+from satuatap.core import partners
 from satuatap.core.models import DeskType, Organisation, RetentionRun, RoleGrant
 from satuatap.core.roles import Role
 from satuatap.frontdesk import devices
@@ -283,6 +285,17 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         user=users["outreach"], role=Role.CASE_SUPERVISOR, requested_by=head
     )
 
+    # --- The partner directory: a contact person and a consent template ------------------------
+    partner_contact = partners.save_contact(
+        office=office,
+        partner=partner,
+        by=head,
+        details=partners.ContactDetails(name="Ibu Wulan", email="wulan@example.org"),
+    )
+    consent_template = directory_services.save_consent_template(
+        office=office, partner=partner, by=head, name="Pendampingan hukum", items=["identity"]
+    )
+
     # --- Reports -------------------------------------------------------------------------------
     export = export_jobs.start_export(
         by=head,
@@ -335,6 +348,8 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "counsellor2_id": users["counsellor2"].pk,
         "staff_member": frontdesk_user.pk,
         "role_grant": role_grant.pk,
+        "partner_contact": partner_contact.pk,
+        "consent_template": consent_template.pk,
         "today": today.isoformat(),
     }
     return users, ids

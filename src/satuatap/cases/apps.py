@@ -14,3 +14,7 @@ class CasesConfig(AppConfig):
         data_rights.register()
         sensitive.register()
         retention.register()
+
+        from satuatap.cases.directory import audit as directory_audit
+
+        directory_audit.register()

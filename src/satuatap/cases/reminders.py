@@ -3,7 +3,9 @@
 A referral is *unanswered* when it is still `sent` after its due date and the client's consent
 stands. Once a day (huey periodic task in `tasks.py`, or `satuatap send_referral_reminders`),
 each one gets a reminder: a `referral_reminder` line on the case timeline — at most one per
-referral per office day — and one email per partner and office to the partner's address.
+referral per office day — and one email per partner and office, to the office's contacts at the
+partner that take reminders (partner directory, `core.partners.reminder_addresses`), else to the
+partner's own address.
 
 The email says only that referrals from the office wait for an answer and that the answer is
 given in the portal: no name, case number, service or story ever goes by email.
@@ -28,6 +30,7 @@ from django.utils.translation import ngettext
 
 from satuatap.cases.models import CaseEvent, Referral, ReferralState
 from satuatap.core.models import OfficeTimeZone, Organisation
+from satuatap.core.partners import reminder_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -133,10 +136,11 @@ def send_referral_reminders(today: datetime.date | None = None) -> ReminderResul
                         kind=REMINDER_EVENT,
                         detail=_reminder_detail(referral, day),
                     )
-                if due and partner.email:
+                addresses = reminder_addresses(partner=partner, office=office)
+                if due and addresses:
                     with translation.override(settings.LANGUAGE_CODE):
                         subject, body = _message(office, len(due))
-                    send_mail(subject, body, None, [partner.email], fail_silently=False)
+                    send_mail(subject, body, None, addresses, fail_silently=False)
                     result.emails += 1
                 elif due:
                     logger.warning("partner %s has no email address for reminders", partner.pk)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from satuatap.cases.directory.urls import urlpatterns as directory_patterns
 from satuatap.cases.urls_partner import urlpatterns as partner_and_print_patterns
 from satuatap.cases.views import case_work, cases, contacts, retention
 
@@ -52,7 +53,6 @@ urlpatterns = [
     path("cases/<int:case_id>/status/", case_work.status_change, name="case-status"),
     path("cases/<int:case_id>/closure/", case_work.closure_request, name="closure-request"),
     path("cases/<int:case_id>/closure/decide/", case_work.closure_decide, name="closure-decide"),
-    path("partners/", cases.partner_directory, name="partner-directory"),
     path("cases/<int:case_id>/holds/new/", retention.legal_hold_set, name="legal-hold-set"),
     path(
         "cases/<int:case_id>/holds/<int:hold_id>/lift/",
@@ -69,3 +69,5 @@ urlpatterns = [
 
 # The partner portal and the printable PDFs (views_partner.py, views_print.py).
 urlpatterns += partner_and_print_patterns
+# The office's partner directory (directory/).
+urlpatterns += directory_patterns

@@ -77,6 +77,7 @@ def register_models() -> None:
         ApiToken,
         Desk,
         Organisation,
+        PartnerContact,
         RoleAssignment,
         RoleGrant,
         User,
@@ -88,6 +89,7 @@ def register_models() -> None:
     )
     auditlog.register(RoleAssignment)
     auditlog.register(RoleGrant)
+    auditlog.register(PartnerContact)
     auditlog.register(Organisation, m2m_fields={"partner_offices"})
     auditlog.register(Desk)
     auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
@@ -98,8 +100,17 @@ def register_models() -> None:
     otp_counters = ["throttling_failure_timestamp", "throttling_failure_count", "last_used_at"]
     auditlog.register(TOTPDevice, exclude_fields=["key", "last_t", "drift", *otp_counters])
     auditlog.register(StaticDevice, exclude_fields=otp_counters)
+    # A partner's contact person: work contact details the office keeps, like a user account.
     show_values_of(
-        User, RoleAssignment, RoleGrant, Organisation, Desk, ApiToken, TOTPDevice, StaticDevice
+        User,
+        RoleAssignment,
+        RoleGrant,
+        Organisation,
+        PartnerContact,
+        Desk,
+        ApiToken,
+        TOTPDevice,
+        StaticDevice,
     )
 
 

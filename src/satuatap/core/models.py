@@ -126,6 +126,45 @@ class Organisation(models.Model):
         return timezone.localdate(timezone=self.zone)
 
 
+class PartnerContact(models.Model):
+    """A person at a partner organisation whom one office deals with, kept by the office's head
+    (`core.partners`): work contact details, nothing about any client. Reminders of unanswered
+    referrals from the office go to the contacts that take them."""
+
+    office = models.ForeignKey(
+        Organisation,
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.OFFICE},
+    )
+    partner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="office_contacts",
+        limit_choices_to={"kind": OrganisationKind.PARTNER},
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    receives_reminders = models.BooleanField(
+        _("receives referral reminders"),
+        default=False,
+        help_text=_("Reminders of referrals waiting for an answer are mailed to this address."),
+    )
+
+    class Meta:
+        verbose_name = _("partner contact")
+        verbose_name_plural = _("partner contacts")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["office", "partner"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DeskType(models.Model):
     """A kind of desk (loket) from PP 59/2021 Pasal 31(1), plus those seen in practice."""
 

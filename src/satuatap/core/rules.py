@@ -119,6 +119,8 @@ rules.add_perm(
     ),
 )
 rules.add_perm("core.create_office", is_administrator)
+# The office's partner directory (`core.partners`, `cases.directory`): its head keeps it.
+rules.add_perm("core.keep_partner_directory", is_office_head & is_office_staff & is_own_office)
 rules.add_perm("core.decide_role_grants", is_administrator | (is_case_supervisor & is_office_staff))
 rules.add_perm("core.decide_role_grant", may_decide_role_grant)
 rules.add_perm("core.view_national_reports", is_administrator | is_national_analyst)
