@@ -320,3 +320,17 @@ def test_the_directory_reads_a_bounded_number_of_queries(
         response = client.get(reverse("cases:partner-directory"))
 
     assert response.content.decode().count("Ibu Wulan") == 30
+
+
+def test_stopping_work_with_a_partner_says_nothing_of_the_cases_referred_there(
+    office, head, partner, gbv_case, counsellor, make_case
+):
+    """The head may not see a restricted case: whether one was referred to the partner must
+    change nothing in what she is told."""
+    _late_referral(lambda: gbv_case, counsellor, partner)
+
+    partners.stop_working_with(partner=partner, office=office, by=head)
+
+    assert partner not in office_partners(office)
+    # The referral goes on until its case worker ends it.
+    assert gbv_case.referrals.get().stopped_at is None
