@@ -492,3 +492,19 @@ def test_the_create_office_command_makes_the_office_and_prints_the_heads_link(se
             "--head-name=Pak Budi",
             stdout=io.StringIO(),
         )
+
+
+def test_the_administrator_sends_a_new_link_only_to_a_head_without_a_password(
+    administrator, office, head, make_user
+):
+    frontdesk = make_user(Role.FRONTDESK)
+    new_head = make_user(Role.OFFICE_HEAD, username="cirebon.head2")
+    new_head.set_unusable_password()
+    new_head.save()
+
+    link = staff.issue_password_link(member=new_head, by=administrator, base_url="http://t/")
+    assert "/account/set-password/" in link.url
+    for member in (head, frontdesk):  # a head with a password; the office's other staff
+        with pytest.raises(DomainError) as error:
+            staff.issue_password_link(member=member, by=administrator)
+        assert error.value.status == 403

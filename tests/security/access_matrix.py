@@ -185,6 +185,14 @@ ENTRIES: list[Entry] = [
         other={ADMIN},
         note="a head for an office with none left: the administrator's, for every office",
     ),
+    page(
+        "core:office-head-password-link",
+        {ADMIN},
+        method="post",
+        params={"user_id": "new_head"},
+        other={ADMIN},
+        note="a new link for an office's head with no password yet: the administrator's",
+    ),
     public(
         "core:set-password",
         params={"uidb64": "=MQ", "token": "=not-a-token"},

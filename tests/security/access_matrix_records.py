@@ -284,6 +284,11 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
     role_grant = RoleGrant.objects.create(
         user=users["outreach"], role=Role.CASE_SUPERVISOR, requested_by=head
     )
+    new_head = UserFactory(
+        username=f"{office.slug}.newhead", organisation=office, roles=[Role.OFFICE_HEAD]
+    )
+    new_head.set_unusable_password()
+    new_head.save()
 
     # --- The partner directory: a contact person and a consent template ------------------------
     partner_contact = partners.save_contact(
@@ -348,6 +353,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "counsellor2_id": users["counsellor2"].pk,
         "staff_member": frontdesk_user.pk,
         "role_grant": role_grant.pk,
+        "new_head": new_head.pk,
         "partner_contact": partner_contact.pk,
         "consent_template": consent_template.pk,
         "today": today.isoformat(),

@@ -355,6 +355,22 @@ def may_receive_password_link(member: User) -> bool:
     return not (assigned_roles(member) & TWO_FACTOR_ROLES or member.is_staff or member.is_superuser)
 
 
+def may_send_password_link(by: User, member: User) -> bool:
+    """Who may send `member` a link: a head of the office (`may_receive_password_link` says
+    for which colleagues), and the administrator for a head who has not set a password yet
+    (the first head whose link ran out)."""
+    if member.pk == by.pk:
+        return False
+    if by.has_perm("core.manage_staff_member", member):
+        return True
+    return (
+        by.has_perm("core.create_office")
+        and member.office is not None
+        and Role.OFFICE_HEAD in assigned_roles(member)
+        and not member.has_usable_password()
+    )
+
+
 def password_path(member: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(member.pk))
     token = default_token_generator.make_token(member)
@@ -383,11 +399,7 @@ def issue_password_link(*, member: User, by: User | None, base_url: str = "") ->
     `SATUATAP_SITE_URL`) when the account has an e-mail address; otherwise returned to show
     once (on `base_url`, the address the person who asked is using). A password the account
     had stops working. `by` None: a command run on the server."""
-    if by is not None and not (
-        by.has_perm("core.manage_staff_member", member) or by.has_perm("core.create_office")
-    ):
-        raise _forbidden()
-    if by is not None and member.pk == by.pk:
+    if by is not None and not may_send_password_link(by, member):
         raise _forbidden()
     if not may_receive_password_link(member):
         raise DomainError(

@@ -25,6 +25,11 @@ urlpatterns = [
     path("offices/new/", views_staff.office_create, name="office-create"),
     path("offices/<int:office_id>/head/", views_staff.office_head, name="office-head"),
     path(
+        "offices/<int:office_id>/head/<int:user_id>/password-link/",
+        views_staff.office_head_password_link,
+        name="office-head-password-link",
+    ),
+    path(
         "account/set-password/<uidb64>/<token>/",
         views_staff.SetPasswordView.as_view(),
         name="set-password",

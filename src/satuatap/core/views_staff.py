@@ -323,6 +323,24 @@ def office_head(request, office_id: int):
     return render(request, "core/offices/head.html", context)
 
 
+@never_cache
+@login_required
+@require_POST
+def office_head_password_link(request, office_id: int, user_id: int):
+    """A new link for a head of the office who has not set a password yet."""
+    _require_administrator(request)
+    office = get_object_or_404(Organisation, pk=office_id, kind=OrganisationKind.OFFICE)
+    member = get_object_or_404(User, pk=user_id, organisation=office)
+    try:
+        link = staff.issue_password_link(
+            member=member, by=request.user, base_url=request.build_absolute_uri("/")
+        )
+    except DomainError as error:
+        add_domain_message(request, error)
+        return redirect("core:office-list")
+    return _link_page(request, member, link, back="core:office-list")
+
+
 # --- Setting a password through the link --------------------------------------------------------
 
 
