@@ -379,7 +379,17 @@ ENDED_REFERRAL_PAGES = {"cases:partner-referral-detail", "api:get_partner_referr
 
 # Pages any anonymous visitor may see (sign-in, language, about, health check, the public job
 # board, the waiting-room screen and the kiosk behind their secret links): not tested here.
-PUBLIC = {"login", "logout", "set-language", "healthz", "core:about", "admin:login", "admin:logout"}
+# The set-password page is public: the one-time link is its credential (core.staff).
+PUBLIC = {
+    "login",
+    "logout",
+    "set-language",
+    "healthz",
+    "core:about",
+    "core:set-password",
+    "admin:login",
+    "admin:logout",
+}
 PUBLIC_NAMESPACES = {"public", "public_jobs"}
 # What a partner case worker may open: the home page and the portal (its record pages are
 # opened with other partners' ids below, so they must answer 404 too), the partner's own
