@@ -65,7 +65,17 @@ def test_an_inactive_user_sees_no_reports(make_user):
 
 # Reachable by anyone (sign-in, language, about, health check, public job board, the
 # waiting-room screen and kiosk behind their secret links): not part of the sweep.
-PUBLIC = {"login", "logout", "set-language", "healthz", "core:about", "admin:login", "admin:logout"}
+# The set-password page is public: the one-time link is its credential (core.staff).
+PUBLIC = {
+    "login",
+    "logout",
+    "set-language",
+    "healthz",
+    "core:about",
+    "core:set-password",
+    "admin:login",
+    "admin:logout",
+}
 PUBLIC_NAMESPACES = {"public", "public_jobs"}
 # What the analyst may open: home, own account, the API's description and reference data, the
 # list of offices, and reports (every page of the `reports` namespace: aggregates only).
