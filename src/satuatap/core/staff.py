@@ -301,7 +301,7 @@ def update_staff_member(
         raise _invalid(errors)
     with transaction.atomic(), _scope(by, "staff_changed"):
         _lock_office(office)
-        member = User.objects.select_for_update().get(pk=member.pk)
+        member = User.objects.select_for_update(of=("self",)).get(pk=member.pk)
         member.full_name = details.full_name
         member.email = details.email
         member.gender = details.gender
@@ -321,7 +321,7 @@ def set_staff_active(*, member: User, by: User, is_active: bool) -> User:
         raise DomainError("own_account", _("You cannot deactivate your own account."), status=409)
     with transaction.atomic(), _scope(by, "staff_activated" if is_active else "staff_deactivated"):
         _lock_office(member.organisation)
-        member = User.objects.select_for_update().get(pk=member.pk)
+        member = User.objects.select_for_update(of=("self",)).get(pk=member.pk)
         if member.is_active == is_active:
             return member
         if not is_active and _is_last_head(member):
@@ -535,7 +535,11 @@ def decide_role_grant(*, grant: RoleGrant, by: User, confirm: bool) -> RoleGrant
         raise DomainError("not_found", _("No such role grant."), status=404)
     event = "role_grant_confirmed" if confirm else "role_grant_declined"
     with transaction.atomic(), _scope(by, event):
-        grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
+        grant = (
+            RoleGrant.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=grant.pk)
+        )
         if not grant.is_open:
             raise DomainError("decided", _("This grant was decided already."), status=409)
         member = grant.user
