@@ -334,3 +334,18 @@ def test_stopping_work_with_a_partner_says_nothing_of_the_cases_referred_there(
     assert partner not in office_partners(office)
     # The referral goes on until its case worker ends it.
     assert gbv_case.referrals.get().stopped_at is None
+
+
+def test_the_case_page_offers_the_templates_and_the_partners_services(
+    client, office, head, template, make_case, counsellor
+):
+    partners.add_partner(office=office, by=head, details=legal_aid())
+    case = make_case()
+    client.force_login(counsellor)
+
+    page = client.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
+
+    assert f'<option value="{template.pk}">' in page
+    assert '<datalist id="referral-services">' in page
+    assert '<option value="Mediasi upah">' in page
+    assert "persetujuan dapat dicabut kapan saja" in page  # the words for the client
