@@ -39,6 +39,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email, validate_slug
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -82,7 +83,7 @@ def open_grants(user: User) -> set[str]:
     return set(user.role_grants.filter(decided_at__isnull=True).values_list("role", flat=True))
 
 
-def active_heads(office: Organisation):
+def active_heads(office: Organisation) -> QuerySet[User]:
     return User.objects.filter(
         organisation=office, is_active=True, role_assignments__role=Role.OFFICE_HEAD
     ).distinct()
