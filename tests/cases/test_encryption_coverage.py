@@ -66,6 +66,11 @@ NOT_FREE_TEXT = {
     "cases.CaseConsent.items": "a list of SharedItem codes, checked by the service",
     "cases.CaseEvent.kind": "an event code",
     "cases.CaseEvent.detail": "words the services write (a status, a partner), never typed text",
+    "cases.ConsentTemplate.name": "the office head's name for a kind of help (partner directory), "
+    "written once for every client, never about one",
+    "cases.ConsentTemplate.items": "a list of SharedItem codes, checked by the service",
+    "cases.ConsentTemplate.explanation": "the office's standard words to every client about a "
+    "partner (why, what it does, how to withdraw), kept by the head, never about one client",
 }
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)

@@ -41,6 +41,7 @@ EXPECTED_TILES = {
         "frontdesk:desk-list",
         "cases:team-cases",
         "cases:erasure-requests",
+        "core:role-grants",
     }
     | STATS
     | CASE_WORK
@@ -53,9 +54,11 @@ EXPECTED_TILES = {
         "frontdesk:devices",
         "cases:case-list",
         "core:office-trail",
+        "core:staff-list",
     }
     | STATS
-    | PLACEMENT_WORK,
+    | PLACEMENT_WORK
+    | TWO_FACTOR,
     Role.PARTNER_CASEWORKER: {"cases:partner-referral-list"} | TWO_FACTOR,
     Role.NATIONAL_ANALYST: {"reports:national-dashboard"},
     Role.NATIONAL_PLACEMENT: {
@@ -72,6 +75,8 @@ EXPECTED_TILES = {
         "people:merge-list",
         "placement:agency-list",
         "privacy:breach-list",
+        "core:role-grants",
+        "core:office-list",
     }
     | TWO_FACTOR,
 }

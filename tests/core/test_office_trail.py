@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from satuatap.core.attribution import acting_as
-from satuatap.core.models import DeskType
+from satuatap.core.models import DeskType, RoleAssignment, User
 from satuatap.core.roles import Role
 from satuatap.core.selectors import office_trail_entries
 from satuatap.frontdesk import services as frontdesk_services
@@ -55,7 +55,7 @@ def test_the_head_sees_who_changed_the_offices_records_and_when(client, head, fr
     assert (
         page.count('data-testid="trail-row"')
         == LogEntry.objects.exclude(action=LogEntry.Action.ACCESS)
-        .filter(content_type__in=_kinds(Person, Service, Visit))
+        .filter(content_type__in=_kinds(Person, Service, Visit, User, RoleAssignment))
         .count()
     )
     assert f"#{person.pk}" in page and frontdesk.username in page
@@ -66,6 +66,8 @@ def test_the_head_sees_who_changed_the_offices_records_and_when(client, head, fr
         assert value not in page
     # The service catalogue holds nobody's data: its values are shown.
     assert "Pendaftaran CPMI" in page
+    # The office's staff accounts are the office's records too (core.staff).
+    assert reverse("core:staff-detail", args=[frontdesk.pk]) in page
 
 
 def _kinds(*models):
@@ -77,7 +79,10 @@ def test_another_offices_records_are_not_in_the_trail(head, make_user, other_off
     ours = _register(frontdesk, "Ani")
     theirs = _register(other_frontdesk, "Budi")
 
-    pks = {entry.object_pk for entry in office_trail_entries(head)}
+    pks = {
+        entry.object_pk
+        for entry in office_trail_entries(head).filter(content_type__in=_kinds(Person))
+    }
 
     assert str(ours.pk) in pks and str(theirs.pk) not in pks
 

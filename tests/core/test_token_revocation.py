@@ -44,9 +44,10 @@ def admin_client(client, superuser):
 
 
 @pytest.fixture
-def holder(make_user):
-    """A counsellor with two working tokens."""
-    user = make_user(Role.COUNSELLOR)
+def holder(make_user, ministry):
+    """A ministry placement administrator with two working tokens: an account the admin site
+    manages (an office's accounts are their head's, `core.staff`)."""
+    user = make_user(Role.NATIONAL_PLACEMENT, organisation=ministry, username="national.placement")
     authenticator_of(user)
     services.issue_api_token(user=user, name="laptop")
     services.issue_api_token(user=user, name="phone")
@@ -165,7 +166,12 @@ def test_a_password_hash_upgraded_at_sign_in_revokes_nothing(holder, settings):
 def test_the_admin_two_factor_reset_revokes_the_tokens(admin_client, superuser, holder):
     response = admin_client.post(
         reverse("admin:core_user_changelist"),
-        {"action": "reset_two_factor", "_selected_action": [holder.pk]},
+        {
+            "action": "reset_two_factor",
+            "_selected_action": [holder.pk],
+            "apply": "1",
+            "reason": "Lost phone",
+        },
     )
 
     assert response.status_code == 302
@@ -185,12 +191,13 @@ def test_deleting_the_authenticator_in_the_admin_revokes_the_tokens(
     assert_revoked(holder, "two_factor_reset", by=superuser)
 
 
-def test_a_reset_revokes_the_tokens_of_a_user_who_had_no_authenticator(superuser, make_user):
+def test_a_reset_revokes_the_tokens_of_a_user_who_had_no_authenticator(make_user):
+    head = make_user(Role.OFFICE_HEAD)
     frontdesk = make_user(Role.FRONTDESK)
     services.issue_api_token(user=frontdesk)
     services.issue_api_token(user=frontdesk)
 
-    two_factor.reset_devices(user=frontdesk, by=superuser)
+    two_factor.reset_devices(user=frontdesk, by=head, reason="Lost phone")
 
     assert works(frontdesk) == [False, False]
 
@@ -245,12 +252,14 @@ def test_removing_a_role_in_the_admin_revokes_the_tokens(admin_client, superuser
 
 
 def test_changing_a_role_in_the_admin_revokes_the_tokens(admin_client, superuser, holder):
-    data = admin_change_data(admin_client, holder, **{"role_assignments-0-role": Role.FRONTDESK})
+    data = admin_change_data(
+        admin_client, holder, **{"role_assignments-0-role": Role.NATIONAL_ANALYST}
+    )
 
     response = admin_client.post(reverse("admin:core_user_change", args=[holder.pk]), data)
 
     assert response.status_code == 302, _errors(response)
-    assert list(holder.role_assignments.values_list("role", flat=True)) == [Role.FRONTDESK]
+    assert list(holder.role_assignments.values_list("role", flat=True)) == [Role.NATIONAL_ANALYST]
     assert_revoked(holder, "role_removed", by=superuser)
 
 
@@ -269,7 +278,7 @@ def test_ordinary_changes_to_the_user_revoke_nothing(admin_client, holder):
     holder.save(update_fields=["last_login"])
     holder.full_name = "Ibu Ratna"
     holder.save()
-    RoleAssignment.objects.create(user=holder, role=Role.FRONTDESK)
+    RoleAssignment.objects.create(user=holder, role=Role.NATIONAL_ANALYST)
     data = admin_change_data(admin_client, holder, full_name="Ratna Sari")
     response = admin_client.post(reverse("admin:core_user_change", args=[holder.pk]), data)
 

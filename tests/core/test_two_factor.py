@@ -29,6 +29,7 @@ UNDER_THE_RULE = {
     Role.CASE_SUPERVISOR,
     Role.PARTNER_CASEWORKER,
     Role.NATIONAL_PLACEMENT,
+    Role.OFFICE_HEAD,
     Role.ADMINISTRATOR,
 }
 
@@ -103,7 +104,7 @@ def test_superuser_and_staff_without_roles_are_under_the_rule(make_user):
     assert two_factor.requires_two_factor(
         make_user(Role.FRONTDESK, username="staff", is_staff=True)
     )
-    assert not two_factor.requires_two_factor(make_user(Role.OFFICE_HEAD))
+    assert not two_factor.requires_two_factor(make_user(Role.OUTREACH_WORKER))
 
 
 def test_setting_off_lets_a_counsellor_in_with_the_password(client, counsellor, settings):
@@ -424,31 +425,60 @@ def test_admin_site_itself_refuses_an_unverified_session(superuser):
     assert admin.site.has_permission(request)
 
 
-def test_administrator_resets_a_users_devices_and_it_is_audited(client, superuser, counsellor):
+def test_administrator_resets_a_heads_devices_with_a_reason_and_it_is_audited(
+    client, superuser, make_user
+):
+    head = make_user(Role.OFFICE_HEAD)
+    authenticator_of(head)
+    two_factor.regenerate_recovery_codes(user=head)
+    client.force_login(superuser)
+    selected = {"action": "reset_two_factor", "_selected_action": [head.pk]}
+
+    asked = client.post(reverse("admin:core_user_changelist"), selected)
+    assert asked.status_code == 200  # the page asking why
+    assert TOTPDevice.objects.filter(user=head).exists()
+    response = client.post(
+        reverse("admin:core_user_changelist"),
+        {**selected, "apply": "1", "reason": "Lost phone, reported by phone call"},
+    )
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=head).exists()
+    assert not StaticDevice.objects.filter(user=head).exists()
+    entry = LogEntry.objects.get(additional_data__event="two_factor_reset")
+    assert (entry.actor, entry.object_pk) == (superuser, str(head.pk))
+    assert entry.additional_data["reason"] == "Lost phone, reported by phone call"
+
+    other = client.__class__()
+    sign_in_with_password(other, head)
+    assert other.get(reverse("home")).url.startswith(reverse("core:two-factor-setup"))
+
+
+def test_the_admin_action_leaves_an_offices_other_staff_to_their_head(
+    client, superuser, counsellor
+):
     authenticator_of(counsellor)
-    two_factor.regenerate_recovery_codes(user=counsellor)
     client.force_login(superuser)
 
     response = client.post(
         reverse("admin:core_user_changelist"),
-        {"action": "reset_two_factor", "_selected_action": [counsellor.pk]},
+        {
+            "action": "reset_two_factor",
+            "_selected_action": [counsellor.pk],
+            "apply": "1",
+            "reason": "Lost phone",
+        },
     )
 
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=counsellor).exists()
-    assert not StaticDevice.objects.filter(user=counsellor).exists()
-    entry = LogEntry.objects.get(additional_data__event="two_factor_reset")
-    assert (entry.actor, entry.object_pk) == (superuser, str(counsellor.pk))
-
-    other = client.__class__()
-    sign_in_with_password(other, counsellor)
-    assert other.get(reverse("home")).url.startswith(reverse("core:two-factor-setup"))
+    assert TOTPDevice.objects.filter(user=counsellor).exists()
 
 
-def test_only_an_administrator_may_reset_devices(counsellor, make_user):
+def test_only_a_head_of_the_office_or_the_administrator_may_reset_devices(counsellor, make_user):
     authenticator_of(counsellor)
-    with pytest.raises(two_factor.DomainError):
-        two_factor.reset_devices(user=counsellor, by=make_user(Role.OFFICE_HEAD))
+    for outsider in (make_user(Role.CASE_SUPERVISOR), make_user(Role.FRONTDESK)):
+        with pytest.raises(two_factor.DomainError):
+            two_factor.reset_devices(user=counsellor, by=outsider, reason="Lost phone")
     assert TOTPDevice.objects.filter(user=counsellor).exists()
 
 

@@ -65,6 +65,7 @@ def test_an_inactive_user_sees_no_reports(make_user):
 
 # Reachable by anyone (sign-in, language, about, health and readiness checks, public job board,
 # the paired waiting-room screen and kiosk, the survey behind its token): not part of the sweep.
+# The set-password page is public: the one-time link is its credential (core.staff).
 PUBLIC = {
     "login",
     "logout",
@@ -72,6 +73,7 @@ PUBLIC = {
     "healthz",
     "readyz",
     "core:about",
+    "core:set-password",
     "admin:login",
     "admin:logout",
 }

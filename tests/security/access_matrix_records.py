@@ -16,9 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from satuatap.cases import services as cases
+from satuatap.cases.directory import services as directory_services
 from satuatap.cases.models import Category, Channel, GbvType, SharedItem
 from satuatap.cases.retention import services as case_retention
-from satuatap.core.models import DeskType, Organisation, RetentionRun
+from satuatap.core import partners
+from satuatap.core.models import DeskType, Organisation, RetentionRun, RoleGrant
 from satuatap.core.roles import Role
 from satuatap.frontdesk import services as frontdesk
 from satuatap.frontdesk.models import Device, Service
@@ -280,6 +282,27 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         file=_pdf("perdes.pdf"),
     )
 
+    # --- Staff: a colleague the head manages, a grant waiting for a second person --------------
+    role_grant = RoleGrant.objects.create(
+        user=users["outreach"], role=Role.CASE_SUPERVISOR, requested_by=head
+    )
+    new_head = UserFactory(
+        username=f"{office.slug}.newhead", organisation=office, roles=[Role.OFFICE_HEAD]
+    )
+    new_head.set_unusable_password()
+    new_head.save()
+
+    # --- The partner directory: a contact person and a consent template ------------------------
+    partner_contact = partners.save_contact(
+        office=office,
+        partner=partner,
+        by=head,
+        details=partners.ContactDetails(name="Ibu Wulan", email="wulan@example.org"),
+    )
+    consent_template = directory_services.save_consent_template(
+        office=office, partner=partner, by=head, name="Pendampingan hukum", items=["identity"]
+    )
+
     # --- Reports -------------------------------------------------------------------------------
     export = export_jobs.start_export(
         by=head,
@@ -330,6 +353,11 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "partner": partner.pk,
         "counsellor_id": counsellor.pk,
         "counsellor2_id": users["counsellor2"].pk,
+        "staff_member": frontdesk_user.pk,
+        "role_grant": role_grant.pk,
+        "new_head": new_head.pk,
+        "partner_contact": partner_contact.pk,
+        "consent_template": consent_template.pk,
         "today": today.isoformat(),
     }
     return users, ids

@@ -14,3 +14,7 @@ class CasesConfig(AppConfig):
         audit.register_office_records()
         retention_hooks.register()
         sensitive.register()
+
+        from satuatap.cases.directory import audit as directory_audit
+
+        directory_audit.register()

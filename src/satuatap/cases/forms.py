@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_bootstrap5.widgets import RadioSelectButtonGroup
 
 from satuatap.cases import references
+from satuatap.cases.directory.selectors import consent_templates, service_suggestions
 from satuatap.cases.models import (
     AgeBand,
     Case,
@@ -20,6 +21,7 @@ from satuatap.cases.models import (
     Category,
     Channel,
     ConsentMethod,
+    ConsentTemplate,
     ContactKind,
     GbvType,
     Outcome,
@@ -33,7 +35,7 @@ from satuatap.cases.services import SAFETY_FLAGS, WORK_STATUSES, OpenActions
 from satuatap.core.currencies import currency_choices
 from satuatap.core.forms import DateInput
 from satuatap.core.limits import MAX_BIGINT
-from satuatap.core.models import Organisation, PartnerType, User
+from satuatap.core.models import Organisation, User
 from satuatap.core.selectors import office_partners
 from satuatap.people.models import Person, Sex
 from satuatap.people.selectors import active_people
@@ -441,13 +443,34 @@ class AttachmentForm(forms.Form):
     )
 
 
+class ConsentTemplateChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ConsentTemplate) -> str:
+        return f"{obj.partner.name} · {obj.name}"
+
+
 class ConsentForm(forms.Form):
-    recipient = PartnerChoiceField(label=_("Partner"), queryset=Organisation.objects.none())
+    """The client's consent. A consent template of the office's partner directory fills in the
+    partner and, when none is ticked, the information; the case worker ticks less when the
+    client agrees to less."""
+
+    template = ConsentTemplateChoiceField(
+        label=_("Consent template"),
+        queryset=ConsentTemplate.objects.none(),
+        required=False,
+        empty_label=_("None: choose the partner and the information below"),
+        help_text=_(
+            "Fills in the partner and the information; tick the information yourself when the "
+            "client agrees to less."
+        ),
+    )
+    recipient = PartnerChoiceField(
+        label=_("Partner"), queryset=Organisation.objects.none(), required=False
+    )
     items = forms.MultipleChoiceField(
         label=_("Information that may be shared"),
         choices=SharedItem.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose what the client agrees to share.")},
+        required=False,
     )
     given_on = forms.DateField(label=_("Given on"), widget=DateInput())
     method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices)
@@ -461,12 +484,35 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = office_partners(office)
+        cast(forms.ModelChoiceField, self.fields["template"]).queryset = consent_templates(office)
         self.fields["given_on"].initial = office.today() if office else None
+
+    def clean(self):
+        cleaned = super().clean()
+        # Not an argument of `services.record_consent`: what it filled in is.
+        template = cleaned.pop("template", None)
+        if template is not None:
+            if not cleaned.get("recipient"):
+                cleaned["recipient"] = template.partner
+            elif cleaned["recipient"] != template.partner:
+                self.add_error("template", _("This template is for another partner."))
+            if not cleaned.get("items"):
+                cleaned["items"] = list(template.items)
+        if not cleaned.get("recipient") and "recipient" not in self.errors:
+            self.add_error("recipient", _("Choose the partner, or a consent template."))
+        if not cleaned.get("items") and "items" not in self.errors:
+            self.add_error("items", _("Choose what the client agrees to share."))
+        return cleaned
 
 
 class ReferralForm(forms.Form):
     partner = PartnerChoiceField(label=_("Partner"), queryset=Organisation.objects.none())
-    service = forms.CharField(label=_("Service asked for"), max_length=200)
+    service = forms.CharField(
+        label=_("Service asked for"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"list": "referral-services", "autocomplete": "off"}),
+        help_text=_("Type it, or choose one the partners offer (partner directory)."),
+    )
     due_on = forms.DateField(label=_("Answer due by"), widget=DateInput())
     message = forms.CharField(
         label=_("Message to the partner"),
@@ -478,6 +524,8 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = office_partners(office)
+        # The services the office's partners offer, for the field's <datalist>.
+        self.service_suggestions = service_suggestions(office)
         if office is not None:
             self.fields["due_on"].initial = office.today() + datetime.timedelta(days=7)
 
@@ -585,12 +633,6 @@ class ReasonForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Write the reason.")},
-    )
-
-
-class PartnerFilterForm(forms.Form):
-    partner_type = forms.ChoiceField(
-        label=_("Type"), choices=[("", _("All")), *PartnerType.choices], required=False
     )
 
 

@@ -663,3 +663,42 @@ class LegalHold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+
+class ConsentTemplate(models.Model):
+    """What an office usually asks a client's consent to share with one partner for one kind of
+    help, and the words said to the client: kept by the office head (`cases.directory`), offered
+    on the case's consent form. The office's standard wording, never anything about a client."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="consent_templates",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    items = models.JSONField(_("information that may be shared"), default=list)
+    explanation = models.TextField(
+        _("what the client is told"),
+        blank=True,
+        help_text=_(
+            "Why the information goes to the partner, what the partner does with it, and that "
+            "consent can be withdrawn at any time."
+        ),
+    )
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("consent template")
+        verbose_name_plural = _("consent templates")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["office", "partner"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def item_labels(self) -> list[str]:
+        labels = dict(SharedItem.choices)
+        return [str(labels[item]) for item in self.items if item in labels]

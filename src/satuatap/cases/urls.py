@@ -4,6 +4,7 @@ from django.urls import path
 
 from satuatap.cases.partner.urls import urlpatterns as partner_patterns
 from satuatap.cases.printing.urls import urlpatterns as printing_patterns
+from satuatap.cases.directory.urls import urlpatterns as directory_patterns
 from satuatap.cases.views import case_work, cases, contacts, retention
 
 app_name = "cases"
@@ -53,7 +54,6 @@ urlpatterns = [
     path("cases/<int:case_id>/status/", case_work.status_change, name="case-status"),
     path("cases/<int:case_id>/closure/", case_work.closure_request, name="closure-request"),
     path("cases/<int:case_id>/closure/decide/", case_work.closure_decide, name="closure-decide"),
-    path("partners/", cases.partner_directory, name="partner-directory"),
     path("cases/<int:case_id>/holds/new/", retention.legal_hold_set, name="legal-hold-set"),
     path(
         "cases/<int:case_id>/holds/<int:hold_id>/lift/",
@@ -70,3 +70,5 @@ urlpatterns = [
 
 # The partner portal (partner/) and the printable PDFs (printing/).
 urlpatterns += [*partner_patterns, *printing_patterns]
+# The office's partner directory (directory/).
+urlpatterns += directory_patterns

@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
         from satuatap.core import attribution, audit, checks, lookups, signals  # noqa: F401
 
         audit.register_models()
+        from satuatap.core import partners, staff
+
+        staff.register_office_records()
+        partners.register_office_records()
         attribution.connect()
         lookups.register()
 

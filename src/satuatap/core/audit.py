@@ -73,13 +73,23 @@ def entries_with_values(entries: Iterable) -> set[int]:
 
 
 def register_models() -> None:
-    from satuatap.core.models import ApiToken, Desk, Organisation, RoleAssignment, User
+    from satuatap.core.models import (
+        ApiToken,
+        Desk,
+        Organisation,
+        PartnerContact,
+        RoleAssignment,
+        RoleGrant,
+        User,
+    )
 
     auditlog.register(
         User,
         exclude_fields=["password", "last_login"],
     )
     auditlog.register(RoleAssignment)
+    auditlog.register(RoleGrant)
+    auditlog.register(PartnerContact)
     auditlog.register(Organisation, m2m_fields={"partner_offices"})
     auditlog.register(Desk)
     auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
@@ -90,7 +100,18 @@ def register_models() -> None:
     otp_counters = ["throttling_failure_timestamp", "throttling_failure_count", "last_used_at"]
     auditlog.register(TOTPDevice, exclude_fields=["key", "last_t", "drift", *otp_counters])
     auditlog.register(StaticDevice, exclude_fields=otp_counters)
-    show_values_of(User, RoleAssignment, Organisation, Desk, ApiToken, TOTPDevice, StaticDevice)
+    # A partner's contact person: work contact details the office keeps, like a user account.
+    show_values_of(
+        User,
+        RoleAssignment,
+        RoleGrant,
+        Organisation,
+        PartnerContact,
+        Desk,
+        ApiToken,
+        TOTPDevice,
+        StaticDevice,
+    )
 
 
 def _scrub(value, pattern: re.Pattern | None):

@@ -126,6 +126,45 @@ class Organisation(models.Model):
         return timezone.localdate(timezone=self.zone)
 
 
+class PartnerContact(models.Model):
+    """A person at a partner organisation whom one office deals with, kept by the office's head
+    (`core.partners`): work contact details, nothing about any client. Reminders of unanswered
+    referrals from the office go to the contacts that take them."""
+
+    office = models.ForeignKey(
+        Organisation,
+        verbose_name=_("office"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.OFFICE},
+    )
+    partner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="office_contacts",
+        limit_choices_to={"kind": OrganisationKind.PARTNER},
+    )
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    receives_reminders = models.BooleanField(
+        _("receives referral reminders"),
+        default=False,
+        help_text=_("Reminders of referrals waiting for an answer are mailed to this address."),
+    )
+
+    class Meta:
+        verbose_name = _("partner contact")
+        verbose_name_plural = _("partner contacts")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["office", "partner"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DeskType(models.Model):
     """A kind of desk (loket) from PP 59/2021 Pasal 31(1), plus those seen in practice."""
 
@@ -293,6 +332,55 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}"
+
+
+class RoleGrant(models.Model):
+    """An office head's grant of a role that opens every restricted case of the office
+    (`roles.CONFIRMED_ROLES`): it becomes a `RoleAssignment` only once a second person — a case
+    supervisor of the office or the administrator, neither the head who asked nor the colleague
+    — confirms it (`core.staff`). Decided grants stay, with who decided and how."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("colleague"), on_delete=models.CASCADE, related_name="role_grants"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("asked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    is_confirmed = models.BooleanField(_("confirmed"), default=False)
+
+    class Meta:
+        verbose_name = _("role grant waiting for confirmation")
+        verbose_name_plural = _("role grants waiting for confirmation")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(decided_at__isnull=True),
+                name="one_open_grant_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.role}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided_at is None
 
 
 class ApiToken(models.Model):

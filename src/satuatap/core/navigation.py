@@ -183,6 +183,25 @@ ACTIONS: tuple[Action, ...] = (
         needs_office=True,
     ),
     Action(
+        _("Office staff"),
+        _("Add colleagues, change their roles and desk, deactivate, reset two-factor sign-in."),
+        "core:staff-list",
+        "core.manage_staff",
+        needs_office=True,
+    ),
+    Action(
+        _("Role grants to confirm"),
+        _("Case supervisor roles a head gave, waiting for a second person to confirm."),
+        "core:role-grants",
+        "core.decide_role_grants",
+    ),
+    Action(
+        _("Offices"),
+        _("Create an office with its first head; appoint a head where none is left."),
+        "core:office-list",
+        "core.create_office",
+    ),
+    Action(
         _("Referrals to us"),
         _("Referrals offices sent to your organisation: accept, decline, report and complete."),
         "cases:partner-referral-list",

@@ -18,6 +18,10 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "admin", _("Administrator")
 
 
+# Which organisation each role belongs to: every role is in exactly one of OFFICE_ROLES,
+# PARTNER_ROLES and MINISTRY_ROLES (tests/core/test_roles.py). An office head grants the
+# office roles, and only those, to the office's own staff (`core.staff`); a partner's and the
+# ministry's roles are the administrator's to grant.
 OFFICE_ROLES = frozenset(
     {
         Role.FRONTDESK,
@@ -30,6 +34,16 @@ OFFICE_ROLES = frozenset(
     }
 )
 PARTNER_ROLES = frozenset({Role.PARTNER_CASEWORKER})
+MINISTRY_ROLES = frozenset({Role.NATIONAL_ANALYST, Role.NATIONAL_PLACEMENT, Role.ADMINISTRATOR})
+
+
+def roles_of_organisation_kind(kind: str) -> frozenset[str]:
+    """The roles an account of an organisation of this kind (`OrganisationKind`) may hold."""
+    return {"office": OFFICE_ROLES, "partner": PARTNER_ROLES, "ministry": MINISTRY_ROLES}.get(
+        kind, frozenset()
+    )
+
+
 # The national roles that read every office's reports (as aggregates). The ministry placement
 # administrator (`NATIONAL_PLACEMENT`) is a ministry role too but not one of these: it keeps the
 # national list of agencies (P3MI) and their licences, and reads no registry, case or report.
@@ -54,3 +68,8 @@ REGISTRY_ROLES = frozenset(
 # audit trail marks their entries and shows them only to who may read every case of the office
 # (`core.trail`, docs/security.md "Side channels").
 CASE_WORK_ROLES = frozenset({Role.COUNSELLOR, Role.CASE_SUPERVISOR, Role.PARTNER_CASEWORKER})
+
+# Office roles that open every restricted case of the office (`cases.rules`). An office head may
+# not read restricted cases, so a grant of one of these by a head waits until a second person
+# confirms it: a case supervisor of the office or the administrator (`core.staff`).
+CONFIRMED_ROLES = frozenset({Role.CASE_SUPERVISOR})

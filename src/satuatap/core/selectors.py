@@ -145,3 +145,76 @@ def access_entries(
     if hide_case_work:
         entries = trail.without_hidden_case_work(entries, viewer, office)
     return entries
+
+
+# --- An office's staff (core.staff) -----------------------------------------------------------
+
+
+def office_staff(office: Organisation | None) -> QuerySet[User]:
+    """The accounts of `office`, active first, each with its roles, open role grants, desk and
+    whether a second factor is set up (`has_authenticator`), in four queries."""
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from satuatap.core.models import RoleAssignment, RoleGrant
+
+    if office is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(organisation=office)
+        .annotate(
+            has_authenticator=Exists(
+                TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)
+            )
+        )
+        .prefetch_related(
+            Prefetch("role_assignments", queryset=RoleAssignment.objects.order_by("role")),
+            Prefetch(
+                "role_grants",
+                queryset=RoleGrant.objects.filter(decided_at__isnull=True).order_by("role"),
+                to_attr="open_grants",
+            ),
+        )
+        .order_by("-is_active", "full_name", "username")
+    )
+
+
+def staff_member(viewer: User, user_id: int) -> User | None:
+    """A colleague of the viewer's office, for its head; None for anyone else."""
+    office = viewer.office
+    if office is None or not viewer.has_perm("core.manage_staff", office):
+        return None
+    return office_staff(office).filter(pk=user_id).first()
+
+
+def open_role_grants(viewer: User) -> QuerySet:
+    """Role grants waiting for the viewer's decision: every office's for the administrator,
+    the office's for its case supervisors; never the viewer's own or those they asked for."""
+    from satuatap.core.models import RoleGrant
+
+    grants = (
+        RoleGrant.objects.filter(decided_at__isnull=True)
+        .select_related("user__organisation", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    if not viewer.is_authenticated or not viewer.has_perm("core.decide_role_grants"):
+        return grants.none()
+    grants = grants.exclude(user=viewer).exclude(requested_by=viewer)
+    if viewer.has_role(Role.ADMINISTRATOR):
+        return grants
+    return grants.filter(user__organisation_id=viewer.office_id_or_none)  # type: ignore[misc]
+
+
+def offices_with_heads() -> QuerySet[Organisation]:
+    """Every office with its active heads (`active_heads`) and how many active accounts it has
+    (`active_staff`), for the administrator."""
+    from django.db.models import Count
+
+    heads = User.objects.filter(is_active=True, role_assignments__role=Role.OFFICE_HEAD)
+    return (
+        Organisation.objects.filter(kind=OrganisationKind.OFFICE)
+        .select_related("region")
+        .annotate(active_staff=Count("users", filter=Q(users__is_active=True), distinct=True))
+        .prefetch_related(Prefetch("users", queryset=heads.distinct(), to_attr="active_heads"))
+        .order_by("name")
+    )

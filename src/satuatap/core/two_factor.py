@@ -9,6 +9,9 @@ administer the system signs in with a code from an authenticator app as well as 
 - ministry placement administrators (they change an agency's licence for the whole country,
   and read the concerns offices raise about agencies, whose text may name a complaining
   worker),
+- office heads (they add the office's staff, give them roles — counsellor among them — and
+  reset a colleague's second factor: with the head's password alone, those would open the
+  door the second factor closes for everyone else),
 - administrators, superusers and staff users (the admin site and the audit trail).
 
 `SATUATAP_REQUIRE_2FA=false` turns enforcement off for a deployment that cannot use it yet;
@@ -43,10 +46,12 @@ TWO_FACTOR_ROLES = frozenset(
         Role.CASE_SUPERVISOR,
         Role.PARTNER_CASEWORKER,
         Role.NATIONAL_PLACEMENT,
+        Role.OFFICE_HEAD,
         Role.ADMINISTRATOR,
     }
 )
 RECOVERY_CODE_COUNT = 10
+MAX_REASON_LENGTH = 500
 DEVICE_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery codes"
 
@@ -233,12 +238,15 @@ def mark_session_verified(session, device) -> None:
 
 
 @transaction.atomic
-def reset_devices(*, user, by) -> int:
+def reset_devices(*, user, by, reason: str) -> int:
     """Remove every second-factor device of `user` (a lost phone): they enrol again at their
-    next sign-in, and their API tokens are revoked. Audited as an entry on the user with who
-    did it."""
-    if not by.has_perm("core.manage_users"):
+    next sign-in (a session verified with the old device is sent to the set-up at its next
+    request), and their API tokens are revoked. `reason` is required; it is kept in the audit
+    entry on the user, with who did it. An office head resets the office's staff, the
+    administrator the heads and the accounts of no office (`core.reset_two_factor`)."""
+    if not by.has_perm("core.reset_two_factor", user):
         raise DomainError("forbidden", _("You may not do this."), status=403)
+    reason = check_reason(reason)
     removed = TOTPDevice.objects.filter(user=user).count()
     removed += StaticDevice.objects.filter(user=user).count()
     TOTPDevice.objects.filter(user=user).delete()
@@ -254,6 +262,26 @@ def reset_devices(*, user, by) -> int:
         action=LogEntry.Action.UPDATE,
         actor=by,
         changes={"two_factor_devices": [str(removed), "0"]},
-        additional_data={"event": "two_factor_reset"},
+        additional_data={"event": "two_factor_reset", "reason": reason},
     )
     return removed
+
+
+def check_reason(reason: str) -> str:
+    """A reset's reason, in one line: required, at most `MAX_REASON_LENGTH` characters."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(
+            "invalid",
+            _("Some fields are not valid."),
+            status=422,
+            details={"reason": _("Say why the second factor is reset.")},
+        )
+    if len(reason) > MAX_REASON_LENGTH:
+        raise DomainError(
+            "invalid",
+            _("Some fields are not valid."),
+            status=422,
+            details={"reason": _("At most %(count)s characters.") % {"count": MAX_REASON_LENGTH}},
+        )
+    return reason

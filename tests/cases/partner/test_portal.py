@@ -384,6 +384,7 @@ ENDED_REFERRAL_PAGES = {"cases:partner-referral-detail", "api:get_partner_referr
 # Pages any anonymous visitor may see (sign-in, language, about, health and readiness checks,
 # the public job board, the paired waiting-room screen and kiosk, the survey behind its token):
 # not tested here.
+# The set-password page is public: the one-time link is its credential (core.staff).
 PUBLIC = {
     "login",
     "logout",
@@ -391,6 +392,7 @@ PUBLIC = {
     "healthz",
     "readyz",
     "core:about",
+    "core:set-password",
     "admin:login",
     "admin:logout",
 }

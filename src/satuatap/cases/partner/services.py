@@ -5,8 +5,9 @@ Reminders: a referral is *unanswered* when it is still `sent` after its due date
 client's consent stands (`selectors.unanswered_referrals`). Once a day (huey periodic task in
 `cases/tasks.py`, or `satuatap send_referral_reminders`), each one gets a reminder: a
 `referral_reminder` line on the case timeline — at most one per referral per office day — and
-one email per partner and office to the partner's address. The email says only that referrals
-from the office wait for an answer and that the answer is given in the portal: no name, case
+one email per partner and office, to the office's contacts at the partner that take reminders
+(partner directory, `core.partners.reminder_addresses`), else to the partner's own address.
+The email says only that referrals from the office wait for an answer and that the answer is given in the portal: no name, case
 number, service or story ever goes by email.
 """
 
@@ -33,6 +34,7 @@ from satuatap.cases.services import record_event
 from satuatap.core import metrics
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import OfficeTimeZone, Organisation, User
+from satuatap.core.partners import reminder_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -210,10 +212,11 @@ def send_referral_reminders(*, today: datetime.date | None = None) -> ReminderRe
                     record_event(
                         referral.case, REMINDER_EVENT, None, detail=_reminder_detail(referral, day)
                     )
-                if due and partner.email:
+                addresses = reminder_addresses(partner=partner, office=office)
+                if due and addresses:
                     with translation.override(settings.LANGUAGE_CODE):
                         subject, body = _message(office, len(due))
-                    send_mail(subject, body, None, [partner.email], fail_silently=False)
+                    send_mail(subject, body, None, addresses, fail_silently=False)
                     mailed = True
                     result.emails += 1
                 elif due:

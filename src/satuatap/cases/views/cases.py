@@ -32,7 +32,6 @@ from satuatap.cases.forms import (
     ConsentForm,
     LegalHoldForm,
     NoteForm,
-    PartnerFilterForm,
     ReasonForm,
     ReferralForm,
     StatusForm,
@@ -49,7 +48,6 @@ from satuatap.cases.views.common import get_case_or_404, require
 from satuatap.core import sensitive
 from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
-from satuatap.core.selectors import office_partners
 from satuatap.core.trail import access_row
 from satuatap.people.search import search_people
 
@@ -366,16 +364,3 @@ def case_access_log(request, case_id: int):
     response = render(request, template, context)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# --- Partner directory ------------------------------------------------------------------------
-
-
-@login_required
-def partner_directory(request):
-    require(request.user, "cases.list_cases")
-    form = PartnerFilterForm(request.GET or None)
-    partners = office_partners(request.user.office)
-    if form.is_valid() and form.cleaned_data["partner_type"]:
-        partners = partners.filter(partner_type=form.cleaned_data["partner_type"])
-    return render(request, "cases/partner_directory.html", {"form": form, "partners": partners})
