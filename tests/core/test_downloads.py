@@ -12,6 +12,10 @@ from satuatap.core.downloads import private_file_response
 
 ALLOWED = frozenset({"application/pdf", "image/png"})
 
+# Closing a response sends `request_finished`, which checks the worker's database connection
+# when an earlier test left one open.
+pytestmark = pytest.mark.django_db
+
 
 class StoredFile:
     """A file in a storage, opened the way a model's `FieldFile` opens it."""

@@ -12,7 +12,7 @@ from satuatap.demo import core as demo_core
 from satuatap.frontdesk import services as frontdesk
 from satuatap.frontdesk.catalogue import install_default_services
 from satuatap.frontdesk.models import Service, TicketStatus
-from satuatap.people import documents
+from satuatap.people.documents import services as documents
 from satuatap.people.models import DocumentType, VerificationStatus
 from tests.factories import PersonFactory
 
