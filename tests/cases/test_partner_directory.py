@@ -11,10 +11,11 @@ from auditlog.models import LogEntry
 from django.core import mail
 from django.urls import reverse
 
-from satuatap.cases import reminders, services
+from satuatap.cases import services
 from satuatap.cases.directory import services as directory
 from satuatap.cases.forms import ConsentForm, ReferralForm
 from satuatap.cases.models import SharedItem
+from satuatap.cases.partner import services as partner_services
 from satuatap.core import partners
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, PartnerContact, PartnerType
@@ -159,7 +160,7 @@ def test_reminders_go_to_the_contacts_who_take_them_else_to_the_partner(
     referral = _late_referral(make_case, counsellor, partner)
     later = referral.due_on + datetime.timedelta(days=3)
 
-    reminders.send_referral_reminders(later)
+    partner_services.send_referral_reminders(today=later)
     assert mail.outbox[-1].to == ["info@wcc.example.org"]
 
     partners.save_contact(office=office, partner=partner, by=head, details=contact())
@@ -169,7 +170,7 @@ def test_reminders_go_to_the_contacts_who_take_them_else_to_the_partner(
         by=head,
         details=contact(name="Pak Dedi", email="dedi@example.org", receives_reminders=True),
     )
-    reminders.send_referral_reminders(later + datetime.timedelta(days=1))
+    partner_services.send_referral_reminders(today=later + datetime.timedelta(days=1))
     assert mail.outbox[-1].to == ["dedi@example.org"]
 
 

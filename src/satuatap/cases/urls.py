@@ -2,9 +2,9 @@
 
 from django.urls import path
 
+from satuatap.cases.directory.urls import urlpatterns as directory_patterns
 from satuatap.cases.partner.urls import urlpatterns as partner_patterns
 from satuatap.cases.printing.urls import urlpatterns as printing_patterns
-from satuatap.cases.directory.urls import urlpatterns as directory_patterns
 from satuatap.cases.views import case_work, cases, contacts, retention
 
 app_name = "cases"
