@@ -242,7 +242,7 @@ class DashboardViewer(Staff):
             self.sign_in(SCENARIO["analyst"])
         else:
             self.office = OFFICES[turn % len(OFFICES)]
-            self.sign_in(self.office["head"])
+            self.sign_in(self.office["head"], with_code=True)  # heads use two factors
 
     @task(3)
     def dashboard(self) -> None:

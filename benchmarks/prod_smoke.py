@@ -732,7 +732,7 @@ class Morning:
 
     def export(self) -> None:
         head = self.browser("head")
-        head.sign_in(self.scenario["head"], self.scenario["password"])
+        head.sign_in(self.scenario["head"], self.scenario["password"], self.scenario["totp_key"])
         page = head.get("/reports/exports/", "exports page")
         month = self.scenario["today"][:7]
         head.post(

@@ -90,9 +90,10 @@ def create_office(password: str) -> dict:
         front_desk = [staff(name, Role.FRONTDESK, office, "F") for name in FRONT_DESK]
         counsellor = staff(COUNSELLOR, Role.COUNSELLOR, office, "F")
         totp_key = secrets.token_hex(20)
-        TOTPDevice.objects.create(
-            user=counsellor, name="authenticator", key=totp_key, confirmed=True
-        )
+        # The counsellor and the head sign in with two factors (their authenticators share
+        # the key: each account takes a code once).
+        for user in (counsellor, head):
+            TOTPDevice.objects.create(user=user, name="authenticator", key=totp_key, confirmed=True)
         people = []
         birth = datetime.date(1990, 1, 1)
         for n in range(PEOPLE):
