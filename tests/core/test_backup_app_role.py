@@ -26,7 +26,9 @@ def run(command: list[str], env: dict[str, str]) -> str:
 def app_database():
     """A database owned by a fresh LOGIN role without superuser or CREATEDB rights."""
     if connection.vendor != "postgresql":
-        # `make test` runs this file again on PostgreSQL (and CI does): there it always runs.
+        # Database roles exist only on PostgreSQL: `make test` runs this file again there (CI
+        # always does, `.ci/run` sets DATABASE_URL), where the fixture never skips and the
+        # restore as a non-superuser is asserted; on SQLite there is nothing to test.
         pytest.skip("SQLite has no database roles: restore as a non-superuser is a PostgreSQL case")
     suffix = uuid.uuid4().hex[:10]
     role, name = f"satuatap_app_{suffix}", f"satuatap_restore_{suffix}"
