@@ -39,10 +39,10 @@ test: install chromium nginx
 	@case "$$DATABASE_URL" in postgres*) $(MAKE) test-postgres ;; *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL run." ;; esac
 
 test-sqlite: install
-	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS)
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --durations=30
 
 test-postgres: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --durations=30
 
 # Browser tests drive Debian's chromium; install it when missing (never `playwright install`).
 chromium:

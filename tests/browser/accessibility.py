@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 AXE_VERSION = "4.14.1"
@@ -67,11 +68,23 @@ def axe_source() -> str:
     return AXE_FILE.read_text(encoding="utf-8")
 
 
+NAVIGATING = ("documentElement", "Execution context was destroyed", "navigation")
+
+
 def violations(page: Page, source: str) -> list[dict]:
-    """Every axe violation of the page as it is now."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(source)
-    return page.evaluate(RUN_AXE)
+    """Every axe violation of the page as it is now. A click just before may have started a
+    navigation: axe then runs on a document being replaced, so wait for the new page to load
+    and run it again rather than fail on a page that is not there yet."""
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            if not page.evaluate("typeof window.axe !== 'undefined'"):
+                page.evaluate(source)
+            return page.evaluate(RUN_AXE)
+        except PlaywrightError as error:
+            if attempt == 2 or not any(sign in str(error) for sign in NAVIGATING):
+                raise
+    raise AssertionError("unreachable")
 
 
 def describe(found: list[dict]) -> str:
