@@ -13,12 +13,13 @@ from django.conf import settings
 from django.test import RequestFactory
 
 from satuatap.core.json_logs import JsonLines
-from satuatap.core.redaction import RedactPersonalData
+from satuatap.core.redaction import RedactPersonalData, redact
 from satuatap.core.request_id import (
     RequestIdFilter,
     RequestIdMiddleware,
     accepted_request_id,
     current_request_id,
+    new_request_id,
 )
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
@@ -65,6 +66,34 @@ def test_the_proxys_request_id_is_kept(client):
 )
 def test_an_id_that_could_carry_personal_data_or_break_a_line_is_replaced(offered):
     assert HEX32.fullmatch(accepted_request_id(offered))
+
+
+NGINX_ID_WITH_A_DIGIT_RUN = "4f1c2a9b77e0320901540395004a1b2c"
+
+
+def test_an_id_made_here_is_never_masked_by_the_log_redaction():
+    made = {new_request_id() for _ in range(3000)}
+    assert len(made) == 3000
+    assert all(HEX32.fullmatch(made_id) and redact(made_id) == made_id for made_id in made)
+
+
+def test_nginxs_id_with_a_run_of_digits_is_kept_only_behind_the_proxy():
+    assert redact(NGINX_ID_WITH_A_DIGIT_RUN) != NGINX_ID_WITH_A_DIGIT_RUN
+    assert (
+        accepted_request_id(NGINX_ID_WITH_A_DIGIT_RUN, from_trusted_proxy=True)
+        == NGINX_ID_WITH_A_DIGIT_RUN
+    )
+    assert accepted_request_id(NGINX_ID_WITH_A_DIGIT_RUN) != NGINX_ID_WITH_A_DIGIT_RUN
+    # Behind the proxy too, anything but nginx's format with a NIK in it is replaced.
+    assert accepted_request_id("req-3209015403950041", from_trusted_proxy=True) != (
+        "req-3209015403950041"
+    )
+
+
+def test_the_middleware_keeps_nginxs_id_when_behind_the_proxy(client, settings):
+    settings.BEHIND_TLS_PROXY = True
+    response = client.get("/healthz", headers={"X-Request-ID": NGINX_ID_WITH_A_DIGIT_RUN})
+    assert response["X-Request-ID"] == NGINX_ID_WITH_A_DIGIT_RUN
 
 
 def test_the_middleware_is_the_first():

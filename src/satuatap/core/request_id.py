@@ -11,7 +11,12 @@ it from the answer's header (`satuatap/gunicorn_conf.py`).
 An id offered by the client is refused (and a new one made) unless it is 8–64 letters, digits,
 dots, dashes or underscores and holds nothing the log filter would mask (ten digits or more: a
 NIK or a phone number someone put there), so it cannot smuggle personal data or a line break
-into the logs. Imports nothing of Django: gunicorn's logger uses the filter too.
+into the logs. Behind the reverse proxy (`BEHIND_TLS_PROXY`), nginx's own `$request_id` (32
+lowercase hex digits) is kept even when it holds ten digits in a row (about one in twelve do):
+nginx replaces any `X-Request-ID` the client sent, so the value is nginx's, and refusing it
+would break the join between nginx's access log and the app's lines. Ids made here never hold
+such a run, so a redacted log message never masks one. Imports nothing of Django: gunicorn's
+logger uses the filter too.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from satuatap.core.redaction import redact
 HEADER = "X-Request-ID"
 _META_KEY = "HTTP_X_REQUEST_ID"
 _ACCEPTED = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_NGINX = re.compile(r"[0-9a-f]{32}")
 
 _current: ContextVar[str | None] = ContextVar("satuatap_request_id", default=None)
 
@@ -35,19 +41,35 @@ def current_request_id() -> str | None:
     return _current.get()
 
 
-def accepted_request_id(offered: str | None) -> str:
-    """The id offered by the proxy when it is a plain token, else a new one."""
-    if offered and _ACCEPTED.fullmatch(offered) and redact(offered) == offered:
+def new_request_id() -> str:
+    """32 hex digits without a run of digits the log redaction would mask."""
+    while True:
+        candidate = uuid.uuid4().hex
+        if redact(candidate) == candidate:
+            return candidate
+
+
+def accepted_request_id(offered: str | None, *, from_trusted_proxy: bool = False) -> str:
+    """The id offered by the proxy when it is a plain token (or, from the trusted proxy,
+    nginx's `$request_id`), else a new one."""
+    if not offered or not _ACCEPTED.fullmatch(offered):
+        return new_request_id()
+    if redact(offered) == offered or (from_trusted_proxy and _NGINX.fullmatch(offered)):
         return offered
-    return uuid.uuid4().hex
+    return new_request_id()
 
 
 class RequestIdMiddleware:
     def __init__(self, get_response):
+        from django.conf import settings
+
         self.get_response = get_response
+        self.behind_proxy = bool(getattr(settings, "BEHIND_TLS_PROXY", False))
 
     def __call__(self, request):
-        request_id = accepted_request_id(request.META.get(_META_KEY))
+        request_id = accepted_request_id(
+            request.META.get(_META_KEY), from_trusted_proxy=self.behind_proxy
+        )
         request.request_id = request_id
         token = _current.set(request_id)
         try:
