@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,29 @@ def test_rotation_re_encrypts_with_the_new_key_and_the_old_one_can_go(
     case = Case.objects.get(pk=gbv_case.pk)
     assert (case.narrative, case.safety_notes) == SECRETS
     assert CaseNote.objects.get().text == "catatan"
+
+
+def test_rotation_rewrites_a_table_batch_by_batch_and_every_row_is_done(
+    gbv_case, counsellor, settings, monkeypatch
+):
+    from satuatap.core.management.commands import rotate_encryption_keys
+
+    monkeypatch.setattr(rotate_encryption_keys, "BATCH", 2)
+    texts = [f"catatan {n}" for n in range(7)]
+    for text in texts:
+        add_note(case=gbv_case, text=text, by=counsellor)
+    new = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new, *settings.FIELD_ENCRYPTION_KEYS]
+    before = set(_raw("text", "cases_casenote"))
+
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("rotate_encryption_keys", stdout=out)
+
+    assert "cases.CaseNote: 7 rows re-encrypted" in out.getvalue()
+    assert not before & set(_raw("text", "cases_casenote"))
+    settings.FIELD_ENCRYPTION_KEYS = [new]
+    assert sorted(CaseNote.objects.values_list("text", flat=True)) == texts
 
 
 def test_rotation_stops_at_a_value_no_key_decrypts_and_rewrites_nothing_of_its_table(
