@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The form widgets' templates, so that templates/django/forms/ can override one of them.
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "django_bootstrap5",
@@ -246,10 +248,15 @@ AUDITLOG_MASK_CALLABLE = "satuatap.core.audit.mask_fully"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "id"
+# Widgets render through the project's template engine: templates/django/forms/widgets/
+# select_option.html names the empty choice in words instead of Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 # Our catalogue first; the Indonesian country names (scripts/country_names.py) after it.
 LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_countries"]
 USE_I18N = True
+# Dates are typed and shown in fields as dd/mm/yyyy in both languages (satuatap/formats).
+FORMAT_MODULE_PATH = ["satuatap.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "satuatap_language"

@@ -77,14 +77,38 @@ def test_dates_follow_the_language():
         assert formats.date_format(day, "DATE_FORMAT") == "Aug. 17, 2026"
 
 
-def test_date_pickers_get_iso_dates_in_indonesian_too():
-    """Browsers' date fields drop any other format, which would blank a saved date."""
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_date_field_shows_and_reads_day_first_in_both_languages(language):
+    """dd/mm/yyyy in a field whatever the browser's language; 05/08/2026 is the 5th of August."""
     import datetime
 
+    from django import forms
     from django.utils import translation
 
     from satuatap.core.forms import DateInput
 
+    class Form(forms.Form):
+        day = forms.DateField(widget=DateInput())
+
+    with translation.override(language):
+        html = str(Form(initial={"day": datetime.date(2026, 8, 17)})["day"])
+        assert 'value="17/08/2026"' in html and 'type="text"' in html
+        assert 'placeholder="hh/bb/tttt"' in html if language == "id" else "dd/mm/yyyy" in html
+        for typed in ("05/08/2026", "05-08-2026", "05.08.2026", "2026-08-05"):
+            form = Form({"day": typed})
+            assert form.is_valid(), typed
+            assert form.cleaned_data["day"] == datetime.date(2026, 8, 5)
+        wrong = Form({"day": "08/17/2026"})
+        assert not wrong.is_valid() and wrong.errors["day"]
+
+
+def test_an_empty_choice_is_named_in_words_never_dashes():
+    from django import forms
+    from django.utils import translation
+
+    class Form(forms.Form):
+        sex = forms.ChoiceField(choices=[("", "---------"), ("F", "F")], required=False)
+
     with translation.override("id"):
-        html = DateInput().render("issued_on", datetime.date(2026, 8, 17))
-    assert 'value="2026-08-17"' in html and 'type="date"' in html
+        html = str(Form()["sex"])
+    assert "---------" not in html and "— pilih —" in html

@@ -12,13 +12,14 @@ from satuatap.core.models import DeskType, Language
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker. It reads and writes only ISO dates (2026-08-17), whatever
-    the language, so the value must never be formatted the Indonesian way (17-08-2026)."""
+    """A date typed day first, dd/mm/yyyy, in both languages (`satuatap/formats`): a text
+    field, since a browser's date picker shows the date in the browser's own language (08/17/2026
+    on an English system) whatever the page's. It reads dd/mm/yyyy, dd-mm-yyyy and ISO dates."""
 
-    input_type = "date"
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__({"placeholder": _("dd/mm/yyyy"), "autocomplete": "off", **(attrs or {})})
 
 
 class DateTimeInput(forms.DateTimeInput):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from satuatap.core.forms import DateInput
 from satuatap.placement.facts import Scheme
 
 MAX_DAYS = 3660  # ten years, as the exports
@@ -65,13 +66,6 @@ SEX_CHOICES = [
 
 class MonthInput(forms.TextInput):
     input_type = "month"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ReportFilterForm(forms.Form):
