@@ -206,3 +206,24 @@ def test_a_nik_reads_as_changed_never_its_digits_and_no_nik_is_not_called_hidden
     [nik] = [change for change in corrected.changes if change.field == "nik"]
     assert (nik.old, nik.new, nik.summary) == ("", "", "changed (not shown)")
     assert NIK not in str(corrected.entry.changes)
+
+
+def test_a_long_history_reads_in_a_fixed_number_of_queries(officer, django_assert_max_num_queries):
+    villages = list(Region.objects.filter(code__startswith="32.09.01.")[:12])
+    with acting_as(officer):
+        person = services.register_person(by=officer, full_name="Dewi", sex=Sex.FEMALE)
+        for number, village in enumerate(villages):
+            services.update_person(
+                person=person,
+                by=officer,
+                village=village,
+                address=f"Jl. Melati {number}",
+                phones=[f"+62812000000{number:02d}"],
+            )
+
+    # The record's entries, its phones' (current, removed, their entries), one query per kind
+    # of related record named (villages, offices): however long the history.
+    with django_assert_max_num_queries(8):
+        rows = readable_history(officer, person, limit=None)
+
+    assert len(rows) >= 3 * len(villages)
