@@ -20,6 +20,7 @@ class TypedNote(Protocol):
     note_kind: str
     note_params: dict
 
+
 # `words(params)`: the note in the active language.
 NoteWords = Callable[[dict], str]
 _notes: dict[str, NoteWords] = {}
