@@ -1,4 +1,5 @@
-"""Register a person, confirm the NIK warning, and find her again by a misspelled name."""
+"""Register a person, confirm the NIK warning, correct the record and read its history in words,
+and find her again by a misspelled name."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_register_see_nik_warning_and_find_by_misspelled_name(
     live_server, page, make_user, screenshot
 ):
-    make_user(Role.FRONTDESK, username="cirebon.frontdesk", language="en")
+    make_user(Role.FRONTDESK, username="cirebon.frontdesk", full_name="Rina Marlina", language="en")
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Nama pengguna").fill("cirebon.frontdesk")
     page.get_by_label("Sandi").fill(PASSWORD)
@@ -48,6 +49,21 @@ def test_register_see_nik_warning_and_find_by_misspelled_name(
     expect(page.get_by_role("heading", name="Hj. Siti Nurhaliza")).to_be_visible()
     person = Person.objects.get()
     assert (person.nik, person.sex) == ("3209015403950001", "F")
+
+    # The correction history reads as words: labels, old → new, the officer's name, the
+    # office's clock; never a field name, an id or a placeholder.
+    page.get_by_role("link", name="Correct", exact=True).click()
+    page.get_by_label("Marital status").select_option("married")
+    page.get_by_role("button", name="Save the correction").click()
+    history = page.get_by_test_id("correction-history")
+    expect(history).to_contain_text("Marital status: — → Married")
+    expect(history).to_contain_text("Registered")
+    expect(history).to_contain_text("Phone number added")
+    expect(history).to_contain_text("Rina Marlina")
+    expect(history).to_contain_text("WIB")
+    for leak in ("people.Phone", "None →", "marital_status", "cirebon.frontdesk", "create"):
+        expect(history).not_to_contain_text(leak)
+    screenshot("person-history-en")
 
     page.get_by_role("link", name="Person registry").first.click()
     page.get_by_label("Search by NIK, phone or name").fill("siti nur haliza")

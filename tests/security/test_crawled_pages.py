@@ -14,8 +14,10 @@ crawls what it is shown: links and htmx fragments, GET only. Each answer is chec
 from __future__ import annotations
 
 import io
+import re
 from contextlib import redirect_stdout
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from auditlog.models import LogEntry
@@ -445,3 +447,81 @@ def test_html_parser_sees_an_unescaped_payload():
     parsed = parse(f"<p>{PAYLOAD}</p><p>{ESCAPED}</p>")
     page = Fetched("x", "/x", 200, "text/html", {}, b"", False, parsed)
     assert len(_payload_problems(page)) == 2
+
+
+# --- Indonesian pages without English left in them (issue 19, point 7) ------------------------
+
+# Words that are English and never Indonesian, each a leak when an Indonesian page shows it: an
+# untranslated string, a label Django or a library wrote, a text stored already translated.
+ENGLISH_LEAKS = re.compile(
+    r"\b(the|and|of|your|you|with|from|this|that|which|has|have|been|will|should|must|"
+    r"Save|Cancel|Search|Submit|Delete|Previous|Next|Back|Download|Upload|Choose|Select|"
+    r"None|Yes|Name|Date|Waiting|Closed|Today|Yesterday|Show|Hide|Unknown|Other|Men|Women|"
+    r"Male|Female|hours|minutes|days|ago|January|February|March|April|June|July|August|"
+    r"October|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+# Pages whose words are not ours: the OpenAPI document's viewer (English by design, for
+# developers) and the payload the crawl wrote into every free-text column.
+NOT_OURS = ("/api/",)
+
+
+class _VisibleText(HTMLParser):
+    """The words a reader sees or hears: text outside script and style, and the attributes a
+    browser shows or a screen reader reads."""
+
+    SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._hidden += 1
+        for name, value in attrs:
+            if name in self.SHOWN_ATTRIBUTES and value:
+                self.parts.append(value)
+        if tag == "input" and dict(attrs).get("type") in ("submit", "button"):
+            self.parts.append(dict(attrs).get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return " ".join(parser.parts)
+
+
+def test_indonesian_pages_hold_no_english_words(world):
+    indonesian = set(
+        User.objects.filter(username__in=SIGNED_IN, language="id").values_list(
+            "username", flat=True
+        )
+    ) | {"anonymous", TWO_FACTOR, *DEVICE_START}
+    checked, leaks = 0, {}
+    for page in _html_pages(world):
+        if page.who not in indonesian or page.url.startswith(NOT_OURS) or page.status >= 400:
+            continue
+        checked += 1
+        text = visible_text(page.text).replace(PAYLOAD, " ").replace(SHORT_PAYLOAD, " ")
+        for match in ENGLISH_LEAKS.finditer(text):
+            context = " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
+            leaks.setdefault(f"{shape(page.url)}: {match.group()}", context)
+    assert checked > 100
+    assert leaks == {}, "\n".join(f"{where} … {context}" for where, context in leaks.items())
+
+
+def test_the_leak_check_sees_an_english_word_in_a_page():
+    text = visible_text(
+        '<p>Daftar orang</p><input type="submit" value="Save"><script>var the = 1</script>'
+    )
+    assert [match.group() for match in ENGLISH_LEAKS.finditer(text)] == ["Save"]

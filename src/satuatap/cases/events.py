@@ -147,6 +147,7 @@ DETAILS: dict[str, Callable[[dict], str]] = {
     "referral_update": _partner,
     "referral_completed": _partner,
     "referral_revoked": _partner,
+    "referral_reminder": _partner,
     "restricted": _reason_in_notes,
     "unrestricted": _reason_in_notes,
     "closure_refused": _reason_in_notes,

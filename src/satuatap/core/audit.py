@@ -52,8 +52,10 @@ def encrypted_fields(model: type[models.Model]) -> list[str]:
 
 
 def mask_fully(value: str) -> str:
-    """Mask for auditlog's mask_fields: hide the whole value, keep only its length class."""
-    return "********" if value else value
+    """Mask for auditlog's mask_fields: hide the whole value, keep only its length class.
+    No value (auditlog writes `None` as "None") stays as it is: that there is none is no
+    secret, and a history must not say a record had one."""
+    return "********" if value and value != "None" else value
 
 
 _models_with_values: set[type[models.Model]] = set()

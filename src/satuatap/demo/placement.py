@@ -38,6 +38,7 @@ from satuatap.people.models import (
     VerificationStatus,
 )
 from satuatap.placement import services
+from satuatap.placement.files import timeline as file_timeline
 from satuatap.placement.files.checklist import PASSPORT_CODE, FileFacts, required_document_types
 from satuatap.placement.files.models import (
     PREPARATION_STAGES,
@@ -838,7 +839,8 @@ def _timeline(placement_file: PlacementFile, officer) -> list[StatusEvent]:
                 country=placement_file.destination().code,
                 employer=placement_file.employer_name(),
                 sector=placement_file.sector or (job_order.sector if job_order else ""),
-                notes=_("Departed under placement file #%(id)s.") % {"id": placement_file.pk},
+                note_kind=file_timeline.DEPARTURE,
+                note_params={"file": placement_file.pk},
                 recorded_by=officer,
             )
         )
@@ -848,7 +850,8 @@ def _timeline(placement_file: PlacementFile, officer) -> list[StatusEvent]:
                 person=placement_file.person,
                 status=MigrationStatus.RETURNED,
                 effective_date=placement_file.return_date,
-                notes=str(ReturnReason(placement_file.return_reason).label),
+                note_kind=file_timeline.RETURN,
+                note_params={"reason": placement_file.return_reason},
                 recorded_by=officer,
             )
         )

@@ -233,7 +233,11 @@ class Sector(models.TextChoices):
 
 
 class StatusEvent(models.Model):
-    """One dated step on the migration cycle; the latest is the person's current status."""
+    """One dated step on the migration cycle; the latest is the person's current status.
+
+    `notes` are what an officer wrote. A step another service records (a departure or return
+    of a placement file) says why in `note_kind` and `note_params` (codes and numbers), put into
+    words when read, in the reader's language (`people/timeline.py`)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_events")
     status = models.CharField(_("status"), max_length=16, choices=MigrationStatus.choices)
@@ -244,6 +248,8 @@ class StatusEvent(models.Model):
     employer = models.CharField(_("employer"), max_length=200, blank=True)
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices, blank=True)
     notes = models.CharField(_("notes"), max_length=255, blank=True)
+    note_kind = models.CharField(max_length=32, blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -266,6 +272,12 @@ class StatusEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} since {self.effective_date}"
+
+    def system_note(self) -> str:
+        """Why another service recorded this step, in the reader's language ("" if none)."""
+        from satuatap.people.timeline import note_words
+
+        return note_words(self)
 
 
 class Relation(models.TextChoices):

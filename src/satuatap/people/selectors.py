@@ -83,18 +83,47 @@ def family_of(person: Person) -> list[dict]:
     return rows
 
 
-def correction_history(viewer: User, person: Person, *, limit: int | None = 50) -> list:
-    """Changes to the record, newest first (auditlog entries; reads are left out), without the
-    case work the viewer may not see (`core.trail`: a change made by MRC staff can tell that
-    the person is an MRC client)."""
+def phones_ever_of(person_ids: list[int]) -> set[int]:
+    """The ids of the phone numbers these records have, and of those removed from them since
+    (found among the removals, which are few, by the record their audit entry named — never by
+    scanning every phone's entries): the phone entries of their history and of their erasure."""
     from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models.fields.json import KT
+    from django.db.models.lookups import In
+
+    phone_type = ContentType.objects.get_for_model(Phone)
+    # An explicit `In` on the key's text, as `core.trail.entries_of` does (the `__in` lookup on
+    # an alias of the key found nothing on SQLite).
+    named: In = In(KT("changes__person__0"), [str(pk) for pk in person_ids])
+    removed = LogEntry.objects.filter(
+        Q(content_type=phone_type, action=LogEntry.Action.DELETE) & Q(named)
+    ).values_list("object_id", flat=True)
+    current = Phone.objects.filter(person_id__in=person_ids).values_list("pk", flat=True)
+    return {*current, *(pk for pk in removed if pk is not None)}
+
+
+def correction_history(viewer: User, person: Person, *, limit: int | None = 50) -> list:
+    """Changes to the record and to its phone numbers, newest first (auditlog entries; reads
+    are left out), without the case work the viewer may not see (`core.trail`: a change made by
+    MRC staff can tell that the person is an MRC client). `history.readable_history` puts them
+    into words."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
 
     from satuatap.core.trail import without_hidden_case_work
 
-    entries = LogEntry.objects.get_for_object(person).exclude(action=LogEntry.Action.ACCESS)
-    entries = without_hidden_case_work(entries, viewer, person.office)
-    entries = entries.select_related("actor").order_by("-timestamp", "-pk")
-    return list(entries[:limit] if limit is not None else entries)
+    parts = [LogEntry.objects.get_for_object(person).exclude(action=LogEntry.Action.ACCESS)]
+    if phone_ids := phones_ever_of([person.pk]):
+        phone_type = ContentType.objects.get_for_model(Phone)
+        parts.append(LogEntry.objects.filter(content_type=phone_type, object_id__in=phone_ids))
+    found: list = []
+    for entries in parts:
+        entries = without_hidden_case_work(entries, viewer, person.office)
+        entries = entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+        found.extend(entries[:limit] if limit is not None else entries)
+    found.sort(key=lambda entry: (entry.timestamp, entry.pk), reverse=True)
+    return found[:limit] if limit is not None else found
 
 
 def person_access_log(viewer: User, person: Person) -> QuerySet:

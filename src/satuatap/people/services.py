@@ -171,8 +171,12 @@ def record_status(
     employer: str = "",
     sector: str = "",
     notes: str = "",
+    note_kind: str = "",
+    note_params: dict | None = None,
 ) -> StatusEvent:
-    """Add a dated step to the person's migration timeline (never overwrites earlier steps)."""
+    """Add a dated step to the person's migration timeline (never overwrites earlier steps).
+    `notes`: what the officer wrote; `note_kind` and `note_params`: why another service records
+    the step, as codes that `people/timeline.py` puts into words when read."""
     require_change_permission(by, person)
     if status == MigrationStatus.ABROAD and not country:
         raise DomainError("country_required", _("Say in which country the person works."))
@@ -187,6 +191,8 @@ def record_status(
         employer=employer if status == MigrationStatus.ABROAD else "",
         sector=sector if status == MigrationStatus.ABROAD else "",
         notes=notes,
+        note_kind=note_kind,
+        note_params=note_params or {},
         recorded_by=by,
     )
 

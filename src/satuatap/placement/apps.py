@@ -17,6 +17,10 @@ class PlacementConfig(AppConfig):
         data_rights.register()
         retention.register()
 
+        from satuatap.placement.files import timeline
+
+        timeline.register()
+
         from satuatap.people.panels import register_person_panel
         from satuatap.placement.files.views.panel import person_panel
 

@@ -65,7 +65,7 @@ def later(today):
 def _reminders_of(referral) -> list[CaseEvent]:
     return list(
         CaseEvent.objects.filter(
-            case=referral.case, kind="referral_reminder", detail__startswith=f"#{referral.pk} →"
+            case=referral.case, kind="referral_reminder", params__referral=referral.pk
         )
     )
 
@@ -218,7 +218,7 @@ def test_by_default_each_office_reminds_on_its_own_today(late, today):
 
     assert result.reminded == 1
     [event] = _reminders_of(late)
-    assert event.detail.endswith(today.isoformat())
+    assert event.params["on"] == today.isoformat()
 
 
 def test_the_command_sends_the_reminders(late, later, capsys):

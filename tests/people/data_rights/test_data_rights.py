@@ -79,7 +79,11 @@ def test_export_holds_everything_and_is_logged(client, officer, worker):
     assert data["nik"] == "3209015403950001"
     assert data["phones"][0]["number"] == "+6281234567890"
     assert data["migration_timeline"][0]["employer"] == "Chan family"
-    assert any("full_name" in h["changes"] for h in data["correction_history"])
+    registered, *_phone, renamed = data["correction_history"]
+    assert registered["action"] and renamed["when_local"]
+    assert [(c["field"], c["old"], c["new"]) for c in renamed["changes"]] == [
+        ("full_name", "Sulastri Handayani", "Sulastri Handayani Putri")
+    ]
     read = LogEntry.objects.get_for_object(worker).get(action=LogEntry.Action.ACCESS)
     assert read.additional_data["purpose"] == "data_subject"
 
@@ -107,6 +111,21 @@ def test_erasure_removes_identity_keeps_counts_and_scrubs_the_trail(head, worker
     for secret in ("Sulastri", "Melati", "3209015403950001", "81234567890", "Chan family"):
         assert secret not in trail
     assert Person.objects.filter(sex=Sex.FEMALE).count() == 1
+
+
+def test_erasure_scrubs_phone_numbers_removed_by_an_earlier_correction(head, officer, worker):
+    """The correction history lists the numbers a record lost: erasure takes them too."""
+    services.update_person(person=worker, by=officer, phones=["+6285711112222"])
+    other = services.register_person(
+        by=officer, full_name="Sri", sex=Sex.FEMALE, phones=["+6289876543210"]
+    )
+    services.update_person(person=other, by=officer, phones=[])
+
+    data_rights.anonymise_person(person=worker, by=head, reason="person")
+
+    trail = " ".join(str(e.changes) for e in LogEntry.objects.all())
+    assert "81234567890" not in trail and "85711112222" not in trail
+    assert "89876543210" in trail  # another person's number, not erased
 
 
 def test_erasure_is_refused_with_the_reason_while_something_needs_the_data(client, head, worker):

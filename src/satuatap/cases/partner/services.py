@@ -128,18 +128,17 @@ REMINDER_EVENT = "referral_reminder"
 NOTIFICATION = "referral_reminder"
 
 
-def _reminder_detail(referral: Referral, day: datetime.date) -> str:
-    # Language-neutral (the once-a-day check looks for it whatever language wrote it), and
-    # naming the day it reminds for.
-    return f"#{referral.pk} → {referral.partner.name[:200]} · {day.isoformat()}"
+def _reminder_params(referral: Referral, day: datetime.date) -> dict:
+    # The referral and the day it reminds for: the once-a-day check looks for them.
+    return {"referral": referral.pk, "partner": referral.partner.name, "on": day.isoformat()}
 
 
 def _reminded_on(referral: Referral, day: datetime.date) -> bool:
     return CaseEvent.objects.filter(
         case_id=referral.case_id,
         kind=REMINDER_EVENT,
-        detail__startswith=f"#{referral.pk} →",
-        detail__endswith=f"· {day.isoformat()}",
+        params__referral=referral.pk,
+        params__on=day.isoformat(),
     ).exists()
 
 
@@ -210,7 +209,7 @@ def send_referral_reminders(*, today: datetime.date | None = None) -> ReminderRe
                 due = [r for r in locked if not _reminded_on(r, day)]
                 for referral in due:
                     record_event(
-                        referral.case, REMINDER_EVENT, None, detail=_reminder_detail(referral, day)
+                        referral.case, REMINDER_EVENT, None, params=_reminder_params(referral, day)
                     )
                 addresses = reminder_addresses(partner=partner, office=office)
                 if due and addresses:

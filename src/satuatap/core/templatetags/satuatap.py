@@ -1,4 +1,5 @@
-"""Formatting for the language in use: money in rupiah, masked identifiers."""
+"""Formatting for the language in use: money in rupiah, masked identifiers, a time on the
+office's clock (`on_clock`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils.translation import get_language
 
+from satuatap.core.clock import on_clock
+
 register = template.Library()
+register.filter("on_clock", on_clock)
 
 
 def _locale() -> str:
@@ -60,22 +64,14 @@ def _audit_data(entry) -> dict:
 
 @register.filter
 def audit_author(entry) -> str:
-    """Who made the change: the user, else the job, command or public page it was made for
-    (`core.attribution`); a dash only for entries older than the attribution."""
-    from django.utils.translation import gettext as _
+    """Who made the change: the user (by user name: the administrator's trail), else the job,
+    command or public page it was made for (`core.attribution`); a dash only for entries
+    older than the attribution."""
+    from satuatap.core.changes import on_behalf_of
 
     if entry.actor_id is not None:
         return entry.actor.username
-    on_behalf_of = str(_audit_data(entry).get("on_behalf_of") or "")
-    kind, _colon, name = on_behalf_of.partition(":")
-    labels = {
-        "system": _("System (%(name)s)"),
-        "command": _("Command %(name)s"),
-        "public": _("Public page %(name)s"),
-    }
-    if kind in labels and name:
-        return labels[kind] % {"name": name}
-    return on_behalf_of or "—"
+    return on_behalf_of(entry) or "—"
 
 
 @register.filter

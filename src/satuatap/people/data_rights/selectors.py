@@ -9,8 +9,9 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
 from satuatap.core.trail import access_row, may_see_case_work
 from satuatap.people.data_rights.hooks import data_sections
+from satuatap.people.history import readable_history
 from satuatap.people.models import ErasureRequest, ErasureRequestStatus, FamilyLink, Person
-from satuatap.people.selectors import correction_history, person_access_log
+from satuatap.people.selectors import person_access_log
 
 
 def person_data(person: Person, *, viewer: User) -> dict:
@@ -20,7 +21,7 @@ def person_data(person: Person, *, viewer: User) -> dict:
     office head tells her of no MRC case; the case supervisor's copy holds everything."""
     family = FamilyLink.objects.filter(person=person).select_related("relative")
     family_of = FamilyLink.objects.filter(relative=person).select_related("person")
-    history = reversed(correction_history(viewer, person, limit=None))
+    history = reversed(readable_history(viewer, person, limit=None))
     reads = [access_row(entry) for entry in person_access_log(viewer, person)]
     data = {
         "id": person.pk,
@@ -79,11 +80,22 @@ def person_data(person: Person, *, viewer: User) -> dict:
         ],
         "correction_history": [
             {
-                "when": entry.timestamp.isoformat(),
-                "action": entry.get_action_display(),
-                "changes": entry.changes_dict,
+                "when": row.at.isoformat(),
+                "when_local": row.when,
+                "who": row.who,
+                "action": row.action,
+                "changes": [
+                    {
+                        "field": change.field,
+                        "label": change.label,
+                        "old": change.old,
+                        "new": change.new,
+                        "summary": change.summary,
+                    }
+                    for change in row.changes
+                ],
             }
-            for entry in history
+            for row in history
         ],
         "access_log": [
             {

@@ -37,7 +37,7 @@ from satuatap.people.models import (
     ProcessingConsent,
     StatusEvent,
 )
-from satuatap.people.selectors import merged_group, person_links
+from satuatap.people.selectors import merged_group, person_links, phones_ever_of
 
 
 def _identifying_values(group: list[Person]) -> set[str]:
@@ -100,7 +100,8 @@ def _erase_group(group: list[Person], *, by: User | None, reason: str) -> None:
 
     linked = {
         PersonDocument: pks(PersonDocument.objects.filter(person_id__in=ids)),
-        Phone: pks(Phone.objects.filter(person_id__in=ids)),
+        # Those removed by a correction before too: their entries still hold the number.
+        Phone: sorted(phones_ever_of(ids)),
         FamilyLink: pks(family),
         StatusEvent: pks(StatusEvent.objects.filter(person_id__in=ids)),
         ProcessingConsent: pks(ProcessingConsent.objects.filter(person_id__in=ids)),

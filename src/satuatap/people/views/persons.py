@@ -21,6 +21,7 @@ from satuatap.people.data_rights import selectors as data_rights_selectors
 from satuatap.people.data_rights import services as data_rights_services
 from satuatap.people.documents.selectors import documents_for_person
 from satuatap.people.forms import PersonForm, SearchForm
+from satuatap.people.history import readable_history
 from satuatap.people.models import Person
 from satuatap.people.nik import region_notes
 from satuatap.people.panels import render_person_panels
@@ -128,7 +129,7 @@ def person_detail(request, person_id: int):
         "family": selectors.family_of(person),
         "consents": person.consents.select_related("taken_by"),
         "documents": documents_for_person(request.user, person),
-        "history": selectors.correction_history(request.user, person),
+        "history": readable_history(request.user, person),
         "nik_notes": region_notes(person.nik),
         "can_change": request.user.has_perm("people.change_person", person),
         "can_erase": request.user.has_perm("people.erase_person", person),

@@ -18,6 +18,7 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
 from satuatap.people.models import MigrationStatus, Person
 from satuatap.people.services import record_status
+from satuatap.placement.files import timeline
 from satuatap.placement.files.models import (
     CLOSED_STAGES,
     PREPARATION_STAGES,
@@ -369,7 +370,8 @@ def record_departure(
             employer=placement_file.employer_name(),
             sector=placement_file.sector
             or (placement_file.job_order.sector if placement_file.job_order is not None else ""),
-            notes=_("Departed under placement file #%(id)s.") % {"id": placement_file.pk},
+            note_kind=timeline.DEPARTURE,
+            note_params={"file": placement_file.pk},
         )
         return _record_change(placement_file, Stage.DEPARTED, by=by, on=departure_date, note=note)
 
@@ -410,6 +412,7 @@ def record_return(
             by=by,
             status=MigrationStatus.RETURNED,
             effective_date=return_date,
-            notes=str(ReturnReason(reason).label),
+            note_kind=timeline.RETURN,
+            note_params={"reason": reason},
         )
         return _record_change(placement_file, Stage.RETURNED, by=by, on=return_date, note=note)
