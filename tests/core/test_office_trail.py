@@ -65,8 +65,10 @@ def test_the_head_sees_who_changed_the_offices_records_and_when(client, head, fr
     assert "alamat" in page
     for value in ("Sulastri Wening", "Jl. Mawar 1", "Jl. Melati 9"):
         assert value not in page
-    # The service catalogue holds nobody's data: its values are shown.
+    # The service catalogue holds nobody's data: its values are shown, an empty one in words
+    # of no language ("—"), never the "None" the audit entry stores for it.
     assert "Pendaftaran CPMI" in page
+    assert "None →" not in page and "→ None" not in page and ": — → " in page
     # The office's staff accounts are the office's records too (core.staff).
     assert reverse("core:staff-detail", args=[frontdesk.pk]) in page
 

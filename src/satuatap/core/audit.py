@@ -51,6 +51,12 @@ def encrypted_fields(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.fields if isinstance(f, EncryptedTextField)]
 
 
+def stored_value(value):
+    """A value as an audit entry stored it, for reading: django-auditlog writes an empty value
+    as the text "None", which a page would show as an English word."""
+    return "" if value in ("None", None) else value
+
+
 def mask_fully(value: str) -> str:
     """Mask for auditlog's mask_fields: hide the whole value, keep only its length class.
     No value (auditlog writes `None` as "None") stays as it is: that there is none is no

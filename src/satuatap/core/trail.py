@@ -41,7 +41,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value,
 from django.db.models import Case as SqlCase
 from django.utils.translation import gettext as _
 
-from satuatap.core.audit import ReadPurpose
+from satuatap.core.audit import ReadPurpose, stored_value
 from satuatap.core.roles import CASE_WORK_ROLES
 
 if TYPE_CHECKING:
@@ -340,5 +340,5 @@ def _pair(change) -> tuple[object, object]:
     if isinstance(change, dict):  # a many-to-many change
         return change.get("operation", ""), ", ".join(str(o) for o in change.get("objects", []))
     if isinstance(change, list | tuple) and len(change) == 2:
-        return change[0], change[1]
-    return "", change
+        return stored_value(change[0]), stored_value(change[1])
+    return "", stored_value(change)

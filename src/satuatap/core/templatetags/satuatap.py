@@ -9,6 +9,7 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils.translation import get_language
 
+from satuatap.core.audit import stored_value
 from satuatap.core.clock import on_clock
 
 register = template.Library()
@@ -52,9 +53,9 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
             objects = ", ".join(str(o) for o in change.get("objects", []))
             rows.append((field, change.get("operation", ""), objects))
         elif isinstance(change, list | tuple) and len(change) == 2:
-            rows.append((field, change[0], change[1]))
+            rows.append((field, stored_value(change[0]), stored_value(change[1])))
         else:
-            rows.append((field, "", change))
+            rows.append((field, "", stored_value(change)))
     return rows
 
 
