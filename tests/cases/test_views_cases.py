@@ -290,10 +290,16 @@ def test_attachments_are_downloaded_only_by_who_can_view_the_case(
     )
     attachment = CaseAttachment.objects.get()
     url = reverse("cases:attachment-file", args=[wage_case.pk, attachment.pk])
-    client.force_login(make_user(Role.COUNSELLOR, organisation=other_office))
-    assert client.get(url).status_code == 404
-    client.force_login(make_user(Role.FRONTDESK))
-    assert client.get(url).status_code == 404
+    assert b"".join(client.get(url).streaming_content) == PDF  # the assigned counsellor
+    for outsider in (
+        make_user(Role.COUNSELLOR, organisation=other_office),
+        make_user(Role.FRONTDESK),
+    ):
+        client.force_login(outsider)
+        response = client.get(url)
+        assert response.status_code == 404, outsider
+        assert not response.streaming and PDF not in response.content, outsider
+        assert "Slip" not in response.content.decode(), outsider
 
 
 # --- Consent and referral ---------------------------------------------------------------------

@@ -178,7 +178,24 @@ def test_a_follow_up_contact_of_a_case_goes_back_to_the_case(client, counsellor,
 def test_follow_up_of_a_case_the_user_may_not_see_is_a_404(client, make_user, gbv_case):
     other = make_user(Role.COUNSELLOR, username="cirebon.counsellor9")
     client.force_login(other)
-    assert client.get(reverse("cases:contact-create"), {"case": gbv_case.pk}).status_code == 404
+    response = client.get(reverse("cases:contact-create"), {"case": gbv_case.pk})
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert gbv_case.number not in body and gbv_case.client.full_name not in body
+    posted = client.post(
+        reverse("cases:contact-create"),
+        {
+            "case": gbv_case.pk,
+            "kind": ContactKind.COUNSELLING,
+            "channel": Channel.PHONE,
+            "topic": Topic.RIGHTS,
+            "occurred_on": gbv_case.office.today().isoformat(),
+            "person": gbv_case.client_id,
+        },
+    )
+    assert posted.status_code == 404
+    assert not Contact.objects.exists()
+    assert not gbv_case.events.filter(kind="contact").exists()
 
 
 def test_the_list_filters_and_counts_people_reached_by_sex(
@@ -242,3 +259,7 @@ def test_the_contact_list_needs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(15):
         response = client.get(reverse("cases:contact-list"))
     assert response.status_code == 200
+    assert response.context["contact_count"] == 30
+    assert len(response.context["page"]) == 30  # every row drawn within the budget
+    html = response.content.decode()
+    assert all(person.full_name in html for person in people)

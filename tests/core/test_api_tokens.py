@@ -81,7 +81,11 @@ def test_revoked_token_is_refused(client, counsellor):
     )
 
     assert revoke.status_code == 204
-    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+    assert ApiToken.objects.get(user=counsellor).revoked_at is not None
+    me = client.get("/api/v1/auth/me", headers=headers)
+    assert me.status_code == 401
+    assert me.json()["code"] == "not_authenticated"
+    assert counsellor.username not in me.content.decode()
 
 
 def test_user_cannot_revoke_someone_elses_token(client, counsellor, make_user):
@@ -97,18 +101,25 @@ def test_user_cannot_revoke_someone_elses_token(client, counsellor, make_user):
     )
 
     assert response.status_code == 404
-    assert (
-        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
-    )
+    assert response.json()["code"] == "token_not_found"
+    assert not ApiToken.objects.filter(revoked_at__isnull=False).exists()
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {raw}"})
+    assert me.status_code == 200
+    assert me.json()["username"] == other.username
 
 
 def test_disabled_users_token_stops_working(client, counsellor):
     raw, _ = services.issue_api_token(user=counsellor)
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/auth/me", headers=headers).json()["username"] == counsellor.username
     counsellor.is_active = False
     counsellor.save()
-    assert (
-        client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
-    )
+
+    me = client.get("/api/v1/auth/me", headers=headers)
+
+    assert me.status_code == 401
+    assert me.json()["code"] == "not_authenticated"
+    assert counsellor.username not in me.content.decode()
 
 
 def test_api_without_credentials_is_refused(client):

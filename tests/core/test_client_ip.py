@@ -14,6 +14,8 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
+LOCKED_OUT = "Terlalu banyak percobaan masuk yang gagal"  # the lock-out page, in Indonesian
+
 
 def register_someone(client, make_user, **headers) -> LogEntry:
     raw, _token = services.issue_api_token(user=make_user(Role.FRONTDESK))
@@ -77,10 +79,14 @@ def test_behind_the_proxy_failures_from_one_client_do_not_lock_out_another(
         sign_in(client, counsellor.username, "nope", "198.51.100.7")
 
     locked = sign_in(client, counsellor.username, PASSWORD, "198.51.100.7")
+    assert locked.status_code == 429
+    assert LOCKED_OUT in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
     elsewhere = sign_in(client, counsellor.username, PASSWORD, "203.0.113.9")
 
-    assert locked.status_code == 429
     assert elsewhere.status_code == 302
+    assert client.session["_auth_user_id"] == str(counsellor.pk)
 
 
 def test_served_directly_made_up_forwarded_addresses_do_not_escape_the_lockout(client, counsellor):
@@ -90,3 +96,5 @@ def test_served_directly_made_up_forwarded_addresses_do_not_escape_the_lockout(c
     response = sign_in(client, counsellor.username, PASSWORD, "198.51.100.7")
 
     assert response.status_code == 429
+    assert LOCKED_OUT in response.content.decode()
+    assert "_auth_user_id" not in client.session

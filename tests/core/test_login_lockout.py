@@ -40,8 +40,13 @@ def test_locked_out_user_cannot_get_an_api_token_either(client, counsellor):
 
 
 def test_a_few_failures_then_success_still_signs_in(client, counsellor):
-    client.post(reverse("login"), {"username": counsellor.username, "password": "nope"})
+    failed = client.post(reverse("login"), {"username": counsellor.username, "password": "nope"})
+    assert "_auth_user_id" not in client.session
+    assert failed.context["form"].errors  # the page says the sign-in failed
+
     response = client.post(
         reverse("login"), {"username": counsellor.username, "password": PASSWORD}
     )
+
     assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(counsellor.pk)

@@ -16,6 +16,12 @@ def person_of_other_office(other_office):
     return PersonFactory(office=other_office, full_name="Sri Wahyuni")
 
 
+def shows_nothing_of(response, person) -> bool:
+    """Neither the name nor the NIK (whole or masked) of `person` is in the response."""
+    body = response.content.decode()
+    return all(value not in body for value in (person.full_name, person.nik, person.masked_nik))
+
+
 @pytest.mark.parametrize("role", sorted(OFFICE_ROLES))
 def test_office_user_gets_404_for_other_offices_person_in_ui(
     client, make_user, person_of_other_office, role
@@ -23,6 +29,7 @@ def test_office_user_gets_404_for_other_offices_person_in_ui(
     client.force_login(make_user(role))
     response = client.get(reverse("people:detail", args=[person_of_other_office.pk]))
     assert response.status_code == 404
+    assert shows_nothing_of(response, person_of_other_office)
 
 
 @pytest.mark.parametrize("role", sorted(OFFICE_ROLES))
@@ -57,17 +64,28 @@ def test_national_roles_read_no_personal_record(client, make_user, ministry, off
     person = PersonFactory(office=office)
     client.force_login(make_user(role, organisation=ministry))
 
-    assert client.get(reverse("people:list")).status_code == 403
-    assert client.get(reverse("people:detail", args=[person.pk])).status_code == 404
-    assert client.get("/api/v1/people").status_code == 403
-    assert client.get(f"/api/v1/people/{person.pk}").status_code == 404
+    answers = {
+        reverse("people:list"): 403,
+        reverse("people:detail", args=[person.pk]): 404,
+        "/api/v1/people": 403,
+        f"/api/v1/people/{person.pk}": 404,
+    }
+    for url, status in answers.items():
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert shows_nothing_of(response, person), url
 
 
 def test_partner_caseworker_reads_no_registry_record(client, make_user, partner, office):
     person = PersonFactory(office=office)
     client.force_login(make_user(Role.PARTNER_CASEWORKER, organisation=partner))
-    assert client.get(reverse("people:list")).status_code == 403
-    assert client.get(f"/api/v1/people/{person.pk}").status_code == 404
+
+    listing = client.get(reverse("people:list"))
+    record = client.get(f"/api/v1/people/{person.pk}")
+
+    assert listing.status_code == 403 and shows_nothing_of(listing, person)
+    assert record.status_code == 404 and shows_nothing_of(record, person)
+    assert record.json()["code"] == "not_found"
 
 
 def test_office_head_cannot_configure_another_offices_desks(make_user, other_office):

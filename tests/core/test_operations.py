@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
+from django.urls import reverse
 from huey import RedisHuey
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -168,9 +169,15 @@ def test_a_session_waiting_for_its_second_factor_reaches_the_probes_not_the_metr
     client, counsellor
 ):
     sign_in_with_password(client, counsellor)
-    assert client.get("/readyz").status_code == 200
-    assert client.get("/healthz").status_code == 200
-    assert client.get("/metrics").status_code == 302  # to the code page
+
+    ready, healthy, metrics = client.get("/readyz"), client.get("/healthz"), client.get("/metrics")
+
+    assert ready.status_code == 200 and ready.json()["status"] == "ready"
+    assert healthy.status_code == 200 and healthy.content == b"ok"
+    # Sent to set up the second factor (the counsellor has none yet); no metric shown.
+    assert metrics.status_code == 302
+    assert metrics.url.startswith(reverse("core:two-factor-setup"))
+    assert b"satuatap_" not in metrics.content
 
 
 # --- /metrics: who may read them ---------------------------------------------------------------
@@ -185,13 +192,18 @@ def test_metrics_ask_an_anonymous_caller_for_the_bearer_token(client):
 
 def test_a_wrong_token_is_refused(client):
     for header in (f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", f"Basic {TOKEN}", "Bearer "):
-        assert client.get("/metrics", headers={"Authorization": header}).status_code == 401
+        response = client.get("/metrics", headers={"Authorization": header})
+        assert response.status_code == 401, header
+        assert response["WWW-Authenticate"] == 'Bearer realm="metrics"'
+        assert b"satuatap_" not in response.content, header
 
 
 def test_no_token_configured_means_no_token_works(client, settings):
     settings.SATUATAP_METRICS_TOKEN = ""
-    assert client.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 401
-    assert client.get("/metrics", headers={"Authorization": "Bearer x"}).status_code == 401
+    for header in ("Bearer ", "Bearer x"):
+        response = client.get("/metrics", headers={"Authorization": header})
+        assert response.status_code == 401, header
+        assert b"satuatap_" not in response.content, header
 
 
 def test_prometheus_reads_them_with_the_token(client):
@@ -204,7 +216,10 @@ def test_during_a_rotation_the_old_and_the_new_token_both_work(client, settings)
     for token in (new, TOKEN):
         response = client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200
-    assert client.get("/metrics", headers={"Authorization": "Bearer x"}).status_code == 401
+        assert "satuatap_http_requests_total" in response.content.decode()
+    refused = client.get("/metrics", headers={"Authorization": "Bearer x"})
+    assert refused.status_code == 401
+    assert b"satuatap_" not in refused.content
 
 
 def test_the_administrator_reads_them_and_other_staff_are_refused(client, make_user):

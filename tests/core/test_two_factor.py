@@ -110,7 +110,13 @@ def test_superuser_and_staff_without_roles_are_under_the_rule(make_user):
 def test_setting_off_lets_a_counsellor_in_with_the_password(client, counsellor, settings):
     settings.SATUATAP_REQUIRE_2FA = False
     sign_in_with_password(client, counsellor)
-    assert client.get(reverse("home")).status_code == 200
+
+    home = client.get(reverse("home"))
+
+    assert home.status_code == 200  # the home page itself, not the code or set-up page
+    assert home.context["user"] == counsellor
+    assert reverse("cases:case-list") in [action["url"] for action in home.context["actions"]]
+    assert client.get("/api/v1/auth/me").json()["username"] == counsellor.username
 
 
 def test_deploy_check_warns_when_two_factor_is_off(settings):
@@ -378,7 +384,15 @@ def test_api_token_for_a_user_under_the_rule_needs_a_code(client, counsellor):
 
 
 def test_api_token_for_other_roles_needs_only_the_password(client, make_user):
-    assert _token(client, make_user(Role.FRONTDESK)).status_code == 200
+    frontdesk = make_user(Role.FRONTDESK)
+
+    response = _token(client, frontdesk)
+
+    assert response.status_code == 200
+    me = client.get(
+        "/api/v1/auth/me", headers={"Authorization": f"Bearer {response.json()['token']}"}
+    )
+    assert me.json()["username"] == frontdesk.username
 
 
 def test_api_token_code_guessing_is_throttled(client, counsellor, settings):

@@ -102,20 +102,36 @@ def test_services_of_another_office_are_refused(client, frontdesk, other_office)
     foreign = Service.objects.create(
         office=other_office, desk=desk, name_id="X", target_minutes=5, allows_anonymous=True
     )
+    from satuatap.frontdesk.models import Visit
+
     client.force_login(frontdesk)
     response = client.post(
         "/api/v1/visits", {"service_ids": [foreign.pk]}, content_type="application/json"
     )
     assert response.status_code == 422
+    assert response.json()["code"] == "unknown_service"
+    assert not Visit.objects.exists()
 
 
 def test_other_office_cannot_see_or_call_this_desk(
-    client, make_user, services, desks, other_office
+    client, make_user, frontdesk, services, desks, other_office
 ):
+    from satuatap.frontdesk.models import TicketStatus
+    from satuatap.frontdesk.services import check_in
+
+    waiting = check_in(
+        by=frontdesk, services=[services["registration"]], person=PersonFactory()
+    ).tickets.get()
     client.force_login(make_user(Role.DESK_OFFICER, organisation=other_office, username="x"))
     desk_id = desks["ketenagakerjaan"].pk
-    assert client.get(f"/api/v1/desks/{desk_id}/queue").status_code == 404
-    assert client.post(f"/api/v1/desks/{desk_id}/call-next").status_code == 404
+
+    queue = client.get(f"/api/v1/desks/{desk_id}/queue")
+    called = client.post(f"/api/v1/desks/{desk_id}/call-next")
+
+    assert queue.status_code == 404 and called.status_code == 404
+    assert waiting.code not in queue.content.decode() + called.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == TicketStatus.WAITING
 
 
 def test_front_desk_cannot_call_tickets(client, frontdesk, desks):

@@ -279,9 +279,16 @@ def test_service_of_another_office_is_not_found(client, other_office, make_user,
     other_head = make_user(Role.OFFICE_HEAD, organisation=other_office)
     _login(client, other_head)
     service = services["registration"]
-    assert client.get(reverse("frontdesk:service-edit", args=[service.pk])).status_code == 404
-    response = client.post(reverse("frontdesk:service-active", args=[service.pk]))
-    assert response.status_code == 404
+
+    page = client.get(reverse("frontdesk:service-edit", args=[service.pk]))
+    response = client.post(
+        reverse("frontdesk:service-active", args=[service.pk]), {"is_active": "0"}
+    )
+
+    assert page.status_code == 404 and response.status_code == 404
+    assert "Pendaftaran CPMI" not in page.content.decode() + response.content.decode()
+    service.refresh_from_db()
+    assert service.is_active
 
 
 def test_catalogue_page_queries_do_not_grow_with_desks_and_services(

@@ -303,8 +303,12 @@ def test_ticket_css_prints_on_80_mm_paper(client):
 def test_visit_of_another_office_is_not_found(client, visit, other_office, make_user):
     outsider = make_user(Role.FRONTDESK, organisation=other_office)
     client.force_login(outsider)
-    assert client.get(reverse("frontdesk:visit", args=[visit.pk])).status_code == 404
-    assert client.get(reverse("frontdesk:visit-print", args=[visit.pk])).status_code == 404
+    for name in ("frontdesk:visit", "frontdesk:visit-print"):
+        response = client.get(reverse(name, args=[visit.pk]))
+        assert response.status_code == 404, name
+        body = response.content.decode()
+        assert visit.person.full_name not in body, name
+        assert not any(code in body for code in _codes(visit)), name
 
 
 # --- Who may check in ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from satuatap.core.roles import OFFICE_ROLES, Role
-from satuatap.frontdesk.models import ServiceRecord, Ticket, TicketStatus
+from satuatap.frontdesk.models import Service, ServiceRecord, Ticket, TicketStatus
 from satuatap.frontdesk.services import call_next, check_in
 from satuatap.frontdesk.views.console import urlpatterns as console_urlpatterns
 from tests.factories import DeskFactory, PersonFactory, UserFactory
@@ -285,14 +285,32 @@ def test_a_ticket_of_another_desk_is_not_found_through_this_desk(
     officer_client, frontdesk, services, labour
 ):
     ticket = _issue(frontdesk, services["passport"])
-    assert officer_client.post(_url("console-call", labour, ticket)).status_code == 404
+
+    response = officer_client.post(_url("console-call", labour, ticket))
+
+    assert response.status_code == 404
+    assert ticket.code not in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING and ticket.called_at is None
 
 
 @pytest.mark.django_db
-def test_desks_of_another_office_are_not_found(officer_client, other_office):
+def test_desks_of_another_office_are_not_found(officer_client, make_user, other_office):
     desk = DeskFactory(office=other_office)
-    assert officer_client.get(_url("console", desk)).status_code == 404
-    assert officer_client.post(_url("console-call-next", desk)).status_code == 404
+    service = Service.objects.create(
+        office=other_office, desk=desk, name_id="Layanan lain", target_minutes=10
+    )
+    their_frontdesk = make_user(Role.FRONTDESK, organisation=other_office, username="their.fd")
+    ticket = _issue(their_frontdesk, service, person=PersonFactory(office=other_office))
+
+    console = officer_client.get(_url("console", desk))
+    called = officer_client.post(_url("console-call-next", desk))
+
+    assert console.status_code == 404 and called.status_code == 404
+    body = console.content.decode() + called.content.decode()
+    assert ticket.code not in body and ticket.visit.person.full_name not in body
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.WAITING
 
 
 @pytest.mark.django_db

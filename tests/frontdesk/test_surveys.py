@@ -372,8 +372,14 @@ def test_qr_survey_of_a_visit_not_served_yet_says_so_and_stores_nothing(client, 
 
 
 def test_unknown_survey_token_is_404(client, db):
-    assert client.get(reverse("public:survey", args=["nope"])).status_code == 404
-    assert client.get(reverse("public:survey-thanks", args=["nope"])).status_code == 404
+    page = client.get(reverse("public:survey", args=["nope"]))
+    sent = client.post(reverse("public:survey", args=["nope"]), survey_post())
+    thanks = client.get(reverse("public:survey-thanks", args=["nope"]))
+
+    for response in (page, sent, thanks):
+        assert response.status_code == 404
+        assert "<fieldset" not in response.content.decode()  # no survey form to fill in
+    assert not Survey.objects.exists()
 
 
 def test_qr_survey_form_is_csrf_protected_for_anonymous_visitors(visit):
@@ -689,6 +695,8 @@ def test_api_office_ikm_refuses_a_period_that_ends_before_it_starts(
     )
 
     assert response.status_code == 422
+    assert response.json()["code"] == "invalid_period"
+    assert "index" not in response.json()
 
 
 def test_api_office_ikm_of_another_office_is_404(
@@ -696,7 +704,11 @@ def test_api_office_ikm_of_another_office_is_404(
 ):
     client.force_login(make_user(Role.OFFICE_HEAD, organisation=other_office))
 
-    assert client.get(api_urls["ikm"].format(office.pk)).status_code == 404
+    response = client.get(api_urls["ikm"].format(office.pk))
+
+    assert response.status_code == 404
+    assert set(response.json()) == {"code", "message"}  # no index, no respondents
+    assert response.json()["code"] == "not_found"
 
 
 def test_api_office_ikm_desk_of_another_office_is_404(
@@ -708,6 +720,8 @@ def test_api_office_ikm_desk_of_another_office_is_404(
     response = client.get(api_urls["ikm"].format(office.pk), {"desk": other_desk})
 
     assert response.status_code == 404
+    assert set(response.json()) == {"code", "message"}  # no index, no respondents
+    assert response.json()["code"] == "not_found"
 
 
 def test_api_office_ikm_partner_gets_404_and_anonymous_401(

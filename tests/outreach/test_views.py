@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
@@ -127,13 +128,23 @@ def test_every_page_answers_each_role_as_expected(
         assert client.get(url).status_code == expected, (name, url)
 
 
+def _outreach_rows() -> dict[str, list[dict]]:
+    """Every row of every outreach table, to tell that nothing changed."""
+    config = apps.get_app_config("outreach")
+    return {m._meta.label: list(m.objects.order_by("pk").values()) for m in config.get_models()}
+
+
 @pytest.mark.parametrize("role", sorted(OFFICE_ROLES))
 def test_another_office_cannot_post_to_any_page(client, make_user, records, other_office, role):
     client.force_login(make_user(role, organisation=other_office))
+    before = _outreach_rows()
     for name, url in _outreach_urls(records):
         if name in OWN_OFFICE_PAGES:
             continue
-        assert client.post(url, {"person": 1}).status_code == 404, name
+        response = client.post(url, {"person": 1})
+        assert response.status_code == 404, name
+        assert "Sumarni" not in response.content.decode(), name
+    assert _outreach_rows() == before
 
 
 def test_frontdesk_reads_but_cannot_change(client, make_user, records):
@@ -292,8 +303,10 @@ def test_village_outside_the_area_is_not_found(client, outreach_worker, other_vi
     client.force_login(outreach_worker)
     response = client.get(reverse("outreach:village-detail", args=[other_village.code]))
     assert response.status_code == 404
+    assert other_village.name not in response.content.decode()
     response = client.get(reverse("outreach:village-detail", args=["32.09"]))
     assert response.status_code == 404
+    assert "village" not in (response.context or {})  # a regency: no village page drawn
 
 
 def test_focal_point_add_and_end_through_the_pages(client, outreach_worker, village, office):

@@ -212,12 +212,17 @@ def test_timeline_endpoint(api, officer):
 )
 def test_other_office_gets_404_on_every_person_endpoint(api, other_office, method, path):
     stranger = PersonFactory(office=other_office)
+    name = stranger.full_name
     response = getattr(api, method)(
         path.format(id=stranger.pk),
         {} if method == "get" else {"full_name": "x"},
         **({} if method == "get" else {"content_type": "application/json"}),
     )
     assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert name not in response.content.decode() and stranger.nik not in response.content.decode()
+    stranger.refresh_from_db()
+    assert stranger.full_name == name
 
 
 @pytest.mark.parametrize("role", [Role.NATIONAL_ANALYST, Role.PARTNER_CASEWORKER])
@@ -227,11 +232,14 @@ def test_roles_without_registry_access_cannot_register_or_search(
     PersonFactory(office=office, full_name="Siti Nurhaliza")
     organisation = ministry if role == Role.NATIONAL_ANALYST else partner
     client.force_login(make_user(role, organisation=organisation))
-    assert client.get("/api/v1/people", {"q": "Siti"}).status_code == 403
+    search = client.get("/api/v1/people", {"q": "Siti"})
+    assert search.status_code == 403
+    assert "Siti Nurhaliza" not in search.content.decode()
     response = client.post(
         "/api/v1/people", {"full_name": "X", "sex": "F"}, content_type="application/json"
     )
     assert response.status_code == 403
+    assert list(Person.objects.values_list("full_name", flat=True)) == ["Siti Nurhaliza"]
 
 
 def test_list_people_query_count_stays_flat(api, office, django_assert_max_num_queries):

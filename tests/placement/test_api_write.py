@@ -246,7 +246,13 @@ def test_head_of_another_office_cannot_touch_our_job_order(
 ):
     ours = make_job_order("SIP2MI/OURS", agency=agency)
     client.force_login(make_user(Role.OFFICE_HEAD, organisation=other_office))
-    assert _patch(client, f"/api/v1/job-orders/{ours.pk}", {"quota_men": 3}).status_code == 404
+
+    response = _patch(client, f"/api/v1/job-orders/{ours.pk}", {"quota_men": 3})
+
+    assert response.status_code == 404
+    assert "SIP2MI/OURS" not in response.content.decode()
+    ours.refresh_from_db()
+    assert ours.quota_men == 0
 
 
 @pytest.mark.parametrize("role", [Role.FRONTDESK, Role.COUNSELLOR])
@@ -272,6 +278,8 @@ def test_partner_and_analyst_cannot_write_job_orders(
     response = _patch(client, f"/api/v1/job-orders/{job_order.pk}", {"quota_men": 3})
     assert response.status_code in (403, 404)
     assert _post(client, "/api/v1/agencies", _agency_body(today)).status_code == 403
+    assert list(JobOrder.objects.values_list("permit_number", "quota_men")) == [("SIP2MI/X", 0)]
+    assert list(Agency.objects.values_list("licence_number", flat=True)) == ["SIP3MI/VALID"]
 
 
 def test_error_messages_follow_accept_language(client, make_user, today, agency):

@@ -55,8 +55,13 @@ def test_board_explains_that_unlisted_jobs_should_be_checked_at_the_office(clien
     assert "not listed here" in response.content.decode()
 
 
-def test_board_of_an_unknown_office_is_not_found(client, db):
-    assert client.get("/jobs/nowhere/").status_code == 404
+def test_board_of_an_unknown_office_is_not_found(client, office, agency, make_job_order):
+    make_job_order("OPEN", agency=agency, occupation="Caregiver")  # on a real office's board
+
+    response = client.get("/jobs/nowhere/")
+
+    assert response.status_code == 404
+    assert "Caregiver" not in response.content.decode()  # no office's board stands in
 
 
 def test_board_query_count_does_not_grow_with_job_orders(

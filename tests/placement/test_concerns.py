@@ -275,15 +275,21 @@ def test_offices_cannot_open_the_ministrys_concern_pages(
 def test_the_concern_list_query_count_stays_flat(
     client, national_placement, officer, make_agency, django_assert_max_num_queries
 ):
-    for n in range(15):
-        services.raise_concern(
-            agency=make_agency(f"SIP3MI/C{n}"), by=officer, kind="fees", text=f"Biaya {n}"
-        )
+    agencies = [make_agency(f"SIP3MI/C{n}") for n in range(15)]
+    for n, agency in enumerate(agencies):
+        services.raise_concern(agency=agency, by=officer, kind="fees", text=f"Biaya {n}")
     client.force_login(national_placement)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("placement:agency-concern-list")).status_code == 200
+        concern_page = client.get(reverse("placement:agency-concern-list"))
     with django_assert_max_num_queries(14):
-        assert client.get(reverse("placement:agency-list")).status_code == 200
+        agency_page = client.get(reverse("placement:agency-list"))
+
+    # Every row is drawn within the budget: each agency's link is on both pages.
+    for page in (concern_page, agency_page):
+        assert page.status_code == 200
+        html = page.content.decode()
+        for agency in agencies:
+            assert reverse("placement:agency-detail", args=[agency.pk]) in html, agency
 
 
 def test_the_ministrys_home_shows_its_work_with_the_open_count(
@@ -403,9 +409,15 @@ def test_the_ministry_has_no_say_over_an_offices_job_orders(
 ):
     job_order = make_job_order("SIP2MI/OFFICE", agency=agency)
     client.force_login(national_placement)
-    assert client.get("/api/v1/job-orders").status_code == 403
+
+    listing = client.get("/api/v1/job-orders")
     response = client.patch(
         f"/api/v1/job-orders/{job_order.pk}", {"quota_men": 3}, content_type="application/json"
     )
-    assert response.status_code == 403
-    assert client.get(reverse("placement:job-order-edit", args=[job_order.pk])).status_code == 403
+    edit = client.get(reverse("placement:job-order-edit", args=[job_order.pk]))
+
+    assert (listing.status_code, response.status_code, edit.status_code) == (403, 403, 403)
+    for refused in (listing, response, edit):
+        assert "SIP2MI/OFFICE" not in refused.content.decode()
+    job_order.refresh_from_db()
+    assert job_order.quota_men == 0

@@ -127,11 +127,19 @@ def test_edit_buttons_show_only_to_the_ministry(client, officer, national_placem
 
 
 def test_job_order_of_another_office_is_not_found(
-    client, make_user, other_office, agency, make_job_order
+    client, make_user, other_office, agency, make_job_order, today
 ):
     theirs = make_job_order("THEIRS", office=other_office, agency=agency)
     client.force_login(make_user(Role.PLACEMENT_OFFICER))
-    assert client.get(reverse("placement:job-order-edit", args=[theirs.pk])).status_code == 404
+    url = reverse("placement:job-order-edit", args=[theirs.pk])
+
+    page = client.get(url)
+    posted = client.post(url, _form_data(today, agency, permit_number="THEIRS", quota_women="1"))
+
+    assert page.status_code == 404 and posted.status_code == 404
+    assert "THEIRS" not in page.content.decode() + posted.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.quota_women == 10 and theirs.office == other_office
 
 
 def test_agency_list_shows_each_licence_state_as_a_badge_with_text(
@@ -198,13 +206,23 @@ def test_ministry_edits_an_agency_and_a_bad_date_range_is_a_field_error(
 def test_agency_detail_and_job_order_list_query_counts_stay_flat(
     client, officer, make_agency, make_job_order, django_assert_max_num_queries
 ):
-    for n in range(20):
-        make_job_order(f"J{n}", agency=make_agency(f"SIP3MI/{n}"))
+    agencies = [make_agency(f"SIP3MI/{n}") for n in range(20)]
+    for n, agency in enumerate(agencies):
+        make_job_order(f"J{n}", agency=agency)
     client.force_login(officer)
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("placement:job-order-list")).status_code == 200
+        job_orders = client.get(reverse("placement:job-order-list"))
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("placement:agency-list")).status_code == 200
+        agency_list = client.get(reverse("placement:agency-list"))
+
+    # Every row is drawn within the budget.
+    assert job_orders.status_code == 200 and agency_list.status_code == 200
+    assert sorted(j.permit_number for j in job_orders.context["job_orders"]) == sorted(
+        f"J{n}" for n in range(20)
+    )
+    assert all(agency.name in job_orders.content.decode() for agency in agencies)
+    html = agency_list.content.decode()
+    assert all(reverse("placement:agency-detail", args=[a.pk]) in html for a in agencies)
 
 
 def test_the_admin_site_shows_agencies_read_only(client, make_user, ministry, agency):

@@ -74,8 +74,13 @@ def test_a_person_the_reader_may_not_see_cannot_be_named(client, frontdesk, othe
     client.force_login(frontdesk)
     stranger = PersonFactory(office=other_office)
     url = reverse("privacy:subject-request-create") + f"?person={stranger.pk}"
-    assert client.get(url).status_code == 404
-    assert client.post(url, _form_data()).status_code == 404
+
+    page, posted = client.get(url), client.post(url, _form_data())
+
+    assert page.status_code == 404 and posted.status_code == 404
+    for response in (page, posted):
+        assert stranger.full_name not in response.content.decode()
+    assert not SubjectRequest.objects.exists()
 
 
 def test_the_list_shows_overdue_requests_first_and_filters(client, head, make_request, now):
@@ -145,6 +150,12 @@ def test_only_the_head_and_the_receiver_open_a_request(client, make_user, make_r
     request = make_request()
     url = reverse("privacy:subject-request-detail", args=[request.pk])
     client.force_login(make_user(Role.PLACEMENT_OFFICER))
-    assert client.get(url).status_code == 404
+    refused = client.get(url)
+    assert refused.status_code == 404
+    assert request.reference not in refused.content.decode()
+    assert request.person.full_name not in refused.content.decode()
     client.force_login(make_user(Role.OFFICE_HEAD))
-    assert client.get(url).status_code == 200
+    opened = client.get(url)
+    assert opened.status_code == 200
+    assert request.reference in opened.content.decode()
+    assert request.person.full_name in opened.content.decode()

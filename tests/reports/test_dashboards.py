@@ -142,8 +142,10 @@ def test_a_bad_period_shows_the_error_and_this_month(client, world, head):
 
 
 def test_office_staff_cannot_open_another_offices_dashboard(client, world, head):
-    response, _html = get(client, head, OFFICE, {"office": world.other_office.pk})
+    response, html = get(client, head, OFFICE, {"office": world.other_office.pk})
     assert response.status_code == 404
+    assert 'data-testid="figure-' not in html  # not one figure of either office
+    assert world.other_office.name not in html
 
 
 @pytest.mark.parametrize("role", sorted(OFFICE_ROLES))
@@ -169,7 +171,11 @@ def test_office_dashboard_reads_in_few_queries(client, world, head, django_asser
     client.get(OFFICE, MARCH)  # the roll-ups catch up with the records the world wrote
     # About one query per indicator and period, one per trend line, and the scope checks.
     with django_assert_max_num_queries(75):
-        assert client.get(OFFICE, MARCH).status_code == 200
+        response = client.get(OFFICE, MARCH)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert text_of(html, "figure-registrations-now") == "5"  # the figures drawn, in budget
+    assert html.count('role="img"') == 8
 
 
 # --- the national dashboard --------------------------------------------------------------

@@ -114,17 +114,30 @@ def test_only_the_owner_downloads_the_file(
     other_analyst = make_user(Role.NATIONAL_ANALYST, organisation=ministry, username="analyst2")
     for outsider in (other_analyst, head):
         client.force_login(outsider)
-        assert client.get(url).status_code == 404
+        refused = client.get(url)
+        assert refused.status_code == 404, outsider
+        assert not refused.streaming and not refused.has_header("Content-Disposition")
     client.logout()
-    assert client.get(url).status_code == 302
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))
     client.force_login(national)
-    assert client.get(url).status_code == 200
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    with job.file.open("rb") as stored:
+        assert b"".join(download.streaming_content) == stored.read()
 
 
 def test_download_of_an_unfinished_job_is_404(client, world, national):
     job = jobs.start_export(by=national, kind="xlsx", params=march())
     client.force_login(national)
-    assert client.get(reverse("reports:export-download", args=[job.pk])).status_code == 404
+
+    response = client.get(reverse("reports:export-download", args=[job.pk]))
+
+    assert response.status_code == 404
+    assert not response.streaming and not response.has_header("Content-Disposition")
+    job.refresh_from_db()
+    assert job.status == ExportStatus.QUEUED and not job.file
 
 
 def test_export_list_polls_while_a_job_runs_and_links_the_file_when_done(

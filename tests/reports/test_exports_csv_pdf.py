@@ -225,8 +225,11 @@ def test_national_csv_is_suppressed_as_the_selectors_return_it(client, world, na
 
 @pytest.mark.django_db
 def test_csv_needs_a_known_indicator(client, world, head):
-    assert get(client, head, "export-indicator-csv", indicator="nope").status_code == 400
-    assert get(client, head, "export-indicator-csv").status_code == 400
+    for query in ({"indicator": "nope"}, {}):
+        response = get(client, head, "export-indicator-csv", **query)
+        assert response.status_code == 400, query
+        assert not response.has_header("Content-Disposition"), query
+        assert "Choose one of the indicators." in response.content.decode(), query
 
 
 @pytest.mark.django_db
@@ -239,6 +242,9 @@ def test_csv_of_another_office_is_404(client, world, head):
         office=world.other_office.pk,
     )
     assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
+    assert not response["Content-Type"].startswith("text/csv")
+    assert world.other_office.name not in response.content.decode()
 
 
 @pytest.mark.django_db

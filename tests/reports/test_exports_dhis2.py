@@ -230,4 +230,9 @@ def test_long_or_national_dhis2_exports_go_to_the_background(client, world, head
 
 @pytest.mark.django_db
 def test_dhis2_of_another_office_is_404(client, world, head):
-    assert get(client, head, office=world.other_office.pk).status_code == 404
+    response = get(client, head, office=world.other_office.pk)
+
+    assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
+    assert b"dataValues" not in response.content
+    assert world.other_office.name not in response.content.decode()

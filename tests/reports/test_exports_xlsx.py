@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from satuatap.core.roles import Role
 from satuatap.reports import selectors
@@ -333,11 +334,19 @@ def test_sex_filter_is_in_the_header_and_the_numbers(client, world, head):
 def test_office_staff_cannot_export_another_office(client, world, head):
     response = download(client, head, month="2026-03", office=world.other_office.pk)
     assert response.status_code == 404
+    assert not response.has_header("Content-Disposition")
+    assert not response.content.startswith(b"PK")  # no workbook
+    assert world.other_office.name not in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_office_staff_cannot_export_national(client, world, head):
-    assert download(client, head, month="2026-03", office="national").status_code == 403
+    response = download(client, head, month="2026-03", office="national")
+
+    assert response.status_code == 403
+    assert not response.has_header("Content-Disposition")
+    assert not response.content.startswith(b"PK")  # no workbook
+    assert world.other_office.name not in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -381,3 +390,8 @@ def test_analyst_national_report_goes_to_the_background_exports_page(client, wor
 def test_bad_parameters_are_a_400_page(client, world, head, query):
     response = download(client, head, **query)
     assert response.status_code == 400
+    assert not response.has_header("Content-Disposition")
+    html = response.content.decode()
+    assert "The export could not be made" in html
+    message = str(response.context["message"])
+    assert message and escape(message) in html  # what was wrong, said on the page

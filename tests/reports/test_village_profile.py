@@ -240,19 +240,31 @@ def test_analyst_sees_aggregates_only_and_no_link_to_records(client, world, anal
         assert name not in main
 
 
+def shows_no_profile(html: str) -> bool:
+    """Not a figure, table or record of any village profile is on the page."""
+    return 'data-testid="village-' not in html and "Sosialisasi migrasi aman" not in html
+
+
 def test_staff_of_another_office_get_not_found(client, world, make_user):
     other_head = make_user(Role.OFFICE_HEAD, organisation=world.other_office)
-    assert page(client, other_head)[0].status_code == 404
+    response, html = page(client, other_head)
+    assert response.status_code == 404
+    assert shows_no_profile(html)
+    assert Region.objects.get(code=CODE).name not in html
 
 
 def test_a_village_outside_the_office_area_is_not_found(client, world, head):
     outside = Region.objects.filter(level=RegionLevel.VILLAGE, code__startswith="35.04.").first()
-    assert page(client, head, outside.code)[0].status_code == 404
+    response, html = page(client, head, outside.code)
+    assert response.status_code == 404
+    assert shows_no_profile(html) and outside.name not in html
 
 
 @pytest.mark.parametrize("code", ["32.09.01", "99.99.99.9999", "nonsense"])
 def test_a_code_that_is_not_a_village_is_not_found(client, world, head, code):
-    assert page(client, head, code)[0].status_code == 404
+    response, html = page(client, head, code)
+    assert response.status_code == 404
+    assert shows_no_profile(html)
 
 
 def test_partner_caseworker_has_no_village_profile(client, world, make_user, partner):
@@ -264,7 +276,12 @@ def test_profile_reads_in_few_queries(client, world, head, django_assert_max_num
     page(client, head)  # roll-ups catch up with the records written above
     # 27 today: two of them check the head's second factor, as on every page (issue 19).
     with django_assert_max_num_queries(27):
-        assert page(client, head)[0].status_code == 200
+        response, html = page(client, head)
+    assert response.status_code == 200
+    # The whole profile is drawn within the budget.
+    assert 'data-testid="village-people-total">5<' in html
+    assert "Sosialisasi migrasi aman" in html
+    assert 'data-testid="village-cases-withheld"' in html  # fewer people than the default 10
 
 
 # --- small villages and restricted cases (issue 16) ---------------------------------------

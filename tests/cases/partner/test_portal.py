@@ -246,8 +246,16 @@ def test_a_case_id_used_as_a_referral_id_is_not_found(portal, referral, make_cas
     ours = set(Referral.objects.filter(partner=referral.partner).values_list("pk", flat=True))
     case = next(c for c in cases if c.pk not in ours)
 
-    assert portal.get(reverse("cases:partner-referral-detail", args=[case.pk])).status_code == 404
-    assert portal.get(reverse("cases:referral-letter-pdf", args=[case.pk])).status_code == 404
+    detail = portal.get(reverse("cases:partner-referral-detail", args=[case.pk]))
+    letter = portal.get(reverse("cases:referral-letter-pdf", args=[case.pk]))
+
+    assert detail.status_code == 404 and letter.status_code == 404
+    assert not purpose_form.is_purpose_page(detail)  # not even asked why: nothing is there
+    assert not letter.content.startswith(b"%PDF")
+    for response in (detail, letter):
+        body = response.content.decode()
+        assert case.number not in body and case.client.full_name not in body
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
 
 
 def test_after_consent_is_withdrawn_the_partner_sees_nothing_more(
@@ -597,6 +605,17 @@ def test_the_partner_pages_do_open_for_their_own_referral(client, partner_worker
     """The other side of the sweep above: the partner's own referral is reachable."""
     client.force_login(partner_worker)
     ours = office_records["ours"]
-    assert client.get(_detail(ours)).status_code == 200
-    assert client.get(reverse("cases:referral-letter-pdf", args=[ours.pk])).status_code == 200
-    assert client.get(reverse("cases:partner-referral-list")).status_code == 200
+
+    detail = purpose_form.read(client, _detail(ours), "case")
+    letter = purpose_form.read(client, reverse("cases:referral-letter-pdf", args=[ours.pk]), "case")
+    listing = client.get(reverse("cases:partner-referral-list"))
+
+    assert detail.status_code == 200
+    html = detail.content.decode()
+    assert ours.case.number in html and ours.case.client.full_name in html  # identity consented
+    assert ours.service in html
+    assert letter.status_code == 200
+    assert letter["Content-Type"] == "application/pdf" and letter.content.startswith(b"%PDF")
+    assert listing.status_code == 200
+    assert ours in [row["referral"] for row in listing.context["rows"]]
+    assert _detail(ours) in listing.content.decode()

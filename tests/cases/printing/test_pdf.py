@@ -194,6 +194,11 @@ def test_another_partner_and_unassigned_staff_cannot_get_the_letter(
         client.force_login(reader)
         response = client.get(_letter_url(letter), {"purpose": "case"})
         assert response.status_code == 404, reader
+        assert not response.content.startswith(b"%PDF"), reader
+        body = response.content.decode()
+        assert letter.case.client.full_name not in body and "Majikan Chen" not in body
+    # Refused before anything was read: no access entry for the referral or its case.
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
 
 
 def test_the_letter_stops_when_consent_is_withdrawn(client, partner_worker, letter, counsellor):
@@ -295,7 +300,12 @@ def test_no_summary_for_another_office_a_partner_or_the_analyst(
         analyst,
     ):
         client.force_login(reader)
-        assert client.get(_summary_url(case), {"purpose": "case"}).status_code == 404, reader
+        response = client.get(_summary_url(case), {"purpose": "case"})
+        assert response.status_code == 404, reader
+        assert not response.content.startswith(b"%PDF"), reader
+        body = response.content.decode()
+        assert case.number not in body and case.client.full_name not in body, reader
+    assert _reads_of(case) == []
 
 
 def test_the_summary_escapes_what_was_typed(make_case, counsellor):

@@ -334,6 +334,11 @@ def test_staff_of_another_office_get_404_for_a_document(
     response = client.post(url, {"reason": "x"}) if url_name != "document-file" else client.get(url)
 
     assert response.status_code == 404
+    assert not response.streaming and PDF not in response.content
+    assert person.full_name not in response.content.decode()
+    document.refresh_from_db()
+    assert document.verification_status == VerificationStatus.PENDING
+    assert document.verified_by is None and document.rejection_reason == ""
 
 
 def test_staff_of_another_office_get_404_on_the_upload_page(
@@ -341,8 +346,13 @@ def test_staff_of_another_office_get_404_on_the_upload_page(
 ):
     client.force_login(make_user(Role.FRONTDESK, organisation=other_office))
     url = reverse("people:document-upload", args=[person.pk])
-    assert client.get(url).status_code == 404
-    assert client.post(url, {"file": scan()}).status_code == 404
+
+    page = client.get(url)
+    posted = client.post(url, {"document_type": doc_type("ktp").pk, "file": scan()})
+
+    assert page.status_code == 404 and posted.status_code == 404
+    assert person.full_name not in page.content.decode() + posted.content.decode()
+    assert not PersonDocument.objects.exists()
 
 
 def test_a_document_is_not_found_under_another_persons_address(client, office, frontdesk):
@@ -350,7 +360,13 @@ def test_a_document_is_not_found_under_another_persons_address(client, office, f
     other_person = PersonFactory(office=office)
     client.force_login(frontdesk)
     url = reverse("people:document-file", args=[other_person.pk, document.pk])
-    assert client.get(url).status_code == 404
+
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert not response.streaming and PDF not in response.content
+    own = client.get(reverse("people:document-file", args=[document.person_id, document.pk]))
+    assert b"".join(own.streaming_content) == PDF  # under its own person's address it is there
 
 
 def test_the_download_needs_a_login(client, person, frontdesk):

@@ -331,6 +331,11 @@ def test_patch_of_another_offices_file_is_404(client, officer, their_file):
     client.force_login(officer)
     response = _patch(client, f"{BASE}/{their_file.pk}", {"occupation": "x"})
     assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert "SIP2MI/THEIRS" not in response.content.decode()
+    assert their_file.person.full_name not in response.content.decode()
+    their_file.refresh_from_db()
+    assert their_file.occupation == ""
 
 
 # --- Stages, overrides, departure and return ------------------------------------------------
@@ -567,5 +572,11 @@ def test_no_outsider_writes_a_file_even_with_a_valid_body(
 
 
 def test_anonymous_caller_is_401(client, placement_file):
-    assert client.get(BASE).status_code == 401
-    assert client.get(f"{BASE}/{placement_file.pk}").status_code == 401
+    for url in (BASE, f"{BASE}/{placement_file.pk}"):
+        response = client.get(url)
+        assert response.status_code == 401, url
+        assert response.json()["code"] == "not_authenticated"
+        assert (
+            "Sulastri" not in response.content.decode()
+            and "SIP2MI/HK" not in response.content.decode()
+        )

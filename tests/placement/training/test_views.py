@@ -423,12 +423,27 @@ def test_counts_page_refuses_a_period_that_ends_before_it_starts(client, en_offi
 
 def test_pages_render_in_indonesian(client, officer, course, enrolment):
     client.force_login(officer)
-    for url in (
-        reverse("placement:course-list"),
-        reverse("placement:course-detail", args=[course.pk]),
-        reverse("placement:course-create"),
-        reverse("placement:course-attendance", args=[course.pk]),
-        reverse("placement:enrolment-detail", args=[course.pk, enrolment.pk]),
-        reverse("placement:training-counts"),
-    ):
-        assert client.get(url).status_code == 200, url
+    # Each page: a line of its own in Indonesian, and not its English original.
+    pages = {
+        reverse("placement:course-list"): ("Pelatihan dan OPP", "Training and OPP of"),
+        reverse("placement:course-detail", args=[course.pk]): (
+            "Lembaga pelatihan",
+            "Training centre",
+        ),
+        reverse("placement:course-create"): ("Tambah kelas", "Add a course"),
+        reverse("placement:course-attendance", args=[course.pk]): (
+            "Daftar hadir",
+            "Attendance register",
+        ),
+        reverse("placement:enrolment-detail", args=[course.pk, enrolment.pk]): (
+            "Sertifikat",
+            "Certificate",
+        ),
+        reverse("placement:training-counts"): ("jumlah menurut jenis kelamin", "counts by sex"),
+    }
+    for url, (indonesian, english) in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert '<html lang="id">' in html, url
+        assert indonesian in html and english not in html, url
