@@ -193,6 +193,6 @@ def partner_panel(user: User) -> WorkPanel | None:
 
 
 def register() -> None:
-    register_work_panel("cases-mine", my_cases_panel, order=40)
-    register_work_panel("cases-team", team_panel, order=50)
-    register_work_panel("cases-partner", partner_panel, order=60)
+    register_work_panel("cases-mine", my_cases_panel, order=12)
+    register_work_panel("cases-team", team_panel, order=14)
+    register_work_panel("cases-partner", partner_panel, order=16)

@@ -90,5 +90,5 @@ def concerns_panel(user: User) -> WorkPanel | None:
 
 
 def register() -> None:
-    register_work_panel("placement-gate", gate_panel, order=70)
+    register_work_panel("placement-gate", gate_panel, order=18)
     register_work_panel("placement-concerns", concerns_panel, order=75)
