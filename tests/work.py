@@ -8,7 +8,11 @@ from satuatap.core.work import WorkItem, WorkPanel
 
 
 def home_panels(client, user) -> tuple[dict[str, WorkPanel], str]:
-    """The panels of the user's home page by key, and the page's HTML."""
+    """The panels of the user's home page by key, and the page's HTML, in English (the user's
+    language is set to it: the assertions read the English labels)."""
+    if user.language != "en":
+        user.language = "en"
+        user.save(update_fields=["language"])
     client.force_login(user)
     response = client.get(reverse("home"))
     assert response.status_code == 200
