@@ -116,3 +116,18 @@ def test_who_verifies_nothing_gets_no_panel_and_no_page(client, office, make_use
         panels, _html = home_panels(client, user)
         assert "people-documents" not in panels
         assert client.get(reverse("people:documents-to-verify")).status_code == 403
+
+
+def test_the_documents_page_reads_a_fixed_number_of_queries(
+    client, office, make_user, django_assert_max_num_queries
+):
+    frontdesk = make_user(Role.FRONTDESK)
+    for number in range(30):
+        upload(PersonFactory(office=office, full_name=f"Orang {number}"), "ktp", frontdesk)
+    officer = make_user(
+        Role.DESK_OFFICER, username="cirebon.dukcapil", desk=desk(office, "kependudukan")
+    )
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("people:documents-to-verify"))
+    assert response.content.decode().count("#documents-heading") == 30
