@@ -25,3 +25,10 @@ def sign_in(page: Page, base_url: str, username: str, password: str = PASSWORD) 
         page.locator("input[name=code]").fill(code_for(device))
         page.get_by_test_id("two-factor-submit").click()
     expect(page.get_by_test_id("whoami")).to_be_visible()
+
+
+def open_menu_entry(page: Page, group: str, label: str) -> None:
+    """Follow an entry of the menu: open its group (`menu-<group>`, a dropdown) and click it."""
+    menu = page.get_by_test_id(f"menu-{group}")
+    menu.get_by_role("button").click()
+    menu.get_by_role("link", name=label).click()

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from satuatap.core.roles import Role
 from satuatap.people.models import Person
+from tests.browser.session import open_menu_entry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,7 +66,7 @@ def test_register_see_nik_warning_and_find_by_misspelled_name(
         expect(history).not_to_contain_text(leak)
     screenshot("person-history-en")
 
-    page.get_by_role("link", name="Person registry").first.click()
+    open_menu_entry(page, "people", "Person registry")
     page.get_by_label("Search by NIK, phone or name").fill("siti nur haliza")
     results = page.get_by_test_id("people-table")
     expect(results.get_by_role("link", name="Hj. Siti Nurhaliza")).to_be_visible()

@@ -52,6 +52,7 @@ def test_supervisor_sets_up_an_authenticator_then_signs_in_with_a_recovery_code(
     page.get_by_test_id("two-factor-continue").click()
     expect(page).to_have_url(f"{live_server.url}/mrc/cases/")
 
+    page.get_by_test_id("account-menu").click()  # signing out is in the account menu
     page.get_by_role("button", name="Sign out").click()
     _password_sign_in(page, live_server.url, "/mrc/cases/", "cirebon.supervisor")
     expect(page.get_by_test_id("two-factor-verify")).to_be_visible()

@@ -27,10 +27,13 @@ def test_compiled_catalogue_is_up_to_date():
     compiled = read_mo(BytesIO((LOCALE / "django.mo").read_bytes()))
 
     def as_dict(messages):
+        # Keyed by context too: "Front desk" is a role and, in the context "menu group", a
+        # group of the menu, each with its own translation.
         return {
-            m.id if isinstance(m.id, str) else m.id[0]: m.string
-            if isinstance(m.string, str)
-            else tuple(m.string)
+            (
+                m.id if isinstance(m.id, str) else m.id[0],
+                m.context.decode() if isinstance(m.context, bytes) else m.context,
+            ): m.string if isinstance(m.string, str) else tuple(m.string)
             for m in messages
             if m.id
         }

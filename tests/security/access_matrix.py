@@ -261,6 +261,11 @@ ENTRIES: list[Entry] = [
     page("people:document-file", OFFICE),
     page("people:document-verify", LABOUR_DESK, method="post"),
     page("people:document-reject", LABOUR_DESK, method="post"),
+    page(
+        "people:documents-to-verify",
+        LABOUR_DESK,
+        note="the scans waiting at the desk the user verifies for (a desk officer, placement)",
+    ),
     page("people:import-list", OFFICE),
     page("people:import-detail", OFFICE),
     page("people:import-errors", OFFICE),

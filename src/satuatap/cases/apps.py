@@ -18,3 +18,7 @@ class CasesConfig(AppConfig):
         from satuatap.cases.directory import audit as directory_audit
 
         directory_audit.register()
+
+        from satuatap.cases import work
+
+        work.register()

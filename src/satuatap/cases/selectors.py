@@ -7,8 +7,19 @@ not assigned to it or a case supervisor of its office, so no list, count or sear
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from satuatap.cases.models import (
     ActionItem,
@@ -105,6 +116,63 @@ def overdue_cases(user: User, today: datetime.date) -> QuerySet[Case]:
         visible_cases(user)
         .exclude(status=CaseStatus.CLOSED)
         .filter(Exists(late_action) | Exists(late_referral))
+    )
+
+
+@dataclass(frozen=True)
+class CaseNextAction:
+    case: Case
+    next_due: datetime.date | None  # the due date of its next open action, if any
+    is_overdue: bool  # an action or a partner's answer is overdue
+
+
+def my_cases_by_next_action(
+    user: User, today: datetime.date, *, limit: int | None = None
+) -> list[CaseNextAction]:
+    """The user's open cases, the overdue first, then by the next open action's due date
+    (cases with no action planned last), then by priority; the first `limit` of them."""
+    late_action = ActionItem.objects.filter(
+        case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today
+    )
+    late_referral = Referral.objects.filter(
+        case=OuterRef("pk"), state=ReferralState.SENT, due_on__lt=today, stopped_at__isnull=True
+    )
+    next_action = ActionItem.objects.filter(case=OuterRef("pk"), done_at__isnull=True)
+    cases = (
+        my_cases(user)
+        .annotate(
+            next_due=Subquery(next_action.order_by("due_on").values("due_on")[:1]),
+            is_overdue=ExpressionWrapper(
+                Q(Exists(late_action)) | Q(Exists(late_referral)), output_field=BooleanField()
+            ),
+        )
+        .order_by(F("is_overdue").desc(), F("next_due").asc(nulls_last=True), "priority", "-pk")
+    )
+    if limit is not None:
+        cases = cases[:limit]
+    return [CaseNextAction(case, case.next_due, bool(case.is_overdue)) for case in cases]
+
+
+def my_overdue_cases(user: User, today: datetime.date) -> QuerySet[Case]:
+    """The user's open cases with an overdue action or an unanswered referral past its date."""
+    return overdue_cases(user, today).filter(_current_assignment(user))
+
+
+def unassigned_cases(user: User) -> QuerySet[Case]:
+    """The team's open cases that nobody works on (case supervisors only: `team_cases`)."""
+    current = CaseAssignment.objects.filter(case=OuterRef("pk"), ended_at__isnull=True)
+    return team_cases(user).filter(~Exists(current))
+
+
+def overdue_actions_by_worker(user: User, today: datetime.date) -> list[dict]:
+    """How many overdue actions each owner has on the cases the user may see, most first:
+    rows of `owner_id`, `owner__full_name`, `owner__username` and `count`."""
+    return list(
+        overdue_actions(user, today)
+        .order_by()
+        .values("owner_id", "owner__full_name", "owner__username")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "owner__full_name", "owner__username")
     )
 
 

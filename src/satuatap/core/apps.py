@@ -20,3 +20,7 @@ class CoreConfig(AppConfig):
         from satuatap.core import retention
 
         retention.register_core_classes()
+
+        from satuatap.core import work_panels
+
+        work_panels.register()

@@ -19,13 +19,16 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.forms import AuditFilterForm, DeskConfigurationForm, LanguageForm
 from satuatap.core.models import ApiToken
 from satuatap.core.navigation import actions_for
+from satuatap.core.work import work_panels_for
 
 
 @login_required
 def home(request):
-    return render(
-        request, "core/home.html", {"actions": actions_for(request.user, with_status=True)}
-    )
+    context = {
+        "work_panels": work_panels_for(request.user),
+        "actions": actions_for(request.user, with_status=True),
+    }
+    return render(request, "core/home.html", context)
 
 
 def about(request):

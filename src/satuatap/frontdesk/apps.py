@@ -7,8 +7,9 @@ class FrontdeskConfig(AppConfig):
     verbose_name = _("Front desk and queues")
 
     def ready(self) -> None:
-        from satuatap.frontdesk import audit, retention
+        from satuatap.frontdesk import audit, retention, work
 
         audit.register_models()
         audit.register_office_records()
         retention.register()
+        work.register()

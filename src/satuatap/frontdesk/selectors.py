@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q, QuerySet
 
 from satuatap.core.models import Desk, Organisation, User
 from satuatap.frontdesk.models import Service, Ticket, TicketStatus, Visit
@@ -98,5 +101,64 @@ def get_visible_visit(user: User, visit_id: int) -> Visit | None:
         Visit.objects.filter(pk=visit_id, office_id=user.office_id_or_none)
         .select_related("person", "office")
         .prefetch_related("tickets__desk__desk_type", "tickets__services")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DeskToday:
+    """A desk's day so far: tickets waiting, called or being served, served, and when the one
+    waiting longest was issued."""
+
+    desk: Desk
+    waiting: int
+    in_service: int
+    served: int
+    waiting_since: datetime.datetime | None
+
+
+def desks_today(user: User) -> list[DeskToday]:
+    """The office's active desks with their day so far (`DeskToday`), in one query."""
+    office = user.office
+    if office is None:
+        return []
+    of_today = Q(tickets__day=office.today())
+    waiting = of_today & Q(tickets__status=TicketStatus.WAITING)
+    in_service = of_today & Q(tickets__status__in=[TicketStatus.CALLED, TicketStatus.SERVING])
+    desks = (
+        office_desks(user)
+        .annotate(
+            waiting=Count("tickets", filter=waiting),
+            in_service=Count("tickets", filter=in_service),
+            served=Count("tickets", filter=of_today & Q(tickets__status=TicketStatus.SERVED)),
+            waiting_since=Min("tickets__issued_at", filter=waiting),
+        )
+        .order_by("desk_type__order", "prefix")
+    )
+    return [
+        DeskToday(
+            desk=desk,
+            waiting=desk.waiting,
+            in_service=desk.in_service,
+            served=desk.served,
+            waiting_since=desk.waiting_since,
+        )
+        for desk in desks
+    ]
+
+
+def visits_on(user: User, day: datetime.date) -> int:
+    """How many visits the user's office checked in on `day` (none outside an office)."""
+    if not user.has_perm("frontdesk.view_queues") or user.office_id_or_none is None:
+        return 0
+    return Visit.objects.filter(office_id=user.office_id_or_none, day=day).count()
+
+
+def next_in_line(desk: Desk) -> Ticket | None:
+    """The ticket the desk calls next (`LINE_ORDER`), if any waits."""
+    return (
+        Ticket.objects.filter(desk=desk, day=desk.office.today(), status=TicketStatus.WAITING)
+        .order_by(*LINE_ORDER)
+        .only("prefix", "number")
         .first()
     )

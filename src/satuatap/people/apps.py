@@ -7,9 +7,10 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Person registry")
 
     def ready(self) -> None:
-        from satuatap.people import audit, retention, sensitive
+        from satuatap.people import audit, retention, sensitive, work
 
         audit.register_models()
         audit.register_office_records()
         sensitive.register()
         retention.register()
+        work.register()

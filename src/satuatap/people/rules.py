@@ -83,6 +83,20 @@ def is_placement_officer_for_document(user, document) -> bool:
     )
 
 
+def verified_desk_type_codes(user) -> frozenset[str]:
+    """The desk types whose documents the user verifies (the predicates above, before any
+    document): their own desk's as a desk officer, the labour desk's as a placement officer."""
+    if not works_with_registry(user):
+        return frozenset()
+    codes = set()
+    desk = user.desk if user.has_role(Role.DESK_OFFICER) else None
+    if desk is not None and desk.is_active and desk.office_id == user.office_id_or_none:
+        codes.add(desk.desk_type.code)
+    if user.has_role(Role.PLACEMENT_OFFICER):
+        codes.add(PLACEMENT_DESK_TYPE_CODE)
+    return frozenset(codes)
+
+
 # `upload_document` is checked against the person, the others against the document.
 rules.add_perm("people.upload_document", works_with_registry & is_same_office_as_person)
 rules.add_perm("people.view_document", works_with_registry & is_same_office_as_document)

@@ -30,3 +30,7 @@ class PlacementConfig(AppConfig):
         from satuatap.placement.selectors import open_concerns_status
 
         register_tile_status("placement:agency-concern-list", open_concerns_status)
+
+        from satuatap.placement import work
+
+        work.register()

@@ -7,10 +7,11 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal-data protection")
 
     def ready(self) -> None:
-        from satuatap.privacy import audit, checks, panels, retention, tiles  # noqa: F401
+        from satuatap.privacy import audit, checks, panels, retention, tiles, work  # noqa: F401
 
         audit.register_models()
         audit.register_office_records()
         panels.register()
         tiles.register()
+        work.register()
         retention.register()

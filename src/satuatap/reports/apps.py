@@ -15,6 +15,7 @@ class ReportsConfig(AppConfig):
             rules,
             signals,
             tasks,
+            work,
         )
 
         rollups.set_refresh_scheduler(tasks.schedule_refresh)
@@ -22,3 +23,4 @@ class ReportsConfig(AppConfig):
         signals.connect()
         adjustments.register()
         retention.register()
+        work.register()

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import BigIntegerField, QuerySet, Sum
+from django.db.models import BigIntegerField, Max, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ from satuatap.reports.indicators import (
     Indicator,
     get_indicator,
 )
-from satuatap.reports.models import RollupMonth, RollupValue
+from satuatap.reports.models import RollupMonth, RollupValue, StoredRelease
 from satuatap.reports.results import CasePeriod, Cell, IndicatorResult, Row
 from satuatap.reports.rollups import flush_pending, refresh_is_behind
 from satuatap.reports.suppression import COMPLEMENTARY
@@ -976,3 +976,16 @@ def figures_are_behind() -> bool:
     """The background refresh of the roll-ups has left changes waiting for over two minutes
     (it fails, or no task worker runs): the dashboards say their figures may lag."""
     return refresh_is_behind()
+
+
+def latest_release(viewer: User) -> tuple[datetime.date, datetime.datetime] | None:
+    """The latest month whose case figures have left the offices (`release.py`), and when its
+    releases were built; None before any month is released, or for a viewer of no national
+    reports."""
+    if not viewer.has_perm("reports.view_national_reports"):
+        return None
+    latest = StoredRelease.objects.aggregate(month=Max("month"))["month"]
+    if latest is None:
+        return None
+    built = StoredRelease.objects.filter(month=latest).aggregate(at=Max("built_at"))["at"]
+    return latest, built

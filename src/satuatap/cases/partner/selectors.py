@@ -27,6 +27,18 @@ def partner_referrals(user: User) -> QuerySet[Referral]:
     )
 
 
+def live_referrals_in_state(user: User, state: str) -> QuerySet[Referral]:
+    """The partner's referrals in `state` whose access has not ended, the answer due first (the
+    list page's filter by state)."""
+    return (
+        partner_referrals(user)
+        .filter(state=state)
+        .exclude(ended_referrals_q())
+        .select_related("case__office")
+        .order_by("due_on", "pk")
+    )
+
+
 def ended_referrals_q() -> Q:
     """Referrals whose partner's access is over (the same rule as `Referral.has_ended`)."""
     return Q(stopped_at__isnull=False) | Q(case__status=CaseStatus.CLOSED)

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from satuatap.core.models import User
-from satuatap.people.models import Person, PersonDocument, VerificationStatus
+from satuatap.people.models import DocumentType, Person, PersonDocument, VerificationStatus
+from satuatap.people.rules import verified_desk_type_codes
 from satuatap.people.selectors import visible_people
 
 
@@ -76,3 +77,34 @@ def documents_for_person(user: User, person: Person) -> list[DocumentRow]:
             )
         )
     return rows
+
+
+def verifies_documents(user: User) -> bool:
+    """Whether some kind of document is verified at a desk the user verifies for."""
+    codes = verified_desk_type_codes(user)
+    return bool(codes) and DocumentType.objects.filter(desk_type_code__in=codes).exists()
+
+
+def documents_to_verify(user: User, today: datetime.date) -> list[PersonDocument]:
+    """The documents waiting for verification that the user may verify (their desk's kinds),
+    of the office's current records, oldest upload first. An expired one is left out: it
+    cannot be verified, a new one is needed."""
+    codes = verified_desk_type_codes(user)
+    if not codes:
+        return []
+    documents = (
+        visible_documents(user)
+        .filter(
+            verification_status=VerificationStatus.PENDING,
+            document_type__desk_type_code__in=codes,
+            person__merged_into__isnull=True,
+            person__anonymised_at__isnull=True,
+        )
+        .order_by("uploaded_at", "pk")
+    )
+    return [
+        document
+        for document in documents
+        if not document_is_expired(document, today)
+        and user.has_perm("people.verify_document", document)
+    ]

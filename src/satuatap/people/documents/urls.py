@@ -5,6 +5,7 @@ from django.urls import path
 from satuatap.people.documents import views
 
 urlpatterns = [
+    path("documents/to-verify/", views.documents_to_verify, name="documents-to-verify"),
     path("<int:person_id>/documents/new/", views.document_upload, name="document-upload"),
     path(
         "<int:person_id>/documents/<int:document_id>/file/",

@@ -1,4 +1,5 @@
-"""Pages for a person's documents: upload, the permission-checked download, verify, reject.
+"""Pages for a person's documents: upload, the permission-checked download, verify, reject,
+and the documents waiting for verification at the desk the user verifies for.
 
 A document of a person the user may not see is a 404, whether or not it exists.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -128,3 +130,14 @@ def document_reject(request, person_id: int, document_id: int):
         lambda: services.reject_document(document=document, reason=reason, by=request.user),
         _("The document is marked as rejected."),
     )
+
+
+@login_required
+@require_GET
+def documents_to_verify(request):
+    user = request.user
+    if user.office is None or not selectors.verifies_documents(user):
+        raise PermissionDenied
+    documents = selectors.documents_to_verify(user, user.office.today())
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    return render(request, "people/documents_to_verify.html", {"page": page})

@@ -3,6 +3,8 @@ its history, the returnees, the readiness overrides granted."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import QuerySet
 
 from satuatap.core.models import User
@@ -15,6 +17,7 @@ from satuatap.placement.files.models import (
     Stage,
     StageChange,
 )
+from satuatap.placement.files.readiness import Readiness, readiness
 
 
 def visible_files(user: User) -> QuerySet[PlacementFile]:
@@ -71,3 +74,14 @@ def checklist_rules() -> QuerySet[ChecklistRule]:
     return ChecklistRule.objects.select_related("document_type").order_by(
         "-is_active", "document_type__order", "pk"
     )
+
+
+# The last step before "ready to depart": a file there waits only for the readiness gate.
+GATE_STAGE = Stage.OPP
+
+
+def files_at_the_gate(user: User, today: datetime.date) -> list[tuple[PlacementFile, Readiness]]:
+    """The office's files at the last step before "ready" (`GATE_STAGE`), longest there first,
+    each with its readiness on `today` (what blocks it, if anything)."""
+    files = visible_files(user).filter(stage=GATE_STAGE).order_by("stage_since", "pk")
+    return [(placement_file, readiness(placement_file, today)) for placement_file in files]
