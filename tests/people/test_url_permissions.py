@@ -23,8 +23,15 @@ OUTSIDER_ROLES = sorted(OFFICE_ROLES) + [
     Role.NATIONAL_ANALYST,
     Role.ADMINISTRATOR,
 ]
-# Pages that list only the caller's own office's data, with no record id in the URL.
-OWN_OFFICE_PAGES = {"people:list", "people:create", "people:import-list", "people:merge-list"}
+# Pages that list only the caller's own office's data, with no record id in the URL (that an
+# outsider's list holds nothing of this office is asserted where each list is tested).
+OWN_OFFICE_PAGES = {
+    "people:list",
+    "people:create",
+    "people:import-list",
+    "people:merge-list",
+    "people:documents-to-verify",
+}
 
 
 def _people_patterns():

@@ -98,6 +98,23 @@ def test_a_placement_officer_sees_the_labour_desks_documents(client, make_user, 
     assert [row.text for row in panel.rows] == ["Dewi Lestari"]
 
 
+def test_a_placement_officer_of_another_office_sees_none_of_this_offices_documents(
+    client, other_office, make_user, uploads
+):
+    outsider = make_user(
+        Role.PLACEMENT_OFFICER, organisation=other_office, username="tulungagung.p3mi"
+    )
+    page = _page_of(client, outsider)
+    assert "Dewi Lestari" not in page and "Siti Aminah" not in page
+    insider_page = _page_of(client, make_user(Role.PLACEMENT_OFFICER, username="cirebon.p3mi"))
+    assert "Dewi Lestari" in insider_page
+
+
+def _page_of(client, user) -> str:
+    client.force_login(user)
+    return client.get(reverse("people:documents-to-verify")).content.decode()
+
+
 def test_an_expired_document_waits_for_a_new_scan_not_for_verification(
     client, office, make_user, uploads
 ):
