@@ -139,7 +139,9 @@ def test_a_new_walk_in_is_registered_inline_and_ticketed_in_twelve_interactions(
     act.type(search, "Karangsari", enter=True)
     status = panel.locator("[data-region-picker-status]")
     expect(status).to_contain_text("could be several places")
-    expect(panel.get_by_role("button", name="Desa Karangsari, Kec. Weru, Kab. Cirebon")).to_be_visible()
+    expect(
+        panel.get_by_role("button", name="Desa Karangsari, Kec. Weru, Kab. Cirebon")
+    ).to_be_visible()
     audit(front)
     # The officer types the right village instead: one place, named in full once taken.
     search.fill("Kedungbunder")

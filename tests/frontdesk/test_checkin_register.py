@@ -60,15 +60,17 @@ def test_a_name_searched_for_fills_the_name(client, frontdesk):
     assert 'name="new-full_name"' in body and 'value="Dewi Kartika"' in body
 
 
-def test_registering_inline_creates_the_person_and_chooses_them_as_the_visitor(
-    client, frontdesk
-):
+def test_registering_inline_creates_the_person_and_chooses_them_as_the_visitor(client, frontdesk):
     client.force_login(frontdesk)
 
     response = client.post(REGISTER, _walk_in(), **HTMX)
 
     person = Person.objects.get(nik=NIK)
-    assert (person.full_name, person.sex, person.village_id) == ("Dewi Kartika", "F", "32.09.37.2003")
+    assert (person.full_name, person.sex, person.village_id) == (
+        "Dewi Kartika",
+        "F",
+        "32.09.37.2003",
+    )
     body = response.content.decode()
     assert f'name="visitor" id="visitor-registered" value="{person.pk}" checked' in body
     assert 'id="checkin-people" hx-swap-oob="innerHTML"' in body  # the old results go
@@ -101,7 +103,9 @@ def test_an_ambiguous_village_keeps_the_panel_naming_the_places(client, frontdes
 
 
 def test_a_likely_duplicate_can_be_chosen_instead_of_registering_again(client, frontdesk, office):
-    other = PersonFactory(office=office, full_name="Dewi Kartika", name_key=name_key("Dewi Kartika"))
+    other = PersonFactory(
+        office=office, full_name="Dewi Kartika", name_key=name_key("Dewi Kartika")
+    )
     other.village_id = "32.09.37.2003"
     other.save()
     client.force_login(frontdesk)
@@ -125,9 +129,7 @@ def test_without_javascript_registering_goes_back_to_the_check_in_with_the_perso
     assert f'name="visitor" id="visitor-chosen" value="{person.pk}" checked' in page
 
 
-def test_without_javascript_the_register_page_is_a_full_page_with_its_own_form(
-    client, frontdesk
-):
+def test_without_javascript_the_register_page_is_a_full_page_with_its_own_form(client, frontdesk):
     client.force_login(frontdesk)
 
     body = client.get(REGISTER).content.decode()

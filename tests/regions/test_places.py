@@ -53,7 +53,7 @@ def test_the_office_regency_comes_first_and_every_level_is_searched(regions):
 def test_a_name_shared_inside_and_outside_the_regency_resolves_to_the_office_one(regions):
     assert selectors.resolve_place("Kendal", level=4, near=CIREBON).code == "32.09.10.2012"
     assert selectors.resolve_place("Kendal", level=4, near=TULUNGAGUNG).code == "35.04.09.2001"
-    with pytest.raises(selectors.AmbiguousPlace):
+    with pytest.raises(selectors.AmbiguousPlaceError):
         selectors.resolve_place("Kendal", level=4)
 
 
@@ -91,8 +91,7 @@ def test_an_unknown_typed_name_is_refused_with_the_text(regions):
         form = AddressForm(data={"village_search": "Xyzzyville"}, start=CIREBON)
 
         assert form.errors["village"] == [
-            "No place called “Xyzzyville” was found: check the spelling, or choose from the "
-            "lists."
+            "No place called “Xyzzyville” was found: check the spelling, or choose from the lists."
         ]
 
 

@@ -239,7 +239,7 @@ class RegionPickerField(forms.Field):
 
     @start.setter
     def start(self, code: str | None) -> None:
-        self.widget.start = code  # type: ignore[attr-defined]  # a RegionPickerWidget
+        self.widget.start = code
 
     def to_python(self, value: Any) -> Region | None:
         if value in self.empty_values:
@@ -257,14 +257,14 @@ class RegionPickerField(forms.Field):
     def _resolve(self, text: str) -> Region:
         try:
             return selectors.resolve_place(text, level=self.level, near=self.start or None)
-        except selectors.AmbiguousPlace as error:
+        except selectors.AmbiguousPlaceError as error:
             places = "; ".join(match.label for match in error.matches[:5])
             if len(error.matches) > 5:
                 places += "; …"
             raise ValidationError(
                 AMBIGUOUS_MESSAGE, code="ambiguous", params={"text": text, "places": places}
             ) from None
-        except selectors.PlaceNotFound:
+        except selectors.PlaceNotFoundError:
             raise ValidationError(
                 NOT_FOUND_MESSAGE, code="not_found", params={"text": text}
             ) from None

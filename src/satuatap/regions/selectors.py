@@ -134,7 +134,11 @@ class PlaceMatch:
 
 
 def find_places(
-    q: str, *, down_to: RegionLevel | int = RegionLevel.VILLAGE, near: str | None = None, limit=10
+    q: str,
+    *,
+    down_to: RegionLevel | int = RegionLevel.VILLAGE,
+    near: str | None = None,
+    limit: int = 10,
 ) -> list[PlaceMatch]:
     """Regencies, districts and villages (down to `down_to`) whose name contains `q`, each with
     its label: the ones inside `near` (the office's regency) first, then exact names, names
@@ -171,22 +175,21 @@ def find_places(
     ]
 
 
-class PlaceNotFound(Exception):
+class PlaceNotFoundError(Exception):
     pass
 
 
-class AmbiguousPlace(Exception):
+class AmbiguousPlaceError(Exception):
     def __init__(self, matches: list[PlaceMatch]):
         super().__init__(matches)
         self.matches = matches
 
 
-def resolve_place(
-    text: str, *, level: RegionLevel | int, near: str | None = None
-) -> Region:
+def resolve_place(text: str, *, level: RegionLevel | int, near: str | None = None) -> Region:
     """The one region of `level` that typed `text` means: its label as the type-ahead shows it,
     or its exact name, inside `near` first (the office's regency) and else anywhere. Raises
-    `PlaceNotFound`, or `AmbiguousPlace` with the candidates when several share the name."""
+    `PlaceNotFoundError`, or `AmbiguousPlaceError` with the candidates when several share the
+    name."""
     text = " ".join(text.split())
     matches = find_places(text, down_to=level, near=near, limit=50)
     by_label = [m for m in matches if " ".join(m.label.split()).casefold() == text.casefold()]
@@ -202,10 +205,10 @@ def resolve_place(
         if len(candidates) == 1:
             return candidates[0].region
     if named:
-        raise AmbiguousPlace(near_named or named)
+        raise AmbiguousPlaceError(near_named or named)
     at_level = [m for m in matches if m.region.level == level]
     if len(at_level) == 1:
         return at_level[0].region
     if at_level:
-        raise AmbiguousPlace(at_level)
-    raise PlaceNotFound(text)
+        raise AmbiguousPlaceError(at_level)
+    raise PlaceNotFoundError(text)
