@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from satuatap.core.roles import Role
 from satuatap.people.models import Person
@@ -52,6 +51,15 @@ def test_the_panel_opens_with_the_nik_searched_for_already_filled(client, frontd
     assert 'data-near="32.09"' in body  # the village picker opens at the office's regency
 
 
+def test_the_panel_is_in_indonesian_by_default(client, frontdesk):
+    client.force_login(frontdesk)
+
+    body = client.get(REGISTER, **HTMX).content.decode()
+
+    assert "Daftarkan dan pilih" in body
+    assert "Cari desa/kelurahan, kecamatan atau kabupaten/kota menurut nama" in body
+
+
 def test_a_name_searched_for_fills_the_name(client, frontdesk):
     client.force_login(frontdesk)
 
@@ -76,11 +84,10 @@ def test_registering_inline_creates_the_person_and_chooses_them_as_the_visitor(c
     assert 'id="checkin-people" hx-swap-oob="innerHTML"' in body  # the old results go
 
 
-def test_registering_inline_without_sex_keeps_the_panel_with_a_clear_error(client, frontdesk):
-    client.force_login(frontdesk)
+def test_registering_inline_without_sex_keeps_the_panel_with_a_clear_error(client, make_user):
+    client.force_login(make_user(Role.FRONTDESK, language="en"))
 
-    with translation.override("en"):
-        response = client.post(REGISTER, _walk_in(**{"new-sex": ""}), **HTMX)
+    response = client.post(REGISTER, _walk_in(**{"new-sex": ""}), **HTMX)
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -89,13 +96,12 @@ def test_registering_inline_without_sex_keeps_the_panel_with_a_clear_error(clien
     assert not Person.objects.exists()
 
 
-def test_an_ambiguous_village_keeps_the_panel_naming_the_places(client, frontdesk):
-    client.force_login(frontdesk)
+def test_an_ambiguous_village_keeps_the_panel_naming_the_places(client, make_user):
+    client.force_login(make_user(Role.FRONTDESK, language="en"))
 
-    with translation.override("en"):
-        body = client.post(
-            REGISTER, _walk_in(**{"new-village_search": "Karangsari"}), **HTMX
-        ).content.decode()
+    body = client.post(
+        REGISTER, _walk_in(**{"new-village_search": "Karangsari"}), **HTMX
+    ).content.decode()
 
     assert "could be several places" in body
     assert "Kec. Waled" in body and "Kec. Weru" in body
