@@ -54,7 +54,7 @@ def test_page_lists_active_services_grouped_by_desk(client, frontdesk, services)
     assert "Rekomendasi paspor" not in body
     desks = [desk.desk_type.code for desk, _rows in response.context["groups"]]
     assert desks == ["ketenagakerjaan", "pengaduan-informasi", "keimigrasian"]
-    assert reverse("people:create") in body
+    assert reverse("frontdesk:check-in-register") in body  # register a walk-in on this page
 
 
 def test_registered_person_with_two_desks_gets_two_tickets_numbered_per_desk(

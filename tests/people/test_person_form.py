@@ -177,3 +177,33 @@ def test_search_box_finds_a_misspelled_name_and_htmx_gets_the_fragment(client, o
     assert "<html" not in fragment.content.decode()
     assert "Muhammad Rizky Saputra" in fragment.content.decode()
     assert "Sri Wahyuni" not in fragment.content.decode()
+
+
+def test_the_registration_form_preselects_no_sex(client, officer):
+    client.force_login(officer)
+
+    body = client.get(reverse("people:create")).content.decode()
+
+    sex_select = body.split('name="sex"')[1].split("</select>")[0]
+    assert '<option value="" selected>Choose…</option>' in sex_select
+    assert sex_select.count("selected") == 1
+
+
+def test_registering_without_sex_is_refused_with_a_clear_error(client, officer):
+    client.force_login(officer)
+
+    response = _post(client, sex="")
+
+    assert response.context["form"].errors["sex"] == [
+        "Choose the person's sex (or “Not recorded”)."
+    ]
+    assert not Person.objects.exists()
+
+
+def test_correcting_a_record_keeps_its_sex_selected(client, officer, office):
+    person = services.register_person(by=officer, full_name="Budi Santoso", sex=Sex.MALE)
+    client.force_login(officer)
+
+    body = client.get(reverse("people:edit", args=[person.pk])).content.decode()
+
+    assert '<option value="M" selected>' in body.split('name="sex"')[1].split("</select>")[0]

@@ -271,6 +271,11 @@ ENTRIES: list[Entry] = [
     page("people:import-errors", OFFICE),
     # --- Front desk -----------------------------------------------------------------------------
     page("frontdesk:check-in", CHECK_IN),
+    page(
+        "frontdesk:check-in-register",
+        CHECK_IN,
+        note="registering a walk-in inside the check-in (the registry's form, same rules)",
+    ),
     page("frontdesk:visit", CHECK_IN),
     page("frontdesk:visit-print", CHECK_IN),
     page("frontdesk:services", {HEAD}),
@@ -539,6 +544,7 @@ ENTRIES: list[Entry] = [
         note="the satisfaction index: an aggregate of anonymous answers",
     ),
     api("GET /api/v1/regions", SIGNED_IN),
+    api("GET /api/v1/regions/search", SIGNED_IN),
     api("GET /api/v1/regions/{code}", SIGNED_IN, params={"code": "region"}, other=SIGNED_IN),
     # --- API: registry --------------------------------------------------------------------------
     api("GET /api/v1/people", OFFICE),

@@ -1,10 +1,11 @@
 """Staff pages of the front desk, mounted at /frontdesk/."""
 
-from satuatap.frontdesk.views import checkin, console, devices, survey, today
+from satuatap.frontdesk.views import checkin, checkin_register, console, devices, survey, today
 
 app_name = "frontdesk"
 urlpatterns = [
     *checkin.urlpatterns,
+    *checkin_register.urlpatterns,
     *console.urlpatterns,
     *devices.urlpatterns,
     *survey.urlpatterns,

@@ -113,6 +113,8 @@ class EventForm(forms.Form):
                 **{self.count_name(row.sex, row.age_band): row.count for row in event.counts.all()},
             }
         super().__init__(*args, **kwargs)
+        # The type-ahead finds the office's places first (one type-ahead across levels).
+        cast(RegionPickerField, self.fields["village"]).start = office.region_id
         if event is None and not self.is_bound:
             self.fields["village"].initial = office.region_id
             self.fields["date"].initial = office.today()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +56,13 @@ class PersonForm(forms.Form):
         max_length=200,
         help_text=_("For example: a child without a KK entry, a family member abroad."),
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    # No sex is pre-selected: a default would be recorded for everyone the officer did not ask,
+    # and would silently move the office's figures for women and men.
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=[("", _("Choose…")), *Sex.choices],
+        error_messages={"required": _("Choose the person's sex (or “Not recorded”).")},
+    )
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput())
     birth_place = forms.CharField(label=_("Place of birth"), required=False, max_length=120)
     marital_status = forms.ChoiceField(
@@ -87,6 +94,10 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.person = person
+        office = getattr(user, "office", None)
+        if office is not None and office.region_id:
+            # The picker opens at the office's regency, whose places it also finds first.
+            cast(RegionPickerField, self.fields["village"]).start = office.region_id
         self.nik_warnings = []  # the officer confirms these
         self.nik_notes = []  # these only inform (a region code that changed since the NIK)
         self.duplicates = []

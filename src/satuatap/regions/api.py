@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from satuatap.regions import selectors
-from satuatap.regions.codes import level_of
-from satuatap.regions.models import Region
-from satuatap.regions.schemas import ErrorOut, RegionDetailOut, RegionOut
+from satuatap.regions.codes import is_valid_code, level_of
+from satuatap.regions.models import Region, RegionLevel
+from satuatap.regions.schemas import ErrorOut, PlaceOut, RegionDetailOut, RegionOut
 
 router = Router(tags=["regions"])
 
@@ -37,6 +37,26 @@ def list_regions(request, parent: str | None = None, q: str | None = None):
         child_level = level_of(parent) + 1 if parent else 1
         return list(selectors.search_regions(q, level=child_level, parent=parent, limit=50))
     return list(selectors.children_of(parent))
+
+
+@router.get("/search", response=list[PlaceOut], url_name="regions_search")
+def search_places(request, q: str = "", near: str | None = None, level: int = RegionLevel.VILLAGE):
+    """One type-ahead across levels: regencies, districts and villages (down to `level`) whose
+    name contains `q` (two characters or more), those inside `near` (a regency code: the
+    office's) first, each with a `label` saying where it is (`Desa X, Kec. Y, Kab. Z`)."""
+    level = max(RegionLevel.REGENCY, min(level, RegionLevel.VILLAGE))
+    near = near if near and is_valid_code(near) else None
+    return [
+        {
+            "code": match.region.code,
+            "name": match.region.name,
+            "level": match.region.level,
+            "parent": match.region.parent_id,
+            "label": match.label,
+            "is_near": match.is_near,
+        }
+        for match in selectors.find_places(q[:100], down_to=level, near=near)
+    ]
 
 
 @router.get("/{code}", response={200: RegionDetailOut, 404: ErrorOut}, url_name="regions_detail")

@@ -1,4 +1,5 @@
-"""The cascading region picker: province → regency → district → village, with type-ahead.
+"""The cascading region picker: province → regency → district → village, with one type-ahead
+across the levels.
 
     from satuatap.regions.forms import RegionPickerField
     from satuatap.regions.models import RegionLevel
@@ -11,6 +12,12 @@ The cleaned value is a `Region` of exactly that level. Include `{{ form.media }}
 submit: the selects carry names and the field reads the deepest consistent choice from them.
 With JavaScript the script removes those names and keeps the hidden input (the field's own name)
 up to date, fetching each level's children from the regions API.
+
+`start` (a regency code, usually the office's: `RegionPickerField(...).start = office.region_id`)
+opens the picker at that regency, its districts listed, and ranks its places first in the
+type-ahead (`GET /api/v1/regions/search`), which names what each match is ("Desa X, Kec. Y,
+Kab. Z"). A name typed there but not picked is resolved when the form is submitted: one place of
+that name is taken, several give an error naming them (`selectors.resolve_place`).
 """
 
 from __future__ import annotations
@@ -47,14 +54,27 @@ PLACEHOLDERS = {
 SEARCH_LABELS = {
     RegionLevel.PROVINCE: _("Find a province by name"),
     RegionLevel.REGENCY: _("Find a regency or city by name"),
-    RegionLevel.DISTRICT: _("Find a district by name"),
-    RegionLevel.VILLAGE: _("Find a village by name"),
+    RegionLevel.DISTRICT: _("Find a district or regency by name"),
+    RegionLevel.VILLAGE: _("Find a village, district or regency by name"),
 }
+AMBIGUOUS_MESSAGE = _(
+    "“%(text)s” could be several places: %(places)s. Choose one from the suggestions or the lists."
+)
+NOT_FOUND_MESSAGE = _(
+    "No place called “%(text)s” was found: check the spelling, or choose from the lists."
+)
 # Attributes Django puts on a field's widget that belong on the select that completes it.
 FINAL_SELECT_ATTRS = ("required", "aria-describedby", "aria-invalid")
 
 
+class TypedPlace(str):
+    """What was typed in the picker's search box when no region was picked: the field resolves
+    it (one place of that name) or says why it cannot."""
+
+
 def _code_of(value: Any) -> str:
+    if isinstance(value, TypedPlace):
+        return ""
     if isinstance(value, Region):
         return value.code
     return "" if value in (None, "") else str(value).strip()
@@ -81,6 +101,7 @@ class RegionPickerWidget(forms.Widget):
         super().__init__(attrs)
         self.level = RegionLevel(level)
         self.api_url = api_url
+        self.start: str | None = None  # a regency code to open at (the office's)
 
     def _levels(self) -> list[RegionLevel]:
         return [RegionLevel(number) for number in range(1, self.level + 1)]
@@ -91,10 +112,20 @@ class RegionPickerWidget(forms.Widget):
     def format_value(self, value: Any) -> str:
         return _code_of(value)
 
+    def _search_name(self, name: str) -> str:
+        return f"{name}_search"
+
     def value_from_datadict(self, data, files, name):
+        code = self._code_from_datadict(data, name)
+        typed = " ".join((data.get(self._search_name(name)) or "").split())[:100]
+        if typed and (not code or code.count(".") + 1 < self.level):
+            return TypedPlace(typed)
+        return code
+
+    def _code_from_datadict(self, data, name) -> str:
         select_names = [self._select_name(name, level) for level in self._levels()]
         if not any(key in data for key in select_names):
-            return data.get(name)
+            return (data.get(name) or "").strip()
         # Without JavaScript: the deepest choice whose parent is the choice above it (a changed
         # province leaves stale regency and district choices, which are ignored).
         code = ""
@@ -106,8 +137,10 @@ class RegionPickerWidget(forms.Widget):
         return code
 
     def value_omitted_from_data(self, data, files, name):
-        return name not in data and not any(
-            self._select_name(name, level) in data for level in self._levels()
+        return (
+            name not in data
+            and self._search_name(name) not in data
+            and not any(self._select_name(name, level) in data for level in self._levels())
         )
 
     def id_for_label(self, id_):
@@ -118,9 +151,14 @@ class RegionPickerWidget(forms.Widget):
         widget_attrs = context["widget"]["attrs"]
         base_id = widget_attrs.get("id") or f"id_{name}"
         code = self.format_value(value)
-        chosen = {region.level: region for region in selectors.region_path(code)} if code else {}
+        typed = value if isinstance(value, TypedPlace) else ""
+        opened_at = code or self._start_code()
+        chosen = (
+            {region.level: region for region in selectors.region_path(opened_at)}
+            if opened_at
+            else {}
+        )
         levels = []
-        current = None
         for level in self._levels():
             parent = chosen.get(level - 1)
             is_enabled = level == RegionLevel.PROVINCE or parent is not None
@@ -130,15 +168,12 @@ class RegionPickerWidget(forms.Widget):
                 "name": self._select_name(name, level),
                 "class": "form-select",
                 "data-region-picker-level": int(level),
-                "data-search-label": str(SEARCH_LABELS[level]),
                 "disabled": not is_enabled,
             }
             if level == self.level:
                 select_attrs.update(
                     {key: widget_attrs[key] for key in FINAL_SELECT_ATTRS if key in widget_attrs}
                 )
-            if current is None and is_enabled and selected is None:
-                current = level
             levels.append(
                 {
                     "attrs": select_attrs,
@@ -157,10 +192,20 @@ class RegionPickerWidget(forms.Widget):
                 "base_id": base_id,
                 "levels": levels,
                 "api_url": self.api_url or default_api_url(),
-                "search_label": SEARCH_LABELS[current or self.level],
+                "search_label": SEARCH_LABELS[self.level],
+                "search_name": self._search_name(name),
+                "typed": typed,
+                "start": self._start_code() or "",
             }
         )
         return context
+
+    def _start_code(self) -> str:
+        """The regency to open at: only a regency above this picker's level."""
+        start = self.start or ""
+        if start.count(".") != 1 or self.level <= RegionLevel.REGENCY:
+            return ""
+        return start
 
 
 class RegionPickerField(forms.Field):
@@ -184,11 +229,23 @@ class RegionPickerField(forms.Field):
         super().__init__(**kwargs)
 
     def prepare_value(self, value: Any) -> str:
+        if isinstance(value, TypedPlace):
+            return value  # shown back in the search box, with the error
         return _code_of(value)
+
+    @property
+    def start(self) -> str | None:
+        return getattr(self.widget, "start", None)
+
+    @start.setter
+    def start(self, code: str | None) -> None:
+        self.widget.start = code
 
     def to_python(self, value: Any) -> Region | None:
         if value in self.empty_values:
             return None
+        if isinstance(value, TypedPlace):
+            return self._resolve(value)
         if isinstance(value, Region):
             region: Region | None = value
         else:
@@ -196,6 +253,21 @@ class RegionPickerField(forms.Field):
         if region is None or region.level != self.level:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return region
+
+    def _resolve(self, text: str) -> Region:
+        try:
+            return selectors.resolve_place(text, level=self.level, near=self.start or None)
+        except selectors.AmbiguousPlaceError as error:
+            places = "; ".join(match.label for match in error.matches[:5])
+            if len(error.matches) > 5:
+                places += "; …"
+            raise ValidationError(
+                AMBIGUOUS_MESSAGE, code="ambiguous", params={"text": text, "places": places}
+            ) from None
+        except selectors.PlaceNotFoundError:
+            raise ValidationError(
+                NOT_FOUND_MESSAGE, code="not_found", params={"text": text}
+            ) from None
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         if self.disabled:

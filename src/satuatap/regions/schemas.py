@@ -18,6 +18,17 @@ class RegionDetailOut(RegionOut):
     path: list[RegionOut]
 
 
+class PlaceOut(Schema):
+    """A region found by the type-ahead, with where it is in words."""
+
+    code: str
+    name: str
+    level: int
+    parent: str | None
+    label: str
+    is_near: bool
+
+
 class ErrorOut(Schema):
     code: str
     message: str

@@ -19,7 +19,9 @@ from satuatap.frontdesk import catalogue, selectors, services
 from satuatap.frontdesk.forms_checkin import ANONYMOUS, CheckInForm, ServiceForm
 from satuatap.frontdesk.models import Service, Visit
 from satuatap.frontdesk.qr import qr_svg
+from satuatap.people.models import Person
 from satuatap.people.search import search_people
+from satuatap.people.selectors import active_people
 
 SEARCH_LIMIT = 10
 # Which box of the check-in form shows an error of `services.check_in`.
@@ -40,6 +42,13 @@ def _search_query(request) -> str:
     return (request.GET.get("q") or "").strip()[:100]
 
 
+def _person_from_link(request) -> Person | None:
+    person_id = request.GET.get("person") or ""
+    if not person_id.isdigit():
+        return None
+    return active_people(request.user).filter(pk=int(person_id)).first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_in(request):
@@ -50,9 +59,18 @@ def check_in(request):
         return render(
             request,
             "people/_person_choices.html",
-            {"hits": hits, "query": query, "field": "visitor", "testid": "checkin-people"},
+            {
+                "hits": hits,
+                "query": query,
+                "field": "visitor",
+                "testid": "checkin-people",
+                "choose_nik_match": True,
+            },
         )
     form = CheckInForm(request.POST or None, user=request.user)
+    if request.method == "GET":
+        # From a person's page ("Check in") or a registration: that person is chosen.
+        form.chosen_person = _person_from_link(request)
     if request.method == "POST" and form.is_valid():
         try:
             visit = services.check_in(by=request.user, **form.check_in_data())

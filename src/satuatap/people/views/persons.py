@@ -24,7 +24,7 @@ from satuatap.people.forms import PersonForm, SearchForm
 from satuatap.people.history import readable_history
 from satuatap.people.models import Person
 from satuatap.people.nik import region_notes
-from satuatap.people.panels import render_person_panels
+from satuatap.people.panels import person_actions, render_person_panels
 from satuatap.people.search import search_people
 
 
@@ -135,6 +135,7 @@ def person_detail(request, person_id: int):
         "can_erase": request.user.has_perm("people.erase_person", person),
         "can_view_access_log": request.user.has_perm("people.view_access_log", person),
         "panels": render_person_panels(request, person),
+        "actions": [] if person.anonymised_at else person_actions(request, person),
     }
     return render(request, "people/person_detail.html", context)
 

@@ -1,19 +1,33 @@
 /*
- * Cascading region picker (province → regency → district → village) for
+ * Region picker (province → regency → district → village) for
  * satuatap.regions.forms.RegionPickerWidget. No inline script needed: include this file
  * (`{{ form.media }}` does) and every [data-region-picker] on the page, or later swapped in
  * by htmx, is enhanced.
  *
- * The server renders each level's options for the current value, so the picker is usable
- * before (and without) this script. Once enhanced, the selects lose their names and the
- * hidden input (the field's name) carries the deepest code chosen; it fires `change` so
- * other code can listen. Children are fetched from `${data-api-url}?parent=CODE`.
+ * The server renders each level's options for the current value (or for the office's regency,
+ * `data-near`), so the picker is usable before (and without) this script. Once enhanced, the
+ * selects lose their names and the hidden input (the field's name) carries the deepest code
+ * chosen; it fires `change` so other code can listen. Children are fetched from
+ * `${data-api-url}?parent=CODE`.
+ *
+ * One type-ahead searches every level at once (`${data-api-url}/search?q=…&near=…`): each match
+ * says what it is ("Desa X, Kec. Y, Kab. Z") and picking one fills the lists. Enter takes the
+ * text when it names one place; when it could be several, the box says so and lists them.
  */
 (function () {
   'use strict';
 
-  function labelFor(option, duplicated) {
-    return duplicated[option.text] > 1 ? option.text + ' (' + option.value + ')' : option.text;
+  function ancestors(code) {
+    var parts = code.split('.');
+    return parts.map(function (_part, index) {
+      return parts.slice(0, index + 1).join('.');
+    });
+  }
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (match, key) {
+      return key in values ? values[key] : match;
+    });
   }
 
   function initPicker(root) {
@@ -23,48 +37,39 @@
     root.dataset.regionPickerReady = 'true';
 
     var apiUrl = root.dataset.apiUrl;
+    var searchUrl = apiUrl.split('?')[0].replace(/\/$/, '') + '/search';
+    var near = root.dataset.near || '';
+    var targetLevel = parseInt(root.dataset.level, 10);
     var hidden = root.querySelector('[data-region-picker-value]');
     var selects = Array.prototype.slice.call(root.querySelectorAll('select[data-region-picker-level]'));
     var searchBox = root.querySelector('[data-region-picker-search-box]');
     var search = root.querySelector('[data-region-picker-search]');
-    var searchLabel = root.querySelector('[data-region-picker-search-label]');
-    var suggestions = root.querySelector('[data-region-picker-suggestions]');
+    var status = root.querySelector('[data-region-picker-status]');
+    var list = root.querySelector('[data-region-picker-matches]');
     var error = root.querySelector('[data-region-picker-error]');
+    var messages = {};
+    root.querySelector('[data-region-picker-messages]').content
+      .querySelectorAll('[data-message]').forEach(function (node) {
+        messages[node.dataset.message] = node.textContent;
+      });
     var pending = null;
+    var matches = [];
+    var matchesFor = null;
+    var searching = null;
+    var timer = null;
 
     selects.forEach(function (select) {
       select.removeAttribute('name');
     });
 
-    function currentSelect() {
-      for (var i = 0; i < selects.length; i++) {
-        if (!selects[i].disabled && !selects[i].value) {
-          return selects[i];
-        }
-      }
-      return selects[selects.length - 1];
+    function url(params) {
+      return apiUrl + (apiUrl.indexOf('?') === -1 ? '?' : '&') + params;
     }
 
     function realOptions(select) {
       return Array.prototype.slice.call(select.options).filter(function (option) {
         return option.value !== '';
       });
-    }
-
-    function refreshSearch() {
-      var select = currentSelect();
-      var options = realOptions(select);
-      var counts = {};
-      options.forEach(function (option) {
-        counts[option.text] = (counts[option.text] || 0) + 1;
-      });
-      searchLabel.textContent = select.dataset.searchLabel;
-      suggestions.replaceChildren.apply(suggestions, options.map(function (option) {
-        var item = document.createElement('option');
-        item.value = labelFor(option, counts);
-        return item;
-      }));
-      search.disabled = select.disabled || options.length === 0;
     }
 
     function clearBelow(index) {
@@ -88,18 +93,11 @@
       }
     }
 
-    function loadChildren(select, parentCode) {
-      if (pending) {
-        pending.abort();
-      }
-      var controller = new AbortController();
-      pending = controller;
+    function fetchChildren(select, parentCode) {
       select.setAttribute('aria-busy', 'true');
-      var url = apiUrl + (apiUrl.indexOf('?') === -1 ? '?' : '&') + 'parent=' + encodeURIComponent(parentCode);
-      fetch(url, {
+      return fetch(url('parent=' + encodeURIComponent(parentCode)), {
         credentials: 'same-origin',
-        headers: { Accept: 'application/json' },
-        signal: controller.signal
+        headers: { Accept: 'application/json' }
       })
         .then(function (response) {
           if (!response.ok) {
@@ -117,17 +115,22 @@
           error.hidden = true;
         })
         .catch(function (reason) {
-          if (reason.name !== 'AbortError') {
-            error.hidden = false;
-          }
+          error.hidden = false;
+          throw reason;
         })
         .finally(function () {
           select.removeAttribute('aria-busy');
-          if (pending === controller) {
-            pending = null;
-          }
-          refreshSearch();
         });
+    }
+
+    function loadChildren(select, parentCode) {
+      var token = {};
+      pending = token;
+      fetchChildren(select, parentCode).catch(function () {}).finally(function () {
+        if (pending === token) {
+          pending = null;
+        }
+      });
     }
 
     function onLevelChange(index) {
@@ -136,10 +139,7 @@
       var select = selects[index];
       if (select.value && index + 1 < selects.length) {
         loadChildren(selects[index + 1], select.value);
-      } else if (pending) {
-        pending.abort();
       }
-      refreshSearch();
     }
 
     selects.forEach(function (select, index) {
@@ -148,42 +148,201 @@
       });
     });
 
-    function pickFromSearch(allowPartial) {
-      var text = search.value.trim().toLowerCase();
-      if (!text) {
-        return false;
-      }
-      var select = currentSelect();
-      var options = realOptions(select);
-      var counts = {};
-      options.forEach(function (option) {
-        counts[option.text] = (counts[option.text] || 0) + 1;
+    function hasOption(select, code) {
+      return realOptions(select).some(function (option) {
+        return option.value === code;
       });
-      var matches = options.filter(function (option) {
-        return labelFor(option, counts).toLowerCase() === text;
-      });
-      if (matches.length === 0 && allowPartial) {
-        matches = options.filter(function (option) {
-          return option.text.toLowerCase().indexOf(text) !== -1;
-        });
-      }
-      if (matches.length !== 1) {
-        return false;
-      }
-      select.value = matches[0].value;
-      search.value = '';
-      onLevelChange(selects.indexOf(select));
-      return true;
     }
 
-    search.addEventListener('input', function () {
-      pickFromSearch(false);
-    });
+    // Fill the lists down to `code` (loading each level that does not hold it yet), then the
+    // children of `code` when it is above the level the field wants.
+    function choose(match) {
+      var path = ancestors(match.code);
+      var step = Promise.resolve();
+      pending = null;
+      path.forEach(function (code, index) {
+        step = step.then(function () {
+          var select = selects[index];
+          if (!hasOption(select, code)) {
+            return fetchChildren(select, path[index - 1]).then(function () {
+              select.value = code;
+            });
+          }
+          select.disabled = false;
+          select.value = code;
+          return null;
+        });
+      });
+      return step.then(function () {
+        var index = path.length - 1;
+        clearBelow(index);
+        setHidden();
+        list.replaceChildren();
+        list.hidden = true;
+        search.value = '';
+        if (path.length < targetLevel) {
+          status.textContent = format(messages.narrowed, { label: match.label });
+          return fetchChildren(selects[index + 1], match.code).then(function () {
+            selects[index + 1].focus();
+          });
+        }
+        status.textContent = format(messages.chosen, { label: match.label });
+        return null;
+      }).catch(function () {});
+    }
+
+    function showMatches(found, text) {
+      list.replaceChildren.apply(list, found.map(function (match) {
+        var item = document.createElement('li');
+        item.className = 'list-group-item p-0';
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'btn btn-link text-start w-100 px-3 py-1';
+        button.textContent = match.label;
+        button.dataset.code = match.code;
+        button.addEventListener('click', function () {
+          choose(match);
+        });
+        item.appendChild(button);
+        return item;
+      }));
+      list.hidden = found.length === 0;
+      if (found.length === 0) {
+        status.textContent = format(messages.none, { text: text });
+      } else {
+        status.textContent = format(messages.found, { count: found.length });
+      }
+    }
+
+    function fetchMatches(text) {
+      if (matchesFor === text && searching === null) {
+        return Promise.resolve(matches);
+      }
+      if (searching && searching.text === text) {
+        return searching.promise;
+      }
+      var params = 'q=' + encodeURIComponent(text) + '&level=' + targetLevel +
+        (near ? '&near=' + encodeURIComponent(near) : '');
+      var promise = fetch(searchUrl + '?' + params, {
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json' }
+      }).then(function (response) {
+        if (!response.ok) {
+          throw new Error('HTTP ' + response.status);
+        }
+        return response.json();
+      }).then(function (found) {
+        if (search.value.trim() === text) {
+          matches = found;
+          matchesFor = text;
+        }
+        return found;
+      }).finally(function () {
+        if (searching && searching.promise === promise) {
+          searching = null;
+        }
+      });
+      searching = { text: text, promise: promise };
+      return promise;
+    }
+
+    function normalised(text) {
+      return text.replace(/\s+/g, ' ').trim().toLowerCase();
+    }
+
+    // The one place `text` means, or null: its label; else the one place of the field's level
+    // of that exact name, in the office's regency first; else the only match.
+    function meant(found, text) {
+      var wanted = normalised(text);
+      var byLabel = found.filter(function (match) {
+        return normalised(match.label) === wanted;
+      });
+      if (byLabel.length === 1) {
+        return byLabel[0];
+      }
+      var named = found.filter(function (match) {
+        return match.level === targetLevel && normalised(match.name) === wanted;
+      });
+      var nearNamed = named.filter(function (match) {
+        return match.is_near;
+      });
+      if (nearNamed.length === 1) {
+        return nearNamed[0];
+      }
+      if (named.length === 1) {
+        return named[0];
+      }
+      if (named.length === 0 && found.length === 1) {
+        return found[0];
+      }
+      return null;
+    }
+
+    function onInput() {
+      var text = search.value.trim();
+      window.clearTimeout(timer);
+      if (text.length < 2) {
+        list.replaceChildren();
+        list.hidden = true;
+        status.textContent = messages.short;
+        return;
+      }
+      timer = window.setTimeout(function () {
+        fetchMatches(text).then(function (found) {
+          if (search.value.trim() === text) {
+            showMatches(found, text);
+          }
+        }).catch(function () {
+          error.hidden = false;
+        });
+      }, 250);
+    }
+
+    function onEnter() {
+      var text = search.value.trim();
+      window.clearTimeout(timer);
+      if (text.length < 2) {
+        status.textContent = messages.short;
+        return;
+      }
+      fetchMatches(text).then(function (found) {
+        var match = meant(found, text);
+        if (match) {
+          choose(match);
+          return;
+        }
+        showMatches(found, text);
+        if (found.length > 1) {
+          status.textContent = format(messages.ambiguous, { text: text });
+        }
+      }).catch(function () {
+        error.hidden = false;
+      });
+    }
+
+    search.addEventListener('input', onInput);
     search.addEventListener('keydown', function (event) {
       if (event.key === 'Enter') {
-        // Enter picks the single option containing the text instead of submitting the form.
+        // Enter takes the place typed instead of submitting the form.
         event.preventDefault();
-        pickFromSearch(true);
+        onEnter();
+      } else if (event.key === 'ArrowDown' && !list.hidden) {
+        event.preventDefault();
+        var first = list.querySelector('button');
+        if (first) {
+          first.focus();
+        }
+      }
+    });
+    list.addEventListener('keydown', function (event) {
+      var buttons = Array.prototype.slice.call(list.querySelectorAll('button'));
+      var index = buttons.indexOf(document.activeElement);
+      if (event.key === 'ArrowDown' && index + 1 < buttons.length) {
+        event.preventDefault();
+        buttons[index + 1].focus();
+      } else if (event.key === 'ArrowUp') {
+        event.preventDefault();
+        (index > 0 ? buttons[index - 1] : search).focus();
       }
     });
 
@@ -210,7 +369,6 @@
 
     searchBox.hidden = false;
     catchUp();
-    refreshSearch();
   }
 
   function initAll(scope) {
