@@ -9,10 +9,12 @@ from django.core.management import call_command
 
 from satuatap.core.models import Organisation, RoleAssignment, User
 from satuatap.core.roles import OFFICE_ROLES
+from satuatap.demo.outreach import EVENTS_PER_OFFICE
 from satuatap.frontdesk.models import Service, Survey, Ticket, TicketStatus, Visit
+from satuatap.outreach.models import OutreachEvent, VillageRegulation
 from satuatap.people.models import FamilyLink, Person, StatusEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-seed")]
 
 
 def _snapshot():
@@ -124,3 +126,8 @@ def test_the_ministry_placement_administrator_keeps_the_agency_list(demo_data, s
     # The demo's concerns: one open from Cirebon, one Blitar's the ministry acknowledged.
     statuses = dict(AgencyConcern.objects.values_list("office__slug", "status"))
     assert statuses == {"cirebon": "open", "blitar": "acknowledged"}
+
+
+def test_seed_demo_loads_the_outreach_demo(demo_data):
+    assert OutreachEvent.objects.filter(office__slug="cirebon").count() == EVENTS_PER_OFFICE
+    assert VillageRegulation.objects.filter(office__slug="cirebon").count() == 2
