@@ -33,16 +33,18 @@ run: demo
 
 # The whole suite on SQLite; again on PostgreSQL when DATABASE_URL points at one. It runs in
 # TEST_WORKERS processes (pytest-xdist; each has its own test database); 0 runs it in one.
+# Tests are spread one by one, except a module marked `xdist_group`, which runs on one worker
+# so that its expensive module fixture (the demo, the crawl) is built once.
 TEST_WORKERS ?= 2
 test: install chromium nginx
 	$(MAKE) test-sqlite
 	@case "$$DATABASE_URL" in postgres*) $(MAKE) test-postgres ;; *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL run." ;; esac
 
 test-sqlite: install
-	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --durations=30
+	env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 test-postgres: install
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --durations=30
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 # Browser tests drive Debian's chromium; install it when missing (never `playwright install`).
 chromium:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import os
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from satuatap.core.roles import Role
 from tests.factories import MinistryFactory, OfficeFactory, PartnerFactory, UserFactory
@@ -127,6 +130,16 @@ def national_placement(make_user, ministry):
     return make_user(Role.NATIONAL_PLACEMENT, organisation=ministry, username="national.placement")
 
 
-@pytest.fixture
-def demo_data(db):
-    call_command("seed_demo", "--quiet-logins", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo dataset, seeded once per test module (it takes tens of seconds) in a
+    transaction rolled back at the module's end; each test runs in its own savepoint inside it,
+    so what one test changes is gone before the next. Mark the module with
+    `pytest.mark.xdist_group` so that its tests share one worker and one seeding."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        with transaction.atomic():
+            with open(os.devnull, "w") as quiet:
+                call_command("seed_demo", "--quiet-logins", stdout=quiet)
+            yield
+            transaction.set_rollback(True)

@@ -65,10 +65,3 @@ def test_demo_is_idempotent_and_plausible(pilot):
             assert detect_content_type(handle.read()) == ("application/pdf", ".pdf")
     # Every office of the demo gets its own.
     assert OutreachEvent.objects.exclude(office=office).count() >= demo.EVENTS_PER_OFFICE
-
-
-def test_seed_demo_loads_the_outreach_demo(settings, tmp_path, request):
-    settings.MEDIA_ROOT = tmp_path
-    request.getfixturevalue("demo_data")
-    assert OutreachEvent.objects.filter(office__slug="cirebon").count() == demo.EVENTS_PER_OFFICE
-    assert VillageRegulation.objects.filter(office__slug="cirebon").count() == 2

@@ -247,7 +247,8 @@ def world(django_db_setup, django_db_blocker):
             ensure_reference_data()
 
 
-pytestmark = pytest.mark.django_db
+# One worker crawls (the world takes minutes to build): `make test` distributes by xdist group.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("crawl")]
 
 
 def _html_pages(world: World) -> list[Fetched]:

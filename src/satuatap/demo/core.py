@@ -13,6 +13,7 @@ from satuatap.core.models import (
     DeskType,
     Organisation,
     OrganisationKind,
+    PartnerContact,
     PartnerType,
     RoleAssignment,
     User,
@@ -77,6 +78,21 @@ PARTNERS = [
         ["cirebon", "tulungagung", "blitar", "lampung-timur"],
     ),
 ]
+
+# The person each office deals with at a partner; reminders of referrals waiting for an answer
+# are mailed to them (to the console in the demo: no EMAIL_URL).
+PARTNER_CONTACTS = [
+    ("Sri Wahyuni", "Koordinator layanan"),
+    ("Nining Susilawati", "Pendamping kasus"),
+    ("Ahmad Fauzi", "Advokat"),
+    ("Lilis Suryani", "Konselor"),
+]
+
+
+def _partner_phone(key: str) -> str:
+    digits = sum(ord(c) * (i + 1) for i, c in enumerate(key)) % 90_000_000 + 10_000_000
+    return f"+6281{digits}"
+
 
 DEMO_DESKS = [
     "ketenagakerjaan",
@@ -196,7 +212,25 @@ def seed(stdout=None) -> list[str]:
         )
         if created:
             partner.partner_offices.set([offices[s] for s in office_slugs])
+        if not partner.email:
+            partner.email = f"layanan@{slug}.example"
+            partner.phone = partner.phone or _partner_phone(slug)
+            partner.focal_person = partner.focal_person or PARTNER_CONTACTS[0][0]
+            partner.save(update_fields=["email", "phone", "focal_person"])
         partners[slug] = partner
+        for number, office_slug in enumerate(office_slugs):
+            name, position = PARTNER_CONTACTS[(len(slug) + number) % len(PARTNER_CONTACTS)]
+            PartnerContact.objects.get_or_create(
+                office=offices[office_slug],
+                partner=partner,
+                name=name,
+                defaults={
+                    "position": position,
+                    "phone": _partner_phone(f"{slug}-{office_slug}"),
+                    "email": f"{office_slug}@{slug}.example",
+                    "receives_reminders": True,
+                },
+            )
 
     usernames = []
     for slug, office in offices.items():

@@ -1,6 +1,8 @@
 """Demo people for each pilot office: valid NIKs for the regency, families, migration
 timelines across the main destinations, about two thirds women. Idempotent: people are keyed
-by NIK and everything is derived from a fixed seed and a fixed reference date."""
+by NIK (derived from a fixed seed and a fixed reference date). About half of them registered
+during the demo's year of front-desk activity, the others earlier (records the office brought
+along); departures gather before the fasting month, as they do."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from satuatap.core.models import Organisation, OrganisationKind
+from satuatap.demo import frontdesk as frontdesk_demo
 from satuatap.people.models import (
     Education,
     FamilyLink,
@@ -157,8 +160,29 @@ def _birth_date(rng: random.Random, min_age: int, max_age: int) -> datetime.date
     return REFERENCE_DATE - datetime.timedelta(days=age_days)
 
 
-def _timeline(rng: random.Random, person: Person) -> list[StatusEvent]:
-    registered = REFERENCE_DATE - datetime.timedelta(days=rng.randint(60, 2400))
+def _registered_on(rng: random.Random, today: datetime.date) -> datetime.date:
+    """A working day: within the demo's year for about half of the people, earlier for the
+    others."""
+    if rng.random() < 0.5:
+        day = today - datetime.timedelta(days=rng.randint(1, 390))
+    else:
+        day = today - datetime.timedelta(days=rng.randint(400, 2400))
+    while frontdesk_demo.is_closed(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _before_ramadan(rng: random.Random, day: datetime.date) -> datetime.date:
+    """Most who would leave during the fasting month leave in the weeks before it."""
+    ramadan = frontdesk_demo.RAMADAN.get(day.year)
+    if ramadan is not None and ramadan[0] <= day <= ramadan[1] and rng.random() < 0.8:
+        return ramadan[0] - datetime.timedelta(days=rng.randint(1, 35))
+    return day
+
+
+def _timeline(
+    rng: random.Random, person: Person, registered: datetime.date, today: datetime.date
+) -> list[StatusEvent]:
     events = [
         StatusEvent(person=person, status=MigrationStatus.PROSPECTIVE, effective_date=registered)
     ]
@@ -168,8 +192,8 @@ def _timeline(rng: random.Random, person: Person) -> list[StatusEvent]:
     country, _weight, sectors, employers = rng.choices(
         DESTINATIONS, weights=[d[1] for d in DESTINATIONS]
     )[0]
-    departed = registered + datetime.timedelta(days=rng.randint(60, 200))
-    if departed >= REFERENCE_DATE:
+    departed = _before_ramadan(rng, registered + datetime.timedelta(days=rng.randint(60, 200)))
+    if departed >= today or departed <= registered:
         return events
     events.append(
         StatusEvent(
@@ -182,7 +206,7 @@ def _timeline(rng: random.Random, person: Person) -> list[StatusEvent]:
         )
     )
     returned = departed + datetime.timedelta(days=rng.randint(300, 1100))
-    if roll > 0.65 and returned < REFERENCE_DATE:
+    if roll > 0.65 and returned < today:
         events.append(
             StatusEvent(person=person, status=MigrationStatus.RETURNED, effective_date=returned)
         )
@@ -234,19 +258,30 @@ def _seed_office(office: Organisation) -> None:
     existing = set(
         Person.objects.filter(nik__in=[w["nik"] for w in workers]).values_list("nik", flat=True)
     )
+    today = office.today()
     for worker in workers:
         family_rng = random.Random(worker["nik"])  # noqa: S311 - demo data
         if worker["nik"] in existing:
             continue
+        registered = _registered_on(family_rng, today)
+        worker["created_at"] = datetime.datetime.combine(
+            registered, datetime.time(8), tzinfo=office.zone
+        ) + datetime.timedelta(minutes=family_rng.randint(0, 390))
         person = _create(office, worker)
         Phone.objects.create(person=person, number=worker["phone"])
-        StatusEvent.objects.bulk_create(_timeline(family_rng, person))
+        StatusEvent.objects.bulk_create(_timeline(family_rng, person, registered, today))
         if worker["married"] and family_rng.random() < 0.35:
             _add_family(office, family_rng, person, worker)
 
 
 def _create(office: Organisation, data: dict) -> Person:
+    with frontdesk_demo.given_times(Person._meta.get_field("created_at")):
+        return _create_person(office, data)
+
+
+def _create_person(office: Organisation, data: dict) -> Person:
     return Person.objects.create(
+        created_at=data["created_at"],
         office=office,
         nik=data.get("nik"),
         full_name=data["full_name"],
@@ -279,6 +314,7 @@ def _add_family(office, rng: random.Random, person: Person, worker: dict) -> Non
             birth_date=spouse_birth,
             village=worker["village"],
             marital_status=MaritalStatus.MARRIED,
+            created_at=worker["created_at"],
         ),
     )
     FamilyLink.objects.create(person=person, relative=spouse, relation=Relation.SPOUSE)
@@ -292,6 +328,7 @@ def _add_family(office, rng: random.Random, person: Person, worker: dict) -> Non
             birth_date=_birth_date(rng, 3, 15),
             village=worker["village"],
             nik_missing_reason="Belum tercatat di KK",
+            created_at=worker["created_at"],
         ),
     )
     FamilyLink.objects.create(person=person, relative=child, relation=Relation.CHILD)
