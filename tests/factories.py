@@ -16,6 +16,7 @@ from satuatap.core.models import (
     RoleAssignment,
     User,
 )
+from satuatap.frontdesk.models import Service
 from satuatap.people.models import Person, Sex
 from satuatap.regions.models import Region
 
@@ -64,6 +65,19 @@ class DeskFactory(factory.django.DjangoModelFactory):
     office = factory.SubFactory(OfficeFactory)
     desk_type = factory.LazyFunction(lambda: DeskType.objects.get(code="ketenagakerjaan"))
     prefix = factory.LazyAttribute(lambda o: o.desk_type.default_prefix)
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    """The labour desk's CPMI registration, the service most journeys check a visitor in for."""
+
+    class Meta:
+        model = Service
+
+    desk = factory.SubFactory(DeskFactory)
+    office = factory.LazyAttribute(lambda o: o.desk.office)
+    name_id = "Pendaftaran CPMI"
+    name_en = "CPMI registration"
+    target_minutes = 20
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -13,12 +13,12 @@ from playwright.sync_api import Locator, Page, expect
 
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
-from satuatap.frontdesk.models import Service, Visit
+from satuatap.frontdesk.models import Visit
 from satuatap.people.models import Person
 from satuatap.people.names import name_key
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.session import sign_in
-from tests.factories import DeskFactory, PersonFactory
+from tests.factories import DeskFactory, PersonFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,13 +63,7 @@ class Interactions:
 @pytest.fixture
 def front(live_server, browser, make_user, office):
     desk = DeskFactory(office=office, desk_type=DeskType.objects.get(code="ketenagakerjaan"))
-    Service.objects.create(
-        office=office,
-        desk=desk,
-        name_id="Pendaftaran CPMI",
-        name_en="CPMI registration",
-        target_minutes=20,
-    )
+    ServiceFactory(desk=desk)
     make_user(Role.FRONTDESK, username="cirebon.frontdesk", language="en")
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     # The print dialog is recorded instead of opened (the test cannot press its buttons).

@@ -12,10 +12,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from satuatap.cases.models import Case, Category
 from satuatap.core.roles import Role
-from satuatap.frontdesk.models import Service, Visit
+from satuatap.frontdesk.models import Visit
 from satuatap.people.services import register_person
 from tests.browser.session import sign_in
-from tests.factories import DeskFactory
+from tests.factories import DeskFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,13 +76,7 @@ def test_front_desk_checks_a_visitor_in_with_the_keyboard_only(
     live_server, keyboard_page, make_user, office
 ):
     desk = DeskFactory(office=office)
-    Service.objects.create(
-        office=office,
-        desk=desk,
-        name_id="Pendaftaran CPMI",
-        name_en="CPMI registration",
-        target_minutes=20,
-    )
+    ServiceFactory(desk=desk)
     frontdesk = make_user(Role.FRONTDESK, username="cirebon.frontdesk", language="en")
     person = register_person(by=frontdesk, full_name="Sulastri Wulandari", sex="F")
     page = keyboard_page

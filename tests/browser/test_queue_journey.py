@@ -15,7 +15,7 @@ from satuatap.frontdesk import devices
 from satuatap.frontdesk.models import Device, Service, TicketStatus
 from satuatap.frontdesk.services import call_next, check_in
 from tests.browser.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, DeskFactory, PersonFactory, pair_device
+from tests.factories import PASSWORD, DeskFactory, PersonFactory, ServiceFactory, pair_device
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,14 +24,7 @@ def test_desk_officer_calls_next_and_the_calling_screen_shows_it(
     live_server, page, browser, make_user, office
 ):
     desk = DeskFactory(office=office)
-    Service.objects.create(
-        office=office,
-        desk=desk,
-        name_id="Pendaftaran CPMI",
-        name_en="CPMI registration",
-        target_minutes=20,
-        allows_anonymous=True,
-    )
+    ServiceFactory(desk=desk, allows_anonymous=True)
     frontdesk = make_user(Role.FRONTDESK, username="cirebon.frontdesk", language="en")
     make_user(Role.DESK_OFFICER, username="cirebon.loket-a", desk=desk, language="en")
     head = make_user(Role.OFFICE_HEAD)

@@ -19,7 +19,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from satuatap.cases import services as case_services
 from satuatap.cases.models import Case, Category, Channel, Contact, ReferralState, SharedItem
 from satuatap.core.roles import Role
-from satuatap.frontdesk.models import Service, TicketStatus, Visit
+from satuatap.frontdesk.models import TicketStatus, Visit
 from satuatap.frontdesk.services import check_in
 from satuatap.outreach.models import OutreachEvent
 from satuatap.people.services import register_person
@@ -35,7 +35,7 @@ from satuatap.placement.models import (
 )
 from tests.browser.conftest import DOCS_SCREENSHOTS
 from tests.browser.session import sign_in
-from tests.factories import DeskFactory, PersonFactory
+from tests.factories import DeskFactory, PersonFactory, ServiceFactory
 from tests.placement.conftest import job_order_values
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -155,13 +155,7 @@ def tour(request, browser, live_server, audit, language, viewport):
 @pytest.fixture
 def labour_desk(office):
     desk = DeskFactory(office=office)
-    service = Service.objects.create(
-        office=office,
-        desk=desk,
-        name_id="Pendaftaran CPMI",
-        name_en="CPMI registration",
-        target_minutes=20,
-    )
+    service = ServiceFactory(desk=desk)
     return desk, service
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth import get_user_model
 
 from satuatap.regions.models import Region
 from satuatap.regions.services import load_regions
@@ -16,3 +17,11 @@ def regions(db):
     """
     if Region.objects.filter(code__in=["32.09.40", "35.04.19"]).count() < 2:
         load_regions(prefixes=SUBSET_PREFIXES)
+
+
+@pytest.fixture
+def api_client(client, regions):
+    """A signed-in client (any user may read the public region data)."""
+    user = get_user_model().objects.create_user(username="region.reader", password="x" * 12)
+    client.force_login(user)
+    return client

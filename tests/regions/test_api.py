@@ -1,16 +1,6 @@
-import pytest
-from django.contrib.auth import get_user_model
-
 from satuatap.regions.models import Region
 
 URL = "/api/v1/regions"
-
-
-@pytest.fixture
-def api_client(client, regions):
-    user = get_user_model().objects.create_user(username="region.reader", password="x" * 12)
-    client.force_login(user)
-    return client
 
 
 def test_list_with_parent_lists_its_villages(api_client):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from satuatap.regions import selectors
@@ -119,13 +118,6 @@ def test_a_picker_without_start_still_opens_at_the_provinces(regions):
 
     assert 'data-near=""' in html
     assert "selected>" not in html
-
-
-@pytest.fixture
-def api_client(client, regions):
-    user = get_user_model().objects.create_user(username="place.reader", password="x" * 12)
-    client.force_login(user)
-    return client
 
 
 def test_the_search_api_names_each_match_and_ranks_the_office_regency_first(api_client):
