@@ -176,6 +176,7 @@ def get_checklist(request, file_id: int):
                 document_id=item.document.pk if item.document is not None else None,
                 rejection_reason=item.rejection_reason,
                 warnings=list(item.warnings),
+                verified_at=item.verified_at.label if item.verified_at is not None else "",
             )
             for item in items
         ],

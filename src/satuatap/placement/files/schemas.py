@@ -79,6 +79,9 @@ class ChecklistItemOut(Schema):
     document_id: int | None
     rejection_reason: str
     warnings: list[str]
+    verified_at: str = Field(
+        description="The desk that verifies this kind of document at the file's office."
+    )
 
 
 class ChecklistOut(Schema):
