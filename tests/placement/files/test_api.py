@@ -162,8 +162,10 @@ def test_checklist_gives_each_documents_status_and_reason(
         "document_id": None,
         "rejection_reason": "",
         "warnings": [],
+        "verified_at": items["kk"]["verified_at"],
     }
     assert items["kk"]["document_type"]["name"]
+    assert items["kk"]["verified_at"]  # the desk (type) that verifies it, in words
     assert "buku-nikah" not in items  # single: no marriage book
 
 
