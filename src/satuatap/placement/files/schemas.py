@@ -111,6 +111,10 @@ class GateCheckOut(Schema):
 class ReadinessOut(Schema):
     file_id: int
     is_ready: bool
+    file_is_ready: bool = Field(
+        description='The file is at the "ready" stage: it passed the gate (with the overrides '
+        "its move used, shown on their conditions)."
+    )
     checks: list[GateCheckOut]
 
 
