@@ -103,6 +103,9 @@ def test_placement_officer_takes_a_worker_to_ready_with_every_desk_verifying(
         page.get_by_role("button", name="Upload", exact=True).click()
         expect(row).to_have_attribute("data-status", "submitted")
     expect(page.get_by_test_id("gate-documents")).to_have_attribute("data-passed", "no")
+    # While the gate fails, the stage selector does not offer "Ready to depart".
+    expect(page.get_by_label("Move to").locator('option[value="ready"]')).to_have_count(0)
+    expect(page.get_by_test_id("ready-not-offered")).to_be_visible()
 
     # Each desk that owns documents verifies them from the file's page.
     by_desk = defaultdict(list)
@@ -118,7 +121,12 @@ def test_placement_officer_takes_a_worker_to_ready_with_every_desk_verifying(
         context = browser.new_context()
         desk_page = context.new_page()
         sign_in(desk_page, live_server.url, username)
+        # The desk's home lists the documents waiting for it.
+        expect(desk_page.get_by_text("Sulastri Wulandari").first).to_be_visible()
         open_file_from_home(desk_page, "Sulastri Wulandari")
+        # The checklist names this desk for its documents.
+        first = desk_page.get_by_test_id(f"checklist-{document_types[0].code}")
+        expect(first.get_by_test_id("verified-at")).to_contain_text(f"desk {desk.prefix}, ")
         # Only this desk's documents offer it a Verify button.
         verify_buttons = desk_page.get_by_role("button", name=re.compile("^Verify"))
         expect(verify_buttons).to_have_count(len(document_types))
@@ -141,6 +149,8 @@ def test_placement_officer_takes_a_worker_to_ready_with_every_desk_verifying(
 
     expect(page.get_by_test_id("file-stage")).to_contain_text("Ready to depart")
     expect(page.get_by_test_id("file-history")).to_contain_text("Registration → Ready to depart")
+    expect(page.get_by_test_id("readiness-summary")).to_have_attribute("data-ready", "yes")
+    expect(page.get_by_test_id("readiness-summary")).to_contain_text("Ready to depart")
     screenshot("placement-file-ready-en")
     placement_file.refresh_from_db()
     assert placement_file.stage == Stage.READY

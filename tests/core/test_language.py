@@ -65,6 +65,37 @@ def test_money_and_numbers_follow_the_language():
         assert number(1234.5) == "1,234.5"
 
 
+@pytest.mark.parametrize(
+    ("amount", "currency", "indonesian", "english"),
+    [
+        # No minor units in KRW or JPY: never ",00", even from a Decimal stored with two places.
+        ("2060740.00", "KRW", "KRW 2.060.740", "KRW 2,060,740"),
+        ("180000.00", "JPY", "JPY 180.000", "JPY 180,000"),
+        # A whole amount of a currency with minor units shows none; cents show when there are.
+        ("4990.00", "HKD", "HKD 4.990", "HKD 4,990"),
+        ("1700.50", "MYR", "MYR 1.700,50", "MYR 1,700.50"),
+        (1250000, "IDR", "Rp 1.250.000", "IDR 1,250,000"),
+    ],
+)
+def test_foreign_money_is_grouped_for_the_language_without_empty_cents(
+    amount, currency, indonesian, english
+):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from satuatap.core.currencies import format_money
+    from satuatap.core.templatetags.satuatap import money
+
+    value = Decimal(amount) if isinstance(amount, str) else amount
+    with translation.override("id"):
+        assert format_money(value, currency) == indonesian
+        assert money(value, currency) == indonesian
+    with translation.override("en"):
+        assert format_money(value, currency) == english
+    assert format_money(None, currency) == ""
+
+
 def test_dates_follow_the_language():
     import datetime
 

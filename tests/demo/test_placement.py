@@ -41,6 +41,21 @@ def test_demo_seed_is_idempotent_and_flags_bad_licences(office, other_office):
     assert {"HK", "TW", "MY", "SG", "JP", "KR", "SA"} <= countries
 
 
+def test_demo_job_titles_read_in_each_language(office):
+    from django.utils import translation
+
+    demo.seed()
+
+    job_order = JobOrder.objects.get(permit_number=f"SIP2MI/{office.slug.upper()}/KR")
+    with translation.override("id"):
+        assert job_order.title == "Pekerja pabrik (EPS)"
+        assert job_order.salary == "KRW 2.060.740"
+    with translation.override("en"):
+        assert job_order.title == "Factory worker (EPS)"
+        assert job_order.salary == "KRW 2,060,740"
+    assert all(j.occupation != j.occupation_en for j in JobOrder.objects.all())
+
+
 def test_demo_without_registry_people_opens_no_file(office):
     demo.seed()
 

@@ -96,6 +96,9 @@ def test_demo_offices_have_desks_partners_and_people(demo_data):
     cirebon = Organisation.objects.get(slug="cirebon")
     assert cirebon.desks.count() >= 8
     assert cirebon.partners.filter(slug="wcc-mawar-balqis").exists()
+    # Its job board tells where and when to apply.
+    assert cirebon.address and cirebon.phone
+    assert "Senin" in cirebon.opening_hours_id and "Monday" in cirebon.opening_hours_en
     people = Person.objects.filter(office=cirebon)
     assert people.count() > 0
     assert people.count() >= 300

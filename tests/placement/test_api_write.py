@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.utils import translation
 
 from satuatap.core.roles import OFFICE_ROLES, Role
 from satuatap.placement.models import Agency, AgencyStatus, JobOrder
@@ -167,6 +168,26 @@ def test_officer_creates_a_job_order_for_the_office(client, officer, office, tod
     assert body["office_id"] == office.pk and body["agency_id"] == agency.pk
     assert body["country"] == "TW" and body["salary_currency"] == "TWD"
     assert JobOrder.objects.get(pk=body["id"]).office == office
+
+
+def test_a_job_order_has_its_title_in_both_languages_through_the_api(
+    client, officer, today, agency
+):
+    client.force_login(officer)
+    body = _job_order_body(today, agency, occupation="Pengasuh lansia", occupation_en="Caregiver")
+    created = _post(client, "/api/v1/job-orders", body)
+    assert created.status_code == 201, created.json()
+    assert (created.json()["occupation"], created.json()["occupation_en"]) == (
+        "Pengasuh lansia",
+        "Caregiver",
+    )
+    job_order_id = created.json()["id"]
+
+    patched = _patch(client, f"/api/v1/job-orders/{job_order_id}", {"occupation_en": ""})
+
+    assert patched.status_code == 200 and patched.json()["occupation_en"] == ""
+    with translation.override("en"):
+        assert JobOrder.objects.get(pk=job_order_id).title == "Pengasuh lansia"  # the fallback
 
 
 def test_job_order_for_an_agency_without_a_valid_licence_is_422(

@@ -161,6 +161,33 @@ def test_officer_adds_a_job_order_through_the_form(client, officer, office, agen
     assert job_order.office == office and job_order.salary_currency == "TWD"
 
 
+def test_job_order_form_takes_the_title_in_both_languages_and_the_list_shows_the_readers(
+    client, officer, agency, today
+):
+    client.force_login(officer)
+    data = _form_data(
+        today,
+        agency,
+        occupation="Pengasuh lansia",
+        occupation_en="Caregiver",
+        salary_amount="28590.5",
+    )
+    assert client.post(reverse("placement:job-order-create"), data).status_code == 302
+    job_order = JobOrder.objects.get(permit_number="SIP2MI/NEW")
+    assert (job_order.occupation, job_order.occupation_en) == ("Pengasuh lansia", "Caregiver")
+
+    officer.language = "en"
+    officer.save(update_fields=["language"])
+    english = client.get(reverse("placement:job-order-list")).content.decode()
+    officer.language = "id"
+    officer.save(update_fields=["language"])
+    indonesian = client.get(reverse("placement:job-order-list")).content.decode()
+
+    assert "Caregiver" in english and "Pengasuh lansia" not in english
+    assert "TWD 28,590.50" in english
+    assert "Pengasuh lansia" in indonesian and "TWD 28.590,50" in indonesian
+
+
 def test_form_shows_the_licence_refusal_next_to_the_agency(client, officer, make_agency, today):
     suspended = make_agency("SIP3MI/SUSP", status=AgencyStatus.SUSPENDED)
     client.force_login(officer)
@@ -243,3 +270,24 @@ def test_the_admin_site_shows_agencies_read_only(client, make_user, ministry, ag
     assert client.post(delete, {"post": "yes"}).status_code == 403
     agency.refresh_from_db()
     assert agency.status == AgencyStatus.ACTIVE
+
+
+def test_the_data_migration_keeps_the_existing_title_for_english_readers(make_job_order, agency):
+    """Before 0008 a job order had one title; the migration copies it to the English title, so
+    both readers see what they saw before. A title already translated is left alone."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("satuatap.placement.migrations.0008_job_title_in_english")
+    old = make_job_order("SIP2MI/OLD", agency=agency, occupation="Caregiver", occupation_en="")
+    done = make_job_order(
+        "SIP2MI/DONE", agency=agency, occupation="Pengasuh lansia", occupation_en="Caregiver"
+    )
+
+    migration.keep_the_existing_title(apps, None)
+
+    old.refresh_from_db()
+    done.refresh_from_db()
+    assert (old.occupation, old.occupation_en) == ("Caregiver", "Caregiver")
+    assert (done.occupation, done.occupation_en) == ("Pengasuh lansia", "Caregiver")

@@ -369,6 +369,10 @@ ENTRIES: list[Entry] = [
     page("placement:course-attendance", PLACEMENT_MANAGERS),
     page("placement:enrolment-detail", OFFICE),
     public("public_jobs:board", note="each office's public job board"),
+    public(
+        "public_jobs:agencies",
+        note="the agencies with a valid licence, linked from each office's public job board",
+    ),
     # --- MRC ------------------------------------------------------------------------------------
     page("cases:contact-list", CASES),
     page("cases:contact-create", CASE_WORKERS),

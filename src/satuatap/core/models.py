@@ -83,6 +83,17 @@ class Organisation(models.Model):
     address = models.TextField(_("address"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # For an office: shown on its public job board under "how to apply".
+    opening_hours_id = models.TextField(
+        _("opening hours (Indonesian)"),
+        blank=True,
+        help_text=_("For an office: one line per group of days, e.g. Senin–Jumat 08.00–15.00."),
+    )
+    opening_hours_en = models.TextField(
+        _("opening hours (English)"),
+        blank=True,
+        help_text=_("Leave empty to show the Indonesian text to English readers too."),
+    )
     focal_person = models.CharField(_("focal person"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -120,6 +131,11 @@ class Organisation(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def opening_hours(self) -> str:
+        """The opening hours in the reader's language (the Indonesian text as the fallback)."""
+        return in_language(self.opening_hours_id, self.opening_hours_en)
 
     def today(self):
         """The office's calendar date now, in its own time zone."""

@@ -29,6 +29,16 @@ PILOT_OFFICES = [
     ("blitar", "LTSA-PPMI Kabupaten Blitar", "35.05"),
     ("lampung-timur", "LTSA-PPMI Kabupaten Lampung Timur", "18.07"),
 ]
+# The offices' public details (shown on their job boards under "how to apply"). Invented
+# addresses and numbers: the demo's offices are not the real ones.
+OFFICE_ADDRESSES = {
+    "cirebon": ("Jl. Sunan Drajat No. 15, Sumber, Kabupaten Cirebon 45611", "0231-555-0119"),
+    "tulungagung": ("Jl. Ki Hajar Dewantara No. 8, Tulungagung 66219", "0355-555-0128"),
+    "blitar": ("Jl. Kusuma Bangsa No. 21, Kanigoro, Kabupaten Blitar 66171", "0342-555-0137"),
+    "lampung-timur": ("Jl. Lintas Timur, Sukadana, Kabupaten Lampung Timur 34194", "0725-555-0146"),
+}
+OPENING_HOURS_ID = "Senin–Kamis 08.00–15.30 WIB\nJumat 08.00–11.30 dan 13.30–16.00 WIB"
+OPENING_HOURS_EN = "Monday to Thursday 8:00–15:30 WIB\nFriday 8:00–11:30 and 13:30–16:00 WIB"
 
 PARTNERS = [
     # slug, name, type, offices (slugs)
@@ -194,6 +204,10 @@ def seed(stdout=None) -> list[str]:
                 "kind": OrganisationKind.OFFICE,
                 "name": name,
                 "region": Region.objects.get(code=regency),
+                "address": OFFICE_ADDRESSES[slug][0],
+                "phone": OFFICE_ADDRESSES[slug][1],
+                "opening_hours_id": OPENING_HOURS_ID,
+                "opening_hours_en": OPENING_HOURS_EN,
             },
         )
     desk_types = {t.code: t for t in DeskType.objects.all()}

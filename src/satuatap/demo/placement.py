@@ -302,6 +302,18 @@ PAST_JOB_ORDERS = [
 ]
 PAST_PERMIT_DAYS = 365
 
+# The job titles above are the English ones; the Indonesian title each job order shows to
+# Indonesian readers (the board falls back to it for English readers when none is given).
+JOB_TITLES_ID = {
+    "Domestic worker": "Pekerja rumah tangga",
+    "Caregiver": "Pengasuh lansia (caregiver)",
+    "Plantation worker": "Pekerja perkebunan",
+    "Care worker candidate (kaigofukushishi)": "Kandidat perawat lansia (kaigofukushishi)",
+    "Factory worker (EPS)": "Pekerja pabrik (EPS)",
+    "Hotel housekeeping": "Petugas tata graha hotel",
+    "Production operator": "Operator produksi",
+}
+
 
 def seed(stdout=None) -> None:
     today = timezone.localdate()
@@ -399,7 +411,8 @@ def _seed_office(office: Organisation, agencies: dict[str, Agency]) -> dict[str,
                 "country": country,
                 "employer": employer,
                 "sector": sector,
-                "occupation": occupation,
+                "occupation": JOB_TITLES_ID[occupation],
+                "occupation_en": occupation,
                 "quota_women": women,
                 "quota_men": men,
                 "salary_amount": Decimal(salary),
@@ -439,7 +452,8 @@ def _seed_office(office: Organisation, agencies: dict[str, Agency]) -> dict[str,
                 "country": country,
                 "employer": employer,
                 "sector": sector,
-                "occupation": occupation,
+                "occupation": JOB_TITLES_ID[occupation],
+                "occupation_en": occupation,
                 "quota_women": women,
                 "quota_men": men,
                 "salary_amount": Decimal(salary),

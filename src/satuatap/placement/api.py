@@ -74,6 +74,7 @@ def job_order_out(job_order: JobOrder, today: datetime.date) -> JobOrderOut:
         employer=job_order.employer,
         sector=job_order.sector,
         occupation=job_order.occupation,
+        occupation_en=job_order.occupation_en,
         quota_women=job_order.quota_women,
         quota_men=job_order.quota_men,
         salary_amount=job_order.salary_amount,

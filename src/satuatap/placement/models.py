@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from satuatap.core.currencies import format_money
 from satuatap.core.encryption import EncryptedTextField
+from satuatap.core.i18n import in_language
 from satuatap.core.models import Organisation
 from satuatap.people.models import Sector
 
@@ -218,7 +220,14 @@ class JobOrder(models.Model):
     country = CountryField(_("destination country"))
     employer = models.CharField(_("employer"), max_length=200)
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
-    occupation = models.CharField(_("occupation"), max_length=200)
+    # The job title in both languages: Indonesian is required, English falls back to it.
+    occupation = models.CharField(_("job title (Indonesian)"), max_length=200)
+    occupation_en = models.CharField(
+        _("job title (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to show the Indonesian title to English readers too."),
+    )
     quota_women = models.PositiveIntegerField(_("quota (women)"), default=0)
     quota_men = models.PositiveIntegerField(_("quota (men)"), default=0)
     salary_amount = models.DecimalField(_("monthly salary"), max_digits=12, decimal_places=2)
@@ -259,7 +268,17 @@ class JobOrder(models.Model):
         indexes = [models.Index(fields=["office", "is_published", "closing_date"])]
 
     def __str__(self) -> str:
-        return f"{self.permit_number} — {self.occupation}"
+        return f"{self.permit_number} — {self.title}"
+
+    @property
+    def title(self) -> str:
+        """The job title in the reader's language (the Indonesian title as the fallback)."""
+        return in_language(self.occupation, self.occupation_en)
+
+    @property
+    def salary(self) -> str:
+        """The monthly salary formatted for the reader's language (`KRW 2.060.740`)."""
+        return format_money(self.salary_amount, self.salary_currency)
 
     @property
     def quota_total(self) -> int:

@@ -36,7 +36,8 @@ class JobOrderOut(Schema):
     country_name: str
     employer: str
     sector: str
-    occupation: str
+    occupation: str = Field(description="The job title in Indonesian.")
+    occupation_en: str = Field(description="The job title in English; empty: the Indonesian one.")
     quota_women: int
     quota_men: int
     salary_amount: Decimal
@@ -126,6 +127,7 @@ class JobOrderIn(Schema):
     employer: str = Field(..., min_length=1, max_length=200)
     sector: str
     occupation: str = Field(..., min_length=1, max_length=200)
+    occupation_en: str = Field("", max_length=200)
     quota_women: int = Field(0, ge=0)
     quota_men: int = Field(0, ge=0)
     salary_amount: Decimal = Field(..., ge=0, max_digits=12, decimal_places=2)
@@ -146,6 +148,7 @@ class JobOrderPatch(Schema):
     employer: str | None = Field(None, min_length=1, max_length=200)
     sector: str | None = None
     occupation: str | None = Field(None, min_length=1, max_length=200)
+    occupation_en: str | None = Field(None, max_length=200)
     quota_women: int | None = Field(None, ge=0)
     quota_men: int | None = Field(None, ge=0)
     salary_amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)

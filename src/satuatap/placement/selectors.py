@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.navigation import TileStatus
+from satuatap.people.models import DocumentType
 from satuatap.placement.models import (
     Agency,
     AgencyConcern,
@@ -116,3 +117,14 @@ def open_job_orders(office: Organisation) -> QuerySet[JobOrder]:
         .select_related("agency")
         .order_by("closing_date", "pk")
     )
+
+
+# What a worker brings to the office on the first visit to apply (registration): the rest of
+# a file's documents are made or checked at the office's desks afterwards. Names come from the
+# registry's document types, in the reader's language.
+DOCUMENTS_TO_BRING = ("ktp", "kk", "ijazah", "izin-keluarga")
+
+
+def documents_to_bring() -> list[DocumentType]:
+    by_code = {t.code: t for t in DocumentType.objects.filter(code__in=DOCUMENTS_TO_BRING)}
+    return [by_code[code] for code in DOCUMENTS_TO_BRING if code in by_code]

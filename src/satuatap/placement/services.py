@@ -44,6 +44,7 @@ JOB_ORDER_FIELDS = (
     "employer",
     "sector",
     "occupation",
+    "occupation_en",
     "quota_women",
     "quota_men",
     "salary_amount",

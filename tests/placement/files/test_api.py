@@ -162,8 +162,10 @@ def test_checklist_gives_each_documents_status_and_reason(
         "document_id": None,
         "rejection_reason": "",
         "warnings": [],
+        "verified_at": items["kk"]["verified_at"],
     }
     assert items["kk"]["document_type"]["name"]
+    assert items["kk"]["verified_at"]  # the desk (type) that verifies it, in words
     assert "buku-nikah" not in items  # single: no marriage book
 
 
@@ -386,6 +388,18 @@ def test_only_the_head_grants_an_override(client, officer, head, placement_file)
     documents_check = next(c for c in readiness["checks"] if c["gate"] == "documents")
     assert documents_check["override"]["id"] == override["id"]
     assert readiness["is_ready"] is True
+    assert readiness["file_is_ready"] is False
+
+    client.force_login(officer)
+    moved = _post(client, f"{BASE}/{placement_file.pk}/stage", {"to_stage": "ready"})
+    assert moved.status_code == 200, moved.json()
+
+    # The ready file still shows the override its move used: ready, consistently.
+    readiness = client.get(f"{BASE}/{placement_file.pk}/readiness").json()
+    documents_check = next(c for c in readiness["checks"] if c["gate"] == "documents")
+    assert documents_check["override"]["id"] == override["id"]
+    assert documents_check["override"]["used_at"] is not None
+    assert readiness["is_ready"] is True and readiness["file_is_ready"] is True
 
 
 @pytest.mark.parametrize(

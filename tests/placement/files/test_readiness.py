@@ -105,7 +105,8 @@ def test_each_unverified_rejected_or_expired_document_is_named_with_what_to_do(m
     add_document(person, "surat-kesehatan", issued_on=today - 91 * DAY)
 
     assert check(placement_file, today, Gate.DOCUMENTS).problems == [
-        "ID card (KTP): not yet verified at its desk.",
+        "ID card (KTP): waiting for verification at a Population and civil registration desk, "
+        "which this office does not have.",
         "School diploma: rejected (Not the original); a new scan is needed.",
         "Health letter (medical and psychological): expired; a new one is needed.",
     ]
@@ -513,3 +514,61 @@ def test_the_move_to_ready_refused_names_every_blocking_problem_and_changes_noth
     placement_file.refresh_from_db()
     assert placement_file.stage == Stage.REGISTRATION
     assert not StageChange.objects.filter(to_stage=Stage.READY).exists()
+
+
+# --- What the gate says of a ready file, and which desk verifies what (issue 19 point 5) -------
+
+
+def test_a_ready_file_keeps_the_overrides_its_move_to_ready_used(
+    under_age_file, head, officer, today
+):
+    override = files.grant_override(
+        placement_file=under_age_file, gate=Gate.AGE, reason="Birth year misrecorded", by=head
+    )
+    files.change_stage(placement_file=under_age_file, to_stage=Stage.READY, by=officer)
+    under_age_file.refresh_from_db()
+
+    result = readiness(under_age_file, today)
+
+    assert result.file_is_ready and result.is_ready
+    age = check(under_age_file, today, Gate.AGE)
+    assert (age.passed, age.override) == (False, override)
+    assert [c.gate for c in result.overridden] == [Gate.AGE]
+
+
+def test_a_ready_file_whose_condition_lapsed_since_is_ready_but_says_so(
+    make_file, officer, hk_job_order, today
+):
+    placement_file = make_file()
+    files.change_stage(placement_file=placement_file, to_stage=Stage.READY, by=officer)
+    hk_job_order.permit_valid_until = today - DAY
+    hk_job_order.save()
+    placement_file.refresh_from_db()
+
+    result = readiness(placement_file, today)
+
+    assert result.file_is_ready and not result.is_ready
+    assert [c.gate for c in result.blocking()] == [Gate.JOB_ORDER_PERMIT]
+
+
+def test_a_document_waiting_for_verification_names_the_office_desk_that_verifies_it(
+    make_file, office, today
+):
+    from satuatap.core.models import DeskType
+    from satuatap.people.models import VerificationStatus
+    from tests.factories import DeskFactory
+
+    DeskFactory(office=office, desk_type=DeskType.objects.get(code="bp3mi"), prefix="J")
+    placement_file = make_file(complete=False)
+    give_complete_documents(placement_file, today, skip={"sertifikat-opp", "skck"})
+    add_document(placement_file.person, "sertifikat-opp", status=VerificationStatus.PENDING)
+    add_document(placement_file.person, "skck", status=VerificationStatus.PENDING)
+
+    problems = check(placement_file, today, Gate.DOCUMENTS).problems
+
+    assert problems == [
+        "Police certificate (SKCK): waiting for verification at a Police (police certificate) "
+        "desk, which this office does not have.",
+        "Pre-departure orientation (OPP) certificate: waiting for verification at desk J, "
+        "Migrant worker protection (BP3MI).",
+    ]

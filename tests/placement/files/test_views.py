@@ -347,7 +347,10 @@ def test_move_to_ready_is_refused_with_every_missing_item_listed(
     expected = [
         problem for check in readiness(placement_file, today).failed for problem in check.problems
     ]
-    assert "ID card (KTP): not yet verified at its desk." in expected
+    assert (
+        "ID card (KTP): waiting for verification at a Population and civil registration desk, "
+        "which this office does not have." in expected
+    )
     assert "Passport: missing." in expected
     client.force_login(officer)
 
@@ -616,3 +619,197 @@ def test_returnees_link_their_mrc_case_for_those_who_may_see_cases(client, make_
     client.force_login(make_user(Role.PLACEMENT_OFFICER))
     content = client.get(url).content
     assert b"MRC-CIREBON-2026-0007" in content and b"/mrc/cases/?q=" not in content
+
+
+# --- Placement clarity (issue 19 point 5) --------------------------------------------------
+
+
+def stage_choices(response) -> list[str]:
+    return [value for value, _label in response.context["stage_form"].fields["to_stage"].choices]
+
+
+@pytest.fixture
+def over_quota_file(officer, make_worker, make_job_order, agency, today):
+    """A complete file failing only the job order's quota for women."""
+    job_order = make_job_order("SIP2MI/FULL", agency=agency, scheme=Scheme.P3MI, quota_women=0)
+    placement_file = files.open_file(
+        person=make_worker(), by=officer, values={"job_order": job_order}
+    )
+    complete_documents(placement_file, officer, today)
+    return placement_file
+
+
+def test_stage_selector_offers_ready_to_depart_only_when_the_gate_lets_the_file_through(
+    client, officer, head, over_quota_file
+):
+    files.change_stage(placement_file=over_quota_file, to_stage=Stage.OPP, by=officer)
+    client.force_login(officer)
+
+    closed = client.get(detail_url(over_quota_file))
+
+    assert Stage.READY not in stage_choices(closed)
+    assert Stage.BPJS in stage_choices(closed)  # moving back stays possible
+    assert "“Ready to depart” is offered once every readiness condition is met" in page_text(closed)
+
+    files.grant_override(
+        placement_file=over_quota_file, gate=Gate.QUOTA, reason="New SIP2MI coming", by=head
+    )
+    opened = client.get(detail_url(over_quota_file))
+
+    assert Stage.READY in stage_choices(opened)
+    assert opened.context["stage_form"].initial["to_stage"] == Stage.READY  # the next step
+    assert "is offered once every readiness condition" not in page_text(opened)
+
+
+def test_stage_selector_of_an_incomplete_file_in_indonesian_has_no_siap_berangkat(
+    client, officer, placement_file
+):
+    officer.language = "id"
+    officer.save(update_fields=["language"])
+    client.force_login(officer)
+
+    response = client.get(detail_url(placement_file))
+
+    labels = [str(label) for _v, label in response.context["stage_form"].fields["to_stage"].choices]
+    assert "Siap berangkat" not in labels
+    assert "Seleksi" in labels
+
+
+@pytest.mark.parametrize(
+    ("language", "covered", "ready", "by_whom"),
+    [
+        ("en", "Covered by an override", "Ready to depart", "Employer raised the quota, by "),
+        ("id", "Dicakup pengecualian", "Siap berangkat", "Employer raised the quota, oleh "),
+    ],
+)
+def test_readiness_panel_of_a_file_ready_by_override_says_ready_and_covered_by_whom(
+    client, officer, head, over_quota_file, language, covered, ready, by_whom
+):
+    files.grant_override(
+        placement_file=over_quota_file, gate=Gate.QUOTA, reason="Employer raised the quota", by=head
+    )
+    files.change_stage(placement_file=over_quota_file, to_stage=Stage.READY, by=officer)
+    officer.language = language
+    officer.save(update_fields=["language"])
+    client.force_login(officer)
+
+    response = client.get(detail_url(over_quota_file))
+
+    text = page_text(response)
+    summary = re.search(
+        r'data-testid="readiness-summary" data-ready="(\w+)"', response.content.decode()
+    )
+    assert summary is not None and summary.group(1) == "yes"
+    assert ready in text
+    assert "Not ready" not in text and "Belum siap" not in text
+    quota = re.search(r'data-testid="gate-quota" data-passed="(\w+)"', response.content.decode())
+    assert quota is not None and quota.group(1) == "override"
+    assert covered in text
+    assert by_whom + str(head) in text
+
+
+def test_readiness_panel_before_the_move_says_covered_by_override_and_can_move(
+    client, officer, head, over_quota_file
+):
+    files.grant_override(
+        placement_file=over_quota_file, gate=Gate.QUOTA, reason="Employer raised the quota", by=head
+    )
+    client.force_login(officer)
+
+    text = page_text(client.get(detail_url(over_quota_file)))
+
+    assert "Every condition is met or covered by an override." in text
+    assert f"Covered by an override (Employer raised the quota, by {head}," in text
+    assert "Not ready" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "desk_text", "problem"),
+    [
+        (
+            "en",
+            "desk J, Migrant worker protection (BP3MI)",
+            "waiting for verification at desk J, Migrant worker protection (BP3MI).",
+        ),
+        (
+            "id",
+            "loket J, Pelindungan PMI (BP3MI/UPT)",
+            "menunggu verifikasi di loket J, Pelindungan PMI (BP3MI/UPT).",
+        ),
+    ],
+)
+def test_checklist_and_gate_name_the_desk_that_verifies_each_document(
+    client, officer, office, placement_file, language, desk_text, problem
+):
+    DeskFactory(office=office, desk_type=DeskType.objects.get(code="bp3mi"), prefix="J")
+    upload(placement_file.person, officer, "sertifikat-opp")
+    officer.language = language
+    officer.save(update_fields=["language"])
+    client.force_login(officer)
+
+    response = client.get(detail_url(placement_file))
+
+    row = re.search(
+        r'data-testid="checklist-sertifikat-opp".*?data-testid="verified-at">(.*?)</td>',
+        response.content.decode(),
+        re.S,
+    )
+    assert row is not None and desk_text in html.unescape(row.group(1))
+    assert problem in page_text(response)
+
+
+def test_checklist_says_when_the_office_has_no_desk_for_a_document(client, officer, placement_file):
+    upload(placement_file.person, officer, "skck", issued_on=placement_file.office.today())
+    client.force_login(officer)
+
+    text = page_text(client.get(detail_url(placement_file)))
+
+    assert (
+        "Police certificate (SKCK): waiting for verification at a Police (police certificate) "
+        "desk, which this office does not have." in text
+    )
+
+
+def test_a_document_a_file_waits_for_is_on_its_desk_officers_home(
+    client, make_user, office, officer, placement_file
+):
+    from tests.work import home_panels, item
+
+    bp3mi = desk_officer(make_user, office, "bp3mi")
+    police = desk_officer(make_user, office, "kepolisian")
+    upload(placement_file.person, officer, "sertifikat-opp")
+
+    panels, _html = home_panels(client, bp3mi)
+    panel = panels["people-documents"]
+    assert item(panel, "waiting for verification").count == 1
+    [row] = panel.rows
+    assert row.text == placement_file.person.full_name
+    assert row.detail.startswith("Pre-departure orientation (OPP) certificate, uploaded ")
+
+    client.logout()
+    panels, _html = home_panels(client, police)
+    assert item(panels["people-documents"], "waiting for verification").count == 0
+
+
+def test_job_order_title_shows_in_the_reader_language_on_the_file(
+    client, officer, make_job_order, make_worker, agency
+):
+    job_order = make_job_order(
+        "SIP2MI/KR",
+        agency=agency,
+        scheme=Scheme.P3MI,
+        occupation="Pekerja pabrik",
+        occupation_en="Factory worker",
+    )
+    placement_file = files.open_file(
+        person=make_worker(), by=officer, values={"job_order": job_order}
+    )
+    client.force_login(officer)
+
+    english = page_text(client.get(detail_url(placement_file)))
+    officer.language = "id"
+    officer.save(update_fields=["language"])
+    indonesian = page_text(client.get(detail_url(placement_file)))
+
+    assert "SIP2MI/KR — Factory worker" in english
+    assert "SIP2MI/KR — Pekerja pabrik" in indonesian

@@ -3,14 +3,13 @@ office's clock (`on_clock`)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from django import template
 from django.utils.translation import get_language
 
 from satuatap.core.audit import stored_value
 from satuatap.core.clock import on_clock
+from satuatap.core.currencies import format_money
 
 register = template.Library()
 register.filter("on_clock", on_clock)
@@ -25,12 +24,13 @@ def idr(amount) -> str:
     """Integer rupiah as `Rp 1.250.000` (id) or `IDR 1,250,000` (en)."""
     if amount is None or amount == "":
         return ""
-    locale = _locale()
-    if locale == "en":
-        return "IDR " + format_decimal(int(amount), format="#,##0", locale=locale)
-    return format_currency(
-        Decimal(int(amount)), "IDR", format="¤ #,##0", locale=locale, currency_digits=False
-    )
+    return format_money(int(amount), "IDR")
+
+
+@register.filter
+def money(amount, currency: str) -> str:
+    """A foreign amount as `KRW 2.060.740` (id) or `KRW 2,060,740` (en): `format_money`."""
+    return format_money(amount, currency)
 
 
 @register.filter

@@ -176,6 +176,7 @@ def get_checklist(request, file_id: int):
                 document_id=item.document.pk if item.document is not None else None,
                 rejection_reason=item.rejection_reason,
                 warnings=list(item.warnings),
+                verified_at=item.verified_at.label if item.verified_at is not None else "",
             )
             for item in items
         ],
@@ -189,12 +190,14 @@ def get_checklist(request, file_id: int):
 )
 def get_readiness(request, file_id: int):
     """Every condition of the readiness gate on the office's today: passed or not, what is
-    missing, and an unused override if one was granted."""
+    missing, and the override that covers it (not used yet; on a ready file, the one its move
+    to ready used)."""
     placement_file = _visible_file(request, file_id)
     result = readiness(placement_file, placement_selectors.today_for(request.user))
     return ReadinessOut(
         file_id=placement_file.pk,
         is_ready=result.is_ready,
+        file_is_ready=result.file_is_ready,
         checks=[
             GateCheckOut(
                 gate=check.gate,

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from satuatap.core.models import Desk, DeskType, Organisation
 from satuatap.people.documents.selectors import document_is_expired
 from satuatap.people.models import (
     DocumentType,
@@ -100,12 +101,57 @@ def contract_end(placement_file: PlacementFile, today: datetime.date) -> datetim
     return start + relativedelta(months=months)
 
 
+@dataclass(frozen=True)
+class VerifyingDesk:
+    """Where a kind of document is verified: the office's desk of its desk type, or only the
+    desk type when the office has no such desk (then nobody there can verify it)."""
+
+    desk_type_code: str
+    desk: Desk | None = None
+    desk_type: DeskType | None = None
+
+    @property
+    def label(self) -> str:
+        if self.desk is not None:
+            return _("desk %(prefix)s, %(name)s") % {
+                "prefix": self.desk.prefix,
+                "name": self.desk.desk_type.name,
+            }
+        if self.desk_type is not None:
+            return _("a %(name)s desk, which this office does not have") % {
+                "name": self.desk_type.name
+            }
+        return _("no desk (none is set for this kind of document)")
+
+    @property
+    def office_has_it(self) -> bool:
+        return self.desk is not None
+
+
+def verifying_desks(office: Organisation) -> dict[str, VerifyingDesk]:
+    """Every desk type code → where the office verifies documents of that desk type."""
+    desks = {
+        desk.desk_type.code: desk
+        for desk in Desk.objects.filter(office=office, is_active=True).select_related("desk_type")
+    }
+    return {
+        desk_type.code: VerifyingDesk(desk_type.code, desks.get(desk_type.code), desk_type)
+        for desk_type in DeskType.objects.all()
+    }
+
+
+def verifying_desk(document_type: DocumentType, desks: dict[str, VerifyingDesk]) -> VerifyingDesk:
+    code = document_type.desk_type_code
+    return desks.get(code) or VerifyingDesk(code)
+
+
 @dataclass
 class ChecklistItem:
     document_type: DocumentType
     status: ItemStatus
     document: PersonDocument | None = None
     warnings: list[str] = field(default_factory=list)
+    verified_at: VerifyingDesk | None = None
 
     @property
     def is_satisfied(self) -> bool:
@@ -152,8 +198,15 @@ def passport_expires_before_contract_end(
     return None
 
 
-def checklist(placement_file: PlacementFile, today: datetime.date) -> list[ChecklistItem]:
-    """Every document the file needs, with the person's matching document and its status."""
+def checklist(
+    placement_file: PlacementFile,
+    today: datetime.date,
+    *,
+    desks: dict[str, VerifyingDesk] | None = None,
+) -> list[ChecklistItem]:
+    """Every document the file needs, with the person's matching document, its status and
+    the desk that verifies it (`desks`: `verifying_desks` of the file's office, read once by a
+    caller that goes through many files)."""
     types = required_document_types(FileFacts.of(placement_file))
     by_type: dict[int, list[PersonDocument]] = {t.pk: [] for t in types}
     person: Person = placement_file.person
@@ -164,10 +217,17 @@ def checklist(placement_file: PlacementFile, today: datetime.date) -> list[Check
     ):
         document.person = person
         by_type[document.document_type_id].append(document)
+    if desks is None:
+        desks = verifying_desks(placement_file.office)
     items = []
     for document_type in types:
         document = _best_document(by_type[document_type.pk], today)
-        item = ChecklistItem(document_type, _status_of(document, today), document)
+        item = ChecklistItem(
+            document_type,
+            _status_of(document, today),
+            document,
+            verified_at=verifying_desk(document_type, desks),
+        )
         if document_type.code == PASSPORT_CODE:
             end = passport_expires_before_contract_end(document, placement_file, today)
             if end is not None:

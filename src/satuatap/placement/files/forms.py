@@ -42,7 +42,7 @@ class JobOrderChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: JobOrder) -> str:
-        label = f"{obj.permit_number} — {obj.occupation}, {obj.employer} ({obj.country.name})"
+        label = f"{obj.permit_number} — {obj.title}, {obj.employer} ({obj.country.name})"
         if obj.agency is not None:
             state = obj.agency.licence_state(self.today)
             label += f" · {obj.agency.name}: {state.label}"
@@ -95,22 +95,29 @@ class StageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("Move to"))
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
-    def __init__(self, *args, current: str | None = None, **kwargs):
-        """The choices are the stages allowed from `current`; posted, every stage parses and
-        the service says why a move is refused."""
+    def __init__(self, *args, current: str | None = None, gate_is_open: bool = True, **kwargs):
+        """The choices are the stages allowed from `current` (without "ready" while the gate
+        is closed); posted, every stage parses and the service says why a move is refused."""
         super().__init__(*args, **kwargs)
-        stages = list(Stage) if current is None else allowed_stages(current)
+        stages = (
+            list(Stage) if current is None else allowed_stages(current, gate_is_open=gate_is_open)
+        )
         cast(forms.ChoiceField, self.fields["to_stage"]).choices = [
             (stage.value, stage.label) for stage in stages
         ]
 
 
-def allowed_stages(current: str) -> list[Stage]:
-    """The stages an officer may move an open file to with the stage form."""
+def allowed_stages(current: str, *, gate_is_open: bool = True) -> list[Stage]:
+    """The stages an officer may move an open file to with the stage form: "ready" only when
+    the readiness gate lets the file through (every condition met or covered by an override)."""
     movable = (*PREPARATION_STAGES, Stage.READY)
     if current not in movable:
         return []
-    return [Stage(stage) for stage in movable if stage != current]
+    return [
+        Stage(stage)
+        for stage in movable
+        if stage != current and (gate_is_open or stage != Stage.READY)
+    ]
 
 
 class CancelForm(forms.Form):

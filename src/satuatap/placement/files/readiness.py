@@ -2,7 +2,8 @@
 
 Each condition is checked separately and says exactly what is missing. An officer with the right
 role may override one failed condition with a written reason (`GateOverride`); the override is
-used by the next move to "ready" and reported.
+used by the next move to "ready" and reported. Once the file is ready, the overrides that move
+used still cover their conditions, so the panel and the file's stage agree.
 """
 
 from __future__ import annotations
@@ -15,8 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from satuatap.people.models import Sex
-from satuatap.placement.files.checklist import ItemStatus, checklist
-from satuatap.placement.files.models import QUOTA_STAGES, GateOverride, PlacementFile, SchemePolicy
+from satuatap.placement.files.checklist import ItemStatus, VerifyingDesk, checklist
+from satuatap.placement.files.models import (
+    QUOTA_STAGES,
+    GateOverride,
+    PlacementFile,
+    SchemePolicy,
+    Stage,
+    StageChange,
+)
 from satuatap.placement.models import JobOrder
 
 DEFAULT_MINIMUM_AGE = 18
@@ -50,10 +58,17 @@ class GateCheck:
 @dataclass
 class Readiness:
     checks: list[GateCheck]
+    # The file is at the "ready" stage already (it passed the gate; `checks` say whether it
+    # still would today).
+    file_is_ready: bool = False
 
     @property
     def is_ready(self) -> bool:
         return all(check.passes_with_override for check in self.checks)
+
+    @property
+    def overridden(self) -> list[GateCheck]:
+        return [check for check in self.checks if not check.passed and check.override]
 
     @property
     def failed(self) -> list[GateCheck]:
@@ -73,16 +88,22 @@ def needs_job_order(scheme: str) -> bool:
     return policy.needs_job_order if policy else True
 
 
-def _documents(placement_file: PlacementFile, today: datetime.date) -> tuple[GateCheck, GateCheck]:
+def _documents(
+    placement_file: PlacementFile,
+    today: datetime.date,
+    desks: dict[str, VerifyingDesk] | None,
+) -> tuple[GateCheck, GateCheck]:
     documents = GateCheck(Gate.DOCUMENTS)
     passport = GateCheck(Gate.PASSPORT_VALIDITY)
-    for item in checklist(placement_file, today):
+    for item in checklist(placement_file, today, desks=desks):
         name = item.document_type.name
         if item.status == ItemStatus.MISSING:
             documents.problems.append(_("%(document)s: missing.") % {"document": name})
         elif item.status == ItemStatus.SUBMITTED:
+            desk = item.verified_at.label if item.verified_at is not None else ""
             documents.problems.append(
-                _("%(document)s: not yet verified at its desk.") % {"document": name}
+                _("%(document)s: waiting for verification at %(desk)s.")
+                % {"document": name, "desk": desk}
             )
         elif item.status == ItemStatus.REJECTED:
             documents.problems.append(
@@ -180,9 +201,37 @@ def _quota(placement_file: PlacementFile) -> GateCheck:
     return check
 
 
-def readiness(placement_file: PlacementFile, today: datetime.date) -> Readiness:
-    """Every condition of the gate for this file on `today`, with any unused override."""
-    documents, passport = _documents(placement_file, today)
+def covering_overrides(placement_file: PlacementFile) -> dict[str, GateOverride]:
+    """Condition → the override that covers it: for a file being prepared, the overrides not
+    used yet; for a ready file, those its move to "ready" used."""
+    if placement_file.pk is None:
+        return {}
+    if placement_file.stage == Stage.READY:
+        move = (
+            StageChange.objects.filter(file=placement_file, to_stage=Stage.READY)
+            .order_by("-changed_at", "-pk")
+            .first()
+        )
+        overrides = (
+            move.overrides.select_related("granted_by").order_by("pk") if move is not None else []
+        )
+    else:
+        overrides = placement_file.overrides.filter(used_at__isnull=True).select_related(
+            "granted_by"
+        )
+        overrides = overrides.order_by("pk")
+    return {override.gate: override for override in overrides}
+
+
+def readiness(
+    placement_file: PlacementFile,
+    today: datetime.date,
+    *,
+    desks: dict[str, VerifyingDesk] | None = None,
+) -> Readiness:
+    """Every condition of the gate for this file on `today`, with the override covering each
+    failed one (`covering_overrides`). `desks`: see `checklist`."""
+    documents, passport = _documents(placement_file, today, desks)
     checks = [
         documents,
         passport,
@@ -192,12 +241,8 @@ def readiness(placement_file: PlacementFile, today: datetime.date) -> Readiness:
         _permit(placement_file, today),
         _quota(placement_file),
     ]
-    if placement_file.pk is not None:
-        unused = {
-            override.gate: override
-            for override in placement_file.overrides.filter(used_at__isnull=True).order_by("pk")
-        }
-        for check in checks:
-            if not check.passed:
-                check.override = unused.get(check.gate)
-    return Readiness(checks)
+    covering = covering_overrides(placement_file)
+    for check in checks:
+        if not check.passed:
+            check.override = covering.get(check.gate)
+    return Readiness(checks, file_is_ready=placement_file.stage == Stage.READY)

@@ -79,6 +79,9 @@ class ChecklistItemOut(Schema):
     document_id: int | None
     rejection_reason: str
     warnings: list[str]
+    verified_at: str = Field(
+        description="The desk that verifies this kind of document at the file's office."
+    )
 
 
 class ChecklistOut(Schema):
@@ -108,6 +111,10 @@ class GateCheckOut(Schema):
 class ReadinessOut(Schema):
     file_id: int
     is_ready: bool
+    file_is_ready: bool = Field(
+        description='The file is at the "ready" stage: it passed the gate (with the overrides '
+        "its move used, shown on their conditions)."
+    )
     checks: list[GateCheckOut]
 
 

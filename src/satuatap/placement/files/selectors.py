@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from satuatap.core.models import User
 from satuatap.people.models import Person
+from satuatap.placement.files.checklist import verifying_desks
 from satuatap.placement.files.models import (
     CLOSED_STAGES,
     ChecklistRule,
@@ -83,5 +84,10 @@ GATE_STAGE = Stage.OPP
 def files_at_the_gate(user: User, today: datetime.date) -> list[tuple[PlacementFile, Readiness]]:
     """The office's files at the last step before "ready" (`GATE_STAGE`), longest there first,
     each with its readiness on `today` (what blocks it, if anything)."""
-    files = visible_files(user).filter(stage=GATE_STAGE).order_by("stage_since", "pk")
-    return [(placement_file, readiness(placement_file, today)) for placement_file in files]
+    files = list(visible_files(user).filter(stage=GATE_STAGE).order_by("stage_since", "pk"))
+    if not files:
+        return []
+    desks = verifying_desks(files[0].office)
+    return [
+        (placement_file, readiness(placement_file, today, desks=desks)) for placement_file in files
+    ]

@@ -204,13 +204,18 @@ def file_detail(request, file_id: int):
         "can_manage": can_manage,
         "next": request.path,
     }
-    stages = allowed_stages(placement_file.stage) if can_manage else []
+    # "Ready to depart" is offered only when the gate lets the file through.
+    gate_is_open = not preparing or (result is not None and result.is_ready)
+    stages = allowed_stages(placement_file.stage, gate_is_open=gate_is_open) if can_manage else []
     if stages:
         order = Stage.values
         following = [s for s in stages if order.index(s) > order.index(placement_file.stage)]
         context["stage_form"] = StageForm(
-            current=placement_file.stage, initial={"to_stage": (following or stages)[0]}
+            current=placement_file.stage,
+            gate_is_open=gate_is_open,
+            initial={"to_stage": (following or stages)[0]},
         )
+        context["gate_is_closed"] = not gate_is_open
     if can_manage and placement_file.stage != Stage.DEPARTED:
         context["cancel_form"] = CancelForm()
     if can_manage and placement_file.stage == Stage.READY:
