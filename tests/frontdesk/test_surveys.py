@@ -19,6 +19,7 @@ from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
 from satuatap.frontdesk import devices, surveys
 from satuatap.frontdesk.api_surveys import ikm_router, router
+from satuatap.frontdesk.devices import services as device_services
 from satuatap.frontdesk.models import Device, Service, Survey
 from satuatap.frontdesk.services import (
     call_ticket,
@@ -468,7 +469,7 @@ def test_an_unpaired_browser_gets_the_pairing_page_not_the_kiosk(visit):
 
 
 def test_a_revoked_kiosk_cannot_submit(client, kiosk, visit):
-    devices.revoke_device(device=kiosk, by=kiosk.head)
+    device_services.revoke_device(device=kiosk, by=kiosk.head)
     url = reverse("public:kiosk-survey", args=[visit.tickets.get().code])
 
     response = client.post(url, survey_post())
