@@ -11,7 +11,7 @@ from django.db import transaction
 
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
-from satuatap.frontdesk.catalogue import install_default_services
+from satuatap.frontdesk.catalogue.services import install_default_services
 from satuatap.frontdesk.models import (
     AgeBand,
     DeskDayCounter,
