@@ -8,8 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.retention import RunContext
 from satuatap.frontdesk.ikm import ANSWERS, ELEMENT_CODES
 from satuatap.frontdesk.models import Survey, Visit
+from satuatap.frontdesk.services import anonymise_visits
 from satuatap.frontdesk.surveys import COMMENT_MAX_LENGTH
 from satuatap.frontdesk.surveys.selectors import was_served
 
@@ -74,3 +76,12 @@ def submit_survey(
         if Survey.objects.filter(visit_id=visit.pk).exists():
             raise _already_answered() from None
         raise
+
+
+def erase_survey_comments(pks: list[int], context: RunContext | None = None) -> list[int]:
+    """Erase the comments of these surveys and take the person off their visits; the answers
+    stay. The retention schedule's purge of the record class `survey_answers`."""
+    surveys = Survey.objects.filter(pk__in=pks)
+    anonymise_visits(list(surveys.values_list("visit_id", flat=True)))
+    surveys.update(comment="")
+    return pks
