@@ -38,9 +38,9 @@ from satuatap.placement.training import services as training
 from satuatap.privacy import services as privacy
 from satuatap.privacy.models import Breach
 from satuatap.regions.models import Region, RegionLevel
-from satuatap.reports.exports import jobs as export_jobs
-from satuatap.reports.exports import worker as export_worker
+from satuatap.reports.exports import services as export_jobs
 from satuatap.reports.exports.common import ExportParameters
+from satuatap.reports.exports.worker import services as export_worker
 from tests.factories import (
     DeskFactory,
     MinistryFactory,
