@@ -15,10 +15,11 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from satuatap.core import services, staff, two_factor
+from satuatap.core import services, staff
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, RoleAssignment, RoleGrant, User
 from satuatap.core.roles import MINISTRY_ROLES, OFFICE_ROLES, PARTNER_ROLES, Role
+from satuatap.core.two_factor import services as two_factor_services
 from satuatap.regions.models import Region
 from tests.factories import PASSWORD, DeskFactory
 from tests.otp import authenticator_of
@@ -193,7 +194,7 @@ def test_head_of_another_office_cannot_see_or_change_our_staff(office, head, oth
         ),
         lambda: staff.set_staff_active(member=member, by=other_head, is_active=False),
         lambda: staff.issue_password_link(member=member, by=other_head),
-        lambda: two_factor.reset_devices(user=member, by=other_head, reason="HP hilang"),
+        lambda: two_factor_services.reset_devices(user=member, by=other_head, reason="HP hilang"),
     ):
         with pytest.raises(DomainError) as error:
             change()
@@ -371,14 +372,16 @@ def test_head_resets_a_colleagues_second_factor_with_a_reason_and_they_enrol_aga
     office, head, counsellor
 ):
     authenticator_of(counsellor)
-    two_factor.regenerate_recovery_codes(user=counsellor)
+    two_factor_services.regenerate_recovery_codes(user=counsellor)
     session = Client()
     session.force_login(counsellor)
     assert session.get(reverse("home")).status_code == 200
 
     with pytest.raises(DomainError):
-        two_factor.reset_devices(user=counsellor, by=head, reason="   ")
-    two_factor.reset_devices(user=counsellor, by=head, reason="HP hilang di angkot, 3 Maret")
+        two_factor_services.reset_devices(user=counsellor, by=head, reason="   ")
+    two_factor_services.reset_devices(
+        user=counsellor, by=head, reason="HP hilang di angkot, 3 Maret"
+    )
 
     assert not TOTPDevice.objects.filter(user=counsellor).exists()
     assert not StaticDevice.objects.filter(user=counsellor).exists()
@@ -393,7 +396,7 @@ def test_nobody_resets_their_own_second_factor(head, administrator):
     for user in (head, administrator):
         authenticator_of(user)
         with pytest.raises(DomainError):
-            two_factor.reset_devices(user=user, by=user, reason="HP hilang")
+            two_factor_services.reset_devices(user=user, by=user, reason="HP hilang")
         assert TOTPDevice.objects.filter(user=user).exists()
 
 
@@ -404,7 +407,7 @@ def test_the_administrator_resets_heads_and_national_accounts_not_an_offices_oth
     assert administrator.has_perm("core.reset_two_factor", analyst)
     assert not administrator.has_perm("core.reset_two_factor", counsellor)
     with pytest.raises(DomainError):
-        two_factor.reset_devices(user=counsellor, by=administrator, reason="HP hilang")
+        two_factor_services.reset_devices(user=counsellor, by=administrator, reason="HP hilang")
 
 
 # --- The administrator: offices and their first head ------------------------------------------

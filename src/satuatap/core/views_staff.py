@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from satuatap.core import selectors, staff, two_factor
+from satuatap.core import selectors, staff
 from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
 from satuatap.core.forms_staff import (
@@ -28,6 +28,7 @@ from satuatap.core.forms_staff import (
 )
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
+from satuatap.core.two_factor import services as two_factor_services
 
 # A service's error codes that belong to a field of the forms.
 STAFF_FIELDS = {"last_head": "roles"}
@@ -192,7 +193,7 @@ def staff_two_factor_reset(request, user_id: int):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            two_factor.reset_devices(
+            two_factor_services.reset_devices(
                 user=member, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
