@@ -21,6 +21,7 @@ from satuatap.cases.models import Category, Channel, GbvType, SharedItem
 from satuatap.cases.retention import services as case_retention
 from satuatap.core import partners
 from satuatap.core.models import DeskType, Organisation, RetentionRun, RoleGrant
+from satuatap.core.partners import services as partner_services
 from satuatap.core.roles import Role
 from satuatap.frontdesk import services as frontdesk
 from satuatap.frontdesk.models import Device, Service
@@ -293,7 +294,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
     new_head.save()
 
     # --- The partner directory: a contact person and a consent template ------------------------
-    partner_contact = partners.save_contact(
+    partner_contact = partner_services.save_contact(
         office=office,
         partner=partner,
         by=head,
