@@ -73,7 +73,7 @@ def _is_last_head(member: User) -> bool:
     )
 
 
-def _audit(user: User, event: str, by: User | None, **data) -> None:
+def _audit(user: User, event: str, by: User | None, **data: object) -> None:
     """An entry on the account for a change auditlog does not see (no audited field changes)."""
     LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(User),

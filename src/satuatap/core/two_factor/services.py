@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -143,7 +144,8 @@ def check_code(*, user: User, code: str) -> Verified:
 
 def verify_session(*, request: HttpRequest, code: str) -> Verified:
     """Check the code and mark this session verified (a new session key, like a sign-in)."""
-    verified = check_code(user=request.user, code=code)
+    # Only a signed-in user's session asks for a code (the views are login_required).
+    verified = check_code(user=cast(User, request.user), code=code)
     _mark_verified(request, verified.device)
     return verified
 
