@@ -618,7 +618,7 @@ def referral_out(referral: Referral, today: datetime.date) -> ReferralOut:
         message=referral.message,
         due_on=referral.due_on,
         state=referral.state,
-        is_overdue=selectors.referral_is_overdue(referral, today),
+        is_overdue=referral.is_overdue_on(today),
         is_stopped=referral.stopped_at is not None,
         ended_at=referral.stopped_at,
         end_reason=referral.end_reason,

@@ -91,16 +91,6 @@ def overdue_actions(user: User, today: datetime.date) -> QuerySet[ActionItem]:
     )
 
 
-def referral_is_overdue(referral: Referral, today: datetime.date) -> bool:
-    """Whether the partner has not answered the referral by its due date (`overdue_referrals`'
-    rule, for one referral at hand)."""
-    return (
-        referral.state == ReferralState.SENT
-        and referral.stopped_at is None
-        and referral.due_on < today
-    )
-
-
 def overdue_referrals(user: User, today: datetime.date) -> QuerySet[Referral]:
     """Referrals the partner has not answered by their due date."""
     return (

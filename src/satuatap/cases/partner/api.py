@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from ninja import Query, Router
 
-from satuatap.cases import selectors as case_selectors
 from satuatap.cases.guards import forbidden, not_found
 from satuatap.cases.models import Referral, ReferralState
 from satuatap.cases.partner import selectors as partner_selectors
@@ -87,7 +86,7 @@ def partner_referral_out(request, referral: Referral, purpose: str | None) -> Pa
         office_name=case.office.name,
         state=referral.state,
         due_on=referral.due_on,
-        is_overdue=case_selectors.referral_is_overdue(referral, case.office.today()),
+        is_overdue=referral.is_overdue_on(case.office.today()),
         sent_at=referral.sent_at,
         answered_at=referral.answered_at,
         completed_at=referral.completed_at,
@@ -121,7 +120,7 @@ def partner_summary_out(referral: Referral) -> PartnerReferralSummaryOut:
         service=referral.service,
         state=referral.state,
         due_on=referral.due_on,
-        is_overdue=case_selectors.referral_is_overdue(referral, referral.case.office.today()),
+        is_overdue=referral.is_overdue_on(referral.case.office.today()),
         sent_at=referral.sent_at,
         has_ended=False,
         end_reason=None,
