@@ -236,7 +236,7 @@ AXES_CLIENT_IP_CALLABLE = "satuatap.core.client_ip.client_ip"
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=12)
 
 # Two-factor sign-in (TOTP, django-otp) for everyone who can read survivors' data or administer
-# (the rule: core/two_factor.py). Turning it off makes `check --deploy` warn (satuatap.W002).
+# (the rule: core/two_factor/). Turning it off makes `check --deploy` warn (satuatap.W002).
 SATUATAP_REQUIRE_2FA = env.bool("SATUATAP_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "SatuAtap"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
