@@ -53,8 +53,6 @@ ALLOWED = {
 
 # Modules that still write and are to be moved into services (issue 18 point 3). Only shrinks.
 NOT_YET_MOVED = {
-    # The retention schedule's engine: its run record and the audit entries it purges.
-    "satuatap.core.retention",
     # The reports' derived tables: roll-up marks and values, stored releases, adjustments.
     "satuatap.reports.rollups",
     "satuatap.reports.release",

@@ -1,4 +1,4 @@
-"""The front desk's record classes in the retention schedule (`core/retention.py`); their purges
+"""The front desk's record classes in the retention schedule (`core/retention/`); their purges
 are services (`services.anonymise_visits`, `surveys.services.erase_survey_comments`).
 
 - `visits` (visits, their queue tickets and the desks' service records): once due, a visit no

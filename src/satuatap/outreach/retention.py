@@ -1,4 +1,4 @@
-"""Outreach's record class in the retention schedule (`core/retention.py`): the named
+"""Outreach's record class in the retention schedule (`core/retention/`): the named
 participants of village events and their follow-ups.
 
 Once due, an event no longer names who came (the list of participants and the follow-ups go);

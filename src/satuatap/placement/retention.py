@@ -1,4 +1,4 @@
-"""Placement's record class in the retention schedule (`core/retention.py`): closed placement
+"""Placement's record class in the retention schedule (`core/retention/`): closed placement
 files (returned or cancelled).
 
 Once due, a file loses what names people other than the registry record or tells its story:

@@ -1,4 +1,4 @@
-"""The register of data-subject requests in the retention schedule (`core/retention.py`).
+"""The register of data-subject requests in the retention schedule (`core/retention/`).
 
 A request closed long ago no longer needs who asked and what was said: once due, the
 requester's name and contact, what was asked and the answer are erased. The request itself

@@ -1,4 +1,4 @@
-"""The reports' record class in the retention schedule (`core/retention.py`): exports.
+"""The reports' record class in the retention schedule (`core/retention/`): exports.
 
 An export file holds aggregates only, suppressed for the person who asked, but it is a copy
 outside the dashboards' control: it goes (file and record) once its period has run out. This
