@@ -19,12 +19,7 @@ from satuatap.core.spreadsheets import (
     parse_date,
     read_table,
 )
-from satuatap.people.models import (
-    Education,
-    ImportJob,
-    MaritalStatus,
-    Sex,
-)
+from satuatap.people.models import Education, ImportJob, MaritalStatus, Sex
 from satuatap.people.nik import check_nik
 from satuatap.people.phones import PhoneError, normalise_phone
 from satuatap.regions.models import Region, RegionLevel
@@ -57,9 +52,6 @@ def read_job_file(job: ImportJob) -> tuple[list[str], Iterator[tuple[int, list[A
     with job.file.open("rb") as stored:
         data = stored.read()
     return read_table(data, PurePath(job.file.name).suffix.lower())
-
-
-# --- Rows ------------------------------------------------------------------------------------
 
 
 @dataclass

@@ -15,25 +15,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
-from satuatap.core.spreadsheets import (
-    NotASpreadsheetError,
-)
+from satuatap.core.spreadsheets import NotASpreadsheetError
 from satuatap.core.storage import StorageUnavailable
 from satuatap.people.import_worker.rows import RowReader, read_job_file
-from satuatap.people.models import (
-    ImportJob,
-    ImportStatus,
-    Person,
-)
+from satuatap.people.models import ImportJob, ImportStatus, Person
 from satuatap.people.names import name_key
 from satuatap.people.services import register_person
 
 logger = logging.getLogger("satuatap.people.import_worker")
 
 BATCH_SIZE = 200
-
-
-# --- The worker ------------------------------------------------------------------------------
 
 
 @dataclass
