@@ -10,6 +10,8 @@ and fails on a write outside an allowed module:
   `save(buffer)` or a dict's `update(other)` by their arguments: the ORM's take keywords only;
 - `bulk_create`, `bulk_update`, `get_or_create`, `update_or_create`, and `select_for_update`
   (a row lock is taken for a write);
+- a many-to-many field's `add`, `remove`, `set` or `clear` (`device.desks.set(...)`), the
+  fields (and their reverse names) read from the models modules;
 - raw SQL that writes: a string in the code (not a docstring) with `INSERT INTO`, `UPDATE … SET`,
   `DELETE FROM`, `MERGE INTO` or `TRUNCATE`.
 
@@ -69,6 +71,7 @@ ALWAYS_WRITES = {
 # The ORM's take keyword arguments only; a storage's, a cache's or a workbook's take positional
 # ones.
 WRITES_WITHOUT_POSITIONAL = {"save", "delete", "create"}
+RELATION_WRITES = {"add", "remove", "set", "clear"}
 SQL_WRITE = re.compile(
     r"\b(INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+\S+\s+SET|MERGE\s+INTO|TRUNCATE)\b"
 )
@@ -101,6 +104,29 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
+def many_to_many_names() -> frozenset[str]:
+    """The names of the project's many-to-many fields and of their reverse accessors."""
+    names = set()
+    for path in PACKAGE.rglob("models.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr == "ManyToManyField"
+            ):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+                names.update(
+                    k.value.value
+                    for k in node.value.keywords
+                    if k.arg == "related_name" and isinstance(k.value, ast.Constant)
+                )
+    return frozenset(names)
+
+
+MANY_TO_MANY = many_to_many_names()
+
+
 def writes_in(source: str) -> list[tuple[int, str]]:
     """(line, what) of each write found in the source of a module."""
     tree = ast.parse(source)
@@ -116,6 +142,12 @@ def writes_in(source: str) -> list[tuple[int, str]]:
                 found.append((node.lineno, f".{method}()"))
             elif method == "update" and not positional and node.keywords:
                 found.append((node.lineno, ".update(...)"))
+            elif (
+                method in RELATION_WRITES
+                and isinstance(node.func.value, ast.Attribute)
+                and node.func.value.attr in MANY_TO_MANY
+            ):
+                found.append((node.lineno, f".{node.func.value.attr}.{method}()"))
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
@@ -172,6 +204,8 @@ def test_the_exceptions_still_write_and_exist():
         "def v(c, t):\n    c.execute(f'DELETE FROM {t} WHERE id = %s', [1])",
         "SQL = 'UPDATE people_person SET name = %s'\ndef v(c):\n    c.execute(SQL, ['x'])",
         "def v(c, t):\n    c.executemany(f'INSERT INTO {t} VALUES (%s)', [(1,)])",
+        "def v(device, desks):\n    device.desks.set(desks)",
+        "def v(event, person):\n    event.participants.remove(person)",
     ],
 )
 def test_a_write_outside_services_is_found(source):
@@ -187,6 +221,7 @@ def test_a_write_outside_services_is_found(source):
         "def v(context, more):\n    context.update(more)",
         "def v(context):\n    context.update({'a': 1})",
         "def v(seen, new):\n    seen.update(new)",
+        "def v(self, item):\n    self.seen.add(item)",
         "def v(c):\n    c.execute('SELECT 1')",
         "def v(c):\n    c.execute('SELECT id FROM people_person FOR UPDATE')",
         'def v():\n    """Marks the rows. INSERT INTO nothing here: a docstring."""',
