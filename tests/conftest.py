@@ -63,7 +63,8 @@ def _force_login_passes_two_factor(monkeypatch):
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        from satuatap.core.two_factor import mark_session_verified, requires_two_factor
+        from satuatap.core.two_factor import requires_two_factor
+        from satuatap.core.two_factor.services import mark_session_verified
         from tests.otp import authenticator_of
 
         if requires_two_factor(user):

@@ -117,13 +117,13 @@ def pair_device(*, office, kind: str, by, name: str = "TV ruang tunggu", desks=(
     """A device paired the way a real one is (a code on the device, the head's confirmation,
     the device picking its credential up); returns the device and its credential, the value
     of its `devices.DEVICE_COOKIE` cookie."""
-    from satuatap.frontdesk import devices
+    from satuatap.frontdesk.devices import services as device_services
 
-    secret, pairing = devices.start_pairing(kind=kind)
-    device = devices.confirm_pairing(
+    secret, pairing = device_services.start_pairing(kind=kind)
+    device = device_services.confirm_pairing(
         office=office, code=pairing.code, kind=kind, name=name, desks=desks, by=by
     )
-    claimed = devices.claim_device(secret=secret)
+    claimed = device_services.claim_device(secret=secret)
     assert claimed is not None
     raw, claimed_device = claimed
     assert claimed_device == device

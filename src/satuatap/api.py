@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from satuatap.cases.api import cases_router, contacts_router, partner_router
+from satuatap.cases.api import cases_router, contacts_router
+from satuatap.cases.partner.api import partner_router
 from satuatap.core.api import auth_router, offices_router
 from satuatap.core.api_auth import bearer_token, session_auth
 from satuatap.core.encryption import (

@@ -236,7 +236,7 @@ AXES_CLIENT_IP_CALLABLE = "satuatap.core.client_ip.client_ip"
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=12)
 
 # Two-factor sign-in (TOTP, django-otp) for everyone who can read survivors' data or administer
-# (the rule: core/two_factor.py). Turning it off makes `check --deploy` warn (satuatap.W002).
+# (the rule: core/two_factor/). Turning it off makes `check --deploy` warn (satuatap.W002).
 SATUATAP_REQUIRE_2FA = env.bool("SATUATAP_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = "SatuAtap"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
@@ -431,7 +431,7 @@ VILLAGE_PROFILE_MIN_PEOPLE = env.int("VILLAGE_PROFILE_MIN_PEOPLE", default=10)
 # time is still logged with it.
 SENSITIVE_READ_GRANT_SECONDS = env.int("SENSITIVE_READ_GRANT_SECONDS", default=600)
 
-# Retention periods per record class, overriding the defaults (core/retention.py, table in
+# Retention periods per record class, overriding the defaults (core/retention/, table in
 # docs/security.md): "visits=3y,survey_answers=1y,exports=7d,audit_entries=never". Days (30,
 # 30d) or years (5y); `satuatap check` refuses an unknown class or an unreadable period.
 SATUATAP_RETENTION = env.dict("SATUATAP_RETENTION", default={})

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
 from satuatap.frontdesk import devices
+from satuatap.frontdesk.devices import services as device_services
 from satuatap.frontdesk.models import Device, Service, TicketStatus
 from satuatap.frontdesk.services import call_next, check_in
 from tests.browser.conftest import SCREENSHOTS
@@ -108,7 +109,7 @@ def test_desk_officer_calls_next_and_the_calling_screen_shows_it(
     assert ticket.record.person == person
 
     # The office head revokes the screen: the TV says so at its next poll.
-    devices.revoke_device(device=screen, by=head)
+    device_services.revoke_device(device=screen, by=head)
     expect(page.locator("#revoked")).to_be_visible(timeout=3000)
     expect(tile_code).to_have_count(0)
     officer_context.close()

@@ -19,6 +19,8 @@ from satuatap.cases.partner import services as partner_services
 from satuatap.core import partners
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, PartnerContact, PartnerType
+from satuatap.core.partners import selectors as core_partner_selectors
+from satuatap.core.partners import services as core_partner_services
 from satuatap.core.roles import Role
 from satuatap.core.selectors import office_partners
 from tests.factories import PartnerFactory
@@ -45,7 +47,7 @@ def contact(**extra) -> partners.ContactDetails:
 
 
 def test_the_head_adds_a_partner_that_works_with_the_office_and_it_is_audited(office, head):
-    partner = partners.add_partner(office=office, by=head, details=legal_aid())
+    partner = core_partner_services.add_partner(office=office, by=head, details=legal_aid())
 
     assert partner.is_partner and list(partner.partner_offices.all()) == [office]
     assert partner.services_offered == "Pendampingan hukum\nMediasi upah"
@@ -58,7 +60,7 @@ def test_only_the_head_keeps_the_directory(office, other_office, counsellor, mak
     other_head = make_user(Role.OFFICE_HEAD, organisation=other_office)
     for outsider in (counsellor, make_user(Role.CASE_SUPERVISOR), other_head):
         with pytest.raises(DomainError) as error:
-            partners.add_partner(office=office, by=outsider, details=legal_aid())
+            core_partner_services.add_partner(office=office, by=outsider, details=legal_aid())
         assert error.value.status == 403
     assert not Organisation.objects.filter(name="LBH Cirebon").exists()
 
@@ -66,18 +68,20 @@ def test_only_the_head_keeps_the_directory(office, other_office, counsellor, mak
 def test_a_partner_shared_with_another_office_is_kept_by_the_administrator(
     office, other_office, head, partner
 ):
-    partners.update_partner(partner=partner, office=office, by=head, details=legal_aid())
+    core_partner_services.update_partner(
+        partner=partner, office=office, by=head, details=legal_aid()
+    )
     partner.refresh_from_db()
     assert partner.name == "LBH Cirebon"
 
     partner.partner_offices.add(other_office)
     with pytest.raises(DomainError) as error:
-        partners.update_partner(
+        core_partner_services.update_partner(
             partner=partner, office=office, by=head, details=legal_aid(name="Renamed")
         )
     assert error.value.code == "shared_partner"
     # Its contacts and consent templates at this office stay the head's.
-    partners.save_contact(office=office, partner=partner, by=head, details=contact())
+    core_partner_services.save_contact(office=office, partner=partner, by=head, details=contact())
 
 
 def test_a_head_never_reaches_a_partner_of_another_office(office, other_office, make_user):
@@ -86,11 +90,13 @@ def test_a_head_never_reaches_a_partner_of_another_office(office, other_office, 
     head = make_user(Role.OFFICE_HEAD)
 
     for change in (
-        lambda: partners.update_partner(
+        lambda: core_partner_services.update_partner(
             partner=theirs, office=office, by=head, details=legal_aid()
         ),
-        lambda: partners.save_contact(office=office, partner=theirs, by=head, details=contact()),
-        lambda: partners.stop_working_with(partner=theirs, office=office, by=head),
+        lambda: core_partner_services.save_contact(
+            office=office, partner=theirs, by=head, details=contact()
+        ),
+        lambda: core_partner_services.stop_working_with(partner=theirs, office=office, by=head),
         lambda: directory.save_consent_template(
             office=office, partner=theirs, by=head, name="Hukum", items=["identity"]
         ),
@@ -103,7 +109,7 @@ def test_a_head_never_reaches_a_partner_of_another_office(office, other_office, 
 def test_after_stopping_work_with_a_partner_no_new_consent_names_it(
     office, head, partner, make_case, counsellor
 ):
-    partners.stop_working_with(partner=partner, office=office, by=head)
+    core_partner_services.stop_working_with(partner=partner, office=office, by=head)
 
     assert partner not in office_partners(office)
     with pytest.raises(DomainError) as error:
@@ -123,7 +129,7 @@ def test_after_stopping_work_with_a_partner_no_new_consent_names_it(
 
 def test_a_contact_who_takes_reminders_needs_an_address(office, head, partner):
     with pytest.raises(DomainError) as error:
-        partners.save_contact(
+        core_partner_services.save_contact(
             office=office,
             partner=partner,
             by=head,
@@ -163,8 +169,8 @@ def test_reminders_go_to_the_contacts_who_take_them_else_to_the_partner(
     partner_services.send_referral_reminders(today=later)
     assert mail.outbox[-1].to == ["info@wcc.example.org"]
 
-    partners.save_contact(office=office, partner=partner, by=head, details=contact())
-    partners.save_contact(
+    core_partner_services.save_contact(office=office, partner=partner, by=head, details=contact())
+    core_partner_services.save_contact(
         office=office,
         partner=partner,
         by=head,
@@ -179,14 +185,14 @@ def test_another_offices_contacts_at_a_shared_partner_get_none_of_our_reminders(
 ):
     partner.partner_offices.add(other_office)
     other_head = make_user(Role.OFFICE_HEAD, organisation=other_office)
-    partners.save_contact(
+    core_partner_services.save_contact(
         office=other_office,
         partner=partner,
         by=other_head,
         details=contact(receives_reminders=True),
     )
 
-    assert partners.reminder_addresses(partner=partner, office=office) == []
+    assert core_partner_selectors.reminder_addresses(partner=partner, office=office) == []
     assert PartnerContact.objects.filter(office=office).count() == 0
 
 
@@ -241,7 +247,7 @@ def test_the_client_may_agree_to_less_than_the_template(office, template):
 
 
 def test_a_template_for_another_partner_than_the_one_chosen_is_refused(office, template, head):
-    legal = partners.add_partner(office=office, by=head, details=legal_aid())
+    legal = core_partner_services.add_partner(office=office, by=head, details=legal_aid())
     form = ConsentForm(
         {
             "template": template.pk,
@@ -259,12 +265,12 @@ def test_a_withdrawn_template_or_a_former_partners_is_not_offered(office, head, 
     offered = ConsentForm(office=office).fields["template"].queryset
     assert list(offered) == [template]
 
-    partners.stop_working_with(partner=partner, office=office, by=head)
+    core_partner_services.stop_working_with(partner=partner, office=office, by=head)
     assert list(ConsentForm(office=office).fields["template"].queryset) == []
 
 
 def test_the_referral_form_suggests_the_partners_services(office, head):
-    partners.add_partner(office=office, by=head, details=legal_aid())
+    core_partner_services.add_partner(office=office, by=head, details=legal_aid())
 
     form = ReferralForm(office=office)
 
@@ -308,10 +314,12 @@ def test_the_directory_reads_a_bounded_number_of_queries(
     client, office, head, counsellor, django_assert_max_num_queries
 ):
     for number in range(30):
-        partner = partners.add_partner(
+        partner = core_partner_services.add_partner(
             office=office, by=head, details=legal_aid(name=f"Mitra {number}")
         )
-        partners.save_contact(office=office, partner=partner, by=head, details=contact())
+        core_partner_services.save_contact(
+            office=office, partner=partner, by=head, details=contact()
+        )
         directory.save_consent_template(
             office=office, partner=partner, by=head, name="Hukum", items=["identity"]
         )
@@ -330,7 +338,7 @@ def test_stopping_work_with_a_partner_says_nothing_of_the_cases_referred_there(
     change nothing in what she is told."""
     _late_referral(lambda: gbv_case, counsellor, partner)
 
-    partners.stop_working_with(partner=partner, office=office, by=head)
+    core_partner_services.stop_working_with(partner=partner, office=office, by=head)
 
     assert partner not in office_partners(office)
     # The referral goes on until its case worker ends it.
@@ -340,7 +348,7 @@ def test_stopping_work_with_a_partner_says_nothing_of_the_cases_referred_there(
 def test_the_case_page_offers_the_templates_and_the_partners_services(
     client, office, head, template, make_case, counsellor
 ):
-    partners.add_partner(office=office, by=head, details=legal_aid())
+    core_partner_services.add_partner(office=office, by=head, details=legal_aid())
     case = make_case()
     client.force_login(counsellor)
 

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from satuatap.core import retention
 from satuatap.core.models import RetentionRun, RetentionRunStatus, RetentionTrigger
+from satuatap.core.retention import services as retention_services
 from satuatap.core.roles import Role
 from satuatap.frontdesk.models import Visit
 from satuatap.people import services as people_services
@@ -166,7 +167,7 @@ def test_the_run_is_in_the_audit_trail_on_behalf_of_the_system(
     client, office, visits, administrator
 ):
     _person, old, _recent = visits
-    run = retention.run(today=TODAY)
+    run = retention_services.run(today=TODAY)
 
     own = LogEntry.objects.get(
         content_type=ContentType.objects.get_for_model(RetentionRun), object_pk=str(run.pk)
@@ -184,7 +185,7 @@ def test_the_run_is_in_the_audit_trail_on_behalf_of_the_system(
 def test_the_administrator_reads_the_report_and_nobody_else(
     client, office, visits, administrator, make_user
 ):
-    run = retention.run(today=TODAY)
+    run = retention_services.run(today=TODAY)
     client.force_login(administrator)
     overview = client.get(reverse("core:retention"))
     detail = client.get(reverse("core:retention-run", args=[run.pk]))
@@ -227,7 +228,7 @@ def test_a_class_that_fails_does_not_stop_the_others(office, visits, caplog):
         )
     )
     try:
-        run = retention.run(today=TODAY)
+        run = retention_services.run(today=TODAY)
     finally:
         retention.unregister_record_class("exploding")
 

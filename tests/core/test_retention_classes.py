@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from satuatap.cases import services as case_services
 from satuatap.cases.models import Case, CaseNote, CaseStatus, Category, Channel, Referral
-from satuatap.core import retention
+from satuatap.core.retention import services as retention_services
 from satuatap.core.roles import Role
 from satuatap.frontdesk.models import ServiceRecord, Survey, Ticket, Visit
 from satuatap.outreach.models import OutreachEvent, OutreachFollowUp
@@ -85,7 +85,9 @@ def test_an_old_visit_keeps_its_counts_but_no_longer_names_the_person(office, of
         visit=visit, channel="qr", u1=4, comment="Petugas ramah, Sulastri"
     )
 
-    run = retention.run(today=datetime.date(2021, 3, 1))  # surveys due (1 y), visits not (3 y)
+    run = retention_services.run(
+        today=datetime.date(2021, 3, 1)
+    )  # surveys due (1 y), visits not (3 y)
 
     survey.refresh_from_db()
     visit.refresh_from_db()
@@ -106,7 +108,7 @@ def test_the_visit_of_someone_in_an_open_case_is_held(office, officer, counsello
     visit = _served_visit(office, officer, person, LONG_AGO)
     _open_case(counsellor, person)
 
-    run = retention.run(today=FAR_FUTURE)
+    run = retention_services.run(today=FAR_FUTURE)
 
     visit.refresh_from_db()
     assert visit.person_id == person.pk
@@ -127,7 +129,7 @@ def test_a_record_without_activity_is_erased_with_its_duplicates(office, officer
         office=office, person=busy, day=datetime.date(2039, 6, 1), checked_in_by=officer
     )
 
-    run = retention.run(today=FAR_FUTURE)
+    run = retention_services.run(today=FAR_FUTURE)
 
     for record in (quiet, duplicate):
         record.refresh_from_db()
@@ -153,7 +155,7 @@ def test_someone_whose_duplicate_is_in_a_case_is_not_erased(office, officer, cou
     # The case moved to the survivor; put it back on the absorbed record, as when a move fails.
     Case.objects.filter(pk=case.pk).update(client=duplicate)
 
-    retention.run(today=datetime.date(2033, 1, 1))  # the case (10 y) is still kept
+    retention_services.run(today=datetime.date(2033, 1, 1))  # the case (10 y) is still kept
 
     assert Person.objects.get(pk=survivor.pk).anonymised_at is None
 
@@ -179,7 +181,7 @@ def test_a_closed_placement_file_loses_names_and_notes_and_keeps_what_is_counted
         stage_since=LONG_AGO, employer="Keluarga Lin",
     )  # fmt: skip
 
-    run = retention.run(today=datetime.date(2026, 1, 7))  # 5 years and a day
+    run = retention_services.run(today=datetime.date(2026, 1, 7))  # 5 years and a day
 
     placement_file.refresh_from_db()
     assert placement_file.anonymised_at is not None
@@ -217,7 +219,7 @@ def test_a_closed_case_loses_its_story_and_keeps_what_is_counted(
         money_recovered_idr=5_000_000,
     )
 
-    run = retention.run(today=FAR_FUTURE)
+    run = retention_services.run(today=FAR_FUTURE)
 
     case.refresh_from_db()
     assert case.anonymised_at is not None
@@ -244,13 +246,13 @@ def test_a_closed_case_with_a_referral_still_pending_is_held(counsellor, officer
     )  # fmt: skip
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=timezone.now())
 
-    run = retention.run(today=FAR_FUTURE)
+    run = retention_services.run(today=FAR_FUTURE)
 
     case.refresh_from_db()
     assert case.anonymised_at is None and case.narrative
     assert _result(run, "closed_cases") == {"due": 1, "held": 1, "done": 0}
     Referral.objects.filter(case=case).update(state="completed")
-    retention.run(today=FAR_FUTURE)
+    retention_services.run(today=FAR_FUTURE)
     case.refresh_from_db()
     assert case.anonymised_at is not None
 
@@ -269,13 +271,13 @@ def test_an_old_event_no_longer_names_who_came_but_keeps_its_counts(office, offi
     OutreachFollowUp.objects.create(event=event, person=named, came_on=LONG_AGO, note="Tanya")
     _open_case(counsellor, held)
 
-    run = retention.run(today=datetime.date(2023, 1, 1))
+    run = retention_services.run(today=datetime.date(2023, 1, 1))
 
     assert list(event.participants.all()) == [held]
     assert not OutreachFollowUp.objects.exists()
     assert event.counts.get().count == 12
     assert _result(run, "outreach_participants") == {"due": 1, "held": 0, "done": 1}
-    run = retention.run(today=datetime.date(2023, 1, 1))
+    run = retention_services.run(today=datetime.date(2023, 1, 1))
     assert _result(run, "outreach_participants") == {"due": 1, "held": 1, "done": 0}
 
 
@@ -301,7 +303,7 @@ def test_old_exports_and_uploaded_registers_go(office, make_user, settings, tmp_
     job.file.save("register.csv", ContentFile(b"NIK,Nama\n"), save=True)
     path = job.file.path
 
-    retention.run(today=timezone.localdate() + datetime.timedelta(days=91))
+    retention_services.run(today=timezone.localdate() + datetime.timedelta(days=91))
 
     assert not ExportJob.objects.exists()
     job.refresh_from_db()
@@ -319,7 +321,7 @@ def test_old_audit_entries_go_except_those_of_a_held_person(office, officer, cou
     person_type = ContentType.objects.get_for_model(Person)
     LogEntry.objects.update(timestamp=timezone.now() - datetime.timedelta(days=11 * 366))
 
-    run = retention.run(today=timezone.localdate())
+    run = retention_services.run(today=timezone.localdate())
 
     kept = LogEntry.objects.filter(content_type=person_type)
     assert kept.filter(object_pk=str(held.pk)).exists()

@@ -15,10 +15,13 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from satuatap.core import services, staff, two_factor
+from satuatap.core import services
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, RoleAssignment, RoleGrant, User
 from satuatap.core.roles import MINISTRY_ROLES, OFFICE_ROLES, PARTNER_ROLES, Role
+from satuatap.core.staff import selectors as staff_selectors
+from satuatap.core.staff import services as staff_services
+from satuatap.core.two_factor import services as two_factor_services
 from satuatap.regions.models import Region
 from tests.factories import PASSWORD, DeskFactory
 from tests.otp import authenticator_of
@@ -36,12 +39,12 @@ def other_head(make_user, other_office):
     return make_user(Role.OFFICE_HEAD, organisation=other_office)
 
 
-def details(name: str = "Ratna Sari", **extra) -> staff.Details:
-    return staff.Details(full_name=name, **extra)
+def details(name: str = "Ratna Sari", **extra) -> staff_services.Details:
+    return staff_services.Details(full_name=name, **extra)
 
 
 def add(office, head, username="cirebon.ratna", roles=(Role.FRONTDESK,), email="", **extra):
-    return staff.add_staff_member(
+    return staff_services.add_staff_member(
         office=office,
         by=head,
         username=username,
@@ -133,7 +136,7 @@ def test_head_changes_a_colleagues_roles_and_a_removed_role_revokes_the_api_toke
     member.save()
     services.issue_api_token(user=member)
 
-    staff.update_staff_member(
+    staff_services.update_staff_member(
         member=member, by=head, details=details(), roles=[Role.PLACEMENT_OFFICER]
     )
 
@@ -149,7 +152,7 @@ def test_head_changes_a_colleagues_roles_and_a_removed_role_revokes_the_api_toke
 
 def test_head_cannot_change_their_own_roles(office, head):
     with pytest.raises(DomainError) as error:
-        staff.update_staff_member(
+        staff_services.update_staff_member(
             member=head,
             by=head,
             details=details(),
@@ -158,7 +161,7 @@ def test_head_cannot_change_their_own_roles(office, head):
     assert "roles" in error.value.details
     assert roles_of(head) == {Role.OFFICE_HEAD}
     # Their own name they may change.
-    staff.update_staff_member(
+    staff_services.update_staff_member(
         member=head, by=head, details=details("Bu Kepala"), roles=[Role.OFFICE_HEAD]
     )
     head.refresh_from_db()
@@ -170,14 +173,16 @@ def test_two_heads_removing_each_other_at_once_leave_the_office_one_head(office,
     second = make_user(Role.OFFICE_HEAD, username="cirebon.head2")
     assert second.has_perm("core.manage_staff", office)  # as the page checked it, before
 
-    staff.update_staff_member(member=second, by=first, details=details(), roles=[Role.FRONTDESK])
+    staff_services.update_staff_member(
+        member=second, by=first, details=details(), roles=[Role.FRONTDESK]
+    )
     with pytest.raises(DomainError) as error:
-        staff.update_staff_member(
+        staff_services.update_staff_member(
             member=first, by=second, details=details(), roles=[Role.FRONTDESK]
         )
     assert error.value.code == "last_head"
     with pytest.raises(DomainError) as error:
-        staff.set_staff_active(member=first, by=second, is_active=False)
+        staff_services.set_staff_active(member=first, by=second, is_active=False)
     assert error.value.code == "last_head"
 
     first.refresh_from_db()
@@ -188,12 +193,12 @@ def test_head_of_another_office_cannot_see_or_change_our_staff(office, head, oth
     member = add(office, head).member
 
     for change in (
-        lambda: staff.update_staff_member(
+        lambda: staff_services.update_staff_member(
             member=member, by=other_head, details=details(), roles=[Role.FRONTDESK]
         ),
-        lambda: staff.set_staff_active(member=member, by=other_head, is_active=False),
-        lambda: staff.issue_password_link(member=member, by=other_head),
-        lambda: two_factor.reset_devices(user=member, by=other_head, reason="HP hilang"),
+        lambda: staff_services.set_staff_active(member=member, by=other_head, is_active=False),
+        lambda: staff_services.issue_password_link(member=member, by=other_head),
+        lambda: two_factor_services.reset_devices(user=member, by=other_head, reason="HP hilang"),
     ):
         with pytest.raises(DomainError) as error:
             change()
@@ -211,7 +216,7 @@ def test_an_account_holding_a_ministry_role_or_the_staff_flag_is_not_the_heads(
 
     for member in (odd, flagged):
         with pytest.raises(DomainError):
-            staff.set_staff_active(member=member, by=head, is_active=False)
+            staff_services.set_staff_active(member=member, by=head, is_active=False)
         assert not head.has_perm("core.manage_staff_member", member)
 
 
@@ -222,18 +227,18 @@ def test_a_deactivated_colleague_cannot_sign_in_and_can_be_reactivated(office, h
     member = make_user(Role.FRONTDESK)
     services.issue_api_token(user=member)
 
-    staff.set_staff_active(member=member, by=head, is_active=False)
+    staff_services.set_staff_active(member=member, by=head, is_active=False)
     assert not signs_in(member)
     assert not member.api_tokens.get().is_usable()
 
-    staff.set_staff_active(member=member, by=head, is_active=True)
+    staff_services.set_staff_active(member=member, by=head, is_active=True)
     assert signs_in(member)
     assert events(member) == ["staff_deactivated", "staff_activated"]
 
 
 def test_the_head_never_deactivates_themselves_or_the_last_head(office, head):
     with pytest.raises(DomainError) as error:
-        staff.set_staff_active(member=head, by=head, is_active=False)
+        staff_services.set_staff_active(member=head, by=head, is_active=False)
     assert error.value.code == "own_account"
     head.refresh_from_db()
     assert head.is_active
@@ -254,7 +259,7 @@ def test_a_supervisor_grant_waits_until_a_supervisor_of_the_office_confirms_it(
     assert not member.has_perm("cases.view_team_cases")
     grant = RoleGrant.objects.get(user=member)
 
-    staff.decide_role_grant(grant=grant, by=supervisor, confirm=True)
+    staff_services.decide_role_grant(grant=grant, by=supervisor, confirm=True)
 
     assert roles_of(member) == {Role.COUNSELLOR, Role.CASE_SUPERVISOR}
     grant.refresh_from_db()
@@ -274,7 +279,7 @@ def test_neither_the_head_who_asked_nor_another_office_nor_the_colleague_confirm
 
     for outsider in (head, other_supervisor, member, make_user(Role.COUNSELLOR)):
         with pytest.raises(DomainError) as error:
-            staff.decide_role_grant(grant=grant, by=outsider, confirm=True)
+            staff_services.decide_role_grant(grant=grant, by=outsider, confirm=True)
         assert error.value.status == 404
     assert roles_of(member) == set()
 
@@ -285,24 +290,30 @@ def test_the_administrator_confirms_or_declines_a_grant_where_no_supervisor_is(
     first = add(office, head, username="cirebon.a", roles=[Role.CASE_SUPERVISOR]).member
     second = add(office, head, username="cirebon.b", roles=[Role.CASE_SUPERVISOR]).member
 
-    staff.decide_role_grant(grant=first.role_grants.get(), by=administrator, confirm=True)
-    staff.decide_role_grant(grant=second.role_grants.get(), by=administrator, confirm=False)
+    staff_services.decide_role_grant(grant=first.role_grants.get(), by=administrator, confirm=True)
+    staff_services.decide_role_grant(
+        grant=second.role_grants.get(), by=administrator, confirm=False
+    )
 
     assert roles_of(first) == {Role.CASE_SUPERVISOR}
     assert roles_of(second) == set()
     with pytest.raises(DomainError) as error:
-        staff.decide_role_grant(grant=second.role_grants.get(), by=administrator, confirm=True)
+        staff_services.decide_role_grant(
+            grant=second.role_grants.get(), by=administrator, confirm=True
+        )
     assert error.value.code == "decided"
 
 
 def test_unticking_a_waiting_role_withdraws_the_grant(office, head):
     member = add(office, head, roles=[Role.COUNSELLOR, Role.CASE_SUPERVISOR]).member
 
-    staff.update_staff_member(member=member, by=head, details=details(), roles=[Role.COUNSELLOR])
+    staff_services.update_staff_member(
+        member=member, by=head, details=details(), roles=[Role.COUNSELLOR]
+    )
 
     grant = member.role_grants.get()
     assert not grant.is_open and not grant.is_confirmed
-    assert staff.open_grants(member) == set()
+    assert staff_selectors.open_grants(member) == set()
 
 
 # --- The link to set a password ---------------------------------------------------------------
@@ -316,7 +327,7 @@ def _set_password_through(client: Client, url: str, password: str):
 
 def test_a_new_colleague_sets_a_password_once_through_the_link(office, head):
     member = add(office, head).member
-    link = staff.issue_password_link(member=member, by=head, base_url="http://testserver/")
+    link = staff_services.issue_password_link(member=member, by=head, base_url="http://testserver/")
 
     assert link.url.startswith("http://testserver/account/set-password/") and not link.emailed_to
     response = _set_password_through(Client(), link.url, "Kopi-tubruk-2026")
@@ -334,7 +345,9 @@ def test_the_link_is_mailed_when_the_colleague_has_an_address_and_never_audited(
     member = add(office, head, email="ratna@example.org").member
 
     with django_capture_on_commit_callbacks(execute=True):
-        link = staff.issue_password_link(member=member, by=head, base_url="http://testserver/")
+        link = staff_services.issue_password_link(
+            member=member, by=head, base_url="http://testserver/"
+        )
 
     assert link.url == "" and link.emailed_to == "ratna@example.org"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ratna@example.org"]
@@ -355,11 +368,11 @@ def test_no_new_link_for_a_colleague_under_two_factor_who_has_a_password(office,
     frontdesk = make_user(Role.FRONTDESK)
 
     with pytest.raises(DomainError) as error:
-        staff.issue_password_link(member=counsellor, by=head)
+        staff_services.issue_password_link(member=counsellor, by=head)
     assert error.value.code == "has_password"
     assert counsellor.has_usable_password()
 
-    staff.issue_password_link(member=frontdesk, by=head, base_url="http://testserver/")
+    staff_services.issue_password_link(member=frontdesk, by=head, base_url="http://testserver/")
     frontdesk.refresh_from_db()
     assert not frontdesk.has_usable_password()  # the old password stops working
 
@@ -371,14 +384,16 @@ def test_head_resets_a_colleagues_second_factor_with_a_reason_and_they_enrol_aga
     office, head, counsellor
 ):
     authenticator_of(counsellor)
-    two_factor.regenerate_recovery_codes(user=counsellor)
+    two_factor_services.regenerate_recovery_codes(user=counsellor)
     session = Client()
     session.force_login(counsellor)
     assert session.get(reverse("home")).status_code == 200
 
     with pytest.raises(DomainError):
-        two_factor.reset_devices(user=counsellor, by=head, reason="   ")
-    two_factor.reset_devices(user=counsellor, by=head, reason="HP hilang di angkot, 3 Maret")
+        two_factor_services.reset_devices(user=counsellor, by=head, reason="   ")
+    two_factor_services.reset_devices(
+        user=counsellor, by=head, reason="HP hilang di angkot, 3 Maret"
+    )
 
     assert not TOTPDevice.objects.filter(user=counsellor).exists()
     assert not StaticDevice.objects.filter(user=counsellor).exists()
@@ -393,7 +408,7 @@ def test_nobody_resets_their_own_second_factor(head, administrator):
     for user in (head, administrator):
         authenticator_of(user)
         with pytest.raises(DomainError):
-            two_factor.reset_devices(user=user, by=user, reason="HP hilang")
+            two_factor_services.reset_devices(user=user, by=user, reason="HP hilang")
         assert TOTPDevice.objects.filter(user=user).exists()
 
 
@@ -404,14 +419,14 @@ def test_the_administrator_resets_heads_and_national_accounts_not_an_offices_oth
     assert administrator.has_perm("core.reset_two_factor", analyst)
     assert not administrator.has_perm("core.reset_two_factor", counsellor)
     with pytest.raises(DomainError):
-        two_factor.reset_devices(user=counsellor, by=administrator, reason="HP hilang")
+        two_factor_services.reset_devices(user=counsellor, by=administrator, reason="HP hilang")
 
 
 # --- The administrator: offices and their first head ------------------------------------------
 
 
 def test_the_administrator_creates_an_office_with_its_first_head(administrator):
-    change = staff.create_office(
+    change = staff_services.create_office(
         by=administrator,
         name="LTSA-PPMI Blitar",
         slug="blitar",
@@ -440,23 +455,23 @@ def test_only_the_administrator_creates_offices_and_one_per_regency(administrato
         "head": details(),
     }
     with pytest.raises(DomainError) as error:
-        staff.create_office(by=head, **arguments)
+        staff_services.create_office(by=head, **arguments)
     assert error.value.status == 403
     with pytest.raises(DomainError) as error:
-        staff.create_office(by=administrator, **arguments)
+        staff_services.create_office(by=administrator, **arguments)
     assert set(error.value.details) == {"region"}
 
 
 def test_a_head_is_appointed_only_for_an_office_with_none_left(administrator, office, head):
     arguments = {"office": office, "by": administrator, "username": "cirebon.newhead"}
     with pytest.raises(DomainError) as error:
-        staff.appoint_head(**arguments, details=details())
+        staff_services.appoint_head(**arguments, details=details())
     assert error.value.code == "office_has_head"
 
     # An emergency: the administrator deactivates the only head (in the admin site).
     head.is_active = False
     head.save()
-    new_head = staff.appoint_head(**arguments, details=details()).member
+    new_head = staff_services.appoint_head(**arguments, details=details()).member
 
     assert roles_of(new_head) == {Role.OFFICE_HEAD} and new_head.organisation == office
     assert new_head.has_perm("core.manage_staff", office)
@@ -502,9 +517,11 @@ def test_the_administrator_sends_a_new_link_only_to_a_head_without_a_password(
     new_head.set_unusable_password()
     new_head.save()
 
-    link = staff.issue_password_link(member=new_head, by=administrator, base_url="http://t/")
+    link = staff_services.issue_password_link(
+        member=new_head, by=administrator, base_url="http://t/"
+    )
     assert "/account/set-password/" in link.url
     for member in (head, frontdesk):  # a head with a password; the office's other staff
         with pytest.raises(DomainError) as error:
-            staff.issue_password_link(member=member, by=administrator)
+            staff_services.issue_password_link(member=member, by=administrator)
         assert error.value.status == 403

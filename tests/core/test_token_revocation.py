@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from satuatap.core import services, two_factor
+from satuatap.core import services
 from satuatap.core.models import ApiToken, RoleAssignment
 from satuatap.core.roles import Role
+from satuatap.core.two_factor import services as two_factor_services
 from tests.factories import PASSWORD
 from tests.otp import authenticator_of
 
@@ -197,7 +198,7 @@ def test_a_reset_revokes_the_tokens_of_a_user_who_had_no_authenticator(make_user
     services.issue_api_token(user=frontdesk)
     services.issue_api_token(user=frontdesk)
 
-    two_factor.reset_devices(user=frontdesk, by=head, reason="Lost phone")
+    two_factor_services.reset_devices(user=frontdesk, by=head, reason="Lost phone")
 
     assert works(frontdesk) == [False, False]
 
@@ -209,7 +210,7 @@ def test_new_recovery_codes_or_a_finished_enrolment_revoke_nothing(make_user, rf
     authenticator_of(counsellor)
 
     pending.delete()
-    two_factor.regenerate_recovery_codes(user=counsellor)
+    two_factor_services.regenerate_recovery_codes(user=counsellor)
 
     assert works(counsellor) == [True]
 

@@ -19,6 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from satuatap.core import checks, two_factor
 from satuatap.core.roles import Role
+from satuatap.core.two_factor import selectors as two_factor_selectors
+from satuatap.core.two_factor import services as two_factor_services
 from tests.factories import PASSWORD
 from tests.otp import authenticator_of, code_for
 
@@ -239,9 +241,9 @@ def test_next_pointing_elsewhere_is_ignored(client, counsellor):
 def test_the_same_code_is_not_accepted_twice(client, counsellor):
     device = authenticator_of(counsellor)
     code = code_for(device)
-    assert two_factor.check_code(user=counsellor, code=code).device == device
+    assert two_factor_services.check_code(user=counsellor, code=code).device == device
     with pytest.raises(two_factor.DomainError):
-        two_factor.check_code(user=counsellor, code=code)
+        two_factor_services.check_code(user=counsellor, code=code)
 
 
 def test_a_wrong_code_gets_a_clear_error_and_does_not_verify(client, make_user):
@@ -292,7 +294,7 @@ def test_repeated_wrong_codes_lock_out_even_the_right_code(client, make_user, se
 
 def test_a_recovery_code_works_once(client, counsellor):
     device = authenticator_of(counsellor)
-    codes = two_factor.regenerate_recovery_codes(user=counsellor)
+    codes = two_factor_services.regenerate_recovery_codes(user=counsellor)
     assert device.confirmed
     sign_in_with_password(client, counsellor)
 
@@ -300,7 +302,7 @@ def test_a_recovery_code_works_once(client, counsellor):
 
     assert response.status_code == 302
     assert is_verified_session(client)
-    assert two_factor.recovery_codes_left(counsellor) == 9
+    assert two_factor_selectors.recovery_codes_left(counsellor) == 9
 
     client.post(reverse("logout"))
     sign_in_with_password(client, counsellor)
@@ -336,7 +338,7 @@ def test_verification_gives_a_new_session_key(client, counsellor):
 
 def test_overview_shows_codes_left_and_new_codes_replace_the_old(client, counsellor):
     client.force_login(counsellor)
-    old = two_factor.regenerate_recovery_codes(user=counsellor)
+    old = two_factor_services.regenerate_recovery_codes(user=counsellor)
 
     overview = client.get(reverse("core:two-factor"))
     assert overview.status_code == 200
@@ -346,9 +348,9 @@ def test_overview_shows_codes_left_and_new_codes_replace_the_old(client, counsel
 
     new = response.context["codes"]
     assert len(new) == 10 and not set(new) & set(old)
-    assert two_factor.check_code(user=counsellor, code=new[0]).used_recovery_code
+    assert two_factor_services.check_code(user=counsellor, code=new[0]).used_recovery_code
     with pytest.raises(two_factor.DomainError):
-        two_factor.check_code(user=counsellor, code=old[0])
+        two_factor_services.check_code(user=counsellor, code=old[0])
 
 
 def test_new_recovery_codes_need_a_verified_session(client, counsellor):
@@ -444,7 +446,7 @@ def test_administrator_resets_a_heads_devices_with_a_reason_and_it_is_audited(
 ):
     head = make_user(Role.OFFICE_HEAD)
     authenticator_of(head)
-    two_factor.regenerate_recovery_codes(user=head)
+    two_factor_services.regenerate_recovery_codes(user=head)
     client.force_login(superuser)
     selected = {"action": "reset_two_factor", "_selected_action": [head.pk]}
 
@@ -492,7 +494,7 @@ def test_only_a_head_of_the_office_or_the_administrator_may_reset_devices(counse
     authenticator_of(counsellor)
     for outsider in (make_user(Role.CASE_SUPERVISOR), make_user(Role.FRONTDESK)):
         with pytest.raises(two_factor.DomainError):
-            two_factor.reset_devices(user=counsellor, by=outsider, reason="Lost phone")
+            two_factor_services.reset_devices(user=counsellor, by=outsider, reason="Lost phone")
     assert TOTPDevice.objects.filter(user=counsellor).exists()
 
 

@@ -10,7 +10,7 @@ from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
 from satuatap.demo import core as demo_core
 from satuatap.frontdesk import services as frontdesk
-from satuatap.frontdesk.catalogue import install_default_services
+from satuatap.frontdesk.catalogue.services import install_default_services
 from satuatap.frontdesk.models import Service, TicketStatus
 from satuatap.people.documents import services as documents
 from satuatap.people.models import DocumentType, VerificationStatus

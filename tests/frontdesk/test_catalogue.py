@@ -8,8 +8,8 @@ from django.urls import reverse
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
-from satuatap.frontdesk.catalogue import (
-    DEFAULT_SERVICES,
+from satuatap.frontdesk.catalogue import DEFAULT_SERVICES
+from satuatap.frontdesk.catalogue.services import (
     install_default_services,
     save_service,
     set_service_active,

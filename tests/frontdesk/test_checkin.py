@@ -398,7 +398,7 @@ def test_permission_matrix(client, make_user, ministry, partner, visit, services
 def test_check_in_page_queries_do_not_grow_with_services(
     client, frontdesk, office, django_assert_max_num_queries
 ):
-    from satuatap.frontdesk.catalogue import install_default_services
+    from satuatap.frontdesk.catalogue.services import install_default_services
 
     for desk_type in DeskType.objects.all():
         DeskFactory(office=office, desk_type=desk_type)

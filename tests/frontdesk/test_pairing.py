@@ -19,6 +19,8 @@ from django.utils import timezone
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import OFFICE_ROLES, Role
 from satuatap.frontdesk import devices
+from satuatap.frontdesk.devices import selectors as device_selectors
+from satuatap.frontdesk.devices import services as device_services
 from satuatap.frontdesk.models import Device, DevicePairing, PairingFailure
 from satuatap.frontdesk.qr import qr_svg
 from satuatap.frontdesk.services import call_next, check_in
@@ -41,7 +43,7 @@ def other_head(make_user, other_office):
 
 
 def _confirm(pairing, *, by, office=None, kind=SCREEN, name="TV ruang tunggu", desks=()):
-    return devices.confirm_pairing(
+    return device_services.confirm_pairing(
         office=office or by.office, code=pairing.code, kind=kind, name=name, desks=desks, by=by
     )
 
@@ -57,7 +59,7 @@ def _code_on(response) -> str:
 
 def test_a_code_is_eight_unambiguous_characters_valid_for_ten_minutes():
     before = timezone.now()
-    secret, pairing = devices.start_pairing(kind=SCREEN)
+    secret, pairing = device_services.start_pairing(kind=SCREEN)
 
     assert len(pairing.code) == 8 and set(pairing.code) <= set(devices.CODE_ALPHABET)
     assert not set("01OIL") & set(devices.CODE_ALPHABET)
@@ -75,11 +77,11 @@ def test_codes_are_typed_loosely():
 def test_the_head_confirms_the_code_and_only_the_browser_that_showed_it_gets_the_credential(
     head, office
 ):
-    secret, pairing = devices.start_pairing(kind=SCREEN)
-    other_secret, _other = devices.start_pairing(kind=SCREEN)
-    assert devices.claim_device(secret=secret) is None  # not confirmed yet
+    secret, pairing = device_services.start_pairing(kind=SCREEN)
+    other_secret, _other = device_services.start_pairing(kind=SCREEN)
+    assert device_services.claim_device(secret=secret) is None  # not confirmed yet
 
-    device = devices.confirm_pairing(
+    device = device_services.confirm_pairing(
         office=office,
         code=devices.format_code(pairing.code).lower(),
         kind=SCREEN,
@@ -93,18 +95,18 @@ def test_the_head_confirms_the_code_and_only_the_browser_that_showed_it_gets_the
         head,
         None,
     )
-    assert devices.claim_device(secret=other_secret) is None
-    assert devices.claim_device(secret="made-up") is None
-    raw, claimed = devices.claim_device(secret=secret)
+    assert device_services.claim_device(secret=other_secret) is None
+    assert device_services.claim_device(secret="made-up") is None
+    raw, claimed = device_services.claim_device(secret=secret)
     assert claimed == device
     device.refresh_from_db()
     assert device.token_hash == hashlib.sha256(raw.encode()).hexdigest()
-    assert devices.paired_device(raw) == device
-    assert devices.paired_device("made-up") is None
+    assert device_selectors.paired_device(raw) == device
+    assert device_selectors.paired_device("made-up") is None
 
 
 def test_a_code_pairs_one_device_once(head, other_head, office):
-    secret, pairing = devices.start_pairing(kind=SCREEN)
+    secret, pairing = device_services.start_pairing(kind=SCREEN)
     _confirm(pairing, by=head)
 
     # Neither the same head nor another office's head can confirm it again.
@@ -112,8 +114,8 @@ def test_a_code_pairs_one_device_once(head, other_head, office):
         with pytest.raises(DomainError) as error:
             _confirm(pairing, by=by)
         assert error.value.code == "invalid_code"
-    assert devices.claim_device(secret=secret) is not None
-    assert devices.claim_device(secret=secret) is None
+    assert device_services.claim_device(secret=secret) is not None
+    assert device_services.claim_device(secret=secret) is None
     assert Device.objects.count() == 1
 
 
@@ -132,28 +134,28 @@ def test_an_expired_code_cannot_be_confirmed_and_the_device_shows_a_new_one(clie
 
 
 def test_a_device_that_does_not_pick_its_credential_up_in_time_gets_nothing(head):
-    secret, pairing = devices.start_pairing(kind=SCREEN)
+    secret, pairing = device_services.start_pairing(kind=SCREEN)
     device = _confirm(pairing, by=head)
     DevicePairing.objects.filter(pk=pairing.pk).update(
         confirmed_at=timezone.now() - timedelta(minutes=devices.PAIRING_MINUTES, seconds=1)
     )
 
-    assert devices.claim_device(secret=secret) is None
+    assert device_services.claim_device(secret=secret) is None
     device.refresh_from_db()
     assert device.token_hash is None
 
 
 def test_a_flood_of_unpaired_browsers_cannot_fill_the_table(monkeypatch):
-    monkeypatch.setattr(devices, "MAX_WAITING_PAIRINGS", 3)
+    monkeypatch.setattr(device_services, "MAX_WAITING_PAIRINGS", 3)
     for _n in range(3):
-        devices.start_pairing(kind=SCREEN)
+        device_services.start_pairing(kind=SCREEN)
 
     with pytest.raises(DomainError) as error:
-        devices.start_pairing(kind=SCREEN)
+        device_services.start_pairing(kind=SCREEN)
     assert error.value.status == 503
     # Codes long expired are cleared away, and room is made again.
     DevicePairing.objects.update(expires_at=timezone.now() - timedelta(hours=2))
-    devices.start_pairing(kind=SCREEN)
+    device_services.start_pairing(kind=SCREEN)
     assert DevicePairing.objects.count() == 1
 
 
@@ -162,7 +164,7 @@ def test_a_flood_of_unpaired_browsers_cannot_fill_the_table(monkeypatch):
 
 def test_a_head_cannot_show_another_offices_desks(head, other_office):
     elsewhere = DeskFactory(office=other_office)
-    _secret, pairing = devices.start_pairing(kind=SCREEN)
+    _secret, pairing = device_services.start_pairing(kind=SCREEN)
 
     with pytest.raises(DomainError) as error:
         _confirm(pairing, by=head, desks=[elsewhere])
@@ -171,7 +173,7 @@ def test_a_head_cannot_show_another_offices_desks(head, other_office):
 
 
 def test_a_head_pairs_only_for_their_own_office(head, other_office):
-    _secret, pairing = devices.start_pairing(kind=SCREEN)
+    _secret, pairing = device_services.start_pairing(kind=SCREEN)
     with pytest.raises(DomainError) as error:
         _confirm(pairing, by=head, office=other_office)
     assert error.value.status == 403
@@ -198,22 +200,22 @@ def test_a_device_paired_by_another_office_shows_that_office_only(
 @pytest.mark.parametrize("role", sorted(OFFICE_ROLES - {Role.OFFICE_HEAD}))
 def test_only_the_office_head_pairs_and_revokes(make_user, office, head, role, desks):
     user = make_user(role, desk=desks["ketenagakerjaan"] if role == Role.DESK_OFFICER else None)
-    _secret, pairing = devices.start_pairing(kind=SCREEN)
+    _secret, pairing = device_services.start_pairing(kind=SCREEN)
     device, _raw = pair_device(office=office, kind=SCREEN, by=head)
 
     with pytest.raises(DomainError):
         _confirm(pairing, by=user, office=office)
     with pytest.raises(DomainError):
-        devices.revoke_device(device=device, by=user)
+        device_services.revoke_device(device=device, by=user)
     device.refresh_from_db()
     assert device.revoked_at is None and Device.objects.count() == 1
 
 
 def test_guessing_codes_locks_pairing_for_the_head(head, other_head, office):
-    _secret, pairing = devices.start_pairing(kind=SCREEN)
+    _secret, pairing = device_services.start_pairing(kind=SCREEN)
     for n in range(devices.FAILURE_LIMIT):
         with pytest.raises(DomainError) as error:
-            devices.confirm_pairing(
+            device_services.confirm_pairing(
                 office=office, code=f"2222222{n + 2}", kind=SCREEN, name="TV", by=head
             )
     assert error.value.code == "too_many_attempts" and error.value.status == 429
@@ -224,7 +226,7 @@ def test_guessing_codes_locks_pairing_for_the_head(head, other_head, office):
     assert error.value.code == "too_many_attempts"
     assert not Device.objects.exists()
     # Another head is not locked by it; the head is again once the window has passed.
-    assert not devices.pairing_is_locked(other_head)
+    assert not device_selectors.pairing_is_locked(other_head)
     PairingFailure.objects.update(at=timezone.now() - devices.FAILURE_WINDOW)
     assert _confirm(pairing, by=head).office == office
 
@@ -234,7 +236,7 @@ def test_revoking_a_device_ends_its_access_at_its_next_request(client, head, off
     client.cookies[devices.DEVICE_COOKIE] = raw
     assert client.get("/display/now/").status_code == 200
 
-    devices.revoke_device(device=device, by=head)
+    device_services.revoke_device(device=device, by=head)
 
     poll = client.get("/display/now/")
     assert poll.status_code == 404 and poll.content == b""
@@ -244,17 +246,17 @@ def test_revoking_a_device_ends_its_access_at_its_next_request(client, head, off
     assert page.cookies[devices.DEVICE_COOKIE].value == ""  # the dead credential is dropped
     device.refresh_from_db()
     assert device.revoked_by == head and device.token_hash is None
-    assert devices.paired_device(raw) is None
+    assert device_selectors.paired_device(raw) is None
     # Revoking twice keeps the first time.
     first = device.revoked_at
-    assert devices.revoke_device(device=device, by=head).revoked_at == first
+    assert device_services.revoke_device(device=device, by=head).revoked_at == first
 
 
 def test_a_revoked_device_never_picks_its_credential_up(head):
-    secret, pairing = devices.start_pairing(kind=SCREEN)
+    secret, pairing = device_services.start_pairing(kind=SCREEN)
     device = _confirm(pairing, by=head)
-    devices.revoke_device(device=device, by=head)
-    assert devices.claim_device(secret=secret) is None
+    device_services.revoke_device(device=device, by=head)
+    assert device_services.claim_device(secret=secret) is None
 
 
 def test_pairing_and_revocation_are_in_the_audit_trail_without_the_credential(
@@ -293,11 +295,11 @@ def test_last_seen_is_noted_at_most_once_a_minute(head, office, django_assert_nu
     device, raw = pair_device(office=office, kind=SCREEN, by=head)
     Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now() - timedelta(hours=1))
 
-    devices.note_seen(devices.paired_device(raw))
+    device_services.note_seen(device_selectors.paired_device(raw))
     device.refresh_from_db()
     assert device.last_seen_at > timezone.now() - timedelta(seconds=5)
     with django_assert_num_queries(0):  # seen less than a minute ago: nothing to write
-        devices.note_seen(device)
+        device_services.note_seen(device)
 
 
 # --- The device's pages ------------------------------------------------------------------------
@@ -344,7 +346,7 @@ def test_the_device_polls_then_opens_its_page_once_the_head_confirmed(client, he
     assert page.status_code == 200 and b'id="calling-screen"' in page.content
     device = Device.objects.get()
     raw = page.cookies[devices.DEVICE_COOKIE].value
-    assert devices.paired_device(raw) == device
+    assert device_selectors.paired_device(raw) == device
     assert page.cookies[devices.DEVICE_COOKIE]["max-age"] == devices.DEVICE_COOKIE_MAX_AGE
     assert page.cookies[devices.DEVICE_COOKIE]["httponly"]
     assert page.cookies[devices.PAIRING_COOKIE].value == ""
@@ -388,7 +390,7 @@ def test_the_qr_code_opens_the_pair_page_with_the_code_filled_in_and_nothing_loo
     client, head
 ):
     client.force_login(head)
-    _secret, pairing = devices.start_pairing(kind=KIOSK)
+    _secret, pairing = device_services.start_pairing(kind=KIOSK)
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get(
@@ -443,7 +445,7 @@ def test_a_wrong_code_on_the_page_says_so_and_counts_against_the_head(client, he
 
 def test_a_blank_name_is_refused_without_counting_as_a_guess(client, head):
     client.force_login(head)
-    _secret, pairing = devices.start_pairing(kind=SCREEN)
+    _secret, pairing = device_services.start_pairing(kind=SCREEN)
     response = client.post(
         reverse("frontdesk:device-pair"), {"code": pairing.code, "kind": SCREEN, "name": "  "}
     )
@@ -463,7 +465,7 @@ def test_the_list_shows_when_each_device_was_last_seen_and_revokes(client, head,
     assert response.status_code == 302
     device.refresh_from_db()
     assert device.revoked_at is not None and device.revoked_by == head
-    assert devices.paired_device(raw) is None
+    assert device_selectors.paired_device(raw) is None
     assert "Revoked" in client.get(reverse("frontdesk:devices")).content.decode()
 
 
@@ -475,7 +477,7 @@ def test_the_head_of_another_office_cannot_see_or_revoke_a_device(client, head, 
     response = client.post(reverse("frontdesk:device-revoke", args=[device.pk]))
 
     assert response.status_code == 404
-    assert devices.paired_device(raw) == device
+    assert device_selectors.paired_device(raw) == device
 
 
 @pytest.mark.parametrize("role", sorted(OFFICE_ROLES - {Role.OFFICE_HEAD}))
@@ -483,7 +485,7 @@ def test_only_the_head_opens_the_device_pages(client, make_user, head, office, d
     device, _raw = pair_device(office=office, kind=SCREEN, by=head)
     user = make_user(role, desk=desks["ketenagakerjaan"] if role == Role.DESK_OFFICER else None)
     client.force_login(user)
-    _secret, pairing = devices.start_pairing(kind=SCREEN)
+    _secret, pairing = device_services.start_pairing(kind=SCREEN)
 
     assert client.get(reverse("frontdesk:devices")).status_code == 403
     assert client.get(reverse("frontdesk:device-pair")).status_code == 403

@@ -17,8 +17,9 @@ from satuatap.api import api as project_api
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import DeskType
 from satuatap.core.roles import Role
-from satuatap.frontdesk import devices, surveys
+from satuatap.frontdesk import devices
 from satuatap.frontdesk.api_surveys import ikm_router, router
+from satuatap.frontdesk.devices import services as device_services
 from satuatap.frontdesk.models import Device, Service, Survey
 from satuatap.frontdesk.services import (
     call_ticket,
@@ -27,11 +28,9 @@ from satuatap.frontdesk.services import (
     mark_no_show,
     start_serving,
 )
-from satuatap.frontdesk.surveys import (
-    submit_survey,
-    visit_for_survey_token,
-    visit_for_ticket_code,
-)
+from satuatap.frontdesk.surveys import selectors as survey_selectors
+from satuatap.frontdesk.surveys.selectors import visit_for_survey_token, visit_for_ticket_code
+from satuatap.frontdesk.surveys.services import submit_survey
 from satuatap.urls import urlpatterns as project_urlpatterns
 from tests.factories import DeskFactory, UserFactory, pair_device
 
@@ -345,7 +344,7 @@ def test_qr_survey_refuses_an_answer_outside_the_scale(client, visit):
 
 def test_qr_survey_answered_meanwhile_shows_already_answered(client, visit, monkeypatch):
     url = reverse("public:survey", args=[visit.survey_token])
-    monkeypatch.setattr(surveys, "has_survey", lambda v: False)
+    monkeypatch.setattr(survey_selectors, "has_survey", lambda v: False)
     Survey.objects.create(visit=visit, channel="kiosk", u1=4)
 
     response = client.post(url, survey_post())
@@ -468,7 +467,7 @@ def test_an_unpaired_browser_gets_the_pairing_page_not_the_kiosk(visit):
 
 
 def test_a_revoked_kiosk_cannot_submit(client, kiosk, visit):
-    devices.revoke_device(device=kiosk, by=kiosk.head)
+    device_services.revoke_device(device=kiosk, by=kiosk.head)
     url = reverse("public:kiosk-survey", args=[visit.tickets.get().code])
 
     response = client.post(url, survey_post())

@@ -10,7 +10,7 @@ import pytest
 
 from satuatap.cases import services as cases
 from satuatap.cases.models import Category, Channel
-from satuatap.core import retention
+from satuatap.core.retention import services as retention_services
 from satuatap.core.roles import Role
 from satuatap.privacy import services
 from satuatap.privacy.models import RequestAction, RequestStatus, RequestType, SubjectRequest
@@ -54,7 +54,7 @@ def test_a_request_closed_five_years_ago_loses_who_asked_and_what_was_said(
         RequestType.ERASURE, received_at=now - YEARS_AGO, description="Hapus data saya"
     )
 
-    run = retention.run(today=office.today())
+    run = retention_services.run(today=office.today())
 
     for request in (old, stranger):
         request.refresh_from_db()
@@ -66,7 +66,7 @@ def test_a_request_closed_five_years_ago_loses_who_asked_and_what_was_said(
     still_open.refresh_from_db()
     assert still_open.anonymised_at is None and still_open.description
     assert _result(run, "subject_requests") == {"due": 2, "held": 0, "done": 2}
-    assert _result(retention.run(today=office.today()), "subject_requests")["due"] == 0
+    assert _result(retention_services.run(today=office.today()), "subject_requests")["due"] == 0
 
 
 def test_a_request_about_someone_in_an_open_case_is_held(
@@ -82,7 +82,7 @@ def test_a_request_about_someone_in_an_open_case_is_held(
     )
     request = _closed(make_request, head, now, person=client)
 
-    run = retention.run(today=office.today())
+    run = retention_services.run(today=office.today())
 
     request.refresh_from_db()
     assert request.anonymised_at is None and request.description

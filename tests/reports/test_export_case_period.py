@@ -15,8 +15,10 @@ from django.utils import translation
 
 from satuatap.core.roles import Role
 from satuatap.reports import release, selectors
-from satuatap.reports.exports import builders, jobs, worker
+from satuatap.reports.exports import builders
+from satuatap.reports.exports import services as jobs
 from satuatap.reports.exports.common import ExportParameters
+from satuatap.reports.exports.worker import services as worker
 from satuatap.reports.indicators import INDICATORS
 from tests.reports.core_fixture import MARCH
 from tests.reports.exports_support import read_workbook

@@ -10,12 +10,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from satuatap.core.exceptions import DomainError
 from satuatap.core.models import RoleAssignment
 from satuatap.core.roles import Role
 from satuatap.reports import selectors
 from satuatap.reports.export_models import ExportJob, ExportStatus
-from satuatap.reports.exports import builders, dhis2, jobs, worker
+from satuatap.reports.exports import builders, dhis2
+from satuatap.reports.exports import services as jobs
 from satuatap.reports.exports.common import ExportParameters
+from satuatap.reports.exports.worker import services as worker
+from satuatap.reports.retention import RETENTION_DAYS
 from tests.reports.core_fixture import MARCH
 from tests.reports.exports_support import find_table, read_workbook
 from tests.reports.test_exports_dhis2 import assert_data_value_set
@@ -191,14 +195,14 @@ def test_office_staff_export_their_own_office_only(
 
 
 def test_service_refuses_what_the_user_may_not_export(world, head, make_user, partner):
-    with pytest.raises(jobs.DomainError) as national:
+    with pytest.raises(DomainError) as national:
         jobs.start_export(by=head, kind="xlsx", params=march())
     assert national.value.status == 403
-    with pytest.raises(jobs.DomainError) as other:
+    with pytest.raises(DomainError) as other:
         jobs.start_export(by=head, kind="xlsx", params=march(office_id=world.other_office.pk))
     assert other.value.status == 404
     caseworker = make_user(Role.PARTNER_CASEWORKER, organisation=partner)
-    with pytest.raises(jobs.DomainError):
+    with pytest.raises(DomainError):
         jobs.start_export(by=caseworker, kind="xlsx", params=march(office_id=world.office.pk))
 
 
@@ -210,7 +214,7 @@ def test_partner_cannot_open_the_exports_page(client, make_user, partner):
 def test_a_person_may_have_only_a_few_exports_running(world, national):
     for _n in range(jobs.MAX_RUNNING_PER_USER):
         jobs.start_export(by=national, kind="xlsx", params=march())
-    with pytest.raises(jobs.DomainError) as error:
+    with pytest.raises(DomainError) as error:
         jobs.start_export(by=national, kind="xlsx", params=march())
     assert error.value.status == 429
 
@@ -278,7 +282,7 @@ def test_old_exports_and_their_files_are_purged(world, national):
     job = worker.run_export(jobs.start_export(by=national, kind="csv", params=march()).pk)
     path = job.file.path
     assert jobs.purge_old_exports() == 0
-    later = timezone.now() + datetime.timedelta(days=jobs.RETENTION_DAYS + 1)
+    later = timezone.now() + datetime.timedelta(days=RETENTION_DAYS + 1)
     assert jobs.purge_old_exports(now=later) == 1
     assert not ExportJob.objects.exists()
     import os

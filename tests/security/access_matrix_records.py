@@ -21,6 +21,7 @@ from satuatap.cases.models import Category, Channel, GbvType, SharedItem
 from satuatap.cases.retention import services as case_retention
 from satuatap.core import partners
 from satuatap.core.models import DeskType, Organisation, RetentionRun, RoleGrant
+from satuatap.core.partners import services as partner_services
 from satuatap.core.roles import Role
 from satuatap.frontdesk import services as frontdesk
 from satuatap.frontdesk.models import Device, Service
@@ -38,9 +39,9 @@ from satuatap.placement.training import services as training
 from satuatap.privacy import services as privacy
 from satuatap.privacy.models import Breach
 from satuatap.regions.models import Region, RegionLevel
-from satuatap.reports.exports import jobs as export_jobs
-from satuatap.reports.exports import worker as export_worker
+from satuatap.reports.exports import services as export_jobs
 from satuatap.reports.exports.common import ExportParameters
+from satuatap.reports.exports.worker import services as export_worker
 from tests.factories import (
     DeskFactory,
     MinistryFactory,
@@ -293,7 +294,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
     new_head.save()
 
     # --- The partner directory: a contact person and a consent template ------------------------
-    partner_contact = partners.save_contact(
+    partner_contact = partner_services.save_contact(
         office=office,
         partner=partner,
         by=head,

@@ -18,7 +18,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from satuatap.api import api as ninja_api
-from satuatap.core.two_factor import mark_session_verified, requires_two_factor
+from satuatap.core.two_factor import requires_two_factor
+from satuatap.core.two_factor.services import mark_session_verified
 from satuatap.frontdesk.devices import DEVICE_COOKIE
 from tests.otp import authenticator_of
 from tests.security.access_matrix import ANONYMOUS, DEVICES, ENTRIES, PARAMS, ROLES, Entry

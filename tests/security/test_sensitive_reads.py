@@ -27,7 +27,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from satuatap.cases.models import Case, CaseAttachment, Referral, SharedItem
-from satuatap.core.two_factor import mark_session_verified, requires_two_factor
+from satuatap.core.two_factor import requires_two_factor
+from satuatap.core.two_factor.services import mark_session_verified
 from satuatap.people.models import Person, PersonDocument
 from tests.otp import authenticator_of
 from tests.security.access_matrix import ANONYMOUS, ENTRIES, Entry

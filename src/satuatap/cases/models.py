@@ -13,6 +13,7 @@ is decided in `rules.py`, and every read of a restricted case is logged with its
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django import forms
@@ -609,6 +610,11 @@ class Referral(models.Model):
     def has_ended(self) -> bool:
         """The partner's access is over: ended on the referral, or its case is closed."""
         return self.stopped_at is not None or self.case.is_closed
+
+    def is_overdue_on(self, today: datetime.date) -> bool:
+        """The partner has not answered by the due date (`selectors.overdue_referrals`' rule,
+        for one referral at hand)."""
+        return self.state == ReferralState.SENT and self.stopped_at is None and self.due_on < today
 
 
 class CaseEvent(models.Model):

@@ -18,6 +18,7 @@ from satuatap.core.models import (
     User,
 )
 from satuatap.core.roles import roles_of_organisation_kind
+from satuatap.core.two_factor import services as two_factor_services
 
 admin.site.site_header = _("SatuAtap administration")
 admin.site.site_title = _("SatuAtap")
@@ -137,7 +138,9 @@ class UserAdmin(DjangoUserAdmin):
             if not request.user.has_perm("core.reset_two_factor", user):
                 skipped += 1
                 continue
-            two_factor.reset_devices(user=user, by=request.user, reason=form.cleaned_data["reason"])
+            two_factor_services.reset_devices(
+                user=user, by=request.user, reason=form.cleaned_data["reason"]
+            )
             done += 1
         self.message_user(
             request,

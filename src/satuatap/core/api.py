@@ -21,6 +21,8 @@ from satuatap.core.schemas import (
     TokenOut,
     TokenRevokeIn,
 )
+from satuatap.core.two_factor import selectors as two_factor_selectors
+from satuatap.core.two_factor import services as two_factor_services
 
 auth_router = Router(tags=["auth"])
 offices_router = Router(tags=["offices"])
@@ -47,7 +49,7 @@ def obtain_token(request, payload: TokenIn):
 def _check_second_factor(user, code: str) -> None:
     """A token is as strong as a verified session: accounts under two-factor sign-in get one
     only against a current code (or a recovery code), with the same throttling."""
-    if not two_factor.is_enrolled(user):
+    if not two_factor_selectors.is_enrolled(user):
         raise DomainError(
             "two_factor_enrolment_required",
             _("Set up two-factor sign-in on the website first."),
@@ -60,7 +62,7 @@ def _check_second_factor(user, code: str) -> None:
             status=401,
         )
     try:
-        two_factor.check_code(user=user, code=code)
+        two_factor_services.check_code(user=user, code=code)
     except DomainError as error:
         if error.code == "invalid_code":
             error.status = 401

@@ -17,9 +17,9 @@ class CoreConfig(AppConfig):
         attribution.connect()
         lookups.register()
 
-        from satuatap.core import retention
+        from satuatap.core.retention import hooks as retention_hooks
 
-        retention.register_core_classes()
+        retention_hooks.register_core_classes()
 
         from satuatap.core import work_panels
 

@@ -6,7 +6,7 @@ picked (written by `core.sensitive`, the one sensitive-data policy). Nothing in 
 edits or deletes these entries, except erasure and retention: `erase_audit_values` replaces the
 personal values of an erased record (its NIK, name, phone numbers…) with a marker, keeping who did
 what to which record and when; the retention schedule deletes entries older than their period
-(`core/retention.py`, class `audit_entries`).
+(`core/retention/`, class `audit_entries`).
 
 What the trail *shows* of an entry's values is decided here too: the values of a record that
 holds nobody's personal data (a user account, an office, a desk, an agency of the national list)

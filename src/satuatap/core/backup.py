@@ -301,7 +301,7 @@ def create_backup(output: Path | None = None) -> BackupResult:
             database_file = staging_path / "database.pgdump"
             version, migrations, dump_major = _postgres_dump(database_file)
             manifest["pg_dump_major"] = int(dump_major)
-        manifest.update(engine_version=version, database=member, migrations=migrations)
+        manifest |= {"engine_version": version, "database": member, "migrations": migrations}
 
         partial = output.with_name(output.name + ".partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

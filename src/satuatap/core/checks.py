@@ -72,7 +72,7 @@ def metrics_token_is_long_enough(app_configs, **kwargs):
 
 @register()
 def retention_schedule_is_readable(app_configs, **kwargs):
-    """SATUATAP_RETENTION names known record classes with readable periods (core/retention.py):
+    """SATUATAP_RETENTION names known record classes with readable periods (core/retention/):
     a typo must not leave a class on its default unnoticed."""
     from satuatap.core.retention import configuration_errors
 

@@ -8,10 +8,11 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core import staff, two_factor
+from satuatap.core import two_factor
 from satuatap.core.models import Desk, Language, OfficeTimeZone, Organisation, User
 from satuatap.core.roles import OFFICE_ROLES, Role
 from satuatap.core.selectors import active_desks
+from satuatap.core.staff import services as staff_services
 from satuatap.regions.forms import RegionPickerField
 from satuatap.regions.models import RegionLevel
 
@@ -43,9 +44,9 @@ class DetailsForm(forms.Form):
         label=_("Language"), choices=Language.choices, initial=Language.INDONESIAN
     )
 
-    def details(self, prefix: str = "") -> staff.Details:
+    def details(self, prefix: str = "") -> staff_services.Details:
         data = self.cleaned_data
-        return staff.Details(
+        return staff_services.Details(
             full_name=data[f"{prefix}full_name"],
             email=data[f"{prefix}email"],
             gender=data.get(f"{prefix}gender", "U"),
@@ -131,9 +132,9 @@ class OfficeForm(forms.Form):
         label=_("Language of the head"), choices=Language.choices, initial=Language.INDONESIAN
     )
 
-    def head_details(self) -> staff.Details:
+    def head_details(self) -> staff_services.Details:
         data = self.cleaned_data
-        return staff.Details(
+        return staff_services.Details(
             full_name=data["head_full_name"],
             email=data["head_email"],
             language=data["head_language"],
@@ -154,9 +155,9 @@ class HeadForm(forms.Form):
         label=_("Language"), choices=Language.choices, initial=Language.INDONESIAN
     )
 
-    def details(self) -> staff.Details:
+    def details(self) -> staff_services.Details:
         data = self.cleaned_data
-        return staff.Details(
+        return staff_services.Details(
             full_name=data["full_name"], email=data["email"], language=data["language"]
         )
 

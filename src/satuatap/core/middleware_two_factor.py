@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from satuatap.core import two_factor
+from satuatap.core.two_factor import selectors as two_factor_selectors
 
 OPEN_VIEWS = frozenset(
     {
@@ -56,7 +57,9 @@ class TwoFactorMiddleware:
                 status=403,
             )
         target = reverse(
-            "core:two-factor-verify" if two_factor.is_enrolled(user) else "core:two-factor-setup"
+            "core:two-factor-verify"
+            if two_factor_selectors.is_enrolled(user)
+            else "core:two-factor-setup"
         )
         if getattr(request, "htmx", False):
             response = HttpResponseForbidden(_("Enter your two-factor code first."))

@@ -438,7 +438,7 @@ class RetentionRunStatus(models.TextChoices):
 
 
 class RetentionRun(models.Model):
-    """One run of the retention schedule (`core/retention.py`), as the administrator reads it:
+    """One run of the retention schedule (`core/retention/`), as the administrator reads it:
     per record class and office, how many records were due, kept by a hold, and anonymised or
     deleted. Counts only: no record and no person is named."""
 

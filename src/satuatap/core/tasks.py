@@ -19,7 +19,7 @@ operator's alert that the worker stopped: docs/operations.md).
 huey's own decorators are not exported: a task declared without one of these two fails
 `tests/core/test_attribution.py`.
 
-The retention schedule runs from here every night (`core/retention.py`): it belongs to no
+The retention schedule runs from here every night (`core/retention/`): it belongs to no
 domain app, and the report it stores is the administrator's.
 """
 
@@ -113,9 +113,9 @@ RETENTION_SCHEDULE = crontab(hour="18", minute="30")
 @system_task(RETENTION_SCHEDULE, "core.retention")
 def run_retention_task() -> None:
     """Anonymise or delete what the retention schedule says is due; on behalf of the system."""
-    from satuatap.core import retention
+    from satuatap.core.retention import services as retention_services
 
-    retention.run(trigger="schedule")
+    retention_services.run(trigger="schedule")
 
 
 __all__ = ["ATTRIBUTED_TASKS", "run_retention_task", "system_job", "system_task", "user_task"]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from satuatap.core import selectors, staff, two_factor
+from satuatap.core import selectors
 from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
 from satuatap.core.forms_staff import (
@@ -28,6 +28,9 @@ from satuatap.core.forms_staff import (
 )
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
+from satuatap.core.staff import selectors as staff_selectors
+from satuatap.core.staff import services as staff_services
+from satuatap.core.two_factor import services as two_factor_services
 
 # A service's error codes that belong to a field of the forms.
 STAFF_FIELDS = {"last_head": "roles"}
@@ -48,7 +51,7 @@ def _member_or_404(request, user_id: int) -> User:
     return member
 
 
-def _waiting_message(request, change: staff.StaffChange) -> None:
+def _waiting_message(request, change: staff_services.StaffChange) -> None:
     for role in change.waiting:
         messages.info(
             request,
@@ -60,7 +63,7 @@ def _waiting_message(request, change: staff.StaffChange) -> None:
         )
 
 
-def _link_page(request, member: User, link: staff.PasswordLink, *, back: str):
+def _link_page(request, member: User, link: staff_services.PasswordLink, *, back: str):
     """The new link, shown once on this answer (never put in a message, the session or a
     redirect), or where it was mailed."""
     response = render(
@@ -94,7 +97,7 @@ def staff_add(request):
     form = NewStaffForm(request.POST or None, office=office)
     if request.method == "POST" and form.is_valid():
         try:
-            change = staff.add_staff_member(
+            change = staff_services.add_staff_member(
                 office=office,
                 by=request.user,
                 username=form.cleaned_data["username"],
@@ -102,7 +105,7 @@ def staff_add(request):
                 roles=form.cleaned_data["roles"],
                 desk=form.cleaned_data["desk"],
             )
-            link = staff.issue_password_link(
+            link = staff_services.issue_password_link(
                 member=change.member, by=request.user, base_url=request.build_absolute_uri("/")
             )
         except DomainError as error:
@@ -124,7 +127,7 @@ def staff_detail(request, user_id: int):
     form = StaffForm(request.POST or None, office=office, initial=StaffForm.initial_of(member))
     if request.method == "POST" and form.is_valid():
         try:
-            change = staff.update_staff_member(
+            change = staff_services.update_staff_member(
                 member=member,
                 by=request.user,
                 details=form.details(),
@@ -142,7 +145,8 @@ def staff_detail(request, user_id: int):
         "office": office,
         "member": member,
         "is_self": member.pk == request.user.pk,
-        "may_send_link": member.pk != request.user.pk and staff.may_receive_password_link(member),
+        "may_send_link": member.pk != request.user.pk
+        and staff_selectors.may_receive_password_link(member),
         "may_reset_two_factor": request.user.has_perm("core.reset_two_factor", member),
     }
     return render(request, "core/staff/detail.html", context)
@@ -154,7 +158,9 @@ def staff_active(request, user_id: int):
     member = _member_or_404(request, user_id)
     is_active = request.POST.get("is_active") == "1"
     try:
-        member = staff.set_staff_active(member=member, by=request.user, is_active=is_active)
+        member = staff_services.set_staff_active(
+            member=member, by=request.user, is_active=is_active
+        )
     except DomainError as error:
         add_domain_message(request, error)
     else:
@@ -174,7 +180,7 @@ def staff_active(request, user_id: int):
 def staff_password_link(request, user_id: int):
     member = _member_or_404(request, user_id)
     try:
-        link = staff.issue_password_link(
+        link = staff_services.issue_password_link(
             member=member, by=request.user, base_url=request.build_absolute_uri("/")
         )
     except DomainError as error:
@@ -192,7 +198,7 @@ def staff_two_factor_reset(request, user_id: int):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            two_factor.reset_devices(
+            two_factor_services.reset_devices(
                 user=member, by=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
@@ -231,7 +237,7 @@ def role_grant_decide(request, grant_id: int):
         return redirect("core:role-grants")
     confirm = form.cleaned_data["decision"] == "confirm"
     try:
-        staff.decide_role_grant(grant=grant, by=request.user, confirm=confirm)
+        staff_services.decide_role_grant(grant=grant, by=request.user, confirm=confirm)
     except DomainError as error:
         add_domain_message(request, error)
     else:
@@ -267,7 +273,7 @@ def office_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            change = staff.create_office(
+            change = staff_services.create_office(
                 by=request.user,
                 name=data["name"],
                 slug=data["slug"],
@@ -276,7 +282,7 @@ def office_create(request):
                 head_username=data["head_username"],
                 head=form.head_details(),
             )
-            link = staff.issue_password_link(
+            link = staff_services.issue_password_link(
                 member=change.member, by=request.user, base_url=request.build_absolute_uri("/")
             )
         except DomainError as error:
@@ -297,17 +303,17 @@ def office_create(request):
 def office_head(request, office_id: int):
     _require_administrator(request)
     office = get_object_or_404(Organisation, pk=office_id, kind=OrganisationKind.OFFICE)
-    has_head = staff.active_heads(office).exists()
+    has_head = staff_selectors.active_heads(office).exists()
     form = HeadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change = staff.appoint_head(
+            change = staff_services.appoint_head(
                 office=office,
                 by=request.user,
                 username=form.cleaned_data["username"],
                 details=form.details(),
             )
-            link = staff.issue_password_link(
+            link = staff_services.issue_password_link(
                 member=change.member, by=request.user, base_url=request.build_absolute_uri("/")
             )
         except DomainError as error:
@@ -332,7 +338,7 @@ def office_head_password_link(request, office_id: int, user_id: int):
     office = get_object_or_404(Organisation, pk=office_id, kind=OrganisationKind.OFFICE)
     member = get_object_or_404(User, pk=user_id, organisation=office)
     try:
-        link = staff.issue_password_link(
+        link = staff_services.issue_password_link(
             member=member, by=request.user, base_url=request.build_absolute_uri("/")
         )
     except DomainError as error:

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from satuatap.core import two_factor
 from satuatap.core.exceptions import DomainError
 from satuatap.core.forms import TwoFactorCodeForm
+from satuatap.core.two_factor import selectors as two_factor_selectors
+from satuatap.core.two_factor import services as two_factor_services
 
 
 def _next_url(request) -> str:
@@ -42,13 +44,13 @@ def setup(request):
     next_url = _next_url(request)
     if not two_factor.two_factor_applies_to(user):
         return redirect("home")
-    if two_factor.is_enrolled(user):
+    if two_factor_selectors.is_enrolled(user):
         return redirect("core:two-factor")
     form = TwoFactorCodeForm(request.POST or None)
-    device = two_factor.pending_device(user=user)
+    device = two_factor_services.pending_device(user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = two_factor.confirm_enrolment(
+            codes = two_factor_services.confirm_enrolment(
                 user=user, request=request, code=form.cleaned_data["code"]
             )
         except DomainError as error:
@@ -73,13 +75,15 @@ def verify(request):
     next_url = _next_url(request)
     if not two_factor.two_factor_applies_to(user) or two_factor.is_verified(user):
         return redirect(next_url)
-    if not two_factor.is_enrolled(user):
+    if not two_factor_selectors.is_enrolled(user):
         return redirect(f"{reverse('core:two-factor-setup')}?{urlencode({'next': next_url})}")
     form = TwoFactorCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            verified = two_factor.verify_session(request=request, code=form.cleaned_data["code"])
+            verified = two_factor_services.verify_session(
+                request=request, code=form.cleaned_data["code"]
+            )
         except DomainError as error:
             form.add_error("code", error.message)
             status = error.status if error.status == 429 else 200
@@ -88,7 +92,7 @@ def verify(request):
                 messages.warning(
                     request,
                     _("You used a recovery code; %(count)s are left.")
-                    % {"count": two_factor.recovery_codes_left(user)},
+                    % {"count": two_factor_selectors.recovery_codes_left(user)},
                 )
             return redirect(next_url)
     return render(
@@ -104,8 +108,8 @@ def overview(request):
     context = {
         "applies": two_factor.two_factor_applies_to(user),
         "required": two_factor.requires_two_factor(user),
-        "device": two_factor.confirmed_totp_device(user),
-        "recovery_codes_left": two_factor.recovery_codes_left(user),
+        "device": two_factor_selectors.confirmed_totp_device(user),
+        "recovery_codes_left": two_factor_selectors.recovery_codes_left(user),
     }
     return render(request, "core/two_factor/overview.html", context)
 
@@ -118,7 +122,7 @@ def new_recovery_codes(request):
     if not two_factor.is_verified(request.user):
         return redirect("core:two-factor-verify")
     try:
-        codes = two_factor.regenerate_recovery_codes(user=request.user)
+        codes = two_factor_services.regenerate_recovery_codes(user=request.user)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("core:two-factor")

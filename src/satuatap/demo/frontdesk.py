@@ -19,7 +19,7 @@ from django.db import models, transaction
 
 from satuatap.core.models import Organisation, OrganisationKind, User
 from satuatap.core.roles import Role
-from satuatap.frontdesk.catalogue import install_default_services
+from satuatap.frontdesk.catalogue.services import install_default_services
 from satuatap.frontdesk.models import (
     AgeBand,
     DeskDayCounter,
@@ -313,7 +313,7 @@ def _write(rows: OfficeRows) -> None:
                     person=visit.person,
                     recorded_by=ticket.called_by or visit.checked_in_by,
                     outcome=_outcome(ticket),
-                    recorded_at=ticket.finished_at,
+                    recorded_at=ticket.finished_at or visit.checked_in_at,
                 ),
                 services,
             )

@@ -14,9 +14,10 @@ from pydantic import StrictInt
 from satuatap.core.exceptions import DomainError
 from satuatap.core.schemas import ErrorOut
 from satuatap.core.selectors import visible_offices
-from satuatap.frontdesk import surveys
 from satuatap.frontdesk.ikm import IkmResult, office_ikm
 from satuatap.frontdesk.models import Survey
+from satuatap.frontdesk.surveys import selectors as survey_selectors
+from satuatap.frontdesk.surveys import services as survey_services
 
 router = Router(tags=["surveys"])
 ikm_router = Router(tags=["surveys"])
@@ -76,10 +77,10 @@ def submit_survey(request, payload: SurveyIn):
     """Submit the satisfaction survey of a visit. No sign-in: the visit's survey token is the
     credential. One survey per visit (409 `already_answered`), once a desk has served the
     visit (409 `not_served` before that; nothing is stored)."""
-    visit = surveys.visit_for_survey_token(payload.token)
+    visit = survey_selectors.visit_for_survey_token(payload.token)
     if visit is None:
         raise DomainError("not_found", _("No such survey."), status=404)
-    survey = surveys.submit_survey(
+    survey = survey_services.submit_survey(
         visit=visit, answers=payload.answers, comment=payload.comment, channel=payload.channel
     )
     return Status(201, SurveyOut(id=survey.pk))

@@ -1,5 +1,5 @@
 """Forms of the check-in page and of the service catalogue. They parse input only: the rules
-live in `services.check_in` and `catalogue.save_service`."""
+live in `services.check_in` and `catalogue.services.save_service`."""
 
 from __future__ import annotations
 

@@ -230,7 +230,7 @@ class ServiceRecord(models.Model):
 class Device(models.Model):
     """A device that works without signing in, paired to the office by its head: the calling
     screen on a TV in the waiting room, or the exit kiosk tablet where visitors answer the
-    satisfaction survey (`devices.py` describes the pairing). The device's credential is a
+    satisfaction survey (`devices/__init__.py` describes the pairing). The device's credential is a
     random token in a cookie of its browser; only its SHA-256 hash is kept here."""
 
     class Kind(models.TextChoices):

@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satuatap.core.audit import erase_audit_values
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Desk, User
+from satuatap.core.retention import RunContext, keep_aggregates
 from satuatap.frontdesk.models import (
     OPEN_STATUSES,
     AgeBand,
@@ -241,3 +243,45 @@ def transfer_ticket(
         )
         new.services.set([s for s in services if s.desk_id == to_desk.pk])
     return new
+
+
+# --- Retention (the schedule's purges, `retention.py`) ------------------------------------------
+
+
+def age_band_on(person: Person, day: datetime.date) -> str:
+    """The visit's own age band for this person on `day` (the reports' bands)."""
+    age = person.age_on(day)
+    if age is None or age < 0:
+        return AgeBand.UNKNOWN
+    if age < 18:
+        return AgeBand.UNDER_18
+    if age < 25:
+        return AgeBand.YOUNG
+    if age < 40:
+        return AgeBand.ADULT
+    if age < 60:
+        return AgeBand.MIDDLE
+    return AgeBand.OLDER
+
+
+def anonymise_visits(pks: list[int], context: RunContext | None = None) -> list[int]:
+    """Take the person off these visits (keeping their sex and age band on the visit) and erase
+    the desks' notes; the audit trail loses the person and the notes too. The retention
+    schedule's purge of the record class `visits` (`retention.py`)."""
+    visits = list(Visit.objects.filter(pk__in=pks).select_related("person"))
+    ids = [visit.pk for visit in visits]
+    records = list(
+        ServiceRecord.objects.filter(ticket__visit_id__in=ids).values_list("pk", flat=True)
+    )
+    with keep_aggregates(records=[(Visit, ids)]):
+        for visit in visits:
+            if visit.person is None:
+                continue
+            visit.sex = visit.person.sex
+            visit.age_band = age_band_on(visit.person, visit.day)
+            visit.person = None
+            visit.save(update_fields=["sex", "age_band", "person"])
+        ServiceRecord.objects.filter(pk__in=records).update(person=None, notes="")
+        erase_audit_values(Visit, ids, fields=("person",))
+        erase_audit_values(ServiceRecord, records, fields=("person", "notes"))
+    return ids

@@ -1,4 +1,4 @@
-"""Outreach's record class in the retention schedule (`core/retention.py`): the named
+"""Outreach's record class in the retention schedule (`core/retention/`): the named
 participants of village events and their follow-ups.
 
 Once due, an event no longer names who came (the list of participants and the follow-ups go);
@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.audit import erase_audit_values
-from satuatap.core.retention import Cutoff, RecordClass, RunContext, register_record_class
+from satuatap.core.retention import Cutoff, RecordClass, register_record_class
 from satuatap.outreach.models import OutreachEvent, OutreachFollowUp
+from satuatap.outreach.services import remove_named_participants
 from satuatap.people.models import Person
 from satuatap.people.retention import held_people, register_activity
 
@@ -37,23 +37,6 @@ def _not_held(events):
     return events.filter(_named(unheld=True))
 
 
-def _purge(pks: list[int], context: RunContext) -> list[int]:
-    for event in OutreachEvent.objects.filter(pk__in=pks):
-        free = list(
-            Participant.objects.filter(outreachevent=event)
-            .exclude(held_people("person"))
-            .values_list("person_id", flat=True)
-        )
-        if free:
-            event.participants.remove(*free)
-        follow_ups = OutreachFollowUp.objects.filter(event=event).exclude(held_people("person"))
-        gone = list(follow_ups.values_list("pk", flat=True))
-        follow_ups.delete()
-        # After the delete: its own audit entry repeats the note.
-        erase_audit_values(OutreachFollowUp, gone, fields=("note",))
-    return pks
-
-
 def _activity(since):
     return Person.objects.filter(
         Q(pk__in=Participant.objects.filter(outreachevent__date__gte=since).values("person_id"))
@@ -75,7 +58,7 @@ def register() -> None:
             ),
             due=_due,
             exclude_held=_not_held,
-            purge=_purge,
+            purge=remove_named_participants,
             office="office_id",
             order=35,
         )

@@ -16,8 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from satuatap.core.audit import erase_audit_values
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, User
+from satuatap.core.retention import RunContext
 from satuatap.core.selectors import office_partners
 from satuatap.core.uploads import read_scan
 from satuatap.outreach.models import (
@@ -32,6 +34,7 @@ from satuatap.outreach.models import (
 )
 from satuatap.people.models import Person, Sex
 from satuatap.people.phones import PhoneError, normalise_phone
+from satuatap.people.retention import held_people
 from satuatap.regions.models import Region, RegionLevel
 
 # The most people one cell of the grid may hold: a typo guard, not a rule of the domain.
@@ -470,3 +473,25 @@ def _delete_unless_shared(regulation: VillageRegulation) -> None:
     name = regulation.file.name
     if name and not VillageRegulation.objects.filter(file=name).exists():
         regulation.file.storage.delete(name)
+
+
+# --- Retention (the schedule's purge, `retention.py`) ------------------------------------------
+
+
+def remove_named_participants(pks: list[int], context: RunContext | None = None) -> list[int]:
+    """Take the people no hold keeps off these events' participants and follow-ups; the counts
+    stay. The retention schedule's purge of the record class of `outreach/retention.py`."""
+    for event in OutreachEvent.objects.filter(pk__in=pks):
+        free = list(
+            OutreachEvent.participants.through.objects.filter(outreachevent=event)
+            .exclude(held_people("person"))
+            .values_list("person_id", flat=True)
+        )
+        if free:
+            event.participants.remove(*free)
+        follow_ups = OutreachFollowUp.objects.filter(event=event).exclude(held_people("person"))
+        gone = list(follow_ups.values_list("pk", flat=True))
+        follow_ups.delete()
+        # After the delete: its own audit entry repeats the note.
+        erase_audit_values(OutreachFollowUp, gone, fields=("note",))
+    return pks

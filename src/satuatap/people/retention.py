@@ -1,4 +1,4 @@
-"""The registry's part of the retention schedule (`core/retention.py`).
+"""The registry's part of the retention schedule (`core/retention/`).
 
 - **Holds**: `register_person_hold(fn)`, `fn()` → a queryset of person ids whose records must be
   kept whatever their age (the MRC: an open case, a complaint a partner is still working on, a

@@ -1,4 +1,4 @@
-"""Placement's record class in the retention schedule (`core/retention.py`): closed placement
+"""Placement's record class in the retention schedule (`core/retention/`): closed placement
 files (returned or cancelled).
 
 Once due, a file loses what names people other than the registry record or tells its story:
@@ -15,30 +15,18 @@ Placement files, courses and enrolments are activity of the person for the regis
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.audit import erase_audit_values
 from satuatap.core.retention import (
     Cutoff,
     RecordClass,
-    RunContext,
-    keep_aggregates,
     register_record_class,
 )
 from satuatap.people.models import Person
 from satuatap.people.retention import held_people, register_activity
-from satuatap.placement.files.models import CLOSED_STAGES, GateOverride, PlacementFile, StageChange
+from satuatap.placement.files.models import CLOSED_STAGES, PlacementFile
+from satuatap.placement.files.services import anonymise_files
 from satuatap.placement.training.models import Enrolment
-
-ERASED_FIELDS = (
-    "employer",
-    "employer_address",
-    "employer_phone",
-    "contacts_abroad",
-    "mrc_case_reference",
-    "cancel_reason",
-)
 
 
 def _due(cutoff: Cutoff):
@@ -49,24 +37,6 @@ def _due(cutoff: Cutoff):
 
 def _not_held(files):
     return files.exclude(held_people("person"))
-
-
-def anonymise_files(pks: list[int], context: RunContext | None = None) -> list[int]:
-    files = list(PlacementFile.objects.filter(pk__in=pks, stage__in=CLOSED_STAGES))
-    ids = [f.pk for f in files]
-    overrides = list(GateOverride.objects.filter(file_id__in=ids).values_list("pk", flat=True))
-    with keep_aggregates(records=[(PlacementFile, ids)]):
-        now = timezone.now()
-        for placement_file in files:
-            for name in ERASED_FIELDS:
-                setattr(placement_file, name, "")
-            placement_file.anonymised_at = now
-            placement_file.save()
-        StageChange.objects.filter(file_id__in=ids).update(note="")
-        GateOverride.objects.filter(pk__in=overrides).update(reason="")
-        erase_audit_values(PlacementFile, ids, fields=ERASED_FIELDS)
-        erase_audit_values(GateOverride, overrides, fields=("reason",))
-    return ids
 
 
 def _activity(since):

@@ -1,4 +1,4 @@
-"""The register of data-subject requests in the retention schedule (`core/retention.py`).
+"""The register of data-subject requests in the retention schedule (`core/retention/`).
 
 A request closed long ago no longer needs who asked and what was said: once due, the
 requester's name and contact, what was asked and the answer are erased. The request itself
@@ -10,12 +10,12 @@ names nobody, and it is the ministry's evidence of what it notified.
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.retention import Cutoff, RecordClass, RunContext, register_record_class
+from satuatap.core.retention import Cutoff, RecordClass, register_record_class
 from satuatap.people.retention import held_people
 from satuatap.privacy.models import CLOSED_REQUEST_STATUSES, SubjectRequest
+from satuatap.privacy.services import anonymise_requests
 
 
 def _due(cutoff: Cutoff):
@@ -28,17 +28,6 @@ def _due(cutoff: Cutoff):
 
 def _not_held(requests):
     return requests.exclude(held_people("person"))
-
-
-def _purge(pks: list[int], context: RunContext) -> list[int]:
-    SubjectRequest.objects.filter(pk__in=pks).update(
-        requester_name="",
-        requester_contact="",
-        description="",
-        outcome_note="",
-        anonymised_at=timezone.now(),
-    )
-    return pks
 
 
 def register() -> None:
@@ -54,7 +43,7 @@ def register() -> None:
             ),
             due=_due,
             exclude_held=_not_held,
-            purge=_purge,
+            purge=anonymise_requests,
             office="office_id",
             order=55,
         )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.exceptions import DomainError
 from satuatap.core.limits import MAX_INTEGER
 from satuatap.core.models import User
+from satuatap.core.retention import RunContext
 from satuatap.people.data_rights import services as data_rights
 from satuatap.people.models import ErasureReason, ErasureRequest, Person
 from satuatap.privacy import deadlines
@@ -557,3 +558,19 @@ def record_notice(
         locked.assessed_by = by
         locked.save(update_fields=["status", "assessed_at", "assessed_by"])
     return notice
+
+
+# --- Retention (the schedule's purge, `retention.py`) ------------------------------------------
+
+
+def anonymise_requests(pks: list[int], context: RunContext | None = None) -> list[int]:
+    """Erase who asked and what was said in these closed requests; the request stays. The
+    retention schedule's purge of the record class of `retention.py`."""
+    SubjectRequest.objects.filter(pk__in=pks).update(
+        requester_name="",
+        requester_contact="",
+        description="",
+        outcome_note="",
+        anonymised_at=timezone.now(),
+    )
+    return pks

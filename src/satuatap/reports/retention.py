@@ -1,4 +1,4 @@
-"""The reports' record class in the retention schedule (`core/retention.py`): exports.
+"""The reports' record class in the retention schedule (`core/retention/`): exports.
 
 An export file holds aggregates only, suppressed for the person who asked, but it is a copy
 outside the dashboards' control: it goes (file and record) once its period has run out. This
@@ -10,10 +10,11 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from satuatap.core.retention import Cutoff, RecordClass, RunContext, register_record_class
+from satuatap.core.retention import Cutoff, RecordClass, register_record_class
 from satuatap.reports.export_models import ExportJob, ExportStatus
+from satuatap.reports.exports.services import delete_exports
 
-# The default period of the `exports` class (reports.exports.jobs.RETENTION_DAYS).
+# The default period of the `exports` class.
 RETENTION_DAYS = 7
 
 
@@ -26,14 +27,6 @@ def _due(cutoff: Cutoff):
         status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING],
     )
     return ExportJob.objects.filter(finished | stale)
-
-
-def delete_exports(pks: list[int], context: RunContext | None = None) -> list[int]:
-    for job in ExportJob.objects.filter(pk__in=pks):
-        if job.file:
-            job.file.delete(save=False)
-        job.delete()
-    return pks
 
 
 def register() -> None:

@@ -2,8 +2,8 @@
 
 Tasks take record ids only: huey pickles their arguments into the queue. Each says on whose
 behalf it runs (`satuatap.core.tasks`). A task imports the worker it runs; the service that
-queues it imports only the task (`exports.jobs.start_export` → `run_export_task` →
-`exports.worker.run_export`).
+queues it imports only the task (`exports.services.start_export` → `run_export_task` →
+`exports.worker.services.run_export`).
 """
 
 from django.conf import settings
@@ -11,7 +11,7 @@ from huey import crontab
 
 from satuatap.core.tasks import system_job, system_task, user_task
 from satuatap.reports import release, rollups
-from satuatap.reports.exports import worker
+from satuatap.reports.exports.worker import services as worker
 
 
 @user_task("reports.export")

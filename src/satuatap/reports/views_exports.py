@@ -35,7 +35,9 @@ from django_countries import countries
 from satuatap.core.errors import pass_on_access_refusal
 from satuatap.core.exceptions import DomainError
 from satuatap.reports.export_models import ExportKind
-from satuatap.reports.exports import access, jobs
+from satuatap.reports.exports import access
+from satuatap.reports.exports import selectors as export_selectors
+from satuatap.reports.exports import services as export_services
 from satuatap.reports.exports.builders import CONTENT_TYPES, ExportFile, build_export
 from satuatap.reports.exports.common import (
     ExportParameters,
@@ -262,7 +264,7 @@ def export_list(request):
         form = ExportRequestForm(request.POST, user=user)
         if form.is_valid():
             try:
-                jobs.start_export(
+                export_services.start_export(
                     by=user, kind=form.cleaned_data["kind"], params=form.cleaned_data["params"]
                 )
             except DomainError as error:
@@ -274,7 +276,7 @@ def export_list(request):
                 return redirect("reports:export-list")
     else:
         form = ExportRequestForm(initial=_initial(request), user=user)
-    export_jobs = list(jobs.visible_export_jobs(user)[:SHOWN_JOBS])
+    export_jobs = list(export_selectors.visible_export_jobs(user)[:SHOWN_JOBS])
     context = {
         "form": form,
         "jobs": export_jobs,
@@ -289,7 +291,7 @@ def export_list(request):
 @require_GET
 def export_download(request, job_id: int):
     _require_exporter(request)
-    job = jobs.get_downloadable_export_job(request.user, job_id)
+    job = export_selectors.get_downloadable_export_job(request.user, job_id)
     if job is None:
         raise Http404
     try:

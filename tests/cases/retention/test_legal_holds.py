@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from satuatap.cases.models import Case, CaseStatus, LegalHold
 from satuatap.cases.retention import services as case_retention
-from satuatap.core import retention
 from satuatap.core.exceptions import DomainError
+from satuatap.core.retention import services as retention_services
 from satuatap.core.roles import Role
 from satuatap.people.models import Person
 
@@ -96,7 +96,7 @@ def test_a_held_case_and_its_client_outlive_their_period_until_the_hold_is_lifte
     client_id = closed_case.client_id
     hold = case_retention.set_legal_hold(case=closed_case, by=supervisor, reason=REASON)
 
-    run = retention.run(today=FAR_FUTURE)
+    run = retention_services.run(today=FAR_FUTURE)
 
     closed_case.refresh_from_db()
     assert closed_case.anonymised_at is None and closed_case.narrative
@@ -106,7 +106,7 @@ def test_a_held_case_and_its_client_outlive_their_period_until_the_hold_is_lifte
     assert REASON not in str(run.results)
 
     case_retention.lift_legal_hold(hold=hold, by=supervisor)
-    retention.run(today=FAR_FUTURE)
+    retention_services.run(today=FAR_FUTURE)
     closed_case.refresh_from_db()
     assert closed_case.anonymised_at is not None and closed_case.narrative == ""
     # With its only case anonymised, the client's record is no longer reviewed by the MRC

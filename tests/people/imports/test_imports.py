@@ -16,7 +16,7 @@ from django.utils import translation
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import OFFICE_ROLES, REGISTRY_ROLES, Role
-from satuatap.people import import_worker
+from satuatap.people.import_worker import services as import_worker
 from satuatap.people.imports import selectors, services
 from satuatap.people.imports.mapping import propose_mapping
 from satuatap.people.models import ImportJob, ImportStatus, Person, Phone

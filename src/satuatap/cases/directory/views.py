@@ -20,10 +20,11 @@ from satuatap.cases.directory.forms import (
     PartnerForm,
 )
 from satuatap.cases.models import ConsentTemplate
-from satuatap.core import partners
 from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, PartnerContact
+from satuatap.core.partners import selectors as partner_selectors
+from satuatap.core.partners import services as partner_services
 
 
 def _office_of_keeper(request) -> Organisation:
@@ -66,7 +67,9 @@ def partner_new(request):
     form = PartnerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            partner = partners.add_partner(office=office, by=request.user, details=form.details())
+            partner = partner_services.add_partner(
+                office=office, by=request.user, details=form.details()
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -79,14 +82,14 @@ def partner_new(request):
 @require_http_methods(["GET", "POST"])
 def partner_edit(request, partner_id: int):
     office, partner = _partner_or_404(request, partner_id)
-    is_kept = partners.is_kept_by(partner, office)
+    is_kept = partner_selectors.is_kept_by(partner, office)
     form = PartnerForm(request.POST or None, initial=PartnerForm.initial_of(partner))
     if not is_kept:
         for field in form.fields.values():
             field.disabled = True
     if request.method == "POST" and is_kept and form.is_valid():
         try:
-            partners.update_partner(
+            partner_services.update_partner(
                 partner=partner, office=office, by=request.user, details=form.details()
             )
         except DomainError as error:
@@ -98,7 +101,7 @@ def partner_edit(request, partner_id: int):
         "form": form,
         "partner": partner,
         "is_kept": is_kept,
-        "contacts": partners.office_contacts(office).filter(partner=partner),
+        "contacts": partner_selectors.office_contacts(office).filter(partner=partner),
         "templates": ConsentTemplate.objects.filter(office=office, partner=partner),
     }
     return render(request, "cases/directory/partner_form.html", context)
@@ -109,7 +112,7 @@ def partner_edit(request, partner_id: int):
 def partner_stop(request, partner_id: int):
     office, partner = _partner_or_404(request, partner_id)
     try:
-        partners.stop_working_with(partner=partner, office=office, by=request.user)
+        partner_services.stop_working_with(partner=partner, office=office, by=request.user)
     except DomainError as error:
         add_domain_message(request, error)
         return redirect("cases:partner-edit", partner_id=partner.pk)
@@ -128,14 +131,16 @@ def _contact_page(request, partner_id: int, contact_id: int | None):
     office, partner = _partner_or_404(request, partner_id)
     contact = None
     if contact_id is not None:
-        contact = partners.office_contacts(office).filter(partner=partner, pk=contact_id).first()
+        contact = (
+            partner_selectors.office_contacts(office).filter(partner=partner, pk=contact_id).first()
+        )
         if contact is None:
             raise Http404
     initial = ContactForm.initial_of(contact) if contact else None
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            partners.save_contact(
+            partner_services.save_contact(
                 office=office,
                 partner=partner,
                 by=request.user,
@@ -168,11 +173,11 @@ def contact_edit(request, partner_id: int, contact_id: int):
 def contact_delete(request, partner_id: int, contact_id: int):
     office, partner = _partner_or_404(request, partner_id)
     contact: PartnerContact | None = (
-        partners.office_contacts(office).filter(partner=partner, pk=contact_id).first()
+        partner_selectors.office_contacts(office).filter(partner=partner, pk=contact_id).first()
     )
     if contact is None:
         raise Http404
-    partners.delete_contact(contact=contact, by=request.user)
+    partner_services.delete_contact(contact=contact, by=request.user)
     messages.success(request, _("The contact is removed."))
     return redirect("cases:partner-edit", partner_id=partner.pk)
 

@@ -4,5 +4,5 @@ decline, update, complete), and are reminded of those they leave unanswered.
 
 `selectors.py` (what a partner sees), `services.py` (their answers, the reminders), `forms.py`,
 `views.py` and `urls.py` (mounted by `cases/urls.py`, namespace `cases`, under /mrc/partner/).
-The portal's API routes are in `cases/api.py` (`partner_router`, /api/v1/partner/referrals).
+`api.py` holds the portal's API routes (`partner_router`, /api/v1/partner/referrals).
 """

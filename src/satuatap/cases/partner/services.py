@@ -6,7 +6,8 @@ client's consent stands (`selectors.unanswered_referrals`). Once a day (huey per
 `cases/tasks.py`, or `satuatap send_referral_reminders`), each one gets a reminder: a
 `referral_reminder` line on the case timeline — at most one per referral per office day — and
 one email per partner and office, to the office's contacts at the partner that take reminders
-(partner directory, `core.partners.reminder_addresses`), else to the partner's own address.
+(partner directory, `core.partners.selectors.reminder_addresses`), else to the partner's own
+address.
 The email says only that referrals from the office wait for an answer and that the answer is
 given in the portal: no name, case number, service or story ever goes by email.
 """
@@ -34,7 +35,7 @@ from satuatap.cases.services import record_event
 from satuatap.core import metrics
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import OfficeTimeZone, Organisation, User
-from satuatap.core.partners import reminder_addresses
+from satuatap.core.partners.selectors import reminder_addresses
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 registry, without the registry knowing why (people.data_rights.hooks and people.retention; the
 registry never imports the MRC).
 
-- **Record class** `closed_cases` (`core/retention.py`): a closed case whose period has run out
+- **Record class** `closed_cases` (`core/retention/`): a closed case whose period has run out
   and that no hold keeps is anonymised (`services.anonymise_cases`).
 - **Erasure review**: anyone who is the client or complainant of a case the retention schedule
   has not yet anonymised. The office head's erasure page is the same for every record (it

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.frontdesk import catalogue, selectors, services
+from satuatap.frontdesk.catalogue import selectors as catalogue_selectors
+from satuatap.frontdesk.catalogue import services as catalogue_services
 from satuatap.frontdesk.forms_checkin import ANONYMOUS, CheckInForm, ServiceForm
 from satuatap.frontdesk.models import Service, Visit
 from satuatap.frontdesk.qr import qr_svg
@@ -141,7 +143,7 @@ def _require_head(request):
 
 
 def _get_service_or_404(office, service_id: int) -> Service:
-    service = catalogue.catalogue_services(office).filter(pk=service_id).first()
+    service = catalogue_selectors.catalogue_services(office).filter(pk=service_id).first()
     if service is None:
         raise Http404
     return service
@@ -150,7 +152,7 @@ def _get_service_or_404(office, service_id: int) -> Service:
 @login_required
 def service_list(request):
     office = _require_head(request)
-    groups = catalogue.catalogue_by_desk(office)
+    groups = catalogue_selectors.catalogue_by_desk(office)
     context = {
         "office": office,
         "groups": groups,
@@ -168,7 +170,7 @@ def _service_form_page(request, office, service: Service | None):
     form = ServiceForm(request.POST or None, office=office, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            catalogue.save_service(
+            catalogue_services.save_service(
                 office=office, by=request.user, service=service, **form.cleaned_data
             )
         except DomainError as error:
@@ -199,7 +201,7 @@ def service_active(request, service_id: int):
     office = _require_head(request)
     service = _get_service_or_404(office, service_id)
     is_active = request.POST.get("is_active") == "1"
-    catalogue.set_service_active(service=service, by=request.user, is_active=is_active)
+    catalogue_services.set_service_active(service=service, by=request.user, is_active=is_active)
     if is_active:
         messages.success(request, _("The service is offered at check-in again."))
     else:
@@ -211,7 +213,7 @@ def service_active(request, service_id: int):
 @require_POST
 def services_install_defaults(request):
     office = _require_head(request)
-    created = catalogue.install_default_services(office=office, by=request.user)
+    created = catalogue_services.install_default_services(office=office, by=request.user)
     if created:
         messages.success(
             request,

@@ -1,6 +1,6 @@
 """The office head's pages for the office's devices (calling screens, exit kiosks): the list with
 when each was last seen, pairing a device by the code it shows, and revoking one
-(`frontdesk/devices.py` describes the pairing)."""
+(`frontdesk/devices/__init__.py` describes the pairing)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from satuatap.core.exceptions import DomainError
 from satuatap.frontdesk import devices
+from satuatap.frontdesk.devices import selectors as device_selectors
+from satuatap.frontdesk.devices import services as device_services
 from satuatap.frontdesk.forms_console import PairDeviceForm
 from satuatap.frontdesk.models import Device
 
@@ -29,7 +31,7 @@ def _managed_office(request):
 @login_required
 def device_list(request):
     office = _managed_office(request)
-    context = {"office": office, "devices": list(devices.office_devices(office))}
+    context = {"office": office, "devices": list(device_selectors.office_devices(office))}
     return render(request, "frontdesk/devices.html", context)
 
 
@@ -51,7 +53,7 @@ def pair_device(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            device = devices.confirm_pairing(
+            device = device_services.confirm_pairing(
                 office=office,
                 code=data["code"],
                 kind=data["kind"],
@@ -73,7 +75,7 @@ def pair_device(request):
     context = {
         "office": office,
         "form": form,
-        "is_locked": devices.pairing_is_locked(request.user),
+        "is_locked": device_selectors.pairing_is_locked(request.user),
         "code_minutes": devices.PAIRING_MINUTES,
     }
     return render(request, "frontdesk/device_pair.html", context, status=status)
@@ -83,11 +85,11 @@ def pair_device(request):
 @require_POST
 def revoke_device(request, device_id: int):
     office = _managed_office(request)
-    device = devices.office_devices(office).filter(pk=device_id).first()
+    device = device_selectors.office_devices(office).filter(pk=device_id).first()
     if device is None:
         raise Http404
     try:
-        devices.revoke_device(device=device, by=request.user)
+        device_services.revoke_device(device=device, by=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -1,4 +1,4 @@
-"""The device's side of pairing (`frontdesk/devices.py` tells the whole story).
+"""The device's side of pairing (`frontdesk/devices/__init__.py` tells the whole story).
 
 `device_page(kind)` wraps the views of the calling screen and the exit kiosk: the view runs
 with the paired device of that kind, found from the credential cookie. A browser without one
@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET
 
 from satuatap.core.exceptions import DomainError
 from satuatap.frontdesk import devices
+from satuatap.frontdesk.devices import selectors as device_selectors
+from satuatap.frontdesk.devices import services as device_services
 from satuatap.frontdesk.models import Device
 from satuatap.frontdesk.qr import qr_svg
 
@@ -48,12 +50,12 @@ def _forget(response: HttpResponse, name: str) -> None:
 def pairing_page(request, kind: str) -> HttpResponse:
     """The code (and its QR code) of this browser's pairing, a new one when it has none."""
     secret = request.COOKIES.get(devices.PAIRING_COOKIE, "")
-    pairing = devices.waiting_pairing(secret)
+    pairing = device_selectors.waiting_pairing(secret)
     new_secret = None
     error = ""
     if pairing is None:
         try:
-            new_secret, pairing = devices.start_pairing(kind=kind)
+            new_secret, pairing = device_services.start_pairing(kind=kind)
         except DomainError as problem:
             error = problem.message
     # A full table of waiting codes: try again, but not every two seconds.
@@ -89,10 +91,10 @@ def device_page(kind: str, *, unpaired: str = "pair", refresh_cookie: bool = Fal
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             raw = request.COOKIES.get(devices.DEVICE_COOKIE, "")
-            device = devices.paired_device(raw)
+            device = device_selectors.paired_device(raw)
             issued = False
             if device is None:
-                claimed = devices.claim_device(
+                claimed = device_services.claim_device(
                     secret=request.COOKIES.get(devices.PAIRING_COOKIE, "")
                 )
                 if claimed is not None:
@@ -108,7 +110,7 @@ def device_page(kind: str, *, unpaired: str = "pair", refresh_cookie: bool = Fal
                 if unpaired == "404":
                     return HttpResponseNotFound(b"", content_type="text/plain")
                 return redirect(HOME[device.kind])
-            devices.note_seen(device)
+            device_services.note_seen(device)
             response = view(request, device, *args, **kwargs)
             if issued or refresh_cookie:
                 _set_cookie(response, devices.DEVICE_COOKIE, raw, devices.DEVICE_COOKIE_MAX_AGE)
@@ -127,7 +129,7 @@ def pairing_status(request):
     """Polled by the pairing page: 204 while the code waits; once the head confirmed it, or the
     code is gone (expired, or no pairing at all), `HX-Refresh` reloads the page, which then
     picks the credential up or shows a new code. It never writes."""
-    state = devices.pairing_state(request.COOKIES.get(devices.PAIRING_COOKIE, ""))
+    state = device_selectors.pairing_state(request.COOKIES.get(devices.PAIRING_COOKIE, ""))
     if state == "waiting":
         return HttpResponse(status=204)
     response = HttpResponse(b"", content_type="text/plain")

@@ -31,6 +31,8 @@ from satuatap.frontdesk.ikm import (
     office_ikm_by_desk,
 )
 from satuatap.frontdesk.models import Device, Survey, Visit
+from satuatap.frontdesk.surveys import selectors as survey_selectors
+from satuatap.frontdesk.surveys import services as survey_services
 from satuatap.frontdesk.views.pairing import device_page
 
 # The visitor's questionnaire ---------------------------------------------------------------
@@ -71,7 +73,7 @@ def _answer(request, visit: Visit, *, channel: str) -> tuple[bool, SurveyForm]:
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            surveys.submit_survey(
+            survey_services.submit_survey(
                 visit=visit,
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],
@@ -87,20 +89,20 @@ def _answer(request, visit: Visit, *, channel: str) -> tuple[bool, SurveyForm]:
 
 
 def _visit_context(visit: Visit) -> dict:
-    return {"visit": visit, "office": visit.office, "desks": surveys.desks_visited(visit)}
+    return {"visit": visit, "office": visit.office, "desks": survey_selectors.desks_visited(visit)}
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey(request, token: str):
     """The questionnaire opened from the QR code on the ticket."""
-    visit = surveys.visit_for_survey_token(token)
+    visit = survey_selectors.visit_for_survey_token(token)
     if visit is None:
         raise Http404
     context = _visit_context(visit)
-    if surveys.has_survey(visit):
+    if survey_selectors.has_survey(visit):
         return render(request, "frontdesk/survey_answered.html", context)
-    if not surveys.was_served(visit):
+    if not survey_selectors.was_served(visit):
         return render(request, "frontdesk/survey_not_served.html", context)
     try:
         stored, form = _answer(request, visit, channel=Survey.Channel.QR)
@@ -114,10 +116,10 @@ def survey(request, token: str):
 @never_cache
 @require_GET
 def survey_thanks(request, token: str):
-    visit = surveys.visit_for_survey_token(token)
+    visit = survey_selectors.visit_for_survey_token(token)
     if visit is None:
         raise Http404
-    if not surveys.has_survey(visit):
+    if not survey_selectors.has_survey(visit):
         return redirect("public:survey", token=token)
     return render(request, "frontdesk/survey_thanks.html", _visit_context(visit))
 
@@ -137,16 +139,16 @@ def kiosk(request, device: Device):
     error = ""
     if code:
         parsed = surveys.parse_ticket_code(code)
-        visit = surveys.visit_for_ticket_code(office, code, office.today())
+        visit = survey_selectors.visit_for_ticket_code(office, code, office.today())
         if parsed is None or visit is None:
             error = _(
                 "There is no ticket %(code)s today at this office. Check the number on your ticket."
             ) % {"code": code.upper()}
-        elif surveys.has_survey(visit):
+        elif survey_selectors.has_survey(visit):
             error = _("The survey for ticket %(code)s has already been answered. Thank you!") % {
                 "code": code.upper()
             }
-        elif not surveys.was_served(visit):
+        elif not survey_selectors.was_served(visit):
             error = _(
                 "Ticket %(code)s has not been served yet. The survey opens once a desk has "
                 "served you."
@@ -164,9 +166,13 @@ def kiosk(request, device: Device):
 def kiosk_survey(request, device: Device, code: str):
     """Step 2: the questionnaire for today's ticket `code`."""
     office = device.office
-    visit = surveys.visit_for_ticket_code(office, code, office.today())
+    visit = survey_selectors.visit_for_ticket_code(office, code, office.today())
     back = f"{reverse('public:kiosk')}?{urlencode({'ticket': code})}"
-    if visit is None or surveys.has_survey(visit) or not surveys.was_served(visit):
+    if (
+        visit is None
+        or survey_selectors.has_survey(visit)
+        or not survey_selectors.was_served(visit)
+    ):
         return redirect(back)
     context = {**_visit_context(visit), "device": device, "code": code}
     try:

@@ -3,7 +3,7 @@
 The flow: `create_import_job` stores the upload (checked by its bytes, not its name), reads the
 column headings and proposes a mapping; `set_mapping` fixes which column feeds which field;
 `start_import` queues the task (`people.tasks.run_import_task`), which runs the worker
-(`people.import_worker.run_import`): it validates every row, reports every problem of a row
+(`people.import_worker.services.run_import`): it validates every row, reports every problem of a row
 at once (with its spreadsheet row number, the heading row being row 1) and registers the valid
 rows through `register_person` (so each is audited), one transaction per batch of 200 rows.
 This package enqueues and never imports the worker; the task does (no import cycle: the worker
@@ -131,7 +131,7 @@ def set_mapping(*, job: ImportJob, mapping: dict[str, str], by: User) -> ImportJ
 
 def start_import(*, job: ImportJob, by: User, run_in_background: bool = True) -> ImportJob:
     """Queue the import. With `run_in_background=False` the caller runs
-    `people.import_worker.run_import` itself."""
+    `people.import_worker.services.run_import` itself."""
     _require_own_job(job, by)
     if job.status not in (ImportStatus.UPLOADED, ImportStatus.FAILED):
         raise DomainError("already_started", _("This import has already started."), status=409)

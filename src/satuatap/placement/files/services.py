@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satuatap.core.audit import erase_audit_values
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
+from satuatap.core.retention import RunContext, keep_aggregates
 from satuatap.people.models import MigrationStatus, Person
 from satuatap.people.services import record_status
 from satuatap.placement.files import timeline
@@ -416,3 +418,37 @@ def record_return(
             note_params={"reason": reason},
         )
         return _record_change(placement_file, Stage.RETURNED, by=by, on=return_date, note=note)
+
+
+# --- Retention (the schedule's purge, `placement/retention.py`) --------------------------------
+
+
+ERASED_FIELDS = (
+    "employer",
+    "employer_address",
+    "employer_phone",
+    "contacts_abroad",
+    "mrc_case_reference",
+    "cancel_reason",
+)
+
+
+def anonymise_files(pks: list[int], context: RunContext | None = None) -> list[int]:
+    """Erase what closed files say beyond what the reports count (`ERASED_FIELDS`, the notes of
+    their history, the reasons of their overrides). The retention schedule's purge of the record
+    class `placement_files` (`placement/retention.py`)."""
+    files = list(PlacementFile.objects.filter(pk__in=pks, stage__in=CLOSED_STAGES))
+    ids = [f.pk for f in files]
+    overrides = list(GateOverride.objects.filter(file_id__in=ids).values_list("pk", flat=True))
+    with keep_aggregates(records=[(PlacementFile, ids)]):
+        now = timezone.now()
+        for placement_file in files:
+            for name in ERASED_FIELDS:
+                setattr(placement_file, name, "")
+            placement_file.anonymised_at = now
+            placement_file.save()
+        StageChange.objects.filter(file_id__in=ids).update(note="")
+        GateOverride.objects.filter(pk__in=overrides).update(reason="")
+        erase_audit_values(PlacementFile, ids, fields=ERASED_FIELDS)
+        erase_audit_values(GateOverride, overrides, fields=("reason",))
+    return ids

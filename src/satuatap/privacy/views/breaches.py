@@ -155,14 +155,14 @@ def _render_detail(request, breach: Breach, *, decision_form=None, notice_form=N
     }
     if manages:
         notified = {notice.recipient for notice in context["notices"]}
-        context.update(
-            missing=notices.missing_content(breach),
-            unnotified=[
+        context |= {
+            "missing": notices.missing_content(breach),
+            "unnotified": [
                 NoticeRecipient(r).label
                 for r in (NoticeRecipient.SUBJECTS, NoticeRecipient.AUTHORITY)
                 if r not in notified
             ],
-            letters=[
+            "letters": [
                 {
                     "recipient": recipient,
                     "label": NoticeRecipient(recipient).label,
@@ -171,14 +171,14 @@ def _render_detail(request, breach: Breach, *, decision_form=None, notice_form=N
                 }
                 for recipient in notices.LETTER_RECIPIENTS
             ],
-            decision_form=decision_form or BreachDecisionForm(),
-            notice_form=notice_form
+            "decision_form": decision_form or BreachDecisionForm(),
+            "notice_form": notice_form
             or NoticeForm(
                 zone=zone,
                 initial={"sent_at": timezone.now().replace(second=0, microsecond=0)},
             ),
-            authority=notices.authority_name(),
-        )
+            "authority": notices.authority_name(),
+        }
     return render(request, "privacy/breach_detail.html", context, status=status)
 
 

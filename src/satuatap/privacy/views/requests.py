@@ -59,11 +59,11 @@ def subject_request_list(request):
     form = SubjectRequestFilterForm(request.GET or None)
     filters = {"status": "open", "request_type": "", "overdue": False}
     if form.is_valid():
-        filters.update(
-            status=form.cleaned_data["status"] or "open",
-            request_type=form.cleaned_data["request_type"],
-            overdue=form.cleaned_data["overdue"],
-        )
+        filters |= {
+            "status": form.cleaned_data["status"] or "open",
+            "request_type": form.cleaned_data["request_type"],
+            "overdue": form.cleaned_data["overdue"],
+        }
     now = timezone.now()
     requests = selectors.filter_subject_requests(
         selectors.visible_subject_requests(user), now=now, **filters

@@ -1,6 +1,6 @@
 """Who may export what: office staff with `reports.view_office_reports` their own office;
 `reports.view_national_reports` (national analyst, administrator) any office or every office
-together. Asked when an export is queued (`jobs.start_export`), when it runs
+together. Asked when an export is queued (`services.start_export`), when it runs
 (`worker.run_export`) and when its file is downloaded.
 """
 

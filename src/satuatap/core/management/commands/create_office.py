@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from satuatap.core import staff
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Language, OfficeTimeZone
+from satuatap.core.staff import services as staff_services
 from satuatap.regions.models import Region
 
 
@@ -39,20 +39,20 @@ class Command(BaseCommand):
         if region is None:
             raise CommandError(_("There is no region %(code)s.") % {"code": options["region"]})
         try:
-            change = staff.create_office(
+            change = staff_services.create_office(
                 by=None,
                 name=options["name"],
                 slug=options["slug"],
                 region=region,
                 time_zone=options["time_zone"],
                 head_username=options["head_username"],
-                head=staff.Details(
+                head=staff_services.Details(
                     full_name=options["head_name"],
                     email=options["head_email"],
                     language=options["head_language"],
                 ),
             )
-            link = staff.issue_password_link(
+            link = staff_services.issue_password_link(
                 member=change.member, by=None, base_url=settings.SATUATAP_SITE_URL
             )
         except DomainError as error:

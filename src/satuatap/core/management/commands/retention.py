@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from satuatap.core import retention
 from satuatap.core.models import RetentionTrigger
+from satuatap.core.retention import services as retention_services
 
 
 class Command(BaseCommand):
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             results = [r.as_json() for r in retention.survey(today=today)]
             self.stdout.write(_("Dry run: nothing is changed."))
         else:
-            run = retention.run(today=today, trigger=RetentionTrigger.COMMAND)
+            run = retention_services.run(today=today, trigger=RetentionTrigger.COMMAND)
             results = run.results
         for shown in retention.results_for_display(results):
             self._write_class(shown, dry_run=dry_run)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django_otp.oath import TOTP
 
 from satuatap.core.models import User
-from satuatap.core.two_factor import confirmed_totp_device
+from satuatap.core.two_factor.selectors import confirmed_totp_device
 from satuatap.demo.core import is_demo_device
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from satuatap.core.attribution import acting_as
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation
-from satuatap.people import import_worker
+from satuatap.people.import_worker import services as import_worker
 from satuatap.people.imports import selectors, services
 from satuatap.people.imports.mapping import IMPORT_FIELDS
 from satuatap.people.models import ImportStatus

@@ -1,4 +1,4 @@
-"""The worker of a background export (`jobs.start_export`), run by the task
+"""The worker of a background export (`exports.services.start_export`), run by the task
 `reports.tasks.run_export_task`: makes the file, saving the percent done as it goes. The
 permission is checked again before anything is made (`access.export_office`).
 """
@@ -19,7 +19,7 @@ from satuatap.reports.exports.access import export_office
 from satuatap.reports.exports.builders import build_export
 from satuatap.reports.exports.common import ExportParameters
 
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("satuatap.reports.exports.worker")
 
 
 def _fail(job: ExportJob, message: str) -> ExportJob:

@@ -1,82 +1,40 @@
-"""Devices that work without signing in: the calling screen on a TV in the waiting room and the
-exit kiosk for the satisfaction survey. The office head pairs each one with a short code it
-shows, and revokes it when it is lost or replaced.
-
-1. An unpaired browser opens `/display/` or `/kiosk/`: `start_pairing` gives it a code (eight
-   characters of an alphabet without 0/O, 1/I/L or U/V, shown as `ABCD-EFGH` and as a
-   QR code) valid for `PAIRING_MINUTES`, and a random secret that only that browser keeps (a
-   cookie): the code alone is worth nothing to whoever reads it off the screen.
-2. The office head types or scans the code on "Pair a device" and says what the device is (a
-   calling screen, for which desks, or the exit kiosk) and where it is: `confirm_pairing`.
-   Wrong codes count against the head: `FAILURE_LIMIT` of them in `FAILURE_WINDOW` lock pairing
-   for them until the window has passed. A code is confirmed once.
-3. The device, polling, reloads; `claim_device` hands the browser that holds the pairing secret
-   its credential, once: a random token kept in a long-lived cookie, of which only a SHA-256 hash
-   is stored (as for API tokens). The code and the secret are spent.
-4. The head lists the office's devices with when each was last seen, and revokes one: its token
-   is forgotten, so its next request finds nothing and the device shows a new pairing code.
-
-Pairing and revocation are in the audit trail (auditlog on `Device`); the credential's hash
-never is.
-"""
+"""Writes of the paired devices: a code for an unpaired browser, the head's confirmation (and
+the wrong codes counted against them), the credential a device claims once, the time it was last
+seen, revocation. The package's `__init__` says how pairing works."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
-from satuatap.core.models import Desk, Organisation
+from satuatap.core.models import Desk, Organisation, User
+from satuatap.frontdesk.devices import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    FAILURE_WINDOW,
+    LAST_SEEN_EVERY,
+    MAX_WAITING_PAIRINGS,
+    PAIRING_MINUTES,
+    TOKEN_BYTES,
+    hash_secret,
+    normalise_code,
+)
+from satuatap.frontdesk.devices.selectors import is_live, pairing_is_locked
 from satuatap.frontdesk.models import Device, DevicePairing, PairingFailure
 
-logger = logging.getLogger(__name__)
-
-# No 0/O, 1/I/L, U/V: read off a TV across a room and typed on a phone without doubt.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
-CODE_LENGTH = 8
-PAIRING_MINUTES = 10
-# At most this many codes wait at once: a flood of unpaired browsers cannot fill the table.
-MAX_WAITING_PAIRINGS = 200
-FAILURE_LIMIT = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-TOKEN_BYTES = 32
-LAST_SEEN_EVERY = timedelta(minutes=1)
-
-DEVICE_COOKIE = "satuatap_device"
-PAIRING_COOKIE = "satuatap_pairing"
-# Browsers keep a cookie at most 400 days; the device's pages set it again when they load.
-DEVICE_COOKIE_MAX_AGE = 400 * 24 * 3600
+logger = logging.getLogger("satuatap.frontdesk.devices")
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def normalise_code(text: str) -> str:
-    """What the head typed, as stored: capitals, without spaces or dashes."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
-
-
-def format_code(code: str) -> str:
-    """`ABCDEFGH` → `ABCD-EFGH`: two groups are easier to read out and type."""
-    half = len(code) // 2
-    return f"{code[:half]}-{code[half:]}"
-
-
-def _require_head(by, office: Organisation | None) -> None:
+def _require_head(by: User, office: Organisation | None) -> None:
     if office is None or not by.has_perm("frontdesk.manage_devices", office):
         raise DomainError("forbidden", _("You may not do this."), status=403)
-
-
-# --- The device's side ------------------------------------------------------------------------
 
 
 def start_pairing(*, kind: str) -> tuple[str, DevicePairing]:
@@ -101,7 +59,7 @@ def start_pairing(*, kind: str) -> tuple[str, DevicePairing]:
             with transaction.atomic():
                 pairing = DevicePairing.objects.create(
                     code=code,
-                    secret_hash=_hash(secret),
+                    secret_hash=hash_secret(secret),
                     kind=kind,
                     expires_at=now + timedelta(minutes=PAIRING_MINUTES),
                 )
@@ -109,40 +67,6 @@ def start_pairing(*, kind: str) -> tuple[str, DevicePairing]:
             continue
         return secret, pairing
     raise DomainError("no_code", _("No pairing code is free. Try again."), status=503)
-
-
-def _unclaimed(secret: str) -> DevicePairing | None:
-    """The browser's pairing while its code may be confirmed or its device picked up."""
-    if not secret or len(secret) > 64:
-        return None
-    pairing = DevicePairing.objects.filter(
-        secret_hash=_hash(secret), claimed_at__isnull=True
-    ).first()
-    if pairing is None or not _is_live(pairing, timezone.now()):
-        return None
-    return pairing
-
-
-def waiting_pairing(secret: str) -> DevicePairing | None:
-    """The browser's pairing while its code waits for the head (unconfirmed, not expired)."""
-    pairing = _unclaimed(secret)
-    return pairing if pairing is not None and pairing.device_id is None else None
-
-
-def pairing_state(secret: str) -> str:
-    """What the polling device should do: `waiting` (go on showing the code), `confirmed`
-    (reload: the page picks the credential up) or `gone` (reload: the page shows a new code)."""
-    pairing = _unclaimed(secret)
-    if pairing is None:
-        return "gone"
-    return "waiting" if pairing.device_id is None else "confirmed"
-
-
-def _is_live(pairing: DevicePairing, now) -> bool:
-    if pairing.confirmed_at is not None:
-        # Once confirmed the device has a full period to pick its credential up.
-        return pairing.confirmed_at + timedelta(minutes=PAIRING_MINUTES) > now
-    return pairing.expires_at > now
 
 
 def claim_device(*, secret: str) -> tuple[str, Device] | None:
@@ -154,36 +78,22 @@ def claim_device(*, secret: str) -> tuple[str, Device] | None:
     with transaction.atomic():
         pairing = (
             DevicePairing.objects.select_for_update()
-            .filter(secret_hash=_hash(secret), claimed_at__isnull=True, device__isnull=False)
+            .filter(secret_hash=hash_secret(secret), claimed_at__isnull=True, device__isnull=False)
             .first()
         )
         now = timezone.now()
-        if pairing is None or pairing.device_id is None or not _is_live(pairing, now):
+        if pairing is None or pairing.device_id is None or not is_live(pairing, now):
             return None
         device = Device.objects.select_for_update().get(pk=pairing.device_id)
         if device.revoked_at is not None or device.token_hash:
             return None
         raw = secrets.token_urlsafe(TOKEN_BYTES)
-        device.token_hash = _hash(raw)
+        device.token_hash = hash_secret(raw)
         device.last_seen_at = now
         device.save(update_fields=["token_hash", "last_seen_at"])
         pairing.claimed_at = now
         pairing.save(update_fields=["claimed_at"])
     return raw, device
-
-
-def paired_device(raw: str) -> Device | None:
-    """The unrevoked device of an active office whose credential this is (with its office), or
-    None. Reads only: `note_seen` says the device was there."""
-    if not raw or len(raw) > 64:
-        return None
-    return (
-        Device.objects.filter(
-            token_hash=_hash(raw), revoked_at__isnull=True, office__is_active=True
-        )
-        .select_related("office")
-        .first()
-    )
 
 
 def note_seen(device: Device) -> None:
@@ -195,15 +105,6 @@ def note_seen(device: Device) -> None:
         device.last_seen_at = now
 
 
-# --- The office head's side -------------------------------------------------------------------
-
-
-def pairing_is_locked(user) -> bool:
-    """Whether `user` typed too many wrong codes lately to try another now."""
-    since = timezone.now() - FAILURE_WINDOW
-    return PairingFailure.objects.filter(user=user, at__gt=since).count() >= FAILURE_LIMIT
-
-
 def _locked_out() -> DomainError:
     minutes = int(FAILURE_WINDOW.total_seconds() // 60)
     return DomainError(
@@ -213,7 +114,7 @@ def _locked_out() -> DomainError:
     )
 
 
-def _record_failure(user) -> None:
+def _record_failure(user: User) -> None:
     PairingFailure.objects.filter(at__lt=timezone.now() - 4 * FAILURE_WINDOW).delete()
     PairingFailure.objects.create(user=user)
     if pairing_is_locked(user):
@@ -227,7 +128,7 @@ def confirm_pairing(
     kind: str,
     name: str,
     desks: Iterable[Desk] = (),
-    by,
+    by: User,
 ) -> Device:
     """Pair the device showing `code` to `office` as a `kind` device at `name` (a calling
     screen shows `desks`, or every desk when none is given). Office head only."""
@@ -273,17 +174,7 @@ def confirm_pairing(
     )
 
 
-def office_devices(office: Organisation) -> QuerySet[Device]:
-    """The office's devices, the working ones first, with who paired and revoked them."""
-    return (
-        Device.objects.filter(office=office)
-        .select_related("created_by", "revoked_by")
-        .prefetch_related("desks__desk_type")
-        .order_by(F("revoked_at").desc(nulls_first=True), "-created_at")
-    )
-
-
-def revoke_device(*, device: Device, by) -> Device:
+def revoke_device(*, device: Device, by: User) -> Device:
     """Stop a device from working: its credential is forgotten at once. Revoking twice keeps
     the first time."""
     _require_head(by, device.office)

@@ -1,97 +1,25 @@
-"""The service catalogue of an office: which services each desk offers, with a target time.
-
-The office head configures it in the UI; `DEFAULT_SERVICES` is a starting point per desk type
-(codes from core/migrations/0002_default_desk_types.py) that `install_default_services` copies
-into an office. Every write here checks `frontdesk.configure_services` for the office.
-"""
+"""Writes of an office's service catalogue, by its head (or a trusted command)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
 from satuatap.core.limits import MAX_SMALLINT
-from satuatap.core.models import Desk, Organisation
+from satuatap.core.models import Desk, Organisation, User
+from satuatap.frontdesk.catalogue import DEFAULT_SERVICES, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES
 from satuatap.frontdesk.models import Service
 
-MIN_TARGET_MINUTES = 1
-MAX_TARGET_MINUTES = 480  # one working day
 
-
-@dataclass(frozen=True)
-class DefaultService:
-    name_id: str
-    name_en: str
-    target_minutes: int
-    allows_anonymous: bool = False
-
-
-DEFAULT_SERVICES: dict[str, tuple[DefaultService, ...]] = {
-    "ketenagakerjaan": (
-        DefaultService("Pendaftaran CPMI", "CPMI registration", 20),
-        DefaultService("Rekomendasi paspor", "Passport recommendation", 15),
-    ),
-    "pengaduan-informasi": (
-        DefaultService(
-            "Informasi migrasi aman", "Safe-migration information", 10, allows_anonymous=True
-        ),
-        DefaultService("Konseling", "Counselling", 30),
-        DefaultService("Pengaduan", "Complaint", 30),
-    ),
-    "kependudukan": (DefaultService("Pemeriksaan KTP/KK", "ID card and family card check", 10),),
-    "kesehatan": (
-        DefaultService("Rujukan pemeriksaan kesehatan", "Medical check-up referral", 15),
-    ),
-    "keimigrasian": (DefaultService("Permohonan paspor", "Passport application", 30),),
-    "kepolisian": (DefaultService("SKCK", "Police certificate (SKCK)", 20),),
-    "perbankan": (DefaultService("Pembukaan rekening", "Bank account opening", 20),),
-    "jaminan-sosial": (
-        DefaultService("Pendaftaran BPJS Ketenagakerjaan", "BPJS Ketenagakerjaan enrolment", 15),
-    ),
-    "bp3mi": (
-        DefaultService("Verifikasi dokumen akhir", "Final document verification", 20),
-        DefaultService(
-            "Informasi lowongan resmi",
-            "Official job vacancy information",
-            10,
-            allows_anonymous=True,
-        ),
-    ),
-}
-
-
-def _require_head(by, office: Organisation) -> None:
+def _require_head(by: User | None, office: Organisation) -> None:
     if by is None or not by.has_perm("frontdesk.configure_services", office):
         raise DomainError(
             "forbidden", _("You may not configure this office's services."), status=403
         )
 
 
-def catalogue_services(office: Organisation) -> QuerySet[Service]:
-    """Every service of the office, inactive ones included, in catalogue order."""
-    return Service.objects.filter(office=office).select_related("desk__desk_type")
-
-
-def catalogue_by_desk(office: Organisation) -> list[tuple[Desk, list[Service]]]:
-    """The office's desks (active ones, and inactive ones that still have services), each with
-    its services. Two queries."""
-    services = list(catalogue_services(office))
-    grouped: dict[int, list[Service]] = {}
-    for service in services:
-        grouped.setdefault(service.desk_id, []).append(service)
-    desks = Desk.objects.filter(office=office).select_related("desk_type")
-    return [
-        (desk, grouped.get(desk.pk, []))
-        for desk in sorted(desks, key=lambda d: (d.desk_type.order, d.pk))
-        if desk.is_active or desk.pk in grouped
-    ]
-
-
-def install_default_services(*, office: Organisation, by=None) -> list[Service]:
+def install_default_services(*, office: Organisation, by: User | None = None) -> list[Service]:
     """Give each active desk of the office that has no service yet the default services of its
     desk type. Running it again creates nothing. `by` (when given) must be the office head;
     without it (a command or a migration) it is trusted."""
@@ -123,7 +51,7 @@ def install_default_services(*, office: Organisation, by=None) -> list[Service]:
 def save_service(
     *,
     office: Organisation,
-    by,
+    by: User,
     desk: Desk,
     name_id: str,
     name_en: str = "",
@@ -178,7 +106,7 @@ def save_service(
     return service
 
 
-def set_service_active(*, service: Service, by, is_active: bool) -> Service:
+def set_service_active(*, service: Service, by: User, is_active: bool) -> Service:
     """Withdraw a service from check-in (or offer it again); its tickets keep it."""
     _require_head(by, service.office)
     if service.is_active != is_active:

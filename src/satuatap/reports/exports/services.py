@@ -7,7 +7,10 @@ and never imports the worker), downloaded by the person who asked.
   the file is downloaded.
 - The file lands in the private storage under `exports/` (never served directly) and is kept
   `RETENTION_DAYS` days (the `exports` class of the retention schedule, `SATUATAP_RETENTION`);
-  the nightly retention run removes older ones (`reports/retention.py`).
+  the nightly retention run removes older ones (`reports/retention.py`, `delete_exports`).
+
+The exports' writes: queueing one (`start_export`), and removing old ones (`delete_exports`,
+the schedule's purge, and `purge_old_exports`). Their reads are in `selectors.py`.
 """
 
 from __future__ import annotations
@@ -19,40 +22,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.models import User
+from satuatap.core.retention import Cutoff, RunContext, get_record_class, period_of
 from satuatap.reports.export_models import ExportJob, ExportKind, ExportStatus
 from satuatap.reports.exports.access import export_office
 from satuatap.reports.exports.common import ExportParameters
-from satuatap.reports.retention import RETENTION_DAYS  # noqa: F401 (the schedule's default)
+from satuatap.reports.exports.selectors import visible_export_jobs
 from satuatap.reports.tasks import run_export_task
 
 # A person may have this many exports waiting or running at once.
 MAX_RUNNING_PER_USER = 3
 
 
-def visible_export_jobs(user):
-    """The user's own exports, newest first. Nobody sees another person's."""
-    return ExportJob.objects.filter(requested_by=user).select_related("office")
-
-
-def get_own_export_job(user, job_id: int) -> ExportJob | None:
-    return visible_export_jobs(user).filter(pk=job_id).first()
-
-
-def get_downloadable_export_job(user, job_id: int) -> ExportJob | None:
-    """The user's finished export with its file, if they may still make it: a right lost since
-    (another office, no longer national) hides it like any other job (404), whatever the
-    refusal."""
-    job = get_own_export_job(user, job_id)
-    if job is None or job.status != ExportStatus.DONE or not job.file:
-        return None
-    try:
-        export_office(user, ExportParameters.from_json(job.parameters))
-    except DomainError:
-        return None
-    return job
-
-
-def start_export(*, by, kind: str, params: ExportParameters) -> ExportJob:
+def start_export(*, by: User, kind: str, params: ExportParameters) -> ExportJob:
     """Queue an export; huey makes it once the transaction commits."""
     if kind not in ExportKind.values:
         raise DomainError("invalid_kind", _("Unknown kind of export."))
@@ -78,9 +60,6 @@ def purge_old_exports(*, now: datetime.datetime | None = None) -> int:
     """Remove exports (and their files) finished more than their retention period ago (the
     `exports` class of the retention schedule, `RETENTION_DAYS` days unless configured): what
     the nightly retention run does for this class."""
-    from satuatap.core.retention import Cutoff, get_record_class, period_of
-    from satuatap.reports.retention import delete_exports
-
     record_class = get_record_class("exports")
     if record_class is None:  # registered by ReportsConfig.ready
         raise LookupError("The exports record class is not registered.")
@@ -94,3 +73,13 @@ def purge_old_exports(*, now: datetime.datetime | None = None) -> int:
     pks = list(record_class.due(cutoff).values_list("pk", flat=True))
     delete_exports(pks)
     return len(pks)
+
+
+def delete_exports(pks: list[int], context: RunContext | None = None) -> list[int]:
+    """Delete these exports, their files first. The retention schedule's purge of the record
+    class `exports` (`reports/retention.py`)."""
+    for job in ExportJob.objects.filter(pk__in=pks):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+    return pks

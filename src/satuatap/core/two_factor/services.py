@@ -1,33 +1,17 @@
-"""Two-factor sign-in (TOTP with django-otp): who must use it, enrolment, codes, recovery codes.
-
-The rule, in one place (`requires_two_factor`): everyone who can read survivors' data or
-administer the system signs in with a code from an authenticator app as well as a password —
-
-- MRC counsellors / case workers (they can be assigned restricted cases),
-- case supervisors (they see every case of their office, restricted ones included),
-- partner case workers (they see the consented details of referred GBV cases),
-- ministry placement administrators (they change an agency's licence for the whole country,
-  and read the concerns offices raise about agencies, whose text may name a complaining
-  worker),
-- office heads (they add the office's staff, give them roles — counsellor among them — and
-  reset a colleague's second factor: with the head's password alone, those would open the
-  door the second factor closes for everyone else),
-- administrators, superusers and staff users (the admin site and the audit trail).
-
-`SATUATAP_REQUIRE_2FA=false` turns enforcement off for a deployment that cannot use it yet;
-`satuatap check --deploy` then warns (satuatap.W002).
-"""
+"""Writes of the second factor: enrolment and its recovery codes, checking a code (a wrong one's
+failure count is kept), marking a session verified, and a reset by a head or the administrator."""
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -37,79 +21,20 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from satuatap.core.exceptions import DomainError
-from satuatap.core.roles import Role
+from satuatap.core.models import User
 from satuatap.core.services import TokenRevocation, revoke_api_tokens_of
-
-TWO_FACTOR_ROLES = frozenset(
-    {
-        Role.COUNSELLOR,
-        Role.CASE_SUPERVISOR,
-        Role.PARTNER_CASEWORKER,
-        Role.NATIONAL_PLACEMENT,
-        Role.OFFICE_HEAD,
-        Role.ADMINISTRATOR,
-    }
+from satuatap.core.two_factor import (
+    DEVICE_NAME,
+    RECOVERY_CODE_COUNT,
+    RECOVERY_DEVICE_NAME,
+    check_reason,
 )
-RECOVERY_CODE_COUNT = 10
-MAX_REASON_LENGTH = 500
-DEVICE_NAME = "authenticator"
-RECOVERY_DEVICE_NAME = "recovery codes"
-
-
-def two_factor_applies_to(user) -> bool:
-    """Whether the user's roles put them under the two-factor rule (whatever the setting)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_superuser or user.is_staff or user.roles.intersection(TWO_FACTOR_ROLES))
-
-
-def requires_two_factor(user) -> bool:
-    """The one rule: must this user verify a second factor before using SatuAtap?"""
-    return bool(settings.SATUATAP_REQUIRE_2FA) and two_factor_applies_to(user)
-
-
-def is_verified(user) -> bool:
-    """Whether this session passed the second factor (set by django-otp's OTPMiddleware)."""
-    check = getattr(user, "is_verified", None)
-    return bool(check and check())
-
-
-def has_passed_two_factor(user) -> bool:
-    """The user may go on: either they need no second factor, or this session verified one."""
-    return not requires_two_factor(user) or is_verified(user)
-
-
-def confirmed_totp_device(user) -> TOTPDevice | None:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
-
-
-def is_enrolled(user) -> bool:
-    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
-
-
-def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
-
-
-def secret_in_base32(device: TOTPDevice) -> str:
-    """The key as authenticator apps take it when typed in, in groups of four."""
-    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-
-
-def qr_code_svg(device: TOTPDevice) -> str:
-    """The otpauth:// URL as an inline SVG (segno; no image service, no inline style)."""
-    import segno
-
-    return segno.make(device.config_url, error="m").svg_inline(
-        scale=4, title=_("QR code for your authenticator app"), dark="#000", light="#fff"
-    )
-
+from satuatap.core.two_factor.selectors import is_enrolled
 
 # --- Enrolment ----------------------------------------------------------------------------------
 
 
-def pending_device(*, user) -> TOTPDevice:
+def pending_device(*, user: User) -> TOTPDevice:
     """The unconfirmed device being enrolled: the same one on every visit until confirmed, so
     a QR code already scanned stays valid when the page is reloaded."""
     if is_enrolled(user):
@@ -118,7 +43,7 @@ def pending_device(*, user) -> TOTPDevice:
     return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
-def confirm_enrolment(*, user, request, code: str) -> list[str]:
+def confirm_enrolment(*, user: User, request: HttpRequest, code: str) -> list[str]:
     """Confirm the pending device with its first code; return the new recovery codes (shown
     once). A wrong code confirms nothing."""
     with transaction.atomic():
@@ -139,7 +64,7 @@ def confirm_enrolment(*, user, request, code: str) -> list[str]:
     return codes
 
 
-def _new_recovery_codes(*, user) -> list[str]:
+def _new_recovery_codes(*, user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
@@ -148,7 +73,7 @@ def _new_recovery_codes(*, user) -> list[str]:
 
 
 @transaction.atomic
-def regenerate_recovery_codes(*, user) -> list[str]:
+def regenerate_recovery_codes(*, user: User) -> list[str]:
     """Replace the user's recovery codes with ten new ones (the old ones stop working)."""
     if not is_enrolled(user):
         raise DomainError("not_enrolled", _("Set up two-factor sign-in first."))
@@ -168,7 +93,7 @@ def _digits(code: str) -> str:
     return "".join(code.split())
 
 
-def _check_allowed(device) -> None:
+def _check_allowed(device: TOTPDevice | StaticDevice) -> None:
     allowed, data = device.verify_is_allowed()
     if allowed:
         return
@@ -184,7 +109,7 @@ def _check_allowed(device) -> None:
     raise DomainError("too_many_attempts", _("Too many wrong codes. Try again later."), status=429)
 
 
-def check_code(*, user, code: str) -> Verified:
+def check_code(*, user: User, code: str) -> Verified:
     """Check a code from the authenticator app (6 digits) or a recovery code (used up).
 
     Wrong codes slow the next tries down exponentially (django-otp's throttling: 1, 2, 4, 8…
@@ -217,19 +142,20 @@ def check_code(*, user, code: str) -> Verified:
     return Verified(device=device, used_recovery_code=isinstance(device, StaticDevice))
 
 
-def verify_session(*, request, code: str) -> Verified:
+def verify_session(*, request: HttpRequest, code: str) -> Verified:
     """Check the code and mark this session verified (a new session key, like a sign-in)."""
-    verified = check_code(user=request.user, code=code)
+    # Only a signed-in user's session asks for a code (the views are login_required).
+    verified = check_code(user=cast(User, request.user), code=code)
     _mark_verified(request, verified.device)
     return verified
 
 
-def _mark_verified(request, device) -> None:
+def _mark_verified(request: HttpRequest, device: TOTPDevice | StaticDevice) -> None:
     request.session.cycle_key()
     otp_login(request, device)
 
 
-def mark_session_verified(session, device) -> None:
+def mark_session_verified(session: SessionBase, device: TOTPDevice | StaticDevice) -> None:
     """What django_otp.login stores in the session (for callers without a request)."""
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
 
@@ -238,7 +164,7 @@ def mark_session_verified(session, device) -> None:
 
 
 @transaction.atomic
-def reset_devices(*, user, by, reason: str) -> int:
+def reset_devices(*, user: User, by: User, reason: str) -> int:
     """Remove every second-factor device of `user` (a lost phone): they enrol again at their
     next sign-in (a session verified with the old device is sent to the set-up at its next
     request), and their API tokens are revoked. `reason` is required; it is kept in the audit
@@ -265,23 +191,3 @@ def reset_devices(*, user, by, reason: str) -> int:
         additional_data={"event": "two_factor_reset", "reason": reason},
     )
     return removed
-
-
-def check_reason(reason: str) -> str:
-    """A reset's reason, in one line: required, at most `MAX_REASON_LENGTH` characters."""
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise DomainError(
-            "invalid",
-            _("Some fields are not valid."),
-            status=422,
-            details={"reason": _("Say why the second factor is reset.")},
-        )
-    if len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(
-            "invalid",
-            _("Some fields are not valid."),
-            status=422,
-            details={"reason": _("At most %(count)s characters.") % {"count": MAX_REASON_LENGTH}},
-        )
-    return reason

@@ -1,28 +1,6 @@
-"""An office runs itself: its head adds, deactivates and re-roles the office's own staff; the
-administrator creates offices and their first head.
-
-Who may do what is in `core/rules.py`; this module holds the writes and their rules:
-
-- A head grants the office roles (`roles.OFFICE_ROLES`) and nothing else, to colleagues of the
-  own office who hold nothing but office roles (an account with a ministry or partner role, or
-  a staff or superuser flag, is the administrator's). A head never changes their own roles,
-  never deactivates themselves and never removes the office's last active head.
-- A role that opens every restricted case (`roles.CONFIRMED_ROLES`: case supervisor) given by a
-  head waits as a `RoleGrant` until a second person confirms it — a case supervisor of the
-  office or the administrator, neither the head who asked nor the colleague. The head may not
-  read restricted cases; without this, a head could give herself that role through an account
-  she made.
-- New accounts have no password: the colleague sets one through a one-time link (Django's
-  password-reset token: it works once, and for `PASSWORD_RESET_TIMEOUT`). The link is mailed
-  when the account has an e-mail address, else shown once to whoever made the account. A head
-  may send a new link (which ends the current password) only to a colleague who has no
-  password yet or who is not under the two-factor rule: for a counsellor or a supervisor that
-  would let the head sign in as them.
-- Every change is audited: auditlog records the account and role changes (`core.audit`), with
-  `additional_data["event"]` saying which change of this module made them; a new link and a
-  two-factor reset, which change no audited field, get an entry of their own. No password,
-  token or link is ever written to the trail.
-"""
+"""Writes of an office's staff, with their rules (the package's `__init__` says them): the head
+adds, changes and deactivates colleagues and sends password links; the administrator creates
+offices and appoints their heads; a second person confirms a role grant."""
 
 from __future__ import annotations
 
@@ -39,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email, validate_slug
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -59,7 +36,13 @@ from satuatap.core.models import (
     User,
 )
 from satuatap.core.roles import CONFIRMED_ROLES, OFFICE_ROLES, Role
-from satuatap.core.two_factor import TWO_FACTOR_ROLES
+from satuatap.core.staff.selectors import (
+    active_heads,
+    assigned_roles,
+    may_receive_password_link,
+    may_send_password_link,
+    open_grants,
+)
 from satuatap.regions.models import Region, RegionLevel
 
 GENDERS = ("F", "M", "U")
@@ -71,22 +54,6 @@ def _forbidden() -> DomainError:
 
 def _invalid(errors: dict[str, str]) -> DomainError:
     return DomainError("invalid", _("Some fields are not valid."), status=422, details=errors)
-
-
-def assigned_roles(user: User) -> set[str]:
-    """The roles assigned to `user`, whether the account is active or not (`User.roles` is
-    empty for a deactivated account)."""
-    return set(user.role_assignments.values_list("role", flat=True))
-
-
-def open_grants(user: User) -> set[str]:
-    return set(user.role_grants.filter(decided_at__isnull=True).values_list("role", flat=True))
-
-
-def active_heads(office: Organisation) -> QuerySet[User]:
-    return User.objects.filter(
-        organisation=office, is_active=True, role_assignments__role=Role.OFFICE_HEAD
-    ).distinct()
 
 
 def _lock_office(office: Organisation | None) -> None:
@@ -106,7 +73,7 @@ def _is_last_head(member: User) -> bool:
     )
 
 
-def _audit(user: User, event: str, by: User | None, **data) -> None:
+def _audit(user: User, event: str, by: User | None, **data: object) -> None:
     """An entry on the account for a change auditlog does not see (no audited field changes)."""
     LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(User),
@@ -347,31 +314,6 @@ class PasswordLink:
     emailed_to: str = ""
 
 
-def may_receive_password_link(member: User) -> bool:
-    """A new link for an account with a password would let whoever sends it sign in as its
-    holder: the head may do it for accounts that have no password yet, or whose roles need
-    no second factor (front desk, desk, placement, outreach)."""
-    if not member.has_usable_password():
-        return True
-    return not (assigned_roles(member) & TWO_FACTOR_ROLES or member.is_staff or member.is_superuser)
-
-
-def may_send_password_link(by: User, member: User) -> bool:
-    """Who may send `member` a link: a head of the office (`may_receive_password_link` says
-    for which colleagues), and the administrator for a head who has not set a password yet
-    (the first head whose link ran out)."""
-    if member.pk == by.pk:
-        return False
-    if by.has_perm("core.manage_staff_member", member):
-        return True
-    return (
-        by.has_perm("core.create_office")
-        and member.office is not None
-        and Role.OFFICE_HEAD in assigned_roles(member)
-        and not member.has_usable_password()
-    )
-
-
 def password_path(member: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(member.pk))
     token = default_token_generator.make_token(member)
@@ -426,12 +368,6 @@ def issue_password_link(*, member: User, by: User | None, base_url: str = "") ->
 
 
 # --- The administrator's work -----------------------------------------------------------------
-
-
-def regencies_without_office():
-    return Region.objects.filter(level=RegionLevel.REGENCY).exclude(
-        pk__in=Organisation.objects.filter(kind=OrganisationKind.OFFICE).values("region_id")
-    )
 
 
 def create_office(
@@ -557,28 +493,3 @@ def decide_role_grant(*, grant: RoleGrant, by: User, confirm: bool) -> RoleGrant
         if confirm:
             RoleAssignment.objects.get_or_create(user=member, role=grant.role)
     return grant
-
-
-# --- The office trail ---------------------------------------------------------------------------
-
-
-def register_office_records() -> None:
-    """The office's staff accounts, their roles and role grants in the office head's trail
-    (`core.trail`): who added, changed, deactivated or reset whom, and when."""
-    from satuatap.core.trail import OFFICE
-    from satuatap.core.trail import register_office_records as register
-
-    def staff_of(viewer):
-        return User.objects.filter(organisation_id=viewer.office_id_or_none)
-
-    register(User, records=staff_of, url_name="core:staff-detail", parent=OFFICE)
-    register(
-        RoleAssignment,
-        records=lambda viewer: RoleAssignment.objects.filter(user__in=staff_of(viewer)),
-        parent=("user", staff_of),
-    )
-    register(
-        RoleGrant,
-        records=lambda viewer: RoleGrant.objects.filter(user__in=staff_of(viewer)),
-        parent=("user", staff_of),
-    )

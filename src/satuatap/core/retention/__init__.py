@@ -8,42 +8,39 @@ purpose needs, then erased or anonymised).
 - The period of each class is its default, or the `SATUATAP_RETENTION` setting
   (`visits=3y,exports=7d,audit_entries=never`): days (`30`, `30d`) or years (`5y`), or `never`.
   docs/security.md has the table of defaults and the reasons for them.
-- `run()` (the nightly task `core.tasks.run_retention_task`, and `satuatap retention`) handles
-  every class in turn, batch by batch, each batch in its own transaction, and stores a
-  `RetentionRun` the administrator reads (`/retention/`). `survey()` (`satuatap retention
-  --dry-run`) counts the same without changing anything. Counts are per class and office;
-  nothing in a report names a record or a person, and held records are counted together
-  whatever holds them, so a report says nothing about who is in a case.
+- `services.run()` (the nightly task `core.tasks.run_retention_task`, and `satuatap
+  retention`) handles every class in turn, batch by batch, each batch in its own
+  transaction, and stores a `RetentionRun` the administrator reads (`/retention/`). `survey()`
+  (`satuatap retention --dry-run`) counts the same without changing anything. Counts are per
+  class and office; nothing in a report names a record or a person, and held records are
+  counted together whatever holds them, so a report says nothing about who is in a case.
 - Every audit entry written during a run is the system's (`core.attribution`: no user,
   `on_behalf_of = "system:core.retention"`) and carries the correlation id
   `system:retention:<run>`; the run itself is one entry on the `RetentionRun`.
 - Numbers stay: lower apps wrap their changes in `keep_aggregates(...)`, which the reports app
   fills in (`reports.adjustments`), so a published count does not move when the records under
   it are anonymised or removed.
+
+The package: the registry, periods, hooks and counting here; `services.py` the run (and the
+audit trail's purge), `hooks.py` the core's own record class (the audit trail).
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 import re
-import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-from satuatap.core import attribution
-
-logger = logging.getLogger(__name__)
 
 SYSTEM_CID_PREFIX = "system:"
 
@@ -280,19 +277,19 @@ def _per_office(queryset: models.QuerySet, office: str | None) -> dict[int | Non
     return {row[office]: row["n"] for row in rows}
 
 
-def _actionable(record_class: RecordClass, cutoff: Cutoff) -> models.QuerySet:
+def actionable(record_class: RecordClass, cutoff: Cutoff) -> models.QuerySet:
     due = record_class.due(cutoff)
     return record_class.exclude_held(due) if record_class.exclude_held else due
 
 
-def _count(
+def count_due(
     record_class: RecordClass, cutoff: Cutoff, result: ClassResult, *, owners: bool = True
 ) -> dict:
     """Due and held per office; returns {pk: office id} of what may go (nothing for a dry
     run, which only counts)."""
     due = _per_office(record_class.due(cutoff), record_class.office)
-    actionable = _actionable(record_class, cutoff)
-    free = _per_office(actionable, record_class.office)
+    may_go = actionable(record_class, cutoff)
+    free = _per_office(may_go, record_class.office)
     for office_id, count in due.items():
         if not count:
             continue
@@ -302,12 +299,13 @@ def _count(
         return {}
     fields = ["pk", record_class.office] if record_class.office else ["pk"]
     found = {}
-    for row in actionable.order_by("pk").values_list(*fields).distinct():
+    for row in may_go.order_by("pk").values_list(*fields).distinct():
         found[row[0]] = row[1] if record_class.office else None
     return found
 
 
-def _batches(items: list, size: int) -> Iterator[list]:
+def batches(items: list, size: int) -> Iterator[list]:
+    """`items` in lists of at most `size`."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -323,86 +321,9 @@ def survey(*, today: datetime.date | None = None) -> list[ClassResult]:
             continue
         cutoff = Cutoff.of(period.cutoff(today))
         result = ClassResult(record_class.key, str(period), cutoff.day)
-        _count(record_class, cutoff, result, owners=False)
+        count_due(record_class, cutoff, result, owners=False)
         results.append(result)
     return results
-
-
-def run(*, today: datetime.date | None = None, trigger: str = "schedule"):
-    """Anonymise or delete what is due in every class (holds respected) and store the report."""
-    from auditlog.context import set_extra_data
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    from satuatap.core.models import RetentionRun, RetentionRunStatus
-
-    today = today or timezone.localdate()
-    retention_run = RetentionRun.objects.create(trigger=trigger, today=today)
-    results: list[ClassResult] = []
-    with (
-        attribution.acting_as_system("core.retention"),
-        set_extra_data({"cid": f"{SYSTEM_CID_PREFIX}retention:{retention_run.pk}"}),
-    ):
-        for record_class in record_classes():
-            results.append(_run_class(record_class, retention_run.pk, today))
-        retention_run.results = [r.as_json() for r in results]
-        retention_run.finished_at = timezone.now()
-        retention_run.status = (
-            RetentionRunStatus.PARTLY if any(r.failed for r in results) else RetentionRunStatus.DONE
-        )
-        retention_run.save(update_fields=["results", "finished_at", "status"])
-        LogEntry.objects.create(
-            content_type=ContentType.objects.get_for_model(RetentionRun),
-            object_pk=str(retention_run.pk),
-            object_id=retention_run.pk,
-            object_repr=f"retentionrun #{retention_run.pk}",
-            action=LogEntry.Action.CREATE,
-            actor=None,
-            changes={},
-            additional_data={
-                "on_behalf_of": "system:core.retention",
-                "trigger": trigger,
-                "done": {r.key: r.total("done") for r in results},
-            },
-        )
-    return retention_run
-
-
-def _run_class(record_class: RecordClass, run_id: int, today: datetime.date) -> ClassResult:
-    period = period_of(record_class)
-    if period is None:
-        return ClassResult(record_class.key, NEVER, None)
-    cutoff = Cutoff.of(period.cutoff(today))
-    result = ClassResult(record_class.key, str(period), cutoff.day)
-    context = RunContext(run_id=run_id, cutoff=cutoff, today=today)
-    try:
-        owners = _count(record_class, cutoff, result)
-        for batch in _batches(list(owners), record_class.batch_size):
-            with transaction.atomic():
-                # Looked at again inside the transaction: a case opened since the count
-                # holds its records now.
-                fresh = list(
-                    _actionable(record_class, cutoff)
-                    .filter(pk__in=batch)
-                    .order_by("pk")
-                    .values_list("pk", flat=True)
-                    .distinct()
-                )
-                handled = set(record_class.purge(fresh, context)) if fresh else set()
-            for pk in batch:
-                result.tally(owners[pk], "done" if pk in handled else "held")
-    except Exception as error:
-        # The run, the class, the kind of error and where it happened: never the exception's
-        # message, which may quote a record's values (a name, a NIK).
-        logger.error(
-            "retention run %s: class %s stopped on %s\n%s",
-            run_id,
-            record_class.key,
-            type(error).__name__,
-            "".join(traceback.format_tb(error.__traceback__)),
-        )
-        result.failed = True
-    return result
 
 
 def labels_by_key() -> dict[str, RecordClass]:
@@ -446,46 +367,3 @@ def results_for_display(results: list[dict]) -> list[dict]:
             }
         )
     return shown
-
-
-# --- The audit trail's own class -------------------------------------------------------------
-
-
-def _old_audit_entries(cutoff: Cutoff) -> models.QuerySet:
-    from auditlog.models import LogEntry
-
-    return LogEntry.objects.filter(timestamp__lt=cutoff.moment)
-
-
-def _audit_not_held(entries: models.QuerySet) -> models.QuerySet:
-    keep = audit_keep_filter()
-    return entries.exclude(keep) if keep is not None else entries
-
-
-def _delete_audit_entries(pks: list[int], context: RunContext) -> list[int]:
-    from auditlog.models import LogEntry
-
-    LogEntry.objects.filter(pk__in=pks).delete()
-    return pks
-
-
-def register_core_classes() -> None:
-    from django.utils.translation import gettext_lazy
-
-    register_record_class(
-        RecordClass(
-            key="audit_entries",
-            label=gettext_lazy("Audit trail entries"),
-            default="10y",
-            counted_from=gettext_lazy("the moment of the entry"),
-            action=gettext_lazy(
-                "deleted, except the entries about a held person or a case still kept"
-            ),
-            due=_old_audit_entries,
-            exclude_held=_audit_not_held,
-            purge=_delete_audit_entries,
-            office=None,
-            order=90,
-            batch_size=1000,
-        )
-    )
