@@ -229,17 +229,7 @@ def add_staff_member(
     if errors:
         raise _invalid(errors)
     with transaction.atomic(), _scope(by, "staff_added"):
-        member = User(
-            username=username,
-            full_name=details.full_name,
-            email=details.email,
-            gender=details.gender,
-            language=details.language,
-            organisation=office,
-            desk=desk,
-        )
-        member.set_unusable_password()
-        member.save()
+        member = _new_member(office=office, username=username, details=details, desk=desk)
         waiting = _apply_roles(member=member, by=by, roles=chosen)
     return StaffChange(member=member, waiting=waiting)
 
@@ -422,7 +412,10 @@ def create_office(
     return StaffChange(member=member)
 
 
-def _new_head(*, office: Organisation, username: str, details: Details) -> User:
+def _new_member(
+    *, office: Organisation, username: str, details: Details, desk: Desk | None = None
+) -> User:
+    """A staff member without a password: they set it through the link they are sent."""
     member = User(
         username=username,
         full_name=details.full_name,
@@ -430,9 +423,15 @@ def _new_head(*, office: Organisation, username: str, details: Details) -> User:
         gender=details.gender,
         language=details.language,
         organisation=office,
+        desk=desk,
     )
     member.set_unusable_password()
     member.save()
+    return member
+
+
+def _new_head(*, office: Organisation, username: str, details: Details) -> User:
+    member = _new_member(office=office, username=username, details=details)
     RoleAssignment.objects.create(user=member, role=Role.OFFICE_HEAD)
     return member
 
