@@ -233,13 +233,6 @@ def test_the_list_filters_and_counts_people_reached_by_sex(
     assert earlier.context["contact_count"] == 0
 
 
-def test_contact_pages_are_for_the_mrc_only(client, make_user):
-    frontdesk = make_user(Role.FRONTDESK)
-    client.force_login(frontdesk)
-    assert client.get(reverse("cases:contact-create")).status_code == 403
-    assert client.get(reverse("cases:contact-list")).status_code == 403
-
-
 def test_the_contact_list_needs_a_fixed_number_of_queries(
     client, counsellor, office, django_assert_max_num_queries
 ):

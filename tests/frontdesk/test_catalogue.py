@@ -162,34 +162,6 @@ def test_withdrawn_service_is_not_offered_at_check_in(services, office, head):
 # --- Pages ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "role",
-    [Role.FRONTDESK, Role.DESK_OFFICER, Role.COUNSELLOR, Role.OUTREACH_WORKER],
-)
-def test_catalogue_pages_are_for_the_office_head_only(client, make_user, services, role):
-    _login(client, make_user(role))
-    service = services["registration"]
-    for url in (
-        reverse("frontdesk:services"),
-        reverse("frontdesk:service-new"),
-        reverse("frontdesk:service-edit", args=[service.pk]),
-    ):
-        assert client.get(url).status_code == 403
-    assert client.post(reverse("frontdesk:services-defaults")).status_code == 403
-    response = client.post(reverse("frontdesk:service-active", args=[service.pk]))
-    assert response.status_code == 403
-    service.refresh_from_db()
-    assert service.is_active
-
-
-def test_analyst_and_partner_are_refused_the_catalogue(client, analyst, make_user, partner):
-    caseworker = make_user(Role.PARTNER_CASEWORKER, organisation=partner)
-    for user in (analyst, caseworker):
-        client.logout()
-        _login(client, user)
-        assert client.get(reverse("frontdesk:services")).status_code == 403
-
-
 def test_head_sees_services_grouped_by_desk(client, head, services):
     response = _login(client, head).get(reverse("frontdesk:services"))
     assert response.status_code == 200

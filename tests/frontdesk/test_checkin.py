@@ -311,38 +311,7 @@ def test_visit_of_another_office_is_not_found(client, visit, other_office, make_
         assert not any(code in body for code in _codes(visit)), name
 
 
-# --- Who may check in ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "role", [Role.FRONTDESK, Role.DESK_OFFICER, Role.PLACEMENT_OFFICER, Role.COUNSELLOR]
-)
-def test_check_in_roles_open_the_page(client, make_user, role, desks):
-    client.force_login(make_user(role))
-    assert client.get(CHECK_IN).status_code == 200
-
-
-@pytest.mark.parametrize("role", [Role.OUTREACH_WORKER, Role.OFFICE_HEAD, Role.CASE_SUPERVISOR])
-def test_office_roles_without_check_in_are_refused(client, make_user, role, visit):
-    client.force_login(make_user(role))
-    assert client.get(CHECK_IN).status_code == 403
-    assert client.get(reverse("frontdesk:visit", args=[visit.pk])).status_code == 403
-    assert client.get(reverse("frontdesk:visit-print", args=[visit.pk])).status_code == 403
-
-
-def test_partner_and_analyst_are_refused(client, partner, analyst, make_user, services, person):
-    caseworker = make_user(Role.PARTNER_CASEWORKER, organisation=partner)
-    for user in (caseworker, analyst):
-        client.force_login(user)
-        assert client.get(CHECK_IN).status_code == 403
-        response = _post(client, visitor=person.pk, services=[services["passport"].pk])
-        assert response.status_code == 403
-    assert not Visit.objects.exists()
-
-
-def test_anonymous_user_is_sent_to_sign_in(client):
-    response = client.get(CHECK_IN)
-    assert response.status_code == 302 and "/login/" in response["Location"]
+# Who may check in: tests/security/access_matrix.py (frontdesk:check-in, visit, visit-print).
 
 
 def test_a_desk_without_services_does_not_break_the_page(client, frontdesk, office):
@@ -350,49 +319,6 @@ def test_a_desk_without_services_does_not_break_the_page(client, frontdesk, offi
     client.force_login(frontdesk)
     response = client.get(CHECK_IN)
     assert response.status_code == 200 and response.context["groups"] == []
-
-
-# --- Every page of views/checkin.py × every role (a new page without expectations fails) -------
-
-CHECK_IN_PAGE_ROLES = {Role.FRONTDESK, Role.DESK_OFFICER, Role.PLACEMENT_OFFICER, Role.COUNSELLOR}
-# url name: (method, roles allowed, status when allowed)
-EXPECTATIONS = {
-    "check-in": ("get", CHECK_IN_PAGE_ROLES, 200),
-    "visit": ("get", CHECK_IN_PAGE_ROLES, 200),
-    "visit-print": ("get", CHECK_IN_PAGE_ROLES, 200),
-    "services": ("get", {Role.OFFICE_HEAD}, 200),
-    "service-new": ("get", {Role.OFFICE_HEAD}, 200),
-    "service-edit": ("get", {Role.OFFICE_HEAD}, 200),
-    "services-defaults": ("post", {Role.OFFICE_HEAD}, 302),
-    "service-active": ("post", {Role.OFFICE_HEAD}, 302),
-}
-ALL_ROLES = sorted(Role.values)
-
-
-def test_every_check_in_page_has_expectations():
-    from satuatap.frontdesk.views import checkin
-
-    assert {pattern.name for pattern in checkin.urlpatterns} == set(EXPECTATIONS)
-
-
-@pytest.mark.parametrize("role", ALL_ROLES)
-@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
-def test_permission_matrix(client, make_user, ministry, partner, visit, services, name, role):
-    organisation = {
-        Role.PARTNER_CASEWORKER: partner,
-        Role.NATIONAL_ANALYST: ministry,
-        Role.ADMINISTRATOR: ministry,
-    }.get(role)
-    client.force_login(make_user(role, organisation=organisation))
-    method, allowed, status = EXPECTATIONS[name]
-    ids = {
-        "visit": [visit.pk],
-        "visit-print": [visit.pk],
-        "service-edit": [services["passport"].pk],
-        "service-active": [services["passport"].pk],
-    }
-    response = getattr(client, method)(reverse(f"frontdesk:{name}", args=ids.get(name, [])))
-    assert response.status_code == (status if role in allowed else 403)
 
 
 def test_check_in_page_queries_do_not_grow_with_services(

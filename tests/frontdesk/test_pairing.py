@@ -480,22 +480,6 @@ def test_the_head_of_another_office_cannot_see_or_revoke_a_device(client, head, 
     assert device_selectors.paired_device(raw) == device
 
 
-@pytest.mark.parametrize("role", sorted(OFFICE_ROLES - {Role.OFFICE_HEAD}))
-def test_only_the_head_opens_the_device_pages(client, make_user, head, office, desks, role):
-    device, _raw = pair_device(office=office, kind=SCREEN, by=head)
-    user = make_user(role, desk=desks["ketenagakerjaan"] if role == Role.DESK_OFFICER else None)
-    client.force_login(user)
-    _secret, pairing = device_services.start_pairing(kind=SCREEN)
-
-    assert client.get(reverse("frontdesk:devices")).status_code == 403
-    assert client.get(reverse("frontdesk:device-pair")).status_code == 403
-    pair = {"code": pairing.code, "kind": SCREEN, "name": "X"}
-    assert client.post(reverse("frontdesk:device-pair"), pair).status_code == 403
-    assert client.post(reverse("frontdesk:device-revoke", args=[device.pk])).status_code == 403
-    device.refresh_from_db()
-    assert device.revoked_at is None and Device.objects.count() == 1
-
-
 def test_the_upgrade_revokes_the_old_links_which_cannot_work_any_more(head, office):
     """Links made before pairing became devices without a credential: the migration marks
     them revoked, so that the list does not show them as working."""

@@ -555,29 +555,6 @@ def test_ikm_page_numbers_in_the_svg_are_not_localised(client, frontdesk, survey
     assert all(re.fullmatch(r"\d+(\.\d+)?", value) for value in geometry)
 
 
-@pytest.mark.parametrize(
-    ("role", "status"),
-    [
-        (Role.FRONTDESK, 200),
-        (Role.OFFICE_HEAD, 200),
-        (Role.COUNSELLOR, 200),
-        (Role.NATIONAL_ANALYST, 403),
-        (Role.ADMINISTRATOR, 403),
-    ],
-)
-def test_ikm_page_is_for_the_offices_staff(client, make_user, ministry, role, status):
-    national = role in (Role.NATIONAL_ANALYST, Role.ADMINISTRATOR)
-    client.force_login(make_user(role, organisation=ministry if national else None))
-
-    assert client.get(reverse("frontdesk:ikm")).status_code == status
-
-
-def test_ikm_page_refuses_partner_and_needs_sign_in(client, make_user, partner):
-    assert client.get(reverse("frontdesk:ikm")).status_code == 302
-    client.force_login(make_user(Role.PARTNER_CASEWORKER, organisation=partner))
-    assert client.get(reverse("frontdesk:ikm")).status_code == 403
-
-
 def test_ikm_page_of_another_office_shows_only_its_own_surveys(
     client, make_user, other_office, surveyed
 ):
@@ -721,15 +698,6 @@ def test_api_office_ikm_desk_of_another_office_is_404(
     assert response.status_code == 404
     assert set(response.json()) == {"code", "message"}  # no index, no respondents
     assert response.json()["code"] == "not_found"
-
-
-def test_api_office_ikm_partner_gets_404_and_anonymous_401(
-    client, api_urls, make_user, partner, office
-):
-    url = api_urls["ikm"].format(office.pk)
-    assert client.get(url).status_code == 401
-    client.force_login(make_user(Role.PARTNER_CASEWORKER, organisation=partner))
-    assert client.get(url).status_code == 404
 
 
 def test_api_office_ikm_national_analyst_reads_any_office(

@@ -68,7 +68,7 @@ def _outreach_urls(ids: dict) -> list[tuple[str, str]]:
     return urls
 
 
-# What each page answers a GET with: for own-office staff who may view, and managers.
+# Who may open which page, exactly: tests/security/access_matrix.py. These take a POST only.
 POST_ONLY = {
     "outreach:participant-add",
     "outreach:participant-remove",
@@ -76,56 +76,8 @@ POST_ONLY = {
     "outreach:follow-up-delete",
     "outreach:focal-point-end",
 }
-MANAGE_ONLY = {
-    "outreach:event-create",
-    "outreach:event-edit",
-    "outreach:focal-point-add",
-    "outreach:regulation-upload",
-}
-# Pages that show only the caller's own office's data, with no record in the URL: an outsider
-# gets 403 there, and 404 for every record of another office.
+# Pages that show only the caller's own office's data, with no record in the URL.
 OWN_OFFICE_PAGES = {"outreach:event-list", "outreach:village-list", "outreach:event-create"}
-
-
-def _expected_get(name: str, role: str, same_office: bool) -> int:
-    if name in POST_ONLY:
-        return 405
-    if role not in OFFICE_ROLES:
-        return 403
-    if not same_office and name not in OWN_OFFICE_PAGES:
-        return 404
-    if name in MANAGE_ONLY and role not in MANAGERS:
-        return 403
-    return 200
-
-
-PERSONAS = (
-    [(role, True) for role in sorted(OFFICE_ROLES)]
-    + [(role, False) for role in sorted(OFFICE_ROLES)]
-    + [
-        (Role.PARTNER_CASEWORKER, False),
-        (Role.NATIONAL_ANALYST, False),
-        (Role.ADMINISTRATOR, False),
-    ]
-)
-
-
-@pytest.mark.parametrize(("role", "same_office"), PERSONAS)
-def test_every_page_answers_each_role_as_expected(
-    client, make_user, records, role, same_office, other_office, partner, ministry
-):
-    organisation = {
-        Role.PARTNER_CASEWORKER: partner,
-        Role.NATIONAL_ANALYST: ministry,
-        Role.ADMINISTRATOR: ministry,
-    }.get(role, None if same_office else other_office)
-    user = make_user(
-        role, organisation=organisation, username=f"{role}-{'own' if same_office else 'other'}"
-    )
-    client.force_login(user)
-    for name, url in _outreach_urls(records):
-        expected = _expected_get(name, role, same_office)
-        assert client.get(url).status_code == expected, (name, url)
 
 
 def _outreach_rows() -> dict[str, list[dict]]:
@@ -157,12 +109,6 @@ def test_frontdesk_reads_but_cannot_change(client, make_user, records):
             assert client.post(url, {"person": 1, "until": "2026-01-01"}).status_code == 403, name
     download = client.get(reverse("outreach:regulation-file", args=[records["regulation_id"]]))
     assert download.status_code == 200
-
-
-def test_anonymous_visitor_is_sent_to_sign_in(client, records):
-    for _name, url in _outreach_urls(records):
-        response = client.get(url)
-        assert response.status_code == 302 and "/login/" in response.url
 
 
 def _grid_data(cells: dict[tuple[str, str], int]) -> dict:

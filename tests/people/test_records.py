@@ -137,6 +137,25 @@ def test_consent_is_recorded_and_withdrawn(client, officer, worker):
     assert consent.withdrawn_on is not None and consent.withdrawn_by == officer
 
 
+def test_consent_of_another_person_cannot_be_withdrawn_through_this_one(client, officer, worker):
+    consent = services.record_consent(
+        person=worker,
+        by=officer,
+        purpose="registry",
+        given_on=datetime.date(2026, 1, 1),
+        method="signed",
+    )
+    other = services.register_person(by=officer, full_name="Lain", sex=Sex.FEMALE)
+    client.force_login(officer)
+
+    url = reverse("people:consent-withdraw", args=[other.pk, consent.pk])
+    response = client.post(url)
+
+    assert response.status_code == 404
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
+
+
 def test_verbal_consent_needs_a_witness(officer, worker):
     with pytest.raises(DomainError) as error:
         services.record_consent(

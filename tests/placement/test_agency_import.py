@@ -329,23 +329,6 @@ def test_the_page_refuses_a_file_that_is_not_a_spreadsheet(client, manager):
     assert not Agency.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "role",
-    [Role.FRONTDESK, Role.COUNSELLOR, Role.DESK_OFFICER, Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD],
-)
-def test_office_staff_cannot_open_the_page(client, make_user, role):
-    client.force_login(make_user(role))
-    url = reverse("placement:agency-import")
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"file": _csv(ROWS)}).status_code == 403
-    assert not Agency.objects.exists()
-
-
-def test_anonymous_visitor_is_sent_to_sign_in(client):
-    response = client.get(reverse("placement:agency-import"))
-    assert response.status_code == 302 and reverse("login") in response.url
-
-
 def test_the_agency_list_offers_the_import_only_to_the_ministry(client, make_user, manager):
     link = reverse("placement:agency-import")
     client.force_login(manager)

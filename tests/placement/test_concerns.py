@@ -218,17 +218,15 @@ def test_another_office_does_not_see_our_concern(client, their_officer, officer,
 
 
 @pytest.mark.parametrize("role", sorted(OFFICE_ROLES - CONCERN_RAISERS))
-def test_roles_that_do_not_raise_concerns_neither_see_nor_raise_them(
+def test_roles_that_do_not_raise_concerns_do_not_see_them_or_the_button(
     client, make_user, officer, raise_one, agency, role
 ):
+    """Raising one is refused them too: tests/security/access_matrix.py."""
     raise_one(officer)
     client.force_login(make_user(role))
     page = client.get(reverse("placement:agency-detail", args=[agency.pk])).content.decode()
     assert "Gegesik" not in page
-    create = reverse("placement:agency-concern-create", args=[agency.pk])
-    assert client.get(create).status_code == 403
-    assert client.post(create, {"kind": "fees", "text": TEXT}).status_code == 403
-    assert AgencyConcern.objects.count() == 1
+    assert reverse("placement:agency-concern-create", args=[agency.pk]) not in page
 
 
 def test_the_ministry_lists_acknowledges_and_resolves_and_the_office_sees_the_note(
@@ -256,20 +254,6 @@ def test_the_ministry_lists_acknowledges_and_resolves_and_the_office_sees_the_no
     client.force_login(officer)
     page = client.get(reverse("placement:agency-detail", args=[agency.pk])).content.decode()
     assert note in page and 'data-concern-status="resolved"' in page
-
-
-@pytest.mark.parametrize("role", sorted(OFFICE_ROLES))
-def test_offices_cannot_open_the_ministrys_concern_pages(
-    client, make_user, officer, raise_one, role
-):
-    concern = raise_one(officer)
-    client.force_login(make_user(role, username=f"x.{role}"))
-    assert client.get(reverse("placement:agency-concern-list")).status_code == 403
-    detail = reverse("placement:agency-concern-detail", args=[concern.pk])
-    assert client.get(detail).status_code == 403
-    assert client.post(detail, {"status": "resolved", "note": "Selesai."}).status_code == 403
-    concern.refresh_from_db()
-    assert concern.status == "open"
 
 
 def test_the_concern_list_query_count_stays_flat(
@@ -364,18 +348,6 @@ def test_api_the_ministry_lists_and_reviews_concerns(
         404,
         422,
     )
-
-
-@pytest.mark.parametrize("role", [Role.PLACEMENT_OFFICER, Role.OFFICE_HEAD])
-def test_api_offices_cannot_list_or_review_concerns(client, make_user, officer, raise_one, role):
-    concern = raise_one(officer)
-    client.force_login(make_user(role, username=f"y.{role}"))
-    assert client.get("/api/v1/agencies/concerns").status_code == 403
-    url = f"/api/v1/agencies/concerns/{concern.pk}/status"
-    response = _post(client, url, {"status": "resolved", "note": "Selesai."})
-    assert response.status_code == 403 and response.json()["code"] == "forbidden"
-    concern.refresh_from_db()
-    assert concern.status == "open"
 
 
 def test_openapi_document_lists_the_concern_routes(client):

@@ -59,7 +59,3 @@ def test_list_uses_one_query_for_many_rows(api_client, django_assert_max_num_que
         response = api_client.get(URL, {"parent": "35.04"})
 
     assert len(response.json()) == 19
-
-
-def test_list_requires_authentication(client, regions):
-    assert client.get(URL).status_code == 401

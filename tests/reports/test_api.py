@@ -152,17 +152,6 @@ def test_every_office_role_reads_its_office(client, make_user, world, role):
     assert response.json()["indicators"][0]["total"]["total"]["value"] == 5
 
 
-def test_a_partner_reads_no_report(client, make_user, partner):
-    client.force_login(make_user(Role.PARTNER_CASEWORKER, organisation=partner))
-    assert client.get("/api/v1/indicators").status_code == 403
-    assert client.get("/api/v1/reports/indicators").status_code == 403
-
-
-def test_without_signing_in_nothing_is_answered(client):
-    assert client.get("/api/v1/indicators").status_code == 401
-    assert client.get("/api/v1/reports/indicators").status_code == 401
-
-
 @pytest.mark.parametrize(
     ("params", "field"),
     [

@@ -206,11 +206,6 @@ def test_service_refuses_what_the_user_may_not_export(world, head, make_user, pa
         jobs.start_export(by=caseworker, kind="xlsx", params=march(office_id=world.office.pk))
 
 
-def test_partner_cannot_open_the_exports_page(client, make_user, partner):
-    client.force_login(make_user(Role.PARTNER_CASEWORKER, organisation=partner))
-    assert client.get(reverse("reports:export-list")).status_code == 403
-
-
 def test_a_person_may_have_only_a_few_exports_running(world, national):
     for _n in range(jobs.MAX_RUNNING_PER_USER):
         jobs.start_export(by=national, kind="xlsx", params=march())
@@ -288,49 +283,3 @@ def test_old_exports_and_their_files_are_purged(world, national):
     import os
 
     assert not os.path.exists(path)
-
-
-# --- Every export URL × every role -----------------------------------------------------------
-
-NATIONAL_ROLES = {Role.NATIONAL_ANALYST, Role.ADMINISTRATOR}
-# Partners and the ministry's placement administrator (agencies only) see no report: 403.
-NO_REPORTS = {Role.PARTNER_CASEWORKER, Role.NATIONAL_PLACEMENT}
-# URL name → (query, status for office staff, status for national viewers).
-EXPECTATIONS = {
-    "export-list": ({}, 200, 200),
-    "export-monthly-xlsx": ({"month": "2026-03"}, 200, 302),  # national: to the exports page
-    "export-monthly-pdf": ({"month": "2026-03"}, 200, 302),
-    "export-dhis2": ({"month": "2026-03"}, 200, 302),
-    "export-indicator-csv": ({"indicator": "registrations", "month": "2026-03"}, 200, 200),
-    "export-download": ({}, 404, 404),  # somebody else's export
-}
-
-
-def test_every_export_url_has_expectations():
-    from satuatap.reports.views_exports import urlpatterns
-
-    assert sorted(pattern.name for pattern in urlpatterns) == sorted(EXPECTATIONS)
-
-
-@pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
-def test_export_permissions(client, make_user, partner, ministry, office, role, name):
-    owner = make_user(Role.NATIONAL_ANALYST, organisation=ministry, username="owner")
-    job = jobs.start_export(by=owner, kind="csv", params=march())
-    organisation = {
-        Role.PARTNER_CASEWORKER: partner,
-        Role.NATIONAL_ANALYST: ministry,
-        Role.ADMINISTRATOR: ministry,
-        Role.NATIONAL_PLACEMENT: ministry,
-    }.get(role, office)
-    client.force_login(make_user(role, organisation=organisation))
-    query, office_status, national_status = EXPECTATIONS[name]
-    args = [job.pk] if name == "export-download" else []
-    response = client.get(reverse(f"reports:{name}", args=args), query)
-    if role in NO_REPORTS:
-        expected = 403
-    elif role in NATIONAL_ROLES:
-        expected = national_status
-    else:
-        expected = office_status
-    assert response.status_code == expected, (role, name, response.status_code)

@@ -350,15 +350,6 @@ def test_office_staff_cannot_export_national(client, world, head):
 
 
 @pytest.mark.django_db
-def test_partner_and_anonymous_cannot_export(client, world, make_user, partner):
-    caseworker = make_user(Role.PARTNER_CASEWORKER, organisation=partner)
-    assert download(client, caseworker, month="2026-03").status_code == 403
-    client.logout()
-    response = client.get(reverse("reports:export-monthly-xlsx"))
-    assert response.status_code == 302 and "/login/" in response["Location"]
-
-
-@pytest.mark.django_db
 def test_analyst_gets_one_office_suppressed_as_the_selectors_return_it(client, world, analyst):
     analyst.language = "en"
     analyst.save()

@@ -267,11 +267,6 @@ def test_a_code_that_is_not_a_village_is_not_found(client, world, head, code):
     assert shows_no_profile(html)
 
 
-def test_partner_caseworker_has_no_village_profile(client, world, make_user, partner):
-    user = make_user(Role.PARTNER_CASEWORKER, organisation=partner)
-    assert page(client, user)[0].status_code == 403
-
-
 def test_profile_reads_in_few_queries(client, world, head, django_assert_max_num_queries):
     page(client, head)  # roll-ups catch up with the records written above
     # 27 today: two of them check the head's second factor, as on every page (issue 19).

@@ -22,7 +22,17 @@ from satuatap.core.two_factor import requires_two_factor
 from satuatap.core.two_factor.services import mark_session_verified
 from satuatap.frontdesk.devices import DEVICE_COOKIE
 from tests.otp import authenticator_of
-from tests.security.access_matrix import ANONYMOUS, DEVICES, ENTRIES, PARAMS, ROLES, Entry
+from tests.security.access_matrix import (
+    ANONYMOUS,
+    DEVICES,
+    ENTRIES,
+    OFFICE,
+    OUTSIDE,
+    PARAMS,
+    ROLES,
+    SIGNED_IN,
+    Entry,
+)
 from tests.security.access_matrix_records import build
 
 pytestmark = pytest.mark.django_db
@@ -170,14 +180,37 @@ def is_allowed(entry: Entry, role: str, office: str) -> bool:
     return role in allow
 
 
+API_ERROR_CODES = {401: "not_authenticated", 403: "forbidden", 404: "not_found"}
+
+
+def _exact_answer(entry: Entry, role: str, response) -> str | None:
+    """What is wrong with an allowed role's answer where the entry pins it (own office)."""
+    status = response.status_code
+    target = entry.redirect_of(role)
+    if target:
+        location = response.get("Location", "")
+        if status == 302 and location.startswith(reverse(target)):
+            return None
+        return f"allowed but answered {status} {location}, not a redirect to {target}"
+    if entry.status and status != entry.status:
+        return f"allowed but answered {status}, not {entry.status}"
+    return None
+
+
 def verdict(entry: Entry, role: str, office: str, response) -> str | None:
     """None when the answer is what the table says, else what is wrong with it."""
     status = response.status_code
     allowed = is_allowed(entry, role, office)
     if status >= 500:
         return f"server error {status}"
+    if entry.is_api and not allowed and status in API_ERROR_CODES:
+        code = response.json().get("code")
+        if code != API_ERROR_CODES[status]:
+            return f"answered {status} with code {code!r}, not {API_ERROR_CODES[status]!r}"
     if entry.refusal and not allowed:
         return None if status in entry.refusal else f"answered {status}"
+    if allowed and office == "own" and (entry.status or entry.redirects):
+        return _exact_answer(entry, role, response)
     if allowed and status in entry.answers:
         return None
     if allowed:
@@ -204,6 +237,9 @@ def verdict(entry: Entry, role: str, office: str, response) -> str | None:
         if status in expected:
             return None
         return f"another office's record answered {status}, not {sorted(expected)}"
+    exact = entry.refusal_of(role, office)
+    if exact:
+        return None if status == exact else f"refused with {status}, not {exact}"
     return None if status in (403, 404) else f"refused but answered {status}"
 
 
@@ -262,3 +298,57 @@ def test_access(world, client, entry, role, office):
     assert problem is None, f"{entry.key} as {role} with {office} office's ids: {problem}"
     if not is_allowed(entry, role, office):
         assert changed == 0, f"{entry.key} as {role}: refused, yet {changed} rows were written"
+
+
+POST_ONLY_PAGES = [e for e in ENTRIES if not e.is_api and e.method == "post" and not e.variant]
+
+
+@pytest.mark.parametrize("entry", POST_ONLY_PAGES, ids=[e.key for e in POST_ONLY_PAGES])
+def test_post_only_page_answers_a_get_with_405(world, client, entry):
+    """A POST-only view names its method: a GET (a link followed, a prefetch) changes nothing."""
+    records, sessions = world
+    role = min(entry.allow - {ANONYMOUS} or {"admin"})
+    client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+    before = database_changes()
+    response = client.get(url_of(entry, records.ids["own"]))
+    assert response.status_code == 405, (
+        f"{entry.key} as {role}: GET answered {response.status_code}"
+    )
+    assert database_changes() == before
+
+
+def _refused_probes(entry: Entry) -> list[tuple[str, str]]:
+    """(role, office) pairs refused a page: an office role and an outsider without the right
+    on their own office's records, and a role with it on another office's."""
+    probes = []
+    for group in (OFFICE, OUTSIDE):
+        if refused := sorted(group - entry.allow):
+            probes.append((refused[0], "own"))
+    if _asks_for_office_records(entry) and (
+        elsewhere := sorted(entry.allow & SIGNED_IN - entry.other)
+    ):
+        probes.append((elsewhere[0], "other"))
+    return probes
+
+
+GET_PAGES = [
+    e
+    for e in ENTRIES
+    if not e.is_api and e.method == "get" and e.route != "admin:*" and _refused_probes(e)
+]
+
+
+@pytest.mark.parametrize("entry", GET_PAGES, ids=[e.key for e in GET_PAGES])
+def test_a_page_refused_to_a_caller_refuses_their_post_too(world, client, entry):
+    """A form page checks who asks before it reads the form: a refused caller's POST is refused
+    too (or the page takes no POST), and nothing is written."""
+    records, sessions = world
+    for role, office in _refused_probes(entry):
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+        before = database_changes()
+        response = client.post(url_of(entry, records.ids[office]), {})
+        where = f"{entry.key} as {role} with {office} office's ids"
+        assert response.status_code in (403, 404, 405), (
+            f"{where}: POST answered {response.status_code}"
+        )
+        assert database_changes() == before, f"{where}: a refused POST wrote rows"

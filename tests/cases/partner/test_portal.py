@@ -288,12 +288,6 @@ def test_after_consent_is_withdrawn_the_partner_sees_nothing_more(
     assert referral.state == ReferralState.SENT
 
 
-def test_office_staff_cannot_use_the_portal(client, counsellor, referral):
-    client.force_login(counsellor)
-    assert client.get(reverse("cases:partner-referral-list")).status_code == 403
-    assert client.get(_detail(referral)).status_code == 403
-
-
 # --- Answering --------------------------------------------------------------------------------
 
 
