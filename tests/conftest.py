@@ -53,18 +53,6 @@ def _reference_data_after_flush(request):
 
 
 @pytest.fixture(autouse=True)
-def _default_language():
-    """Each test starts in the default language, as a fresh process would, whatever language
-    an earlier test in the same worker left active in this thread."""
-    from django.conf import settings
-    from django.utils import translation
-
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
 def _force_login_passes_two_factor(monkeypatch):
     """`client.force_login(user)` stands for a full sign-in: for a user under the two-factor
     rule it also gives them an authenticator device and marks the session verified, as the
