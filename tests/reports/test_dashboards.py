@@ -303,3 +303,43 @@ def test_national_tables_are_the_ones_the_filters_give_though_read_once(world, a
         assert reads.results == expected
     # The destination filter did narrow the departures (Hana, to Hong Kong, only).
     assert [row.dimension for row in reads.results[0].rows] == ["HK"]
+
+
+# --- changes coloured and worded by whether they are good news ---------------------------
+
+
+def _figure(code: str, now: int, before: int):
+    from satuatap.reports.dashboards import KeyFigure, change_between
+    from satuatap.reports.indicators import get_indicator
+    from satuatap.reports.results import Cell
+
+    change = change_between(Cell(now), Cell(before))
+    return KeyFigure(
+        code, code, "people", Cell(now), Cell(before), change, get_indicator(code).better
+    )
+
+
+def test_a_change_is_judged_by_the_indicators_good_direction_not_by_its_own():
+    assert _figure("waiting_time", 12, 20).verdict == "better"  # a shorter wait
+    assert _figure("waiting_time", 20, 12).verdict == "worse"
+    assert _figure("ikm", 80, 75).verdict == "better"
+    assert _figure("complaints_pending", 9, 4).verdict == "worse"
+    assert _figure("complaints_received", 9, 4).verdict == ""  # neither good nor bad news
+    assert _figure("departures_by_destination", 2, 9).verdict == ""
+    assert _figure("waiting_time", 12, 12).verdict == ""
+
+
+def test_the_dashboard_colours_and_words_a_change_by_its_verdict(client, world, head):
+    _response, html = get(client, head, OFFICE, MARCH)
+    # Money recovered rose from nothing in February: good news, in words and colour.
+    money = re.search(
+        r'<span class="change change-(\w+)" data-testid="figure-money_recovered-change"', html
+    )
+    assert money.group(1) == "better"
+    assert text_of(html, "figure-money_recovered-verdict") == "better"
+    # Registrations rose too, but more registrations is neither better nor worse.
+    registrations = re.search(
+        r'<span class="change change-(\w+)" data-testid="figure-registrations-change"', html
+    )
+    assert registrations.group(1) == "neutral"
+    assert 'data-testid="figure-registrations-verdict"' not in html

@@ -102,6 +102,14 @@ class KeyFigure:
     now: Cell
     before: Cell
     change: Change
+    better: str = ""  # the indicator's good direction: "up", "down" or "" (neither)
+
+    @property
+    def verdict(self) -> str:
+        """"better", "worse", or "" when the change is none, unknown or neither good nor bad."""
+        if not self.better or self.change.direction not in ("up", "down"):
+            return ""
+        return "better" if self.change.direction == self.better else "worse"
 
 
 def _overlap(now: IndicatorResult, before: IndicatorResult) -> bool:
@@ -129,6 +137,7 @@ def key_figures(now: list[IndicatorResult], before: list[IndicatorResult]) -> li
                 now=current,
                 before=previous,
                 change=change_between(current, previous),
+                better=get_indicator(code).better,
             )
         )
     return figures
