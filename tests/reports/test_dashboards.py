@@ -92,19 +92,108 @@ def test_office_head_sees_this_month_against_last(client, world, head):
     assert "March 2026" in text_of(html, "dashboard-scope")
 
 
-def test_office_dashboard_draws_trends_and_bars_each_with_its_table(client, world, head):
+class _Toggles(HTMLParser):
+    """The chart/table switches of a page: each button's attributes, and the ids and
+    `data-view` of the elements around them."""
+
+    def __init__(self):
+        super().__init__()
+        self.buttons, self.ids, self.views = [], {}, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids[attrs["id"]] = attrs.get("class", "")
+        if "data-report-figure" in attrs:
+            self.views.append(attrs.get("data-view"))
+        if "data-report-figure-toggle" in attrs:
+            self.buttons.append((tag, attrs))
+
+
+def toggles(html: str) -> _Toggles:
+    parser = _Toggles()
+    parser.feed(html)
+    return parser
+
+
+def test_office_dashboard_draws_each_trend_with_its_table_behind_a_toggle(client, world, head):
     _response, html = get(client, head, OFFICE, MARCH)
     for code in ("visitors", "registrations", "departures_by_destination", "complaints_received"):
         assert f'data-testid="trend-{code}"' in html
         table = re.search(rf'data-testid="trend-{code}-table".*?</table>', html, re.S).group(0)
         assert table.count("<tr>") == 13  # the header and twelve months
         assert "April 2025" in table and "March 2026" in table
-    for code in ("services_served", "departures_by_destination", "complaints_received"):
-        assert f'data-testid="bars-{code}"' in html and f'data-testid="bars-{code}-table"' in html
-    assert html.count('role="img"') == 8
+    found = toggles(html)
+    # One switch per chart, a real button saying what it controls and that it is not pressed
+    # (the chart shows; the table is in the page, hidden until pressed).
+    assert len(found.buttons) == 4 and found.views == ["chart"] * 4
+    for tag, attrs in found.buttons:
+        assert tag == "button" and attrs["type"] == "button" and attrs["aria-pressed"] == "false"
+        chart, table = attrs["aria-controls"].split()
+        assert found.ids[chart] == "report-figure-chart"
+        assert found.ids[table] == "report-figure-table"
+    # Charts only once: no breakdown bar chart or table on the dashboard itself.
+    assert html.count('role="img"') == 4
+    assert 'data-testid="bars-' not in html
+    assert 'src="/static/reports/chart-toggle.js"' in html
+    assert "style=" not in html and "<script>" not in html
+
+
+def test_office_dashboard_links_every_figure_and_breakdown_to_its_indicator_page(
+    client, world, head
+):
+    _response, html = get(client, head, OFFICE, {**MARCH, "sex": "F"})
+    links = re.findall(r'href="(/reports/office/indicators/[^"]+)"', html)
+    codes = {urlsplit(link).path.split("/")[-2] for link in links}
+    from satuatap.reports.dashboards import BARS, KEY_FIGURES
+
+    assert codes == {code for code, _l in KEY_FIGURES} | {code for code, _l in BARS}
+    for link in links:  # with the dashboard's period and filters
+        assert parse_qs(urlsplit(link.replace("&amp;", "&")).query) == {
+            "month": ["2026-03"],
+            "sex": ["F"],
+        }
+    details = text_of(html, "dashboard-details")
+    assert "Departures by destination" in details and "Services (tickets served) by desk" in details
+
+
+def indicator_url(code: str) -> str:
+    return reverse("reports:office-indicator", args=[code])
+
+
+def test_indicator_page_shows_the_breakdown_chart_and_its_table(client, world, head):
+    _response, html = get(client, head, indicator_url("departures_by_destination"), MARCH)
+    assert 'data-testid="bars-departures_by_destination"' in html
     # Departures in March: Ani to Hong Kong, Budi to Korea, Hana to Hong Kong.
     table = re.search(r'data-testid="bars-departures_by_destination-table".*?</table>', html, re.S)
     assert re.search(r"Hong Kong.*?>1<.*?>0<.*?>2<", table.group(0), re.S)  # women, men… total
+    assert "Destination" in table.group(0)
+    # Its twelve months too, each chart with its switch.
+    assert 'data-testid="trend-departures_by_destination-table"' in html
+    assert html.count('role="img"') == 2 and len(toggles(html).buttons) == 2
+    back = re.search(r'href="([^"]+)" data-testid="back-to-dashboard"', html).group(1)
+    assert back == f"{OFFICE}?month=2026-03"
+    assert "March 2026" in text_of(html, "dashboard-scope")
+
+
+def test_indicator_page_of_a_figure_without_rows_shows_its_table_by_sex(client, world, head):
+    _response, html = get(client, head, indicator_url("registrations"), {**MARCH, "sex": "F"})
+    assert 'data-testid="bars-registrations"' not in html  # no chart of a single bar
+    table = re.search(r'data-testid="bars-registrations-table".*?</table>', html, re.S).group(0)
+    assert re.search(r"All.*?>3<", table, re.S)  # Ani, Citra, Hana
+    assert "women" in text_of(html, "dashboard-scope")
+
+
+def test_indicator_page_of_an_unknown_indicator_is_not_found(client, world, head):
+    response, _html = get(client, head, indicator_url("no_such_indicator"), MARCH)
+    assert response.status_code == 404
+
+
+def test_indicator_page_is_the_own_offices_only(client, world, head, other_office):
+    response, _html = get(
+        client, head, indicator_url("registrations"), {**MARCH, "office": other_office.pk}
+    )
+    assert response.status_code == 404
 
 
 def test_sex_filter_shows_the_figures_of_women(client, world, head):
@@ -175,7 +264,7 @@ def test_office_dashboard_reads_in_few_queries(client, world, head, django_asser
     assert response.status_code == 200
     html = response.content.decode()
     assert text_of(html, "figure-registrations-now") == "5"  # the figures drawn, in budget
-    assert html.count('role="img"') == 8
+    assert html.count('role="img"') == 4
 
 
 # --- the national dashboard --------------------------------------------------------------
@@ -250,6 +339,7 @@ def test_administrator_opens_the_national_dashboard(client, world, administrator
 # open them; the exports (reports.views_exports) have their own tests.
 PAGES = {
     "office-dashboard": set(OFFICE_ROLES),
+    "office-indicator": set(OFFICE_ROLES),
     "national-dashboard": {Role.NATIONAL_ANALYST, Role.ADMINISTRATOR},
     "village-list": set(OFFICE_ROLES) | {Role.NATIONAL_ANALYST, Role.ADMINISTRATOR},
     "village-profile": set(OFFICE_ROLES) | {Role.NATIONAL_ANALYST, Role.ADMINISTRATOR},
@@ -278,10 +368,11 @@ def test_report_page_permissions(client, make_user, partner, ministry, office, r
         Role.ADMINISTRATOR: ministry,
     }.get(role, office)
     client.force_login(make_user(role, organisation=organisation))
-    args = ["32.09.01.2008"] if name == "village-profile" else []
+    args = {"village-profile": ["32.09.01.2008"], "office-indicator": ["visitors"]}.get(name, [])
     response = client.get(reverse(f"reports:{name}", args=args))
     allowed = role in PAGES[name]
-    if name == "office-dashboard" and role in (Role.NATIONAL_ANALYST, Role.ADMINISTRATOR):
+    national = role in (Role.NATIONAL_ANALYST, Role.ADMINISTRATOR)
+    if name in ("office-dashboard", "office-indicator") and national:
         assert response.status_code == 302  # to the national dashboard
     else:
         assert response.status_code == (200 if allowed else 403), response.status_code

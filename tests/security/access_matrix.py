@@ -492,6 +492,12 @@ ENTRIES: list[Entry] = [
         REPORT_READERS,
         note="national roles are sent on to the national dashboard",
     ),
+    page(
+        "reports:office-indicator",
+        REPORT_READERS,
+        params={"code": "=registrations"},
+        note="as the office dashboard: national roles are sent on to the national dashboard",
+    ),
     page("reports:national-dashboard", NATIONAL),
     page("reports:village-list", REPORT_READERS),
     page(
