@@ -106,7 +106,7 @@ class KeyFigure:
 
     @property
     def verdict(self) -> str:
-        """"better", "worse", or "" when the change is none, unknown or neither good nor bad."""
+        """ "better", "worse", or "" when the change is none, unknown or neither good nor bad."""
         if not self.better or self.change.direction not in ("up", "down"):
             return ""
         return "better" if self.change.direction == self.better else "worse"
