@@ -101,8 +101,9 @@ def test_office_dashboard_fits_two_laptop_screens_and_each_chart_switches_to_its
     assert height <= 2 * LAPTOP["height"], height
 
     # The chart shows, its table waits behind the button; pressing it swaps them.
-    chart, table = page.get_by_test_id("trend-registrations"), page.locator(
-        "#trend-registrations-table-view"
+    chart, table = (
+        page.get_by_test_id("trend-registrations"),
+        page.locator("#trend-registrations-table-view"),
     )
     toggle = page.get_by_role("button", name=re.compile(r"^Table\W+Registrations$"))
     expect(toggle).to_have_attribute("aria-controls", re.compile("trend-registrations"))

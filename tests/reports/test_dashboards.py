@@ -325,6 +325,17 @@ def test_choosing_offices_withholds_figures_that_would_give_a_hidden_one_away(
     assert f'data-testid="office-row-{world.other_office.pk}"' not in html
 
 
+def test_national_trends_switch_to_their_tables(client, world, analyst):
+    _response, html = get(client, analyst, NATIONAL, MARCH)
+    found = toggles(html)
+    assert len(found.buttons) == 3 and found.views == ["chart"] * 3  # the national trends
+    for _tag, attrs in found.buttons:
+        chart, table = attrs["aria-controls"].split()
+        assert found.ids[table] == "report-figure-table"
+        code = table.removeprefix("trend-").removesuffix("-table-view")
+        assert f'data-testid="trend-{code}-table"' in html
+
+
 def test_office_staff_cannot_open_the_national_dashboard(client, head):
     assert get(client, head, NATIONAL)[0].status_code == 403
 

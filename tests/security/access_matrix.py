@@ -496,7 +496,9 @@ ENTRIES: list[Entry] = [
         "reports:office-indicator",
         REPORT_READERS,
         params={"code": "=registrations"},
-        note="as the office dashboard: national roles are sent on to the national dashboard",
+        other=REPORT_READERS,
+        note="as the office dashboard (national roles are sent on to the national dashboard); "
+        "an indicator code belongs to no office: the page shows the reader's own office",
     ),
     page("reports:national-dashboard", NATIONAL),
     page("reports:village-list", REPORT_READERS),
