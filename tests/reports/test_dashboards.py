@@ -184,6 +184,16 @@ def test_indicator_page_of_a_figure_without_rows_shows_its_table_by_sex(client, 
     assert "women" in text_of(html, "dashboard-scope")
 
 
+def test_indicator_page_reads_in_few_queries(client, world, head, django_assert_max_num_queries):
+    client.force_login(head)
+    url = indicator_url("complaints_received")
+    client.get(url, MARCH)  # the roll-ups catch up with the records the world wrote
+    # One indicator for the period, its two trend lines, the case months, the scope checks.
+    with django_assert_max_num_queries(25):
+        response = client.get(url, MARCH)
+    assert 'data-testid="bars-complaints_received-table"' in response.content.decode()
+
+
 def test_indicator_page_of_an_unknown_indicator_is_not_found(client, world, head):
     response, _html = get(client, head, indicator_url("no_such_indicator"), MARCH)
     assert response.status_code == 404

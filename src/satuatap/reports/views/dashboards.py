@@ -239,6 +239,6 @@ def national_dashboard(request):
 
 urlpatterns = [
     path("office/", office_dashboard, name="office-dashboard"),
-    path("office/indicators/<slug:code>/", office_indicator, name="office-indicator"),
+    path("office/indicators/<str:code>/", office_indicator, name="office-indicator"),
     path("national/", national_dashboard, name="national-dashboard"),
 ]
