@@ -1,9 +1,12 @@
 """An office head opens the office dashboard, filters it to women and downloads the monthly
-report as XLSX; the national analyst opens the national dashboard."""
+report as XLSX; the dashboard fits two screens of a 1366×768 laptop, each chart switches to its
+table and back (mouse and keyboard) and axe-core finds no violation; the national analyst opens
+the national dashboard."""
 
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -27,6 +30,9 @@ def registrations_row(path) -> dict:
     return dict(zip(heading, total, strict=False))
 
 
+LAPTOP = {"width": 1366, "height": 768}
+
+
 def test_office_head_filters_the_dashboard_by_sex_and_downloads_the_xlsx(
     live_server, page, make_user, office, screenshot, tmp_path
 ):
@@ -42,7 +48,7 @@ def test_office_head_filters_the_dashboard_by_sex_and_downloads_the_xlsx(
     screenshot("office-dashboard-en")
 
     page.get_by_label("Sex").select_option("F")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("button", name="Show", exact=True).click()
     expect(registrations).to_have_text("3")
     expect(page.get_by_test_id("dashboard-scope")).to_contain_text("women")
     expect(page.get_by_test_id("trend-registrations-table")).not_to_contain_text("Men")
@@ -77,3 +83,56 @@ def test_national_analyst_opens_the_national_dashboard(
     expect(comparison).to_contain_text(other_office.name)
     expect(page.get_by_test_id(f"office-row-{office.pk}")).to_contain_text("1")
     screenshot("national-dashboard-en")
+
+
+def test_office_dashboard_fits_two_laptop_screens_and_each_chart_switches_to_its_table(
+    live_server, page, make_user, office, audit, screenshot
+):
+    head = make_user(Role.OFFICE_HEAD, username="cirebon.head", language="en")
+    for name, sex in (("Ani", "F"), ("Budi", "M")):
+        Person.objects.create(office=office, full_name=name, sex=sex, created_by=head)
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, live_server.url, "cirebon.head")
+    page.get_by_role("link", name="Office dashboard").first.click()
+    expect(page.get_by_test_id("figure-registrations-now")).to_have_text("2")
+    page.wait_for_load_state("load")  # its style sheets applied
+    screenshot("office-dashboard-1366")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 2 * LAPTOP["height"], height
+
+    # The chart shows, its table waits behind the button; pressing it swaps them.
+    chart, table = (
+        page.get_by_test_id("trend-registrations"),
+        page.locator("#trend-registrations-table-view"),
+    )
+    toggle = page.get_by_role("button", name=re.compile(r"^Table\W+Registrations$"))
+    expect(toggle).to_have_attribute("aria-controls", re.compile("trend-registrations"))
+    expect(chart).to_be_visible()
+    expect(table).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    expect(table).to_be_visible()
+    expect(page.get_by_test_id("trend-registrations-table")).to_contain_text("Women")
+    expect(chart).to_be_hidden()
+    audit(page)  # with a table shown
+    # And back, from the keyboard.
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(chart).to_be_visible()
+    expect(table).to_be_hidden()
+    page.keyboard.press("Space")
+    expect(table).to_be_visible()
+    audit(page)
+
+    # Every number stays one link away: a breakdown opens its page, chart and table switched.
+    page.get_by_role("link", name="Departures by destination").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Departures by destination")
+    # Nobody departed: no bars to draw, so the table (all zero) shows as it is; the twelve
+    # months switch as on the dashboard.
+    expect(page.get_by_test_id("bars-departures_by_destination-table")).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Table\W+Departures$")).click()
+    expect(page.get_by_test_id("trend-departures_by_destination-table")).to_be_visible()
+    audit(page)
+    page.get_by_test_id("back-to-dashboard").click()
+    expect(page.get_by_test_id("key-figures")).to_be_visible()

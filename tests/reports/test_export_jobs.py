@@ -56,7 +56,7 @@ def test_national_export_runs_in_the_background_and_is_downloadable(
     download = client.get(reverse("reports:export-download", args=[job.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"] == (
-        'attachment; filename="satuatap-report-national-2026-03.xlsx"'
+        'attachment; filename="satuatap-national-2026-03.xlsx"'
     )
     assert download["Cache-Control"] == "private, no-store"
     book = read_workbook(b"".join(download.streaming_content))

@@ -183,7 +183,7 @@ def test_office_csv_of_one_indicator_matches_the_hand_count(client, world, head)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        'attachment; filename="satuatap-registrations-cirebon-2026-03.csv"'
+        'attachment; filename="satuatap-cirebon-2026-03-registrations.csv"'
     )
     assert response["Cache-Control"] == "private, no-store"
     (total,) = read_csv(response.content)
@@ -258,3 +258,50 @@ def test_office_head_downloads_the_monthly_pdf(client, world, head):
     assert world.office.name in text
     assert "March 2026" in text
     assert "Registrations" in text and "Departures by destination" in text
+
+
+@pytest.mark.django_db
+def test_office_pdf_has_letterhead_signature_block_and_a_name_with_the_filters(
+    client, world, make_user
+):
+    head = make_user(Role.OFFICE_HEAD, language="id")
+    with translation.override("id"):
+        response = get(client, head, "export-monthly-pdf", month="2026-03", sex="F")
+        role_label = str(Role.FRONTDESK.label)
+    assert response["Content-Disposition"] == (
+        'attachment; filename="satuatap-cirebon-2026-03-perempuan.pdf"'
+    )
+    reader = PdfReader(io.BytesIO(response.content))
+    assert reader.metadata.title == f"Laporan bulanan · {world.office.name} · Maret 2026"
+    text = pdf_text(response.content)
+    first_page = reader.pages[0].extract_text()
+    assert world.office.name in first_page and "LTSA-PPMI" in first_page  # the letterhead
+    assert "Jenis kelamin: Perempuan" in text
+    assert "Layanan loket" in text and role_label not in text
+    # The signature block: the place and the office's today, the head's title, a name line.
+    today = world.office.today()
+    months = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ]
+    assert f"Cirebon, {today.day} {months[today.month - 1]} {today.year}" in text
+    assert f"Kepala {world.office.name}" in text
+    assert text.index(f"Kepala {world.office.name}") > text.index("Layanan loket")
+
+
+def test_national_pdf_has_no_signature_block():
+    html = monthly_report_html(
+        [departures()], header=header("National (all offices)"), groups=GROUPS
+    )
+    assert 'class="signature"' not in html
+    assert "SatuAtap: all offices" in html

@@ -196,7 +196,7 @@ def test_office_dhis2_download_holds_the_hand_counted_registrations(client, worl
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == (
-        'attachment; filename="satuatap-dhis2-cirebon-2026-03.json"'
+        'attachment; filename="satuatap-cirebon-2026-03-dhis2.json"'
     )
     document = json.loads(response.content)
     assert_data_value_set(document)

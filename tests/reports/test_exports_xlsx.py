@@ -273,7 +273,7 @@ def test_office_head_downloads_the_monthly_report_of_the_office(client, world, h
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"] == (
-        'attachment; filename="satuatap-report-cirebon-2026-03.xlsx"'
+        'attachment; filename="satuatap-cirebon-2026-03.xlsx"'
     )
     assert response["Cache-Control"] == "private, no-store"
     book = read_workbook(response.content)
@@ -386,3 +386,25 @@ def test_bad_parameters_are_a_400_page(client, world, head, query):
     assert "The export could not be made" in html
     message = str(response.context["message"])
     assert message and escape(message) in html  # what was wrong, said on the page
+
+
+@pytest.mark.django_db
+def test_indonesian_workbook_is_named_and_titled_by_the_report_not_a_role(client, world, make_user):
+    """The head's download, in Indonesian, filtered to women: the file name says the office,
+    the month and the filter; the first sheet is the front desk's figures, not the front-desk
+    officer's role; the workbook's title is the report's, and every sheet carries the logo."""
+    head = make_user(Role.OFFICE_HEAD, language="id")
+    response = download(client, head, month="2026-03", sex="F")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="satuatap-cirebon-2026-03-perempuan.xlsx"'
+    )
+    book = read_workbook(response.content)
+    with translation.override("id"):
+        role_label = str(Role.FRONTDESK.label)
+    assert role_label not in book.sheetnames
+    assert book.sheetnames[0] == "Layanan loket"
+    assert book.properties.title == f"Laporan bulanan · {world.office.name} · Maret 2026"
+    first = book.worksheets[0]
+    assert first["A1"].value == "Laporan bulanan"
+    assert first["B2"].value == world.office.name
+    assert all(len(ws._images) == 1 for ws in book.worksheets if ws.title != "Definisi")

@@ -222,6 +222,26 @@ def test_office_head_sees_the_profile_without_any_name(client, world, head, sett
     assert html.count('role="img"') == 4  # status, countries, years, cases
 
 
+def test_each_village_chart_switches_to_its_table(client, world, head, settings):
+    settings.VILLAGE_PROFILE_MIN_PEOPLE = 5
+    _response, html = page(client, head)
+    for chart in ("village-status", "village-countries", "village-years", "village-cases"):
+        figure = re.search(
+            rf'<div class="report-block report-figure[^"]*" data-report-figure data-view="chart" '
+            rf'data-testid="{chart}-figure">(.*?)</table>',
+            html,
+            re.S,
+        )
+        assert figure, chart
+        button = re.search(r"<button [^>]*data-report-figure-toggle[^>]*>", figure.group(1))
+        assert 'aria-pressed="false"' in button.group(0)
+        assert f'aria-controls="{chart}-chart-view {chart}-table-view"' in button.group(0)
+        # The chart and, in the same page, its table (hidden by the style sheet until pressed).
+        assert f'id="{chart}-chart-view"' in figure.group(1)
+        assert f'id="{chart}-table-view"' in figure.group(1)
+        assert f'data-testid="{chart}-table"' in figure.group(1)
+
+
 def test_office_staff_open_the_outreach_records_from_the_profile(client, world, head):
     _response, html = page(client, head)
     assert reverse("outreach:village-detail", args=[CODE]) in html

@@ -746,6 +746,17 @@ ENTRIES: list[Entry] = [
         redirects={NATIONAL: "reports:national-dashboard"},
         refused=ALL_403,
     ),
+    page(
+        "reports:office-indicator",
+        REPORT_READERS,
+        params={"code": "=registrations"},
+        other=REPORT_READERS,
+        note="as the office dashboard (national roles are sent on to the national dashboard); "
+        "an indicator code belongs to no office: the page shows the reader's own office",
+        status=200,
+        redirects={NATIONAL: "reports:national-dashboard"},
+        refused=ALL_403,
+    ),
     page("reports:national-dashboard", NATIONAL, status=200, refused=ALL_403),
     page("reports:village-list", REPORT_READERS, status=200, refused=ALL_403),
     page(

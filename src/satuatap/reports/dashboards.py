@@ -102,6 +102,14 @@ class KeyFigure:
     now: Cell
     before: Cell
     change: Change
+    better: str = ""  # the indicator's good direction: "up", "down" or "" (neither)
+
+    @property
+    def verdict(self) -> str:
+        """ "better", "worse", or "" when the change is none, unknown or neither good nor bad."""
+        if not self.better or self.change.direction not in ("up", "down"):
+            return ""
+        return "better" if self.change.direction == self.better else "worse"
 
 
 def _overlap(now: IndicatorResult, before: IndicatorResult) -> bool:
@@ -129,6 +137,7 @@ def key_figures(now: list[IndicatorResult], before: list[IndicatorResult]) -> li
                 now=current,
                 before=previous,
                 change=change_between(current, previous),
+                better=get_indicator(code).better,
             )
         )
     return figures
@@ -207,32 +216,24 @@ def trend(
 class OfficeReads:
     figures: list[KeyFigure]
     trends: list[Trend]
-    bars: list[dict]
     # The days the case figures count (`selectors.case_figures_period`).
     case_period: CasePeriod | None = None
 
 
 def office_reads(user, *, office_id: int, period: Period, filters: dict) -> OfficeReads:
-    """Everything the office dashboard shows for one office and period, read for `user`."""
+    """What the office dashboard shows for one office and period, read for `user`: the key
+    figures and the four trends. The breakdowns (`BARS`) and every indicator's table are on
+    the indicator pages (`office_indicator_reads`)."""
     previous = period.previous
     office_ids = [office_id]
-    codes = list(dict.fromkeys([code for code, _l in KEY_FIGURES] + [c for c, _l in BARS]))
+    codes = [code for code, _l in KEY_FIGURES]
     common = {"viewer": user, "office_ids": office_ids, **filters}
     now = selectors.indicator_results(
         codes=codes, date_from=period.date_from, date_to=period.date_to, **common
     )
     before = selectors.indicator_results(
-        codes=[code for code, _l in KEY_FIGURES],
-        date_from=previous.date_from,
-        date_to=previous.date_to,
-        **common,
+        codes=codes, date_from=previous.date_from, date_to=previous.date_to, **common
     )
-    by_code = {r.code: r for r in now}
-    bars = [
-        {"result": by_code[code], "dimension_label": str(label), "chart_id": f"bars-{code}"}
-        for code, label in BARS
-        if code in by_code
-    ]
     trends = [
         trend(code, viewer=user, end=period.date_to, office_ids=office_ids, filters=filters)
         for code in TRENDS
@@ -240,7 +241,52 @@ def office_reads(user, *, office_id: int, period: Period, filters: dict) -> Offi
     counted = selectors.case_figures_period(
         viewer=user, date_from=period.date_from, date_to=period.date_to, office_ids=office_ids
     )
-    return OfficeReads(key_figures(now, before), trends, bars, counted)
+    return OfficeReads(key_figures(now, before), trends, counted)
+
+
+def breakdown_links() -> list[tuple[str, str]]:
+    """(indicator code, its name, e.g. "Departures by destination") of the office dashboard's
+    breakdowns: each opens its indicator page."""
+    return [(code, get_indicator(code).name) for code, _label in BARS]
+
+
+@dataclass
+class IndicatorReads:
+    result: IndicatorResult
+    trend: Trend
+    dimension_label: str
+    has_rows: bool  # a table by desk, destination…; else only the whole (by sex and age)
+    case_period: CasePeriod | None = None
+
+
+def office_indicator_reads(
+    user, *, office_id: int, period: Period, filters: dict, code: str
+) -> IndicatorReads:
+    """One indicator of one office: its table for the period (by its dimension, sex and age
+    band) and its twelve months, as the office dashboard reads them."""
+    indicator = get_indicator(code)
+    office_ids = [office_id]
+    result = selectors.indicator_result(
+        code=code,
+        viewer=user,
+        office_ids=office_ids,
+        date_from=period.date_from,
+        date_to=period.date_to,
+        **filters,
+    )
+    counted = None
+    if indicator.case_related:
+        counted = selectors.case_figures_period(
+            viewer=user, date_from=period.date_from, date_to=period.date_to, office_ids=office_ids
+        )
+    has_rows = any(row.dimension != "" for row in result.rows)
+    return IndicatorReads(
+        result=result,
+        trend=trend(code, viewer=user, end=period.date_to, office_ids=office_ids, filters=filters),
+        dimension_label=str(dict(BARS).get(code, "")),
+        has_rows=has_rows,
+        case_period=counted,
+    )
 
 
 @dataclass

@@ -63,6 +63,10 @@ class Indicator:
     stock_of: tuple[str, str] | None = None
     # Rows shown even when zero: every value of a short fixed list (categories, reasons…).
     fixed_rows: tuple[str, ...] = field(default=())
+    # Which way is good news: "up" (a higher satisfaction index), "down" (a shorter wait), or
+    # "" when a change is neither (more departures or complaints received is not better or
+    # worse in itself). Dashboards colour and word a change by it, never by its direction.
+    better: str = ""
 
     @property
     def name(self) -> str:
@@ -139,6 +143,7 @@ def _build() -> list[Indicator]:
         ),
         Indicator(
             code="waiting_time",
+            better="down",
             name_id="Rata-rata waktu tunggu",
             name_en="Average waiting time",
             definition_id=(
@@ -180,6 +185,7 @@ def _build() -> list[Indicator]:
         ),
         Indicator(
             code="ikm",
+            better="up",
             name_id="Indeks Kepuasan Masyarakat (IKM)",
             name_en="Satisfaction index (IKM)",
             definition_id=(
@@ -321,6 +327,7 @@ def _build() -> list[Indicator]:
         # --- Training ---------------------------------------------------------------------
         Indicator(
             code="people_trained",
+            better="up",
             name_id="Orang yang lulus pelatihan",
             name_en="People trained",
             definition_id=(
@@ -340,6 +347,7 @@ def _build() -> list[Indicator]:
         # --- MRC --------------------------------------------------------------------------
         Indicator(
             code="information_contacts",
+            better="up",
             name_id="Kontak informasi (orang yang dijangkau)",
             name_en="Information contacts (people reached)",
             definition_id=(
@@ -399,6 +407,7 @@ def _build() -> list[Indicator]:
         ),
         Indicator(
             code="complaints_resolved",
+            better="up",
             name_id="Pengaduan selesai per kategori",
             name_en="Complaints resolved by category",
             definition_id=(
@@ -420,6 +429,7 @@ def _build() -> list[Indicator]:
         ),
         Indicator(
             code="complaints_pending",
+            better="down",
             name_id="Pengaduan belum selesai per kategori",
             name_en="Complaints pending by category",
             definition_id=(
@@ -443,6 +453,7 @@ def _build() -> list[Indicator]:
         ),
         Indicator(
             code="money_recovered",
+            better="up",
             name_id="Uang yang dipulihkan (Rp)",
             name_en="Money recovered (Rp)",
             definition_id=(
@@ -497,6 +508,7 @@ def _build() -> list[Indicator]:
         # --- Outreach ---------------------------------------------------------------------
         Indicator(
             code="outreach_events",
+            better="up",
             name_id="Kegiatan penjangkauan per desa",
             name_en="Outreach events by village",
             definition_id="Kegiatan sosialisasi, pelatihan dan pertemuan di desa, per desa.",
@@ -510,6 +522,7 @@ def _build() -> list[Indicator]:
         ),
         Indicator(
             code="outreach_people_reached",
+            better="up",
             name_id="Orang yang dijangkau per desa",
             name_en="People reached by village",
             definition_id=(

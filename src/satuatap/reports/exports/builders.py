@@ -243,7 +243,7 @@ def build_xlsx(params, *, viewer, on_progress: Progress | None = None) -> Export
         offices=per_office,
         definitions=definitions(codes),
     )
-    return ExportFile(content, f"{file_stem('report', office, params)}.xlsx", CONTENT_TYPES["xlsx"])
+    return ExportFile(content, f"{file_stem(office, params)}.xlsx", CONTENT_TYPES["xlsx"])
 
 
 def build_pdf(params, *, viewer, on_progress: Progress | None = None) -> ExportFile:
@@ -253,7 +253,7 @@ def build_pdf(params, *, viewer, on_progress: Progress | None = None) -> ExportF
     content = pdf.monthly_report_pdf(
         results, header=header, groups=groups, office=office, offices=per_office
     )
-    return ExportFile(content, f"{file_stem('report', office, params)}.pdf", CONTENT_TYPES["pdf"])
+    return ExportFile(content, f"{file_stem(office, params)}.pdf", CONTENT_TYPES["pdf"])
 
 
 def build_csv(params, *, viewer, on_progress: Progress | None = None) -> ExportFile:
@@ -283,7 +283,7 @@ def build_csv(params, *, viewer, on_progress: Progress | None = None) -> ExportF
     notes = {code: note for code in codes if note and get_indicator(code).case_related}
     return ExportFile(
         csv_export.indicator_csv(blocks, notes=notes),
-        f"{file_stem(kind, office, params)}.csv",
+        f"{file_stem(office, params, what=kind)}.csv",
         CONTENT_TYPES["csv"],
     )
 
@@ -314,7 +314,7 @@ def build_dhis2(params, *, viewer, on_progress: Progress | None = None) -> Expor
                 steps.step()
     return ExportFile(
         dhis2.data_value_set_json(blocks),
-        f"{file_stem('dhis2', office, params)}.json",
+        f"{file_stem(office, params, what='dhis2')}.json",
         CONTENT_TYPES["dhis2"],
     )
 

@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from satuatap.core.exceptions import DomainError
 from satuatap.reports.results import Cell, IndicatorResult, Row
@@ -39,13 +41,15 @@ def age_band_label(band: str) -> str:
 
 
 def group_label(group: str) -> str:
+    """A group of indicators (a sheet of the workbook, a part of the PDF). Its own context:
+    "Front desk" is also a role, which in Indonesian names the officer, not the service."""
     return {
-        "frontdesk": _("Front desk"),
-        "registry": _("Registry"),
-        "placement": _("Placement"),
-        "training": _("Training"),
-        "mrc": _("MRC"),
-        "outreach": _("Outreach"),
+        "frontdesk": pgettext("indicator group", "Front desk"),
+        "registry": pgettext("indicator group", "Registry"),
+        "placement": pgettext("indicator group", "Placement"),
+        "training": pgettext("indicator group", "Training"),
+        "mrc": pgettext("indicator group", "MRC"),
+        "outreach": pgettext("indicator group", "Outreach"),
     }.get(group, group.capitalize() or _("Other"))
 
 
@@ -314,20 +318,38 @@ def filters_label(params: ExportParameters) -> str:
     return "; ".join(parts)
 
 
-def file_stem(kind: str, office, params: ExportParameters) -> str:
-    """e.g. `satuatap-monthly-cirebon-2026-01`, `satuatap-monthly-national-2025-02-2026-01`."""
-    scope = office.slug if office is not None else "national"
-    first, last = month_bounds(params.date_from.year, params.date_from.month)
-    if (
-        params.date_from == first
-        and params.date_to == month_bounds(params.date_to.year, params.date_to.month)[1]
+def _period_slug(params: ExportParameters) -> str:
+    """`2026-03` for a calendar month, `2025-04-2026-03` for whole months, else the days."""
+    first, _last = month_bounds(params.date_from.year, params.date_from.month)
+    last = month_bounds(params.date_to.year, params.date_to.month)[1]
+    if params.date_from != first or params.date_to != last:
+        return f"{params.date_from.isoformat()}-{params.date_to.isoformat()}"
+    period = params.date_from.strftime("%Y-%m")
+    if (params.date_from.year, params.date_from.month) != (
+        params.date_to.year,
+        params.date_to.month,
     ):
-        period = params.date_from.strftime("%Y-%m")
-        if (params.date_from.year, params.date_from.month) != (
-            params.date_to.year,
-            params.date_to.month,
-        ):
-            period += "-" + params.date_to.strftime("%Y-%m")
-    else:
-        period = f"{params.date_from.isoformat()}-{params.date_to.isoformat()}"
-    return f"satuatap-{kind}-{scope}-{period}"
+        period += "-" + params.date_to.strftime("%Y-%m")
+    return period
+
+
+def filter_slugs(params: ExportParameters) -> list[str]:
+    """The filters as words for a file name, in the reader's language: `perempuan`, `p-to-p`,
+    `hk`."""
+    slugs = []
+    if params.sex:
+        slugs.append(slugify(sex_label(params.sex)))
+    if params.scheme:
+        slugs.append(slugify(params.scheme.replace("_", "-")))
+    if params.destination:
+        slugs.append(slugify(params.destination))
+    return [slug for slug in slugs if slug]
+
+
+def file_stem(office, params: ExportParameters, *, what: str = "") -> str:
+    """The office, the period, what the file holds (nothing for the report) and the filters,
+    e.g. `satuatap-cirebon-2026-03-perempuan`, `satuatap-national-2025-02-2026-01`,
+    `satuatap-cirebon-2026-03-registrations` (one indicator's CSV)."""
+    scope = office.slug if office is not None else "national"
+    parts = ["satuatap", scope, _period_slug(params), *([what] if what else [])]
+    return "-".join([*parts, *filter_slugs(params)])

@@ -4,10 +4,15 @@ The HTML (`reports/export_monthly_pdf.html`) is built by `monthly_report_html` s
 paper can be read and tested before conversion. The conversion is the MRC's
 (`satuatap.core.pdf.html_to_pdf`): WeasyPrint with a URL fetcher that answers only the
 project's own static files, so nothing is fetched from the network or the disk.
+
+The first page opens with the letterhead (SatuAtap's mark, core/static/core/favicon.svg, and
+the office's name), every later page names the office in its top margin, and an
+office's report ends with a signature block for its head (`signature_for`).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -50,6 +55,32 @@ def _table(title: str, rows, columns) -> _Table:
     return _Table(title, lines)
 
 
+@dataclass
+class Signature:
+    """The signature block under an office's report: "<place>, <date>", the office head's
+    title, and a line for the name."""
+
+    place: str
+    day: datetime.date
+    office_name: str
+
+
+REGENCY_PREFIXES = ("Kabupaten ", "Kota ", "Kab. ")
+
+
+def signature_for(office) -> Signature | None:
+    """Signed in the office's town on the office's today; none for a national report."""
+    if office is None:
+        return None
+    region = getattr(office, "region", None)
+    place = region.name if region is not None else office.name
+    for prefix in REGENCY_PREFIXES:
+        if place.startswith(prefix):
+            place = place.removeprefix(prefix)
+            break
+    return Signature(place=place, day=office.today(), office_name=office.name)
+
+
 def monthly_report_html(
     results: Sequence[IndicatorResult],
     *,
@@ -88,6 +119,7 @@ def monthly_report_html(
         "comparison": comparison,
         "has_suppression": has_suppression(all_results),
         "printed_at": timezone.localtime(),
+        "signature": signature_for(office),
     }
     return render_to_string("reports/export_monthly_pdf.html", context)
 

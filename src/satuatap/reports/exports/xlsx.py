@@ -72,6 +72,31 @@ class ReportHeader:
     # (`CasePeriod.note`); "" otherwise.
     case_period: str = ""
 
+    @property
+    def document_title(self) -> str:
+        """What the file is, for its properties and the PDF's title: the report, the office
+        and the period (never who made it)."""
+        return " · ".join(
+            part for part in (self.title or _("Monthly report"), self.scope, self.period) if part
+        )
+
+
+# SatuAtap's mark (core/static/core/satuatap-mark.png), top right of every report sheet.
+LOGO = "core/satuatap-mark.png"
+LOGO_SIZE = 40  # pixels
+
+
+def _logo_image():
+    from django.contrib.staticfiles import finders
+    from openpyxl.drawing.image import Image
+
+    path = finders.find(LOGO)
+    if not path:
+        return None
+    image = Image(path)
+    image.width = image.height = LOGO_SIZE
+    return image
+
 
 def _put_text(ws, row: int, column: int, text: str, *, font=None, fill=None, alignment=None):
     """A text cell that is text and nothing else (see the module docstring)."""
@@ -162,6 +187,9 @@ class _SheetWriter:
         ws.freeze_panes = ws.cell(row=row + 1, column=2)
         ws.print_title_rows = f"{row}:{row}"
         self.row = row + 2
+        logo = _logo_image()
+        if logo is not None:  # over the last columns of the header, clear of its text
+            ws.add_image(logo, f"{get_column_letter(max(len(self.columns), 3) + 1)}1")
 
     def table(self, title: str, unit: str, rows: Iterable[tuple[str, Row, bool]]) -> None:
         """One indicator: a title row, then (label, row, is_total) rows."""
@@ -299,6 +327,9 @@ def monthly_report_xlsx(
     if not workbook.worksheets:  # nothing to report: still a workbook with its header
         writer = _SheetWriter(workbook.create_sheet(_("Report")), header, columns, suppressed=False)
         writer.finish()
+    workbook.properties.title = header.document_title
+    workbook.properties.subject = header.scope
+    workbook.properties.creator = "SatuAtap"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -87,6 +87,12 @@ def sex_cell(row, key: str) -> Cell | None:
 
 
 @register.filter
+def lookup(mapping: dict, key: str):
+    """`mapping[key]` for templates, "" when it has no such key (a link per indicator code)."""
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
 def age_cell(row, key: str) -> Cell | None:
     return row.by_age_band.get(key) if row is not None else None
 

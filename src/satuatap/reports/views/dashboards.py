@@ -1,7 +1,10 @@
 """The office dashboard and the national dashboard (what they read: `reports.dashboards`).
 
 - Office dashboard (`/reports/office/`): office staff see their own office (another office's id
-  is a 404); a national viewer is sent to the national dashboard.
+  is a 404); a national viewer is sent to the national dashboard. It fits two screens: key
+  figures and four trends; each figure, trend and breakdown links to its indicator page
+  (`/reports/office/indicators/<code>/`: the table by desk, destination…, sex and age band, and
+  twelve months), with the same period and filters.
 - National dashboard (`/reports/national/`): the national analyst and the administrator compare
   offices for the chosen indicators, with national totals and trends.
 
@@ -25,13 +28,16 @@ from django.views.decorators.http import require_GET
 
 from satuatap.reports import release, selectors
 from satuatap.reports.dashboards import (
+    KEY_FIGURES,
     NATIONAL_DEFAULT,
+    breakdown_links,
     national_reads,
+    office_indicator_reads,
     office_reads,
     period_label,
 )
 from satuatap.reports.forms import Period, ReportFilterForm, month_bounds
-from satuatap.reports.indicators import INDICATORS
+from satuatap.reports.indicators import INDICATORS, get_indicator
 from satuatap.reports.results import Cell
 
 
@@ -76,6 +82,7 @@ def office_dashboard(request):
     filters = form.filters()
     reads = office_reads(request.user, office_id=office.pk, period=period, filters=filters)
     query = form.query(period=period, office_id=office.pk)
+    here = request.GET.urlencode()
     context = {
         "office": office,
         "form": form,
@@ -85,7 +92,11 @@ def office_dashboard(request):
         "previous_short": period_label(period.previous, short=True),
         "figures": reads.figures,
         "trends": reads.trends,
-        "bars": reads.bars,
+        "details": {
+            code: _indicator_url(code, here)
+            for code in [*(c for c, _l in KEY_FIGURES), *(c for c, _t in breakdown_links())]
+        },
+        "breakdowns": [(text, _indicator_url(code, here)) for code, text in breakdown_links()],
         "case_period": reads.case_period,
         "filters": filters,
         "xlsx_url": export_url("export-monthly-xlsx", query),
@@ -94,6 +105,50 @@ def office_dashboard(request):
         "figures_behind": selectors.figures_are_behind(),
     }
     return render(request, "reports/dashboard_office.html", context)
+
+
+def _indicator_url(code: str, query: str) -> str:
+    url = reverse("reports:office-indicator", args=[code])
+    return f"{url}?{query}" if query else url
+
+
+@login_required
+@require_GET
+def office_indicator(request, code: str):
+    """One indicator of the office dashboard in full: its chart and table for the period, and
+    its twelve months, with the dashboard's period and filters."""
+    office = _office_for(request)
+    if office is None:
+        query = request.GET.urlencode()
+        return redirect(reverse("reports:national-dashboard") + (f"?{query}" if query else ""))
+    try:
+        indicator = get_indicator(code)
+    except KeyError:
+        raise Http404 from None
+    form = ReportFilterForm(request.GET or None, today=office.today())
+    period = form.period()
+    filters = form.filters()
+    reads = office_indicator_reads(
+        request.user, office_id=office.pk, period=period, filters=filters, code=code
+    )
+    here = request.GET.urlencode()
+    query = form.query(period=period, office_id=office.pk)
+    context = {
+        "office": office,
+        "indicator": indicator,
+        "form": form,
+        "period": period,
+        "period_label": period_label(period),
+        "filters": filters,
+        "reads": reads,
+        "result": reads.result,
+        "trend": reads.trend,
+        "case_period": reads.case_period,
+        "dashboard_url": reverse("reports:office-dashboard") + (f"?{here}" if here else ""),
+        "csv_url": export_url("export-indicator-csv", {**query, "indicator": code}),
+        "figures_behind": selectors.figures_are_behind(),
+    }
+    return render(request, "reports/office_indicator.html", context)
 
 
 # --- the national dashboard --------------------------------------------------------------
@@ -184,5 +239,6 @@ def national_dashboard(request):
 
 urlpatterns = [
     path("office/", office_dashboard, name="office-dashboard"),
+    path("office/indicators/<str:code>/", office_indicator, name="office-indicator"),
     path("national/", national_dashboard, name="national-dashboard"),
 ]
