@@ -252,7 +252,7 @@ def ensure_offices(count: int) -> list:
         User,
     )
     from satuatap.core.roles import Role
-    from satuatap.frontdesk.catalogue import install_default_services
+    from satuatap.frontdesk.catalogue.services import install_default_services
     from satuatap.regions.models import Region
 
     regions = {r.name: r for r in Region.objects.filter(level=2, name__in=REGENCIES)}

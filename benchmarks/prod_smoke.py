@@ -827,6 +827,7 @@ class Morning:
         self.kill_at = time.monotonic()
         process.kill()
         log(f"killed {name} (SIGKILL to its process group)")
+        self._visit_sign_in_page_twice()
         time.sleep(down_for)
         process.start()
         try:
@@ -837,6 +838,20 @@ class Morning:
         self.back_at = time.monotonic()
         self.back_line = len(nginx_lines(self.topology.nginx_access_log))
         log(f"{name} restarted with the unit's command and ready")
+
+    def _visit_sign_in_page_twice(self) -> None:
+        """Two visitors open the sign-in page just after the crash: nginx's round robin sends
+        one of them to the dead server and must pass that GET on to the other. Without them the
+        failover check would depend on luck: when the office's next request to reach the dead
+        server is a POST, nginx rightly does not send it again, marks the server down, and no
+        request is ever passed on."""
+        for visitor in range(2):
+            try:
+                answer = _session(self.topology).get(self.topology.origin + "/login/", timeout=30)
+            except OSError as error:  # requests' errors are OSErrors
+                self.ledger.fail(f"the sign-in page failed after the crash: {error}")
+                continue
+            self.ledger.record(f"visitor {visitor + 1}", "GET sign-in page", answer.status_code)
 
     def served_since(self, name: str, line: int) -> int:
         """Requests the app server `name` answered through nginx from the access log's `line`."""

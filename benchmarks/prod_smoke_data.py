@@ -45,7 +45,7 @@ def create_office(password: str) -> dict:
     )
     from satuatap.core.roles import Role
     from satuatap.core.services import configure_desks
-    from satuatap.frontdesk.catalogue import install_default_services
+    from satuatap.frontdesk.catalogue.services import install_default_services
     from satuatap.frontdesk.models import Service
     from satuatap.people.models import DocumentType, Sex
     from satuatap.people.nik import make_nik
