@@ -12,6 +12,7 @@ from django.test import override_settings
 
 from satuatap.core.roles import Role
 from tests.factories import MinistryFactory, OfficeFactory, PartnerFactory, UserFactory
+from tests.transactions import fire_deferred_checks
 
 # Region rows the tests need: the four pilot regencies with every district and village.
 TEST_REGION_PREFIXES = ["32.09", "35.04", "35.05", "18.07"]
@@ -142,5 +143,6 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
         with transaction.atomic():
             with open(os.devnull, "w") as quiet:
                 call_command("seed_demo", "--quiet-logins", stdout=quiet)
+            fire_deferred_checks()
             yield
             transaction.set_rollback(True)

@@ -38,6 +38,7 @@ from tests.placement.files.test_readiness import give_complete_documents
 from tests.security import access_matrix as matrix
 from tests.security.access_matrix_records import build
 from tests.security.test_access_matrix import _fill, _session_of, url_of
+from tests.transactions import fire_deferred_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +203,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             for role, user in records.users.items()
         }
         sessions = {role: _session_of(user) for role, user in records.users.items()}
+        fire_deferred_checks()
     yield records, tokens, sessions
     with django_db_blocker.unblock():
         transaction.set_rollback(True)

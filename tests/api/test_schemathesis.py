@@ -36,6 +36,7 @@ from schemathesis.checks import (
 )
 
 from satuatap.wsgi import application
+from tests.transactions import fire_deferred_checks
 
 EXAMPLES = int(os.environ.get("SATUATAP_FUZZ_EXAMPLES", "3"))
 SEED = os.environ.get("SATUATAP_FUZZ_SEED")
@@ -135,6 +136,7 @@ def tokens(django_db_setup, django_db_blocker):
         try:
             with open(os.devnull, "w") as quiet:
                 call_command("seed_demo", "--quiet-logins", stdout=quiet)
+            fire_deferred_checks()
             KNOWN_PATH_PARAMETERS.update(_known_path_parameters())
             yield _caller_tokens()
         finally:

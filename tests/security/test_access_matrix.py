@@ -34,6 +34,7 @@ from tests.security.access_matrix import (
     Entry,
 )
 from tests.security.access_matrix_records import build
+from tests.transactions import fire_deferred_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -267,6 +268,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         outer.__enter__()
         records = build()
         sessions = {role: _session_of(user) for role, user in records.users.items()}
+        fire_deferred_checks()
     yield records, sessions
     with django_db_blocker.unblock():
         transaction.set_rollback(True)

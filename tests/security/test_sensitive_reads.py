@@ -34,6 +34,7 @@ from tests.otp import authenticator_of
 from tests.security.access_matrix import ANONYMOUS, ENTRIES, Entry
 from tests.security.access_matrix_records import build
 from tests.security.test_access_matrix import send
+from tests.transactions import fire_deferred_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         outer.__enter__()
         records = build()
         _make_sensitive(records.ids["own"])
+        fire_deferred_checks()
     yield records
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
