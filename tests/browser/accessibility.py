@@ -69,15 +69,29 @@ def axe_source() -> str:
 
 
 NAVIGATING = ("documentElement", "Execution context was destroyed", "navigation")
+# No CSS transition or animation running on the page.
+SETTLED = "document.getAnimations().every((a) => a.playState !== 'running')"
+
+
+def _wait_until_settled(page: Page) -> None:
+    """`page.evaluate` in a loop: `wait_for_function` evaluates a string in the page, which the
+    Content-Security-Policy (no 'unsafe-eval') refuses."""
+    for _ in range(50):
+        if page.evaluate(SETTLED):
+            return
+        page.wait_for_timeout(100)
 
 
 def violations(page: Page, source: str) -> list[dict]:
     """Every axe violation of the page as it is now. A click just before may have started a
     navigation: axe then runs on a document being replaced, so wait for the new page to load
-    and run it again rather than fail on a page that is not there yet."""
+    and run it again rather than fail on a page that is not there yet. A click also starts CSS
+    transitions (a button's colours on hover and focus): axe measures colour contrast, so wait
+    for them to end rather than measure a colour half-way."""
     for attempt in range(3):
         page.wait_for_load_state("load")
         try:
+            _wait_until_settled(page)
             if not page.evaluate("typeof window.axe !== 'undefined'"):
                 page.evaluate(source)
             return page.evaluate(RUN_AXE)
