@@ -186,13 +186,17 @@ def test_mondays_are_busiest_and_fridays_quietest(cirebon):
 
 
 def test_the_weeks_before_ramadan_are_busier_than_ramadan(cirebon):
+    # Thirteen months always hold some of a Ramadan together with some of the six weeks before
+    # it (Ramadan comes every 354 days), whatever day the demo is seeded.
     days = _visits_by_day(cirebon)
-    start, end = demo.RAMADAN[2026]
-    if min(days) > start - datetime.timedelta(days=42):
-        pytest.skip("the demo's year began after the weeks before Ramadan 2026")
-    before = [n for d, n in days.items() if 0 < (start - d).days <= 42]
-    during = [n for d, n in days.items() if start <= d <= end]
-    assert statistics.mean(before) > 1.5 * statistics.mean(during)
+    compared = 0
+    for start, end in demo.RAMADAN.values():
+        before = [n for d, n in days.items() if 0 < (start - d).days <= 42]
+        during = [n for d, n in days.items() if start <= d <= end]
+        if before and during:
+            assert statistics.mean(before) > 1.5 * statistics.mean(during), start.year
+            compared += 1
+    assert compared >= 1
 
 
 def test_waits_meet_the_desks_targets_on_most_days(cirebon):

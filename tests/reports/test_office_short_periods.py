@@ -139,3 +139,10 @@ def test_the_api_gives_the_office_its_whole_month_for_one_day(client, march, off
     assert (table["from"], table["to"]) == ("2026-03-01", "2026-03-31")
     gbv = next(row for row in table["rows"] if row["dimension"] == "gbv")
     assert gbv["total"]["value"] == 3
+
+
+def test_the_indicator_page_counts_one_day_as_its_whole_month_too(client, march, head):
+    client.force_login(head)
+    url = reverse("reports:office-indicator", args=["complaints_received"])
+    html = client.get(url, {"from": DAY.isoformat(), "to": DAY.isoformat()}).content.decode()
+    assert "1 March 2026 – 31 March 2026" in text_of(html, "case-months-note")
