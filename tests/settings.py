@@ -23,7 +23,7 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 ROLLUP_REFRESH_DELAY_SECONDS = 0
 MEDIA_ROOT = DATA_DIR / "test-private"  # noqa: F405
 # A file, not shared-cache memory, so concurrent tests meet WAL and busy_timeout as in production.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "satuatap.core.db.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(DATA_DIR / f"test-satuatap-{os.getpid()}.sqlite3")  # noqa: F405
     }

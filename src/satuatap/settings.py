@@ -168,6 +168,9 @@ if SQLITE_SYNCHRONOUS not in ("NORMAL", "FULL", "EXTRA"):
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE transactions take the write
     # lock up front so concurrent writers queue on busy_timeout instead of failing mid-way.
+    # Writers queue on a file lock and are woken the moment the lock is free
+    # (core/db/sqlite3/base.py), instead of polling in SQLite's busy handler.
+    DATABASES["default"]["ENGINE"] = "satuatap.core.db.sqlite3"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,

@@ -27,6 +27,10 @@ visits_router = Router(tags=["front desk"])
 desks_router = Router(tags=["front desk"])
 tickets_router = Router(tags=["front desk"])
 
+# What a check-in reads of the person (`services.check_in`): loading the whole record would
+# decrypt its protected fields for nothing.
+CHECK_IN_PERSON_FIELDS = ("id", "office", "sex")
+
 
 def ticket_out(ticket: Ticket, services=None) -> TicketOut:
     """`services`: the ticket's services when already at hand (saves a query)."""
@@ -86,7 +90,7 @@ def create_visit(request, payload: VisitIn):
         raise DomainError("forbidden", _("You may not do this."), status=403)
     person = None
     if payload.person_id is not None:
-        person = get_visible_person(user, payload.person_id)
+        person = get_visible_person(user, payload.person_id, only=CHECK_IN_PERSON_FIELDS)
         if person is None:
             raise DomainError("not_found", _("No such record."), status=404)
     chosen = list(

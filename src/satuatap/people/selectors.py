@@ -26,8 +26,13 @@ def active_people(user: User) -> QuerySet[Person]:
     return visible_people(user).filter(merged_into__isnull=True, anonymised_at__isnull=True)
 
 
-def get_visible_person(user: User, person_id: int) -> Person | None:
-    return visible_people(user).filter(pk=person_id).first()
+def get_visible_person(user: User, person_id: int, *, only: tuple[str, ...] = ()) -> Person | None:
+    """The record, if the user may see it. `only`: load just these fields (the others are
+    read from the database when first used), for a caller that needs a few."""
+    people = visible_people(user).filter(pk=person_id)
+    if only:
+        people = people.select_related(None).only(*only)
+    return people.first()
 
 
 def likely_duplicates(

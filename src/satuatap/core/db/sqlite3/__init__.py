@@ -1,0 +1,1 @@
+"""SQLite with writers handed the lock in turn (`base.py`)."""
