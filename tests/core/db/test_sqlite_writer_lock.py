@@ -80,3 +80,29 @@ def test_a_second_writer_waits_for_the_first_and_then_writes():
             "slug", flat=True
         )
     ) == {"kantor-c", "kantor-d"}
+
+
+def test_a_writer_of_the_same_process_gives_up_after_the_timeout(monkeypatch):
+    """A thread that waits for a transaction of its own process longer than the connection's
+    timeout gets "database is locked", as SQLite's busy handler gave, instead of hanging."""
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.3)
+    errors: list[Exception] = []
+
+    def second_writer():
+        try:
+            with transaction.atomic():
+                Organisation.objects.create(name="Kantor F", slug="kantor-f")
+        except Exception as error:  # noqa: BLE001 (the error is what the test reads)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        Organisation.objects.create(name="Kantor E", slug="kantor-e")
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert len(errors) == 1 and "database is locked" in str(errors[0])
+    assert not Organisation.objects.filter(slug="kantor-f").exists()
+    assert _lock_is_free()

@@ -11,6 +11,12 @@ the lock is free. SQLite's own locking still protects the data (a write outside 
 or a process that does not use this backend, waits in the busy handler as before); the file
 lock only orders the writers that do. The kernel drops the lock of a process that dies.
 
+Threads of one process first queue on a lock of the process (`threading.Lock`, which also wakes
+its waiter at once), with the connection's `timeout`: a thread that waits longer gets SQLite's
+own "database is locked" error, as it did in the busy handler, instead of waiting for ever on a
+thread of its own process that waits for it. Across processes a waiter blocks in `flock` until
+the holder commits, rolls back or dies.
+
 An in-memory database has a single connection and needs no such lock.
 """
 
@@ -18,12 +24,23 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 
+from django.db import OperationalError
 from django.db.backends.sqlite3 import base
+
+_process_locks: dict[str, threading.Lock] = {}
+_process_locks_guard = threading.Lock()
+
+
+def _process_lock(path: str) -> threading.Lock:
+    with _process_locks_guard:
+        return _process_locks.setdefault(path, threading.Lock())
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _writer_lock_fd: int | None = None
+    _writer_lock_held: threading.Lock
 
     def _writer_lock_path(self) -> str | None:
         name = str(self.settings_dict["NAME"])
@@ -37,18 +54,29 @@ class DatabaseWrapper(base.DatabaseWrapper):
         path = self._writer_lock_path()
         if path is None:
             return
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        in_process = _process_lock(path)
+        timeout = float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
+        if not in_process.acquire(timeout=timeout):
+            raise OperationalError("database is locked")
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
         except BaseException:
-            os.close(fd)
+            in_process.release()
             raise
         self._writer_lock_fd = fd
+        self._writer_lock_held = in_process
 
     def _release_writer_lock(self) -> None:
         fd, self._writer_lock_fd = self._writer_lock_fd, None
-        if fd is not None:
-            os.close(fd)  # closing the only descriptor of the open file releases the flock
+        if fd is None:
+            return
+        os.close(fd)  # closing the only descriptor of the open file releases the flock
+        self._writer_lock_held.release()
 
     def _start_transaction_under_autocommit(self) -> None:
         self._take_writer_lock()
