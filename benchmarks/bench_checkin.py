@@ -194,8 +194,8 @@ def rollups_caught_up(today: datetime.date, timeout: float = 180.0) -> tuple[flo
     office-days the run touched equal a rebuild of them. (seconds waited or None, proof)"""
     from django.db import connection
 
-    from satuatap.reports import rollups
     from satuatap.reports.models import DirtyOfficeDay, RollupValue
+    from satuatap.reports.services import rollups
 
     started = time.perf_counter()
     waited = None

@@ -1226,7 +1226,7 @@ def delete_dataset() -> None:
 
 def rebuild_rollups(offices=None, stdout=print) -> float:
     """Rebuild the roll-ups (all offices, as `satuatap rebuild_rollups`); the seconds it took."""
-    from satuatap.reports import rollups
+    from satuatap.reports.services import rollups
 
     started = time.perf_counter()
     rows = rollups.rebuild(offices=offices)

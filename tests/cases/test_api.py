@@ -688,10 +688,8 @@ def test_consent_is_recorded_listed_and_withdrawn(client, counsellor, make_case,
     assert _post(client, f"{base}/{consent['id']}/withdraw").status_code == 409
 
     other = make_case()
-    assert (
-        _post(client, f"/api/v1/cases/{other.pk}/consents/{consent['id']}/withdraw").status_code
-        == 404
-    )
+    elsewhere = _post(client, f"/api/v1/cases/{other.pk}/consents/{consent['id']}/withdraw")
+    assert elsewhere.status_code == 404 and elsewhere.json()["code"] == "not_found"
 
 
 def test_referral_without_consent_is_refused_and_nothing_is_sent(

@@ -251,7 +251,8 @@ def test_a_closed_case_can_be_restricted_by_its_case_worker(
     case.refresh_from_db()
     assert case.is_restricted
     client.force_login(others["office head"])
-    assert client.get(reverse("cases:case-detail", args=[case.pk])).status_code == 404
+    refused = client.get(reverse("cases:case-detail", args=[case.pk]))
+    assert refused.status_code == 404 and case.number not in refused.content.decode()
 
 
 def test_the_restrict_button_is_on_the_case_page_for_those_who_may_use_it(

@@ -124,7 +124,10 @@ def test_an_unrestricted_case_is_seen_by_the_office_head_and_other_counsellors(
         assert client.get(reverse("cases:case-detail", args=[case.pk])).status_code == 200
     for who in ("other office counsellor", "other office supervisor"):
         client.force_login(outsiders[who])
-        assert client.get(reverse("cases:case-detail", args=[case.pk])).status_code == 404
+        refused = client.get(reverse("cases:case-detail", args=[case.pk]))
+        assert refused.status_code == 404
+        assert case.number not in refused.content.decode()
+        assert CLIENT_NAME not in refused.content.decode()
 
 
 @pytest.mark.parametrize("who", ["assigned counsellor", "supervisor"])

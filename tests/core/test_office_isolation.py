@@ -97,4 +97,6 @@ def test_office_head_cannot_configure_another_offices_desks(make_user, other_off
 def test_offices_api_shows_only_own_office(client, make_user, office, other_office):
     client.force_login(make_user(Role.FRONTDESK))
     assert [o["id"] for o in client.get("/api/v1/offices").json()] == [office.pk]
-    assert client.get(f"/api/v1/offices/{other_office.pk}").status_code == 404
+    response = client.get(f"/api/v1/offices/{other_office.pk}")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert other_office.name not in response.content.decode()

@@ -429,7 +429,9 @@ def test_admin_site_needs_the_second_factor(client, superuser):
     assert refused.url.startswith(reverse("core:two-factor-verify"))
 
     enter_code(client, code_for(device))
-    assert client.get("/admin/").status_code == 200
+    admitted = client.get("/admin/")
+    assert admitted.status_code == 200
+    assert "admin/index.html" in [t.name for t in admitted.templates]
 
 
 def test_admin_site_itself_refuses_an_unverified_session(superuser):

@@ -16,9 +16,8 @@ and fails on a write outside an allowed module:
   `DELETE FROM`, `MERGE INTO` or `TRUNCATE`.
 
 Allowed: `services` modules and packages, migrations, management commands, the demo package
-(`satuatap.demo`, not installed in production), and the short list below, each with its reason.
-`NOT_YET_MOVED` lists the modules that still write and are to be moved (issue 18): it may only
-shrink, and a module that no longer writes must leave it.
+(`satuatap.demo`, not installed in production), and the short list below, each with its reason
+(a module on it that no longer writes must leave it).
 """
 
 from __future__ import annotations
@@ -51,14 +50,6 @@ ALLOWED = {
     "satuatap.frontdesk.numbering": "the queue-number counter, called by frontdesk.services",
     # The row locks the MRC's services (and its packages' services) share before they write.
     "satuatap.cases.guards": "row locks taken by the cases services",
-}
-
-# Modules that still write and are to be moved into services (issue 18 point 3). Only shrinks.
-NOT_YET_MOVED = {
-    # The reports' derived tables: roll-up marks and values, stored releases, adjustments.
-    "satuatap.reports.rollups",
-    "satuatap.reports.release",
-    "satuatap.reports.adjustments",
 }
 
 ALWAYS_WRITES = {
@@ -165,7 +156,7 @@ def runtime_modules() -> list[tuple[str, Path]]:
 def test_every_write_is_in_a_services_module():
     offending = []
     for name, path in runtime_modules():
-        if is_allowed_anyway(name) or name in ALLOWED or name in NOT_YET_MOVED:
+        if is_allowed_anyway(name) or name in ALLOWED:
             continue
         for line, what in writes_in(path.read_text()):
             offending.append(f"{path.relative_to(SRC)}:{line}: {what}")
@@ -176,12 +167,11 @@ def test_every_write_is_in_a_services_module():
 
 
 def test_the_exceptions_still_write_and_exist():
-    """A module on a list that no longer writes (or no longer exists) leaves the list."""
+    """A module on the list that no longer writes (or no longer exists) leaves the list."""
     modules = dict(runtime_modules())
-    for name in sorted(ALLOWED.keys() | NOT_YET_MOVED):
+    for name in sorted(ALLOWED):
         assert name in modules, f"{name} does not exist any more"
         assert writes_in(modules[name].read_text()), f"{name} no longer writes: take it off"
-    assert not ALLOWED.keys() & NOT_YET_MOVED
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from satuatap.core.roles import Role
+from satuatap.frontdesk.models import Visit
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,12 +213,14 @@ def test_services_not_offered_now_are_listed_as_inactive(
 
     inactive = {s["id"] for s in body if not s["is_active"]}
     assert inactive == {services["recommendation"].pk, services["passport"].pk}
+    visitor = PersonFactory(office=office)
     refused = client.post(
         "/api/v1/visits",
-        {"service_ids": [services["passport"].pk], "person_id": PersonFactory(office=office).pk},
+        {"service_ids": [services["passport"].pk], "person_id": visitor.pk},
         content_type="application/json",
     )
     assert refused.status_code == 422
+    assert refused.json()["code"] and not Visit.objects.filter(person=visitor).exists()
 
 
 def test_services_of_another_office_are_404_like_its_desks(

@@ -104,11 +104,15 @@ def test_frontdesk_reads_but_cannot_change(client, make_user, records):
     page = client.get(reverse("outreach:event-detail", args=[records["event_id"]]))
     assert page.status_code == 200
     assert reverse("outreach:event-edit", args=[records["event_id"]]) not in page.content.decode()
+    before = _outreach_rows()
     for name, url in _outreach_urls(records):
         if name in POST_ONLY:
             assert client.post(url, {"person": 1, "until": "2026-01-01"}).status_code == 403, name
+    assert _outreach_rows() == before
     download = client.get(reverse("outreach:regulation-file", args=[records["regulation_id"]]))
     assert download.status_code == 200
+    body = b"".join(download.streaming_content) if download.streaming else download.content
+    assert body == PDF
 
 
 def _grid_data(cells: dict[tuple[str, str], int]) -> dict:

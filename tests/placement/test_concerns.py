@@ -308,7 +308,10 @@ def test_api_an_officer_raises_a_concern_and_reads_only_the_offices(
     assert body["status"] == "open" and body["office_id"] == officer.office.pk
     assert body["text"] == TEXT and body["raised_by"] == str(officer)
     assert [c["id"] for c in client.get(url).json()] == [body["id"]]
-    assert _post(client, "/api/v1/agencies/999999/concerns", body).status_code == 404
+    concerns = AgencyConcern.objects.count()
+    missing = _post(client, "/api/v1/agencies/999999/concerns", body)
+    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
+    assert AgencyConcern.objects.count() == concerns
 
 
 def test_api_refuses_those_who_do_not_raise_concerns_with_the_json_error(client, make_user, agency):

@@ -195,15 +195,21 @@ def test_indicator_page_reads_in_few_queries(client, world, head, django_assert_
 
 
 def test_indicator_page_of_an_unknown_indicator_is_not_found(client, world, head):
-    response, _html = get(client, head, indicator_url("no_such_indicator"), MARCH)
+    response, html = get(client, head, indicator_url("no_such_indicator"), MARCH)
     assert response.status_code == 404
+    assert 'data-testid="bars-' not in html and 'data-testid="trend-' not in html
 
 
 def test_indicator_page_is_the_own_offices_only(client, world, head, other_office):
-    response, _html = get(
+    response, html = get(
         client, head, indicator_url("registrations"), {**MARCH, "office": other_office.pk}
     )
     assert response.status_code == 404
+    assert other_office.name not in html
+    assert 'data-testid="bars-registrations' not in html
+    assert 'data-testid="trend-registrations' not in html
+    own, own_html = get(client, head, indicator_url("registrations"), MARCH)
+    assert own.status_code == 200 and 'data-testid="bars-registrations' in own_html
 
 
 def test_sex_filter_shows_the_figures_of_women(client, world, head):

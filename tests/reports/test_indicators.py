@@ -367,7 +367,7 @@ def test_indicator_results_returns_every_indicator_in_order(world, head):
 
 
 def test_reads_take_one_query_per_indicator(world, head, django_assert_max_num_queries):
-    from satuatap.reports.rollups import flush_pending
+    from satuatap.reports.services.rollups import flush_pending
 
     flush_pending()
     with django_assert_max_num_queries(len(INDICATORS) + 12):

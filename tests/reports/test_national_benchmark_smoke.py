@@ -25,7 +25,7 @@ END = datetime.date(2026, 6, 30)
 
 def test_generated_dataset_rolls_up_to_what_duckdb_computes_from_the_raw_records():
     from satuatap.frontdesk.models import Ticket
-    from satuatap.reports import rollups
+    from satuatap.reports.services import rollups
 
     start, end = generate_national.span_of(END, 1)
     offices = generate_national.ensure_offices(2)

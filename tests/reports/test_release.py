@@ -12,6 +12,7 @@ from satuatap.cases.models import Contact, GroupCount
 from satuatap.core.roles import Role
 from satuatap.reports import release, selectors
 from satuatap.reports.indicators import AGE_BANDS, SEXES, get_indicator
+from satuatap.reports.services import releases as release_services
 from tests.reports.core_fixture import MARCH, build, d
 from tests.reports.test_suppression import check_protected
 
@@ -62,7 +63,7 @@ def test_a_months_release_protects_the_national_table_and_every_office_line_toge
     head = make_user(Role.OFFICE_HEAD)
     _group(world.office, head, d(3, 12), [("F", "25-39", 7), ("M", "25-39", 2)])
     indicator = get_indicator("counselling_contacts")
-    (march,) = release.releases(indicator, *MARCH)
+    (march,) = release_services.releases(indicator, *MARCH)
     office_ids = [world.office.pk, world.other_office.pk]
     assert march.values[(release.OFFICE, world.office.pk, "total")] == 12
     assert march.values[(release.OFFICE, world.other_office.pk, "total")] == 1
@@ -76,7 +77,7 @@ def test_a_longer_period_shows_only_cells_whose_every_month_is_shown(world, anal
     _group(world.office, head, d(3, 12), [("F", "25-39", 20), ("M", "25-39", 2)])
     _group(world.office, head, d(4, 12), [("F", "25-39", 9), ("M", "25-39", 8)])
     indicator = get_indicator("counselling_contacts")
-    march, april = release.releases(indicator, MARCH[0], APRIL[1])
+    march, april = release_services.releases(indicator, MARCH[0], APRIL[1])
     both = selectors.indicator_result(
         code="counselling_contacts", viewer=analyst, date_from=MARCH[0], date_to=APRIL[1]
     )
@@ -117,7 +118,7 @@ def test_a_period_leaves_the_office_as_the_whole_months_it_touches(world, analys
 def test_a_sex_filter_gives_that_sex_column_without_age_bands(world, analyst, make_user):
     head = make_user(Role.OFFICE_HEAD)
     _group(world.office, head, d(3, 12), [("F", "25-39", 30), ("M", "40-59", 12)])
-    (march,) = release.releases(get_indicator("counselling_contacts"), *MARCH)
+    (march,) = release_services.releases(get_indicator("counselling_contacts"), *MARCH)
     women = selectors.indicator_result(
         code="counselling_contacts",
         viewer=analyst,

@@ -18,8 +18,8 @@ from satuatap.outreach.models import OutreachCount, OutreachEvent
 from satuatap.people import services as people_services
 from satuatap.people.data_rights import services as data_rights
 from satuatap.people.models import Person
-from satuatap.reports import rollups
 from satuatap.reports.models import RollupAdjustment, RollupMonth, RollupValue
+from satuatap.reports.services import rollups
 from tests.reports.core_fixture import build, d
 from tests.reports.test_rollups import snapshot
 

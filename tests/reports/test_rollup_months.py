@@ -12,9 +12,10 @@ from django.db.models import Sum
 
 from satuatap.core.roles import Role
 from satuatap.people import services as people_services
-from satuatap.reports import release, rollups, selectors
+from satuatap.reports import release, selectors
 from satuatap.reports.indicators import get_indicator
 from satuatap.reports.models import RollupMonth, RollupValue
+from satuatap.reports.services import rollups
 from tests.reports.core_fixture import at, build, d
 
 pytestmark = pytest.mark.django_db

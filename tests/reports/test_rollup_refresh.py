@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from satuatap.cases import services as case_services
 from satuatap.core.roles import Role
-from satuatap.reports import rollups, tasks
+from satuatap.reports import tasks
 from satuatap.reports.models import DirtyOfficeDay, RollupValue
+from satuatap.reports.services import rollups
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,10 @@ from satuatap.outreach import services as outreach_services
 from satuatap.people import services as people_services
 from satuatap.people.models import Person
 from satuatap.people.services import merge_people
-from satuatap.reports import rollups, selectors
+from satuatap.reports import rollups as rollup_days
+from satuatap.reports import selectors
 from satuatap.reports.models import RollupMonth, RollupValue
+from satuatap.reports.services import rollups
 from tests.reports.core_fixture import MARCH, at, build, d
 
 pytestmark = pytest.mark.django_db
@@ -269,9 +271,9 @@ def test_a_long_scattered_set_of_days_is_recomputed_in_short_ranges():
     days = [d(1, 1), d(1, 2), d(1, 4), d(1, 20), d(3, 1), d(3, 2)] + [
         d(5, 1) + datetime.timedelta(days=i) for i in range(40)
     ]
-    runs = list(rollups._runs(sorted(days)))
+    runs = list(rollup_days.day_runs(sorted(days)))
     assert runs[:3] == [(d(1, 1), d(1, 4)), (d(1, 20), d(1, 20)), (d(3, 1), d(3, 2))]
-    assert all((end - start).days < rollups.RUN_MAX_DAYS for start, end in runs)
+    assert all((end - start).days < rollup_days.RUN_MAX_DAYS for start, end in runs)
     covered = {day for start, end in runs for day in days if start <= day <= end}
     assert covered == set(days)
 

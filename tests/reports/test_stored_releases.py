@@ -18,6 +18,7 @@ from satuatap.regions.models import Region
 from satuatap.reports import release
 from satuatap.reports.indicators import INDICATORS, get_indicator
 from satuatap.reports.models import StoredRelease
+from satuatap.reports.services import releases as release_services
 from tests.reports.core_fixture import MARCH, WIB, build, d
 from tests.reports.test_release import _group
 
@@ -36,7 +37,7 @@ def fresh(indicator, date_from, date_to, **kwargs) -> list[release.MonthRelease]
     """The releases built from the roll-ups now, as if nothing had been published."""
     StoredRelease.objects.all().delete()
     release.forget_decoded()
-    return release.releases(indicator, date_from, date_to, **kwargs)
+    return release_services.releases(indicator, date_from, date_to, **kwargs)
 
 
 def as_tuple(months: list[release.MonthRelease]) -> list:
@@ -54,10 +55,10 @@ def test_a_release_is_stored_once_and_read_back_the_same(world, make_user):
     _group(world.office, head, d(3, 12), [("F", "25-39", 3), ("M", "25-39", 9)])
     indicator = get_indicator("counselling_contacts")
 
-    first = release.releases(indicator, MARCH[0], APRIL[1])
+    first = release_services.releases(indicator, MARCH[0], APRIL[1])
     stored = built_at(indicator)
     release.forget_decoded()
-    again = release.releases(indicator, MARCH[0], APRIL[1])
+    again = release_services.releases(indicator, MARCH[0], APRIL[1])
 
     assert set(stored) == {d(3, 1), d(4, 1)}
     assert built_at(indicator) == stored  # read, not rebuilt
@@ -71,13 +72,13 @@ def test_a_late_record_leaves_its_published_month_and_counts_in_the_next_one_bui
 ):
     head = make_user(Role.OFFICE_HEAD)
     indicator = get_indicator("counselling_contacts")
-    (march,) = release.releases(indicator, *MARCH)
+    (march,) = release_services.releases(indicator, *MARCH)
     published = built_at(indicator)
     women = (release.NATIONAL, "walk_in", ("sex", "F"))
 
     _group(world.office, head, d(3, 30), [("F", "40-54", 6)])  # entered after March was out
-    march_again, april = release.releases(indicator, MARCH[0], APRIL[1])
-    (may,) = release.releases(indicator, *MAY)
+    march_again, april = release_services.releases(indicator, MARCH[0], APRIL[1])
+    (may,) = release_services.releases(indicator, *MAY)
 
     assert as_tuple([march_again]) == as_tuple([march])
     assert built_at(indicator)[d(3, 1)] == published[d(3, 1)]
@@ -96,13 +97,13 @@ def test_a_decrease_waits_for_a_month_it_fits_in(world, make_user):
     indicator = get_indicator("counselling_contacts")
     _group(world.office, head, d(3, 12), [("F", "25-39", 3), ("M", "25-39", 9)])
     line = (release.OFFICE, world.office.pk)
-    (march,) = release.releases(indicator, *MARCH)
+    (march,) = release_services.releases(indicator, *MARCH)
 
     # The March group was a mistake: deleted after March was published.
     Contact.objects.filter(occurred_on=d(3, 12), is_group=True).delete()
     _group(world.office, head, d(4, 7), [("F", "25-39", 5)])
     _group(world.office, head, d(5, 7), [("M", "25-39", 10)])
-    april, may = release.releases(indicator, APRIL[0], MAY[1])
+    april, may = release_services.releases(indicator, APRIL[0], MAY[1])
 
     real = {m.month: m for m in fresh(indicator, MARCH[0], MAY[1])}
     women, men = (*line, ("sex", "F")), (*line, ("sex", "M"))
@@ -120,15 +121,15 @@ def test_pending_complaints_follow_a_late_closure_in_the_next_month(world):
     pending = get_indicator("complaints_pending")
     resolved = get_indicator("complaints_resolved")
     total = (release.OFFICE, world.office.pk, "total")
-    march = {m.month: m for m in release.releases(pending, *MARCH, every_month=True)}
+    march = {m.month: m for m in release_services.releases(pending, *MARCH, every_month=True)}
 
     # A complaint received in January, whose closure in February is entered in April.
     world.cs5.status = CaseStatus.CLOSED
     world.cs5.closed_at = datetime.datetime(2026, 2, 16, 9, tzinfo=WIB)
     world.cs5.save()
-    (march_again,) = release.releases(pending, *MARCH)
-    (april_pending,) = release.releases(pending, *APRIL)
-    (april_resolved,) = release.releases(resolved, *APRIL)
+    (march_again,) = release_services.releases(pending, *MARCH)
+    (april_pending,) = release_services.releases(pending, *APRIL)
+    (april_resolved,) = release_services.releases(resolved, *APRIL)
 
     assert march_again.values[total] == march[d(3, 1)].values[total]
     (real_pending,) = fresh(pending, *APRIL)
@@ -141,7 +142,7 @@ def test_a_complaint_before_the_first_published_month_counts_in_the_next_one(wor
     received = get_indicator("complaints_received")
     pending = get_indicator("complaints_pending")
     total = (release.OFFICE, world.office.pk, "total")
-    release.releases(pending, *MARCH, every_month=True)
+    release_services.releases(pending, *MARCH, every_month=True)
     first_published = min(built_at(pending))
 
     late = Case.objects.create(
@@ -153,9 +154,9 @@ def test_a_complaint_before_the_first_published_month_counts_in_the_next_one(wor
         created_by=world.user,
     )
     CaseCategory.objects.create(case=late, category="wages")
-    december = release.releases(received, d(12, 1, 2025), d(12, 31, 2025))[0]
-    (april,) = release.releases(received, *APRIL)
-    (april_pending,) = release.releases(pending, *APRIL)
+    december = release_services.releases(received, d(12, 1, 2025), d(12, 31, 2025))[0]
+    (april,) = release_services.releases(received, *APRIL)
+    (april_pending,) = release_services.releases(pending, *APRIL)
 
     assert d(12, 1, 2025) < first_published
     assert december.values[total] == 0  # published empty: nothing was out for it yet
@@ -167,7 +168,7 @@ def test_a_complaint_before_the_first_published_month_counts_in_the_next_one(wor
 
 def test_a_new_office_leaves_the_published_months_as_they_are(world):
     indicator = get_indicator("counselling_contacts")
-    (march,) = release.releases(indicator, *MARCH)
+    (march,) = release_services.releases(indicator, *MARCH)
     published = built_at(indicator)
     newcomer = Organisation.objects.create(
         kind=OrganisationKind.OFFICE,
@@ -176,8 +177,8 @@ def test_a_new_office_leaves_the_published_months_as_they_are(world):
         region=Region.objects.get(code="35.05"),
     )
 
-    (again,) = release.releases(indicator, *MARCH)
-    (april,) = release.releases(indicator, *APRIL)
+    (again,) = release_services.releases(indicator, *MARCH)
+    (april,) = release_services.releases(indicator, *APRIL)
 
     assert as_tuple([again]) == as_tuple([march])
     assert built_at(indicator)[d(3, 1)] == published[d(3, 1)]
@@ -187,7 +188,7 @@ def test_a_new_office_leaves_the_published_months_as_they_are(world):
 
 def test_publishing_builds_every_closed_month_once_and_never_again(world, make_user):
     case_related = [i for i in INDICATORS if i.case_related]
-    built = release.publish_closed_months()
+    built = release_services.publish_closed_months()
     months = set(StoredRelease.objects.values_list("month", flat=True))
     open_month = release.open_month()
 
@@ -196,16 +197,16 @@ def test_publishing_builds_every_closed_month_once_and_never_again(world, make_u
     assert set(StoredRelease.objects.values_list("indicator", flat=True)) == {
         i.code for i in case_related
     }
-    assert release.publish_closed_months() == 0
+    assert release_services.publish_closed_months() == 0
 
     before = dict(StoredRelease.objects.values_list("pk", "built_at"))
     _group(world.office, make_user(Role.OFFICE_HEAD), d(3, 30), [("F", "40-54", 6)])
-    assert release.publish_closed_months() == 0
+    assert release_services.publish_closed_months() == 0
     assert dict(StoredRelease.objects.values_list("pk", "built_at")) == before
 
 
 def test_rebuilding_the_rollups_changes_no_published_month(world):
-    release.publish_closed_months()
+    release_services.publish_closed_months()
     before = {(r.indicator, r.month): (r.built_at, r.cells) for r in StoredRelease.objects.all()}
     counted = dict(StoredRelease.objects.values_list("pk", "accounted"))
 

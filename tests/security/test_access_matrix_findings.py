@@ -79,6 +79,20 @@ def test_office_head_posting_a_note_is_refused_before_the_form_is_read(client, m
 
 
 def test_a_counsellor_cannot_assign_or_decide_closure(client, make_user, case):
+    other = make_user(Role.COUNSELLOR)
     client.force_login(case.assignments.get().worker)
+
+    def state():
+        return (
+            type(case).objects.filter(pk=case.pk).values().get(),
+            list(case.assignments.order_by("pk").values()),
+            list(case.events.order_by("pk").values_list("kind", flat=True)),
+        )
+
+    before = state()
+    body = {"worker": other.pk, "decision": "approve", "approve": "1", "note": "x"}
     for name in ("cases:case-assign", "cases:closure-decide"):
-        assert client.post(reverse(name, args=[case.pk]), {}).status_code == 403, name
+        response = client.post(reverse(name, args=[case.pk]), body)
+        assert response.status_code == 403, name
+        assert "403.html" in [t.name for t in response.templates], name
+    assert state() == before

@@ -182,6 +182,7 @@ def test_no_url_serves_the_private_upload_directory(client, office, make_user, p
     for prefix in ("/", "/media/", "/static/", "/private/", "/uploads/"):
         response = client.get(f"{prefix}{stored}")
         assert response.status_code == 404, prefix
+        assert PDF not in response.content, prefix
 
 
 def _patterns(resolver: URLResolver):

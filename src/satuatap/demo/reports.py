@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from satuatap.reports.release import publish_closed_months
-from satuatap.reports.rollups import discard_pending, rebuild
+from satuatap.reports.services.releases import publish_closed_months
+from satuatap.reports.services.rollups import discard_pending, rebuild
 
 
 def seed(stdout) -> None:

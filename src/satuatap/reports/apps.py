@@ -9,7 +9,6 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from satuatap.core import metrics
         from satuatap.reports import (  # noqa: F401 (rules registers permissions)
-            adjustments,
             retention,
             rollups,
             rules,
@@ -17,8 +16,10 @@ class ReportsConfig(AppConfig):
             tasks,
             work,
         )
+        from satuatap.reports.services import adjustments
+        from satuatap.reports.services import rollups as rollup_services
 
-        rollups.set_refresh_scheduler(tasks.schedule_refresh)
+        rollup_services.set_refresh_scheduler(tasks.schedule_refresh)
         metrics.register_collector(rollups.backlog_metrics)
         signals.connect()
         adjustments.register()

@@ -2,7 +2,7 @@
 
 Each `compute_*` function reads one source with one query (two or three where a record's
 parts live in their own table) for the whole range and adds to an `Accumulator`: the rebuild
-does a month per call, the incremental update a few days. Nothing here writes; `rollups.py`
+does a month per call, the incremental update a few days. Nothing here writes; `services/rollups.py`
 replaces the office-days with what these functions return.
 
 A person count is split by sex (F, M, U) and age band: from the person's registry record when

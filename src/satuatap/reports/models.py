@@ -106,11 +106,12 @@ class DirtyOfficeDay(models.Model):
 
 
 class StoredRelease(models.Model):
-    """One indicator's monthly release (`release.py`) as built: every cell with its value and,
-    when hidden, why. Built once and never changed, so a reader outside the office can never set
-    two versions of a month side by side; `accounted` holds the records it counts (roll-up
-    cells: office, row, sex, age band, value, weight), those of its month when it was built and
-    those a later month took over since, so that what comes late is counted once, later."""
+    """One indicator's monthly release (`services/releases.py`) as built: every cell with its
+    value and, when hidden, why. Built once and never changed, so a reader outside the office
+    can never set two versions of a month side by side; `accounted` holds the records it counts
+    (roll-up cells: office, row, sex, age band, value, weight), those of its month when it was
+    built and those a later month took over since, so that what comes late is counted once,
+    later."""
 
     indicator = models.CharField(_("indicator"), max_length=40)
     month = models.DateField(_("month (first day)"))
@@ -132,7 +133,7 @@ class StoredRelease(models.Model):
 
 
 class RollupAdjustment(RollupCell):
-    """What anonymising or purging records took out of a roll-up cell (`adjustments.py`).
+    """What anonymising or purging records took out of a roll-up cell (`services/adjustments.py`).
 
     Retention and erasure change the raw records a day's numbers are computed from (a visit
     loses its person, a birth date becomes 1 July, old tickets go): the numbers published for

@@ -28,7 +28,9 @@ Inside the office nothing here is used: the office's staff see their numbers as 
 
 Published once: each month's release is built the first time it is asked for (the nightly
 `publish_closed_months` builds every month that is over ahead of the readers) and stored
-(`StoredRelease`); it never changes after. Were it rebuilt after a late record, a reader who kept
+(`StoredRelease`); it never changes after. Building and storing are `services/releases.py`; this
+module holds the arithmetic (a month's cells, the shadow, what came late and where it fits) and
+the reads of what is stored. Were it rebuilt after a late record, a reader who kept
 both versions could subtract them (the record is the difference). What the roll-ups of a
 published month gain or lose later (a record entered late, a correction) is counted in the next
 month built instead: each stored release keeps the records it counts (`accounted`), and a month
@@ -40,21 +42,17 @@ fit waits). So every month leaves once, and the months' sum still counts every r
 from __future__ import annotations
 
 import datetime
-import zlib
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.db.models import Max, Min, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.reports import shadow
-from satuatap.reports.indicators import AGE_BANDS, INDICATORS, SEXES, Indicator, get_indicator
+from satuatap.reports.indicators import AGE_BANDS, SEXES, Indicator, get_indicator
 from satuatap.reports.models import RollupMonth, StoredRelease
-from satuatap.reports.rollups import flush_pending, refresh_dirty
 from satuatap.reports.suppression import COMPLEMENTARY
 
 NATIONAL = "national"
@@ -63,7 +61,6 @@ TOTAL_ROW = None
 COLUMNS: list = ["total", *[("sex", s) for s in SEXES], *[("age", a) for a in AGE_BANDS]]
 
 Key = tuple[str, object, object]  # (NATIONAL, row, column) or (OFFICE, office id, column)
-BUILD_LOCK = 1_602_160  # PostgreSQL advisory-lock class of the release builders
 UNRELEASED = "unreleased"
 WITHHELD = shadow.WITHHELD
 # Indicators whose months are built together, in order, each from the month before: the
@@ -149,7 +146,7 @@ def _sum(cells, column) -> tuple[int, int]:
     return value, weight
 
 
-def _read_months(indicator: Indicator, months: Sequence[datetime.date]) -> dict:
+def read_months(indicator: Indicator, months: Sequence[datetime.date]) -> dict:
     """Per month: (office, row, sex, band) → [Σ value, Σ weight], from the monthly roll-ups."""
     first = months[0]
     by_month: dict[datetime.date, MonthGrid] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
@@ -190,7 +187,7 @@ def _read_months(indicator: Indicator, months: Sequence[datetime.date]) -> dict:
     return stock
 
 
-def _rows_overlap(indicator: Indicator) -> bool:
+def rows_overlap(indicator: Indicator) -> bool:
     return not indicator.dimension or indicator.rows_overlap
 
 
@@ -201,7 +198,7 @@ def month_values(
     line."""
     national: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     per_office: dict[int, dict] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    whole = {""} if _rows_overlap(indicator) else None
+    whole = {""} if rows_overlap(indicator) else None
     for (office_id, row, sex, band), (value, weight) in grid.items():
         national[row][(sex, band)][0] += value
         national[row][(sex, band)][1] += weight
@@ -234,7 +231,7 @@ def _table(indicator: Indicator, release: MonthRelease, office_ids: Sequence[int
         weights=release.weights,
         rows=list(release.rows),
         offices=list(office_ids),
-        overlap=_rows_overlap(indicator),
+        overlap=rows_overlap(indicator),
         counts=indicator.unit != "rupiah",
     )
 
@@ -307,54 +304,9 @@ def released_months(date_from: datetime.date, date_to: datetime.date) -> list[da
     return [month for month in month_span(date_from, date_to) if month < under_way]
 
 
-def releases(
-    indicator: Indicator,
-    date_from: datetime.date,
-    date_to: datetime.date,
-    *,
-    every_month: bool = False,
-) -> list[MonthRelease]:
-    """The monthly releases a period needs (months that are over): only the last month for a
-    stock, unless a series wants `every_month`. A month's release is built once, the first time
-    it is asked for, and never changes after (see "Published once" above)."""
-    flush_pending()
-    months = released_months(date_from, date_to)
-    if not months:
-        return []
-    if indicator.aggregate == "stock" and not every_month:
-        months = months[-1:]
-    office_ids = list(
-        Organisation.objects.filter(kind=OrganisationKind.OFFICE)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    group = GROUP_OF.get(indicator.code)
-    if group is not None:
-        built = _linked_releases(group, months, office_ids)[indicator.code]
-        return [built[month] for month in months]
-    stored = _stored(indicator.code, months)
-    if any(month not in stored for month in months):
-        with transaction.atomic():
-            _lock_builds(indicator.code)
-            stored.update(_stored(indicator.code, [m for m in months if m not in stored]))
-            missing = [month for month in months if month not in stored]
-            if missing:
-                stored.update((r.month, r) for r in _build_months(indicator, missing, office_ids))
-    return [stored[month] for month in months]
-
-
-def _lock_builds(name: str) -> None:
-    """One builder at a time for an indicator (a linked group): a month is built once. SQLite
-    takes its write lock when the transaction starts (IMMEDIATE), PostgreSQL needs a lock."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
-                [BUILD_LOCK, zlib.crc32(name.encode()) & 0x7FFFFFFF],
-            )
-
-
-def _stored(code: str, months: Sequence[datetime.date]) -> dict[datetime.date, MonthRelease]:
+def stored_releases(
+    code: str, months: Sequence[datetime.date]
+) -> dict[datetime.date, MonthRelease]:
     """The stored releases of these months."""
     # A build is known by its time: stored releases never change, but a restored backup or a
     # test may bring other ones under the same month.
@@ -379,7 +331,7 @@ def _stored(code: str, months: Sequence[datetime.date]) -> dict[datetime.date, M
 # --- Records that come after their month was published ------------------------------------
 
 
-def _grid_rows(grid: MonthGrid) -> list[list]:
+def grid_rows(grid: MonthGrid) -> list[list]:
     return [[*key, value, weight] for key, (value, weight) in grid.items() if value or weight]
 
 
@@ -387,7 +339,7 @@ def _grid_from(rows: list[list]) -> MonthGrid:
     return {(o, r, s, b): [v, w] for o, r, s, b, v, w in rows}
 
 
-def _counted(
+def counted_records(
     codes: Sequence[str], until: datetime.date
 ) -> dict[str, dict[datetime.date, MonthGrid]]:
     """Per indicator, per published month before `until`: the records its releases count so far
@@ -400,7 +352,7 @@ def _counted(
     return out
 
 
-def _late(
+def late_records(
     now: dict[datetime.date, MonthGrid],
     counted: dict[datetime.date, MonthGrid],
     month: datetime.date,
@@ -421,12 +373,12 @@ def _late(
     return {key: cell for key, cell in late.items() if cell != [0, 0]}
 
 
-def _take_late(indicator: Indicator, grid: MonthGrid, late: MonthGrid) -> tuple[MonthGrid, set]:
+def take_late(indicator: Indicator, grid: MonthGrid, late: MonthGrid) -> tuple[MonthGrid, set]:
     """The month's cells with what came late added where it fits (a count never below zero;
     when rows overlap, a row never above its line's whole, so a line's cells go together), and
     the cells taken. A decrease that does not fit waits for a month it fits in."""
     out = {key: list(cell) for key, cell in grid.items()}
-    overlap = _rows_overlap(indicator)
+    overlap = rows_overlap(indicator)
     batches: dict[tuple, set] = defaultdict(set)
     for key in late:
         office_id, _row, sex, band = key
@@ -450,7 +402,7 @@ def _take_late(indicator: Indicator, grid: MonthGrid, late: MonthGrid) -> tuple[
     return out, taken
 
 
-def _take_over(
+def take_over(
     counted: dict[datetime.date, MonthGrid],
     now: dict[datetime.date, MonthGrid],
     month: datetime.date,
@@ -474,36 +426,7 @@ def _take_over(
     return changed
 
 
-def _build_months(
-    indicator: Indicator, missing: Sequence[datetime.date], office_ids: list[int]
-) -> list[MonthRelease]:
-    """Build and store these months of an indicator that is not linked to others, each with
-    what came late for the months published before it."""
-    counted = _counted([indicator.code], missing[-1])[indicator.code]
-    grids = _read_months(indicator, sorted({*counted, *missing}))
-    late_possible = indicator.aggregate != "stock"
-    built = []
-    changed: set[datetime.date] = set()
-    for month in missing:
-        grid = grids.get(month, {})
-        late = _late(grids, counted, month) if late_possible else {}
-        adjusted = grid
-        if late:
-            adjusted, taken = _take_late(indicator, grid, late)
-            changed |= _take_over(counted, grids, month, taken)
-        built.append(build_month(indicator, month, adjusted, office_ids))
-        counted[month] = {key: list(cell) for key, cell in grid.items()}
-    _store(indicator, built, {month: counted[month] for month in missing}, office_ids)
-    _update_counted(indicator.code, {m: counted[m] for m in changed - set(missing)})
-    return built
-
-
-def _update_counted(code: str, counted: dict[datetime.date, MonthGrid]) -> None:
-    for month, grid in counted.items():
-        StoredRelease.objects.filter(indicator=code, month=month).update(accounted=_grid_rows(grid))
-
-
-def _pending_grid(before: MonthGrid, received: MonthGrid, resolved: MonthGrid) -> MonthGrid:
+def pending_grid(before: MonthGrid, received: MonthGrid, resolved: MonthGrid) -> MonthGrid:
     """Pending at the end of a month: pending before + received − resolved, cell by cell."""
     out: MonthGrid = defaultdict(lambda: [0, 0])
     for grid, sign in ((before, 1), (received, 1), (resolved, -1)):
@@ -513,106 +436,7 @@ def _pending_grid(before: MonthGrid, received: MonthGrid, resolved: MonthGrid) -
     return {key: cell for key, cell in out.items() if cell != [0, 0]}
 
 
-def _linked_releases(
-    group: str, months: Sequence[datetime.date], office_ids: list[int]
-) -> dict[str, dict[datetime.date, MonthRelease]]:
-    """Every month of a linked group from its first month with records up to the last one
-    asked for: the stored ones as they are, the others built in order, each from the one
-    before, with what came late for the months published before it."""
-    codes = LINKED[group]
-    series = {
-        get_indicator(name).stored_series
-        for code in codes
-        for name in (get_indicator(code).stock_of or (code,))
-    }
-    firsts = [
-        RollupMonth.objects.filter(indicator__in=series).aggregate(first=Min("month"))["first"],
-        StoredRelease.objects.filter(indicator__in=codes).aggregate(first=Min("month"))["first"],
-        months[0],
-    ]
-    span = month_span(min(f for f in firsts if f is not None), months[-1])
-    stored = {code: _stored(code, span) for code in codes}
-    if all(month in stored[code] for code in codes for month in span):
-        return stored
-    with transaction.atomic():
-        _lock_builds(group)
-        stored = {code: _stored(code, span) for code in codes}
-        return _build_linked(group, span, stored, office_ids)
-
-
-def _build_linked(
-    group: str,
-    span: Sequence[datetime.date],
-    stored: dict[str, dict[datetime.date, MonthRelease]],
-    office_ids: list[int],
-) -> dict[str, dict[datetime.date, MonthRelease]]:
-    codes = LINKED[group]
-    flows = [code for code in codes if get_indicator(code).aggregate != "stock"]
-    stock = next((code for code in codes if code not in flows), None)
-    last_published = StoredRelease.objects.filter(indicator__in=codes).aggregate(last=Max("month"))[
-        "last"
-    ]
-    counted = _counted(codes, span[-1] + datetime.timedelta(days=1))
-    now = {
-        code: _read_months(get_indicator(code), sorted({*counted[code], *span})) for code in flows
-    }
-    out: dict[str, dict[datetime.date, MonthRelease]] = {code: {} for code in codes}
-    fresh: dict[str, list[MonthRelease]] = {code: [] for code in codes}
-    changed: dict[str, set[datetime.date]] = {code: set() for code in flows}
-    state: dict = {"credit": {}}
-    before: dict[str, MonthRelease] | None = None
-    pending_before: MonthGrid = {}
-    for month in span:
-        if all(month in stored[code] for code in codes):
-            current = {code: stored[code][month] for code in codes}
-            if group == "referrals":
-                state["credit"] = _credit_after(state.get("credit"), current)
-        else:
-            grids: dict[str, MonthGrid] = {}
-            counts: dict[str, MonthGrid] = {}
-            if last_published is not None and month < last_published:
-                # Never built although later months were (its first records came after they
-                # were published): published empty, its records count in the next month built.
-                for code in flows:
-                    grids[code], counts[code] = {}, {}
-            else:
-                taken: dict[str, set] = {}
-                for code in flows:
-                    grid = now[code].get(month, {})
-                    late = _late(now[code], counted[code], month)
-                    grids[code], taken[code] = (
-                        _take_late(get_indicator(code), grid, late) if late else (grid, set())
-                    )
-                    counts[code] = {key: list(cell) for key, cell in grid.items()}
-                if stock is not None:
-                    _keep_pending_whole(grids, counts, taken, pending_before)
-                for code in flows:
-                    changed[code] |= _take_over(counted[code], now[code], month, taken[code])
-            if stock is not None:
-                received, resolved = get_indicator(stock).stock_of or ("", "")
-                grids[stock] = _pending_grid(pending_before, grids[received], grids[resolved])
-                counts[stock] = grids[stock]
-            current = build_linked_month(group, month, grids, office_ids, before, state)
-            for code in codes:
-                fresh[code].append(current[code])
-                counted[code][month] = counts[code]
-        for code in codes:
-            out[code][month] = current[code]
-        before = current
-        if stock is not None:
-            pending_before = counted[stock].get(month, {})
-    for code in codes:
-        if fresh[code]:
-            built = {r.month for r in fresh[code]}
-            _store(
-                get_indicator(code), fresh[code], {m: counted[code][m] for m in built}, office_ids
-            )
-    for code in flows:
-        _update_counted(code, {m: counted[code][m] for m in changed[code] if m in stored[code]})
-    return out
-
-
-def _keep_pending_whole(
+def keep_pending_whole(
     grids: dict[str, MonthGrid],
     counts: dict[str, MonthGrid],
     taken: dict[str, set],
@@ -621,7 +445,7 @@ def _keep_pending_whole(
     """Where what came late would leave a cell's pending complaints below zero (a complaint
     taken as resolved before it is taken as received), it waits."""
     received, resolved = "complaints_received", "complaints_resolved"
-    pending = _pending_grid(pending_before, grids[received], grids[resolved])
+    pending = pending_grid(pending_before, grids[received], grids[resolved])
     for key, (value, weight) in pending.items():
         if value < 0 or weight < 0:
             for code in (received, resolved):
@@ -634,7 +458,7 @@ def _keep_pending_whole(
                         grids[code][key] = list(cell)
 
 
-def _credit_after(credit: dict | None, current: dict[str, MonthRelease]) -> dict | None:
+def credit_after(credit: dict | None, current: dict[str, MonthRelease]) -> dict | None:
     """The referral shadow's surplus of sent over results after a stored month."""
     partner = current["referrals_by_partner"]
     result = current["referrals_by_result"]
@@ -672,46 +496,11 @@ def forget_decoded() -> None:
     _decoded.clear()
 
 
-def _column_code(column) -> str:
+def column_code(column) -> str:
     return column if column == "total" else f"{column[0]}:{column[1]}"
 
 
-_COLUMN_OF = {_column_code(column): column for column in COLUMNS}
-
-
-def _store(
-    indicator: Indicator,
-    built: Sequence[MonthRelease],
-    counted: dict[datetime.date, MonthGrid],
-    office_ids: list[int],
-) -> None:
-    now = timezone.now()
-    StoredRelease.objects.bulk_create(
-        [
-            StoredRelease(
-                indicator=indicator.code,
-                month=r.month,
-                offices=office_ids,
-                rows=r.rows,
-                cells=[
-                    [
-                        kind,
-                        line,
-                        _column_code(column),
-                        value,
-                        r.weights[key],
-                        r.hidden.get(key),
-                        r.delta.get(key, 0),
-                    ]
-                    for key, value in r.values.items()
-                    for kind, line, column in [key]
-                ],
-                accounted=_grid_rows(counted.get(r.month, {})),
-                built_at=now,
-            )
-            for r in built
-        ],
-    )
+_COLUMN_OF = {column_code(column): column for column in COLUMNS}
 
 
 def _from_stored(stored: StoredRelease) -> MonthRelease:
@@ -725,27 +514,6 @@ def _from_stored(stored: StoredRelease) -> MonthRelease:
         if delta:
             release.delta[key] = delta
     return release
-
-
-def publish_closed_months() -> int:
-    """Build and store, ahead of any reader, the release of every case-related indicator for
-    every month that is over and has roll-ups; the number of releases built. The roll-ups
-    waiting for the background refresh are refreshed first, so a month is built with every
-    record entered before it was over."""
-    while refresh_dirty():
-        pass
-    flush_pending()
-    first = RollupMonth.objects.aggregate(first=Min("month"))["first"]
-    if first is None:
-        return 0
-    last = open_month() - datetime.timedelta(days=1)
-    if last < first:
-        return 0
-    before = StoredRelease.objects.count()
-    for indicator in INDICATORS:
-        if indicator.case_related:
-            releases(indicator, first, last, every_month=True)
-    return StoredRelease.objects.count() - before
 
 
 def combine(month_releases: Sequence[MonthRelease], keys: Sequence[Key]) -> Released:
@@ -784,21 +552,34 @@ def national_rows(month_releases: Sequence[MonthRelease]) -> list[str]:
 
 __all__ = [
     "COLUMNS",
+    "GROUP_OF",
+    "LINKED",
+    "MonthGrid",
+    "MonthRelease",
     "NATIONAL",
     "OFFICE",
+    "Released",
     "TOTAL_ROW",
     "UNRELEASED",
-    "MonthRelease",
-    "Released",
     "build_linked_month",
     "build_month",
+    "column_code",
     "combine",
+    "counted_records",
+    "credit_after",
+    "forget_decoded",
+    "grid_rows",
+    "keep_pending_whole",
+    "late_records",
     "month_end",
     "month_span",
     "national_rows",
     "open_month",
-    "publish_closed_months",
+    "pending_grid",
+    "read_months",
     "released_months",
-    "releases",
+    "stored_releases",
+    "take_late",
+    "take_over",
     "widen_to_months",
 ]

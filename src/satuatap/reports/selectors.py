@@ -11,6 +11,13 @@ the period touches (`_own_office_months`), since a day's count of 1 next to its 
 points at one client (issue 16). `case_figures_period` says which days a read's case-related
 tables count, for the exports and report pages to say next to the period asked for.
 
+Two writes come before some reads, and only these (the one exception to "Selectors never import
+services", `pyproject.toml`): `services.rollups.flush_pending` recomputes the roll-ups of the
+office-days this thread changed and has not committed yet (a reader in the same transaction as
+its change reads it), and `services.releases.releases` builds and stores, the first time it is
+asked for, the release of a month that is over (docs/reports.md, "Published once"): a month
+leaves only as its one stored release, whoever reads it first.
+
 Filters: `sex` keeps one sex (the sex cells then hold only that sex); `scheme` and
 `destination` act on the placement tables (departures, returns) and leave the others as they
 are (`Indicator.filters` says which).
@@ -45,7 +52,9 @@ from satuatap.reports.indicators import (
 )
 from satuatap.reports.models import RollupMonth, RollupValue, StoredRelease
 from satuatap.reports.results import CasePeriod, Cell, IndicatorResult, Row
-from satuatap.reports.rollups import flush_pending, refresh_is_behind
+from satuatap.reports.rollups import refresh_is_behind
+from satuatap.reports.services import releases as release_services
+from satuatap.reports.services.rollups import flush_pending
 from satuatap.reports.suppression import COMPLEMENTARY
 
 TOTAL = None  # the key of the total row in the suppression grid
@@ -595,7 +604,7 @@ def _released_result(
 ) -> IndicatorResult:
     """A case-related table for a viewer outside the office: slices of the monthly releases
     (`release.py`), the whole table nationally, the totals line for one office or a few."""
-    months = release.releases(indicator, date_from, date_to)
+    months = release_services.releases(indicator, date_from, date_to)
     total_column, sex_columns, age_columns = _released_columns(sex)
     national = scope.all_offices
 
@@ -884,7 +893,9 @@ def _released_series(
     month's release shows it."""
     column, _by_sex, _by_age = _released_columns(sex)
     keys = [(*line, column) for line in _released_lines(scope)]
-    by_month = {r.month: r for r in release.releases(indicator, first, end, every_month=True)}
+    by_month = {
+        r.month: r for r in release_services.releases(indicator, first, end, every_month=True)
+    }
     series = []
     for month in release.month_span(first, end):
         month_release = by_month.get(month)
@@ -923,7 +934,7 @@ def office_comparison(
     scope = _Scope(viewer, None)
     offices = list(visible_report_offices(viewer))
     if scope.suppress and indicator.case_related:
-        months = release.releases(indicator, date_from, date_to)
+        months = release_services.releases(indicator, date_from, date_to)
         column, _by_sex, _by_age = _released_columns(sex)
         out = []
         for office in offices:

@@ -10,8 +10,8 @@ from django.conf import settings
 from huey import crontab
 
 from satuatap.core.tasks import system_job, system_task, user_task
-from satuatap.reports import release, rollups
 from satuatap.reports.exports.worker import services as worker
+from satuatap.reports.services import releases, rollups
 
 
 @user_task("reports.export")
@@ -23,12 +23,12 @@ def run_export_task(job_id: int) -> None:
 # its release was stored) is built before the first reader asks for it.
 @system_task(crontab(hour="17", minute="30"), "reports.publish_closed_months")
 def publish_closed_months_task() -> None:
-    release.publish_closed_months()
+    releases.publish_closed_months()
 
 
-# The roll-ups of the office-days that committed changes marked (`rollups.py`): queued after a
-# commit, at most once per ROLLUP_REFRESH_DELAY_SECONDS per thread, and retried; the sweep
-# every minute takes what a failed or lost refresh left.
+# The roll-ups of the office-days that committed changes marked (`services/rollups.py`): queued
+# after a commit, at most once per ROLLUP_REFRESH_DELAY_SECONDS per thread, and retried; the
+# sweep every minute takes what a failed or lost refresh left.
 @system_job("reports.refresh_rollups", retries=3, retry_delay=10)
 def refresh_rollups_task() -> None:
     rollups.refresh_dirty()

@@ -365,4 +365,6 @@ def test_a_child_clients_summary_is_restricted(client, counsellor, office):
     case = services.open_case(by=counsellor, client=child, channel="walk_in", categories=["family"])
     client.force_login(counsellor)
     assert purpose_form.is_purpose_page(client.get(_summary_url(case)))
-    assert purpose_form.read(client, _summary_url(case), "case").status_code == 200
+    response = purpose_form.read(client, _summary_url(case), "case")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")

@@ -132,7 +132,9 @@ def test_who_verifies_nothing_gets_no_panel_and_no_page(client, office, make_use
     for user in (make_user(Role.FRONTDESK, username="cirebon.fd2"), mrc_desk_officer):
         panels, _html = home_panels(client, user)
         assert "people-documents" not in panels
-        assert client.get(reverse("people:documents-to-verify")).status_code == 403
+        refused = client.get(reverse("people:documents-to-verify"))
+        assert refused.status_code == 403
+        assert "403.html" in [t.name for t in refused.templates]
 
 
 def test_the_documents_page_reads_a_fixed_number_of_queries(

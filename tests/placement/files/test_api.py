@@ -451,12 +451,16 @@ def test_departure_errors(client, officer, placement_file, today):
 
 def test_return_of_a_file_that_has_not_departed_is_409(client, officer, placement_file, today):
     client.force_login(officer)
+    history = placement_file.history.count()
     response = _post(
         client,
         f"{BASE}/{placement_file.pk}/return",
         {"return_date": today.isoformat(), "reason": "sick"},
     )
     assert (response.status_code, response.json()["code"]) == (409, "not_departed")
+    placement_file.refresh_from_db()
+    assert placement_file.return_date is None and placement_file.stage == Stage.REGISTRATION
+    assert placement_file.history.count() == history
 
 
 def test_another_offices_file_cannot_be_moved(client, make_user, their_file, today):

@@ -181,15 +181,42 @@ def test_another_offices_file_is_a_404_on_every_page_and_form(
         person=make_worker(office=other_office), by=outsider, values={"job_order": their_job_order}
     )
     client.force_login(officer)
+    their_person = their_file.person
+    before = _what_a_post_could_change(their_file)
     routes = list(_file_routes())
     assert {"file-detail", "file-edit", "file-stage", "file-departure"} <= set(routes)
+    # A form that would pass were the file the officer's own: the refusal comes first.
+    body = {
+        "to_stage": "selection",
+        "departure_date": "01/01/2026",
+        "return_date": "02/01/2026",
+        "reason": "sick",
+        "gate": "documents",
+        "note": "moved",
+    }
     for name in routes:
         url = reverse(f"placement:{name}", args=[their_file.pk])
-        assert client.get(url).status_code in (404, 405), name
-        assert client.post(url).status_code == 404, name
-    their_person = their_file.person
+        got = client.get(url)
+        assert got.status_code in (404, 405), name
+        assert their_person.full_name not in got.content.decode(), name
+        posted = client.post(url, body)
+        assert posted.status_code == 404, name
+        assert their_person.full_name not in posted.content.decode(), name
+    assert _what_a_post_could_change(their_file) == before
     url = reverse("placement:file-create") + f"?person={their_person.pk}"
-    assert client.get(url).status_code == 404
+    response = client.get(url)
+    assert response.status_code == 404
+    assert their_person.full_name not in response.content.decode()
+
+
+def _what_a_post_could_change(placement_file) -> tuple:
+    """The file's row, its history and overrides, and how many files there are."""
+    return (
+        PlacementFile.objects.filter(pk=placement_file.pk).values().get(),
+        list(placement_file.history.order_by("pk").values()),
+        list(placement_file.overrides.order_by("pk").values()),
+        PlacementFile.objects.count(),
+    )
 
 
 def test_frontdesk_sees_files_but_cannot_change_them(client, frontdesk, placement_file):

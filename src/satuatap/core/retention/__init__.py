@@ -18,8 +18,8 @@ purpose needs, then erased or anonymised).
   `on_behalf_of = "system:core.retention"`) and carries the correlation id
   `system:retention:<run>`; the run itself is one entry on the `RetentionRun`.
 - Numbers stay: lower apps wrap their changes in `keep_aggregates(...)`, which the reports app
-  fills in (`reports.adjustments`), so a published count does not move when the records under
-  it are anonymised or removed.
+  fills in (`reports.services.adjustments`), so a published count does not move when the
+  records under it are anonymised or removed.
 
 The package: the registry, periods, hooks and counting here; `services.py` the run (and the
 audit trail's purge), `hooks.py` the core's own record class (the audit trail).
@@ -201,7 +201,8 @@ _aggregate_keepers: list[AggregateKeeper] = []
 
 def register_aggregate_keeper(keeper: AggregateKeeper) -> None:
     """`keeper(person_ids=..., records=...)`: a context manager that keeps the published
-    aggregates of these people and (model, pks) records as they are (reports.adjustments)."""
+    aggregates of these people and (model, pks) records as they are
+    (reports.services.adjustments)."""
     if keeper not in _aggregate_keepers:
         _aggregate_keepers.append(keeper)
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from satuatap.core.models import Organisation, OrganisationKind
-from satuatap.reports import release, rollups
+from satuatap.reports.services import releases, rollups
 
 
 def _date(value: str) -> datetime.date:
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(_("Roll-ups rebuilt: %(rows)s rows.") % {"rows": written})
         )
-        published = release.publish_closed_months()
+        published = releases.publish_closed_months()
         self.stdout.write(
             self.style.SUCCESS(_("Monthly releases built: %(count)s.") % {"count": published})
         )
