@@ -141,6 +141,13 @@ def test_people_of_another_office_are_not_candidates(make_user, officer, office,
     assert candidates(other_office, "Sulastri Handayani") == [theirs.pk]
 
 
+def test_a_record_moved_to_another_office_is_a_candidate_there_only(officer, office, other_office):
+    person = register(officer, "Sulastri Handayani", "3209015403950001")
+    Person.objects.filter(pk=person.pk).update(office=other_office)
+    assert candidates(office, "Sulastri Handayani") == []
+    assert candidates(other_office, "Sulastri Handayani") == [person.pk]
+
+
 def test_the_candidates_are_the_nearest_names(office):
     for index, name in enumerate(["Sulastri Handayani", "Sulastri Handoko", "Wagiyem Kartini"]):
         PersonFactory(

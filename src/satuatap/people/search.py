@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from satuatap.people import name_index
 from satuatap.people.models import Person
 from satuatap.people.name_index import name_candidates
 from satuatap.people.names import query_key, rank_names
@@ -45,7 +46,9 @@ def _by_name(
     key = query_key(q)
     if not key:
         return []
-    candidates = name_candidates(people, key, office_id=office_id)
+    candidates = name_candidates(
+        people, key, office_id=office_id, limit=max(name_index.CANDIDATES, limit)
+    )
     ranked = rank_names(q, candidates, limit=limit, threshold=NAME_THRESHOLD)
     persons = people.select_related("village").in_bulk([pk for pk, _score in ranked])
     return [SearchHit(persons[pk], score, "name") for pk, score in ranked if pk in persons]
