@@ -20,6 +20,12 @@ keep-alive connection:
 
 Prints a markdown section and writes it into docs/performance.md (one section per engine);
 the per-query details go to benchmarks/results/<engine>.json.
+
+`--scaling` measures instead how name search's cost grows with the office (on a dataset made by
+`generate_registry.py --office-sizes …`): per office, in-process, `search_people` as the API
+calls it (candidates from the trigram index, `people/name_index.py`, re-ranked by `rank_names`)
+next to ranking every active record of the office (the path before the index), with p50/p95 and
+the share of misspelled names whose record is in the top 5.
 """
 
 from __future__ import annotations
@@ -397,6 +403,218 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){mem}, Python {platform.python_version()}"
 
 
+# --- scaling: name search against office size --------------------------------------------------
+
+SCALING_TARGETS = {"name_p95_ms": 50.0, "name_top5_share": 0.95}
+
+
+def misspelled_targets(office_id: int, count: int, rng: random.Random) -> list[dict]:
+    """`count` records of the office, each with a misspelled query (the kinds in rotation)."""
+    from django.db.models import Q
+
+    from satuatap.people.models import Person
+
+    people = Person.objects.filter(
+        office_id=office_id, merged_into__isnull=True, anonymised_at__isnull=True
+    )
+    targets = sample_from(people, count, rng)
+    named_muhammad = people.filter(
+        Q(full_name__contains="Muhammad")
+        | Q(full_name__contains="Mohammad")
+        | Q(full_name__contains="Muhamad")
+        | Q(full_name__contains="Moh")
+    )
+    kinds = [TYPO_KINDS[index % len(TYPO_KINDS)] for index in range(len(targets))]
+    muhammads = iter(sample_from(named_muhammad, kinds.count("muhammad_spelling"), rng))
+    targets = [
+        next(muhammads) if kind == "muhammad_spelling" else t
+        for t, kind in zip(targets, kinds, strict=True)
+    ]
+    for target, kind in zip(targets, kinds, strict=True):
+        target["query"], target["kind"] = misspell(target["full_name"], target["sex"], kind, rng)
+        target["same_name"] = (
+            people.filter(name_key=target["name_key"]).exclude(pk=target["pk"]).count()
+        )
+    return targets
+
+
+def rank_every_record(user, query: str, limit: int = 20) -> list[tuple[int, str]]:
+    """Name search as it was before the index: `rank_names` over every active record."""
+    from satuatap.people.names import rank_names
+    from satuatap.people.search import NAME_THRESHOLD
+    from satuatap.people.selectors import active_people
+
+    people = active_people(user)
+    ranked = rank_names(
+        query, people.order_by().values_list("pk", "name_key"), limit=limit, threshold=65.0
+    )
+    assert NAME_THRESHOLD == 65.0
+    found = people.in_bulk([pk for pk, _score in ranked])
+    return [(pk, found[pk].name_key) for pk, _score in ranked if pk in found]
+
+
+def timed_ranks(targets: list[dict], search) -> tuple[list[float], list[int | None], float]:
+    """Latencies, the rank of each target's record, and the share of searches with the target's
+    name (its key: the record or a namesake) in the top 5."""
+    times, ranks, names_found = [], [], 0
+    for target in targets:
+        started = time.perf_counter()
+        hits = search(target["query"])
+        times.append((time.perf_counter() - started) * 1000)
+        ids = [pk for pk, _key in hits]
+        ranks.append(ids.index(target["pk"]) + 1 if target["pk"] in ids else None)
+        names_found += target["name_key"] in [key for _pk, key in hits[:5]]
+    return times, ranks, names_found / len(targets)
+
+
+def in_top5(ranks: list[int | None]) -> float:
+    return sum(1 for rank in ranks if rank is not None and rank <= 5) / len(ranks)
+
+
+def run_scaling(args) -> int:
+    from satuatap.core.models import User
+    from satuatap.people import name_index
+    from satuatap.people.search import search_people
+
+    offices = bench_offices()
+    if not offices:
+        sys.exit("No bench offices: run benchmarks/generate_registry.py --office-sizes first.")
+    populations = office_populations([office.pk for office in offices])
+    rng = random.Random(args.seed)
+    load_before = os.getloadavg()
+    rows = []
+    details = []
+    for office in sorted(offices, key=lambda o: populations.get(o.pk, 0)):
+        size = populations.get(office.pk, 0)
+        if not size:
+            continue
+        user = User.objects.get(username=frontdesk_username(office.slug))
+        targets = misspelled_targets(office.pk, args.names, rng)
+        for target in targets[:10]:  # warm up: caches, connection, rapidfuzz
+            search_people(user, target["query"])
+        indexed_ms, indexed_ranks, indexed_names = timed_ranks(
+            targets,
+            lambda q, user=user: [
+                (hit.person.pk, hit.person.name_key) for hit in search_people(user, q)
+            ],
+        )
+        row = {
+            "office": office.slug,
+            "people": size,
+            "n": len(targets),
+            "index": summary(indexed_ms),
+            "index_top5": in_top5(indexed_ranks),
+            "index_name_top5": indexed_names,
+            "ambiguous_misses": sum(
+                1
+                for target, rank in zip(targets, indexed_ranks, strict=True)
+                if (rank is None or rank > 5) and target["same_name"] >= 5
+            ),
+        }
+        if not args.skip_full_rank:
+            full = targets[: args.full_rank_names]
+            full_ms, full_ranks, full_names = timed_ranks(
+                full, lambda q, user=user: rank_every_record(user, q)
+            )
+            row["full"] = summary(full_ms)
+            row["full_top5"] = in_top5(full_ranks)
+            row["full_name_top5"] = full_names
+        rows.append(row)
+        for target, ms, rank in zip(targets, indexed_ms, indexed_ranks, strict=True):
+            details.append(
+                {key: target[key] for key in ("pk", "full_name", "query", "kind", "same_name")}
+                | {"office_people": size, "latency_ms": ms, "rank": rank}
+            )
+        full_text = (
+            f"; every record: p95 {row['full']['p95']:.1f} ms, top 5 {row['full_top5']:.1%}"
+            if "full" in row
+            else ""
+        )
+        print(
+            f"{size:>9,} people: index p50 {row['index']['p50']:.1f} ms, "
+            f"p95 {row['index']['p95']:.1f} ms, top 5 {row['index_top5']:.1%}{full_text}",
+            flush=True,
+        )
+    load_after = os.getloadavg()
+    result = {
+        "engine": engine_label(),
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": machine(),
+        "load": f"{load_before[0]:.2f} before, {load_after[0]:.2f} after",
+        "candidates": name_index.CANDIDATES,
+        "rows": rows,
+        "queries": details,
+    }
+    section = render_scaling(result, args)
+    print()
+    print(section)
+    RESULTS.mkdir(exist_ok=True)
+    key = f"name-scaling-{args.engine}"
+    (RESULTS / f"{key}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    if not args.no_doc:
+        write_doc(key, section)
+        print(f"updated {DOC.relative_to(ROOT)}")
+    return 0
+
+
+def render_scaling(result: dict, args) -> str:
+    rows = result["rows"]
+    lines = [
+        f"### Name search against office size: {result['engine']}",
+        "",
+        f"- Run: {result['date']} on {result['machine']}; 1-minute load average {result['load']}",
+        f"- Dataset: one office per size, made by `generate_registry.py --office-sizes`; "
+        f"{args.names} misspelled names per office (the kinds of the table above, in rotation)",
+        f"- In-process (`people.search.search_people`, what `GET /api/v1/people?q=` calls, "
+        f"without HTTP): candidates from the trigram index ({result['candidates']} at most), "
+        "re-ranked by `rank_names`; next to it, `rank_names` over every active record of the "
+        f"office (the path before the index, first {args.full_rank_names} names)",
+        "",
+        "| people in the office | queries | index p50 ms | index p95 ms | record in top 5 "
+        "| misses with ≥ 5 namesakes | name in top 5 | every record: queries | p50 ms "
+        "| p95 ms | record in top 5 | name in top 5 |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        full = row.get("full")
+        lines.append(
+            f"| {row['people']:,} | {row['n']} | {fmt(row['index']['p50'])} "
+            f"| {fmt(row['index']['p95'])} | {row['index_top5']:.1%} | {row['ambiguous_misses']} "
+            f"| {row['index_name_top5']:.1%} "
+            + (
+                f"| {full['n']} | {fmt(full['p50'])} | {fmt(full['p95'])} "
+                f"| {row['full_top5']:.1%} | {row['full_name_top5']:.1%} |"
+                if full
+                else "| – | – | – | – | – |"
+            )
+        )
+    largest = max(rows, key=lambda row: row["people"])
+    smallest = min(rows, key=lambda row: row["people"])
+    growth = largest["index"]["p95"] / smallest["index"]["p95"]
+    size_growth = largest["people"] / smallest["people"]
+    p95_ok = largest["index"]["p95"] <= SCALING_TARGETS["name_p95_ms"]
+    recall_ok = all(row["index_top5"] >= SCALING_TARGETS["name_top5_share"] for row in rows)
+    name_ok = all(row["index_name_top5"] >= SCALING_TARGETS["name_top5_share"] for row in rows)
+    lines += [
+        "",
+        "| target | measured | result |",
+        "| --- | --- | --- |",
+        f"| name search p95 ≤ {SCALING_TARGETS['name_p95_ms']:.0f} ms in the largest office "
+        f"({largest['people']:,}) | {fmt(largest['index']['p95'])} ms | {verdict(p95_ok)} |",
+        f"| right person in the top 5 for ≥ {SCALING_TARGETS['name_top5_share']:.0%} of the "
+        f"misspelled names, every office | "
+        + ", ".join(f"{row['index_top5']:.1%}" for row in rows)
+        + f" | {verdict(recall_ok)} |",
+        "| (the same with the right *name* in the top 5: the record or a namesake) | "
+        + ", ".join(f"{row['index_name_top5']:.1%}" for row in rows)
+        + f" | {verdict(name_ok)} |",
+        f"| cost grows sub-linearly with the office | p95 ×{growth:.1f} for ×{size_growth:.0f} "
+        f"people | {verdict(growth < size_growth)} |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 # --- main ----------------------------------------------------------------------------------------
 
 
@@ -410,10 +628,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-doc", action="store_true", help="do not update docs/performance.md")
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="name search against office size, in-process (generate_registry.py --office-sizes)",
+    )
+    parser.add_argument(
+        "--full-rank-names",
+        type=int,
+        default=50,
+        help="--scaling: names searched the old way too (ranking every record)",
+    )
+    parser.add_argument("--skip-full-rank", action="store_true")
     args = parser.parse_args(argv)
 
     db_env = choose_database(args.engine, args.pg_database)
     setup_django()
+    if args.scaling:
+        return run_scaling(args)
     from django.db.models import Q
 
     from satuatap.people.models import Person, Phone

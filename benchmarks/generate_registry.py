@@ -12,6 +12,11 @@ Rows go in with `bulk_create` (no audit entries: this is generated data, not use
 
 When the bench offices already hold exactly the requested number of people, nothing happens.
 Otherwise the existing bench people are deleted first (`--reset`) or the run stops.
+
+`--office-sizes 10000,50000,100000,500000` instead gives each office its size (the name-search
+scaling run of `bench_registry.py --scaling`). That mode resumes: an office that holds its size
+is skipped, one that holds fewer people (a run stopped part-way: every batch is committed on its
+own) is completed from where it stopped.
 """
 
 from __future__ import annotations
@@ -123,7 +128,22 @@ def delete_people(offices) -> None:
         cursor.execute(f"DELETE FROM {Person._meta.db_table} WHERE office_id IN ({office_ids})")
 
 
-def generate(offices, total: int, seed: int, stdout=print) -> None:
+def existing_serials(office_ids: list[int]) -> dict[tuple, int]:
+    """The next free NIK serial of each (district, birth date, sex) among existing people."""
+    from satuatap.people.models import Person
+
+    serials: dict[tuple, int] = defaultdict(lambda: FIRST_SERIAL)
+    rows = Person.objects.filter(office_id__in=office_ids, nik__isnull=False).values_list(
+        "nik", "birth_date", "sex"
+    )
+    for nik, birth, sex in rows.iterator(chunk_size=20_000):
+        district = f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}"
+        slot = (district, birth, sex)
+        serials[slot] = max(serials[slot], int(nik[12:]) + 1)
+    return serials
+
+
+def generate(offices, total: int, seed: int, stdout=print, sizes: list[int] | None = None) -> None:
     from django.db import transaction
 
     from satuatap.people.models import Person, Phone
@@ -133,9 +153,13 @@ def generate(offices, total: int, seed: int, stdout=print) -> None:
 
     rng = random.Random(seed)
     cached_key = lru_cache(maxsize=200_000)(name_key)
-    sizes = office_sizes(total, len(offices))
+    resume = sizes is not None
+    if sizes is None:
+        sizes = office_sizes(total, len(offices))
     span = (BIRTH_LAST - BIRTH_FIRST).days
     serials: dict[tuple, int] = defaultdict(lambda: FIRST_SERIAL)
+    if resume:
+        serials = existing_serials([office.pk for office, _user in offices])
     started = time.perf_counter()
     done = 0
     for (office, user), size in zip(offices, sizes, strict=True):
@@ -144,7 +168,12 @@ def generate(offices, total: int, seed: int, stdout=print) -> None:
                 "code", flat=True
             )
         )
-        made = 0
+        made = Person.objects.filter(office=office).count() if resume else 0
+        if resume:
+            # The same people whether the office is made in one run or resumed after a batch.
+            rng = random.Random(f"{seed}:{office.slug}:{made}")
+            if made:
+                stdout(f"  office {office.slug}: {made:,}/{size:,} already there")
         while made < size:
             batch = min(BATCH, size - made)
             people = []
@@ -195,7 +224,7 @@ def generate(offices, total: int, seed: int, stdout=print) -> None:
             made += batch
             done += batch
             elapsed = time.perf_counter() - started
-            if done // 50_000 != (done - batch) // 50_000 or done == total:
+            if done // 50_000 != (done - batch) // 50_000 or made == size:
                 stdout(
                     f"  {done:>9,} / {total:,} people  {elapsed:6.1f} s  "
                     f"({done / elapsed:,.0f}/s)  office {office.slug} {made:,}/{size:,}"
@@ -224,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
         help="delete existing bench people when their number differs from --people",
     )
     parser.add_argument("--force", action="store_true", help="regenerate even when complete")
+    parser.add_argument(
+        "--office-sizes",
+        help="comma-separated people per office (e.g. 10000,50000,100000,500000): one office "
+        "each, resumable; --people and --offices are then ignored",
+    )
     args = parser.parse_args(argv)
 
     choose_database(args.engine, args.pg_database)
@@ -232,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     prepare()
+    if args.office_sizes:
+        return generate_sizes(args, started)
     offices = ensure_offices(args.offices)
     existing = Person.objects.filter(office__in=[o for o, _u in offices]).count()
     if existing == args.people and not args.force:
@@ -251,6 +287,32 @@ def main(argv: list[str] | None = None) -> int:
         delete_people(offices)
     print(f"generating {args.people:,} people in {len(offices)} offices …", flush=True)
     generate(offices, args.people, args.seed, stdout=lambda line: print(line, flush=True))
+    analysed = time.perf_counter()
+    analyse()
+    print(f"ANALYZE {time.perf_counter() - analysed:.1f} s", flush=True)
+    print(f"done in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def generate_sizes(args, started: float) -> int:
+    """One office per given size; offices already complete are kept, partial ones completed."""
+    from satuatap.people.models import Person
+
+    sizes = [int(size.replace("_", "")) for size in args.office_sizes.split(",")]
+    offices = ensure_offices(len(sizes))
+    held = [Person.objects.filter(office=office).count() for office, _user in offices]
+    if any(count > size for count, size in zip(held, sizes, strict=True)):
+        if not args.reset:
+            sys.exit(f"The bench offices hold {held} people, more than {sizes}: run with --reset.")
+        print("deleting the existing bench people …", flush=True)
+        delete_people(offices)
+        held = [0] * len(sizes)
+    if held == sizes:
+        print(f"The bench offices already hold {sizes}: nothing to generate.")
+    else:
+        todo = sum(sizes) - sum(held)
+        print(f"generating {todo:,} people for offices of {sizes} …", flush=True)
+        generate(offices, todo, args.seed, stdout=lambda line: print(line, flush=True), sizes=sizes)
     analysed = time.perf_counter()
     analyse()
     print(f"ANALYZE {time.perf_counter() - analysed:.1f} s", flush=True)

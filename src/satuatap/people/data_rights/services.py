@@ -37,6 +37,7 @@ from satuatap.people.models import (
     ProcessingConsent,
     StatusEvent,
 )
+from satuatap.people.name_index import purge_deleted_terms
 from satuatap.people.selectors import merged_group, person_links, phones_ever_of
 
 
@@ -150,6 +151,8 @@ def erase_people(people: list[Person], *, by: User | None, reason: str) -> None:
     with transaction.atomic(), keep_aggregates(person_ids=ids):
         for group in groups:
             _erase_group(group, by=by, reason=reason)
+        # The name index dropped their rows; make sure no segment keeps their names' terms.
+        purge_deleted_terms()
 
 
 def _check_may_erase(person: Person, by: User, reason: str) -> None:
