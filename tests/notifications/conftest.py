@@ -133,7 +133,7 @@ def _sms(provider: Provider, handler, body: dict) -> tuple[int, dict, dict]:
     if answer == "rate_limit":
         return 429, {"Retry-After": "1"}, {"error": "too many requests"}
     if answer == "error":
-        return 400, {}, {"error": "invalid destination number"}
+        return 400, {}, {"error": f"invalid destination number {body['to']}"}
     if answer == "server_error":
         return 500, {}, {"error": "internal error"}
     return 200, {}, {"status": "queued", "data": {"message_id": f"sms-{next(provider.ids)}"}}

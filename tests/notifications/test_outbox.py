@@ -174,6 +174,7 @@ def test_sms_server_error_is_retried_and_refusal_is_final(gateways, provider, pe
     )
     assert final.status == MessageStatus.FAILED
     assert "invalid destination number" in final.last_error
+    assert "6281234567890" not in final.last_error  # the provider quoted it; we do not keep it
 
 
 def test_unreachable_gateway_is_a_temporary_failure(gateways, person, settings):

@@ -194,6 +194,18 @@ def _outgoing(message: Message) -> gateways.Outgoing:
     )
 
 
+def _without_address(error: str, address: str) -> str:
+    """The provider's error text with the address taken out, in the spellings it may quote
+    (+6281…, 6281…, 081…)."""
+    spellings = {address, address.lstrip("+")}
+    if address.startswith("+62"):
+        spellings.add("0" + address[3:])
+    for spelling in sorted(spellings, key=len, reverse=True):
+        if spelling:
+            error = error.replace(spelling, "•••")
+    return error[:500]
+
+
 def attempt_delivery(*, message_id: int, now: datetime.datetime | None = None) -> Message | None:
     """One attempt to send the message, if it is queued and due. Returns it as it now stands
     (None when there was nothing to do)."""
@@ -211,6 +223,7 @@ def attempt_delivery(*, message_id: int, now: datetime.datetime | None = None) -
         provider_id = gateway.send(_outgoing(message))
     except gateways.GatewayFailure as error:
         failure = error
+        failure.error = _without_address(failure.error, str(message.address))
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
         if failure is None:
