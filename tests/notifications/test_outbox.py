@@ -244,3 +244,17 @@ def test_every_send_is_audited_without_address_or_text(gateways, person):
     assert "message_queued" in events and "message_sent" in events
     dumped = json.dumps([[e.changes, e.additional_data, e.changes_text] for e in entries])
     assert "6281" not in dumped and "Paspor" not in dumped and "fernet:" not in dumped
+
+
+def test_check_accepts_the_test_configuration_and_names_what_is_missing(gateways, settings):
+    from satuatap.notifications.checks import configuration_errors
+
+    assert configuration_errors() == []
+    settings.WHATSAPP_APP_SECRET = ""
+    settings.NOTIFICATION_GATEWAYS = {**settings.NOTIFICATION_GATEWAYS, "fax": "smtp"}
+    settings.SMS_GATEWAY_PAYLOAD = "[1]"
+    assert configuration_errors() == [
+        "whatsapp: WHATSAPP_APP_SECRET is not set",
+        "unknown channel 'fax' (email, whatsapp, sms)",
+        "SMS_GATEWAY_PAYLOAD is not a JSON object",
+    ]

@@ -6,6 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 
+from satuatap.core.exceptions import DomainError
 from satuatap.core.roles import Role
 from satuatap.notifications import services
 from satuatap.notifications.models import LanguagePreference, Message, MessageStatus, OptOut
@@ -160,3 +161,23 @@ def test_another_offices_person_is_404(client, gateways, other_office, frontdesk
     )
     assert answer.status_code == 404
     assert not OptOut.objects.exists() and not Message.objects.exists()
+
+
+def test_erasing_a_person_erases_the_address_and_parameters_of_their_messages(
+    gateways, provider, person, head
+):
+    from satuatap.people.data_rights import services as data_rights
+
+    message = failed_message(person, provider)
+    services.set_message_language(person=person, language="en")
+    services.record_opt_out(channel="sms", address="+6281234567890", source="desk", person=person)
+    data_rights.erase_people([person], by=head, reason="person")
+    message.refresh_from_db()
+    assert (message.address, message.parameters, message.address_key) == ("", "", "")
+    assert message.status == MessageStatus.FAILED  # what happened stays
+    assert not LanguagePreference.objects.exists()
+    opt_out = OptOut.objects.get()
+    assert opt_out.person is None
+    assert services.is_opted_out(channel="sms", address="+6281234567890")
+    with pytest.raises(DomainError):
+        services.resend_message(message=message, by=head)

@@ -7,7 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from satuatap.notifications import audit, panels, rules, tasks  # noqa: F401
+        from satuatap.notifications import audit, checks, panels, rules, tasks  # noqa: F401
 
         audit.register_models()
         panels.register()
+
+        from satuatap.notifications.services import erase_people_data
+        from satuatap.people.data_rights.hooks import register_person_eraser
+
+        register_person_eraser(erase_people_data)

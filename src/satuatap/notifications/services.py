@@ -276,6 +276,10 @@ def resend_message(*, message: Message, by: User) -> Message:
     message = Message.objects.select_for_update().get(pk=message.pk)
     if message.status != MessageStatus.FAILED:
         raise DomainError("not_failed", _("Only a failed message can be sent again."), status=409)
+    if not message.address:  # erased with its person
+        raise DomainError(
+            "no_address", _("There is no address to send this message to."), status=409
+        )
     if is_opted_out(channel=message.channel, address=message.address):
         raise DomainError(
             "opted_out", _("This number or address asked not to get messages."), status=409
@@ -380,3 +384,15 @@ def set_message_language(*, person: Person, language: str) -> None:
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise DomainError("invalid_language", _("Choose a language."))
     LanguagePreference.objects.update_or_create(person=person, defaults={"language": language})
+
+
+def erase_people_data(person_ids: list[int]) -> None:
+    """The registry erases these people (people.data_rights): their messages keep what was
+    sent when and how, without the address or the parameters; their language for messages
+    goes. An opt-out stays (it is the number's wish, kept by its keyed hash), without the
+    link to the person."""
+    Message.objects.filter(person_id__in=person_ids).update(
+        address="", address_key="", parameters=""
+    )
+    LanguagePreference.objects.filter(person_id__in=person_ids).delete()
+    OptOut.objects.filter(person_id__in=person_ids).update(person=None)
