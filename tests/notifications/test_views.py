@@ -181,3 +181,25 @@ def test_erasing_a_person_erases_the_address_and_parameters_of_their_messages(
     assert services.is_opted_out(channel="sms", address="+6281234567890")
     with pytest.raises(DomainError):
         services.resend_message(message=message, by=head)
+
+
+def test_outbox_reads_a_fixed_number_of_queries_however_many_failed(
+    client, gateways, person, head, office, django_assert_max_num_queries
+):
+    from satuatap.notifications.addresses import address_key
+
+    for index in range(40):
+        Message.objects.create(
+            office=office,
+            person=PersonFactory(office=office) if index % 2 else person,
+            channel="sms",
+            address=f"+62812000000{index:02d}",
+            address_key=address_key("sms", f"+62812000000{index:02d}"),
+            template_code="document_expiring",
+            status=MessageStatus.FAILED,
+            last_error="SMS gateway 400",
+        )
+    client.force_login(head)
+    with django_assert_max_num_queries(15):
+        page = client.get("/notifications/outbox/")
+    assert page.content.decode().count('data-testid="failed-message-') == 40

@@ -7,10 +7,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from satuatap.notifications import audit, checks, panels, rules, tasks  # noqa: F401
+        from satuatap.notifications import audit, checks, panels, retention, rules, tasks  # noqa: F401
 
         audit.register_models()
         panels.register()
+        retention.register()
 
         from satuatap.notifications.services import erase_people_data
         from satuatap.people.data_rights.hooks import register_person_eraser

@@ -23,7 +23,9 @@ def visible_messages(user: User) -> QuerySet[Message]:
         kinds.append(False)
     if is_case_supervisor(user):
         kinds.append(True)
-    return messages.filter(is_case_related__in=kinds).select_related("person", "staff_user")
+    return messages.filter(is_case_related__in=kinds).select_related(
+        "office", "person", "staff_user"
+    )
 
 
 def failed_messages(user: User) -> QuerySet[Message]:

@@ -396,3 +396,10 @@ def erase_people_data(person_ids: list[int]) -> None:
     )
     LanguagePreference.objects.filter(person_id__in=person_ids).delete()
     OptOut.objects.filter(person_id__in=person_ids).update(person=None)
+
+
+def forget_addresses(pks: list[int], context: object = None) -> list[int]:
+    """Erase where these messages went and what they said; the messages stay. The retention
+    schedule's purge of the record class of `retention.py`."""
+    Message.objects.filter(pk__in=pks).update(address="", address_key="", parameters="")
+    return pks
