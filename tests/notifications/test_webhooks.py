@@ -260,3 +260,15 @@ def test_receipt_for_an_unknown_message_changes_nothing(client, gateways):
 def test_webhook_urls(client):
     assert reverse("notifications:whatsapp-webhook") == WHATSAPP_URL
     assert reverse("notifications:sms-webhook") == SMS_URL
+
+
+def test_receipts_and_opt_outs_are_audited_on_behalf_of_the_webhook(client, sent):
+    from auditlog.models import LogEntry
+
+    payload = statuses({"statuses": [{"id": sent.provider_message_id, "status": "delivered"}]})
+    whatsapp_post(client, payload)
+    entry = LogEntry.objects.filter(
+        content_type__model="message", additional_data__event="receipt_delivered"
+    ).get()
+    assert entry.actor is None
+    assert entry.additional_data["on_behalf_of"] == "public:notifications:whatsapp-webhook"
