@@ -258,3 +258,18 @@ def test_check_accepts_the_test_configuration_and_names_what_is_missing(gateways
         "unknown channel 'fax' (email, whatsapp, sms)",
         "SMS_GATEWAY_PAYLOAD is not a JSON object",
     ]
+
+
+def test_sends_and_failures_are_counted_per_channel_for_the_operator(gateways, provider, person):
+    from satuatap.core import metrics
+    from satuatap.core.models import OperationsCounter
+
+    provider.script.extend(["ok", "error"])
+    services.attempt_delivery(message_id=queue(person).pk)
+    services.attempt_delivery(message_id=queue(person).pk)
+
+    def value(metric):
+        row = OperationsCounter.objects.filter(metric=metric, label="message_whatsapp").first()
+        return row.value if row else 0
+
+    assert (value(metrics.NOTIFICATIONS_SENT), value(metrics.NOTIFICATIONS_FAILED)) == (1, 1)

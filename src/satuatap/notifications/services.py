@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from satuatap.core import metrics
 from satuatap.core.attribution import current_attribution
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, User
@@ -220,7 +221,11 @@ def attempt_delivery(*, message_id: int, now: datetime.datetime | None = None) -
         gateway = gateways.gateway_for(message.channel)
         if gateway is None:
             raise gateways.TemporaryFailure("no gateway is configured for this channel")
-        provider_id = gateway.send(_outgoing(message))
+        outgoing = _outgoing(message)
+        # Counted per channel for the operator (`satuatap_notifications_*_total`, kind
+        # message_<channel>): a failure counts, then goes on to be recorded below.
+        with metrics.notification(f"message_{message.channel}"):
+            provider_id = gateway.send(outgoing)
     except gateways.GatewayFailure as error:
         failure = error
         failure.error = _without_address(failure.error, str(message.address))
