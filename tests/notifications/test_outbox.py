@@ -273,3 +273,16 @@ def test_sends_and_failures_are_counted_per_channel_for_the_operator(gateways, p
         return row.value if row else 0
 
     assert (value(metrics.NOTIFICATIONS_SENT), value(metrics.NOTIFICATIONS_FAILED)) == (1, 1)
+
+
+def test_a_broken_setting_ends_in_failed_not_in_an_endless_loop(gateways, person, settings):
+    settings.SMS_GATEWAY_PAYLOAD = "{not json"
+    message = queue(person, channel="sms")
+    now = timezone.now()
+    for minutes in (0, 1, 3):
+        services.attempt_delivery(
+            message_id=message.pk, now=now + datetime.timedelta(minutes=minutes)
+        )
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (MessageStatus.FAILED, 3)
+    assert message.last_error == "unexpected error: JSONDecodeError"

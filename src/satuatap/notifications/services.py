@@ -229,6 +229,9 @@ def attempt_delivery(*, message_id: int, now: datetime.datetime | None = None) -
     except gateways.GatewayFailure as error:
         failure = error
         failure.error = _without_address(failure.error, str(message.address))
+    except Exception as error:  # a bug or a broken setting: retried, then failed, never lost
+        logger.exception("message %s: the gateway raised", message.pk)
+        failure = gateways.TemporaryFailure(f"unexpected error: {type(error).__name__}")
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
         if failure is None:
