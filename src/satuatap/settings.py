@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "satuatap.cases",
     "satuatap.outreach",
     "satuatap.privacy",
+    "satuatap.notifications",
     "satuatap.reports",
 ]
 # The demo dataset (`seed_demo`, `demo_otp_code`: the satuatap.demo app) for development and
@@ -457,6 +458,33 @@ ROLLUP_REFRESH_DELAY_SECONDS = env.int("ROLLUP_REFRESH_DELAY_SECONDS", default=5
 # Background work (imports now; exports and roll-ups later): huey, one small task module in core.
 # SQLite queue in the data directory by default; Redis when REDIS_URL is set (production).
 _redis_url = env.str("REDIS_URL", default="")
+# Notifications (satuatap/notifications/, README "Configuration"): which gateway each channel
+# uses ("email=smtp,whatsapp=whatsapp_cloud,sms=http_sms"); a channel left out sends nothing.
+NOTIFICATION_GATEWAYS = env.dict("SATUATAP_NOTIFICATION_GATEWAYS", default={})
+NOTIFICATION_MAX_ATTEMPTS = env.int("SATUATAP_NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("SATUATAP_NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+NOTIFICATION_HTTP_TIMEOUT_SECONDS = env.int(
+    "SATUATAP_NOTIFICATION_HTTP_TIMEOUT_SECONDS", default=10
+)
+NOTIFICATION_DOCUMENT_EXPIRY_DAYS = env.int(
+    "SATUATAP_NOTIFICATION_DOCUMENT_EXPIRY_DAYS", default=30
+)
+WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v21.0")
+WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_ACCESS_TOKEN = env.str("WHATSAPP_ACCESS_TOKEN", default="")
+WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="")
+WHATSAPP_VERIFY_TOKEN = env.str("WHATSAPP_VERIFY_TOKEN", default="")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_USERNAME = env.str("SMS_GATEWAY_USERNAME", default="")
+SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_FORMAT = env.str("SMS_GATEWAY_FORMAT", default="json")
+SMS_GATEWAY_PAYLOAD = env.str(
+    "SMS_GATEWAY_PAYLOAD", default='{"to": "{to}", "text": "{text}", "reference": "{reference}"}'
+)
+SMS_GATEWAY_ID_FIELD = env.str("SMS_GATEWAY_ID_FIELD", default="id")
+SMS_GATEWAY_WEBHOOK_SECRET = env.str("SMS_GATEWAY_WEBHOOK_SECRET", default="")
+
 HUEY = {
     "name": "satuatap",
     "immediate": env.bool("HUEY_IMMEDIATE", default=False),

@@ -27,6 +27,7 @@ urlpatterns = [
     path("mrc/", include("satuatap.cases.urls")),
     path("outreach/", include("satuatap.outreach.urls")),
     path("privacy/", include("satuatap.privacy.urls")),
+    path("notifications/", include("satuatap.notifications.urls")),
     path("reports/", include("satuatap.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -130,6 +130,7 @@ PARAMS = {
     "partner_id": "partner",
     "contact_id": "partner_contact",
     "template_id": "consent_template",
+    "message_id": "failed_message",
 }
 CASE_PARAMS = {"consent_id": "case_consent"}
 
@@ -737,6 +738,58 @@ ENTRIES: list[Entry] = [
     page("privacy:breach-notice-record", {ADMIN}, other={ADMIN}, method="post"),
     page("privacy:breach-notice-draft", {ADMIN}, other={ADMIN}, params={"recipient": "=subjects"}),
     page("privacy:breach-notice-letter", {ADMIN}, other={ADMIN}),
+    # --- Notifications --------------------------------------------------------------------------
+    page(
+        "notifications:outbox",
+        {HEAD, SUPERVISOR},
+        status=200,
+        refused=ALL_403,
+        note="the head: failed messages not about a case; the supervisor: those about a case",
+    ),
+    page(
+        "notifications:resend",
+        {HEAD},
+        method="post",
+        status=302,
+        note="the shared failed message is not about a case: the supervisor gets 404",
+    ),
+    page(
+        "notifications:person-opt-out",
+        OFFICE,
+        method="post",
+        status=302,
+        refused=ALL_404,
+        other_refused=ALL_404,
+    ),
+    page(
+        "notifications:person-language",
+        OFFICE,
+        method="post",
+        status=302,
+        refused=ALL_404,
+        other_refused=ALL_404,
+    ),
+    page(
+        "notifications:whatsapp-webhook",
+        NOBODY,
+        refusal=frozenset({403}),
+        note="the provider's: a GET without Meta's verify token and an unsigned POST get 403",
+    ),
+    page(
+        "notifications:whatsapp-webhook",
+        NOBODY,
+        method="post",
+        variant="post",
+        refusal=frozenset({403}),
+        note="an unsigned delivery receipt changes nothing: 403 for everyone",
+    ),
+    page(
+        "notifications:sms-webhook",
+        NOBODY,
+        method="post",
+        refusal=frozenset({403}),
+        note="the SMS gateway's, signed with the shared secret: 403 without",
+    ),
     # --- Reports --------------------------------------------------------------------------------
     page(
         "reports:office-dashboard",

@@ -25,6 +25,8 @@ from satuatap.core.partners import services as partner_services
 from satuatap.core.roles import Role
 from satuatap.frontdesk import services as frontdesk
 from satuatap.frontdesk.models import Device, Service
+from satuatap.notifications.addresses import address_key
+from satuatap.notifications.models import Message, MessageStatus
 from satuatap.outreach import services as outreach
 from satuatap.outreach.models import AgeBand, EventKind
 from satuatap.people import services as people
@@ -257,6 +259,20 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         remediation="Kata sandi diganti.",
     )
 
+    # --- Notifications: a message that could not be sent --------------------------------------
+    failed_message = Message.objects.create(
+        office=office,
+        person=person,
+        channel="sms",
+        address="+6281234567890",
+        address_key=address_key("sms", "+6281234567890"),
+        template_code="document_expiring",
+        status=MessageStatus.FAILED,
+        attempts=5,
+        last_error="SMS gateway 400: invalid destination number",
+        failed_at=timezone.now(),
+    )
+
     # --- Outreach ------------------------------------------------------------------------------
     outreach_user = users["outreach"]
     event = outreach.create_event(
@@ -345,6 +361,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "erasure_request": erasure_request.pk,
         "subject_request": subject_request.pk,
         "breach": breach.pk,
+        "failed_message": failed_message.pk,
         "event": event.pk,
         "follow_up": follow_up.pk,
         "focal_point": focal_point.pk,

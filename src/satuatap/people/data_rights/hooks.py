@@ -9,7 +9,10 @@ importing them (each registers from its AppConfig.ready()):
   from heads), so the page is the same for everyone and a request for such a person waits for
   a case supervisor (`ErasureRequest`), who sees the cases and decides;
 - `register_data_section(key, fn)`: `fn(person)` gives what the app holds on the person, for
-  their copy of their data (placement: files and courses).
+  their copy of their data (placement: files and courses);
+- `register_person_eraser(fn)`: `fn(person_ids)` erases what the app holds on these people,
+  inside the erasure's transaction (notifications: the addresses and parameters of their
+  messages, their language for messages).
 """
 
 from __future__ import annotations
@@ -87,3 +90,19 @@ def register_data_section(key: str, section: DataSection) -> None:
 def data_sections(person: Person) -> dict[str, object]:
     """What the other apps hold on the person, by the key each registered."""
     return {key: section(person) for key, section in _data_sections.items()}
+
+
+PersonEraser = Callable[[list[int]], None]
+_person_erasers: list[PersonEraser] = []
+
+
+def register_person_eraser(eraser: PersonEraser) -> None:
+    """`eraser(person_ids)` erases the app's own data about these people; it runs inside the
+    erasure's transaction, after the registry's own records are erased."""
+    if eraser not in _person_erasers:
+        _person_erasers.append(eraser)
+
+
+def run_person_erasers(person_ids: list[int]) -> None:
+    for eraser in _person_erasers:
+        eraser(person_ids)

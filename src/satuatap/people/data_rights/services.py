@@ -23,7 +23,7 @@ from satuatap.core.audit import ERASED, erase_audit_values
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import User
 from satuatap.core.retention import keep_aggregates
-from satuatap.people.data_rights.hooks import erasure_blockers, needs_review
+from satuatap.people.data_rights.hooks import erasure_blockers, needs_review, run_person_erasers
 from satuatap.people.models import (
     Disability,
     ErasureReason,
@@ -119,6 +119,7 @@ def _erase_group(group: list[Person], *, by: User | None, reason: str) -> None:
     # A merge of erased records cannot be reversed (services.reverse_merge refuses): what it
     # filled in and why it was made go with the identity.
     merges.update(reason=ERASED, snapshot={"erased": True})
+    run_person_erasers(ids)
     for person in group:
         _anonymise_fields(person)
     erase_audit_values(Person, ids)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from satuatap.notifications.models import Channel
+
+
+class OptOutForm(forms.Form):
+    phone = forms.TypedChoiceField(label=_("Number"), coerce=int)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[(Channel.WHATSAPP, _("WhatsApp")), (Channel.SMS, _("SMS"))]
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["phone"].choices = [(phone.pk, phone.number) for phone in person.phones.all()]
+
+    def number(self) -> str:
+        return next(
+            p.number for p in self.person.phones.all() if p.pk == self.cleaned_data["phone"]
+        )
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language for messages"), choices=settings.LANGUAGES)
