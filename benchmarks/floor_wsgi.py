@@ -1,4 +1,4 @@
-"""WSGI entry point for the check-in benchmark: the app, plus the floor next to it.
+"""WSGI entry point for the check-in and registry benchmarks: the app, plus the floors next to it.
 
     gunicorn --pythonpath benchmarks floor_wsgi:application …
 
@@ -8,7 +8,11 @@ Everything goes to `satuatap.wsgi.application` (the real app, unchanged) except:
   empty, resolving to `floor_view`, which does one `INSERT INTO bench_floor` on the default
   database connection and answers 201 with a small JSON body;
 - `POST /floor/mw/`: the same view behind the project's whole `MIDDLEWARE` (sessions, CSRF –
-  the view is exempt –, auth, axes, auditlog…), to show what the middleware costs.
+  the view is exempt –, auth, axes, auditlog…), to show what the middleware costs;
+- `GET /floor/auth/`: behind the whole `MIDDLEWARE`, the API's bearer-token authentication
+  (`core.api_auth.bearer_token`, the token and its user read as every API call reads them) and
+  nothing else: 204, or 401 without a usable token. The floor of the NIK lookup (issue 20: "the
+  same request's bare authenticated HTTP stack").
 
 Both floors share the settings, the database connection handling (`CONN_MAX_AGE`, the SQLite
 `init_command` PRAGMAs, `request_started`/`request_finished`) and the gunicorn workers of the
@@ -48,7 +52,21 @@ def floor_view(request):
     return JsonResponse({"ok": True}, status=201)
 
 
-urlpatterns = [path("floor/", floor_view), path("floor/mw/", floor_view)]
+def auth_floor_view(request):
+    """Authenticate the bearer token as the API does, and answer nothing."""
+    from satuatap.core.api_auth import bearer_token
+
+    if request.method != "GET":
+        return HttpResponse(status=405)
+    user = bearer_token(request)
+    return HttpResponse(status=204 if user is not None else 401)
+
+
+urlpatterns = [
+    path("floor/", floor_view),
+    path("floor/mw/", floor_view),
+    path("floor/auth/", auth_floor_view),
+]
 
 
 class FloorHandler(WSGIHandler):
@@ -82,6 +100,6 @@ def application(environ, start_response):
     path_info = environ.get("PATH_INFO", "")
     if path_info == "/floor/":
         return floor_bare(environ, start_response)
-    if path_info == "/floor/mw/":
+    if path_info in ("/floor/mw/", "/floor/auth/"):
         return floor_with_middleware(environ, start_response)
     return app(environ, start_response)

@@ -22,12 +22,13 @@ An in-memory database has a single connection and needs no such lock.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
 
 from django.db import OperationalError
-from django.db.backends.sqlite3 import base
+from django.db.backends.sqlite3 import base, creation
 
 _process_locks: dict[str, threading.Lock] = {}
 _process_locks_guard = threading.Lock()
@@ -38,7 +39,16 @@ def _process_lock(path: str) -> threading.Lock:
         return _process_locks.setdefault(path, threading.Lock())
 
 
+class DatabaseCreation(creation.DatabaseCreation):
+    def _destroy_test_db(self, test_database_name, verbosity):
+        super()._destroy_test_db(test_database_name, verbosity)
+        if not self.is_in_memory_db(test_database_name):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(f"{test_database_name}.writelock")
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    creation_class = DatabaseCreation
     _writer_lock_fd: int | None = None
     _writer_lock_held: threading.Lock
 
