@@ -421,14 +421,20 @@ SCALING_TARGETS = {"name_p95_ms": 50.0, "name_top5_share": 0.95}
 
 def misspelled_targets(office_id: int, count: int, rng: random.Random) -> list[dict]:
     """`count` records of the office, each with a misspelled query (the kinds in rotation)."""
-    from django.db.models import Q
-
     from satuatap.people.models import Person
 
     people = Person.objects.filter(
         office_id=office_id, merged_into__isnull=True, anonymised_at__isnull=True
     )
-    targets = sample_from(people, count, rng)
+    return misspell_targets(people, sample_from(people, count, rng), rng)
+
+
+def misspell_targets(people, targets: list[dict], rng: random.Random) -> list[dict]:
+    """Give each sampled record a misspelled query, the kinds in rotation; every ninth is
+    respelled as another Muhammad, drawn from `people` named so. `same_name`: how many other
+    records of the target's office share its name key."""
+    from django.db.models import Q
+
     named_muhammad = people.filter(
         Q(full_name__contains="Muhammad")
         | Q(full_name__contains="Mohammad")
@@ -444,7 +450,9 @@ def misspelled_targets(office_id: int, count: int, rng: random.Random) -> list[d
     for target, kind in zip(targets, kinds, strict=True):
         target["query"], target["kind"] = misspell(target["full_name"], target["sex"], kind, rng)
         target["same_name"] = (
-            people.filter(name_key=target["name_key"]).exclude(pk=target["pk"]).count()
+            people.filter(office_id=target["office_id"], name_key=target["name_key"])
+            .exclude(pk=target["pk"])
+            .count()
         )
     return targets
 
@@ -657,7 +665,6 @@ def main(argv: list[str] | None = None) -> int:
     setup_django()
     if args.scaling:
         return run_scaling(args)
-    from django.db.models import Q
 
     from satuatap.people.models import Person, Phone
 
@@ -672,27 +679,11 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
 
     lookups = sample_people(office_ids, args.lookups, rng)
-    targets = sample_people(office_ids, args.names, rng)
-    # Every ninth name is respelled as another Muhammad: draw those from people named so.
-    named_muhammad = Person.objects.filter(office_id__in=office_ids).filter(
-        Q(full_name__contains="Muhammad")
-        | Q(full_name__contains="Mohammad")
-        | Q(full_name__contains="Muhamad")
-        | Q(full_name__contains="Moh")
+    targets = misspell_targets(
+        Person.objects.filter(office_id__in=office_ids),
+        sample_people(office_ids, args.names, rng),
+        rng,
     )
-    kinds = [TYPO_KINDS[index % len(TYPO_KINDS)] for index in range(len(targets))]
-    muhammads = iter(sample_from(named_muhammad, kinds.count("muhammad_spelling"), rng))
-    targets = [
-        next(muhammads) if kind == "muhammad_spelling" else t
-        for t, kind in zip(targets, kinds, strict=True)
-    ]
-    for target, kind in zip(targets, kinds, strict=True):
-        target["query"], target["kind"] = misspell(target["full_name"], target["sex"], kind, rng)
-        target["same_name"] = (
-            Person.objects.filter(office_id=target["office_id"], name_key=target["name_key"])
-            .exclude(pk=target["pk"])
-            .count()
-        )
 
     log_path = Path(tempfile.gettempdir()) / f"satuatap-bench-gunicorn-{args.engine}.log"
     process, port, server = start_server(db_env, args.workers, args.threads, log_path)
