@@ -15,6 +15,7 @@ from collections import defaultdict
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
 from satuatap.cases.partner.services import send_referral_reminders
 from satuatap.core.models import (
@@ -54,7 +55,9 @@ def test_seed_demo_creates_the_named_users_and_is_idempotent(demo_data, settings
     assert Survey.objects.exists()
     assert not Survey.objects.exclude(visit__tickets__status=TicketStatus.SERVED).exists()
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    # As from a shell: the default language, not one an earlier test left active in the thread.
+    with translation.override(settings.LANGUAGE_CODE):
+        call_command("seed_demo", stdout=out)
     assert _snapshot() == first
 
     # It speaks the default language (Indonesian), every line of it.
