@@ -22,7 +22,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_countries import countries
 
+from satuatap.core.downloads import private_file_response
 from satuatap.core.errors import pass_on_access_refusal
 from satuatap.core.exceptions import DomainError
 from satuatap.reports.export_models import ExportKind
@@ -294,15 +295,13 @@ def export_download(request, job_id: int):
     job = export_selectors.get_downloadable_export_job(request.user, job_id)
     if job is None:
         raise Http404
-    try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=job.filename, content_type=CONTENT_TYPES[job.kind]
+    content_type = CONTENT_TYPES[job.kind]
+    return private_file_response(
+        job.file,
+        filename=job.filename,
+        content_type=content_type,
+        allowed_content_types={content_type},
     )
-    _private(response)
-    return response
 
 
 urlpatterns = [
