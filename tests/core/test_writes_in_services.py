@@ -50,6 +50,11 @@ ALLOWED = {
     "satuatap.frontdesk.numbering": "the queue-number counter, called by frontdesk.services",
     # The row locks the MRC's services (and its packages' services) share before they write.
     "satuatap.cases.guards": "row locks taken by the cases services",
+    # The name-search index's own SQL: the SQLite triggers that keep the FTS5 table in step with
+    # the person table (created by its migration, re-created after a migration that rebuilds
+    # the table) and the merge that drops an erased name's terms, called by
+    # `people.data_rights.services`; it writes no one's record.
+    "satuatap.people.name_index": "the name index's triggers, rebuild and purge of erased terms",
 }
 
 ALWAYS_WRITES = {

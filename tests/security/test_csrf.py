@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from satuatap.core import services
 from satuatap.core.models import ApiToken
 from satuatap.core.roles import Role
+from satuatap.notifications.models import OptOut
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +32,37 @@ def _patterns(resolver: URLResolver, prefix: str = ""):
             yield route, pattern.callback
 
 
+# The messaging providers' delivery receipts and replies: posted by the provider's server, which
+# has no session and no CSRF token; each request is accepted only with an HMAC signature of its
+# body under a secret the provider shares with us (notifications/views.py), so a forged
+# cross-site request, which cannot sign, changes nothing (below).
+SIGNED_WEBHOOKS = {"notifications/webhooks/whatsapp/", "notifications/webhooks/sms/"}
+
+
 def test_no_page_is_exempt_from_the_csrf_check():
-    """Only django-ninja's views are exempt: ninja runs the check itself (SessionAuth csrf=True)."""
+    """Only django-ninja's views are exempt: ninja runs the check itself (SessionAuth csrf=True);
+    and the providers' signed webhooks."""
     exempt = [
         route
         for route, view in _patterns(get_resolver())
         if getattr(view, "csrf_exempt", False) and not route.startswith("api/v1/")
     ]
-    assert exempt == []
+    assert sorted(exempt) == sorted(SIGNED_WEBHOOKS)
+
+
+@pytest.mark.parametrize("route", sorted(SIGNED_WEBHOOKS))
+def test_a_webhook_refuses_an_unsigned_post_from_a_signed_in_browser(route, make_user, settings):
+    settings.WHATSAPP_APP_SECRET = "app-secret"
+    settings.SMS_GATEWAY_WEBHOOK_SECRET = "sms-secret"
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(make_user(Role.OFFICE_HEAD))
+    response = browser.post(
+        f"/{route}",
+        data=b'{"entry": [], "statuses": []}',
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert not OptOut.objects.exists()
 
 
 @pytest.fixture
@@ -54,6 +78,7 @@ def test_an_api_write_with_the_session_and_no_csrf_token_is_refused(frontdesk):
     response = client.post(REVOKE, {"token": raw}, content_type="application/json")
 
     assert response.status_code == 403
+    assert not OptOut.objects.exists()
     assert "CSRF" in response.json()["message"]
     token.refresh_from_db()
     assert token.revoked_at is None
