@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "satuatap.privacy",
     "satuatap.notifications",
     "satuatap.reports",
+    "satuatap.portal",
 ]
 # The demo dataset (`seed_demo`, `demo_otp_code`: the satuatap.demo app) for development and
 # demos. Off unless DEBUG is on or SATUATAP_DEMO=true: production neither installs nor imports it

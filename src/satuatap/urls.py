@@ -29,6 +29,7 @@ urlpatterns = [
     path("privacy/", include("satuatap.privacy.urls")),
     path("notifications/", include("satuatap.notifications.urls")),
     path("reports/", include("satuatap.reports.urls")),
+    path("portal/", include("satuatap.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ from satuatap.cases.models import (
     ConsentMethod,
     ConsentTemplate,
     ContactKind,
+    ContactSource,
     GbvType,
     Outcome,
     PersonServed,
@@ -218,6 +219,9 @@ class ContactFilterForm(forms.Form):
     )
     topic = forms.ChoiceField(
         label=_("Topic"), choices=[("", _("All")), *Topic.choices], required=False
+    )
+    source = forms.ChoiceField(
+        label=_("Source"), choices=[("", _("All")), *ContactSource.choices], required=False
     )
 
 

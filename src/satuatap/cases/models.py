@@ -78,8 +78,18 @@ class Topic(models.TextChoices):
 SENSITIVE_TOPICS = frozenset({Topic.GBV, Topic.TRAFFICKING, Topic.CHILD_AT_RISK})
 
 
+class ContactSource(models.TextChoices):
+    STAFF = "staff", _("Recorded by the office")
+    PORTAL_HELP = "portal_help", _("Request for help from the portal")
+    PORTAL_REPORT = "portal_report", _("Unlicensed recruiter reported in the portal")
+
+
 class Contact(models.Model):
-    """One information or counselling contact, with one person or a group."""
+    """One information or counselling contact, with one person or a group.
+
+    A contact from the public portal (`source`, written by `cases.portal_intake.services`) has
+    no person and no recorder: what the person wrote is in `notes`, the safe way and time to
+    reach them in `reach`, both encrypted; the counsellors of the office follow it up."""
 
     office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
@@ -116,6 +126,11 @@ class Contact(models.Model):
     )
     occurred_on = models.DateField(_("date"))
     notes = EncryptedTextField(_("notes"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=16, choices=ContactSource.choices, default=ContactSource.STAFF
+    )
+    country = CountryField(_("country"), blank=True)
+    reach = EncryptedTextField(_("safe way and time to reach"), blank=True)
     is_restricted = models.BooleanField(
         _("restricted"),
         default=False,

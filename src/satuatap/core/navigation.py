@@ -59,6 +59,13 @@ ACTIONS: tuple[Action, ...] = (
         group="frontdesk",
     ),
     Action(
+        _("Check in a booking"),
+        _("Scan the QR code of a visit booked in the portal: the person gets the desk's ticket."),
+        "frontdesk:booking-scan",
+        "frontdesk.check_in",
+        group="frontdesk",
+    ),
+    Action(
         _("Desk console"),
         _("Call the next visitor, serve, transfer and record what was done."),
         "frontdesk:desk-list",
@@ -206,6 +213,14 @@ ACTIONS: tuple[Action, ...] = (
         _("Service catalogue"),
         _("Which services each desk offers, with target service times."),
         "frontdesk:services",
+        "frontdesk.configure_services",
+        needs_office=True,
+        group="office",
+    ),
+    Action(
+        _("Visit times"),
+        _("The times each desk takes visits booked in the public portal, and how many."),
+        "frontdesk:slots",
         "frontdesk.configure_services",
         needs_office=True,
         group="office",

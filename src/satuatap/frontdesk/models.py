@@ -345,3 +345,94 @@ class Survey(models.Model):
 
     def answers(self) -> list[int | None]:
         return [getattr(self, f"u{n}") for n in range(1, IKM_ELEMENTS + 1)]
+
+
+# --- Visits booked from the portal (bookings/) ---------------------------------------------------
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class VisitSlot(models.Model):
+    """A time at a desk on a weekday that people may book from the portal, and how many
+    bookings it takes. Set by the office head (`bookings.services`)."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    desk = models.ForeignKey(
+        Desk, verbose_name=_("desk"), on_delete=models.CASCADE, related_name="visit_slots"
+    )
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("time"))
+    capacity = models.PositiveSmallIntegerField(_("bookings it takes"))
+    is_active = models.BooleanField(_("open for booking"), default=True)
+
+    class Meta:
+        verbose_name = _("visit slot")
+        verbose_name_plural = _("visit slots")
+        ordering = ["desk__desk_type__order", "weekday", "starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "weekday", "starts_at"], name="one_visit_slot_per_desk_time"
+            ),
+            models.CheckConstraint(name="visit_slot_takes_someone", condition=Q(capacity__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"visit slot #{self.pk}"
+
+
+def new_booking_reference() -> str:
+    """Eight characters a person can read out at the desk (no 0/O, 1/I); 32^8 of them, so a
+    guessed reference names nobody's booking."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Booking(models.Model):
+    """A visit booked from the portal by a person who identified there: a day and a slot at a
+    desk. Scanned at the front desk on the day, it becomes a ticket (`visit`), once."""
+
+    office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    slot = models.ForeignKey(
+        VisitSlot, verbose_name=_("time"), on_delete=models.PROTECT, related_name="bookings"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    reference = models.CharField(
+        _("booking reference"), max_length=12, unique=True, default=new_booking_reference
+    )
+    # A secret the QR code carries: the reference alone is read out and written down.
+    token = models.CharField(max_length=43, unique=True, default=new_survey_token)
+    visit = models.OneToOneField(
+        Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["day", "slot__starts_at", "pk"]
+        indexes = [models.Index(fields=["slot", "day"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "slot", "day"],
+                condition=Q(cancelled_at__isnull=True),
+                name="one_booking_per_person_slot_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"booking #{self.pk}"

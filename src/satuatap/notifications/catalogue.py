@@ -25,6 +25,9 @@ class MessageTemplate:
     parameters: tuple[str, ...]
     whatsapp_name: str
     is_case_related: bool = False
+    # Sent to an address someone typed in the public portal for themselves, with no registry
+    # record behind it (a message with neither a person nor a staff member).
+    to_requester: bool = False
 
     def render(self, language: str, values: dict) -> tuple[str, str]:
         """(subject, body) in `language`."""
@@ -68,5 +71,33 @@ register(
         parameters=("office",),
         whatsapp_name="call_back",
         is_case_related=True,
+    )
+)
+
+# The one-time code of the public portal (`satuatap.portal`), sent to the number on record of
+# the person who identified with a NIK and a date of birth.
+register(
+    MessageTemplate(
+        code="portal_code",
+        subject=_("Your SatuAtap code"),
+        body=_(
+            "Your SatuAtap code is %(code)s. It is valid for %(minutes)s minutes. Never give it "
+            "to anyone, office staff included."
+        ),
+        parameters=("code", "minutes"),
+        whatsapp_name="one_time_code",
+    )
+)
+
+# The confirmation a person may ask for when they send a message from the portal's help form.
+# It says nothing of what the message was about, nor to whom it went inside the office.
+register(
+    MessageTemplate(
+        code="portal_received",
+        subject=_("Message received"),
+        body=_("The one-stop service office %(office)s received your message."),
+        parameters=("office",),
+        whatsapp_name="message_received",
+        to_requester=True,
     )
 )

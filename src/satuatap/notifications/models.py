@@ -81,10 +81,10 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # A person, a staff member, or (a portal requester's own address) neither.
             models.CheckConstraint(
-                name="message_has_one_recipient",
-                condition=Q(person__isnull=False, staff_user__isnull=True)
-                | Q(person__isnull=True, staff_user__isnull=False),
+                name="message_has_at_most_one_recipient",
+                condition=Q(person__isnull=True) | Q(staff_user__isnull=True),
             ),
         ]
         indexes = [

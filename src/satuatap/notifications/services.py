@@ -107,13 +107,19 @@ def queue_message(
 ) -> Message:
     """Put a message in the outbox; it is sent once the caller's transaction commits.
 
+    A template `to_requester` goes to an address someone gave for themselves (the portal), with
+    neither `person` nor `staff_user`; every other goes to exactly one of them.
+
     Refused (409) when the channel has no gateway, the address opted out of the channel, or
     the template is about an MRC case and the case worker has not marked this address a safe
     contact for that case."""
     template = get_template(template_code)
     if template is None:
         raise DomainError("unknown_template", _("There is no such message."))
-    if channel not in Channel.values or (person is None) == (staff_user is None):
+    recipients = (person is not None) + (staff_user is not None)
+    if channel not in Channel.values or recipients > 1 or (
+        recipients == 0 and not template.to_requester
+    ):
         raise DomainError("invalid_message", _("A message goes to one person on one channel."))
     if not address.strip():
         raise DomainError("no_address", _("There is no address to send this message to."))

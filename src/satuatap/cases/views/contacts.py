@@ -132,7 +132,7 @@ def contact_list(request):
             contacts = contacts.filter(occurred_on__gte=data["date_from"])
         if data["date_to"]:
             contacts = contacts.filter(occurred_on__lte=data["date_to"])
-        for name in ("kind", "channel", "topic"):
+        for name in ("kind", "channel", "topic", "source"):
             if data[name]:
                 contacts = contacts.filter(**{name: data[name]})
     totals = sex_totals(contacts)

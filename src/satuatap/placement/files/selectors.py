@@ -91,3 +91,14 @@ def files_at_the_gate(user: User, today: datetime.date) -> list[tuple[PlacementF
     return [
         (placement_file, readiness(placement_file, today, desks=desks)) for placement_file in files
     ]
+
+
+def files_of_person(person: Person) -> QuerySet[PlacementFile]:
+    """The person's own placement files that are not closed, newest first: what the public
+    portal shows the person once they identified (`satuatap.portal`)."""
+    return (
+        PlacementFile.objects.filter(person=person)
+        .exclude(stage__in=CLOSED_STAGES)
+        .select_related("office", "person", "job_order", "job_order__agency")
+        .order_by("-pk")
+    )
