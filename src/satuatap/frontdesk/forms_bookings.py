@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,9 @@ class DeskChoiceField(forms.ModelChoiceField):
 
 class VisitSlotForm(forms.Form):
     desk = DeskChoiceField(label=_("Desk"), queryset=Desk.objects.none())
-    weekday = forms.TypedChoiceField(label=_("Day of the week"), choices=Weekday.choices, coerce=int)
+    weekday = forms.TypedChoiceField(
+        label=_("Day of the week"), choices=Weekday.choices, coerce=int
+    )
     starts_at = forms.TimeField(
         label=_("Time"),
         input_formats=["%H:%M", "%H.%M"],
@@ -30,7 +34,8 @@ class VisitSlotForm(forms.Form):
 
     def __init__(self, *args, office: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["desk"].queryset = Desk.objects.filter(office=office, is_active=True)
+        desk_field = cast(forms.ModelChoiceField, self.fields["desk"])
+        desk_field.queryset = Desk.objects.filter(office=office, is_active=True)
 
 
 class BookingScanForm(forms.Form):

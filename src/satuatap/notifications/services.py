@@ -117,8 +117,10 @@ def queue_message(
     if template is None:
         raise DomainError("unknown_template", _("There is no such message."))
     recipients = (person is not None) + (staff_user is not None)
-    if channel not in Channel.values or recipients > 1 or (
-        recipients == 0 and not template.to_requester
+    if (
+        channel not in Channel.values
+        or recipients > 1
+        or (recipients == 0 and not template.to_requester)
     ):
         raise DomainError("invalid_message", _("A message goes to one person on one channel."))
     if not address.strip():

@@ -52,7 +52,8 @@ def _country_choices():
 
 class HelpForm(forms.Form):
     office = OfficeChoiceField(
-        label=_("The office nearest to your home in Indonesia"), queryset=Organisation.objects.none()
+        label=_("The office nearest to your home in Indonesia"),
+        queryset=Organisation.objects.none(),
     )
     what_happened = forms.CharField(
         label=_("What happened?"),
@@ -72,8 +73,7 @@ class HelpForm(forms.Form):
         label=_("Send me a short message that it arrived"),
         required=False,
         help_text=_(
-            "Only if your phone is safe: the message says only that the office received a "
-            "message."
+            "Only if your phone is safe: the message says only that the office received a message."
         ),
     )
     confirmation_phone = forms.CharField(

@@ -61,9 +61,7 @@ def search_agencies(query: str, today: datetime.date) -> list[AgencyAnswer]:
     whether its licence is valid `today`; licensed ones first."""
     if len(query) < 3:
         return []
-    valid = set(
-        placement_selectors.agencies_with_valid_licence(today).values_list("pk", flat=True)
-    )
+    valid = set(placement_selectors.agencies_with_valid_licence(today).values_list("pk", flat=True))
     matches = placement_selectors.agencies(search=query).order_by("name", "pk")[:AGENCY_RESULTS]
     answers = [AgencyAnswer(agency, agency.pk in valid) for agency in matches]
     return sorted(answers, key=lambda answer: not answer.is_licensed)

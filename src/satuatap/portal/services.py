@@ -113,9 +113,7 @@ def _send_code(person: Person, code: str) -> bool:
 
 def _matching_person(nik: str, birth_date: datetime.date) -> Person | None:
     person = (
-        Person.objects.filter(
-            nik=nik, merged_into__isnull=True, anonymised_at__isnull=True
-        )
+        Person.objects.filter(nik=nik, merged_into__isnull=True, anonymised_at__isnull=True)
         .select_related("office")
         .prefetch_related("phones")
         .first()
@@ -172,16 +170,15 @@ def verify_code(
         if challenge is None:
             raise code_refused()
         is_right = hmac.compare_digest(challenge.code_hash, keyed(f"{token}:{code.strip()}"))
+        person = challenge.person
         usable = (
             challenge.used_at is None
             and challenge.expires_at > now
             and challenge.failed_attempts < MAX_CODE_ATTEMPTS
-            and challenge.person_id is not None
         )
-        if is_right and usable:
+        if is_right and usable and person is not None:
             challenge.used_at = now
             challenge.save(update_fields=["used_at"])
-            person = Person.objects.get(pk=challenge.person_id)
             return person
         # Saved whatever the caller does with the refusal: the count must stay.
         challenge.failed_attempts += 1

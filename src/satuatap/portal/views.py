@@ -3,8 +3,6 @@ template. Every form posts with its CSRF token; nothing needs JavaScript."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404

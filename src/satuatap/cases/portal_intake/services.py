@@ -58,9 +58,7 @@ def receive_help_request(
     if not story:
         errors["what_happened"] = [_("Tell us in a few words what happened.")]
     elif len(story) > MAX_STORY:
-        errors["what_happened"] = [
-            _("Write at most %(max)s characters.") % {"max": MAX_STORY}
-        ]
+        errors["what_happened"] = [_("Write at most %(max)s characters.") % {"max": MAX_STORY}]
     if not reach:
         errors["reach"] = [_("Tell us a safe way and time to reach you.")]
     elif len(reach) > MAX_REACH:

@@ -21,9 +21,7 @@ def office_slots(office: Organisation) -> QuerySet[VisitSlot]:
 def bookable_desks(office: Organisation) -> QuerySet[Desk]:
     """The office's active desks with at least one open slot."""
     return (
-        Desk.objects.filter(
-            office=office, is_active=True, visit_slots__is_active=True
-        )
+        Desk.objects.filter(office=office, is_active=True, visit_slots__is_active=True)
         .select_related("desk_type")
         .distinct()
         .order_by("desk_type__order", "pk")
@@ -106,8 +104,6 @@ def find_booking(user: User, scanned: str) -> Booking | None:
     return (
         Booking.objects.filter(office_id=user.office_id_or_none)
         .filter(Q(token=key) | Q(reference=key.upper()))
-        .select_related(
-            "slot", "slot__desk", "slot__desk__desk_type", "service", "person", "visit"
-        )
+        .select_related("slot", "slot__desk", "slot__desk__desk_type", "service", "person", "visit")
         .first()
     )

@@ -115,9 +115,7 @@ def book_visit(
         if Booking.objects.filter(
             person=person, slot=slot, day=day, cancelled_at__isnull=True
         ).exists():
-            raise _refuse(
-                "already_booked", _("You have already booked this time.")
-            ) from error
+            raise _refuse("already_booked", _("You have already booked this time.")) from error
         raise
 
 
