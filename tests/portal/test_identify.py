@@ -131,7 +131,9 @@ def test_the_rate_limit_per_nik_trips_with_a_translated_error(client, worker, la
 
 def test_the_rate_limit_counts_an_unknown_nik_like_a_known_one(client, worker):
     for n in range(3):
-        assert identify(client, nik="3209015403950999", REMOTE_ADDR=f"10.0.1.{n}").status_code == 302
+        assert (
+            identify(client, nik="3209015403950999", REMOTE_ADDR=f"10.0.1.{n}").status_code == 302
+        )
     assert identify(client, nik="3209015403950999", REMOTE_ADDR="10.0.1.9").status_code == 429
 
 

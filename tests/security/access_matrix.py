@@ -102,6 +102,7 @@ PARAMS = {
     "desk_id": "desk",
     "device_id": "device",
     "service_id": "service",
+    "slot_id": "visit_slot",
     "code": "village",
     "agency_id": "agency",
     "concern_id": "concern",
@@ -421,6 +422,17 @@ ENTRIES: list[Entry] = [
         refused=NO_OFFICE_404,
         other_refused=ALL_404,
     ),
+    page("frontdesk:slots", {HEAD}, status=200, refused=ALL_403),
+    page("frontdesk:slot-open", {HEAD}, method="post", status=302, refused=ALL_403),
+    page("frontdesk:booking-scan", CHECK_IN, status=200, refused=ALL_403),
+    page(
+        "frontdesk:booking",
+        CHECK_IN,
+        params={"token": "booking_token"},
+        status=200,
+        refused=ALL_403,
+        note="the page a booking's QR code opens; another office's booking does not exist (404)",
+    ),
     page("frontdesk:devices", {HEAD}, status=200, refused=ALL_403),
     page("frontdesk:device-pair", {HEAD}, status=200, refused=ALL_403),
     page(
@@ -557,6 +569,30 @@ ENTRIES: list[Entry] = [
         "public_jobs:agencies",
         note="the agencies with a valid licence, linked from each office's public job board",
     ),
+    # --- The public portal (issue 21): no staff sign-in; a person's own records only after the
+    # NIK, date of birth and one-time code, in the portal's own session (none here: every
+    # caller is sent to identify) ------------------------------------------------------------
+    public("portal:home"),
+    public("portal:identify"),
+    public("portal:code", note="without a challenge in the session: back to identify"),
+    public("portal:status", note="without the portal's session: back to identify"),
+    public("portal:sign-out", method="post"),
+    public("portal:book", note="without the portal's session: back to identify"),
+    public(
+        "portal:booking",
+        params={"reference": "booking_reference"},
+        note="only the booking's person, in the portal's session; everyone else to identify",
+    ),
+    public(
+        "portal:booking-cancel",
+        method="post",
+        params={"reference": "booking_reference"},
+        note="as portal:booking",
+    ),
+    public("portal:agencies", note="the national list of agencies is public"),
+    public("portal:report"),
+    public("portal:help"),
+    public("portal:thanks", note="the same neutral page for everyone, nothing of a request"),
     # --- MRC ------------------------------------------------------------------------------------
     page("cases:contact-list", CASES, status=200, refused=ALL_403),
     page("cases:contact-create", CASE_WORKERS, status=200, refused=ALL_403),

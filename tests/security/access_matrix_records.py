@@ -24,6 +24,7 @@ from satuatap.core.models import DeskType, Organisation, RetentionRun, RoleGrant
 from satuatap.core.partners import services as partner_services
 from satuatap.core.roles import Role
 from satuatap.frontdesk import services as frontdesk
+from satuatap.frontdesk.bookings import services as booking_services
 from satuatap.frontdesk.models import Device, Service
 from satuatap.notifications.addresses import address_key
 from satuatap.notifications.models import Message, MessageStatus
@@ -150,6 +151,14 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
     )
     visit = frontdesk.check_in(by=frontdesk_user, services=[service], person=person)
     ticket = visit.tickets.get()
+    # A time the head opened for tomorrow, and the person's booking of it (portal).
+    tomorrow = today + datetime.timedelta(days=1)
+    visit_slot = booking_services.add_slot(
+        desk=labour, weekday=tomorrow.weekday(), starts_at=datetime.time(9, 0), capacity=5, by=head
+    )
+    booking = booking_services.book_visit(
+        person=person, slot=visit_slot, service=service, day=tomorrow
+    )
     screen, screen_cookie = pair_device(office=office, kind=Device.Kind.CALLING_SCREEN, by=head)
     _kiosk, kiosk_cookie = pair_device(
         office=office, kind=Device.Kind.EXIT_KIOSK, by=head, name="Tablet"
@@ -345,6 +354,9 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "screen_cookie": screen_cookie,
         "kiosk_cookie": kiosk_cookie,
         "survey_token": visit.survey_token,
+        "visit_slot": visit_slot.pk,
+        "booking_token": booking.token,
+        "booking_reference": booking.reference,
         "job_order": job_order.pk,
         "placement_file": placement_file.pk,
         "concern": concern.pk,
