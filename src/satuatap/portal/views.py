@@ -173,7 +173,7 @@ def book(request):
                 return redirect("portal:booking", reference=booking.reference)
         else:
             status = 422
-    context.update(form=form, times=times)
+    context |= {"form": form, "times": times}
     return _render(request, "portal/book.html", context, status=status)
 
 
