@@ -116,12 +116,14 @@ def test_a_person_without_a_phone_is_answered_as_an_unknown_nik(worker):
     ("language", "words"),
     [("id", "Terlalu banyak percobaan"), ("en", "Too many tries")],
 )
-def test_the_rate_limit_per_nik_trips_with_a_translated_error(client, worker, language, words):
-    client.cookies["django_language"] = language
+def test_the_rate_limit_per_nik_trips_with_a_translated_error(
+    client, worker, language, words, settings
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     for n in range(3):
-        response = identify(client, HTTP_ACCEPT_LANGUAGE=language, REMOTE_ADDR=f"10.0.0.{n}")
+        response = identify(client, REMOTE_ADDR=f"10.0.0.{n}")
         assert response.status_code == 302
-    response = identify(client, HTTP_ACCEPT_LANGUAGE=language, REMOTE_ADDR="10.0.0.9")
+    response = identify(client, REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429
     assert words in response.content.decode()
     # The refused attempt made no challenge and sent nothing.
