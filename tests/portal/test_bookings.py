@@ -192,3 +192,18 @@ def test_another_persons_booking_is_not_found_in_the_portal(
     )
     sign_in(client, worker)
     assert client.get(f"/portal/bookings/{other.reference}/").status_code == 404
+
+
+def test_a_booking_and_its_check_in_are_audited_without_the_token(
+    worker, office, slot_today, registration_service, frontdesk
+):
+    from auditlog.models import LogEntry
+
+    booking = booking_services.book_visit(
+        person=worker, slot=slot_today, service=registration_service, day=office.today()
+    )
+    booking_services.check_in_booking(booking=booking, by=frontdesk)
+    entries = LogEntry.objects.get_for_object(booking).order_by("pk")
+    assert [entry.action for entry in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert "visit" in entries[1].changes_dict
+    assert all(booking.token not in str(entry.changes) for entry in entries)

@@ -170,3 +170,16 @@ def test_the_portal_forms_need_their_csrf_token(worker):
     client = Client(enforce_csrf_checks=True)
     assert identify(client).status_code == 403
     assert not Challenge.objects.exists()
+
+
+def test_identifying_is_audited_without_the_code_or_the_token(worker):
+    from auditlog.models import LogEntry
+
+    challenge = services.start_identification(nik=NIK, birth_date=worker.birth_date, client="a")
+    services.verify_code(token=challenge.token, code=sent_code(worker), client="a")
+    entries = LogEntry.objects.get_for_object(challenge).order_by("pk")
+    assert [entry.action for entry in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
+    assert "used_at" in entries[1].changes_dict
+    for entry in entries:
+        assert challenge.token not in str(entry.changes)
+        assert challenge.code_hash not in str(entry.changes)

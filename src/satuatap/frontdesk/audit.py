@@ -4,9 +4,13 @@ from satuatap.core.audit import encrypted_fields, show_values_of
 
 
 def register_models() -> None:
-    from satuatap.frontdesk.models import Device, Service, ServiceRecord, Visit
+    from satuatap.frontdesk.models import Booking, Device, Service, ServiceRecord, Visit, VisitSlot
 
     auditlog.register(Service)
+    # The head's visit times, and the bookings made in the portal (who, when, which visit it
+    # became; never the token its QR code carries).
+    auditlog.register(VisitSlot)
+    auditlog.register(Booking, exclude_fields=["token"])
     auditlog.register(Visit, exclude_fields=["survey_token", "survey"])
     # "What was done" is encrypted (it can tell a visitor's story): never copied into the trail.
     auditlog.register(ServiceRecord, exclude_fields=encrypted_fields(ServiceRecord))
@@ -14,7 +18,7 @@ def register_models() -> None:
     # hash, nor the last-seen time that moves every minute.
     auditlog.register(Device, exclude_fields=["token_hash", "last_seen_at"], m2m_fields={"desks"})
     # An office's services and devices hold nobody's personal data; visits and services do.
-    show_values_of(Service, Device)
+    show_values_of(Service, Device, VisitSlot)
 
 
 def register_office_records() -> None:
@@ -22,7 +26,15 @@ def register_office_records() -> None:
     head's trail (`core.trail`)."""
     from satuatap.core.trail import OFFICE
     from satuatap.core.trail import register_office_records as register
-    from satuatap.frontdesk.models import Device, Service, ServiceRecord, Ticket, Visit
+    from satuatap.frontdesk.models import (
+        Booking,
+        Device,
+        Service,
+        ServiceRecord,
+        Ticket,
+        Visit,
+        VisitSlot,
+    )
 
     def of_office(model, path="office_id"):
         return lambda viewer: model.objects.filter(**{path: viewer.office_id_or_none})
@@ -36,3 +48,5 @@ def register_office_records() -> None:
     )
     register(Service, records=of_office(Service), url_name="frontdesk:service-edit", parent=OFFICE)
     register(Device, records=of_office(Device), parent=OFFICE)
+    register(VisitSlot, records=of_office(VisitSlot), parent=OFFICE)
+    register(Booking, records=of_office(Booking), parent=OFFICE)
