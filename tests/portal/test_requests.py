@@ -6,6 +6,7 @@ import datetime
 import json
 
 import pytest
+from auditlog.models import LogEntry
 from django.db import connection
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from satuatap.core.roles import Role
 from satuatap.notifications.catalogue import get_template
 from satuatap.notifications.models import Message
 from satuatap.placement.models import Agency, AgencyStatus
+from tests.purpose import is_purpose_page, read
 
 pytestmark = pytest.mark.django_db
 
@@ -45,10 +47,22 @@ def test_a_request_for_help_opens_one_contact_for_the_offices_counsellors(
     assert str(contact.notes) == STORY
     counsellor = make_user(Role.COUNSELLOR)
     assert list(visible_contacts(counsellor)) == [contact]
-    # The counsellor reads it in the office's list of contacts.
+    # The counsellor finds it in the office's list of contacts (without its text)...
     client.force_login(counsellor)
     listing = client.get("/mrc/contacts/", {"source": "portal_help"}).content.decode()
-    assert STORY in listing
+    assert STORY not in listing
+    url = f"/mrc/contacts/{contact.pk}/request/"
+    assert url in listing
+    # ... and reads it on its own page, after saying why, with an access entry.
+    assert is_purpose_page(client.get(url))
+    page = read(client, url, "case").content.decode()
+    assert STORY in page and "WhatsApp +85291234567" in page
+    access = LogEntry.objects.get_for_object(contact).filter(action=LogEntry.Action.ACCESS)
+    assert access.get().actor == counsellor
+    # The office head sees the contact in the list but not what was written.
+    head = make_user(Role.OFFICE_HEAD)
+    client.force_login(head)
+    assert client.get(url).status_code == 403
     # Nobody of another office sees it.
     stranger = make_user(Role.COUNSELLOR, organisation=other_office)
     assert not visible_contacts(stranger).exists()

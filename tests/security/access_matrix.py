@@ -596,6 +596,12 @@ ENTRIES: list[Entry] = [
     # --- MRC ------------------------------------------------------------------------------------
     page("cases:contact-list", CASES, status=200, refused=ALL_403),
     page("cases:contact-create", CASE_WORKERS, status=200, refused=ALL_403),
+    page(
+        "cases:portal-request",
+        CASE_WORKERS,
+        params={"contact_id": "portal_contact"},
+        note="a request for help from the portal: the purpose page first, then the text",
+    ),
     page("cases:case-list", CASES),
     page("cases:my-cases", CASES),
     page("cases:team-cases", {SUPERVISOR}),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from satuatap.cases import services as cases
 from satuatap.cases.directory import services as directory_services
 from satuatap.cases.models import Category, Channel, GbvType, SharedItem
+from satuatap.cases.portal_intake import services as portal_intake
 from satuatap.cases.retention import services as case_retention
 from satuatap.core import partners
 from satuatap.core.models import DeskType, Organisation, RetentionRun, RoleGrant
@@ -158,6 +159,10 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
     )
     booking = booking_services.book_visit(
         person=person, slot=visit_slot, service=service, day=tomorrow
+    )
+    # A request for help from the public portal: a contact of the office's MRC.
+    portal_contact = portal_intake.receive_help_request(
+        office=office, what_happened="Gaji tidak dibayar", reach="WhatsApp malam", country="HK"
     )
     screen, screen_cookie = pair_device(office=office, kind=Device.Kind.CALLING_SCREEN, by=head)
     _kiosk, kiosk_cookie = pair_device(
@@ -357,6 +362,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "visit_slot": visit_slot.pk,
         "booking_token": booking.token,
         "booking_reference": booking.reference,
+        "portal_contact": portal_contact.pk,
         "job_order": job_order.pk,
         "placement_file": placement_file.pk,
         "concern": concern.pk,

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from satuatap.cases.models import Case, CaseAttachment, Referral, SharedItem
+from satuatap.cases.models import Case, CaseAttachment, Contact, Referral, SharedItem
 from satuatap.core.two_factor import requires_two_factor
 from satuatap.core.two_factor.services import mark_session_verified
 from satuatap.people.models import Person, PersonDocument
@@ -48,6 +48,7 @@ CANARIES = {
     "message": f"{CANARY}-PESAN",
     "address": f"{CANARY}-ALAMAT",
     "file": f"{CANARY}-BERKAS",
+    "help": f"{CANARY}-BANTUAN",
 }
 CHOSEN_PURPOSE = "supervision"
 # Routes that must be found behind the gate: if the canaries stop reaching them, the test
@@ -59,6 +60,7 @@ MUST_BE_GATED = {
     "cases:case-summary-pdf",
     "cases:referral-letter-pdf",
     "cases:partner-referral-detail",
+    "cases:portal-request",
     "people:detail",
     "people:access-log",
     "people:edit",
@@ -103,6 +105,9 @@ def _make_sensitive(ids: dict) -> None:
     consent = referral.consent
     consent.items = sorted(SharedItem.values)
     consent.save(update_fields=["items"])
+    portal_contact = Contact.objects.get(pk=ids["portal_contact"])
+    portal_contact.notes = CANARIES["help"]
+    portal_contact.save(update_fields=["notes"])
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,20 @@ from satuatap.core.audit import ReadPurpose
 
 
 def register() -> None:
-    from satuatap.cases.models import Case, CaseAttachment, Referral
+    from satuatap.cases.models import Case, CaseAttachment, Contact, ContactSource, Referral
 
     sensitive.register(
         Case,
         may_read=lambda user, case: user.has_perm("cases.view_case", case),
         needs_purpose=lambda case: case.is_restricted,
+        initial_purpose=ReadPurpose.CASE_HANDLING,
+    )
+    # What someone wrote in the portal's help form (it may tell of violence): read by the
+    # office's case workers on its own page, with a purpose; a recruiter's report without one.
+    sensitive.register(
+        Contact,
+        may_read=_may_read_portal_contact,
+        needs_purpose=lambda contact: contact.source == ContactSource.PORTAL_HELP,
         initial_purpose=ReadPurpose.CASE_HANDLING,
     )
     sensitive.register(
@@ -31,4 +39,15 @@ def register() -> None:
         may_read=lambda user, referral: user.has_perm("cases.view_referral", referral),
         needs_purpose=lambda referral: True,
         initial_purpose=ReadPurpose.CASE_HANDLING,
+    )
+
+
+def _may_read_portal_contact(user, contact) -> bool:
+    from satuatap.cases.models import ContactSource
+    from satuatap.cases.selectors import visible_contacts
+
+    return (
+        contact.source != ContactSource.STAFF
+        and user.has_perm("cases.record_contact")
+        and visible_contacts(user).filter(pk=contact.pk).exists()
     )

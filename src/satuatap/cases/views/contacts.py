@@ -9,14 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Sum
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from satuatap.cases import selectors, services
 from satuatap.cases.forms import ContactFilterForm, ContactForm
-from satuatap.cases.models import Contact, GroupCount
+from satuatap.cases.models import Contact, ContactSource, GroupCount
 from satuatap.cases.views.common import get_case_or_404, require
+from satuatap.core import sensitive
 from satuatap.core.errors import add_domain_error
 from satuatap.core.exceptions import DomainError
 from satuatap.people.models import Sex
@@ -160,3 +162,23 @@ def _without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+@login_required
+def portal_request(request, contact_id: int):
+    """A request for help or a recruiter's report from the public portal, as the person wrote
+    it (`cases.portal_intake`): for the office's case workers, through the sensitive-data
+    policy (a purpose for a request for help, an access entry for every read)."""
+    require(request.user, "cases.record_contact")
+    contact = (
+        selectors.visible_contacts(request.user)
+        .exclude(source=ContactSource.STAFF)
+        .filter(pk=contact_id)
+        .first()
+    )
+    if contact is None:
+        raise Http404
+    gated = sensitive.gate(request, contact)
+    if gated is not None:
+        return gated
+    return render(request, "cases/portal_request.html", {"contact": contact})
