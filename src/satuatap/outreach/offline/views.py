@@ -155,9 +155,8 @@ def service_worker(request):
         "cache_name": f"satuatap-offline-{version}",
         "page_url": reverse("outreach:offline-app"),
         "required": json.dumps([reverse("outreach:offline-app"), *files]),
-        "optional": json.dumps(
-            [reverse("cases:contact-offline-form"), reverse("outreach:offline-manifest")]
-        ),
+        "optional": json.dumps([reverse("outreach:offline-manifest")]),
+        "on_request": json.dumps([reverse("cases:contact-offline-form")]),
     }
     response = render(
         request, "outreach/offline/sw.js", context, content_type="text/javascript; charset=utf-8"

@@ -8,7 +8,9 @@ var CACHE = '{{ cache_name }}';
 var PREFIX = 'satuatap-offline-';
 var REQUIRED = {{ required|safe }};
 var OPTIONAL = {{ optional|safe }};
-var KNOWN = REQUIRED.concat(OPTIONAL);
+// Kept when the page asks (only who may record contacts gets the contact form).
+var ON_REQUEST = {{ on_request|safe }};
+var KNOWN = REQUIRED.concat(OPTIONAL, ON_REQUEST);
 
 function keep(cache, url) {
   return fetch(new Request(url, { credentials: 'same-origin', cache: 'no-cache' })).then(function (response) {
@@ -32,6 +34,17 @@ self.addEventListener('activate', function (event) {
       return name.indexOf(PREFIX) === 0 && name !== CACHE;
     }).map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.clients.claim(); }));
+});
+
+self.addEventListener('message', function (event) {
+  var url = event.data && event.data.keep;
+  var port = event.ports && event.ports[0];
+  if (ON_REQUEST.indexOf(url) < 0) { if (port) { port.postMessage({ kept: false }); } return; }
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return keep(cache, url); }).then(function () {
+    if (port) { port.postMessage({ kept: true }); }
+  }, function () {
+    if (port) { port.postMessage({ kept: false }); }
+  }));
 });
 
 self.addEventListener('fetch', function (event) {

@@ -622,6 +622,14 @@
     if (!('serviceWorker' in navigator)) { notice(S.notReady, 'warning'); return; }
     navigator.serviceWorker.register(config.workerUrl, { scope: config.scope }).then(function () {
       return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      if (!config.contactFormUrl || !navigator.onLine) { return; }
+      // The contact form is kept for who may record contacts only: the page asks for it.
+      return new Promise(function (resolve) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function () { resolve(); };
+        registration.active.postMessage({ keep: config.contactFormUrl }, [channel.port2]);
+      });
     }).then(function () {
       document.body.dataset.offlineReady = 'true';
     }).catch(function () { notice(S.notReady, 'warning'); });
