@@ -68,6 +68,20 @@ async () => {
 """
 
 
+COUNT_RECORDS = """
+async () => {
+  const db = await new Promise((resolve) => {
+    const request = indexedDB.open('satuatap-offline');
+    request.onsuccess = () => resolve(request.result);
+  });
+  return await new Promise((resolve) => {
+    const request = db.transaction('records').objectStore('records').count();
+    request.onsuccess = () => resolve(request.result);
+  });
+}
+"""
+
+
 class ServerRequests:
     """The paths of the requests the live server received (its own thread)."""
 
@@ -233,10 +247,5 @@ def test_two_events_recorded_offline_reach_the_office_exactly_once(
 
     # Sent, the records have left the phone.
     assert "Sekar" not in page.evaluate(DUMP_INDEXED_DB)
-    remaining = page.evaluate(
-        """async () => {
-          const db = await new Promise((r) => { const q = indexedDB.open('satuatap-offline'); q.onsuccess = () => r(q.result); });
-          return await new Promise((r) => { const q = db.transaction('records').objectStore('records').count(); q.onsuccess = () => r(q.result); });
-        }"""
-    )
+    remaining = page.evaluate(COUNT_RECORDS)
     assert remaining == 0
