@@ -14,6 +14,7 @@ import pytest
 from django.core.signals import request_started
 from playwright.sync_api import expect
 
+from satuatap.cases.models import Contact
 from satuatap.core.roles import Role
 from satuatap.outreach.models import OfflineSyncConflict, OutreachEvent
 from satuatap.people.models import Person
@@ -249,3 +250,48 @@ def test_two_events_recorded_offline_reach_the_office_exactly_once(
     assert "Sekar" not in page.evaluate(DUMP_INDEXED_DB)
     remaining = page.evaluate(COUNT_RECORDS)
     assert remaining == 0
+
+
+def test_a_contact_recorded_offline_by_a_counsellor_reaches_the_mrc_once(
+    live_server, context, page, make_user, office, server_requests
+):
+    make_user(Role.COUNSELLOR, username="cirebon.counsellor", language="en", gender="F")
+    app = f"{live_server.url}/outreach/offline/"
+    notes = "Bertanya tentang paspor yang ditahan majikan"
+
+    sign_in(page, live_server.url, "cirebon.counsellor")
+    page.goto(app)
+    page.get_by_label("PIN (at least 6 characters)").fill(PIN)
+    page.get_by_label("The same PIN again").fill(PIN)
+    page.get_by_role("button", name="Use this PIN").click()
+    page.wait_for_function(
+        "document.body.dataset.offlineReady === 'true' && !!navigator.serviceWorker.controller"
+    )
+
+    go_offline(context)
+    offline_since = server_requests.mark()
+    page.reload()
+    unlock(page)
+    page.get_by_role("button", name="MRC contact").click()
+    form = page.get_by_test_id("offline-contact-form")
+    form.get_by_label("Topic").select_option("documents")
+    form.get_by_label("Sex").select_option("F")
+    form.get_by_label("Age band").select_option("25-39")
+    form.get_by_label("Notes").fill(notes)
+    form.get_by_role("button", name="Save on this phone").click()
+    expect(page.get_by_test_id("pending-count")).to_have_text("1")
+    assert "paspor" not in page.evaluate(DUMP_INDEXED_DB)
+    assert server_requests.since(offline_since) == []
+
+    go_online(context)
+    expect(page.get_by_test_id("pending-count")).to_have_text("0")
+    expect(page.get_by_test_id("sync-report")).to_contain_text("Sent to the office: 1 record(s).")
+    contact = Contact.objects.get()
+    assert (contact.kind, contact.channel, contact.topic, contact.sex, contact.age_band) == (
+        "information",
+        "outreach",
+        "documents",
+        "F",
+        "25-39",
+    )
+    assert contact.notes == notes and contact.offline_id is not None

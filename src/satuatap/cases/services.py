@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -283,7 +284,7 @@ class OfflineContactResult:
     """`created`, `already_synced` (a retry) or `refused` (with the error, nothing stored)."""
 
     offline_id: uuid.UUID
-    status: str
+    status: Literal["created", "already_synced", "refused"]
     contact: Contact | None = None
     error: DomainError | None = None
 

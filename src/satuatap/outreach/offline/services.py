@@ -24,8 +24,10 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,8 @@ from satuatap.people import services as people_services
 from satuatap.people.models import Person, Sex
 from satuatap.people.nik import check_nik, strip_separators
 from satuatap.people.selectors import active_people
+
+SyncStatus = Literal["created", "already_synced", "refused"]
 
 # The most records one sync may carry (the phone sends more in several batches).
 MAX_BATCH = 50
@@ -75,7 +79,7 @@ class SyncResult:
     error; nothing of it was stored)."""
 
     offline_id: uuid.UUID
-    status: str
+    status: SyncStatus
     event: OutreachEvent | None = None
     error: DomainError | None = None
     conflicts: list[OfflineSyncConflict] = field(default_factory=list)
@@ -133,7 +137,7 @@ class _Matcher:
         self.office = office
         self.registered: dict[tuple, Person] = {}
 
-    def _people(self):
+    def _people(self) -> QuerySet[Person]:
         return active_people(self.by)
 
     def match(
@@ -207,8 +211,8 @@ def _create(
         twice = next((key for key in keys if key in seen), None)
         if twice is not None:
             first = seen[twice]
-            resolution = SyncResolution.NAMED_ONCE if first else SyncResolution.NOT_NAMED
-            found.append((participant, first, SyncConflictKind.SAME_IN_EVENT, resolution))
+            once = SyncResolution.NAMED_ONCE if first else SyncResolution.NOT_NAMED
+            found.append((participant, first, SyncConflictKind.SAME_IN_EVENT, once))
             continue
         person, kind, resolution = matcher.match(participant, pending)
         if person is not None and person in named and resolution != SyncResolution.NOT_NAMED:

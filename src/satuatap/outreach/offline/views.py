@@ -178,7 +178,7 @@ def manifest(request):
         "scope": scope,
         "display": "standalone",
         "background_color": "#ffffff",
-        "theme_color": "#0b5d7a",
+        "theme_color": "#6b2d5c",
         "icons": [
             {
                 "src": static("outreach/offline/icon-192.png"),
