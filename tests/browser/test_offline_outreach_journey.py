@@ -30,6 +30,7 @@ os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PIN = "482615"
+WORKER_SCRIPT = "/outreach/offline/sw.js"
 NAME = "Sekar Ayu Wulandari"
 NIK = "3209014508950003"
 
@@ -95,8 +96,12 @@ class ServerRequests:
             self.paths.append((environ or {}).get("PATH_INFO", ""))
 
     def since(self, mark: int) -> list[str]:
+        """Paths received since `mark`, but the browser's own update check of the service
+        worker's script: Chromium makes it outside the page and the worker, where Playwright's
+        offline emulation does not reach (a phone without signal does not make it at all); it
+        sends nothing of the records."""
         with self.lock:
-            return self.paths[mark:]
+            return [path for path in self.paths[mark:] if path != WORKER_SCRIPT]
 
     def mark(self) -> int:
         with self.lock:
@@ -264,6 +269,7 @@ def test_a_contact_recorded_offline_by_a_counsellor_reaches_the_mrc_once(
     page.get_by_label("PIN (at least 6 characters)").fill(PIN)
     page.get_by_label("The same PIN again").fill(PIN)
     page.get_by_role("button", name="Use this PIN").click()
+    expect(page.get_by_test_id("offline-event-form")).to_be_visible()
     page.wait_for_function(
         "document.body.dataset.offlineReady === 'true' && !!navigator.serviceWorker.controller"
     )
@@ -274,10 +280,10 @@ def test_a_contact_recorded_offline_by_a_counsellor_reaches_the_mrc_once(
     unlock(page)
     page.get_by_role("button", name="MRC contact").click()
     form = page.get_by_test_id("offline-contact-form")
-    form.get_by_label("Topic").select_option("documents")
-    form.get_by_label("Sex").select_option("F")
-    form.get_by_label("Age band").select_option("25-39")
-    form.get_by_label("Notes").fill(notes)
+    form.get_by_label("Topic", exact=True).select_option("documents")
+    form.get_by_label("Sex", exact=True).select_option("F")
+    form.get_by_label("Age band", exact=True).select_option("25-39")
+    form.get_by_label("Notes", exact=True).fill(notes)
     form.get_by_role("button", name="Save on this phone").click()
     expect(page.get_by_test_id("pending-count")).to_have_text("1")
     assert "paspor" not in page.evaluate(DUMP_INDEXED_DB)
