@@ -321,7 +321,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--pg-database", default=PG_DATABASE)
-    parser.add_argument("--key", default=None, help="name of the results file and docs/performance.md section (default: the engine)")
+    parser.add_argument(
+        "--key",
+        default=None,
+        help="name of the results file and docs/performance.md section (default: the engine)",
+    )
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument(

@@ -669,7 +669,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--pg-database", default="satuatap_bench")
-    parser.add_argument("--key", default=None, help="name of the results file and docs/performance.md section (default: the engine)")
+    parser.add_argument(
+        "--key",
+        default=None,
+        help="name of the results file and docs/performance.md section (default: the engine)",
+    )
     parser.add_argument("--lookups", type=int, default=1000)
     parser.add_argument("--names", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)

@@ -1306,7 +1306,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--force", action="store_true", help="regenerate even when complete")
     parser.add_argument("--skip-rollups", action="store_true")
-    parser.add_argument("--key", default=None, help="name of the results file and docs/performance.md section (default: the engine)")
+    parser.add_argument(
+        "--key",
+        default=None,
+        help="name of the results file and docs/performance.md section (default: the engine)",
+    )
     args = parser.parse_args(argv)
     if args.engine == "postgres" and not args.pg_database.startswith("satuatap_bench"):
         sys.exit("--pg-database must start with satuatap_bench (the generator empties tables).")

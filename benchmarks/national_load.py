@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    BENCH_SLUG_PREFIX,
     ROOT,
     bench_password,
     choose_database,
@@ -73,8 +74,6 @@ def largest_offices(count: int) -> list:
 
     from satuatap.core.models import Organisation
     from satuatap.people.models import Person
-
-    from _common import BENCH_SLUG_PREFIX
 
     sizes = dict(
         Person.objects.filter(office__slug__startswith=BENCH_SLUG_PREFIX)
@@ -159,9 +158,7 @@ def scenario(offices: list) -> dict:
         staff = ensure_staff(office)
         services = Service.objects.filter(office=office, is_active=True)
         person_services = list(
-            services.filter(desk=staff["desk"], allows_anonymous=False).values_list(
-                "pk", flat=True
-            )
+            services.filter(desk=staff["desk"], allows_anonymous=False).values_list("pk", flat=True)
         )
         information = services.filter(desk__desk_type__code=MRC_DESK, allows_anonymous=True)
         people = Person.objects.filter(
@@ -198,9 +195,8 @@ def scenario(offices: list) -> dict:
 
 def topology_for(run_dir: Path, args, database_url: str):
     """prod_smoke's topology on the national database, never dropped, with the dataset's keys."""
-    from django.conf import settings
-
     import prod_smoke
+    from django.conf import settings
 
     class NationalTopology(prod_smoke.Topology):
         def prepare(self) -> None:
@@ -321,8 +317,6 @@ def dataset_summary() -> str:
     from satuatap.core.models import Organisation
     from satuatap.frontdesk.models import Ticket
     from satuatap.people.models import Person
-
-    from _common import BENCH_SLUG_PREFIX
 
     offices = Organisation.objects.filter(slug__startswith=BENCH_SLUG_PREFIX, kind="office")
     return (
