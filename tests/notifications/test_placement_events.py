@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - fixtures imported from another directory's conftest are parameters here
 """Placement's messages to workers (issue 21): enrolment in a course or OPP, the day before it
 starts, a file refused at the gate (what to bring, where) and a departure near — end to end to
 the WhatsApp server, each once, in the worker's language."""

@@ -105,9 +105,11 @@ def queue_staff_digests(*, today: datetime.date | None = None) -> int:
     if gateways.gateway_for(Channel.EMAIL) is None:
         return 0
     subscriptions = (
-        DigestSubscription.objects.filter(user__is_active=True, user__office__isnull=False)
+        DigestSubscription.objects.filter(
+            user__is_active=True, user__organisation__kind=OrganisationKind.OFFICE
+        )
         .exclude(user__email="")
-        .select_related("user", "user__office")
+        .select_related("user", "user__organisation")
         .order_by("pk")
     )
     counts: dict[tuple[int, datetime.date], dict[str, int]] = {}

@@ -77,7 +77,7 @@ def office_settings(request):
         "ticket_calls": current.ticket_calls if current else False,
         "ticket_calls_ahead": current.ticket_calls_ahead if current else 3,
     }
-    form = OfficeSettingsForm(request.POST or None, initial=initial)
+    form = OfficeSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.set_office_settings(office=office, by=request.user, **form.cleaned_data)
@@ -96,7 +96,9 @@ def digest(request):
     if not request.user.has_perm("notifications.subscribe_digest"):
         raise PermissionDenied
     subscribed = selectors.is_digest_subscriber(request.user)
-    form = DigestForm(request.POST or None, initial={"subscribed": subscribed})
+    form = DigestForm(
+        request.POST if request.method == "POST" else None, initial={"subscribed": subscribed}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.set_digest_subscription(
