@@ -69,6 +69,7 @@ from satuatap.core.roles import Role
 from satuatap.core.selectors import office_partners
 from satuatap.core.uploads import read_scan
 from satuatap.notifications import services as notifications
+from satuatap.notifications.models import SafeContact
 from satuatap.people.models import Person, Sex
 from satuatap.placement.models import Agency
 
@@ -1072,7 +1073,7 @@ def upload_attachment(*, case: Case, by: User, title: str, file: File) -> CaseAt
 # --- Safe contacts ----------------------------------------------------------------------------
 
 
-def mark_safe_contact(*, case: Case, by: User, channel: str, address: str):
+def mark_safe_contact(*, case: Case, by: User, channel: str, address: str) -> SafeContact:
     """The case worker marks a number (or an e-mail address) as safe to use for messages about
     this case, on one channel: without it, nothing about the case is ever sent to the client
     (`notifications.services.queue_message`). Written in the case's timeline (the channel, never

@@ -22,6 +22,7 @@ imports none of them.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from collections.abc import Callable
 
@@ -63,6 +64,15 @@ def _expiring_documents(office: Organisation, day: datetime.date):
     )
 
 
+def _document_parameters(document: PersonDocument, office: Organisation) -> dict[str, object]:
+    expires_on = document.expires_on
+    return {
+        "document": document.document_type.name,
+        "expires_on": formats.date_format(expires_on, "DATE_FORMAT") if expires_on else "",
+        "office": office.name,
+    }
+
+
 def queue_document_expiry_reminders(*, today: datetime.date | None = None) -> int:
     """Queue today's reminders in every office; returns how many were queued. Safe to run
     twice a day: a document is reminded once per expiry date."""
@@ -75,12 +85,8 @@ def queue_document_expiry_reminders(*, today: datetime.date | None = None) -> in
                 office=office,
                 person=document.person,
                 template_code="document_expiring",
-                parameters=lambda document=document, office=office: {
-                    "document": document.document_type.name,
-                    "expires_on": formats.date_format(document.expires_on, "DATE_FORMAT"),
-                    "office": office.name,
-                },
-                event_key=f"document_expiring:{document.pk}:{document.expires_on.isoformat()}",
+                parameters=functools.partial(_document_parameters, document, office),
+                event_key=f"document_expiring:{document.pk}:{day.isoformat()}",
             )
             if message is not None:
                 queued += 1
@@ -117,7 +123,7 @@ def queue_staff_digests(*, today: datetime.date | None = None) -> int:
     for subscription in subscriptions:
         user = subscription.user
         office = user.office
-        if not user.has_perm("notifications.subscribe_digest"):
+        if office is None or not user.has_perm("notifications.subscribe_digest"):
             continue
         day = (today or office.today()) - datetime.timedelta(days=1)
         if (office.pk, day) not in counts:

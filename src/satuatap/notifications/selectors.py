@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from satuatap.core.models import User
@@ -68,7 +70,7 @@ def is_digest_subscriber(user: User) -> bool:
     return DigestSubscription.objects.filter(user=user).exists()
 
 
-def case_messages(case_ids) -> QuerySet[Message]:
+def case_messages(case_ids: Iterable[int]) -> QuerySet[Message]:
     """The outbox's messages about these MRC cases (to the client or to a partner), newest
     first. The caller (the MRC's pages) decides which cases the reader may see."""
     return Message.objects.filter(is_case_related=True, case_id__in=case_ids).select_related(

@@ -597,10 +597,10 @@ def rekey_addresses() -> dict[str, int]:
             for old in address_keys(channel, address):
                 known[channel, old] = new
         for opt_out in orphans:
-            new = known.get((opt_out.channel, opt_out.address_key))
-            if new is None:
+            found = known.get((opt_out.channel, opt_out.address_key))
+            if found is None:
                 counts["unmatched"] += 1
-            elif new != opt_out.address_key:
-                OptOut.objects.filter(pk=opt_out.pk).update(address_key=new)
+            elif found != opt_out.address_key:
+                OptOut.objects.filter(pk=opt_out.pk).update(address_key=found)
                 counts["opt_outs"] += 1
     return counts

@@ -14,6 +14,7 @@ Each is sent once (`event_key`); a message that cannot be queued never stops the
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.utils import formats
@@ -30,10 +31,6 @@ def _date(day: datetime.date) -> str:
 
 
 TO_BRING = (ItemStatus.MISSING, ItemStatus.REJECTED, ItemStatus.EXPIRED)
-
-
-def _date(day: datetime.date) -> str:
-    return formats.date_format(day, "DATE_FORMAT")
 
 
 def documents_to_bring(placement_file: PlacementFile, today: datetime.date) -> list[str]:
@@ -72,6 +69,10 @@ def file_blocked(placement_file: PlacementFile, today: datetime.date) -> None:
     )
 
 
+def _departure_parameters(day: datetime.date, office: Organisation) -> dict[str, object]:
+    return {"departure_on": _date(day), "office": office.name}
+
+
 def queue_departure_reminders(*, today: datetime.date | None = None) -> int:
     """Remind each worker whose open file's planned departure is in
     `NOTIFICATION_DEPARTURE_REMINDER_DAYS` days. Returns how many were queued."""
@@ -94,10 +95,7 @@ def queue_departure_reminders(*, today: datetime.date | None = None) -> int:
                 office=office,
                 person=placement_file.person,
                 template_code="departure_soon",
-                parameters=lambda day=day, office=office: {
-                    "departure_on": _date(day),
-                    "office": office.name,
-                },
+                parameters=functools.partial(_departure_parameters, day, office),
                 event_key=f"departure_soon:{placement_file.pk}:{day.isoformat()}",
             )
             queued += message is not None

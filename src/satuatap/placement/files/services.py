@@ -265,7 +265,7 @@ def change_stage(
         raise
 
 
-def _change_stage(placement_file: PlacementFile, to_stage: str, by: User, note: str):
+def _change_stage(placement_file: PlacementFile, to_stage: str, by: User, note: str) -> StageChange:
     with transaction.atomic():
         _require_manage(by, placement_file)
         _locked(placement_file)

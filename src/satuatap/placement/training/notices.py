@@ -7,6 +7,7 @@ that cannot be queued never stops the officer's work."""
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.utils import formats
 
@@ -59,7 +60,7 @@ def queue_course_reminders(*, today: datetime.date | None = None) -> int:
                 office=office,
                 person=enrolment.person,
                 template_code="course_tomorrow",
-                parameters=lambda course=course: _course_parameters(course),
+                parameters=functools.partial(_course_parameters, course),
                 event_key=f"course_tomorrow:{enrolment.pk}:{course.start_date.isoformat()}",
             )
             queued += message is not None
