@@ -6,6 +6,7 @@ awaits it (by e-mail, naming nobody), and the staff's daily digest (counts only)
 from __future__ import annotations
 
 import datetime
+import email
 
 import pytest
 from auditlog.models import LogEntry
@@ -28,6 +29,10 @@ from tests.notifications.conftest import gateways, provider, smtp_server  # noqa
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
+
+
+def body(mail) -> str:
+    return email.message_from_bytes(mail.content).get_payload(decode=True).decode()
 
 
 def consent(case, by, partner):
@@ -222,6 +227,8 @@ def test_daily_digest_counts_only_to_those_who_asked(
 ):
     head = make_user(Role.OFFICE_HEAD, email="kepala@ltsa.example")
     make_user(Role.FRONTDESK, email="desk@ltsa.example")  # did not ask
+    outreach = make_user(Role.OUTREACH_WORKER, email="lapangan@ltsa.example")
+    notifications.set_digest_subscription(user=outreach, subscribed=True)
     client.force_login(head)
     assert 'name="subscribed"' in client.get("/notifications/digest/").content.decode()
     client.post("/notifications/digest/", {"subscribed": "on"})
@@ -250,14 +257,18 @@ def test_daily_digest_counts_only_to_those_who_asked(
     smtp_server.messages.clear()
     tomorrow = office.today() + DAY
     with django_capture_on_commit_callbacks(execute=True):
-        assert events.queue_staff_digests(today=tomorrow) == 1
+        assert events.queue_staff_digests(today=tomorrow) == 2
     assert events.queue_staff_digests(today=tomorrow) == 0  # once a day
-    [mail] = smtp_server.messages
-    assert mail.rcpt_tos == ["kepala@ltsa.example"]
-    text = mail.content.decode()
-    assert office.today().isoformat() in text
-    for figure in ("1 ", "1 ", "1 "):
-        assert figure in text
-    assert "Dewi" not in text and case.client.full_name not in text
+    mails = {mail.rcpt_tos[0]: body(mail) for mail in smtp_server.messages}
+    assert set(mails) == {"kepala@ltsa.example", "lapangan@ltsa.example"}
+    day = office.today().isoformat()
+    # The head works with cases: every figure; the outreach worker does not: no MRC count.
+    assert f"{day}: 1 tiket" in mails["kepala@ltsa.example"]
+    assert "1 berkas" in mails["kepala@ltsa.example"]
+    assert "1 rujukan" in mails["kepala@ltsa.example"]
+    assert "– rujukan" in mails["lapangan@ltsa.example"]
+    assert "1 tiket" in mails["lapangan@ltsa.example"]
+    for text in mails.values():
+        assert "Dewi" not in text and case.client.full_name not in text
     client.post("/notifications/digest/", {})
     assert not DigestSubscription.objects.exists()

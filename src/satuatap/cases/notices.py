@@ -66,4 +66,4 @@ def referrals_pending(office: Organisation, day: datetime.date) -> int:
 def register() -> None:
     from satuatap.notifications.events import register_digest_count
 
-    register_digest_count("referrals", referrals_pending)
+    register_digest_count("referrals", referrals_pending, permission="cases.list_cases")

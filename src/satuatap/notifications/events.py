@@ -38,16 +38,19 @@ from satuatap.people.models import PersonDocument
 
 logger = logging.getLogger("satuatap.notifications")
 
-# The digest's counts, by name ("tickets", "files", "referrals"): fn(office, day) → int.
+# The digest's counts, by name ("tickets", "files", "referrals"): fn(office, day) → int, and
+# the permission a reader needs to get it (the MRC's count only to those who work with cases:
+# a small count of referrals is case data); others read "–".
 DigestCount = Callable[[Organisation, datetime.date], int]
-_digest_counts: dict[str, DigestCount] = {}
+_digest_counts: dict[str, tuple[DigestCount, str]] = {}
 DIGEST_COUNTS = ("tickets", "files", "referrals")
+WITHHELD = "–"
 
 
-def register_digest_count(name: str, count: DigestCount) -> None:
+def register_digest_count(name: str, count: DigestCount, *, permission: str = "") -> None:
     if name not in DIGEST_COUNTS:
         raise ValueError(f"unknown digest count {name!r}")
-    _digest_counts[name] = count
+    _digest_counts[name] = (count, permission)
 
 
 def _expiring_documents(office: Organisation, day: datetime.date):
@@ -100,9 +103,14 @@ def _site_url() -> str:
 def digest_counts(office: Organisation, day: datetime.date) -> dict[str, int]:
     """The office's counts for `day` (the digest's figures): 0 for an app not installed."""
     return {
-        name: int(_digest_counts[name](office, day)) if name in _digest_counts else 0
+        name: int(_digest_counts[name][0](office, day)) if name in _digest_counts else 0
         for name in DIGEST_COUNTS
     }
+
+
+def _may_read_count(user, name: str) -> bool:
+    permission = _digest_counts.get(name, (None, ""))[1]
+    return not permission or user.has_perm(permission)
 
 
 def queue_staff_digests(*, today: datetime.date | None = None) -> int:
@@ -139,9 +147,10 @@ def queue_staff_digests(*, today: datetime.date | None = None) -> int:
                 parameters={
                     "office": office.name,
                     "day": day.isoformat(),
-                    "tickets": str(figures["tickets"]),
-                    "files": str(figures["files"]),
-                    "referrals": str(figures["referrals"]),
+                    **{
+                        name: str(figures[name]) if _may_read_count(user, name) else WITHHELD
+                        for name in DIGEST_COUNTS
+                    },
                     "link": _site_url(),
                 },
                 language=settings.LANGUAGE_CODE,
