@@ -271,4 +271,4 @@ def test_daily_digest_counts_only_to_those_who_asked(
     for text in mails.values():
         assert "Dewi" not in text and case.client.full_name not in text
     client.post("/notifications/digest/", {})
-    assert not DigestSubscription.objects.exists()
+    assert not DigestSubscription.objects.filter(user=head).exists()
