@@ -44,7 +44,7 @@ def ticket_called(ticket: Ticket) -> None:
         )
     line = list(waiting_line(desk)[: settings.ticket_calls_ahead + 1])
     for ahead, waiting in enumerate(line):
-        if waiting.visit.person is None or ahead > settings.ticket_calls_ahead:
+        if waiting.visit.person is None:
             continue
         notifications.notify_person(
             office=desk.office,

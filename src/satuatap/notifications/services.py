@@ -224,6 +224,8 @@ def notify_person(
     `parameters` may be a function, called in the person's language (dates, names of kinds)."""
     if not person.is_active_record:
         return None
+    if event_key and Message.objects.filter(event_key=event_key).exists():
+        return None  # sent before: no need to look for a number again
     found = person_channel(person)
     if found is None:
         return None
