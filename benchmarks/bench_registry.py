@@ -499,11 +499,16 @@ def run_scaling(args) -> int:
     if not offices:
         sys.exit("No bench offices: run benchmarks/generate_registry.py --office-sizes first.")
     populations = office_populations([office.pk for office in offices])
+    offices = spread_by_size(
+        [office for office in offices if populations.get(office.pk)],
+        populations,
+        args.scaling_offices,
+    )
     rng = random.Random(args.seed)
     load_before = os.getloadavg()
     rows = []
     details = []
-    for office in sorted(offices, key=lambda o: populations.get(o.pk, 0)):
+    for office in offices:
         size = populations.get(office.pk, 0)
         if not size:
             continue
@@ -568,12 +573,35 @@ def run_scaling(args) -> int:
     print()
     print(section)
     RESULTS.mkdir(exist_ok=True)
-    key = f"name-scaling-{args.engine}"
+    key = f"name-scaling-{args.key or args.engine}"
     (RESULTS / f"{key}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     if not args.no_doc:
         write_doc(key, section)
         print(f"updated {DOC.relative_to(ROOT)}")
     return 0
+
+
+def spread_by_size(offices: list, populations: dict[int, int], count: int | None) -> list:
+    """The offices from smallest to largest; with `count`, only that many, spread evenly over
+    the logarithm of their size (the smallest and the largest always among them): the national
+    dataset has 500 offices."""
+    ordered = sorted(offices, key=lambda o: populations[o.pk])
+    if not count or count >= len(ordered):
+        return ordered
+    if count == 1:
+        return ordered[-1:]
+    import math
+
+    low, high = math.log(populations[ordered[0].pk]), math.log(populations[ordered[-1].pk])
+    chosen: list = []
+    for step in range(count):
+        goal = low + (high - low) * step / (count - 1)
+        nearest = min(
+            (o for o in ordered if o not in chosen),
+            key=lambda o: abs(math.log(populations[o.pk]) - goal),
+        )
+        chosen.append(nearest)
+    return sorted(chosen, key=lambda o: populations[o.pk])
 
 
 def render_scaling(result: dict, args) -> str:
@@ -641,6 +669,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--pg-database", default="satuatap_bench")
+    parser.add_argument("--key", default=None, help="name of the results file and docs/performance.md section (default: the engine)")
     parser.add_argument("--lookups", type=int, default=1000)
     parser.add_argument("--names", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
@@ -659,6 +688,12 @@ def main(argv: list[str] | None = None) -> int:
         help="--scaling: names searched the old way too (ranking every record)",
     )
     parser.add_argument("--skip-full-rank", action="store_true")
+    parser.add_argument(
+        "--scaling-offices",
+        type=int,
+        default=None,
+        help="--scaling: measure only this many offices, spread over the sizes (default: all)",
+    )
     args = parser.parse_args(argv)
 
     db_env = choose_database(args.engine, args.pg_database)
@@ -850,9 +885,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(section)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{args.engine}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    key = args.key or args.engine
+    (RESULTS / f"{key}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     if not args.no_doc:
-        write_doc(args.engine, section)
+        write_doc(key, section)
         print(f"updated {DOC.relative_to(ROOT)}")
     return 0
 

@@ -459,6 +459,12 @@ SATUATAP_PDP_AUTHORITY = env.str(
 # sweep every minute takes whatever a refresh left (docs/reports.md, "Roll-ups").
 ROLLUP_REFRESH_DELAY_SECONDS = env.int("ROLLUP_REFRESH_DELAY_SECONDS", default=5)
 
+# Offline capture of outreach events and MRC contacts on a phone (docs/offline.md): the most
+# days a record stays on the phone, sent or not (sent ones leave at once).
+OUTREACH_OFFLINE_DAYS = env.int("OUTREACH_OFFLINE_DAYS", default=7)
+if not 1 <= OUTREACH_OFFLINE_DAYS <= 90:
+    raise ValueError("OUTREACH_OFFLINE_DAYS must be between 1 and 90.")
+
 # Background work (imports now; exports and roll-ups later): huey, one small task module in core.
 # SQLite queue in the data directory by default; Redis when REDIS_URL is set (production).
 _redis_url = env.str("REDIS_URL", default="")

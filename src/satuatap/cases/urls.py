@@ -11,6 +11,7 @@ app_name = "cases"
 urlpatterns = [
     path("contacts/", contacts.contact_list, name="contact-list"),
     path("contacts/new/", contacts.contact_create, name="contact-create"),
+    path("contacts/offline-form/", contacts.contact_offline_form, name="contact-offline-form"),
     path("cases/", cases.case_list, name="case-list"),
     path("cases/mine/", cases.my_cases, name="my-cases"),
     path("cases/team/", cases.team_cases, name="team-cases"),
