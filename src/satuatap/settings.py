@@ -428,6 +428,10 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Fraud signals: an open placement file in one preparation stage longer than this is "stuck".
 PLACEMENT_STUCK_AFTER_DAYS = env.int("PLACEMENT_STUCK_AFTER_DAYS", default=30)
+# The departure reminder goes this many days before a file's planned departure date.
+NOTIFICATION_DEPARTURE_REMINDER_DAYS = env.int(
+    "SATUATAP_NOTIFICATION_DEPARTURE_REMINDER_DAYS", default=3
+)
 # A village profile shows no case figure for a village with fewer registered people than this
 # (reports.village): a registry count beside a case count would name the person.
 VILLAGE_PROFILE_MIN_PEOPLE = env.int("VILLAGE_PROFILE_MIN_PEOPLE", default=10)

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from satuatap.cases import notices
 from satuatap.cases.guards import (
     clean_text,
     forbidden,
@@ -70,6 +71,8 @@ from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
 from satuatap.core.selectors import office_partners
 from satuatap.core.uploads import read_scan
+from satuatap.notifications import services as notifications
+from satuatap.notifications.models import SafeContact
 from satuatap.people.models import Person, Sex
 from satuatap.placement.models import Agency
 
@@ -774,6 +777,7 @@ def _end_referral(referral: Referral, reason: str, now: datetime.datetime) -> No
     referral.stopped_at = now
     referral.end_reason = reason
     referral.save(update_fields=["stopped_at", "end_reason"])
+    notices.referral_changed(referral, "ended")
 
 
 def decide_closure(
@@ -1132,6 +1136,7 @@ def send_referral(
             case.status = CaseStatus.PENDING_PARTNER
             case.save(update_fields=["status", "updated_at"])
         record_event(case, "referral", by, params={"partner": partner.name})
+        notices.referral_changed(referral, "sent")
     return referral
 
 
@@ -1174,3 +1179,22 @@ def upload_attachment(*, case: Case, by: User, title: str, file: File) -> CaseAt
         attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment
+
+
+# --- Safe contacts ----------------------------------------------------------------------------
+
+
+def mark_safe_contact(*, case: Case, by: User, channel: str, address: str) -> SafeContact:
+    """The case worker marks a number (or an e-mail address) as safe to use for messages about
+    this case, on one channel: without it, nothing about the case is ever sent to the client
+    (`notifications.services.queue_message`). Written in the case's timeline (the channel, never
+    the number) and in the audit trail (auditlog on the mark, without the address)."""
+    _require_work(by, case)
+    with transaction.atomic():
+        _lock_case(case)
+        _require_work(by, case)
+        mark = notifications.mark_safe_contact(
+            case_id=case.pk, channel=channel, address=address, by=by
+        )
+        record_event(case, "safe_contact", by, params={"channel": channel})
+    return mark

@@ -5,7 +5,7 @@ from django.urls import path
 from satuatap.cases.directory.urls import urlpatterns as directory_patterns
 from satuatap.cases.partner.urls import urlpatterns as partner_patterns
 from satuatap.cases.printing.urls import urlpatterns as printing_patterns
-from satuatap.cases.views import case_work, cases, contacts, retention
+from satuatap.cases.views import case_work, cases, contacts, messages, retention
 
 app_name = "cases"
 urlpatterns = [
@@ -20,6 +20,13 @@ urlpatterns = [
     path("cases/<int:case_id>/", cases.case_detail, name="case-detail"),
     path("cases/<int:case_id>/access-log/", cases.case_access_log, name="case-access-log"),
     path("cases/<int:case_id>/assign/", case_work.case_assign, name="case-assign"),
+    path("cases/<int:case_id>/messages/", messages.case_messages, name="case-messages-of-case"),
+    path(
+        "cases/<int:case_id>/safe-contacts/new/",
+        messages.safe_contact_add,
+        name="safe-contact-add",
+    ),
+    path("messages/", messages.office_case_messages, name="case-messages"),
     path("cases/<int:case_id>/actions/new/", case_work.action_add, name="action-add"),
     path(
         "cases/<int:case_id>/actions/<int:action_id>/done/",
