@@ -717,7 +717,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{engine_label()}: {people_total:,} people in {len(offices)} offices", flush=True)
     load_before = os.getloadavg()
 
-    lookups = sample_people(office_ids, args.lookups, rng)
+    # People with a NIK (the national generator leaves it empty for 1 %: no birth date or sex).
+    lookups = sample_from(
+        Person.objects.filter(office_id__in=office_ids, nik__isnull=False), args.lookups, rng
+    )
     targets = misspell_targets(
         Person.objects.filter(office_id__in=office_ids),
         sample_people(office_ids, args.names, rng),
