@@ -133,6 +133,20 @@ bench: bench-deps fuzz
 	  $(BIN)/python benchmarks/bench_national.py --engine postgres ;; \
 	  *) echo "DATABASE_URL is not PostgreSQL: skipping the PostgreSQL national benchmark." ;; esac
 
+# National scale (issue 20, point 4; benchmarks/README.md): 10,000,000 people and 20,000,000
+# tickets in 500 offices in the PostgreSQL database satuatap_bench_nation (hours to generate on
+# two cores; resumable: run again after a stop), then NIK lookup and name search over HTTP, name
+# search against office size, the national dashboard, and 500 staff on the production topology.
+NATION = --engine postgres --pg-database satuatap_bench_nation --key nation
+.PHONY: bench-nation
+bench-nation: bench-deps nginx
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "bench-nation needs DATABASE_URL=postgres://…"; exit 1 ;; esac
+	$(BIN)/python benchmarks/generate_national.py $(NATION) --tickets 20000000 --offices 500 --people 10000000 --tail 3 --resume
+	$(BIN)/python benchmarks/bench_registry.py $(NATION) --lookups 1000 --names 200
+	$(BIN)/python benchmarks/bench_registry.py $(NATION) --scaling --scaling-offices 8 --full-rank-names 20
+	$(BIN)/python benchmarks/bench_national.py $(NATION) --cold
+	$(BIN)/python benchmarks/national_load.py --pg-database satuatap_bench_nation --users 500
+
 # The long fuzzing run (the suite's is 3 examples per operation and caller).
 FUZZ_EXAMPLES ?= 100
 .PHONY: fuzz

@@ -154,10 +154,13 @@ def _pg_version() -> str:
 
 
 def bench_offices():
-    from satuatap.core.models import Organisation
+    """The bench offices (not the national generator's partners and ministry)."""
+    from satuatap.core.models import Organisation, OrganisationKind
 
     return list(
-        Organisation.objects.filter(slug__startswith=BENCH_SLUG_PREFIX)
+        Organisation.objects.filter(
+            kind=OrganisationKind.OFFICE, slug__startswith=BENCH_SLUG_PREFIX
+        )
         .select_related("region")
         .order_by("pk")
     )

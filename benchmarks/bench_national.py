@@ -321,6 +321,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--pg-database", default=PG_DATABASE)
+    parser.add_argument(
+        "--key",
+        default=None,
+        help="name of the results file and docs/performance.md section (default: the engine)",
+    )
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument(
@@ -355,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     translation.activate("en")
-    engine_key = f"national-{args.engine}"
+    engine_key = f"national-{args.key or args.engine}"
     viewer = ensure_analyst()
     assert viewer.username == ANALYST_USERNAME
     end = data_end()
@@ -435,11 +440,11 @@ def main(argv: list[str] | None = None) -> int:
     compared, problems = check_equal(raw, viewer, sets)
     for line in problems[:40]:
         print("  MISMATCH", line)
-    generation_file = RESULTS / f"national-generate-{args.engine}.json"
+    generation_file = RESULTS / f"national-generate-{args.key or args.engine}.json"
     generation = json.loads(generation_file.read_text()) if generation_file.exists() else {}
     result = {
         "engine": engine_label(),
-        "engine_key": args.engine,
+        "engine_key": args.key or args.engine,
         "when": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
         "machine": machine(),
         "load_before": load_before,

@@ -165,9 +165,11 @@ class Picker:
         return self.values[min(index, len(self.values) - 1)]
 
 
-def office_sizes(total: int, count: int) -> list[int]:
-    """A long tail: the largest office ~3x the mean (as the registry benchmark)."""
-    weights = [1.0 / (rank + 8) for rank in range(count)]
+def office_sizes(total: int, count: int, tail: int = 8) -> list[int]:
+    """A long tail: office `rank` weighs 1/(rank + tail). With the default the largest of 50 is
+    ~3x the mean (as the registry benchmark); `--tail 3` on 500 offices makes the largest
+    6.3 % of the whole (630,000 of 10,000,000 people) and the smallest 0.04 %."""
+    weights = [1.0 / (rank + tail) for rank in range(count)]
     scale = total / sum(weights)
     sizes = [int(w * scale) for w in weights]
     sizes[0] += total - sum(sizes)
@@ -257,12 +259,22 @@ def ensure_offices(count: int) -> list:
 
     regions = {r.name: r for r in Region.objects.filter(level=2, name__in=REGENCIES)}
     names = [name for name in REGENCIES if name in regions][:count]
+    if len(names) < count:
+        # Beyond the 50 regencies that send most workers: every other regency and city by code
+        # (the national run's 500 offices).
+        for region in Region.objects.filter(level=2).exclude(name__in=names).order_by("code"):
+            if len(names) >= count:
+                break
+            regions[region.name] = region
+            names.append(region.name)
     desk_types = list(DeskType.objects.order_by("order"))
     offices = []
     with transaction.atomic():
         for name in names:
             region = regions[name]
             slug = BENCH_SLUG_PREFIX + slugify(name.removeprefix("Kabupaten "))
+            if name.startswith("Kota "):
+                slug = BENCH_SLUG_PREFIX + slugify(name)
             zone = office_zone(region.code)
             office = Organisation.objects.filter(
                 kind=OrganisationKind.OFFICE, region=region
@@ -1125,22 +1137,36 @@ def generate(
     seed: int,
     start: datetime.date,
     end: datetime.date,
+    people: int | None = None,
+    tail: int = 8,
     stdout=print,
 ) -> dict[str, int]:
-    """Write the dataset for these (empty) bench offices; the row counts per table."""
+    """Write the dataset for these bench offices; the row counts per table written by this run.
+
+    Each office is one transaction, its random numbers seeded by the office: a run stopped
+    part-way is resumed by running again with `--resume`, which skips the offices that hold
+    their people already and makes the others exactly as one uninterrupted run would."""
     from django.db import connection, transaction
+
+    from satuatap.people.models import Person
 
     sink = Sink(connection)
     ids = Ids(connection)
     gen = Generator(sink=sink, ids=ids, seed=seed, start=start, end=end, stdout=stdout)
     started = time.perf_counter()
-    sizes = office_sizes(tickets, len(offices))
+    sizes = office_sizes(tickets, len(offices), tail)
+    registered = office_sizes(people, len(offices), tail) if people else [0] * len(offices)
     done = 0
     try:
-        for office, size in zip(offices, sizes, strict=True):
+        for office, size, extra in zip(offices, sizes, registered, strict=True):
+            if Person.objects.filter(office=office).exists():
+                stdout(f"  {office.slug:<32} already generated: skipped")
+                done += size
+                continue
+            gen.rng = random.Random(f"{seed}:{office.slug}")
             with transaction.atomic():
                 kit = office_kit(office, random.Random(seed + office.pk), start, end)
-                gen.people(kit, max(1, round(size * PEOPLE_PER_TICKET)))
+                gen.people(kit, max(1, round(size * PEOPLE_PER_TICKET), extra))
                 gen.frontdesk(kit, size)
                 gen.placement(kit, round(len(kit.people) * FILES_PER_PERSON))
                 gen.training(kit, max(1, round(size * 0.012 / (2 * 24 * 0.85))))
@@ -1151,8 +1177,9 @@ def generate(
             done += size
             elapsed = time.perf_counter() - started
             stdout(
-                f"  {office.slug:<32} {size:>9,} tickets  {done:>10,} / {tickets:,}  "
-                f"{elapsed:7.1f} s  ({sink.rows_written / elapsed:,.0f} rows/s)"
+                f"  {office.slug:<32} {size:>9,} tickets {len(kit.people):>8,} people  "
+                f"{done:>10,} / {tickets:,}  {elapsed:7.1f} s  "
+                f"({sink.rows_written / elapsed:,.0f} rows/s)"
             )
         with transaction.atomic():
             ids.finish()
@@ -1247,6 +1274,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tickets", type=int, default=DEFAULT_TICKETS)
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies --tickets")
     parser.add_argument("--offices", type=int, default=50)
+    parser.add_argument(
+        "--people",
+        type=int,
+        default=None,
+        help="people registered in all (default: a tenth of the tickets); an office registers "
+        "its share of these or a tenth of its tickets, whichever is more",
+    )
+    parser.add_argument(
+        "--tail", type=int, default=8, help="office sizes weigh 1/(rank + tail): smaller, longer"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="complete a dataset a stopped run left: offices holding people are skipped",
+    )
     parser.add_argument("--years", type=int, default=2)
     parser.add_argument(
         "--end",
@@ -1264,6 +1306,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--force", action="store_true", help="regenerate even when complete")
     parser.add_argument("--skip-rollups", action="store_true")
+    parser.add_argument(
+        "--key",
+        default=None,
+        help="name of the results file and docs/performance.md section (default: the engine)",
+    )
     args = parser.parse_args(argv)
     if args.engine == "postgres" and not args.pg_database.startswith("satuatap_bench"):
         sys.exit("--pg-database must start with satuatap_bench (the generator empties tables).")
@@ -1275,7 +1322,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare()
     end = args.end or default_end()
     start, end = span_of(end, args.years)
-    record = RESULTS / f"national-generate-{args.engine}.json"
+    record = RESULTS / f"national-generate-{args.key or args.engine}.json"
     offices, existing = bench_offices_with_data()
     if existing == tickets and not args.force:
         print(f"The bench offices already hold {existing:,} tickets: nothing to generate.")
@@ -1283,7 +1330,7 @@ def main(argv: list[str] | None = None) -> int:
         if needs_rollups() and not args.skip_rollups:
             _rebuild_and_record(record, {})
         return 0
-    if has_dataset(offices):
+    if has_dataset(offices) and not args.resume:
         if not (args.reset or args.force):
             sys.exit(
                 f"The database holds {existing:,} bench tickets, not {tickets:,}: "
@@ -1302,6 +1349,8 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         start=start,
         end=end,
+        people=args.people,
+        tail=args.tail,
         stdout=lambda line: print(line, flush=True),
     )
     generation = time.perf_counter() - generated
@@ -1315,6 +1364,9 @@ def main(argv: list[str] | None = None) -> int:
     info = {
         "tickets": tickets,
         "offices": len(offices),
+        "people": args.people,
+        "tail": args.tail,
+        "resumed": args.resume,
         "start": str(start),
         "end": str(end),
         "seed": args.seed,

@@ -37,6 +37,10 @@ TOTP_KEY = bytes.fromhex(SCENARIO["totp_key"])
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MY_TICKET = re.compile(r"/frontdesk/desks/\d+/tickets/(\d+)/finish/")
 HTMX = {"HX-Request": "true"}
+# The national run (national_load.py) goes through nginx over HTTPS with the run's own
+# certificate, and lets staff pause longer between actions.
+CA_BUNDLE = os.environ.get("LOAD_CA_BUNDLE")
+WAIT = tuple(float(s) for s in os.environ.get("LOAD_WAIT", "1,5").split(","))
 
 _office_turns = itertools.count()
 _counsellor_turns = itertools.count()
@@ -48,10 +52,19 @@ def next_office() -> dict:
 
 class Staff(HttpUser):
     abstract = True
-    wait_time = between(1, 5)
+    wait_time = between(*WAIT)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if CA_BUNDLE:
+            self.client.verify = CA_BUNDLE
 
     def csrf(self) -> dict:
-        return {"X-CSRFToken": self.client.cookies.get("csrftoken", "")}
+        # Over HTTPS Django also checks that the form came from this site, as a browser says.
+        return {
+            "X-CSRFToken": self.client.cookies.get("csrftoken", ""),
+            "Referer": f"{self.host}/",
+        }
 
     def post_form(self, path: str, data: dict, name: str, expect=(302,)):
         with self.client.post(

@@ -132,13 +132,8 @@ def national_placement(make_user, ministry):
     return make_user(Role.NATIONAL_PLACEMENT, organisation=ministry, username="national.placement")
 
 
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The whole demo dataset, seeded once per test module (it takes tens of seconds) in a
-    transaction rolled back at the module's end; each test runs in its own savepoint inside it,
-    so what one test changes is gone before the next. Mark the module with
-    `pytest.mark.xdist_group` so that its tests share one worker and one seeding."""
-    media = tmp_path_factory.mktemp("demo-media")
+def seeded_demo(django_db_blocker, media):
+    """Seed the whole demo in a transaction, yield inside it, roll it back (for `demo_data`)."""
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         with transaction.atomic():
             with open(os.devnull, "w") as quiet:
@@ -146,3 +141,13 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
             fire_deferred_checks()
             yield
             transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The whole demo dataset, seeded once per test module (it takes tens of seconds) in a
+    transaction rolled back at the module's end; each test runs in its own savepoint inside it,
+    so what one test changes is gone before the next. Mark the module with
+    `pytest.mark.xdist_group` so that its tests share one worker and one seeding
+    (tests/demo/seeded/ shares one seeding between its modules)."""
+    yield from seeded_demo(django_db_blocker, tmp_path_factory.mktemp("demo-media"))

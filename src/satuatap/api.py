@@ -28,6 +28,7 @@ from satuatap.frontdesk.api import (
 from satuatap.frontdesk.api_surveys import ikm_router
 from satuatap.frontdesk.api_surveys import router as surveys_router
 from satuatap.openapi_errors import document_common_errors
+from satuatap.outreach.offline.api import router as outreach_offline_router
 from satuatap.people.api import router as people_router
 from satuatap.placement.api import agencies_router, job_orders_router
 from satuatap.placement.files.api import router as placement_files_router
@@ -149,6 +150,7 @@ api.add_router("/agencies", agencies_router)
 api.add_router("/job-orders", job_orders_router)
 api.add_router("/placement-files", placement_files_router)
 api.add_router("/contacts", contacts_router)
+api.add_router("/outreach", outreach_offline_router)
 api.add_router("/cases", cases_router)
 api.add_router("/partner/referrals", partner_router)
 api.add_router("/indicators", indicators_router)

@@ -429,6 +429,10 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # Fraud signals: an open placement file in one preparation stage longer than this is "stuck".
 PLACEMENT_STUCK_AFTER_DAYS = env.int("PLACEMENT_STUCK_AFTER_DAYS", default=30)
+# The departure reminder goes this many days before a file's planned departure date.
+NOTIFICATION_DEPARTURE_REMINDER_DAYS = env.int(
+    "SATUATAP_NOTIFICATION_DEPARTURE_REMINDER_DAYS", default=3
+)
 # A village profile shows no case figure for a village with fewer registered people than this
 # (reports.village): a registry count beside a case count would name the person.
 VILLAGE_PROFILE_MIN_PEOPLE = env.int("VILLAGE_PROFILE_MIN_PEOPLE", default=10)
@@ -455,6 +459,12 @@ SATUATAP_PDP_AUTHORITY = env.str(
 # once per this many seconds per app-server thread (0: at once, in the committing thread); a
 # sweep every minute takes whatever a refresh left (docs/reports.md, "Roll-ups").
 ROLLUP_REFRESH_DELAY_SECONDS = env.int("ROLLUP_REFRESH_DELAY_SECONDS", default=5)
+
+# Offline capture of outreach events and MRC contacts on a phone (docs/offline.md): the most
+# days a record stays on the phone, sent or not (sent ones leave at once).
+OUTREACH_OFFLINE_DAYS = env.int("OUTREACH_OFFLINE_DAYS", default=7)
+if not 1 <= OUTREACH_OFFLINE_DAYS <= 90:
+    raise ValueError("OUTREACH_OFFLINE_DAYS must be between 1 and 90.")
 
 # Background work (imports now; exports and roll-ups later): huey, one small task module in core.
 # SQLite queue in the data directory by default; Redis when REDIS_URL is set (production).

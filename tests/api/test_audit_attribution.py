@@ -155,6 +155,41 @@ RECIPES: dict[str, Recipe] = {
     "POST /api/v1/placement-files/{file_id}/departure": Recipe("placement", prepare=_file_ready),
     "POST /api/v1/placement-files/{file_id}/return": Recipe("placement", prepare=_file_departed),
     "POST /api/v1/contacts": Recipe("counsellor"),
+    "POST /api/v1/contacts/sync": Recipe(
+        "counsellor",
+        body={
+            "contacts": [
+                {
+                    "id": "5d0c8a3e-7b8f-4f7e-9a43-0d6f3b1f2c11",
+                    "kind": "information",
+                    "topic": "documents",
+                    "occurred_on": "@today",
+                    "sex": "F",
+                    "age_band": "25-39",
+                }
+            ]
+        },
+        note="a contact recorded offline",
+    ),
+    "POST /api/v1/outreach/sync": Recipe(
+        "outreach",
+        body={
+            "events": [
+                {
+                    "id": "0f5b6a61-8f0e-4c1e-a7a6-3f6c2b9d4e21",
+                    "village": "@village",
+                    "date": "@today",
+                    "kind": "socialisation",
+                    "title": "Sosialisasi",
+                    "counts": [{"sex": "F", "age_band": "25-39", "count": 3}],
+                    "participants": [
+                        {"full_name": "Sekar Ayu", "sex": "F", "birth_date": "1994-02-03"}
+                    ],
+                }
+            ]
+        },
+        note="an event recorded offline, naming a new participant (registered by the sync)",
+    ),
     "POST /api/v1/cases": Recipe("counsellor"),
     "POST /api/v1/cases/{case_id}/notes": Recipe("counsellor"),
     "POST /api/v1/cases/{case_id}/actions": Recipe("counsellor"),

@@ -6,10 +6,12 @@ placement), an MRC counsellor, a case supervisor and a partner case worker. Each
 not be a server error and must match the document: a declared status code, the declared content
 type and the declared body schema.
 
-The demo data set (smaller: a few people per office) is loaded once for the module, inside a
-transaction rolled back at the end; each operation's examples run in a savepoint on top of it,
-so writes made while fuzzing stay in that operation. Path parameters are drawn half from the
-ids of real records, so detail and write endpoints are fuzzed on records that exist.
+The demo data set (smaller: a few people per office and a month of front-desk history instead
+of thirteen: the fuzz needs records of every kind, not a year of them) is loaded once for the
+module, on one xdist worker, inside a transaction rolled back at the end; each operation's
+examples run in a savepoint on top of it, so writes made while fuzzing stay in that operation.
+Path parameters are drawn half from the ids of real records, so detail and write endpoints are
+fuzzed on records that exist.
 
 `SATUATAP_FUZZ_EXAMPLES` sets the generated examples per operation and caller on top of the
 boundary cases schemathesis always sends (default 3: the CI smoke run, about 2 minutes of CPU
@@ -41,6 +43,7 @@ from tests.transactions import fire_deferred_checks
 EXAMPLES = int(os.environ.get("SATUATAP_FUZZ_EXAMPLES", "3"))
 SEED = os.environ.get("SATUATAP_FUZZ_SEED")
 DEMO_PEOPLE_PER_OFFICE = 12
+DEMO_FRONTDESK_MONTHS = 1
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -125,10 +128,12 @@ def tokens(django_db_setup, django_db_blocker):
 
     Requests go through the real WSGI handler, which closes the database connection after
     each request unless, as Django's test client does, that handler is disconnected."""
+    from satuatap.demo import frontdesk as frontdesk_demo
     from satuatap.demo import people as people_demo
 
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
         patch.setattr(people_demo, "PEOPLE_PER_OFFICE", DEMO_PEOPLE_PER_OFFICE)
+        patch.setattr(frontdesk_demo, "MONTHS", DEMO_FRONTDESK_MONTHS)
         request_started.disconnect(close_old_connections)
         request_finished.disconnect(close_old_connections)
         outer = transaction.atomic()
@@ -158,6 +163,10 @@ FUZZ_SETTINGS = settings(
 
 def _with_seed(test):
     return test if SEED is None else seed(int(SEED))(test)
+
+
+# One worker fuzzes, so the demo is seeded once (`make test` distributes by xdist group).
+pytestmark = pytest.mark.xdist_group("fuzz")
 
 
 @pytest.mark.slow

@@ -14,7 +14,15 @@ from django.urls import get_resolver, reverse
 from satuatap.core.roles import OFFICE_ROLES, Role
 from satuatap.outreach import services
 from satuatap.outreach.forms import EventForm
-from satuatap.outreach.models import AgeBand, EventKind, OutreachEvent, VillageRegulation
+from satuatap.outreach.models import (
+    AgeBand,
+    EventKind,
+    OfflineSyncConflict,
+    OutreachEvent,
+    SyncConflictKind,
+    SyncResolution,
+    VillageRegulation,
+)
 from satuatap.people import services as people_services
 from satuatap.people.models import Sex
 from tests.factories import PersonFactory
@@ -48,7 +56,17 @@ def records(event, outreach_worker, office, village):
         title="Perlindungan PMI",
         file=SimpleUploadedFile("p.pdf", PDF),
     )
+    conflict = OfflineSyncConflict.objects.create(
+        office=office,
+        event=event,
+        person=person,
+        kind=SyncConflictKind.SAME_IN_EVENT,
+        resolution=SyncResolution.NAMED_ONCE,
+        entered='{"full_name": "Sumarni"}',
+        recorded_by=outreach_worker,
+    )
     return {
+        "conflict_id": conflict.pk,
         "event_id": event.pk,
         "follow_up_id": follow_up.pk,
         "focal_point_id": point.pk,
@@ -75,9 +93,18 @@ POST_ONLY = {
     "outreach:follow-up-add",
     "outreach:follow-up-delete",
     "outreach:focal-point-end",
+    "outreach:sync-conflict-review",
 }
 # Pages that show only the caller's own office's data, with no record in the URL.
-OWN_OFFICE_PAGES = {"outreach:event-list", "outreach:village-list", "outreach:event-create"}
+OWN_OFFICE_PAGES = {
+    "outreach:event-list",
+    "outreach:village-list",
+    "outreach:event-create",
+    "outreach:offline-app",
+    "outreach:sync-conflicts",
+}
+# Public and the same for everyone, GET only (the offline page's service worker and manifest).
+PUBLIC_PAGES = {"outreach:offline-worker", "outreach:offline-manifest"}
 
 
 def _outreach_rows() -> dict[str, list[dict]]:
@@ -91,7 +118,7 @@ def test_another_office_cannot_post_to_any_page(client, make_user, records, othe
     client.force_login(make_user(role, organisation=other_office))
     before = _outreach_rows()
     for name, url in _outreach_urls(records):
-        if name in OWN_OFFICE_PAGES:
+        if name in OWN_OFFICE_PAGES or name in PUBLIC_PAGES:
             continue
         response = client.post(url, {"person": 1})
         assert response.status_code == 404, name

@@ -9,6 +9,7 @@ parameter the matrix fills in (`Records.ids["own"]` and `Records.ids["other"]`).
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,6 +32,7 @@ from satuatap.notifications.addresses import address_key
 from satuatap.notifications.models import Message, MessageStatus
 from satuatap.outreach import services as outreach
 from satuatap.outreach.models import AgeBand, EventKind
+from satuatap.outreach.offline import services as offline_sync
 from satuatap.people import services as people
 from satuatap.people.data_rights import services as data_rights
 from satuatap.people.documents import services as documents
@@ -301,6 +303,21 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
     follow_up = outreach.record_follow_up(
         event=event, person=person, came_on=today, by=outreach_user
     )
+    # An event recorded offline that names the same person twice: the sync reports it.
+    offline_event = offline_sync.OfflineEvent(
+        offline_id=uuid.uuid4(),
+        village=village.code,
+        date=today - datetime.timedelta(days=2),
+        kind=EventKind.SOCIALISATION,
+        title="Sosialisasi (offline)",
+        counts=[(Sex.FEMALE, AgeBand.ADULT, 4)],
+        participants=[
+            offline_sync.OfflineParticipant(full_name="Sulastri", sex=Sex.FEMALE, nik=person.nik)
+        ]
+        * 2,
+    )
+    (synced,) = offline_sync.sync_events(by=outreach_user, records=[offline_event])
+    (sync_conflict,) = synced.conflicts
     focal_point = outreach.add_focal_point(
         by=outreach_user, village=village, name="Sumarni", since=today
     )
@@ -382,6 +399,7 @@ def _office_records(office: Organisation, partner: Organisation, agency: Agency)
         "failed_message": failed_message.pk,
         "event": event.pk,
         "follow_up": follow_up.pk,
+        "sync_conflict": sync_conflict.pk,
         "focal_point": focal_point.pk,
         "regulation": regulation.pk,
         "village": village.code,

@@ -51,6 +51,10 @@ from satuatap.cases.schemas import (
     GroupCountOut,
     NoteIn,
     NoteOut,
+    OfflineContactErrorOut,
+    OfflineContactResultOut,
+    OfflineContactsIn,
+    OfflineContactsOut,
     PurposeQuery,
     ReasonIn,
     ReferralIn,
@@ -193,6 +197,53 @@ def create_contact(request, payload: ContactIn):
     )
     contact = _contacts_with_details(Contact.objects.filter(pk=contact.pk)).get()
     return Status(201, contact_out(contact))
+
+
+@contacts_router.post(
+    "/sync",
+    response={200: OfflineContactsOut, 403: ErrorOut, 422: ErrorOut},
+    url_name="contacts-sync",
+)
+def sync_offline_contacts(request, payload: OfflineContactsIn):
+    """Store contacts recorded offline on a phone, each exactly once: `id` is drawn by the
+    phone, and a retried sync answers `already_synced`. A contact the online form would refuse
+    is `refused` with that error (nothing of it is stored); the others are stored."""
+    records = [
+        services.OfflineContact(
+            offline_id=item.id,
+            kind=item.kind,
+            channel=item.channel,
+            topic=item.topic,
+            occurred_on=item.occurred_on,
+            served=item.served,
+            sex=item.sex,
+            age_band=item.age_band,
+            is_group=item.is_group,
+            counts=tuple((c.sex, c.age_band, c.count) for c in item.counts),
+            notes=item.notes,
+        )
+        for item in payload.contacts
+    ]
+    results = services.sync_offline_contacts(by=request.user, records=records)
+    return OfflineContactsOut(
+        contacts=[
+            OfflineContactResultOut(
+                id=result.offline_id,
+                status=result.status,
+                contact_id=result.contact.pk if result.contact is not None else None,
+                error=(
+                    OfflineContactErrorOut(
+                        code=result.error.code,
+                        message=result.error.message,
+                        details=result.error.details,
+                    )
+                    if result.error is not None
+                    else None
+                ),
+            )
+            for result in results
+        ]
+    )
 
 
 # --- Cases: reading ---------------------------------------------------------------------------

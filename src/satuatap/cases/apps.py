@@ -19,6 +19,7 @@ class CasesConfig(AppConfig):
 
         directory_audit.register()
 
-        from satuatap.cases import work
+        from satuatap.cases import notices, work
 
         work.register()
+        notices.register()

@@ -47,6 +47,7 @@ LABELS = {
     "referral_reminder": gettext_lazy("Reminder sent to the partner"),
     "legal_hold_set": gettext_lazy("Legal hold set"),
     "legal_hold_lifted": gettext_lazy("Legal hold lifted"),
+    "safe_contact": gettext_lazy("Safe contact marked"),
 }
 
 # Kinds whose words, in events written before parameters, only repeated the label (in the

@@ -655,3 +655,17 @@ class ErasureDecisionForm(forms.Form):
         choices=[(APPROVE, _("Erase the registry record")), (DECLINE, _("Keep the record"))],
         widget=forms.RadioSelect,
     )
+
+
+class SafeContactForm(forms.Form):
+    """A number (or e-mail address) the client says is safe for messages about the case."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[("whatsapp", _("WhatsApp")), ("sms", _("SMS")), ("email", _("E-mail"))],
+    )
+    address = forms.CharField(
+        label=_("Number or e-mail address"),
+        max_length=254,
+        help_text=_("Only one the client said is safe: nobody else reads it."),
+    )

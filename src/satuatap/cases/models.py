@@ -139,6 +139,16 @@ class Contact(models.Model):
             "only by who recorded it, the case workers of its case and the case supervisors."
         ),
     )
+    offline_id = models.UUIDField(
+        _("offline id"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_(
+            "Drawn by the phone that recorded the contact offline: a retried sync finds it."
+        ),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

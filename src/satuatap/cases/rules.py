@@ -131,6 +131,11 @@ rules.add_perm("cases.reopen_case", is_same_office_as_case & is_case_supervisor)
 # Who read the case (its pages, PDFs, attachments, the API) and its referrals (the partners):
 # the case supervisors, who may read every case of the office (core.trail).
 rules.add_perm("cases.view_access_log", is_same_office_as_case & is_case_supervisor)
+# Marking a number safe for messages about the case: whoever may work on it (open cases).
+rules.add_perm("cases.mark_safe_contact", can_work_on_case)
+# The case supervisors' list of the office's messages about cases (the outbox's case-related
+# ones); a restricted case's messages only through its own page, behind the purpose gate.
+rules.add_perm("cases.view_case_messages", works_with_cases & is_case_supervisor)
 
 
 # --- Partner portal ---------------------------------------------------------------------------

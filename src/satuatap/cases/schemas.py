@@ -8,6 +8,7 @@ A partner only ever gets `SharedCaseOut`: the fields the client consented to sha
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -90,6 +91,44 @@ class ContactIn(Schema):
     participant_ids: list[int] = Field([], max_length=500)
     notes: str = Field("", max_length=10_000)
     case_id: int | None = None
+
+
+class OfflineContactIn(Schema):
+    """A contact recorded offline on a phone (docs/offline.md): no registry record, the
+    person's sex and age band (or a group's counts)."""
+
+    id: uuid.UUID = Field(..., description="drawn by the phone; a retried sync sends it again")
+    kind: ContactKind
+    channel: Channel = Channel.OUTREACH
+    topic: Topic
+    occurred_on: date
+    served: PersonServed | Literal[""] = ""
+    sex: Sex = Sex.NOT_RECORDED
+    age_band: AgeBand = AgeBand.NOT_RECORDED
+    is_group: bool = False
+    counts: list[GroupCountIn] = Field([], max_length=30)
+    notes: str = Field("", max_length=10_000)
+
+
+class OfflineContactsIn(Schema):
+    contacts: list[OfflineContactIn] = Field(..., max_length=50)
+
+
+class OfflineContactErrorOut(Schema):
+    code: str
+    message: str
+    details: dict | list | None = None
+
+
+class OfflineContactResultOut(Schema):
+    id: uuid.UUID
+    status: Literal["created", "already_synced", "refused"]
+    contact_id: int | None = None
+    error: OfflineContactErrorOut | None = None
+
+
+class OfflineContactsOut(Schema):
+    contacts: list[OfflineContactResultOut]
 
 
 class ContactOut(Schema):

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -22,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from satuatap.cases import notices
 from satuatap.cases.guards import (
     clean_text,
     forbidden,
@@ -67,6 +71,8 @@ from satuatap.core.models import Organisation, User
 from satuatap.core.roles import Role
 from satuatap.core.selectors import office_partners
 from satuatap.core.uploads import read_scan
+from satuatap.notifications import services as notifications
+from satuatap.notifications.models import SafeContact
 from satuatap.people.models import Person, Sex
 from satuatap.placement.models import Agency
 
@@ -183,6 +189,7 @@ def record_contact(
     participants: Iterable[Person] = (),
     notes: str = "",
     case: Case | None = None,
+    offline_id: uuid.UUID | None = None,
 ) -> Contact:
     """Record one information or counselling contact. A group contact carries counts by sex and
     age band (named participants are optional); an individual one may name the person."""
@@ -234,6 +241,7 @@ def record_contact(
             case=case,
             # A sensitive topic with a named person: restricted like a restricted case.
             is_restricted=topic in SENSITIVE_TOPICS and named,
+            offline_id=offline_id,
             recorded_by=by,
         )
         # A random id: the gaps in a sequence would count the restricted contacts.
@@ -253,6 +261,112 @@ def record_contact(
             kind_of_event = "restricted_contact" if contact.is_restricted else "contact"
             record_event(case, kind_of_event, by, params={"kind": kind})
     return contact
+
+
+@dataclass(frozen=True)
+class OfflineContact:
+    """An information or counselling contact recorded offline on a phone (docs/offline.md):
+    without a registry record (the phone holds none), with the person's sex and age band or a
+    group's counts."""
+
+    offline_id: uuid.UUID
+    kind: str
+    channel: str
+    topic: str
+    occurred_on: datetime.date
+    served: str = ""
+    sex: str = Sex.NOT_RECORDED
+    age_band: str = AgeBand.NOT_RECORDED
+    is_group: bool = False
+    counts: tuple[tuple[str, str, int], ...] = ()
+    notes: str = ""
+
+
+@dataclass
+class OfflineContactResult:
+    """`created`, `already_synced` (a retry) or `refused` (with the error, nothing stored)."""
+
+    offline_id: uuid.UUID
+    status: Literal["created", "already_synced", "refused"]
+    contact: Contact | None = None
+    error: DomainError | None = None
+
+
+# The most contacts one sync may carry (the phone sends more in several batches).
+MAX_OFFLINE_BATCH = 50
+
+
+def _synced_contact(by: User, offline_id: uuid.UUID) -> OfflineContactResult | None:
+    contact = Contact.objects.filter(offline_id=offline_id).first()
+    if contact is None:
+        return None
+    if contact.recorded_by_id != by.pk or contact.office_id != by.office_id_or_none:
+        error = DomainError(
+            "offline_id_taken",
+            _("This record's id is already taken. Record the contact again."),
+            status=409,
+        )
+        return OfflineContactResult(offline_id=offline_id, status="refused", error=error)
+    return OfflineContactResult(offline_id=offline_id, status="already_synced", contact=contact)
+
+
+def sync_offline_contacts(
+    *, by: User, records: Iterable[OfflineContact]
+) -> list[OfflineContactResult]:
+    """Store the contacts a phone recorded offline, each exactly once (its phone-drawn id),
+    each through `record_contact` in its own transaction. Refused as a whole when the user may
+    not record contacts (403) or the batch is malformed (422)."""
+    if not by.has_perm("cases.record_contact"):
+        raise forbidden()
+    records = list(records)
+    if len(records) > MAX_OFFLINE_BATCH:
+        raise DomainError(
+            "batch_too_large",
+            _("Send at most %(count)s records at a time.") % {"count": MAX_OFFLINE_BATCH},
+            status=422,
+        )
+    if len({record.offline_id for record in records}) != len(records):
+        raise DomainError(
+            "duplicate_offline_id", _("The same record is sent twice in one sync."), status=422
+        )
+    results = []
+    for record in records:
+        synced = _synced_contact(by, record.offline_id)
+        if synced is not None:
+            results.append(synced)
+            continue
+        try:
+            with transaction.atomic():
+                contact = record_contact(
+                    by=by,
+                    kind=record.kind,
+                    channel=record.channel,
+                    topic=record.topic,
+                    occurred_on=record.occurred_on,
+                    served=record.served,
+                    sex=record.sex,
+                    age_band=record.age_band,
+                    is_group=record.is_group,
+                    counts=record.counts,
+                    notes=record.notes,
+                    offline_id=record.offline_id,
+                )
+        except DomainError as error:
+            results.append(
+                OfflineContactResult(offline_id=record.offline_id, status="refused", error=error)
+            )
+            continue
+        except IntegrityError:
+            # A retry of the same record that won the race.
+            synced = _synced_contact(by, record.offline_id)
+            if synced is None:
+                raise
+            results.append(synced)
+            continue
+        results.append(
+            OfflineContactResult(offline_id=record.offline_id, status="created", contact=contact)
+        )
+    return results
 
 
 # --- Cases ------------------------------------------------------------------------------------
@@ -663,6 +777,7 @@ def _end_referral(referral: Referral, reason: str, now: datetime.datetime) -> No
     referral.stopped_at = now
     referral.end_reason = reason
     referral.save(update_fields=["stopped_at", "end_reason"])
+    notices.referral_changed(referral, "ended")
 
 
 def decide_closure(
@@ -1021,6 +1136,7 @@ def send_referral(
             case.status = CaseStatus.PENDING_PARTNER
             case.save(update_fields=["status", "updated_at"])
         record_event(case, "referral", by, params={"partner": partner.name})
+        notices.referral_changed(referral, "sent")
     return referral
 
 
@@ -1063,3 +1179,22 @@ def upload_attachment(*, case: Case, by: User, title: str, file: File) -> CaseAt
         attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment
+
+
+# --- Safe contacts ----------------------------------------------------------------------------
+
+
+def mark_safe_contact(*, case: Case, by: User, channel: str, address: str) -> SafeContact:
+    """The case worker marks a number (or an e-mail address) as safe to use for messages about
+    this case, on one channel: without it, nothing about the case is ever sent to the client
+    (`notifications.services.queue_message`). Written in the case's timeline (the channel, never
+    the number) and in the audit trail (auditlog on the mark, without the address)."""
+    _require_work(by, case)
+    with transaction.atomic():
+        _lock_case(case)
+        _require_work(by, case)
+        mark = notifications.mark_safe_contact(
+            case_id=case.pk, channel=channel, address=address, by=by
+        )
+        record_event(case, "safe_contact", by, params={"channel": channel})
+    return mark

@@ -5,13 +5,14 @@ from django.urls import path
 from satuatap.cases.directory.urls import urlpatterns as directory_patterns
 from satuatap.cases.partner.urls import urlpatterns as partner_patterns
 from satuatap.cases.printing.urls import urlpatterns as printing_patterns
-from satuatap.cases.views import case_work, cases, contacts, retention
+from satuatap.cases.views import case_work, cases, contacts, messages, retention
 
 app_name = "cases"
 urlpatterns = [
     path("contacts/", contacts.contact_list, name="contact-list"),
     path("contacts/new/", contacts.contact_create, name="contact-create"),
     path("contacts/<int:contact_id>/request/", contacts.portal_request, name="portal-request"),
+    path("contacts/offline-form/", contacts.contact_offline_form, name="contact-offline-form"),
     path("cases/", cases.case_list, name="case-list"),
     path("cases/mine/", cases.my_cases, name="my-cases"),
     path("cases/team/", cases.team_cases, name="team-cases"),
@@ -20,6 +21,13 @@ urlpatterns = [
     path("cases/<int:case_id>/", cases.case_detail, name="case-detail"),
     path("cases/<int:case_id>/access-log/", cases.case_access_log, name="case-access-log"),
     path("cases/<int:case_id>/assign/", case_work.case_assign, name="case-assign"),
+    path("cases/<int:case_id>/messages/", messages.case_messages, name="case-messages-of-case"),
+    path(
+        "cases/<int:case_id>/safe-contacts/new/",
+        messages.safe_contact_add,
+        name="safe-contact-add",
+    ),
+    path("messages/", messages.office_case_messages, name="case-messages"),
     path("cases/<int:case_id>/actions/new/", case_work.action_add, name="action-add"),
     path(
         "cases/<int:case_id>/actions/<int:action_id>/done/",

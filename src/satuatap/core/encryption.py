@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from contextvars import ContextVar
 from functools import lru_cache
 
@@ -262,3 +263,20 @@ class EncryptedTextField(models.TextField):
 
     def get_transform(self, lookup_name):
         return None
+
+
+# --- Steps of a key rotation that apps add -----------------------------------------------------
+
+# What `rotate_encryption_keys` runs after re-encrypting the columns and files: an app that
+# keeps keyed hashes (HMAC under SECRET_KEY: notifications' address keys) recomputes them here,
+# since a rotation is also when SECRET_KEY changes. Each step returns counts to report.
+RotationStep = Callable[[], dict[str, int]]
+_rotation_steps: dict[str, RotationStep] = {}
+
+
+def register_rotation_step(name: str, step: RotationStep) -> None:
+    _rotation_steps[name] = step
+
+
+def rotation_steps() -> dict[str, RotationStep]:
+    return dict(_rotation_steps)

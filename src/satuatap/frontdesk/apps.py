@@ -7,10 +7,11 @@ class FrontdeskConfig(AppConfig):
     verbose_name = _("Front desk and queues")
 
     def ready(self) -> None:
-        from satuatap.frontdesk import audit, person_actions, retention, work
+        from satuatap.frontdesk import audit, notices, person_actions, retention, work
 
         audit.register_models()
         audit.register_office_records()
         retention.register()
         work.register()
         person_actions.register()
+        notices.register()

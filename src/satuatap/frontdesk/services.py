@@ -14,6 +14,7 @@ from satuatap.core.audit import erase_audit_values
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Desk, User
 from satuatap.core.retention import RunContext, keep_aggregates
+from satuatap.frontdesk import notices
 from satuatap.frontdesk.models import (
     OPEN_STATUSES,
     AgeBand,
@@ -117,7 +118,9 @@ def call_next(*, desk: Desk, by: User) -> Ticket | None:
     Two officers calling at once never get the same ticket: the claim is a conditional update
     that only one of them can win. On PostgreSQL each officer also skips the rows another one
     has locked (`FOR UPDATE SKIP LOCKED`), so they do not race for the same row at all; SQLite
-    runs the whole claim under its write lock (IMMEDIATE transactions)."""
+    runs the whole claim under its write lock (IMMEDIATE transactions).
+
+    Then, when the office turned it on, the visitors are told on their phone (`notices`)."""
     _require_desk(by, desk)
     day = desk.office.today()
     for _attempt in range(20):
@@ -132,8 +135,12 @@ def call_next(*, desk: Desk, by: User) -> Ticket | None:
             if candidate is None:
                 return None
             if _take(candidate, by, timezone.now()):
-                return Ticket.objects.select_related("desk", "visit").get(pk=candidate)
-    raise DomainError("busy", _("The queue is very busy: try again."), status=409)
+                ticket = Ticket.objects.select_related("desk", "visit").get(pk=candidate)
+                break
+    else:
+        raise DomainError("busy", _("The queue is very busy: try again."), status=409)
+    notices.ticket_called(ticket)
+    return ticket
 
 
 def call_ticket(*, ticket: Ticket, by: User) -> Ticket:
@@ -148,6 +155,7 @@ def call_ticket(*, ticket: Ticket, by: User) -> Ticket:
         elif not _take(ticket.pk, by, now):
             raise DomainError("not_waiting", _("This ticket is no longer waiting."), status=409)
     ticket.refresh_from_db()
+    notices.ticket_called(ticket)
     return ticket
 
 

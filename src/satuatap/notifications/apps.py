@@ -17,3 +17,8 @@ class NotificationsConfig(AppConfig):
         from satuatap.people.data_rights.hooks import register_person_eraser
 
         register_person_eraser(erase_people_data)
+
+        from satuatap.core.encryption import register_rotation_step
+        from satuatap.notifications.services import rekey_addresses
+
+        register_rotation_step("notifications.address_keys", rekey_addresses)

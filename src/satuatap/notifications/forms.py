@@ -26,3 +26,19 @@ class OptOutForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language for messages"), choices=settings.LANGUAGES)
+
+
+class OfficeSettingsForm(forms.Form):
+    ticket_calls = forms.BooleanField(
+        label=_("Tell visitors on their phone when their number is near and when it is called"),
+        required=False,
+    )
+    ticket_calls_ahead = forms.IntegerField(
+        label=_("Numbers ahead for the 'soon' message"), min_value=1, max_value=10
+    )
+
+
+class DigestForm(forms.Form):
+    subscribed = forms.BooleanField(
+        label=_("Send me the office's daily digest by e-mail"), required=False
+    )

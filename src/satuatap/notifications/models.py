@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.encryption import EncryptedTextField
 from satuatap.core.models import Organisation
+from satuatap.notifications.catalogue import requester_template_codes
 from satuatap.people.models import Person
 
 
@@ -54,6 +55,18 @@ class Message(models.Model):
         blank=True,
         related_name="+",
     )
+    # A partner organisation told that a referral awaits it (its contact's e-mail address).
+    partner = models.ForeignKey(
+        Organisation,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # What the message is about, once: a second message with the same key is not queued (a
+    # daily task run twice, an officer trying the gate again the same day).
+    event_key = models.CharField(max_length=120, blank=True, db_index=True, editable=False)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     address = EncryptedTextField(_("address"))
     address_key = models.CharField(max_length=64, editable=False)
@@ -81,10 +94,19 @@ class Message(models.Model):
         verbose_name_plural = _("messages")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            # A person, a staff member, or (a portal requester's own address) neither.
+            # Exactly one of a person, a staff member or a partner; or none of them, only for a
+            # template to a requester (the public portal's receipt, to the number they typed).
             models.CheckConstraint(
-                name="message_has_at_most_one_recipient",
-                condition=Q(person__isnull=True) | Q(staff_user__isnull=True),
+                name="message_has_one_recipient",
+                condition=Q(person__isnull=False, staff_user__isnull=True, partner__isnull=True)
+                | Q(person__isnull=True, staff_user__isnull=False, partner__isnull=True)
+                | Q(person__isnull=True, staff_user__isnull=True, partner__isnull=False)
+                | Q(
+                    person__isnull=True,
+                    staff_user__isnull=True,
+                    partner__isnull=True,
+                    template_code__in=requester_template_codes(),
+                ),
             ),
         ]
         indexes = [
@@ -124,6 +146,9 @@ class OptOut(models.Model):
 
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     address_key = models.CharField(max_length=64, editable=False)
+    # The normalised address, encrypted: what `services.rekey_addresses` recomputes the key
+    # from when SECRET_KEY changes. Erased with the person (the keyed hash stays).
+    address = EncryptedTextField(_("address"), blank=True)
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -157,6 +182,7 @@ class SafeContact(models.Model):
     case_id = models.PositiveIntegerField()
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     address_key = models.CharField(max_length=64, editable=False)
+    address = EncryptedTextField(_("address"), blank=True)  # for re-keying, as OptOut's
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -187,3 +213,55 @@ class LanguagePreference(models.Model):
 
     def __str__(self) -> str:
         return f"language preference #{self.pk}"
+
+
+class OfficeSettings(models.Model):
+    """What the office head turned on for the office's messages. Without a row: nothing."""
+
+    office = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    ticket_calls = models.BooleanField(
+        _("tell visitors when their number is called"),
+        default=False,
+        help_text=_(
+            "A message when a few numbers are ahead and when the number is called, to visitors "
+            "registered with their own mobile number."
+        ),
+    )
+    ticket_calls_ahead = models.PositiveSmallIntegerField(
+        _("numbers ahead for the 'soon' message"), default=3
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("message settings of an office")
+        verbose_name_plural = _("message settings of offices")
+        constraints = [
+            models.CheckConstraint(
+                name="ticket_calls_ahead_between_1_and_10",
+                condition=Q(ticket_calls_ahead__gte=1, ticket_calls_ahead__lte=10),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"message settings #{self.pk}"
+
+
+class DigestSubscription(models.Model):
+    """A staff member's wish to get the office's daily digest by e-mail (counts only)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_subscription"
+    )
+    subscribed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daily digest subscription")
+        verbose_name_plural = _("daily digest subscriptions")
+
+    def __str__(self) -> str:
+        return f"digest subscription #{self.pk}"

@@ -3,6 +3,8 @@
 - The office head sees the office's failed messages and resends them, except those about an
   MRC case: that a message about a case went to a person tells that the person has a case.
 - The case supervisor sees and resends the failed case-related messages of the office.
+- The office head turns the queue's messages on or off for the office (off by default).
+- Every office staff member may ask for the office's daily digest (counts only) by e-mail.
 - Whoever works with the registry of the person's office records an opt-out or the language for
   messages on the person's page.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import rules
 
-from satuatap.core.rules import is_case_supervisor, is_office_head, is_office_staff
+from satuatap.core.rules import is_case_supervisor, is_office_head, is_office_staff, is_own_office
 from satuatap.people.rules import is_same_office_as_person, works_with_registry
 
 
@@ -41,3 +43,5 @@ rules.add_perm(
     "notifications.record_opt_out",
     works_with_registry & is_same_office_as_person & is_person_active,
 )
+rules.add_perm("notifications.configure_office", is_office_staff & is_office_head & is_own_office)
+rules.add_perm("notifications.subscribe_digest", is_office_staff)

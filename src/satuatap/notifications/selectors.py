@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from satuatap.core.models import User
 from satuatap.core.rules import is_case_supervisor, is_office_head
 from satuatap.notifications.addresses import address_key
-from satuatap.notifications.models import Message, MessageStatus, OptOut
+from satuatap.notifications.models import (
+    DigestSubscription,
+    Message,
+    MessageStatus,
+    OfficeSettings,
+    OptOut,
+)
 from satuatap.people.models import Person
 
 
@@ -50,3 +58,21 @@ def opted_out_channels(person: Person) -> dict[int, list[str]]:
         if (key, channel) in keys:
             found[keys[key, channel]].append(channel)
     return found
+
+
+def office_settings(office_id: int | None) -> OfficeSettings | None:
+    if office_id is None:
+        return None
+    return OfficeSettings.objects.filter(office_id=office_id).first()
+
+
+def is_digest_subscriber(user: User) -> bool:
+    return DigestSubscription.objects.filter(user=user).exists()
+
+
+def case_messages(case_ids: Iterable[int]) -> QuerySet[Message]:
+    """The outbox's messages about these MRC cases (to the client or to a partner), newest
+    first. The caller (the MRC's pages) decides which cases the reader may see."""
+    return Message.objects.filter(is_case_related=True, case_id__in=case_ids).select_related(
+        "person", "partner"
+    )

@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+from collections.abc import Callable
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from satuatap.core import metrics
@@ -28,18 +29,20 @@ from satuatap.core.attribution import current_attribution
 from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Organisation, User
 from satuatap.notifications import dispatch, gateways
-from satuatap.notifications.addresses import address_key, normalise
+from satuatap.notifications.addresses import address_key, address_keys, normalise
 from satuatap.notifications.catalogue import get_template
 from satuatap.notifications.models import (
     Channel,
+    DigestSubscription,
     LanguagePreference,
     Message,
     MessageStatus,
+    OfficeSettings,
     OptOut,
     OptOutSource,
     SafeContact,
 )
-from satuatap.people.models import Person
+from satuatap.people.models import Person, Phone
 
 logger = logging.getLogger("satuatap.notifications")
 
@@ -78,7 +81,7 @@ def _enqueue(message: Message, *, delay: int = 0) -> None:
 
 def is_opted_out(*, channel: str, address: str) -> bool:
     return OptOut.objects.filter(
-        channel=channel, address_key=address_key(channel, address)
+        channel=channel, address_key__in=address_keys(channel, address)
     ).exists()
 
 
@@ -92,6 +95,17 @@ def language_of(person: Person | None) -> str:
     return language if language in known else DEFAULT_LANGUAGE
 
 
+# Who each audience's templates may go to (a person's template may also go to a staff member,
+# as a test of the channel): never a partner's notice to a person, nor a person's to a partner.
+# A requester's template goes to none of them (an address typed in the portal), and only it may.
+RECIPIENTS_OF_AUDIENCE: dict[str, tuple[str, ...]] = {
+    "person": ("person", "staff_user"),
+    "staff": ("staff_user",),
+    "partner": ("partner",),
+    "requester": (),
+}
+
+
 @transaction.atomic
 def queue_message(
     *,
@@ -102,26 +116,28 @@ def queue_message(
     parameters: dict[str, str],
     person: Person | None = None,
     staff_user: User | None = None,
+    partner: Organisation | None = None,
     case_id: int | None = None,
     language: str | None = None,
+    event_key: str = "",
 ) -> Message:
     """Put a message in the outbox; it is sent once the caller's transaction commits.
 
-    A template `to_requester` goes to an address someone gave for themselves (the portal), with
-    neither `person` nor `staff_user`; every other goes to exactly one of them.
-
-    Refused (409) when the channel has no gateway, the address opted out of the channel, or
-    the template is about an MRC case and the case worker has not marked this address a safe
-    contact for that case."""
+    Refused (409) when the channel has no gateway, the address opted out of the channel, a
+    message with the same `event_key` was queued before, or the template is about an MRC case
+    for a person and the case worker has not marked this address a safe contact for that case.
+    A template goes only to its audience (`RECIPIENTS_OF_AUDIENCE`): a staff digest to a staff
+    member, a partner's notice to a partner organisation; a requester's template (the public
+    portal) to an address someone gave for themselves, with no person, staff member or partner.
+    """
     template = get_template(template_code)
     if template is None:
         raise DomainError("unknown_template", _("There is no such message."))
-    recipients = (person is not None) + (staff_user is not None)
-    if (
-        channel not in Channel.values
-        or recipients > 1
-        or (recipients == 0 and not template.to_requester)
-    ):
+    recipients = {"person": person, "staff_user": staff_user, "partner": partner}
+    given = tuple(name for name, value in recipients.items() if value is not None)
+    allowed = RECIPIENTS_OF_AUDIENCE[template.audience]
+    to_its_audience = given[0] in allowed if len(given) == 1 else not given and not allowed
+    if channel not in Channel.values or not to_its_audience:
         raise DomainError("invalid_message", _("A message goes to one person on one channel."))
     if not address.strip():
         raise DomainError("no_address", _("There is no address to send this message to."))
@@ -129,16 +145,23 @@ def queue_message(
         raise DomainError(
             "channel_off", _("Messages cannot be sent on this channel here."), status=409
         )
+    if event_key and Message.objects.filter(event_key=event_key).exists():
+        raise DomainError("already_queued", _("This message was sent already."), status=409)
     key = address_key(channel, address)
-    if OptOut.objects.filter(channel=channel, address_key=key).exists():
+    keys = address_keys(channel, address)
+    if OptOut.objects.filter(channel=channel, address_key__in=keys).exists():
         raise DomainError(
             "opted_out", _("This number or address asked not to get messages."), status=409
         )
-    if template.is_case_related and (
-        case_id is None
-        or not SafeContact.objects.filter(
-            case_id=case_id, channel=channel, address_key=key
-        ).exists()
+    if (
+        template.is_case_related
+        and template.audience == "person"
+        and (
+            case_id is None
+            or not SafeContact.objects.filter(
+                case_id=case_id, channel=channel, address_key__in=keys
+            ).exists()
+        )
     ):
         raise DomainError(
             "not_a_safe_contact",
@@ -149,6 +172,7 @@ def queue_message(
         office=office,
         person=person,
         staff_user=staff_user,
+        partner=partner,
         channel=channel,
         address=normalise(channel, address),
         address_key=key,
@@ -159,11 +183,73 @@ def queue_message(
         language=language or language_of(person),
         is_case_related=template.is_case_related,
         case_id=case_id if template.is_case_related else None,
+        event_key=event_key[:120],
         next_attempt_at=timezone.now(),
     )
     _audit(message, "message_queued")
     _enqueue(message)
     return message
+
+
+# Which of a person's numbers each channel may use, in the order they are tried: the person's
+# own WhatsApp, else an SMS to their own mobile. Never a family contact's or a home phone.
+CHANNEL_PHONE_KINDS = (
+    (Channel.WHATSAPP, (Phone.Kind.WHATSAPP,)),
+    (Channel.SMS, (Phone.Kind.MOBILE, Phone.Kind.WHATSAPP)),
+)
+
+
+def person_channel(person: Person) -> tuple[str, str] | None:
+    """The channel and number a message to `person` goes to, or None: no own number on record,
+    no gateway for it, or every one opted out."""
+    phones = list(person.phones.all())
+    for channel, kinds in CHANNEL_PHONE_KINDS:
+        if gateways.gateway_for(channel) is None:
+            continue
+        for phone in phones:
+            if phone.kind in kinds and not is_opted_out(channel=channel, address=phone.number):
+                return channel, phone.number
+    return None
+
+
+def notify_person(
+    *,
+    office: Organisation,
+    person: Person,
+    template_code: str,
+    parameters: dict[str, object] | Callable[[], dict[str, object]],
+    event_key: str = "",
+) -> Message | None:
+    """Queue a message to a person on their own number, in their language; None when it is
+    not sent (no number, opted out, already sent for `event_key`, a merged or anonymised
+    record). Never raises for these: the caller's work (calling a ticket, enrolling) goes on.
+    `parameters` may be a function, called in the person's language (dates, names of kinds)."""
+    if not person.is_active_record:
+        return None
+    if event_key and Message.objects.filter(event_key=event_key).exists():
+        return None  # sent before: no need to look for a number again
+    found = person_channel(person)
+    if found is None:
+        return None
+    channel, number = found
+    language = language_of(person)
+    if callable(parameters):
+        with translation.override(language):
+            parameters = parameters()
+    try:
+        return queue_message(
+            office=office,
+            person=person,
+            channel=channel,
+            address=number,
+            template_code=template_code,
+            parameters={name: str(value) for name, value in parameters.items()},
+            language=language,
+            event_key=event_key,
+        )
+    except DomainError as error:
+        logger.info("person %s: no %s message (%s)", person.pk, template_code, error.code)
+        return None
 
 
 def _claim(message_id: int, now: datetime.datetime) -> Message | None:
@@ -363,15 +449,20 @@ def record_opt_out(
         raise DomainError("invalid_opt_out", _("Choose a channel."))
     if not address.strip():
         raise DomainError("no_address", _("There is no address to send this message to."))
-    key = address_key(channel, address)
-    opt_out, _created = OptOut.objects.get_or_create(
-        channel=channel,
-        address_key=key,
-        defaults={"person": person, "source": source, "recorded_by": by},
-    )
+    keys = address_keys(channel, address)
+    opt_out = OptOut.objects.filter(channel=channel, address_key__in=keys).first()
+    if opt_out is None:
+        opt_out = OptOut.objects.create(
+            channel=channel,
+            address_key=keys[0],
+            address=normalise(channel, address),
+            person=person,
+            source=source,
+            recorded_by=by,
+        )
     now = timezone.now()
     for message in Message.objects.select_for_update().filter(
-        channel=channel, address_key=key, status=MessageStatus.QUEUED
+        channel=channel, address_key__in=keys, status=MessageStatus.QUEUED
     ):
         message.status = MessageStatus.FAILED
         message.failed_at = now
@@ -385,14 +476,29 @@ def record_opt_out(
 @transaction.atomic
 def mark_safe_contact(*, case_id: int, channel: str, address: str, by: User) -> SafeContact:
     """The case worker's mark: messages about case `case_id` may go to this address. Called by
-    the MRC's own services (cases), which check that `by` works on the case."""
-    safe, _created = SafeContact.objects.get_or_create(
-        case_id=case_id,
-        channel=channel,
-        address_key=address_key(channel, address),
-        defaults={"marked_by": by},
-    )
+    the MRC's own services (cases), which check that `by` works on the case. The mark is in
+    the audit trail (auditlog: channel, case id, who; never the address)."""
+    if channel not in Channel.values:
+        raise DomainError("invalid_channel", _("Choose a channel."))
+    if not address.strip():
+        raise DomainError("no_address", _("There is no address to send this message to."))
+    keys = address_keys(channel, address)
+    safe = SafeContact.objects.filter(
+        case_id=case_id, channel=channel, address_key__in=keys
+    ).first()
+    if safe is None:
+        safe = SafeContact.objects.create(
+            case_id=case_id,
+            channel=channel,
+            address_key=keys[0],
+            address=normalise(channel, address),
+            marked_by=by,
+        )
     return safe
+
+
+def safe_contacts_of(case_id: int) -> list[SafeContact]:
+    return list(SafeContact.objects.filter(case_id=case_id).select_related("marked_by"))
 
 
 @transaction.atomic
@@ -411,7 +517,7 @@ def erase_people_data(person_ids: list[int]) -> None:
         address="", address_key="", parameters=""
     )
     LanguagePreference.objects.filter(person_id__in=person_ids).delete()
-    OptOut.objects.filter(person_id__in=person_ids).update(person=None)
+    OptOut.objects.filter(person_id__in=person_ids).update(person=None, address="")
 
 
 def forget_addresses(pks: list[int], context: object = None) -> list[int]:
@@ -419,3 +525,86 @@ def forget_addresses(pks: list[int], context: object = None) -> list[int]:
     schedule's purge of the record class of `retention.py`."""
     Message.objects.filter(pk__in=pks).update(address="", address_key="", parameters="")
     return pks
+
+
+@transaction.atomic
+def set_office_settings(
+    *, office: Organisation, by: User, ticket_calls: bool, ticket_calls_ahead: int
+) -> OfficeSettings:
+    """The office head turns the queue's messages on or off (audited by auditlog)."""
+    if not by.has_perm("notifications.configure_office", office):
+        raise DomainError("forbidden", _("You may not do this."), status=403)
+    if not 1 <= ticket_calls_ahead <= 10:
+        raise DomainError("invalid_ahead", _("Choose between 1 and 10 numbers ahead."), status=422)
+    office_settings, _created = OfficeSettings.objects.get_or_create(office=office)
+    office_settings.ticket_calls = ticket_calls
+    office_settings.ticket_calls_ahead = ticket_calls_ahead
+    office_settings.updated_by = by
+    office_settings.save()
+    return office_settings
+
+
+@transaction.atomic
+def set_digest_subscription(*, user: User, subscribed: bool) -> bool:
+    """A staff member asks for the daily digest by e-mail, or stops it."""
+    if subscribed:
+        if user.office_id_or_none is None or not user.email:
+            raise DomainError(
+                "no_email",
+                _("The digest goes to your e-mail address: ask your office head to record it."),
+                status=409,
+            )
+        DigestSubscription.objects.get_or_create(user=user)
+    else:
+        DigestSubscription.objects.filter(user=user).delete()
+    return subscribed
+
+
+def rekey_addresses() -> dict[str, int]:
+    """Recompute every stored keyed hash of an address under today's SECRET_KEY: after a change
+    of SECRET_KEY (the old one in SECRET_KEY_FALLBACKS), so that opt-outs, safe contacts and
+    receipts go on matching. Run by `rotate_encryption_keys` (core.encryption's rotation
+    steps). A row is recomputed from its own encrypted address; an opt-out whose address was
+    erased with its person is matched through the old keys against the addresses still known
+    (the outbox, the registry's numbers), and counted as `unmatched` when none is. Returns the
+    counts per kind of row."""
+    counts = {"messages": 0, "opt_outs": 0, "safe_contacts": 0, "unmatched": 0}
+    for model, count_as in (
+        (Message, "messages"),
+        (OptOut, "opt_outs"),
+        (SafeContact, "safe_contacts"),
+    ):
+        rows = (
+            model.objects.exclude(address="")
+            .order_by("pk")
+            .values_list("pk", "channel", "address", "address_key")
+        )
+        for pk, channel, address, stored in rows.iterator():
+            key = address_key(channel, str(address))
+            if key != stored:
+                model.objects.filter(pk=pk).update(address_key=key)
+                counts[count_as] += 1
+    orphans = list(OptOut.objects.filter(address="").exclude(address_key=""))
+    if orphans:
+        known: dict[tuple[str, str], str] = {}
+        addresses = {
+            (c, str(a))
+            for c, a in Message.objects.exclude(address="").values_list("channel", "address")
+        }
+        addresses |= {
+            (channel, number)
+            for number in Phone.objects.values_list("number", flat=True)
+            for channel in (Channel.WHATSAPP, Channel.SMS)
+        }
+        for channel, address in addresses:
+            new = address_key(channel, address)
+            for old in address_keys(channel, address):
+                known[channel, old] = new
+        for opt_out in orphans:
+            found = known.get((opt_out.channel, opt_out.address_key))
+            if found is None:
+                counts["unmatched"] += 1
+            elif found != opt_out.address_key:
+                OptOut.objects.filter(pk=opt_out.pk).update(address_key=found)
+                counts["opt_outs"] += 1
+    return counts

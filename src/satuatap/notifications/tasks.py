@@ -1,7 +1,8 @@
 """Background work of the notifications, run by huey (see `satuatap.core.tasks`): one attempt
 at a message (queued by `services.queue_message` when its transaction commits, and again after
 a temporary failure with its back-off delay), a sweep every minute for what the queue lost, and
-the daily reminders of documents about to expire. Tasks take ids only."""
+the daily reminders of documents about to expire, and the staff's daily digest. Tasks take
+ids only."""
 
 from huey import crontab
 
@@ -33,3 +34,9 @@ def send_due_messages_task() -> None:
 @system_task(crontab(hour="0", minute="30"), "notifications.document_expiry")
 def document_expiry_reminders_task() -> None:
     events.queue_document_expiry_reminders()
+
+
+# 23:30 UTC is 06:30 WIB, 07:30 WITA, 08:30 WIT: the day before is over in every office.
+@system_task(crontab(hour="23", minute="30"), "notifications.staff_digest")
+def staff_digest_task() -> None:
+    events.queue_staff_digests()

@@ -13,14 +13,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from satuatap.core.errors import add_domain_message
 from satuatap.core.exceptions import DomainError
+from satuatap.core.rules import is_case_supervisor
 from satuatap.notifications import selectors, services
-from satuatap.notifications.forms import LanguageForm, OptOutForm
+from satuatap.notifications.forms import (
+    DigestForm,
+    LanguageForm,
+    OfficeSettingsForm,
+    OptOutForm,
+)
 from satuatap.notifications.models import Channel, OptOutSource
 from satuatap.people.selectors import get_visible_person
 
@@ -29,10 +36,13 @@ STOP_WORDS = frozenset({"STOP", "BERHENTI", "UNSUBSCRIBE"})
 
 @login_required
 def outbox(request):
+    """The office's failed messages not about a case. Those about a case are on the MRC's
+    own page (`cases:case-messages`), where each case's messages pass the sensitive-data gate."""
     if not request.user.has_perm("notifications.view_outbox"):
         raise PermissionDenied
-    failed = list(selectors.failed_messages(request.user)[:200])
-    return render(request, "notifications/outbox.html", {"failed": failed})
+    failed = list(selectors.failed_messages(request.user).filter(is_case_related=False)[:200])
+    context = {"failed": failed, "is_case_supervisor": is_case_supervisor(request.user)}
+    return render(request, "notifications/outbox.html", context)
 
 
 @login_required
@@ -49,7 +59,61 @@ def resend(request, message_id: int):
         add_domain_message(request, error)
     else:
         messages.success(request, _("The message is queued again."))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
     return redirect("notifications:outbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def office_settings(request):
+    """The office head's switch for the queue's messages to visitors (off by default)."""
+    office = request.user.office
+    if office is None or not request.user.has_perm("notifications.configure_office", office):
+        raise PermissionDenied
+    current = selectors.office_settings(office.pk)
+    initial = {
+        "ticket_calls": current.ticket_calls if current else False,
+        "ticket_calls_ahead": current.ticket_calls_ahead if current else 3,
+    }
+    form = OfficeSettingsForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_office_settings(office=office, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_message(request, error)
+        else:
+            messages.success(request, _("The message settings are saved."))
+            return redirect("notifications:office-settings")
+    return render(request, "notifications/office_settings.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def digest(request):
+    """A staff member asks for the office's daily digest by e-mail, or stops it."""
+    if not request.user.has_perm("notifications.subscribe_digest"):
+        raise PermissionDenied
+    subscribed = selectors.is_digest_subscriber(request.user)
+    form = DigestForm(
+        request.POST if request.method == "POST" else None, initial={"subscribed": subscribed}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_digest_subscription(
+                user=request.user, subscribed=form.cleaned_data["subscribed"]
+            )
+        except DomainError as error:
+            add_domain_message(request, error)
+        else:
+            messages.success(request, _("Your choice for the daily digest is saved."))
+            return redirect("notifications:digest")
+    return render(
+        request,
+        "notifications/digest.html",
+        {"form": form, "subscribed": subscribed, "email": request.user.email},
+    )
 
 
 def _person_or_404(request, person_id: int):

@@ -2,7 +2,9 @@ from auditlog.registry import auditlog
 
 
 def register_models() -> None:
+    from satuatap.core.audit import encrypted_fields
     from satuatap.outreach.models import (
+        OfflineSyncConflict,
         OutreachCount,
         OutreachEvent,
         OutreachFollowUp,
@@ -15,6 +17,8 @@ def register_models() -> None:
     auditlog.register(OutreachFollowUp)
     auditlog.register(VillageFocalPoint)
     auditlog.register(VillageRegulation, exclude_fields=["file", "sha256"])
+    # What was typed on the phone is encrypted; the trail keeps the kind and resolution only.
+    auditlog.register(OfflineSyncConflict, exclude_fields=encrypted_fields(OfflineSyncConflict))
 
 
 def register_office_records() -> None:
@@ -22,6 +26,7 @@ def register_office_records() -> None:
     from satuatap.core.trail import OFFICE
     from satuatap.core.trail import register_office_records as register
     from satuatap.outreach.models import (
+        OfflineSyncConflict,
         OutreachCount,
         OutreachEvent,
         OutreachFollowUp,
@@ -42,6 +47,11 @@ def register_office_records() -> None:
     register(
         OutreachFollowUp,
         records=of_office(OutreachFollowUp, "event__office_id"),
+        parent=("event", events),
+    )
+    register(
+        OfflineSyncConflict,
+        records=of_office(OfflineSyncConflict),
         parent=("event", events),
     )
     register(VillageFocalPoint, records=of_office(VillageFocalPoint), parent=OFFICE)

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from satuatap.core.encryption import EncryptedTextField
 from satuatap.core.models import Organisation, OrganisationKind
 from satuatap.people.models import Person, Sex
 from satuatap.regions.models import Region
@@ -86,6 +87,14 @@ class OutreachEvent(models.Model):
         related_name="outreach_events",
     )
     notes = models.TextField(_("notes"), blank=True)
+    offline_id = models.UUIDField(
+        _("offline id"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Drawn by the phone that recorded the event offline: a retried sync finds it."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -271,3 +280,71 @@ class VillageRegulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class SyncConflictKind(models.TextChoices):
+    SAME_IN_EVENT = "same_in_event", _("Entered twice in the same event")
+    SAME_ACROSS_EVENTS = "same_across_events", _("Entered as new in more than one event")
+    OTHER_NIK = "other_nik", _("Name and date of birth match a record with another NIK")
+    SEVERAL_RECORDS = "several_records", _("Name and date of birth match several records")
+    NIK_REGISTERED = "nik_registered", _("The NIK is registered, but not in this office")
+    NIK_INVALID = "nik_invalid", _("The NIK is not valid")
+    NAME_DIFFERS = "name_differs", _("The NIK matches a record with another name")
+
+
+class SyncResolution(models.TextChoices):
+    NAMED_ONCE = "named_once", _("Named once")
+    LINKED = "linked", _("Named as the registry record")
+    NOT_NAMED = "not_named", _("Not named; the counts stand")
+
+
+class OfflineSyncConflict(models.Model):
+    """A named participant of an event recorded offline whom the sync could not simply add:
+    entered twice (same NIK, or same name and date of birth, in the event or in several events
+    of the sync), or matching the registry in a way that needs a person to look. The sync
+    resolves it (see `SyncResolution`) and this row is the report: shown to the worker after
+    the sync, listed for the office (`outreach:sync-conflicts`). What was typed is kept
+    encrypted, for the review; it goes with the event's named participants (retention.py)."""
+
+    office = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("office")
+    )
+    event = models.ForeignKey(
+        OutreachEvent,
+        on_delete=models.CASCADE,
+        related_name="sync_conflicts",
+        verbose_name=_("event"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registry record"),
+    )
+    kind = models.CharField(_("conflict"), max_length=24, choices=SyncConflictKind.choices)
+    resolution = models.CharField(_("resolution"), max_length=16, choices=SyncResolution.choices)
+    entered = EncryptedTextField(_("as entered"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("synced at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("offline sync conflict")
+        verbose_name_plural = _("offline sync conflicts")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["office", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at event {self.event_id}"

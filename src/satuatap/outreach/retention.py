@@ -1,7 +1,8 @@
 """Outreach's record class in the retention schedule (`core/retention/`): the named
 participants of village events and their follow-ups.
 
-Once due, an event no longer names who came (the list of participants and the follow-ups go);
+Once due, an event no longer names who came (the list of participants, the follow-ups and the
+report of an offline sync go);
 the counts by sex and age band, which the reports read, stay, and so does the event. A held
 person stays on the list. Taking part in an event is activity of the person for the registry.
 """
@@ -12,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from satuatap.core.retention import Cutoff, RecordClass, register_record_class
-from satuatap.outreach.models import OutreachEvent, OutreachFollowUp
+from satuatap.outreach.models import OfflineSyncConflict, OutreachEvent, OutreachFollowUp
 from satuatap.outreach.services import remove_named_participants
 from satuatap.people.models import Person
 from satuatap.people.retention import held_people, register_activity
@@ -26,7 +27,9 @@ def _named(unheld: bool = False):
     if unheld:
         participants = participants.exclude(held_people("person"))
         follow_ups = follow_ups.exclude(held_people("person"))
-    return Q(Exists(participants)) | Q(Exists(follow_ups))
+    # The report of an offline sync names who was typed (offline/services.py): it goes too.
+    conflicts = OfflineSyncConflict.objects.filter(event=OuterRef("pk"))
+    return Q(Exists(participants)) | Q(Exists(follow_ups)) | Q(Exists(conflicts))
 
 
 def _due(cutoff: Cutoff):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from collections.abc import Iterable, Sequence
 
 from django.core.files.base import ContentFile
@@ -206,8 +207,10 @@ def create_event(
     materials: str = "",
     notes: str = "",
     office: Organisation | None = None,
+    offline_id: uuid.UUID | None = None,
 ) -> OutreachEvent:
-    """Record an outreach event held in a village of the office's area."""
+    """Record an outreach event held in a village of the office's area. `offline_id`: the id
+    the phone drew for an event recorded offline (`offline/services.py`)."""
     office = office or _office_of(by)
     _require_manage(by, office)
     participants = list(participants)
@@ -231,6 +234,7 @@ def create_event(
         topics=topics,
         materials=(materials or "").strip(),
         notes=(notes or "").strip(),
+        offline_id=offline_id,
         recorded_by=by,
     )
     _write_counts(event, rows)
@@ -489,6 +493,9 @@ def remove_named_participants(pks: list[int], context: RunContext | None = None)
         )
         if free:
             event.participants.remove(*free)
+        # The sync's report names who was typed: it goes with the names (held people too:
+        # the hold keeps the person on the event, not the report).
+        event.sync_conflicts.all().delete()
         follow_ups = OutreachFollowUp.objects.filter(event=event).exclude(held_people("person"))
         gone = list(follow_ups.values_list("pk", flat=True))
         follow_ups.delete()

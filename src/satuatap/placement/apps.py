@@ -32,5 +32,7 @@ class PlacementConfig(AppConfig):
         register_tile_status("placement:agency-concern-list", open_concerns_status)
 
         from satuatap.placement import work
+        from satuatap.placement.files import notices
 
         work.register()
+        notices.register()

@@ -16,7 +16,16 @@ from django.views.decorators.http import require_http_methods
 
 from satuatap.cases import selectors, services
 from satuatap.cases.forms import ContactFilterForm, ContactForm
-from satuatap.cases.models import Contact, ContactSource, GroupCount
+from satuatap.cases.models import (
+    AgeBand,
+    Channel,
+    Contact,
+    ContactKind,
+    ContactSource,
+    GroupCount,
+    PersonServed,
+    Topic,
+)
 from satuatap.cases.views.common import get_case_or_404, require
 from satuatap.core import sensitive
 from satuatap.core.errors import add_domain_error
@@ -94,6 +103,32 @@ def contact_create(request):
         "group_open": form.is_bound and bool(getattr(form, "cleaned_data", {}).get("is_group")),
     }
     return render(request, "cases/contact_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def contact_offline_form(request):
+    """The contact form of the offline page (`outreach:offline-app`), as a fragment the page
+    fetches once online and its service worker keeps: no registry search (the phone holds no
+    registry), the person's sex and age band or a group's counts (docs/offline.md)."""
+    require(request.user, "cases.record_contact")
+    context = {
+        "kinds": ContactKind.choices,
+        "channels": Channel.choices,
+        "topics": Topic.choices,
+        "served": PersonServed.choices,
+        "person_sexes": Sex.choices,
+        "age_bands": AgeBand.choices,
+        "sexes": [
+            (Sex.FEMALE, _("Women")),
+            (Sex.MALE, _("Men")),
+            (Sex.NOT_RECORDED, _("Sex not recorded")),
+        ],
+        "default_channel": Channel.OUTREACH,
+    }
+    response = render(request, "cases/offline/_contact_form.html", context)
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def sex_totals(contacts) -> dict[str, int]:

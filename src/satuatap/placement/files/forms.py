@@ -30,7 +30,7 @@ OPEN_FIELDS = (
     "contract_months",
     "fee_charged_idr",
 )
-EDIT_FIELDS = (*OPEN_FIELDS, "contacts_abroad")
+EDIT_FIELDS = (*OPEN_FIELDS, "planned_departure_on", "contacts_abroad")
 
 
 class JobOrderChoiceField(forms.ModelChoiceField):
@@ -65,12 +65,16 @@ class PlacementFileForm(forms.ModelForm):
     class Meta:
         model = PlacementFile
         fields = EDIT_FIELDS
-        widgets = {"contacts_abroad": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "contacts_abroad": forms.Textarea(attrs={"rows": 3}),
+            "planned_departure_on": DateInput(),
+        }
 
     def __init__(self, *args, job_orders, today: datetime.date, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not editing:
             del self.fields["contacts_abroad"]
+            del self.fields["planned_departure_on"]
         self.fields["job_order"] = JobOrderChoiceField(
             queryset=job_orders,
             today=today,

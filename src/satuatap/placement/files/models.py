@@ -161,6 +161,14 @@ class PlacementFile(models.Model):
     )
     stage_since = models.DateField(_("in this stage since"))
     departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    # The day the worker is expected to leave, while preparing: the departure reminder
+    # (placement.notices) goes a few days before it. `departure_date` is the day they left.
+    planned_departure_on = models.DateField(
+        _("planned departure date"),
+        null=True,
+        blank=True,
+        help_text=_("The worker gets a reminder on their phone a few days before."),
+    )
     contacts_abroad = models.TextField(
         _("contacts abroad"),
         blank=True,

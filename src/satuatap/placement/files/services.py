@@ -20,7 +20,7 @@ from satuatap.core.models import User
 from satuatap.core.retention import RunContext, keep_aggregates
 from satuatap.people.models import MigrationStatus, Person
 from satuatap.people.services import record_status
-from satuatap.placement.files import timeline
+from satuatap.placement.files import notices, timeline
 from satuatap.placement.files.models import (
     CLOSED_STAGES,
     PREPARATION_STAGES,
@@ -45,6 +45,7 @@ FILE_FIELDS = (
     "contract_months",
     "fee_charged_idr",
     "contacts_abroad",
+    "planned_departure_on",
 )
 
 
@@ -256,6 +257,15 @@ def change_stage(
     """Move an open file to another preparation stage, to "ready" (through the gate) or cancel
     it (with a reason). Departure and return have their own functions."""
     note = " ".join((note or "").split())
+    try:
+        return _change_stage(placement_file, to_stage, by, note)
+    except NotReadyError:
+        # Refused at the gate (nothing was written): the worker is told what to bring.
+        notices.file_blocked(placement_file, _today(by))
+        raise
+
+
+def _change_stage(placement_file: PlacementFile, to_stage: str, by: User, note: str) -> StageChange:
     with transaction.atomic():
         _require_manage(by, placement_file)
         _locked(placement_file)

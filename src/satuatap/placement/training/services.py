@@ -29,6 +29,7 @@ from satuatap.people.documents.services import upload_document
 from satuatap.people.models import DocumentType, Person, PersonDocument, VerificationStatus
 from satuatap.placement.files.models import PlacementFile
 from satuatap.placement.files.selectors import open_placement_file
+from satuatap.placement.training import notices
 from satuatap.placement.training.models import (
     Attendance,
     Course,
@@ -278,6 +279,7 @@ def enrol(
                 enrolment.save()
         except IntegrityError as error:
             raise _already_enrolled() from error
+    notices.enrolled(enrolment)
     return enrolment
 
 

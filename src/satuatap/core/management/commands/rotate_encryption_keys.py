@@ -15,6 +15,11 @@ meanwhile is overwritten.
 Files are rewritten one at a time, each in place and whole (a renamed temporary file on disk,
 one PUT in a bucket); a file no key decrypts stops the command the same way (the files done
 before it are readable by both keys), a file that is missing is reported and skipped.
+
+Then the steps apps registered (`core.encryption.register_rotation_step`) run: the keyed hashes
+of the notifications' addresses (HMAC under SECRET_KEY) are recomputed, so a rotation of
+SECRET_KEY (new key in SECRET_KEY, the old one in SECRET_KEY_FALLBACKS, then this command) keeps
+opt-outs and safe-contact marks matching.
 """
 
 from __future__ import annotations
@@ -24,7 +29,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
-from satuatap.core.encryption import EncryptedTextField, UndecryptableValue, rotate
+from satuatap.core.encryption import (
+    EncryptedTextField,
+    UndecryptableValue,
+    rotate,
+    rotation_steps,
+)
 from satuatap.core.storage import EncryptedStorage, StorageUnavailable
 
 BATCH = 500
@@ -47,6 +57,15 @@ class Command(BaseCommand):
                 % {"model": model._meta.label, "rows": rows}
             )
         files = sum(self.rotate_files(model) for model in apps.get_models())
+        for name, step in rotation_steps().items():
+            counts = step()
+            self.stdout.write(
+                _("%(step)s: %(counts)s")
+                % {
+                    "step": name,
+                    "counts": ", ".join(f"{key} {value}" for key, value in counts.items()),
+                }
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 _("Done: %(rows)s rows, %(files)s files.") % {"rows": total, "files": files}

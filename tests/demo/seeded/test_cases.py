@@ -2,7 +2,7 @@
 and status (some restricted), referrals to every partner in every state; written through the
 services (so encrypted at rest), and idempotent.
 
-The demo is seeded once for the module (tests/conftest.py `demo_data`)."""
+The demo is seeded once for the package (tests/demo/seeded/conftest.py `demo_data`)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from satuatap.cases.partner import selectors as partner_selectors
 from satuatap.core.models import Organisation, User
 from satuatap.demo import cases as demo
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-cases")]
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-seeded")]
 
 PILOT_OFFICES = ["cirebon", "tulungagung", "blitar", "lampung-timur"]
 

@@ -3,7 +3,7 @@
 It looks like a year of real work (issue 19 point 9): thirteen months of front-desk activity with
 a weekly and seasonal rhythm, waits that meet their targets on most days, registrations spread
 over the year, and partners whose contacts receive the reminders. The demo is seeded once for
-the module (tests/conftest.py `demo_data`)."""
+the package (tests/demo/seeded/conftest.py `demo_data`)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from satuatap.frontdesk.models import Service, Survey, Ticket, TicketStatus, Vis
 from satuatap.outreach.models import OutreachEvent, VillageRegulation
 from satuatap.people.models import FamilyLink, Person, StatusEvent
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-seed")]
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-seeded")]
 
 
 def _snapshot():

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_typed_legacy_events'),
+        ('cases', '0011_offline_sync'),
     ]
 
     operations = [
