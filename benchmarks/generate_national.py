@@ -657,6 +657,11 @@ class Generator:
         self.pick_event_kind = Picker(EVENT_KINDS)
         self.serials: dict[tuple, int] = {}
         self.name_key = lru_cache(maxsize=200_000)(self._name_key)
+        # An encrypted column (cases.Referral.service): written encrypted with the install's key,
+        # as the model would (COPY bypasses the field).
+        from satuatap.core.encryption import encrypt
+
+        self.referral_service = encrypt("Pendampingan")
 
     @staticmethod
     def _name_key(name: str) -> str:
@@ -1079,7 +1084,7 @@ class Generator:
                     pk,
                     partner,
                     consent_id,
-                    "Pendampingan",
+                    self.referral_service,
                     sent.date() + datetime.timedelta(days=14),
                     state,
                     sent,
