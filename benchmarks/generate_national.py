@@ -1388,9 +1388,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def needs_rollups() -> bool:
+    """A bench office holds tickets but no roll-ups (none built, or a rebuild stopped part-way)."""
+    from satuatap.core.models import Organisation, OrganisationKind
+    from satuatap.frontdesk.models import Ticket
     from satuatap.reports.models import RollupMonth
 
-    return not RollupMonth.objects.exists()
+    offices = Organisation.objects.filter(
+        kind=OrganisationKind.OFFICE, slug__startswith=BENCH_SLUG_PREFIX
+    )
+    return any(
+        Ticket.objects.filter(office=office).exists()
+        and not RollupMonth.objects.filter(office=office).exists()
+        for office in offices
+    )
 
 
 def _rebuild_and_record(record: Path, info: dict) -> None:
