@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -233,22 +233,16 @@ def agencies(request):
     return _render(request, "portal/agencies.html", context)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def report(request):
-    form = RecruiterReportForm(request.POST or None)
+def _contact_form(request, form_class, template: str, send) -> HttpResponse:
+    """A form that leaves a message for the office's MRC (a report, a request for help): on
+    success the neutral thank-you page, never the message back; `send(data, client)` calls the
+    service."""
+    form = form_class(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                services.report_recruiter(
-                    office=data["office"],
-                    recruiter=data["recruiter"],
-                    details=data["details"],
-                    reach=data["reach"],
-                    client=_client(request),
-                )
+                send(form.cleaned_data, _client(request))
             except DomainError as error:
                 add_domain_error(form, error)
                 status = error.status
@@ -256,7 +250,24 @@ def report(request):
                 return redirect("portal:thanks")
         else:
             status = 422
-    return _render(request, "portal/report.html", {"form": form}, status=status)
+    return _render(request, template, {"form": form}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request):
+    return _contact_form(
+        request,
+        RecruiterReportForm,
+        "portal/report.html",
+        lambda data, client: services.report_recruiter(
+            office=data["office"],
+            recruiter=data["recruiter"],
+            details=data["details"],
+            reach=data["reach"],
+            client=client,
+        ),
+    )
 
 
 # --- Asking the MRC for help ---------------------------------------------------------------------
@@ -265,28 +276,19 @@ def report(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def help_request(request):
-    form = HelpForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.ask_for_help(
-                    office=data["office"],
-                    what_happened=data["what_happened"],
-                    reach=data["reach"],
-                    country=data["country"],
-                    client=_client(request),
-                    confirm_to=data["confirmation_phone"] if data["wants_confirmation"] else "",
-                )
-            except DomainError as error:
-                add_domain_error(form, error)
-                status = error.status
-            else:
-                return redirect("portal:thanks")
-        else:
-            status = 422
-    return _render(request, "portal/help.html", {"form": form}, status=status)
+    return _contact_form(
+        request,
+        HelpForm,
+        "portal/help.html",
+        lambda data, client: services.ask_for_help(
+            office=data["office"],
+            what_happened=data["what_happened"],
+            reach=data["reach"],
+            country=data["country"],
+            client=client,
+            confirm_to=data["confirmation_phone"] if data["wants_confirmation"] else "",
+        ),
+    )
 
 
 @require_GET
