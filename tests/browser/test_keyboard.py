@@ -15,6 +15,7 @@ from satuatap.core.roles import Role
 from satuatap.frontdesk.models import Visit
 from satuatap.people.services import register_person
 from tests.browser.session import sign_in
+from tests.browser.waiting import wait_until
 from tests.factories import DeskFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,7 +45,7 @@ def tab_to(page: Page, selector: str, *, backwards: bool = False, limit: int = 1
     for _ in range(limit):
         page.keyboard.press(key)
         try:  # a focus ring may be fading in (Bootstrap's 0.15 s transition)
-            page.wait_for_function(f"s => ({FOCUS_STATE})(s).visible", arg=selector, timeout=2000)
+            wait_until(page, f"s => ({FOCUS_STATE})(s).visible", selector, timeout=2000)
         except PlaywrightTimeoutError:
             pass
         state = page.evaluate(FOCUS_STATE, selector)

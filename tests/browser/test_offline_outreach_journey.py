@@ -21,6 +21,7 @@ from satuatap.people.models import Person
 from satuatap.regions.models import Region, RegionLevel
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.session import sign_in
+from tests.browser.waiting import wait_until
 
 # Lets the tests route the service worker's own requests (Playwright: "Service Worker network
 # events"), so that offline means offline for it too (microsoft/playwright#2311). Read when the
@@ -176,8 +177,9 @@ def test_two_events_recorded_offline_reach_the_office_exactly_once(
     page.get_by_label("The same PIN again").fill(PIN)
     page.get_by_role("button", name="Use this PIN").click()
     expect(page.get_by_test_id("offline-event-form")).to_be_visible()
-    page.wait_for_function(
-        "document.body.dataset.offlineReady === 'true' && !!navigator.serviceWorker.controller"
+    wait_until(
+        page,
+        "document.body.dataset.offlineReady === 'true' && !!navigator.serviceWorker.controller",
     )
 
     # No signal: the page opens from the phone and keeps two events.
@@ -270,8 +272,9 @@ def test_a_contact_recorded_offline_by_a_counsellor_reaches_the_mrc_once(
     page.get_by_label("The same PIN again").fill(PIN)
     page.get_by_role("button", name="Use this PIN").click()
     expect(page.get_by_test_id("offline-event-form")).to_be_visible()
-    page.wait_for_function(
-        "document.body.dataset.offlineReady === 'true' && !!navigator.serviceWorker.controller"
+    wait_until(
+        page,
+        "document.body.dataset.offlineReady === 'true' && !!navigator.serviceWorker.controller",
     )
 
     go_offline(context)

@@ -35,6 +35,7 @@ from satuatap.placement.models import (
 )
 from tests.browser.conftest import DOCS_SCREENSHOTS
 from tests.browser.session import sign_in
+from tests.browser.waiting import wait_until
 from tests.factories import DeskFactory, PersonFactory, ServiceFactory
 from tests.placement.conftest import job_order_values
 
@@ -117,7 +118,7 @@ class Tour:
         page.wait_for_load_state("load")  # the stylesheets are applied
         fits = "document.documentElement.scrollWidth <= window.innerWidth + 1"
         try:
-            page.wait_for_function(fits, timeout=5000)
+            wait_until(page, fits, timeout=5000)
         except PlaywrightTimeoutError:
             width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             raise AssertionError(

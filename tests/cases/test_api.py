@@ -903,6 +903,7 @@ def test_partner_list_query_count_does_not_grow_with_referrals(
 CASES, CONTACTS, PARTNER = "/api/v1/cases", "/api/v1/contacts", "/api/v1/partner/referrals"
 ROUTES = {
     CONTACTS: {"get", "post"},
+    f"{CONTACTS}/sync": {"post"},
     CASES: {"get", "post"},
     f"{CASES}/{{case_id}}": {"get"},
     f"{CASES}/{{case_id}}/timeline": {"get"},

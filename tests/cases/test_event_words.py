@@ -49,6 +49,7 @@ EVERY_KIND = {
     "restricted_contact": {"kind": ContactKind.INFORMATION},
     "legal_hold_set": {},
     "legal_hold_lifted": {},
+    "safe_contact": {"channel": "whatsapp"},
 }
 
 # What an English reader reads of the events above (label, detail).

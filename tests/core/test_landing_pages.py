@@ -26,27 +26,41 @@ STATS = {
 CASE_WORK = {"cases:contact-create", "cases:case-list"}
 PLACEMENT_WORK = {"placement:fraud-signals"}
 TWO_FACTOR = {"core:two-factor"}
+# Every office role may take the daily digest; whoever checks in also checks in a booking.
+DIGEST = {"notifications:digest"}
+BOOKINGS = {"frontdesk:booking-scan"}
 EXPECTED_TILES = {
-    Role.FRONTDESK: {"people:list", "frontdesk:check-in"} | STATS,
-    Role.DESK_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"} | STATS,
+    Role.FRONTDESK: {"people:list", "frontdesk:check-in"} | STATS | DIGEST | BOOKINGS,
+    Role.DESK_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"}
+    | STATS
+    | DIGEST
+    | BOOKINGS,
     Role.PLACEMENT_OFFICER: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"}
     | STATS
-    | PLACEMENT_WORK,
+    | PLACEMENT_WORK
+    | DIGEST
+    | BOOKINGS,
     Role.COUNSELLOR: {"people:list", "frontdesk:check-in", "frontdesk:desk-list"}
     | STATS
     | CASE_WORK
-    | TWO_FACTOR,
+    | TWO_FACTOR
+    | DIGEST
+    | BOOKINGS,
     Role.CASE_SUPERVISOR: {
         "people:list",
         "frontdesk:desk-list",
         "cases:team-cases",
         "cases:erasure-requests",
         "core:role-grants",
+        # Failed messages, and the messages about cases only a supervisor lists.
+        "notifications:outbox",
+        "cases:case-messages",
     }
     | STATS
     | CASE_WORK
-    | TWO_FACTOR,
-    Role.OUTREACH_WORKER: {"people:list"} | STATS,
+    | TWO_FACTOR
+    | DIGEST,
+    Role.OUTREACH_WORKER: {"people:list"} | STATS | DIGEST,
     Role.OFFICE_HEAD: {
         "people:list",
         "core:office-desks",
@@ -55,10 +69,14 @@ EXPECTED_TILES = {
         "cases:case-list",
         "core:office-trail",
         "core:staff-list",
+        "frontdesk:slots",
+        "notifications:outbox",
+        "notifications:office-settings",
     }
     | STATS
     | PLACEMENT_WORK
-    | TWO_FACTOR,
+    | TWO_FACTOR
+    | DIGEST,
     Role.PARTNER_CASEWORKER: {"cases:partner-referral-list"} | TWO_FACTOR,
     Role.NATIONAL_ANALYST: {"reports:national-dashboard"},
     Role.NATIONAL_PLACEMENT: {

@@ -102,6 +102,7 @@ def test_each_roles_menu_holds_every_tile_once_grouped_by_task(user_of, role):
         reverse("core:two-factor"),
         reverse("core:api-tokens"),
         reverse("api:openapi-view"),
+        reverse("notifications:digest"),
     }
     assert len(groups) <= 8
 

@@ -76,8 +76,12 @@ PUBLIC = {
     "core:set-password",
     "admin:login",
     "admin:logout",
+    # The offline page's service worker and manifest: the same code for everyone, no data.
+    "outreach:offline-worker",
+    "outreach:offline-manifest",
 }
-PUBLIC_NAMESPACES = {"public", "public_jobs"}
+# The workers' self-service portal is public: a worker reaches a file only with a one-time code.
+PUBLIC_NAMESPACES = {"public", "public_jobs", "portal"}
 # What the analyst may open: home, own account, the API's description and reference data, the
 # list of offices, and reports (every page of the `reports` namespace: aggregates only).
 ANALYST_PAGES = {

@@ -397,8 +397,12 @@ PUBLIC = {
     "core:set-password",
     "admin:login",
     "admin:logout",
+    # The offline page's service worker and manifest: the same code for everyone, no data.
+    "outreach:offline-worker",
+    "outreach:offline-manifest",
 }
-PUBLIC_NAMESPACES = {"public", "public_jobs"}
+# The workers' self-service portal is public: a worker reaches a file only with a one-time code.
+PUBLIC_NAMESPACES = {"public", "public_jobs", "portal"}
 # What a partner case worker may open: the home page and the portal (its record pages are
 # opened with other partners' ids below, so they must answer 404 too), the partner's own
 # account (API tokens, who am I), the API's description and the public region reference data.
