@@ -472,6 +472,11 @@ ENTRIES: list[Entry] = [
         note="the paired kiosk's questionnaire; anyone else is sent to the pairing code",
     ),
     public("public:kiosk-thanks", note="as kiosk-survey"),
+    public(
+        "public:arrival",
+        note="the arrival kiosk for a paired arrival kiosk (tests/portal/test_arrival_kiosk.py: "
+        "its credential opens nothing else); anyone else gets a pairing code",
+    ),
     # --- Placement ------------------------------------------------------------------------------
     page("placement:agency-list", AGENCY_READERS, status=200, refused=ALL_403),
     page(

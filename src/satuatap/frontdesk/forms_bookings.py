@@ -45,3 +45,22 @@ class BookingScanForm(forms.Form):
         help_text=_("Scan the QR code on the visitor's phone or type the reference."),
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
+
+
+class ArrivalScanForm(forms.Form):
+    """The arrival kiosk's one field: a hand-held scanner types the QR code's address into it
+    (and presses Enter), or the visitor types the booking reference."""
+
+    scanned = forms.CharField(
+        label=_("Booking code"),
+        max_length=300,
+        help_text=_("Scan the QR code of your booking, or type its reference (8 characters)."),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )

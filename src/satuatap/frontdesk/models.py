@@ -92,8 +92,18 @@ class Visit(models.Model):
     survey_token = models.CharField(max_length=32, unique=True, default=new_survey_token)
     checked_in_at = models.DateTimeField(_("checked in at"), auto_now_add=True)
     day = models.DateField(_("day (office time)"))
+    # Who checked the visitor in: a member of staff, or the arrival kiosk where the visitor
+    # scanned a booking made in the portal (`frontdesk/bookings`); never both, never neither.
     checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_in_device = models.ForeignKey(
+        "Device",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in at the kiosk"),
     )
 
     class Meta:
@@ -101,6 +111,13 @@ class Visit(models.Model):
         verbose_name_plural = _("visits")
         ordering = ["-checked_in_at"]
         indexes = [models.Index(fields=["office", "day"])]
+        constraints = [
+            models.CheckConstraint(
+                name="visit_checked_in_by_staff_or_kiosk",
+                condition=Q(checked_in_by__isnull=False, checked_in_device__isnull=True)
+                | Q(checked_in_by__isnull=True, checked_in_device__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"visit #{self.pk}"
@@ -229,13 +246,15 @@ class ServiceRecord(models.Model):
 
 class Device(models.Model):
     """A device that works without signing in, paired to the office by its head: the calling
-    screen on a TV in the waiting room, or the exit kiosk tablet where visitors answer the
-    satisfaction survey (`devices/__init__.py` describes the pairing). The device's credential is a
-    random token in a cookie of its browser; only its SHA-256 hash is kept here."""
+    screen on a TV in the waiting room, the exit kiosk tablet where visitors answer the
+    satisfaction survey, or the arrival kiosk where a visitor scans a booking's QR code
+    (`devices/__init__.py` describes the pairing). The device's credential is a random token
+    in a cookie of its browser; only its SHA-256 hash is kept here."""
 
     class Kind(models.TextChoices):
         CALLING_SCREEN = "screen", _("Calling screen")
         EXIT_KIOSK = "kiosk", _("Exit kiosk (satisfaction survey)")
+        ARRIVAL_KIOSK = "arrival", _("Arrival kiosk (visits booked in the portal)")
 
     office = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("device"), max_length=8, choices=Kind.choices)
@@ -270,6 +289,11 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_paired(self) -> bool:
+        """It holds a credential and was not revoked."""
+        return self.token_hash is not None and self.revoked_at is None
 
 
 class DevicePairing(models.Model):

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from satuatap.core.audit import erase_audit_values
 from satuatap.core.exceptions import DomainError
-from satuatap.core.models import Desk, User
+from satuatap.core.models import Desk, Organisation, User
 from satuatap.core.retention import RunContext, keep_aggregates
 from satuatap.frontdesk import notices
 from satuatap.frontdesk.models import (
     OPEN_STATUSES,
     AgeBand,
+    Device,
     Priority,
     Service,
     ServiceRecord,
@@ -49,6 +50,44 @@ def check_in(
     office = by.office
     if office is None or not by.has_perm("frontdesk.check_in"):
         raise _forbidden()
+    return _issue_tickets(
+        office=office,
+        services=services,
+        person=person,
+        sex=sex,
+        age_band=age_band,
+        priority=priority,
+        checked_in_by=by,
+    )
+
+
+def check_in_at_kiosk(*, device: Device, services: Iterable[Service], person: Person) -> Visit:
+    """The arrival kiosk checks in the person whose booking it scanned
+    (`bookings.services.check_in_booking_at_kiosk`): the visit is the kiosk's, not a user's."""
+    if device.kind != Device.Kind.ARRIVAL_KIOSK or not device.is_paired:
+        raise _forbidden()
+    return _issue_tickets(
+        office=device.office,
+        services=services,
+        person=person,
+        sex=Sex.NOT_RECORDED,
+        age_band="",
+        priority=Priority.NONE,
+        checked_in_device=device,
+    )
+
+
+def _issue_tickets(
+    *,
+    office: Organisation,
+    services: Iterable[Service],
+    person: Person | None,
+    sex: str,
+    age_band: str,
+    priority: str,
+    checked_in_by: User | None = None,
+    checked_in_device: Device | None = None,
+) -> Visit:
     services = list(services)
     if not services:
         raise DomainError("no_service", _("Choose at least one service."))
@@ -78,7 +117,8 @@ def check_in(
             age_band="" if person else age_band,
             priority=priority,
             day=day,
-            checked_in_by=by,
+            checked_in_by=checked_in_by,
+            checked_in_device=checked_in_device,
         )
         visit.issued_tickets = []
         links = []

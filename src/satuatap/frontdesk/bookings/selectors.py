@@ -98,11 +98,19 @@ def _key_of(scanned: str) -> str:
 def find_booking(user: User, scanned: str) -> Booking | None:
     """The booking a scan or a typed reference names, in the user's office; None otherwise
     (another office's booking does not exist for this desk)."""
+    if user.office_id_or_none is None:
+        return None
+    return office_booking(user.office_id_or_none, scanned)
+
+
+def office_booking(office_id: int, scanned: str) -> Booking | None:
+    """The booking of the office a scan or a typed reference names (the front desk, or the
+    office's arrival kiosk), or None."""
     key = _key_of(scanned)
-    if not key or user.office_id_or_none is None or len(key) > 64:
+    if not key or len(key) > 64:
         return None
     return (
-        Booking.objects.filter(office_id=user.office_id_or_none)
+        Booking.objects.filter(office_id=office_id)
         .filter(Q(token=key) | Q(reference=key.upper()))
         .select_related("slot", "slot__desk", "slot__desk__desk_type", "service", "person", "visit")
         .first()

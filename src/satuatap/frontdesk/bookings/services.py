@@ -4,6 +4,7 @@ portal, after identifying), cancelling it, and turning it into a ticket at the f
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +14,7 @@ from satuatap.core.exceptions import DomainError
 from satuatap.core.models import Desk, User
 from satuatap.frontdesk import services as frontdesk_services
 from satuatap.frontdesk.bookings import BOOKING_DAYS_AHEAD, MAX_CAPACITY, MAX_OPEN_BOOKINGS
-from satuatap.frontdesk.models import Booking, Service, Visit, VisitSlot, Weekday
+from satuatap.frontdesk.models import Booking, Device, Service, Visit, VisitSlot, Weekday
 from satuatap.people.models import Person
 
 
@@ -134,11 +135,35 @@ def cancel_booking(*, booking: Booking, person: Person) -> Booking:
 
 
 def check_in_booking(*, booking: Booking, by: User) -> tuple[Visit, bool]:
-    """Turn a booking into a ticket at its desk (the front desk scanned its QR code). The
-    booking's row is locked first: scanned twice, by one desk or two at once, it becomes one
-    visit, and the second scan gets that visit back. Returns (visit, whether it is new)."""
+    """Turn a booking into a ticket at its desk (the front desk scanned its QR code). Returns
+    (visit, whether it is new): `_check_in_once`."""
     if not by.has_perm("frontdesk.check_in") or by.office_id_or_none != booking.office_id:
         raise _forbidden()
+    return _check_in_once(
+        booking,
+        lambda b: frontdesk_services.check_in(by=by, services=[b.service], person=b.person),
+    )
+
+
+def check_in_booking_at_kiosk(*, booking: Booking, device: Device) -> tuple[Visit, bool]:
+    """The same, at the office's arrival kiosk: the visitor scanned the QR code themselves."""
+    if (
+        device.kind != Device.Kind.ARRIVAL_KIOSK
+        or not device.is_paired
+        or device.office_id != booking.office_id
+    ):
+        raise _forbidden()
+    return _check_in_once(
+        booking,
+        lambda b: frontdesk_services.check_in_at_kiosk(
+            device=device, services=[b.service], person=b.person
+        ),
+    )
+
+
+def _check_in_once(booking: Booking, check_in: Callable[[Booking], Visit]) -> tuple[Visit, bool]:
+    """The booking's row is locked first: scanned twice, at one desk, two desks or the kiosk
+    at once, it becomes one visit, and the second scan gets that visit back."""
     with transaction.atomic():
         booking = (
             Booking.objects.select_for_update()
@@ -155,9 +180,7 @@ def check_in_booking(*, booking: Booking, by: User) -> tuple[Visit, bool]:
                 _("This booking is for %(day)s, not today.")
                 % {"day": booking.day.strftime("%d/%m/%Y")},
             )
-        visit = frontdesk_services.check_in(
-            by=by, services=[booking.service], person=booking.person
-        )
+        visit = check_in(booking)
         booking.visit = visit
         booking.save(update_fields=["visit"])
     return visit, True

@@ -1,6 +1,6 @@
 """The device's side of pairing (`frontdesk/devices/__init__.py` tells the whole story).
 
-`device_page(kind)` wraps the views of the calling screen and the exit kiosk: the view runs
+`device_page(kind)` wraps the views of the calling screen and the kiosks: the view runs
 with the paired device of that kind, found from the credential cookie. A browser without one
 gets the pairing page (its code and QR code) instead, and picks its credential up there as soon
 as the office head has confirmed the code. No session, no sign-in: the cookie is the device's
@@ -28,7 +28,11 @@ from satuatap.frontdesk.models import Device
 from satuatap.frontdesk.qr import qr_svg
 
 # The page each kind of device works on.
-HOME = {Device.Kind.CALLING_SCREEN: "public:display", Device.Kind.EXIT_KIOSK: "public:kiosk"}
+HOME = {
+    Device.Kind.CALLING_SCREEN: "public:display",
+    Device.Kind.EXIT_KIOSK: "public:kiosk",
+    Device.Kind.ARRIVAL_KIOSK: "public:arrival",
+}
 POLL_SECONDS = 2
 
 
