@@ -7,7 +7,7 @@ class FrontdeskConfig(AppConfig):
     verbose_name = _("Front desk and queues")
 
     def ready(self) -> None:
-        from satuatap.frontdesk import audit, notices, person_actions, retention, work
+        from satuatap.frontdesk import audit, notices, outcomes, person_actions, retention, work
 
         audit.register_models()
         audit.register_office_records()
@@ -15,3 +15,4 @@ class FrontdeskConfig(AppConfig):
         work.register()
         person_actions.register()
         notices.register()
+        outcomes.register()

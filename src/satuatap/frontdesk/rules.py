@@ -6,10 +6,13 @@ from satuatap.core.roles import Role
 from satuatap.core.rules import is_office_head, is_office_staff, is_own_office
 
 CHECK_IN_ROLES = {Role.FRONTDESK, Role.DESK_OFFICER, Role.PLACEMENT_OFFICER, Role.COUNSELLOR}
+# The MRC's desk (complaints and information): what it records is the MRC's, read by its staff.
+MRC_DESK_TYPE_CODE = "pengaduan-informasi"
+MRC_DESK_ROLES = frozenset({Role.COUNSELLOR, Role.CASE_SUPERVISOR})
 # Desks a role works at without being bound to one by `User.desk`.
 DESK_TYPES_BY_ROLE = {
-    Role.COUNSELLOR: {"pengaduan-informasi"},
-    Role.CASE_SUPERVISOR: {"pengaduan-informasi"},
+    Role.COUNSELLOR: {MRC_DESK_TYPE_CODE},
+    Role.CASE_SUPERVISOR: {MRC_DESK_TYPE_CODE},
     Role.PLACEMENT_OFFICER: {"ketenagakerjaan"},
 }
 
@@ -42,6 +45,16 @@ rules.add_perm("frontdesk.view_queues", is_office_staff)
 rules.add_perm("frontdesk.view_office_stats", is_staff_of)
 rules.add_perm("frontdesk.configure_services", is_head_of)
 rules.add_perm("frontdesk.manage_devices", is_head_of)
+
+
+@rules.predicate
+def works_at_the_mrc_desk(user) -> bool:
+    return user.is_authenticated and bool(user.roles & MRC_DESK_ROLES)
+
+
+# What the MRC's desk recorded about a visitor (on the person page, in the person's copy of
+# their data): its counsellors and case supervisors, of the office; not the office head.
+rules.add_perm("frontdesk.read_mrc_desk_records", is_staff_of & works_at_the_mrc_desk)
 
 
 @rules.predicate

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Min, Q, QuerySet
 
 from satuatap.core.models import Desk, Organisation, User
-from satuatap.frontdesk.models import Service, Ticket, TicketStatus, Visit
+from satuatap.frontdesk.models import Service, ServiceRecord, Ticket, TicketStatus, Visit
+from satuatap.frontdesk.rules import MRC_DESK_TYPE_CODE
+from satuatap.people.models import Person
 
 # The order a desk calls its waiting tickets in: priority tickets first, then by ticket number.
 # Never by `issued_at`: check-ins at the same moment take their time before their number, so
@@ -162,3 +164,29 @@ def next_in_line(desk: Desk) -> Ticket | None:
         .only("prefix", "number")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class ServiceRecords:
+    """What the desks recorded for a person that a reader may read. `complete` is False for
+    every reader who may not read the MRC desk's records, whether or not there are any, so
+    that it says nothing of a visit to the MRC."""
+
+    records: list[ServiceRecord]
+    complete: bool
+
+
+def service_records_of(person: Person, viewer: User) -> ServiceRecords:
+    """What each desk recorded when it finished the person's tickets, newest first (the
+    services, the outcome, what was done, who and when); the MRC desk's only for its staff
+    (`frontdesk.read_mrc_desk_records`)."""
+    may_read_mrc = viewer.has_perm("frontdesk.read_mrc_desk_records", person.office)
+    records = (
+        ServiceRecord.objects.filter(person=person, ticket__office_id=person.office_id)
+        .select_related("ticket", "ticket__desk", "ticket__desk__desk_type", "recorded_by")
+        .prefetch_related("services")
+        .order_by("-recorded_at", "-pk")
+    )
+    if not may_read_mrc:
+        records = records.exclude(ticket__desk__desk_type__code=MRC_DESK_TYPE_CODE)
+    return ServiceRecords(records=list(records), complete=may_read_mrc)

@@ -10,7 +10,7 @@ def _day(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def placement_files(person) -> list[dict]:
+def placement_files(person, viewer=None) -> list[dict]:
     files = (
         PlacementFile.objects.filter(person=person)
         .select_related("job_order", "job_order__agency")
@@ -44,7 +44,7 @@ def placement_files(person) -> list[dict]:
     ]
 
 
-def training(person) -> list[dict]:
+def training(person, viewer=None) -> list[dict]:
     return [
         {
             "course": e.course.title,

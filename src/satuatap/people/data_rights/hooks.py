@@ -8,8 +8,9 @@ importing them (each registers from its AppConfig.ready()):
   must not learn from the erasure page that someone is in a case (restricted cases are hidden
   from heads), so the page is the same for everyone and a request for such a person waits for
   a case supervisor (`ErasureRequest`), who sees the cases and decides;
-- `register_data_section(key, fn)`: `fn(person)` gives what the app holds on the person, for
-  their copy of their data (placement: files and courses);
+- `register_data_section(key, fn)`: `fn(person, viewer)` gives what the app holds on the
+  person, for their copy of their data (placement: files and courses; the front desk: what its
+  desks recorded, the MRC desk's only for a viewer who works at it);
 - `register_person_eraser(fn)`: `fn(person_ids)` erases what the app holds on these people,
   inside the erasure's transaction (notifications: the addresses and parameters of their
   messages, their language for messages).
@@ -18,6 +19,7 @@ importing them (each registers from its AppConfig.ready()):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -78,8 +80,10 @@ def erasure_blockers(person: Person) -> list[str]:
 
 
 # Other apps add what they hold on a person to the data export (UU 27/2022 right of access)
-# without the registry importing them: key → function(person) returning JSON-ready data.
-DataSection = Callable[[Person], object]
+# without the registry importing them: key → function(person, viewer) returning JSON-ready
+# data. The viewer is who makes the copy: a section leaves out what that user may not read (and
+# says so in a way that does not depend on whether there was any).
+DataSection = Callable[[Person, Any], object]
 _data_sections: dict[str, DataSection] = {}
 
 
@@ -87,9 +91,9 @@ def register_data_section(key: str, section: DataSection) -> None:
     _data_sections[key] = section
 
 
-def data_sections(person: Person) -> dict[str, object]:
+def data_sections(person: Person, viewer) -> dict[str, object]:
     """What the other apps hold on the person, by the key each registered."""
-    return {key: section(person) for key, section in _data_sections.items()}
+    return {key: section(person, viewer) for key, section in _data_sections.items()}
 
 
 PersonEraser = Callable[[list[int]], None]

@@ -111,7 +111,7 @@ def person_data(person: Person, *, viewer: User) -> dict:
         ],
         "access_log_complete": may_see_case_work(viewer, person.office),
     }
-    data.update(data_sections(person))
+    data.update(data_sections(person, viewer))
     return data
 
 
