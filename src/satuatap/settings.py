@@ -427,6 +427,11 @@ COUNTRIES_FIRST_REPEAT = True
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 
+# How records travel to and from the national placement system (SISKOP2MI),
+# placement/national/adapters.py. "file": CSV/JSON files an officer carries between the two
+# systems (docs/national-exchange.md).
+SATUATAP_NATIONAL_ADAPTER = env.str("SATUATAP_NATIONAL_ADAPTER", default="file")
+
 # Fraud signals: an open placement file in one preparation stage longer than this is "stuck".
 PLACEMENT_STUCK_AFTER_DAYS = env.int("PLACEMENT_STUCK_AFTER_DAYS", default=30)
 # The departure reminder goes this many days before a file's planned departure date.

@@ -24,7 +24,7 @@ STATS = {
     "privacy:breach-list",
 }
 CASE_WORK = {"cases:contact-create", "cases:case-list"}
-PLACEMENT_WORK = {"placement:fraud-signals"}
+PLACEMENT_WORK = {"placement:fraud-signals", "placement:national-exchange"}
 TWO_FACTOR = {"core:two-factor"}
 # Every office role may take the daily digest; whoever checks in also checks in a booking.
 DIGEST = {"notifications:digest"}

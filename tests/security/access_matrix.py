@@ -532,6 +532,23 @@ ENTRIES: list[Entry] = [
         refused=ALL_403,
     ),
     page("placement:fraud-signals", PLACEMENT_MANAGERS, status=200, refused=ALL_403),
+    page("placement:national-exchange", PLACEMENT_MANAGERS, status=200, refused=ALL_403),
+    page(
+        "placement:national-export",
+        PLACEMENT_MANAGERS,
+        status=422,
+        refused=ALL_403,
+        note="without a period the form answers 422; the export itself is tested in "
+        "tests/placement/national",
+    ),
+    page(
+        "placement:national-import",
+        PLACEMENT_MANAGERS,
+        method="post",
+        status=422,
+        refused=ALL_403,
+        note="an empty upload answers 422",
+    ),
     page("placement:file-list", OFFICE, status=200, refused=ALL_403),
     page("placement:file-create", PLACEMENT_MANAGERS, query="person=@person"),
     page("placement:file-detail", OFFICE),

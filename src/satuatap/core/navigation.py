@@ -203,6 +203,14 @@ ACTIONS: tuple[Action, ...] = (
         group="placement",
     ),
     Action(
+        _("National placement system (SISKOP2MI)"),
+        _("Send new registrations and stage changes; take in SISKOP2MI's status updates."),
+        "placement:national-exchange",
+        "placement.exchange_national",
+        needs_office=True,
+        group="placement",
+    ),
+    Action(
         _("Import the agency list"),
         _("Update the national list of agencies and their licences from a spreadsheet."),
         "placement:agency-import",

@@ -189,3 +189,15 @@ def parse_date(value: Any, *, is_excel: bool) -> datetime.date:
     else:
         raise ValueError
     return datetime.date(year, month, day)
+
+
+# --- Writing: formula injection -----------------------------------------------------------------
+
+# A spreadsheet treats text starting with one of these as a formula (or, for tab and carriage
+# return, as the start of one once pasted).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will never run: a leading ' when it could be read as a formula."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

@@ -95,6 +95,9 @@ class Person(models.Model):
         _("disability"), max_length=16, choices=Disability.choices, default=Disability.NONE
     )
     nik_missing_reason = models.CharField(_("why there is no NIK"), max_length=200, blank=True)
+    # The national placement system's (SISKOP2MI) id of the prospective worker, once it has
+    # one: brought in by the exchange with the national system (placement/national).
+    cpmi_id = models.CharField(_("CPMI ID (SISKOP2MI)"), max_length=32, blank=True)
     confirmed_nik_warnings = models.JSONField(
         _("NIK warnings the officer confirmed"), default=list, blank=True
     )
@@ -154,6 +157,8 @@ class Person(models.Model):
                 name="person_active_name_key",
             ),
             models.Index(fields=["office", "birth_date"]),
+            # The exchange with the national system finds a CPMI ID's record (placement/national).
+            models.Index(fields=["cpmi_id"], condition=~Q(cpmi_id=""), name="person_cpmi_id"),
         ]
 
     def __str__(self) -> str:

@@ -31,8 +31,14 @@ def register_models() -> None:
     auditlog.register(Course)
     auditlog.register(Enrolment)
     auditlog.register(Attendance)
+
+    from satuatap.placement.national.models import NationalExchange
+
+    # Who exported the office's registrations to SISKOP2MI, or imported its updates (counts
+    # only: the file itself is not kept).
+    auditlog.register(NationalExchange)
     # The national list of agencies, job orders, rules and courses hold nobody's personal data.
-    show_values_of(Agency, JobOrder, ChecklistRule, SchemePolicy, Course)
+    show_values_of(Agency, JobOrder, ChecklistRule, SchemePolicy, Course, NationalExchange)
 
 
 def register_office_records() -> None:

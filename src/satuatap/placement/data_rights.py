@@ -31,6 +31,9 @@ def placement_files(person, viewer=None) -> list[dict]:
             "departure_date": _day(f.departure_date),
             "return_date": _day(f.return_date),
             "return_reason": f.get_return_reason_display() if f.return_reason else "",
+            "national_reference": f.national_reference,
+            "ekpmi_number": f.ekpmi_number,
+            "national_status": f.national_status,
             "stage_history": [
                 {
                     "date": _day(change.effective_date),

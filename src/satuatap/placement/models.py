@@ -291,4 +291,5 @@ class JobOrder(models.Model):
 # The sub-domains' models belong to this app (app label "placement", their tables unchanged):
 # importing their modules here registers them when Django loads the app's models.
 from satuatap.placement.files import models as files_models  # noqa: E402,F401
+from satuatap.placement.national import models as national_models  # noqa: E402,F401
 from satuatap.placement.training import models as training_models  # noqa: E402,F401

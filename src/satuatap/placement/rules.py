@@ -101,6 +101,9 @@ rules.add_perm("placement.view_fraud_signals", manages_files | is_office_head)
 rules.add_perm("placement.manage_checklist_rules", is_administrator)
 # The report of every override granted in the office: for its head.
 rules.add_perm("placement.view_overrides", is_office_head & has_office_role)
+# The exchange with the national placement system (SISKOP2MI): whoever manages the office's
+# files sends its registrations and stage changes and takes in the national system's updates.
+rules.add_perm("placement.exchange_national", manages_files)
 
 
 # --- Training and OPP (training/) -----------------------------------------------------------------

@@ -27,6 +27,7 @@ def person_data(person: Person, *, viewer: User) -> dict:
         "id": person.pk,
         "office": person.office.name,
         "nik": person.nik,
+        "cpmi_id": person.cpmi_id,
         "full_name": person.full_name,
         "sex": person.get_sex_display(),
         "birth_date": person.birth_date.isoformat() if person.birth_date else None,

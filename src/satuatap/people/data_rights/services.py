@@ -81,6 +81,7 @@ def _anonymise_fields(person: Person) -> None:
     person.address = ""
     person.languages = ""
     person.nik_missing_reason = ""
+    person.cpmi_id = ""
     person.disability = Disability.NONE
     person.has_specific_data = False
     person.confirmed_nik_warnings = []

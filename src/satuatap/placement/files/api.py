@@ -98,6 +98,10 @@ def file_out(placement_file: PlacementFile) -> PlacementFileOut:
         return_reason=placement_file.return_reason,
         mrc_case_reference=placement_file.mrc_case_reference,
         cancel_reason=placement_file.cancel_reason,
+        national_reference=placement_file.national_reference,
+        ekpmi_number=placement_file.ekpmi_number,
+        national_status=placement_file.national_status,
+        national_status_on=placement_file.national_status_on,
         created_at=placement_file.created_at,
         updated_at=placement_file.updated_at,
     )

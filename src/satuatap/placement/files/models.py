@@ -178,6 +178,12 @@ class PlacementFile(models.Model):
     return_reason = models.CharField(
         _("reason for return"), max_length=20, choices=ReturnReason.choices, blank=True
     )
+    # The national placement system (SISKOP2MI): its reference of this file, the worker's
+    # E-KPMI (e-PMI) card number, and the last status it reported (placement/national).
+    national_reference = models.CharField(_("SISKOP2MI file reference"), max_length=64, blank=True)
+    ekpmi_number = models.CharField(_("E-KPMI (e-PMI) number"), max_length=32, blank=True)
+    national_status = models.CharField(_("status in SISKOP2MI"), max_length=64, blank=True)
+    national_status_on = models.DateField(_("SISKOP2MI status date"), null=True, blank=True)
     mrc_case_reference = models.CharField(
         _("MRC case number"),
         max_length=32,

@@ -34,6 +34,11 @@ class PlacementFileOut(Schema):
     return_reason: str
     mrc_case_reference: str
     cancel_reason: str
+    # The national placement system's (SISKOP2MI) reference and status (placement/national).
+    national_reference: str
+    ekpmi_number: str
+    national_status: str
+    national_status_on: date | None
     created_at: datetime
     updated_at: datetime
 

@@ -440,6 +440,8 @@ ERASED_FIELDS = (
     "contacts_abroad",
     "mrc_case_reference",
     "cancel_reason",
+    "national_reference",
+    "ekpmi_number",
 )
 
 

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from satuatap.core.exceptions import DomainError
+from satuatap.core.spreadsheets import FORMULA_PREFIXES as FORMULA_PREFIXES
+from satuatap.core.spreadsheets import neutralise as neutralise
 from satuatap.reports.results import Cell, IndicatorResult, Row
 
 SEXES = ("F", "M", "U")
@@ -266,14 +268,8 @@ def has_suppression(results: Iterable[IndicatorResult]) -> bool:
 
 # --- Formula injection -------------------------------------------------------------------------
 
-# A spreadsheet treats text starting with one of these as a formula (or, for tab and carriage
-# return, as the start of one once pasted).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Text a spreadsheet will never run: a leading ' when it could be read as a formula."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+# `neutralise` lives in core/spreadsheets.py (the placement exchange writes CSV too); the
+# exports import it from here.
 
 
 # --- Building ----------------------------------------------------------------------------------
