@@ -672,3 +672,24 @@ def test_the_persons_data_export_includes_placement_files_and_training(
         str(files.Stage.REGISTRATION.label)
     ]
     assert data["training"] == []
+
+
+def test_the_printable_copy_of_the_data_shows_the_placement_files_too(
+    client, officer, make_worker, make_job_order, agency
+):
+    """Found by the issue 23 work: the JSON copy held the files, the printable page did not."""
+    from django.urls import reverse
+
+    from tests import purpose as purpose_form
+
+    person = make_worker()
+    job_order = make_job_order("SIP2MI/EXPORT", agency=agency)
+    files.open_file(person=person, by=officer, values={"job_order": job_order})
+    client.force_login(officer)
+    page = purpose_form.read(
+        client, reverse("people:export", args=[person.pk, "html"]), "data_subject"
+    ).content.decode()
+    section = page[page.index('data-testid="export-placement-files"') :]
+    section = section[: section.index("</ul></li>")]
+    assert "PT Bina Karya" in section and "Pendaftaran" in section
+    assert 'data-testid="export-training"' in page
