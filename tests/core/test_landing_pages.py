@@ -77,7 +77,8 @@ EXPECTED_TILES = {
     | PLACEMENT_WORK
     | TWO_FACTOR
     | DIGEST,
-    Role.PARTNER_CASEWORKER: {"cases:partner-referral-list"} | TWO_FACTOR,
+    Role.PARTNER_CASEWORKER: {"cases:partner-referral-list", "cases:partner-inbound-list"}
+    | TWO_FACTOR,
     Role.NATIONAL_ANALYST: {"reports:national-dashboard"},
     Role.NATIONAL_PLACEMENT: {
         "placement:agency-list",

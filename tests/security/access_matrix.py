@@ -714,6 +714,17 @@ ENTRIES: list[Entry] = [
     page("cases:erasure-requests", {SUPERVISOR}),
     page("cases:erasure-decide", {SUPERVISOR}, method="post"),
     page("cases:partner-referral-list", {PARTNER}, status=200, refused=ALL_403),
+    page("cases:partner-inbound-list", {PARTNER}, status=200, refused=ALL_403),
+    page("cases:partner-inbound-create", {PARTNER}, status=200, refused=ALL_403),
+    page(
+        "cases:partner-inbound-create",
+        {PARTNER},
+        method="post",
+        variant="post",
+        status=422,
+        refused=ALL_403,
+        note="an empty referral answers 422",
+    ),
     page(
         "cases:partner-referral-detail",
         {PARTNER},

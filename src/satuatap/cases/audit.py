@@ -16,6 +16,7 @@ def register_models() -> None:
         CaseNote,
         Contact,
         LegalHold,
+        PartnerReferralIn,
         Referral,
     )
 
@@ -29,6 +30,7 @@ def register_models() -> None:
         CaseConsent,
         Referral,
         LegalHold,
+        PartnerReferralIn,
     ):
         auditlog.register(model, exclude_fields=encrypted_fields(model))
 

@@ -82,6 +82,7 @@ class ContactSource(models.TextChoices):
     STAFF = "staff", _("Recorded by the office")
     PORTAL_HELP = "portal_help", _("Request for help from the portal")
     PORTAL_REPORT = "portal_report", _("Unlicensed recruiter reported in the portal")
+    PARTNER = "partner", _("Referral from a partner")
 
 
 class Contact(models.Model):
@@ -239,6 +240,42 @@ class Outcome(models.TextChoices):
     NOT_RESOLVED = "not_resolved", _("Not resolved")
     WITHDREW = "withdrew", _("Client withdrew")
     REFERRED_ON = "referred_on", _("Referred on")
+
+
+class PartnerReferralIn(models.Model):
+    """A partner (a women's crisis centre, a union…) that met a client first refers her to the
+    office's MRC (`cases.partner.intake`): the contact it opened for the office's counsellors
+    (what happened in `Contact.notes`, the safe way to reach her in `Contact.reach`), the
+    client's name, and her consent to the referral as the partner recorded it."""
+
+    class ConsentMethod(models.TextChoices):
+        WRITTEN = "written", _("Signed consent form")
+        VERBAL = "verbal", _("Verbal consent, noted by the partner")
+
+    contact = models.OneToOneField(
+        Contact, on_delete=models.CASCADE, related_name="partner_referral"
+    )
+    partner = models.ForeignKey(
+        Organisation, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
+    )
+    client_name = EncryptedTextField(_("client's name"))
+    consent_given_on = models.DateField(_("consent given on"))
+    consent_method = models.CharField(
+        _("how consent was given"), max_length=8, choices=ConsentMethod.choices
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral from a partner")
+        verbose_name_plural = _("referrals from partners")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["partner", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"referral from a partner #{self.pk}"
 
 
 class Case(models.Model):

@@ -14,18 +14,21 @@ from satuatap.core.audit import ReadPurpose
 def register() -> None:
     from satuatap.cases.models import Case, CaseAttachment, Contact, ContactSource, Referral
 
+    needs_purpose_sources = (ContactSource.PORTAL_HELP, ContactSource.PARTNER)
+
     sensitive.register(
         Case,
         may_read=lambda user, case: user.has_perm("cases.view_case", case),
         needs_purpose=lambda case: case.is_restricted,
         initial_purpose=ReadPurpose.CASE_HANDLING,
     )
-    # What someone wrote in the portal's help form (it may tell of violence): read by the
-    # office's case workers on its own page, with a purpose; a recruiter's report without one.
+    # What someone wrote in the portal's help form, or a partner in its referral (it may tell
+    # of violence): read by the office's case workers on its own page, with a purpose; a
+    # recruiter's report without one.
     sensitive.register(
         Contact,
         may_read=_may_read_portal_contact,
-        needs_purpose=lambda contact: contact.source == ContactSource.PORTAL_HELP,
+        needs_purpose=lambda contact: contact.source in needs_purpose_sources,
         initial_purpose=ReadPurpose.CASE_HANDLING,
     )
     sensitive.register(

@@ -272,6 +272,13 @@ ACTIONS: tuple[Action, ...] = (
         group="national",
     ),
     Action(
+        _("Refer a client to an office"),
+        _("A client you met first, with her consent: to the MRC of an office you work with."),
+        "cases:partner-inbound-list",
+        "cases.refer_to_office",
+        group="mrc",
+    ),
+    Action(
         _("Referrals to us"),
         _("Referrals offices sent to your organisation: accept, decline, report and complete."),
         "cases:partner-referral-list",

@@ -409,6 +409,8 @@ PUBLIC_NAMESPACES = {"public", "public_jobs", "portal"}
 PARTNER_PAGES = {
     "home",
     "cases:partner-referral-list",
+    "cases:partner-inbound-list",
+    "cases:partner-inbound-create",
     "api:list_partner_referrals",
     "core:api-tokens",
     # The partner's own two-factor sign-in (set-up, code, recovery codes): no office record.

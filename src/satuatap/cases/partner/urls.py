@@ -6,6 +6,8 @@ from django.urls import path
 from satuatap.cases.partner import views
 
 urlpatterns = [
+    path("partner/inbound/", views.partner_inbound_list, name="partner-inbound-list"),
+    path("partner/inbound/new/", views.partner_inbound_create, name="partner-inbound-create"),
     path("partner/referrals/", views.partner_referral_list, name="partner-referral-list"),
     path(
         "partner/referrals/<int:referral_id>/",

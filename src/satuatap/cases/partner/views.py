@@ -1,6 +1,6 @@
 """The partner portal's pages: a partner case worker sees the referrals sent to their
 organisation, only what the client consented to share, and answers them (accept, decline,
-update, complete).
+update, complete), and refers a client it met first to an office's MRC (`intake.py`).
 
 Every referral is looked up through `selectors.get_partner_referral`, so another partner's
 referral or any other id is a 404. A referral that ended (consent withdrawn, revoked by the
@@ -17,13 +17,19 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satuatap.cases.models import Referral, ReferralState, SharedItem
-from satuatap.cases.partner import selectors, services
-from satuatap.cases.partner.forms import ENDED, DeclineForm, StateFilterForm, UpdateForm
+from satuatap.cases.partner import intake, selectors, services
+from satuatap.cases.partner.forms import (
+    ENDED,
+    DeclineForm,
+    ReferToOfficeForm,
+    StateFilterForm,
+    UpdateForm,
+)
 from satuatap.core import sensitive
-from satuatap.core.errors import add_domain_message
+from satuatap.core.errors import add_domain_error, add_domain_message
 from satuatap.core.exceptions import DomainError
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -190,3 +196,61 @@ def partner_referral_update(request, referral_id: int):
             _("The referral is completed. Thank you.") if complete else _("Your update is saved."),
         )
     return redirect("cases:partner-referral-detail", referral_id=referral.pk)
+
+
+# --- Referring a client to an office (cases.partner.intake) -------------------------------------
+
+
+def _require_referrer(user) -> None:
+    if not user.has_perm("cases.refer_to_office"):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def partner_inbound_list(request):
+    """What the partner referred to offices: when, to which office, the topic; nothing of what
+    the office did with it."""
+    _require_referrer(request.user)
+    sent = intake.sent_by(request.user.organisation)
+    page = Paginator(sent, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "organisation": request.user.organisation}
+    return render(request, "cases/partner_inbound_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_inbound_create(request):
+    _require_referrer(request.user)
+    offices = intake.offices_of(request.user.organisation)
+    form = ReferToOfficeForm(request.POST or None, offices=offices)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                intake.refer_to_office(
+                    by=request.user,
+                    office=data["office"],
+                    client_name=data["client_name"],
+                    sex=data["sex"],
+                    age_band=data["age_band"],
+                    topic=data["topic"],
+                    what_happened=data["what_happened"],
+                    reach=data["reach"],
+                    country=data["country"],
+                    consent_given_on=data["consent_given_on"],
+                    consent_method=data["consent_method"],
+                )
+            except DomainError as error:
+                add_domain_error(form, error, {})
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    _("Sent. The office's counsellors will reach her the way you gave."),
+                )
+                return redirect("cases:partner-inbound-list")
+    context = {"form": form, "organisation": request.user.organisation, "offices": offices}
+    return render(request, "cases/partner_inbound_form.html", context, status=status)

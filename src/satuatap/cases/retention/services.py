@@ -35,6 +35,7 @@ from satuatap.cases.models import (
     CaseStatus,
     Contact,
     LegalHold,
+    PartnerReferralIn,
     Referral,
 )
 from satuatap.cases.retention.selectors import cases_of
@@ -142,6 +143,7 @@ def anonymise_cases(pks: list[int], context: RunContext | None = None) -> list[i
         )
         CaseConsent.objects.filter(case_id__in=ids).update(witness="")
         Contact.objects.filter(case_id__in=ids).update(notes=ERASED_TEXT)
+        PartnerReferralIn.objects.filter(contact__case_id__in=ids).update(client_name=ERASED_TEXT)
         CaseEvent.objects.filter(case_id__in=ids).update(detail="")
         LegalHold.objects.filter(case_id__in=ids).update(reason=ERASED_TEXT)
         now = timezone.now()
