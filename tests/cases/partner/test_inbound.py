@@ -38,6 +38,24 @@ def _form(office, **extra) -> dict:
     } | extra
 
 
+def _refer(by, office, **extra):
+    """A referral through the service, as the form sends it."""
+    from satuatap.cases.partner import intake
+
+    values = {
+        "client_name": NAME,
+        "sex": "F",
+        "age_band": "25-39",
+        "topic": "gbv",
+        "what_happened": STORY,
+        "reach": REACH,
+        "country": "",
+        "consent_given_on": office.today(),
+        "consent_method": "verbal",
+    } | extra
+    return intake.refer_to_office(by=by, office=office, **values)
+
+
 def test_a_partner_refers_a_client_and_the_offices_counsellors_get_a_contact(
     client, partner_worker, partner, office, counsellor
 ):
@@ -82,21 +100,7 @@ def test_a_partner_refers_a_client_and_the_offices_counsellors_get_a_contact(
 def test_the_request_is_read_with_a_purpose_and_not_by_the_office_head(
     client, partner_worker, office, counsellor, head
 ):
-    from satuatap.cases.partner import intake
-
-    referral = intake.refer_to_office(
-        by=partner_worker,
-        office=office,
-        client_name=NAME,
-        sex="F",
-        age_band="25-39",
-        topic="gbv",
-        what_happened=STORY,
-        reach=REACH,
-        country="",
-        consent_given_on=office.today(),
-        consent_method="verbal",
-    )
+    referral = _refer(partner_worker, office)
     url = reverse("cases:portal-request", args=[referral.contact_id])
     client.force_login(counsellor)
     assert purpose_form.is_purpose_page(client.get(url))
@@ -138,22 +142,8 @@ def test_a_consent_dated_in_the_future_is_refused(client, partner_worker, office
 
 
 def test_a_partner_refers_only_to_an_office_it_works_with(partner_worker, other_office):
-    from satuatap.cases.partner import intake
-
     with pytest.raises(DomainError) as refused:
-        intake.refer_to_office(
-            by=partner_worker,
-            office=other_office,
-            client_name=NAME,
-            sex="F",
-            age_band="25-39",
-            topic="rights",
-            what_happened=STORY,
-            reach=REACH,
-            country="",
-            consent_given_on=other_office.today(),
-            consent_method="written",
-        )
+        _refer(partner_worker, other_office)
     assert "office" in refused.value.details
     assert not Contact.objects.exists()
 
@@ -167,25 +157,11 @@ def test_only_a_partner_case_worker_refers(client, make_user, role, office):
 
 
 def test_a_partner_sees_only_what_it_sent(client, partner_worker, office, make_user):
-    from satuatap.cases.partner import intake
     from tests.factories import PartnerFactory
 
     other = PartnerFactory()
     other.partner_offices.add(office)
-    other_worker = make_user(Role.PARTNER_CASEWORKER, organisation=other)
-    intake.refer_to_office(
-        by=other_worker,
-        office=office,
-        client_name="Rina",
-        sex="F",
-        age_band="18-24",
-        topic="gbv",
-        what_happened="x",
-        reach="y",
-        country="",
-        consent_given_on=office.today(),
-        consent_method="verbal",
-    )
+    _refer(make_user(Role.PARTNER_CASEWORKER, organisation=other), office)
     client.force_login(partner_worker)
     page = client.get(reverse("cases:partner-inbound-list")).content.decode()
     assert 'data-testid="partner-inbound"' not in page
