@@ -187,6 +187,20 @@ def records(make_case, counsellor, partner, partner_worker, make_user, office, s
     partner_services.add_feedback(
         referral=accepted, by=partner_worker, feedback=_canary("feedback")
     )
+    # A partner refers a client it met first to the office.
+    partner_services.refer_to_office(
+        by=partner_worker,
+        office=office,
+        client_name=_canary("client"),
+        sex="F",
+        age_band="25-39",
+        topic=Topic.GBV,
+        what_happened=_canary("referred"),
+        reach=_canary("reach"),
+        country="",
+        consent_given_on=today,
+        consent_method="written",
+    )
     services.record_contact(
         by=counsellor,
         kind=ContactKind.COUNSELLING,

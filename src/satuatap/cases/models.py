@@ -244,9 +244,9 @@ class Outcome(models.TextChoices):
 
 class PartnerReferralIn(models.Model):
     """A partner (a women's crisis centre, a union…) that met a client first refers her to the
-    office's MRC (`cases.partner.intake`): the contact it opened for the office's counsellors
-    (what happened in `Contact.notes`, the safe way to reach her in `Contact.reach`), the
-    client's name, and her consent to the referral as the partner recorded it."""
+    office's MRC (`cases.partner.services.refer_to_office`): the contact it opened for the
+    office's counsellors (what happened in `Contact.notes`, the safe way to reach her in
+    `Contact.reach`), the client's name, and her consent as the partner recorded it."""
 
     class ConsentMethod(models.TextChoices):
         WRITTEN = "written", _("Signed consent form")

@@ -163,7 +163,8 @@ def is_live_referral(user, referral) -> bool:
 
 
 rules.add_perm("cases.use_partner_portal", is_partner_caseworker)
-# A partner that met a client first refers her to an office it works with (cases.partner.intake).
+# A partner that met a client first refers her to an office it works with
+# (cases.partner.services.refer_to_office).
 rules.add_perm("cases.refer_to_office", is_partner_caseworker)
 # The referral itself (that it was sent, and that it ended) ...
 rules.add_perm("cases.see_referral", is_partner_caseworker & is_referral_recipient)

@@ -40,7 +40,7 @@ def _form(office, **extra) -> dict:
 
 def _refer(by, office, **extra):
     """A referral through the service, as the form sends it."""
-    from satuatap.cases.partner import intake
+    from satuatap.cases.partner import services
 
     values = {
         "client_name": NAME,
@@ -53,7 +53,7 @@ def _refer(by, office, **extra):
         "consent_given_on": office.today(),
         "consent_method": "verbal",
     } | extra
-    return intake.refer_to_office(by=by, office=office, **values)
+    return services.refer_to_office(by=by, office=office, **values)
 
 
 def test_a_partner_refers_a_client_and_the_offices_counsellors_get_a_contact(

@@ -362,13 +362,14 @@ def test_an_update_before_accepting_is_refused(portal, referral):
 OWN_ACCOUNT_TILES = {"core:api-tokens", "api:openapi-view", "core:two-factor"}
 
 
-def test_the_partners_home_shows_only_the_portal_tile(portal):
+def test_the_partners_home_shows_only_the_portal_tiles(portal):
     response = portal.get(reverse("home"))
 
     tiles = {action["url"] for action in response.context["actions"]}
-    assert tiles == {reverse("cases:partner-referral-list")} | {
-        reverse(name) for name in OWN_ACCOUNT_TILES
-    }
+    assert tiles == {
+        reverse("cases:partner-referral-list"),
+        reverse("cases:partner-inbound-list"),
+    } | {reverse(name) for name in OWN_ACCOUNT_TILES}
 
 
 def test_office_staff_do_not_get_the_portal_tile(client, counsellor):

@@ -41,7 +41,7 @@ class UpdateForm(forms.Form):
 
 
 class ReferToOfficeForm(forms.Form):
-    """A partner refers a client to an office's MRC (`cases.partner.intake`)."""
+    """A partner refers a client to an office's MRC (`cases.partner.services.refer_to_office`)."""
 
     office: forms.ModelChoiceField = forms.ModelChoiceField(
         label=gettext_lazy("Office"), queryset=Organisation.objects.none()

@@ -10,8 +10,16 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from satuatap.cases.models import Case, CaseStatus, Referral, ReferralEnd, ReferralState, SharedItem
-from satuatap.core.models import User
+from satuatap.cases.models import (
+    Case,
+    CaseStatus,
+    PartnerReferralIn,
+    Referral,
+    ReferralEnd,
+    ReferralState,
+    SharedItem,
+)
+from satuatap.core.models import Organisation, OrganisationKind, User
 
 
 def partner_referrals(user: User) -> QuerySet[Referral]:
@@ -110,3 +118,17 @@ def unanswered_referrals(today: datetime.date) -> QuerySet[Referral]:
         .select_related("case__office", "partner")
         .order_by("partner_id", "case__office_id", "due_on", "pk")
     )
+
+
+# --- Referrals a partner sends to an office (services.refer_to_office) --------------------------
+
+
+def offices_of(partner: Organisation) -> QuerySet[Organisation]:
+    """The active offices the partner works with: the ones it may refer to."""
+    return partner.partner_offices.filter(kind=OrganisationKind.OFFICE, is_active=True).order_by(
+        "name"
+    )
+
+
+def sent_by(partner: Organisation) -> QuerySet[PartnerReferralIn]:
+    return PartnerReferralIn.objects.filter(partner=partner).select_related("contact__office")

@@ -1,6 +1,6 @@
 """The partner portal's pages: a partner case worker sees the referrals sent to their
 organisation, only what the client consented to share, and answers them (accept, decline,
-update, complete), and refers a client it met first to an office's MRC (`intake.py`).
+update, complete), and refers a client it met first to an office's MRC (`services.refer_to_office`).
 
 Every referral is looked up through `selectors.get_partner_referral`, so another partner's
 referral or any other id is a 404. A referral that ended (consent withdrawn, revoked by the
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from satuatap.cases.models import Referral, ReferralState, SharedItem
-from satuatap.cases.partner import intake, selectors, services
+from satuatap.cases.partner import selectors, services
 from satuatap.cases.partner.forms import (
     ENDED,
     DeclineForm,
@@ -198,7 +198,7 @@ def partner_referral_update(request, referral_id: int):
     return redirect("cases:partner-referral-detail", referral_id=referral.pk)
 
 
-# --- Referring a client to an office (cases.partner.intake) -------------------------------------
+# --- Referring a client to an office (services.refer_to_office) ----------------------------
 
 
 def _require_referrer(user) -> None:
@@ -212,7 +212,7 @@ def partner_inbound_list(request):
     """What the partner referred to offices: when, to which office, the topic; nothing of what
     the office did with it."""
     _require_referrer(request.user)
-    sent = intake.sent_by(request.user.organisation)
+    sent = selectors.sent_by(request.user.organisation)
     page = Paginator(sent, 50).get_page(request.GET.get("page"))
     context = {"page": page, "organisation": request.user.organisation}
     return render(request, "cases/partner_inbound_list.html", context)
@@ -222,7 +222,7 @@ def partner_inbound_list(request):
 @require_http_methods(["GET", "POST"])
 def partner_inbound_create(request):
     _require_referrer(request.user)
-    offices = intake.offices_of(request.user.organisation)
+    offices = selectors.offices_of(request.user.organisation)
     form = ReferToOfficeForm(request.POST or None, offices=offices)
     status = 200
     if request.method == "POST":
@@ -230,7 +230,7 @@ def partner_inbound_create(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                intake.refer_to_office(
+                services.refer_to_office(
                     by=request.user,
                     office=data["office"],
                     client_name=data["client_name"],
