@@ -59,6 +59,9 @@ def test_the_export_holds_the_registrations_and_stage_changes_of_the_period(
     client, officer, office, worker, placement_file, today
 ):
     other = PersonFactory(office=office, full_name='=HYPERLINK("http://x")', nik=None)
+    files.open_file(person=other, by=officer, values={"job_order": placement_file.job_order})
+    # Registered for another reason (an MRC client, a family member): never sent.
+    not_a_worker = PersonFactory(office=office, full_name="Klien MRC", nik="3209015403950009")
 
     response = _export(client, officer, date_from=today, date_to=today, file_format="csv")
 
@@ -69,11 +72,13 @@ def test_the_export_holds_the_registrations_and_stage_changes_of_the_period(
     registrations = [r for r in rows if r["record_type"] == "registration"]
     changes = [r for r in rows if r["record_type"] == "stage_change"]
     assert {r["satuatap_person_id"] for r in registrations} == {str(worker.pk), str(other.pk)}
-    assert [(c["stage_from"], c["stage_to"]) for c in changes] == [
+    assert not [r for r in rows if r["satuatap_person_id"] == str(not_a_worker.pk)]
+    worker_changes = [c for c in changes if c["satuatap_person_id"] == str(worker.pk)]
+    assert [(c["stage_from"], c["stage_to"]) for c in worker_changes] == [
         ("", "registration"),
         ("registration", "selection"),
     ]
-    change = changes[-1]
+    change = worker_changes[-1]
     assert (change["nik"], change["full_name"], change["sex"]) == (NIK, "Siti Rahayu", "F")
     assert change["satuatap_file_id"] == str(placement_file.pk)
     assert (change["destination_country"], change["agency_licence"]) == ("HK", "SIP3MI/VALID")

@@ -107,9 +107,14 @@ def outgoing_records(
 ) -> list[OutgoingRecord]:
     """The people the office registered and the stage changes it recorded in the period (by
     when they were recorded, so that a change dated earlier but typed in the period goes too),
-    in the order they were recorded. Merged and anonymised records are left out."""
+    in the order they were recorded. Merged and anonymised records are left out, and so is
+    anyone without a placement file of the office: the registry also holds people the MRC or
+    the front desk registered for other reasons (a survivor, a family member), and the national
+    placement system is told only of prospective workers."""
     start, end = _span(office, date_from, date_to)
+    with_files = PlacementFile.objects.filter(office=office).values("person_id")
     people = Person.objects.filter(
+        pk__in=with_files,
         office=office,
         created_at__gte=start,
         created_at__lt=end,
